@@ -1,0 +1,93 @@
+"""Disposal method vocabulary (digest B0): each method's waste-hierarchy rank and the WFD
+recovery (R) or disposal (D) operation codes a facility permit must list to perform it.
+
+Kept as data in code: the compliance rulebook and the facility checks both read it.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Method(models.TextChoices):
+    REUSE_DONATE = "REUSE_DONATE", "Donation / humanitarian reuse after de-branding"
+    REUSE_EDU = "REUSE_EDU", "Kept for awareness, training or reference samples"
+    RECYCLE_DISMANTLE = "RECYCLE_DISMANTLE", "Manual dismantling and material separation"
+    RECYCLE_SHRED = "RECYCLE_SHRED", "Shredding or granulating, then material recycling"
+    RECYCLE_WEEE = "RECYCLE_WEEE", "Permitted WEEE treatment with depollution"
+    RECYCLE_BATTERY = "RECYCLE_BATTERY", "Permitted battery recycler"
+    RECOVER_AD = "RECOVER_AD", "Anaerobic digestion / biogas"
+    RECOVER_SOLVENT = "RECOVER_SOLVENT", "Alcohol or solvent recovery, substitute fuel"
+    RECOVER_RDF_KILN = "RECOVER_RDF_KILN", "Refuse-derived fuel / cement-kiln co-processing"
+    RECOVER_WTE = "RECOVER_WTE", "Energy-from-waste incineration (R1)"
+    INCIN_HAZ_HT = "INCIN_HAZ_HT", "Hazardous-waste incineration at 1100 °C or more, 2 s"
+    INCIN_850 = "INCIN_850", "Incineration at 850 °C or more, 2 s, without energy recovery"
+    IMMOBILISE = "IMMOBILISE", "Encapsulation or inertisation, then landfill"
+    LANDFILL_ENG = "LANDFILL_ENG", "Engineered landfill of treated residue"
+    LANDFILL_HAZ = "LANDFILL_HAZ", "Hazardous-waste landfill"
+    OPEN_BURN = "OPEN_BURN", "Open-air burning"
+    DUMP_BURY = "DUMP_BURY", "Uncontrolled dumping or burial"
+    SEWER = "SEWER", "Discharge to sewer or watercourse"
+    SALE_AUCTION = "SALE_AUCTION", "Sale or auction"
+    EXPORT = "EXPORT", "Export, re-export or free zone"
+
+
+class HierarchyRank(models.IntegerChoices):
+    """Waste-hierarchy rank (WFD Art. 4); lower is better. 1 (prevention) never applies here."""
+
+    PREPARING_FOR_REUSE = 2, "Preparing for re-use"
+    RECYCLING = 3, "Recycling"
+    OTHER_RECOVERY = 4, "Other recovery"
+    DISPOSAL = 5, "Disposal"
+    FORBIDDEN = 9, "Forbidden"
+
+
+@dataclass(frozen=True)
+class MethodInfo:
+    code: str
+    rank: int
+    # A facility permit must list at least one of these codes; empty means no permit is needed.
+    operations: frozenset[str]
+    forbidden: bool = False
+
+
+def _info(code: Method, rank: HierarchyRank, *operations: str) -> MethodInfo:
+    return MethodInfo(
+        code=code.value,
+        rank=rank.value,
+        operations=frozenset(operations),
+        forbidden=rank == HierarchyRank.FORBIDDEN,
+    )
+
+
+METHODS: dict[str, MethodInfo] = {
+    info.code: info
+    for info in (
+        _info(Method.REUSE_DONATE, HierarchyRank.PREPARING_FOR_REUSE),
+        _info(Method.REUSE_EDU, HierarchyRank.PREPARING_FOR_REUSE),
+        _info(Method.RECYCLE_DISMANTLE, HierarchyRank.RECYCLING, "R3", "R4", "R5", "R12"),
+        _info(Method.RECYCLE_SHRED, HierarchyRank.RECYCLING, "R3", "R4", "R5"),
+        _info(Method.RECYCLE_WEEE, HierarchyRank.RECYCLING, "R4", "R5", "R12"),
+        _info(Method.RECYCLE_BATTERY, HierarchyRank.RECYCLING, "R4", "R6"),
+        _info(Method.RECOVER_AD, HierarchyRank.OTHER_RECOVERY, "R3"),
+        # Digest B0 ranks solvent recovery 3/4; the stricter 4 keeps the hierarchy check honest.
+        _info(Method.RECOVER_SOLVENT, HierarchyRank.OTHER_RECOVERY, "R2", "R1"),
+        _info(Method.RECOVER_RDF_KILN, HierarchyRank.OTHER_RECOVERY, "R1"),
+        _info(Method.RECOVER_WTE, HierarchyRank.OTHER_RECOVERY, "R1"),
+        _info(Method.INCIN_HAZ_HT, HierarchyRank.DISPOSAL, "D10"),
+        _info(Method.INCIN_850, HierarchyRank.DISPOSAL, "D10"),
+        _info(Method.IMMOBILISE, HierarchyRank.DISPOSAL, "D9"),
+        _info(Method.LANDFILL_ENG, HierarchyRank.DISPOSAL, "D1", "D5"),
+        _info(Method.LANDFILL_HAZ, HierarchyRank.DISPOSAL, "D5"),
+        _info(Method.OPEN_BURN, HierarchyRank.FORBIDDEN),
+        _info(Method.DUMP_BURY, HierarchyRank.FORBIDDEN),
+        _info(Method.SEWER, HierarchyRank.FORBIDDEN),
+        _info(Method.SALE_AUCTION, HierarchyRank.FORBIDDEN),
+        _info(Method.EXPORT, HierarchyRank.FORBIDDEN),
+    )
+}
+
+# Every R/D code a permit may list (WFD Annexes I and II).
+OPERATION_CODES: tuple[str, ...] = tuple(
+    [f"R{n}" for n in range(1, 14)] + [f"D{n}" for n in range(1, 16)]
+)

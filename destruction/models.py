@@ -1,0 +1,389 @@
+"""Disposal facilities, destruction orders, execution records and certificates of destruction."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
+
+from destruction.methods import Method
+from seizures.models import CustomsOffice, Lot
+
+
+class Facility(models.Model):
+    """A permitted treatment or disposal facility (digest X-MF-03)."""
+
+    class Certification(models.TextChoices):
+        ISO_14001 = "ISO14001", "ISO 14001"
+        WEEE = "WEEE", "WEEE treatment"
+        R2 = "R2", "R2"
+        E_STEWARDS = "E_STEWARDS", "e-Stewards"
+
+    name = models.CharField(max_length=200, unique=True)
+    operator = models.CharField(max_length=200)
+    address = models.TextField()
+    country = CountryField()
+    certifications = models.JSONField(default=list, blank=True)
+    max_incineration_temperature_c = models.PositiveIntegerField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "facilities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FacilityPermit(models.Model):
+    """An environmental permit of a facility: which R/D operations, for which waste, until when."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="permits")
+    number = models.CharField(max_length=80)
+    authority = models.CharField(max_length=200)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    operations = models.JSONField(default=list, help_text="R/D operation codes, e.g. R1, D10.")
+    waste_codes = models.JSONField(default=list, blank=True, help_text="European waste codes.")
+    hazardous_allowed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["facility", "-valid_until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="permit_dates_ordered"
+            ),
+            models.UniqueConstraint(fields=["facility", "number"], name="permit_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.facility})"
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    DISPATCHED = "dispatched", "Dispatched"
+    EXECUTED = "executed", "Executed"
+    CERTIFIED = "certified", "Certified"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.DRAFT: frozenset({OrderStatus.SUBMITTED, OrderStatus.CANCELLED}),
+    OrderStatus.SUBMITTED: frozenset({OrderStatus.APPROVED, OrderStatus.CANCELLED}),
+    OrderStatus.APPROVED: frozenset({OrderStatus.DISPATCHED, OrderStatus.CANCELLED}),
+    OrderStatus.DISPATCHED: frozenset({OrderStatus.EXECUTED, OrderStatus.CANCELLED}),
+    OrderStatus.EXECUTED: frozenset({OrderStatus.CERTIFIED}),
+    OrderStatus.CERTIFIED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+
+
+class LegalBasis(models.TextChoices):
+    """Legal basis of a destruction (digest X-LB-01)."""
+
+    ART_23 = "art23", "Reg. 608/2013 Art. 23 (standard procedure)"
+    ART_26 = "art26", "Reg. 608/2013 Art. 26 (small consignments)"
+    COURT = "court", "Court judgment"
+    ABANDONMENT = "abandonment", "Abandonment to the State (UCC Art. 199)"
+    UCC_197 = "ucc197", "Customs destruction (UCC Art. 197)"
+    FORFEITURE = "forfeiture", "Criminal or administrative forfeiture"
+
+
+class Payer(models.TextChoices):
+    RIGHT_HOLDER = "right_holder", "Right holder (decision holder)"
+    DECLARANT = "declarant", "Declarant or owner"
+    ADMINISTRATION = "administration", "Customs administration"
+
+
+class DestructionOrderQuerySet(models.QuerySet):
+    def with_related(self) -> "DestructionOrderQuerySet":
+        return self.select_related("facility", "office", "prepared_by").annotate(
+            lot_count=models.Count("lines", filter=Q(lines__active=True))
+        )
+
+
+class DestructionOrder(models.Model):
+    """A planned destruction run: lots, one facility, a date, and four-eyes approval."""
+
+    reference = models.CharField(max_length=30, unique=True, editable=False)
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    office = models.ForeignKey(CustomsOffice, on_delete=models.PROTECT, related_name="+")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="orders")
+    planned_date = models.DateField()
+    cost_estimate = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    cost_currency = models.CharField(max_length=3, default="EUR")
+    payer = models.CharField(max_length=20, choices=Payer.choices, default=Payer.RIGHT_HOLDER)
+    carrier_name = models.CharField(max_length=200, blank=True)
+    carrier_registration = models.CharField(max_length=80, blank=True)
+    vehicle = models.CharField(max_length=80, blank=True)
+    seal_numbers = models.JSONField(default=list, blank=True)
+    consignment_note_number = models.CharField(max_length=80, blank=True)
+    planned_witnesses = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatch_weight_kg = models.DecimalField(
+        max_digits=12, decimal_places=3, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DestructionOrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-planned_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
+            )
+        ]
+        permissions = [
+            ("submit_order", "Can submit destruction orders"),
+            ("approve_order", "Can approve destruction orders"),
+            ("dispatch_order", "Can dispatch destruction orders"),
+            ("record_destruction", "Can record destruction"),
+            ("cancel_order", "Can cancel destruction orders"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class OrderLine(models.Model):
+    """A lot in an order with its planned and actual method. A lot has one active line at most."""
+
+    order = models.ForeignKey(DestructionOrder, on_delete=models.PROTECT, related_name="lines")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="order_lines")
+    method = models.CharField(max_length=30, choices=Method.choices)
+    actual_method = models.CharField(max_length=30, choices=Method.choices, blank=True)
+    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices)
+    justification = models.TextField(
+        blank=True, help_text="Why a lower waste-hierarchy method was chosen (X-MF-02)."
+    )
+    dispatch_weight_kg = models.DecimalField(
+        max_digits=12, decimal_places=3, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    active = models.BooleanField(
+        default=True, help_text="False once the order is cancelled and the lot is free again."
+    )
+
+    class Meta:
+        ordering = ["order", "lot__reference"]
+        constraints = [
+            # A lot can be in one open (or completed) order only: never allocated twice.
+            models.UniqueConstraint(
+                fields=["lot"], condition=Q(active=True), name="lot_in_one_active_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} / {self.lot}"
+
+
+class DestructionRecord(models.Model):
+    """What happened at the facility: times, parameters, weights, witnesses and evidence."""
+
+    order = models.OneToOneField(DestructionOrder, on_delete=models.PROTECT, related_name="record")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    temperature_c = models.PositiveIntegerField(null=True, blank=True)
+    residence_time_s = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    halogenated_over_1pct = models.BooleanField(null=True, blank=True)
+    particle_size_mm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    debranded = models.BooleanField(default=False)
+    batteries_removed = models.BooleanField(default=False)
+    aerosols_degassed = models.BooleanField(default=False)
+    gate_weight_kg = models.DecimalField(
+        max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    weighbridge_ticket = models.CharField(max_length=80, blank=True)
+    customs_officer_present = models.BooleanField(default=True)
+    officer_absence_reason = models.TextField(blank=True)
+    mass_balance_deviation = models.BooleanField(default=False)
+    deviation_justification = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__gte=models.F("started_at")), name="record_times_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Record of {self.order}"
+
+
+class OutputRoute(models.TextChoices):
+    RECYCLED = "recycled", "Recycled"
+    ENERGY_RECOVERY = "energy_recovery", "Energy recovery"
+    INCINERATED = "incinerated", "Incinerated without recovery"
+    LANDFILLED = "landfilled", "Landfilled"
+    HAZARDOUS_RESIDUE = "hazardous_residue", "Hazardous residue"
+
+
+class OutputFraction(models.Model):
+    """Where the treated mass went (digest X-QM-02, X-MF-07)."""
+
+    record = models.ForeignKey(DestructionRecord, on_delete=models.CASCADE, related_name="outputs")
+    route = models.CharField(max_length=20, choices=OutputRoute.choices)
+    weight_kg = models.DecimalField(
+        max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    destination = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["record", "route"]
+
+    def __str__(self) -> str:
+        return f"{self.route} {self.weight_kg} kg"
+
+
+class Witness(models.Model):
+    """A person who witnessed the destruction (digest X-WE-01/02)."""
+
+    class Role(models.TextChoices):
+        CUSTOMS_OFFICER = "customs_officer", "Customs officer"
+        RIGHT_HOLDER = "right_holder", "Right holder"
+        FACILITY_OPERATOR = "facility_operator", "Facility operator"
+        OTHER = "other", "Other"
+
+    record = models.ForeignKey(
+        DestructionRecord, on_delete=models.CASCADE, related_name="witnesses"
+    )
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["record", "id"]
+        verbose_name_plural = "witnesses"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+def evidence_path(instance: "EvidenceFile", filename: str) -> str:
+    return f"evidence/{instance.record.order.reference}/{instance.sha256[:16]}-{filename}"
+
+
+class EvidenceFile(models.Model):
+    """A photo, video, weighbridge ticket or minutes, kept with its SHA-256 (digest X-WE-03)."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Photo"
+        VIDEO = "video", "Video"
+        WEIGHBRIDGE_TICKET = "weighbridge_ticket", "Weighbridge ticket"
+        MINUTES = "minutes", "Minutes"
+        OTHER = "other", "Other"
+
+    record = models.ForeignKey(DestructionRecord, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["record", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", "Valid"
+    REVOKED = "revoked", "Revoked"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def with_related(self) -> "CertificateQuerySet":
+        return self.select_related("order", "order__facility", "office", "issued_by")
+
+
+class Certificate(models.Model):
+    """A certificate of destruction: a frozen snapshot, its PDF and the PDF's hash (digest C8)."""
+
+    number = models.CharField(max_length=30, unique=True, editable=False)
+    year = models.PositiveIntegerField(editable=False)
+    sequence = models.PositiveIntegerField(editable=False)
+    order = models.ForeignKey(
+        DestructionOrder, on_delete=models.PROTECT, related_name="certificates"
+    )
+    office = models.ForeignKey(CustomsOffice, on_delete=models.PROTECT, related_name="+")
+    verification_code = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    snapshot = models.JSONField()
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revocation_reason = models.TextField(blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "sequence"], name="certificate_sequence_unique"
+            ),
+            # One valid certificate per order: issuing twice is impossible.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status="valid"),
+                name="one_valid_certificate_per_order",
+            ),
+        ]
+        permissions = [
+            ("issue_certificate", "Can issue certificates of destruction"),
+            ("revoke_certificate", "Can revoke and re-issue certificates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

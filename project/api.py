@@ -1,0 +1,108 @@
+"""API plumbing shared by every app: one error shape, pagination and action permissions."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination, permissions, status
+from rest_framework.response import Response
+
+from project.errors import TransitionNotAllowed
+
+READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ActionPermission(permissions.BasePermission):
+    """Grants each viewset action by a Django permission.
+
+    A view names the permission of each action in ``permission_map`` (action -> "app.codename",
+    or None for "any logged-in user"); list and retrieve default to the model's view permission.
+    An action missing from the map is refused, so a new action is closed until granted.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        required = required_permission(view)
+        if required is _REFUSED:
+            return False
+        return required is None or request.user.has_perm(required)
+
+
+_REFUSED = object()
+
+
+def required_permission(view) -> Any:
+    action = getattr(view, "action", None) or request_method_action(view)
+    mapping: dict[str, str | None] = getattr(view, "permission_map", {})
+    if action in mapping:
+        return mapping[action]
+    if action in READ_ACTIONS:
+        model = view.get_queryset().model
+        return f"{model._meta.app_label}.view_{model._meta.model_name}"
+    return _REFUSED
+
+
+def request_method_action(view) -> str:
+    """Plain APIViews have no action: name it after the HTTP method."""
+    return view.request.method.lower() if getattr(view, "request", None) else ""
+
+
+def validation_errors(error: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in error.error_dict.items()
+        }
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+def error_body(detail: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": detail}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def exception_handler(exc, context):
+    """Map every error to one JSON shape: {"detail": "...", "errors": {field: [messages]}}."""
+    if isinstance(exc, DjangoValidationError):
+        errors = validation_errors(exc)
+        return Response(
+            error_body(first_message(errors), errors), status=status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(exc, TransitionNotAllowed):
+        return Response(error_body(exc.message), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    # Imported here: rest_framework.views imports this module's permission class at start-up.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body(first_message(errors), errors)
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = error_body(str(response.data["detail"]))
+    return response
+
+
+def first_message(errors: Any) -> str:
+    """A one-line summary for clients that show a single message."""
+    if isinstance(errors, dict):
+        for field, value in errors.items():
+            message = first_message(value)
+            return message if field == "non_field_errors" else f"{field}: {message}"
+    if isinstance(errors, list) and errors:
+        return first_message(errors[0])
+    return str(errors) if errors else "Invalid input."

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ProjectConfig(AppConfig):
+    """Project plumbing: roles, navigation, base templates, static files, demo data."""
+
+    name = "project"
+    verbose_name = "Infringing Goods Tracker"
+
+    def ready(self) -> None:
+        from project.roles import sync_role_permissions
+
+        # No sender: post_migrate is only sent for apps with models, and this app has none.
+        # The sync is idempotent; its last run sees every app's permissions.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="sync_role_permissions")

@@ -1,0 +1,67 @@
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
+
+from project.roles import ADMINISTRATOR, ENVIRONMENTAL_AUDITOR, WAREHOUSE_STAFF
+
+DEMO_USERS = (
+    ("warehouse", "Wanda", "Warehouse", WAREHOUSE_STAFF),
+    ("auditor", "Arno", "Auditor", ENVIRONMENTAL_AUDITOR),
+    ("admin", "Ada", "Administrator", ADMINISTRATOR),
+)
+
+# Each app's demo loader, lowest app first; each takes the demo users by username.
+DEMO_LOADERS = ("seizures.demo.load", "destruction.demo.load", "compliance.demo.load")
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo users warehouse, auditor and admin (password from DEMO_PASSWORD, else a "
+        "random one, printed) and load demo data when the database holds no seizures yet."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even with debug off.")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Refusing to load demo data with DJANGO_DEBUG off; use --force.")
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        users = self.create_users(password)
+        self.load_data(users)
+        self.stdout.write("Demo logins (username / password):")
+        for username, _, _, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {password}   ({role})")
+
+    def create_users(self, password: str) -> dict:
+        users = {}
+        for username, first, last, role in DEMO_USERS:
+            user, _ = get_user_model().objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            user.set_password(password)
+            user.is_staff = role == ADMINISTRATOR
+            user.save()
+            user.groups.set([Group.objects.get(name=role)])
+            users[username] = user
+        return users
+
+    def load_data(self, users: dict) -> None:
+        from seizures.models import Seizure
+
+        if Seizure.objects.exists():
+            self.stdout.write("Demo data already present; left as it is.")
+            return
+        for dotted in DEMO_LOADERS:
+            try:
+                loader = import_string(dotted)
+            except ImportError:
+                continue
+            # Loaders call services, each its own durable transaction: no outer atomic here.
+            loader(users=users, stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

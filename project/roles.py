@@ -1,0 +1,64 @@
+"""The three roles and what each may do. Groups are created by a data migration; their
+permissions are re-synced after every migrate, so a permission added by a feature lands in its
+roles without another migration."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+WAREHOUSE_STAFF = "Warehouse staff"
+ENVIRONMENTAL_AUDITOR = "Environmental auditor"
+ADMINISTRATOR = "Administrator"
+ROLES = (WAREHOUSE_STAFF, ENVIRONMENTAL_AUDITOR, ADMINISTRATOR)
+
+APPS = ("seizures", "destruction", "compliance")
+
+# "app.codename" grants one permission; "app.view_*" every view permission of the app;
+# "app.*" all of them.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    WAREHOUSE_STAFF: (
+        "seizures.view_*",
+        "seizures.add_seizure",
+        "seizures.change_seizure",
+        "seizures.add_lot",
+        "seizures.change_lot",
+        "seizures.move_lot",
+        "seizures.sample_lot",
+        "seizures.print_labels",
+        "seizures.import_seizures",
+        "destruction.view_*",
+        "destruction.add_destructionorder",
+        "destruction.change_destructionorder",
+        "destruction.submit_order",
+        "destruction.dispatch_order",
+        "destruction.record_destruction",
+        "destruction.cancel_order",
+        "compliance.view_compliancecheck",
+    ),
+    ENVIRONMENTAL_AUDITOR: (
+        "seizures.view_*",
+        "destruction.view_*",
+        "compliance.view_*",
+        "compliance.add_certificatereview",
+        "compliance.review_certificate",
+    ),
+    ADMINISTRATOR: ("seizures.*", "destruction.*", "compliance.*"),
+}
+
+
+def permissions_for(patterns: tuple[str, ...]):
+    query = Q(pk__in=[])
+    for pattern in patterns:
+        app_label, codename = pattern.split(".", 1)
+        if codename == "*":
+            query |= Q(content_type__app_label=app_label)
+        elif codename.endswith("*"):
+            query |= Q(content_type__app_label=app_label, codename__startswith=codename[:-1])
+        else:
+            query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
+
+
+def sync_role_permissions(*, using: str = "default", **kwargs) -> None:
+    for role, patterns in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set(permissions_for(patterns).using(using))

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.throttling import ScopedRateThrottle
+
+from project import views
+
+
+class TokenView(ObtainAuthToken):
+    """POST {"username", "password"} -> {"token"}; use as `Authorization: Token <token>`."""
+
+    permission_classes = ()
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "token"
+
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include("seizures.api.urls")),
+    path("", include("destruction.api.urls")),
+    path("", include("compliance.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("seizures.urls")),
+    path("", include("destruction.urls")),
+    path("", include("compliance.urls")),
+    path("api/v1/", include(api_v1)),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=(IsAuthenticated,)),
+        name="api-schema",
+    ),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(
+            url_name="api-schema", permission_classes=(IsAuthenticated,)
+        ),
+        name="api-docs",
+    ),
+]

@@ -1,0 +1,159 @@
+"""The chain of custody: appending hash-chained events and verifying chains.
+
+`append_event` and `change_lot_status` are building blocks for services: they must run inside the
+service's transaction, never on their own.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from project.errors import TransitionNotAllowed
+from seizures.models import LOT_TRANSITIONS, CustodyEvent, Lot, LotStatus, StorageLocation
+
+
+def require_transaction() -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("Custody changes run inside a service's transaction.")
+
+
+def append_event(
+    lot: Lot,
+    kind: str,
+    *,
+    actor,
+    from_location: StorageLocation | None = None,
+    to_location: StorageLocation | None = None,
+    quantity: int | None = None,
+    details: dict | None = None,
+) -> CustodyEvent:
+    """Append one event to the lot's chain. The (lot, sequence) constraint turns a concurrent
+    append on the same lot into an error instead of a fork of the chain."""
+    require_transaction()
+    last = (
+        CustodyEvent.objects.filter(lot=lot)
+        .order_by("-sequence")
+        .values("sequence", "hash")
+        .first()
+    )
+    event = CustodyEvent(
+        lot=lot,
+        sequence=(last["sequence"] + 1) if last else 1,
+        kind=kind,
+        occurred_at=timezone.now(),
+        actor=actor,
+        actor_name=actor.get_full_name() or actor.get_username(),
+        from_location=from_location,
+        to_location=to_location,
+        quantity=quantity,
+        details=details or {},
+        previous_hash=last["hash"] if last else "",
+    )
+    event.hash = event.compute_hash()
+    event.save()
+    return event
+
+
+def append_events(
+    lots: Iterable[Lot], kind: str, *, actor, details: dict | None = None
+) -> list[CustodyEvent]:
+    """Append the same event to many lots with one read of their chain heads."""
+    require_transaction()
+    lots = list(lots)
+    heads = last_events_by_lot([lot.pk for lot in lots])
+    now = timezone.now()
+    actor_name = actor.get_full_name() or actor.get_username()
+    events = []
+    for lot in lots:
+        last = heads.get(lot.pk)
+        event = CustodyEvent(
+            lot=lot,
+            sequence=(last[0] + 1) if last else 1,
+            kind=kind,
+            occurred_at=now,
+            actor=actor,
+            actor_name=actor_name,
+            from_location_id=lot.location_id,
+            quantity=lot.articles,
+            details=details or {},
+            previous_hash=last[1] if last else "",
+        )
+        event.hash = event.compute_hash()
+        events.append(event)
+    return CustodyEvent.objects.bulk_create(events)
+
+
+def last_events_by_lot(lot_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """lot id -> (sequence, hash) of its newest event."""
+    heads: dict[int, tuple[int, str]] = {}
+    rows = (
+        CustodyEvent.objects.filter(lot_id__in=lot_ids)
+        .order_by("lot_id", "sequence")
+        .values_list("lot_id", "sequence", "hash")
+    )
+    for lot_id, sequence, digest in rows.iterator():
+        heads[lot_id] = (sequence, digest)
+    return heads
+
+
+def change_lot_status(
+    lot_ids: list[int], *, expected: LotStatus | Iterable[LotStatus], new: LotStatus, **changes
+) -> None:
+    """Guarded transition of every listed lot: all of them must be in an expected state, else
+    nothing changes and TransitionNotAllowed is raised."""
+    require_transaction()
+    allowed = {expected} if isinstance(expected, str) else set(expected)
+    for status in allowed:
+        if LotStatus(new) not in LOT_TRANSITIONS[LotStatus(status)]:
+            raise TransitionNotAllowed(f"A lot cannot go from {status} to {new}.")
+    updated = Lot.objects.filter(pk__in=lot_ids, status__in=allowed).update(
+        status=new, updated_at=timezone.now(), **changes
+    )
+    if updated != len(set(lot_ids)):
+        raise TransitionNotAllowed(
+            f"Some lots are no longer {' or '.join(sorted(allowed))}; nothing was changed."
+        )
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    lot_reference: str
+    sequence: int
+    reason: str
+
+
+def verify_chains(lot_ids: Iterable[int] | None = None) -> list[BrokenLink]:
+    """Walk every chain in order; report the first broken link of each broken chain."""
+    events = CustodyEvent.objects.select_related("lot").order_by("lot_id", "sequence")
+    if lot_ids is not None:
+        events = events.filter(lot_id__in=list(lot_ids))
+    broken: list[BrokenLink] = []
+    current_lot, previous_hash, expected_sequence, lot_is_broken = None, "", 1, False
+    for event in events.iterator(chunk_size=2000):
+        if event.lot_id != current_lot:
+            current_lot, previous_hash, expected_sequence, lot_is_broken = (
+                event.lot_id,
+                "",
+                1,
+                False,
+            )
+        if lot_is_broken:
+            continue
+        reason = link_problem(event, previous_hash, expected_sequence)
+        if reason:
+            broken.append(BrokenLink(event.lot.reference, event.sequence, reason))
+            lot_is_broken = True
+        previous_hash, expected_sequence = event.hash, event.sequence + 1
+    return broken
+
+
+def link_problem(event: CustodyEvent, previous_hash: str, expected_sequence: int) -> str:
+    if event.sequence != expected_sequence:
+        return f"sequence {event.sequence} where {expected_sequence} was expected (missing event)"
+    if event.previous_hash != previous_hash:
+        return "previous hash does not match the event before it"
+    if event.compute_hash() != event.hash:
+        return "content does not match its hash (event altered)"
+    return ""

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from seizures.custody import verify_chains
+from seizures.models import CustodyEvent
+
+
+class Command(BaseCommand):
+    help = "Walk every lot's custody chain and report the first broken link of each."
+
+    def handle(self, *args, **options):
+        broken = verify_chains()
+        if broken:
+            for link in broken:
+                self.stderr.write(f"{link.lot_reference} event #{link.sequence}: {link.reason}")
+            raise CommandError(f"{len(broken)} custody chain(s) broken.")
+        count = CustodyEvent.objects.values("lot").distinct().count()
+        self.stdout.write(self.style.SUCCESS(f"All {count} custody chains verify."))

@@ -1,0 +1,467 @@
+"""Seizures, their lots, the storage where lots wait, and the append-only custody chain."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
+
+from seizures.categories import HazardClass, ProductCategory, WasteClass
+
+
+class CustomsOffice(models.Model):
+    """A customs office that detains goods and issues certificates."""
+
+    code = models.CharField(max_length=12, unique=True, help_text="Short code used in references.")
+    name = models.CharField(max_length=200)
+    country = CountryField()
+    address = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Holiday(models.Model):
+    """A public holiday: statutory deadlines count working days around it."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class RightHolder(models.Model):
+    """The holder of the IP right (decision holder under Reg. 608/2013)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    address = models.TextField(blank=True)
+    application_reference = models.CharField(
+        max_length=60, blank=True, help_text="Application for action (AFA) reference."
+    )
+    application_valid_from = models.DateField(null=True, blank=True)
+    application_valid_until = models.DateField(null=True, blank=True)
+    small_consignment_opt_in = models.BooleanField(
+        default=False, help_text="Opted in to the small-consignment procedure (Art. 26)."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Warehouse(models.Model):
+    """A customs warehouse holding seized goods."""
+
+    code = models.CharField(max_length=12, unique=True)
+    name = models.CharField(max_length=200)
+    office = models.ForeignKey(CustomsOffice, on_delete=models.PROTECT, related_name="warehouses")
+    address = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ZoneType(models.TextChoices):
+    NON_HAZARDOUS = "non_hazardous", "Non-hazardous"
+    HAZARDOUS = "hazardous", "Hazardous"
+    FIRE_SEPARATED = "fire_separated", "Fire-separated"
+    HIGH_SECURITY = "high_security", "High security"
+    TEMPERATURE_CONTROLLED = "temperature_controlled", "Temperature-controlled"
+    QUARANTINE = "quarantine", "Quarantine"
+
+
+class StorageLocation(models.Model):
+    """A place in a warehouse: a zone, or a bay or bin inside one (a tree)."""
+
+    class Kind(models.TextChoices):
+        ZONE = "zone", "Zone"
+        BAY = "bay", "Bay"
+        BIN = "bin", "Bin"
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="locations")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    code = models.CharField(
+        max_length=40, unique=True, help_text="Unique label code, e.g. BRU1-HZ-B03."
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BAY)
+    zone_type = models.CharField(max_length=30, choices=ZoneType.choices)
+    accepted_hazard_classes = models.JSONField(
+        default=list, blank=True, help_text="UN hazard classes this location may hold."
+    )
+    capacity_kg = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity_kg__isnull=True) | Q(capacity_kg__gte=0),
+                name="location_capacity_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class TransportMode(models.TextChoices):
+    POSTAL = "postal", "Postal"
+    EXPRESS = "express", "Express courier"
+    AIR = "air", "Air"
+    SEA = "sea", "Sea"
+    ROAD = "road", "Road"
+    RAIL = "rail", "Rail"
+    INLAND_WATERWAY = "inland_waterway", "Inland waterway"
+    OTHER = "other", "Other or unknown"
+
+
+class TrafficType(models.TextChoices):
+    FREIGHT = "freight", "Freight"
+    PASSENGER = "passenger", "Passenger"
+
+
+class IPRType(models.TextChoices):
+    """Types of IP right (Reg. 608/2013 Art. 2(1))."""
+
+    EU_TRADE_MARK = "eu_trade_mark", "EU trade mark"
+    NATIONAL_TRADE_MARK = "national_trade_mark", "National trade mark"
+    INTERNATIONAL_TRADE_MARK = "international_trade_mark", "International trade mark"
+    DESIGN = "design", "Design"
+    COPYRIGHT = "copyright", "Copyright and related rights"
+    PATENT = "patent", "Patent"
+    SPC = "spc", "Supplementary protection certificate"
+    GEOGRAPHICAL_INDICATION = "geographical_indication", "Geographical indication"
+    PLANT_VARIETY = "plant_variety", "Plant variety right"
+    SEMICONDUCTOR_TOPOGRAPHY = "semiconductor_topography", "Semiconductor topography"
+    UTILITY_MODEL = "utility_model", "Utility model"
+    TRADE_NAME = "trade_name", "Trade name"
+
+
+COUNTERFEIT_OR_PIRATED = frozenset(
+    {
+        IPRType.EU_TRADE_MARK,
+        IPRType.NATIONAL_TRADE_MARK,
+        IPRType.INTERNATIONAL_TRADE_MARK,
+        IPRType.GEOGRAPHICAL_INDICATION,
+        IPRType.COPYRIGHT,
+        IPRType.DESIGN,
+    }
+)
+
+
+class CustomsProcedure(models.TextChoices):
+    FREE_CIRCULATION = "free_circulation", "Release for free circulation"
+    EXPORT = "export", "Export"
+    RE_EXPORT = "re_export", "Re-export"
+    TRANSIT = "transit", "Transit"
+    TRANSHIPMENT = "transhipment", "Transhipment"
+    CUSTOMS_WAREHOUSING = "customs_warehousing", "Customs warehousing"
+    TEMPORARY_STORAGE = "temporary_storage", "Temporary storage"
+    FREE_ZONE = "free_zone", "Free zone"
+    INWARD_PROCESSING = "inward_processing", "Inward processing"
+
+
+class ActionType(models.TextChoices):
+    ON_APPLICATION = "on_application", "On application"
+    EX_OFFICIO = "ex_officio", "Ex officio"
+
+
+class LegalRoute(models.TextChoices):
+    STANDARD = "standard", "Standard procedure (Art. 23)"
+    SMALL_CONSIGNMENT = "small_consignment", "Small consignment (Art. 26)"
+    COURT = "court", "Court proceedings"
+    ABANDONMENT = "abandonment", "Abandonment to the State"
+
+
+class SeizureQuerySet(models.QuerySet):
+    def with_related(self) -> "SeizureQuerySet":
+        return self.select_related("office", "right_holder").annotate(
+            lot_count=models.Count("lots", filter=Q(lots__parent__isnull=True))
+        )
+
+
+class Seizure(models.Model):
+    """A case: one detention of goods by customs, with its legal route and deadline."""
+
+    reference = models.CharField(max_length=40, unique=True, editable=False)
+    office = models.ForeignKey(CustomsOffice, on_delete=models.PROTECT, related_name="seizures")
+    year = models.PositiveIntegerField(editable=False)
+    sequence = models.PositiveIntegerField(editable=False)
+    detained_on = models.DateField()
+    place_of_detention = models.CharField(max_length=200, blank=True)
+    transport_mode = models.CharField(max_length=20, choices=TransportMode.choices)
+    traffic_type = models.CharField(
+        max_length=10, choices=TrafficType.choices, default=TrafficType.FREIGHT
+    )
+    provenance_country = CountryField(help_text="Country the goods were sent from.")
+    ipr_type = models.CharField(max_length=30, choices=IPRType.choices)
+    customs_procedure = models.CharField(max_length=30, choices=CustomsProcedure.choices)
+    action_type = models.CharField(max_length=20, choices=ActionType.choices)
+    right_holder = models.ForeignKey(
+        RightHolder, on_delete=models.PROTECT, null=True, blank=True, related_name="seizures"
+    )
+    declarant_name = models.CharField(max_length=200, blank=True)
+    consignment_number = models.CharField(
+        max_length=60, blank=True, help_text="Declaration, air waybill or parcel number."
+    )
+    notified_on = models.DateField(null=True, blank=True)
+    legal_route = models.CharField(max_length=20, choices=LegalRoute.choices)
+    perishable = models.BooleanField(default=False)
+    deadline = models.DateField(
+        null=True, blank=True, editable=False, help_text="Statutory deadline (working days)."
+    )
+    # What completes the legal route before destruction (digest X-LB-02..05).
+    right_holder_agreement_on = models.DateField(null=True, blank=True)
+    declarant_agreement_on = models.DateField(null=True, blank=True)
+    declarant_objected = models.BooleanField(default=False)
+    court_reference = models.CharField(max_length=100, blank=True)
+    on_hold = models.BooleanField(default=False)
+    hold_reason = models.TextField(blank=True)
+    hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    hold_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SeizureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-detained_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year", "sequence"], name="seizure_sequence_unique_per_office"
+            )
+        ]
+        indexes = [models.Index(fields=["detained_on"]), models.Index(fields=["legal_route"])]
+        permissions = [
+            ("hold_seizure", "Can place and lift a legal hold"),
+            ("import_seizures", "Can import seizures from a CSV file"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class LotStatus(models.TextChoices):
+    IN_STORAGE = "in_storage", "In storage"
+    ON_HOLD = "on_hold", "On hold"
+    ALLOCATED = "allocated", "Allocated to a destruction order"
+    IN_TRANSIT = "in_transit", "In transit"
+    DESTROYED = "destroyed", "Destroyed"
+    RELEASED = "released", "Released"
+
+
+LOT_TRANSITIONS: dict[LotStatus, frozenset[LotStatus]] = {
+    LotStatus.IN_STORAGE: frozenset({LotStatus.ON_HOLD, LotStatus.ALLOCATED, LotStatus.RELEASED}),
+    LotStatus.ON_HOLD: frozenset({LotStatus.IN_STORAGE, LotStatus.RELEASED}),
+    LotStatus.ALLOCATED: frozenset({LotStatus.IN_STORAGE, LotStatus.IN_TRANSIT}),
+    LotStatus.IN_TRANSIT: frozenset({LotStatus.DESTROYED, LotStatus.IN_STORAGE}),
+    LotStatus.DESTROYED: frozenset(),
+    LotStatus.RELEASED: frozenset(),
+}
+
+
+class SamplePurpose(models.TextChoices):
+    ANALYSIS = "analysis", "Laboratory analysis"
+    EVIDENCE = "evidence", "Criminal evidence"
+    EDUCATION = "education", "Education and training"
+
+
+class LotQuerySet(models.QuerySet):
+    def with_related(self) -> "LotQuerySet":
+        return self.select_related("seizure", "seizure__office", "location", "parent")
+
+    def in_storage(self) -> "LotQuerySet":
+        return self.filter(status=LotStatus.IN_STORAGE)
+
+
+class Lot(models.Model):
+    """A goods line of a seizure; a sample taken from a lot is a child lot with its own chain."""
+
+    seizure = models.ForeignKey(Seizure, on_delete=models.PROTECT, related_name="lots")
+    reference = models.CharField(max_length=50, unique=True, editable=False)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="samples"
+    )
+    sample_purpose = models.CharField(max_length=20, choices=SamplePurpose.choices, blank=True)
+    sample_holder = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=4, choices=ProductCategory.choices)
+    waste_class = models.CharField(max_length=4, choices=WasteClass.choices)
+    description = models.CharField(max_length=300)
+    brand = models.CharField(max_length=120, blank=True)
+    seized_articles = models.PositiveIntegerField(
+        editable=False, help_text="Articles when the lot was created (reconciliation baseline)."
+    )
+    articles = models.PositiveIntegerField(help_text="Articles now in the lot.")
+    gross_weight_kg = models.DecimalField(
+        max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
+    )
+    retail_value = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(max_length=3, default="EUR")
+    hazard_classes = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=20, choices=LotStatus.choices, default=LotStatus.IN_STORAGE
+    )
+    location = models.ForeignKey(
+        StorageLocation, on_delete=models.PROTECT, null=True, blank=True, related_name="lots"
+    )
+    stored_since = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gross_weight_kg__gte=0), name="lot_weight_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(articles__lte=models.F("seized_articles")),
+                name="lot_articles_within_seized",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=LotStatus.values), name="lot_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["category"]),
+            models.Index(fields=["waste_class"]),
+        ]
+        permissions = [
+            ("move_lot", "Can place and move lots"),
+            ("sample_lot", "Can take samples from lots"),
+            ("release_lot", "Can release lots"),
+            ("print_labels", "Can print labels"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_sample(self) -> bool:
+        return self.parent_id is not None
+
+    def hazard_label(self) -> str:
+        names = dict(HazardClass.choices)
+        return ", ".join(names.get(code, code) for code in self.hazard_classes) or "none"
+
+
+class CustodyEventQuerySet(models.QuerySet):
+    """Append-only: bulk updates and deletes are refused (and by a trigger on PostgreSQL)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Custody events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Custody events are append-only.")
+
+
+class CustodyEvent(models.Model):
+    """One link in a lot's chain of custody, hash-chained to the previous link (digest X-CC-01)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Logged at seizure"
+        PLACED = "placed", "Placed in storage"
+        MOVED = "moved", "Moved"
+        SAMPLED = "sampled", "Sample taken out"
+        SAMPLE_CREATED = "sample_created", "Sample created"
+        HELD = "held", "Legal hold placed"
+        HOLD_LIFTED = "hold_lifted", "Legal hold lifted"
+        RELEASED = "released", "Released"
+        ALLOCATED = "allocated", "Allocated to destruction order"
+        DEALLOCATED = "deallocated", "Returned to storage"
+        ORDER_SUBMITTED = "order_submitted", "Destruction order submitted"
+        ORDER_APPROVED = "order_approved", "Destruction order approved"
+        DISPATCHED = "dispatched", "Dispatched to facility"
+        DESTROYED = "destroyed", "Destroyed"
+        CERTIFIED = "certified", "Certificate issued"
+        CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="custody_events")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    from_location = models.ForeignKey(
+        StorageLocation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_location = models.ForeignKey(
+        StorageLocation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    quantity = models.IntegerField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = CustodyEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lot_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "sequence"], name="custody_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot_id}#{self.sequence} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Custody events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Custody events are append-only.")
+
+    def content(self) -> dict:
+        """What the hash covers: every field that states the event."""
+        return {
+            "lot": self.lot_id,
+            "sequence": self.sequence,
+            "kind": self.kind,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "from_location": self.from_location_id,
+            "to_location": self.to_location_id,
+            "quantity": self.quantity,
+            "details": self.details,
+            "previous_hash": self.previous_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,70 @@
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from project.roles import ADMINISTRATOR, ENVIRONMENTAL_AUDITOR, WAREHOUSE_STAFF
+from tests.environment import require_postgresql
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the main thread; without this Django refuses the
+# ORM calls of test-database set-up (SynchronousOnlyOperation).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def user_in_role(role: str, **kwargs):
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def warehouse_user(db):
+    return user_in_role(WAREHOUSE_STAFF, username="warehouse", first_name="Wanda")
+
+
+@pytest.fixture
+def second_warehouse_user(db):
+    return user_in_role(WAREHOUSE_STAFF, username="warehouse2", first_name="Walter")
+
+
+@pytest.fixture
+def auditor_user(db):
+    return user_in_role(ENVIRONMENTAL_AUDITOR, username="auditor", first_name="Arno")
+
+
+@pytest.fixture
+def admin_user(db):
+    return user_in_role(ADMINISTRATOR, username="administrator", first_name="Ada", is_staff=True)
+
+
+@pytest.fixture
+def roleless_user(db):
+    return UserFactory(username="nobody")
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an API client authenticated as that user; api() -> anonymous."""
+
+    def make(user=None) -> APIClient:
+        return client_for(user) if user else APIClient()
+
+    return make
+
+
+@pytest.fixture
+def postgresql(transactional_db):
+    require_postgresql()
