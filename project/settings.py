@@ -200,6 +200,15 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 # Storage ageing: a lot in storage longer than this is listed as a long stay (digest X-CC-05d).
 LONG_STAY_ALARM_DAYS = int(os.environ.get("LONG_STAY_ALARM_DAYS", "180"))
 
+# Cross-app hooks, called by dotted path so that imports keep pointing one way
+# (compliance -> destruction -> seizures). Empty: no check runs.
+# STORAGE_PLACEMENT_CHECK(lot, location, *, actor) -> list of finding dicts
+#   (rule, severity, message, source); a "blocking" finding refuses the placement.
+STORAGE_PLACEMENT_CHECK = ""
+# DESTRUCTION_COMPLIANCE_CHECK(order, *, stage, actor) -> a stored check with .verdict and
+#   .findings; stage is "submit", "approve" or "record".
+DESTRUCTION_COMPLIANCE_CHECK = ""
+
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset.
 COMPLIANCE_PARAMETERS: dict[str, object] = {}
 
