@@ -1,0 +1,337 @@
+"""The fact vocabulary of the compliance rulebook and pure helpers that derive facts.
+
+A *fact* is a named, typed value the rules read (``temperature_c``, ``witnesses``, ...). The
+rulebook may only name facts declared here, so a typo in a rule fails at load time. Each fact says
+from which stage it is normally known: a fact that is still missing at an earlier stage (the
+incineration temperature while an order is being prepared) is reported as information, not as a
+breach.
+
+Callers build plain ``dict[str, object]`` facts: the what-if endpoint with :func:`what_if_facts`,
+the order and record checks by mapping their objects to the same names and adding
+:func:`method_facts`, :func:`permit_facts` and :func:`mass_facts`. Nothing here touches the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Final
+
+from destruction.methods import METHODS
+
+if TYPE_CHECKING:
+    from compliance.rulebook import Rulebook
+
+# Stages in the order the facts become known; a rule's ``applies_to`` names one or more.
+STAGES: Final[tuple[str, ...]] = ("storage", "order", "record", "certificate")
+STAGE_ORDER: Final[dict[str, int]] = {stage: index for index, stage in enumerate(STAGES)}
+
+# Fact types: what a value must be, and which operators make sense on it.
+FACT_TYPES: Final[tuple[str, ...]] = ("str", "int", "number", "bool", "date", "strings")
+
+# Storage zone types: the values of seizures.models.ZoneType, which cannot be imported before the
+# app registry is ready (the rulebook loads without Django); a test keeps the two in step.
+ZONE_TYPES: Final[frozenset[str]] = frozenset(
+    {"non_hazardous", "hazardous", "fire_separated", "high_security", "temperature_controlled"}
+    | {"quarantine"}
+)
+
+NO_DEFAULT: Final = object()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One named input of the rules. ``default`` is used when the fact is absent; flags whose
+    absence means "no" have one, everything else is reported as not recorded."""
+
+    name: str
+    type: str
+    known_from: str
+    label: str
+    meaning: str
+    default: Any = NO_DEFAULT
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not NO_DEFAULT
+
+
+# One fact per entry, kept compact: name, type, known from, label, meaning[, default].
+# fmt: off
+_VOCABULARY: tuple[Fact, ...] = (
+    # --- the goods (lot) -------------------------------------------------------------------
+    Fact("waste_class", "str", "storage", "Waste class", "Rulebook goods category (WasteClass)."),
+    Fact("hazard_classes", "strings", "storage", "Hazard classes", "UN hazard classes."),
+    Fact("perishable", "bool", "storage", "Perishable", "Goods are perishable.", False),
+    Fact("damaged", "bool", "storage", "Damaged", "Damaged, swollen or leaking items.", False),
+    Fact("high_risk", "bool", "storage", "High risk", "Lot flagged high-risk (C4).", False),
+    Fact("controlled_substances", "bool", "storage", "Controlled substances",
+         "Contains narcotics or psychotropics.", False),
+    Fact("cytotoxic", "bool", "storage", "Cytotoxic", "Antineoplastic/cytotoxic drugs.", False),
+    Fact("asbestos", "bool", "storage", "Asbestos", "Suspected asbestos (friction parts).", False),
+    Fact("pops_present", "bool", "order", "POPs present",
+         "Lab analysis found POP-listed substances (Stockholm Convention).", False),
+    Fact("lab_analysis_done", "bool", "order", "Lab analysis",
+         "Active substances identified by lab analysis."),
+    Fact("design_infringes", "bool", "order", "Design infringes",
+         "The design itself infringes, so de-branding cannot make it lawful.", False),
+    Fact("safety_test_failed", "bool", "order", "Safety test failed",
+         "Goods failed a safety test (flammability, lead, phthalates).", False),
+    Fact("declaration_reference", "str", "storage", "Declaration reference",
+         "Customs declaration or consignment number the lot links back to."),
+    # --- storage placement -------------------------------------------------------------------
+    Fact("zone_type", "str", "storage", "Zone type", "ZoneType of the storage location."),
+    Fact("location_hazard_classes", "strings", "storage", "Location hazard classes",
+         "UN hazard classes the storage location accepts."),
+    Fact("co_located_waste_classes", "strings", "storage", "Co-located waste classes",
+         "Waste classes of the other lots at the same location.", ()),
+    Fact("days_in_storage", "int", "storage", "Days in storage", "Days since first stored."),
+    Fact("days_since_stocktake", "int", "storage", "Days since stocktake",
+         "Days since the location was last counted."),
+    # --- the destruction order ---------------------------------------------------------------
+    Fact("method", "str", "order", "Method", "Disposal method code (destruction.methods)."),
+    Fact("on_date", "date", "order", "Destruction date", "Planned or actual destruction date."),
+    Fact("method_rank", "int", "order", "Method rank", "Waste-hierarchy rank of the method."),
+    Fact("method_operations", "strings", "order", "Method operations",
+         "R/D operation codes a permit needs for the method (empty: no permit needed)."),
+    Fact("method_permitted", "bool", "order", "Method permitted",
+         "The rulebook permits the method for the waste class (M rules)."),
+    Fact("best_permitted_rank", "int", "order", "Best permitted rank",
+         "Best (lowest) hierarchy rank among the methods permitted for the waste class."),
+    Fact("justification", "str", "order", "Justification",
+         "Why a lower waste-hierarchy method was chosen (X-MF-02).", ""),
+    Fact("legal_basis", "str", "order", "Legal basis", "LegalBasis of the destruction."),
+    Fact("legal_basis_completed_on", "date", "order", "Legal basis completed on",
+         "Date the legal basis became final; None while decisions are pending."),
+    Fact("right_holder_confirmed", "bool", "order", "Right holder confirmed",
+         "Written right-holder confirmation of infringement and agreement to destruction."),
+    Fact("right_holder_reply_working_days", "int", "order", "Right-holder reply (working days)",
+         "Working days from notification to the right holder's written reply."),
+    Fact("declarant_agreement", "str", "order", "Declarant agreement",
+         "written, deemed (no objection by the deadline) or objected."),
+    Fact("court_reference", "str", "order", "Court reference",
+         "Reference of proceedings started after the declarant objected.", ""),
+    Fact("counterfeit_or_pirated", "bool", "order", "Counterfeit or pirated",
+         "Goods suspected of being counterfeit or pirated (not other IPR types)."),
+    Fact("art26_opted_in", "bool", "order", "Art. 26 opted in",
+         "The application is granted and opted in to the small-consignment procedure."),
+    Fact("postal_or_express", "bool", "order", "Postal or express",
+         "Consignment came by postal or express courier."),
+    Fact("consignment_units", "int", "order", "Consignment units", "Units in the consignment."),
+    Fact("consignment_gross_kg", "number", "order", "Consignment gross mass (kg)",
+         "Gross mass of the consignment."),
+    Fact("declarant_notified_working_days", "int", "order", "Declarant notified (working days)",
+         "Working days from detention to notifying the declarant."),
+    Fact("application_reference", "str", "order", "Application reference",
+         "Right-holder application (national or Union) reference."),
+    Fact("right_holder_notified", "bool", "order", "Right holder notified",
+         "Right holder notified of the detention with quantity and nature of the goods."),
+    Fact("right_holder_consent", "bool", "order", "Right-holder consent",
+         "Written right-holder agreement to a non-destructive route (donation, reuse)."),
+    Fact("customs_decision_recorded", "bool", "order", "Customs decision",
+         "Customs decision with conditions for a non-destructive route (Art. 25(1)(a))."),
+    Fact("samples_retained", "bool", "order", "Samples retained",
+         "Samples kept for analysis or proceedings before destruction."),
+    Fact("excise_authority_informed", "bool", "order", "Excise authority informed",
+         "Excise authority informed and duty status recorded."),
+    Fact("recycler_accepts_additives", "bool", "order", "Recycler accepts additives",
+         "The recycler accepts the polymer with its additive content.", False),
+    Fact("carrier_registration", "str", "record", "Carrier registration",
+         "Waste-carrier registration of the transport company."),
+    Fact("consignment_note_number", "str", "record", "Consignment note",
+         "Hazardous-waste consignment note number."),
+    Fact("seal_numbers", "strings", "record", "Seal numbers", "Seal numbers of the transport."),
+    Fact("mixed_hazard_batch", "bool", "order", "Mixed hazard batch",
+         "The batch mixes hazardous and non-hazardous lots.", False),
+    Fact("mixing_permitted", "bool", "order", "Mixing permitted",
+         "The facility is permitted to mix hazardous with non-hazardous waste.", False),
+    # --- the facility ------------------------------------------------------------------------
+    Fact("permit_valid_on_date", "bool", "order", "Permit valid on date",
+         "A facility permit is valid on the destruction date."),
+    Fact("facility_covers_method", "bool", "order", "Permit covers method",
+         "A permit valid on the date lists an R/D operation of the method."),
+    Fact("hazardous_permitted", "bool", "order", "Hazardous waste permitted",
+         "A permit valid on the date allows hazardous waste."),
+    Fact("facility_accepts_pressurised", "bool", "order", "Facility accepts pressurised",
+         "The facility accepts pressurised containers (aerosols, lighters).", False),
+    Fact("facility_evaluated", "bool", "order", "Facility evaluated",
+         "Licence, monitoring and track record of the facility evaluated."),
+    # --- the destruction record --------------------------------------------------------------
+    Fact("temperature_c", "number", "record", "Temperature (°C)", "Combustion temperature."),
+    Fact("residence_time_s", "number", "record", "Residence time (s)",
+         "Gas residence time in the combustion zone."),
+    Fact("halogenated_over_1pct", "bool", "record", "Halogenated over 1 %",
+         "More than 1 % halogenated organic substances (as chlorine)."),
+    Fact("debranded", "bool", "record", "De-branded", "Marks removed or made unrecognisable."),
+    Fact("batteries_removed", "bool", "record", "Batteries removed",
+         "Batteries removed before treatment (depollution)."),
+    Fact("aerosols_degassed", "bool", "record", "Aerosols degassed",
+         "Aerosols or lighters punctured and degassed before treatment."),
+    Fact("pyrotechnics_neutralised", "bool", "record", "Pyrotechnics neutralised",
+         "Air-bag inflators or pretensioners deployed or neutralised."),
+    Fact("denatured", "bool", "record", "Denatured",
+         "Rendered unsmokeable or undrinkable before recovery."),
+    Fact("customs_officer_present", "bool", "record", "Customs officer present",
+         "A customs officer attended the destruction."),
+    Fact("officer_absence_reason", "str", "record", "Officer absence reason",
+         "Documented risk-based decision not to attend.", ""),
+    Fact("witnesses", "int", "record", "Witnesses", "Independent witnesses who signed."),
+    Fact("evidence_kinds", "strings", "record", "Evidence",
+         "Kinds of evidence files attached (photo, video, minutes, ...)."),
+    Fact("custody_chain_intact", "bool", "record", "Custody chain intact",
+         "The append-only custody log verifies from seizure to now."),
+    Fact("articles_seized", "int", "record", "Articles seized", "Articles when seized."),
+    Fact("articles_accounted", "int", "record", "Articles accounted",
+         "Destroyed + sampled + released + donated articles."),
+    Fact("quantity_adjustment_justified", "bool", "record", "Adjustment justified",
+         "A justified adjustment entry explains a quantity difference.", False),
+    Fact("undocumented_samples", "int", "record", "Undocumented samples",
+         "Samples without their own custody record or retention reason."),
+    Fact("gate_weight_kg", "number", "record", "Gate mass (kg)", "Mass at the facility gate."),
+    Fact("output_weight_kg", "number", "record", "Output mass (kg)",
+         "Sum of the recorded output fractions."),
+    Fact("mass_deviation_kg", "number", "record", "Mass deviation (kg)",
+         "Absolute difference between dispatch and gate mass."),
+    Fact("mass_deviation_pct", "number", "record", "Mass deviation (%)",
+         "Mass deviation as a percentage of the dispatch mass."),
+    Fact("mass_deviation_justification", "str", "record", "Mass deviation justification",
+         "Why the mass deviation is acceptable.", ""),
+    Fact("output_destinations_recorded", "bool", "record", "Output destinations",
+         "Every output fraction names its downstream destination."),
+    Fact("liquid_volume_l", "number", "record", "Liquid volume (l)",
+         "Liquid volume destroyed, recorded with the mass."),
+    Fact("decomposition_state", "str", "record", "Decomposition state",
+         "Recorded decomposition state of food goods."),
+    # --- the certificate ---------------------------------------------------------------------
+    Fact("record_has_blocking_findings", "bool", "certificate", "Record blocking findings",
+         "The record's compliance check has blocking findings."),
+    Fact("certificate_articles", "int", "certificate", "Certificate articles",
+         "Articles stated on the certificate."),
+    Fact("certificate_unchanged", "bool", "certificate", "Certificate unchanged",
+         "The stored PDF still matches its hash (no edits after issue)."),
+)
+# fmt: on
+
+FACTS: Final[dict[str, Fact]] = {fact.name: fact for fact in _VOCABULARY}
+
+
+# --- helpers that derive facts from plain inputs -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Permit:
+    """A facility permit as plain data: the operations it authorises and its validity."""
+
+    operations: frozenset[str]
+    valid_from: date
+    valid_until: date
+    hazardous_permitted: bool = False
+
+    def valid_on(self, on_date: date) -> bool:
+        return self.valid_from <= on_date <= self.valid_until
+
+
+def method_rank(method: str) -> int | None:
+    """Waste-hierarchy rank of a method (lower is better), None for an unknown code."""
+    info = METHODS.get(method)
+    return info.rank if info else None
+
+
+def method_facts(waste_class: str, method: str, rulebook: Rulebook) -> dict[str, object]:
+    """Facts about the method for the class: rank, operations, permitted, best rank (X-MF-01/02)."""
+    info = METHODS.get(method)
+    if info is None:
+        return {}
+    facts: dict[str, object] = {
+        "method_rank": info.rank,
+        "method_operations": info.operations,
+        "method_permitted": method in rulebook.permitted_methods(waste_class),
+    }
+    best = rulebook.best_permitted_rank(waste_class)
+    if best is not None:
+        facts["best_permitted_rank"] = best
+    return facts
+
+
+def facility_covers_method(permits: Iterable[Permit], method: str, on_date: date) -> bool:
+    """A permit valid on the date lists one of the method's R/D operations (X-MF-03)."""
+    needed = METHODS[method].operations
+    if not needed:
+        return True
+    return any(permit.valid_on(on_date) and permit.operations & needed for permit in permits)
+
+
+def permit_facts(permits: Iterable[Permit], method: str, on_date: date) -> dict[str, object]:
+    """Facts about the facility's permits for the method on the date (X-MF-03)."""
+    valid = [permit for permit in permits if permit.valid_on(on_date)]
+    needed = METHODS[method].operations if method in METHODS else frozenset()
+    covering = [permit for permit in valid if not needed or permit.operations & needed]
+    return {
+        "permit_valid_on_date": bool(valid),
+        "facility_covers_method": bool(covering),
+        "hazardous_permitted": any(permit.hazardous_permitted for permit in covering),
+    }
+
+
+def mass_facts(
+    dispatch_weight_kg: float, gate_weight_kg: float, output_weight_kg: float | None = None
+) -> dict[str, object]:
+    """Mass-balance facts (X-QM-02): deviation in kg and in % of the dispatch mass."""
+    deviation = abs(float(gate_weight_kg) - float(dispatch_weight_kg))
+    facts: dict[str, object] = {
+        "gate_weight_kg": float(gate_weight_kg),
+        "mass_deviation_kg": deviation,
+        # A zero dispatch mass with any gate mass is an unbounded deviation.
+        "mass_deviation_pct": (
+            deviation * 100 / float(dispatch_weight_kg)
+            if dispatch_weight_kg
+            else (0.0 if not deviation else float("inf"))
+        ),
+    }
+    if output_weight_kg is not None:
+        facts["output_weight_kg"] = float(output_weight_kg)
+    return facts
+
+
+# The what-if "parameters" keys that are copied to facts unchanged.
+WHAT_IF_PARAMETERS: Final[tuple[str, ...]] = (
+    "temperature_c",
+    "residence_time_s",
+    "halogenated_over_1pct",
+    "debranded",
+    "right_holder_consent",
+    "customs_officer_present",
+    "witnesses",
+    "justification",
+)
+
+
+def what_if_facts(request: Mapping[str, Any], rulebook: Rulebook) -> dict[str, object]:
+    """Facts for a validated what-if request (waste class, method, hazards, date, facility,
+    parameters). A what-if is one lot, so it never mixes hazardous and non-hazardous lots."""
+    waste_class: str = request["waste_class"]
+    method: str = request["method"]
+    on_date: date = request["on_date"]
+    facts: dict[str, object] = {
+        "waste_class": waste_class,
+        "method": method,
+        "hazard_classes": tuple(request.get("hazard_classes") or ()),
+        "on_date": on_date,
+        "mixed_hazard_batch": False,
+    }
+    facts.update(method_facts(waste_class, method, rulebook))
+    facility = request.get("facility")
+    if facility:
+        permit = Permit(
+            operations=frozenset(facility.get("operations") or ()),
+            valid_from=facility["permit_valid_from"],
+            valid_until=facility["permit_valid_until"],
+            hazardous_permitted=bool(facility.get("hazardous_permitted")),
+        )
+        facts.update(permit_facts([permit], method, on_date))
+    parameters = request.get("parameters") or {}
+    facts.update(
+        (name, parameters[name]) for name in WHAT_IF_PARAMETERS if parameters.get(name) is not None
+    )
+    return facts
