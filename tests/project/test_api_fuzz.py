@@ -1,0 +1,31 @@
+"""No 500 for anything a client can send: schemathesis generates requests for every operation of
+the OpenAPI schema (valid and invalid bodies, filters and path values) and sends them to the app
+in-process as an administrator."""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+
+schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
+application = WSGIHandler()
+
+
+@pytest.fixture
+def admin_token(admin_user) -> str:
+    return Token.objects.create(user=admin_user).key
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+def test_no_request_gives_a_server_error(case, admin_token):
+    response = case.call(app=application, headers={"Authorization": f"Token {admin_token}"})
+    assert response.status_code < 500, case.as_curl_command()
