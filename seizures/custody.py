@@ -85,6 +85,32 @@ def append_events(
     return CustodyEvent.objects.bulk_create(events)
 
 
+def start_chains(lots: Iterable[Lot], *, actor, details: dict | None = None) -> list[CustodyEvent]:
+    """The first event ("created") of newly created lots, in one bulk insert: a new lot has no
+    chain yet, so no chain head is read. A lot stored at intake names its location as
+    `to_location`, so intake and placement are one link."""
+    require_transaction()
+    now = timezone.now()
+    actor_name = actor.get_full_name() or actor.get_username()
+    events = []
+    for lot in lots:
+        event = CustodyEvent(
+            lot=lot,
+            sequence=1,
+            kind=CustodyEvent.Kind.CREATED,
+            occurred_at=now,
+            actor=actor,
+            actor_name=actor_name,
+            to_location_id=lot.location_id,
+            quantity=lot.articles,
+            details=details or {},
+            previous_hash="",
+        )
+        event.hash = event.compute_hash()
+        events.append(event)
+    return CustodyEvent.objects.bulk_create(events, batch_size=2000)
+
+
 def last_events_by_lot(lot_ids: list[int]) -> dict[int, tuple[int, str]]:
     """lot id -> (sequence, hash) of its newest event."""
     heads: dict[int, tuple[int, str]] = {}

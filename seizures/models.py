@@ -5,9 +5,12 @@ import json
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 from seizures.categories import HazardClass, ProductCategory, WasteClass
@@ -64,6 +67,16 @@ class RightHolder(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if (
+            self.application_valid_from
+            and self.application_valid_until
+            and self.application_valid_until < self.application_valid_from
+        ):
+            raise ValidationError(
+                {"application_valid_until": ["The application cannot end before it starts."]}
+            )
+
 
 class Warehouse(models.Model):
     """A customs warehouse holding seized goods."""
@@ -87,6 +100,26 @@ class ZoneType(models.TextChoices):
     HIGH_SECURITY = "high_security", "High security"
     TEMPERATURE_CONTROLLED = "temperature_controlled", "Temperature-controlled"
     QUARANTINE = "quarantine", "Quarantine"
+
+
+class StorageLocationQuerySet(models.QuerySet):
+    def with_occupancy(self) -> "StorageLocationQuerySet":
+        """Annotate used_kg, lot_count and oldest_stored_since over the lots occupying each
+        location (in storage, on hold or allocated), in the same query."""
+        occupying = Q(lots__status__in=("in_storage", "on_hold", "allocated"))
+        return (
+            self.select_related("warehouse", "parent")
+            .annotate(
+                used_kg=Coalesce(
+                    models.Sum("lots__gross_weight_kg", filter=occupying),
+                    Decimal("0"),
+                    output_field=models.DecimalField(max_digits=14, decimal_places=3),
+                ),
+                lot_count=models.Count("lots", filter=occupying),
+                oldest_stored_since=models.Min("lots__stored_since", filter=occupying),
+            )
+            .order_by("code")
+        )
 
 
 class StorageLocation(models.Model):
@@ -115,6 +148,8 @@ class StorageLocation(models.Model):
     )
     active = models.BooleanField(default=True)
 
+    objects = StorageLocationQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         constraints = [
@@ -126,6 +161,38 @@ class StorageLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        unknown = [c for c in self.accepted_hazard_classes or [] if c not in HazardClass.values]
+        if unknown:
+            errors["accepted_hazard_classes"] = [f"Unknown UN hazard class: {', '.join(unknown)}."]
+        if self.parent_id is not None:
+            if self.pk is not None and self.parent_id == self.pk:
+                errors["parent"] = ["A location cannot be its own parent."]
+            elif self.warehouse_id and self.parent.warehouse_id != self.warehouse_id:
+                errors["parent"] = ["The parent location belongs to another warehouse."]
+        if self.pk is not None and not errors:
+            errors.update(self._stored_goods_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _stored_goods_errors(self) -> dict[str, list[str]]:
+        """Changing a location must not strand the lots stored there (X-CC-04, capacity)."""
+        from seizures.storage import OCCUPYING_STATUSES
+
+        stored = self.lots.filter(status__in=OCCUPYING_STATUSES)
+        errors: dict[str, list[str]] = {}
+        used = stored.aggregate(kg=models.Sum("gross_weight_kg"))["kg"] or Decimal("0")
+        if self.capacity_kg is not None and used > self.capacity_kg:
+            errors["capacity_kg"] = [f"Lots stored here already weigh {used} kg."]
+        classes = {c for row in stored.values_list("hazard_classes", flat=True) for c in row}
+        dropped = sorted(classes - set(self.accepted_hazard_classes or []))
+        if dropped:
+            errors["accepted_hazard_classes"] = [
+                f"Lots stored here carry hazard class {', '.join(dropped)}; move them first."
+            ]
+        return errors
 
 
 class TransportMode(models.TextChoices):
@@ -199,8 +266,11 @@ class LegalRoute(models.TextChoices):
 
 class SeizureQuerySet(models.QuerySet):
     def with_related(self) -> "SeizureQuerySet":
-        return self.select_related("office", "right_holder").annotate(
-            lot_count=models.Count("lots", filter=Q(lots__parent__isnull=True))
+        # Aggregating queries drop Meta.ordering: keep it explicitly (stable pagination).
+        return (
+            self.select_related("office", "right_holder")
+            .annotate(lot_count=models.Count("lots", filter=Q(lots__parent__isnull=True)))
+            .order_by(*Seizure._meta.ordering)
         )
 
 
@@ -233,6 +303,12 @@ class Seizure(models.Model):
     perishable = models.BooleanField(default=False)
     deadline = models.DateField(
         null=True, blank=True, editable=False, help_text="Statutory deadline (working days)."
+    )
+    declarant_notice_due_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Small consignments: declarant to be notified by this day (Art. 26(3)).",
     )
     # What completes the legal route before destruction (digest X-LB-02..05).
     right_holder_agreement_on = models.DateField(null=True, blank=True)
@@ -301,6 +377,13 @@ class LotQuerySet(models.QuerySet):
 
     def in_storage(self) -> "LotQuerySet":
         return self.filter(status=LotStatus.IN_STORAGE)
+
+    def occupying(self) -> "LotQuerySet":
+        """Lots physically in a warehouse location (counted for capacity and segregation)."""
+        return self.filter(
+            status__in=(LotStatus.IN_STORAGE, LotStatus.ON_HOLD, LotStatus.ALLOCATED),
+            location__isnull=False,
+        )
 
 
 class Lot(models.Model):
@@ -373,6 +456,17 @@ class Lot(models.Model):
     @property
     def is_sample(self) -> bool:
         return self.parent_id is not None
+
+    @property
+    def days_in_storage(self) -> int | None:
+        if self.stored_since is None:
+            return None
+        return (timezone.localdate() - timezone.localdate(self.stored_since)).days
+
+    @property
+    def past_deadline(self) -> bool:
+        deadline = self.seizure.deadline
+        return deadline is not None and deadline < timezone.localdate()
 
     def hazard_label(self) -> str:
         names = dict(HazardClass.choices)

@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from seizures import views
 
 app_name = "seizures"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("seizures/", views.SeizureListView.as_view(), name="seizure-list"),
+    path("seizures/new/", views.SeizureCreateView.as_view(), name="seizure-create"),
+    path("seizures/import/", views.ImportView.as_view(), name="seizure-import"),
+    path("seizures/<int:pk>/", views.SeizureDetailView.as_view(), name="seizure-detail"),
+    path("seizures/<int:pk>/edit/", views.SeizureEditView.as_view(), name="seizure-edit"),
+    path("seizures/<int:pk>/lots/new/", views.AddLotsView.as_view(), name="seizure-add-lots"),
+    path("seizures/<int:pk>/hold/", views.HoldView.as_view(), name="seizure-hold"),
+    path("seizures/<int:pk>/lift-hold/", views.LiftHoldView.as_view(), name="seizure-lift-hold"),
+    path("lots/", views.LotListView.as_view(), name="lot-list"),
+    path("lots/labels/", views.LotLabelsView.as_view(), name="lot-labels"),
+    path("lots/<int:pk>/", views.LotDetailView.as_view(), name="lot-detail"),
+    path("lots/<int:pk>/move/", views.LotMoveView.as_view(), name="lot-move"),
+    path("lots/<int:pk>/sample/", views.LotSampleView.as_view(), name="lot-sample"),
+    path("lots/<int:pk>/release/", views.LotReleaseView.as_view(), name="lot-release"),
+    path("custody/", views.CustodyEventListView.as_view(), name="custody-list"),
+    path("storage/move/", views.ScanMoveView.as_view(), name="scan-move"),
+    path("storage/ageing/", views.AgeingView.as_view(), name="ageing"),
+    path("storage/warehouses/", views.WarehouseListView.as_view(), name="warehouse-list"),
+    path(
+        "storage/warehouses/<int:pk>/",
+        views.WarehouseOccupancyView.as_view(),
+        name="warehouse-detail",
+    ),
+    path("storage/locations/", views.LocationListView.as_view(), name="location-list"),
+    path("storage/locations/labels/", views.LocationLabelsView.as_view(), name="location-labels"),
+    path("right-holders/", views.RightHolderListView.as_view(), name="rightholder-list"),
+]

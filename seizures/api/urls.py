@@ -1,5 +1,15 @@
 from rest_framework.routers import SimpleRouter
 
+from seizures.api import views
+
 router = SimpleRouter()
+router.register("seizures", views.SeizureViewSet, basename="seizure")
+router.register("lots", views.LotViewSet, basename="lot")
+router.register("custody-events", views.CustodyEventViewSet, basename="custody-event")
+router.register("customs-offices", views.CustomsOfficeViewSet, basename="customs-office")
+router.register("warehouses", views.WarehouseViewSet, basename="warehouse")
+router.register("locations", views.StorageLocationViewSet, basename="location")
+router.register("right-holders", views.RightHolderViewSet, basename="right-holder")
+router.register("holidays", views.HolidayViewSet, basename="holiday")
 
 urlpatterns = router.urls

@@ -1,0 +1,380 @@
+"""Input serializers (plain Serializers: HTTP -> service arguments) and output serializers."""
+
+from decimal import Decimal
+
+from django_countries import countries
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.models import (
+    ActionType,
+    CustodyEvent,
+    CustomsOffice,
+    CustomsProcedure,
+    Holiday,
+    IPRType,
+    LegalRoute,
+    Lot,
+    RightHolder,
+    SamplePurpose,
+    Seizure,
+    StorageLocation,
+    TrafficType,
+    TransportMode,
+    Warehouse,
+)
+from seizures.validation import LotInput
+
+# --- output ----------------------------------------------------------------------------------
+
+
+class LotSerializer(serializers.ModelSerializer):
+    seizure_reference = serializers.CharField(source="seizure.reference", read_only=True)
+    parent_reference = serializers.CharField(
+        source="parent.reference", read_only=True, default=None
+    )
+    location_code = serializers.CharField(source="location.code", read_only=True, default=None)
+    deadline = serializers.DateField(source="seizure.deadline", read_only=True)
+    days_in_storage = serializers.IntegerField(read_only=True, allow_null=True)
+    hazard_classes = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Lot
+        fields = (
+            "id",
+            "reference",
+            "seizure",
+            "seizure_reference",
+            "parent",
+            "parent_reference",
+            "sample_purpose",
+            "sample_holder",
+            "category",
+            "waste_class",
+            "description",
+            "brand",
+            "seized_articles",
+            "articles",
+            "gross_weight_kg",
+            "retail_value",
+            "currency",
+            "hazard_classes",
+            "status",
+            "location",
+            "location_code",
+            "stored_since",
+            "days_in_storage",
+            "deadline",
+        )
+        read_only_fields = fields
+
+
+class SeizureSerializer(serializers.ModelSerializer):
+    office_code = serializers.CharField(source="office.code", read_only=True)
+    right_holder_name = serializers.CharField(
+        source="right_holder.name", read_only=True, default=None
+    )
+    lot_count = serializers.IntegerField(read_only=True)
+    provenance_country = CountryField()
+
+    class Meta:
+        model = Seizure
+        fields = (
+            "id",
+            "reference",
+            "office",
+            "office_code",
+            "detained_on",
+            "place_of_detention",
+            "transport_mode",
+            "traffic_type",
+            "provenance_country",
+            "ipr_type",
+            "customs_procedure",
+            "action_type",
+            "right_holder",
+            "right_holder_name",
+            "declarant_name",
+            "consignment_number",
+            "notified_on",
+            "legal_route",
+            "perishable",
+            "deadline",
+            "declarant_notice_due_on",
+            "right_holder_agreement_on",
+            "declarant_agreement_on",
+            "declarant_objected",
+            "court_reference",
+            "on_hold",
+            "hold_reason",
+            "hold_by",
+            "hold_at",
+            "notes",
+            "lot_count",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class SeizureDetailSerializer(SeizureSerializer):
+    lots = LotSerializer(many=True, read_only=True)
+
+    class Meta(SeizureSerializer.Meta):
+        fields = (*SeizureSerializer.Meta.fields, "lots")
+        read_only_fields = fields
+
+
+class CustodyEventSerializer(serializers.ModelSerializer):
+    lot_reference = serializers.CharField(source="lot.reference", read_only=True)
+    from_location_code = serializers.CharField(
+        source="from_location.code", read_only=True, default=None
+    )
+    to_location_code = serializers.CharField(
+        source="to_location.code", read_only=True, default=None
+    )
+
+    class Meta:
+        model = CustodyEvent
+        fields = (
+            "id",
+            "lot",
+            "lot_reference",
+            "sequence",
+            "kind",
+            "occurred_at",
+            "actor",
+            "actor_name",
+            "from_location",
+            "from_location_code",
+            "to_location",
+            "to_location_code",
+            "quantity",
+            "details",
+            "previous_hash",
+            "hash",
+        )
+        read_only_fields = fields
+
+
+# --- reference data (validated again by the model's clean() in the service) -------------------
+
+
+class CustomsOfficeSerializer(serializers.ModelSerializer):
+    country = CountryField()
+
+    class Meta:
+        model = CustomsOffice
+        fields = ("id", "code", "name", "country", "address")
+
+
+class WarehouseSerializer(serializers.ModelSerializer):
+    office_code = serializers.CharField(source="office.code", read_only=True)
+    location_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Warehouse
+        fields = ("id", "code", "name", "office", "office_code", "address", "location_count")
+
+
+class StorageLocationSerializer(serializers.ModelSerializer):
+    accepted_hazard_classes = serializers.ListField(
+        child=serializers.ChoiceField(choices=HazardClass.choices), required=False
+    )
+    warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    used_kg = serializers.DecimalField(
+        max_digits=14, decimal_places=3, read_only=True, default=Decimal("0")
+    )
+    lot_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = StorageLocation
+        fields = (
+            "id",
+            "code",
+            "name",
+            "warehouse",
+            "warehouse_code",
+            "parent",
+            "parent_code",
+            "kind",
+            "zone_type",
+            "accepted_hazard_classes",
+            "capacity_kg",
+            "active",
+            "used_kg",
+            "lot_count",
+        )
+
+
+class RightHolderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RightHolder
+        fields = (
+            "id",
+            "name",
+            "contact_name",
+            "email",
+            "phone",
+            "address",
+            "application_reference",
+            "application_valid_from",
+            "application_valid_until",
+            "small_consignment_opt_in",
+        )
+
+
+class HolidaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Holiday
+        fields = ("id", "date", "name")
+
+
+# --- input -------------------------------------------------------------------------------
+
+
+class LotInputSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ProductCategory.choices)
+    waste_class = serializers.ChoiceField(
+        choices=WasteClass.choices,
+        required=False,
+        help_text="Defaults from the category (digest D2); override e.g. pesticides -> CHE.",
+    )
+    description = serializers.CharField(max_length=300)
+    brand = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    articles = serializers.IntegerField(min_value=1, max_value=2_000_000_000)
+    gross_weight_kg = serializers.DecimalField(
+        max_digits=12, decimal_places=3, min_value=Decimal("0.001")
+    )
+    retail_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="EUR")
+    hazard_classes = serializers.ListField(
+        child=serializers.ChoiceField(choices=HazardClass.choices),
+        required=False,
+        help_text="UN classes; omit for the waste class defaults (digest B18).",
+    )
+    location = serializers.PrimaryKeyRelatedField(
+        queryset=StorageLocation.objects.all(), required=False, allow_null=True
+    )
+
+    def to_lot_input(self, data: dict) -> LotInput:
+        return LotInput(
+            category=data["category"],
+            description=data["description"],
+            articles=data["articles"],
+            gross_weight_kg=data["gross_weight_kg"],
+            brand=data.get("brand", ""),
+            waste_class=data.get("waste_class"),
+            retail_value=data.get("retail_value", Decimal("0")),
+            currency=data.get("currency", "EUR"),
+            hazard_classes=data.get("hazard_classes"),
+            location=data.get("location"),
+        )
+
+
+class SeizureCaseFieldsSerializer(serializers.Serializer):
+    detained_on = serializers.DateField()
+    place_of_detention = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    transport_mode = serializers.ChoiceField(choices=TransportMode.choices)
+    traffic_type = serializers.ChoiceField(
+        choices=TrafficType.choices, required=False, default=TrafficType.FREIGHT
+    )
+    provenance_country = serializers.ChoiceField(choices=list(countries))
+    ipr_type = serializers.ChoiceField(choices=IPRType.choices)
+    customs_procedure = serializers.ChoiceField(choices=CustomsProcedure.choices)
+    action_type = serializers.ChoiceField(choices=ActionType.choices)
+    right_holder = serializers.PrimaryKeyRelatedField(
+        queryset=RightHolder.objects.all(), required=False, allow_null=True, default=None
+    )
+    declarant_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    consignment_number = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default=""
+    )
+    notified_on = serializers.DateField(required=False, allow_null=True, default=None)
+    legal_route = serializers.ChoiceField(choices=LegalRoute.choices)
+    perishable = serializers.BooleanField(required=False, default=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SeizureCreateSerializer(SeizureCaseFieldsSerializer):
+    office = serializers.PrimaryKeyRelatedField(queryset=CustomsOffice.objects.all())
+    lots = LotInputSerializer(many=True, allow_empty=False)
+
+
+class SeizureUpdateSerializer(SeizureCaseFieldsSerializer):
+    """PATCH: any subset of the case fields, plus the dates that complete the legal route."""
+
+    right_holder_agreement_on = serializers.DateField(required=False, allow_null=True)
+    declarant_agreement_on = serializers.DateField(required=False, allow_null=True)
+    declarant_objected = serializers.BooleanField(required=False)
+    court_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class AddLotsSerializer(serializers.Serializer):
+    lots = LotInputSerializer(many=True, allow_empty=False)
+
+
+class MoveSerializer(serializers.Serializer):
+    location = serializers.PrimaryKeyRelatedField(queryset=StorageLocation.objects.all())
+
+
+class SampleSerializer(serializers.Serializer):
+    articles = serializers.IntegerField(min_value=1)
+    purpose = serializers.ChoiceField(choices=SamplePurpose.choices)
+    holder = serializers.CharField(max_length=200)
+    gross_weight_kg = serializers.DecimalField(
+        max_digits=12, decimal_places=3, min_value=Decimal("0"), required=False
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class LotLabelsSerializer(serializers.Serializer):
+    lots = serializers.PrimaryKeyRelatedField(
+        queryset=Lot.objects.all(), many=True, allow_empty=False
+    )
+
+    def validate_lots(self, value):
+        if len(value) > 500:
+            raise serializers.ValidationError("Print at most 500 labels at a time.")
+        return value
+
+
+class LocationLabelsSerializer(serializers.Serializer):
+    locations = serializers.PrimaryKeyRelatedField(
+        queryset=StorageLocation.objects.all(), many=True, allow_empty=False
+    )
+
+    def validate_locations(self, value):
+        if len(value) > 500:
+            raise serializers.ValidationError("Print at most 500 labels at a time.")
+        return value
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV file, columns in seizures/examples/README.md.")
+
+
+class ImportResultSerializer(serializers.Serializer):
+    seizures = serializers.IntegerField()
+    lots = serializers.IntegerField()
+    references = serializers.ListField(child=serializers.CharField())
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    field = serializers.CharField()
+    message = serializers.CharField()

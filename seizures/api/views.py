@@ -1,0 +1,394 @@
+"""API of the seizures app: viewsets for reads, one @action per write (input serializer -> one
+service -> output serializer). Permissions per action in `permission_map`."""
+
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from project.api import error_body
+from seizures import exports, labels, services
+from seizures.api import serializers as s
+from seizures.filtersets import (
+    CustodyEventFilterSet,
+    CustomsOfficeFilterSet,
+    HolidayFilterSet,
+    LotFilterSet,
+    RightHolderFilterSet,
+    SeizureFilterSet,
+    StorageLocationFilterSet,
+    WarehouseFilterSet,
+)
+from seizures.intake import IntakeRejected
+from seizures.models import (
+    CustodyEvent,
+    CustomsOffice,
+    Holiday,
+    Lot,
+    RightHolder,
+    Seizure,
+    StorageLocation,
+    Warehouse,
+)
+
+CSV_RESPONSE = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file")}
+PDF_RESPONSE = {
+    (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF labels")
+}
+ERROR = inline_serializer(
+    "Error",
+    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
+)
+WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class FilteredViewSetMixin:
+    """The list's FilterSet does filtering and ordering (`ordering=`), shared with the page."""
+
+    filter_backends = (DjangoFilterBackend,)
+    export_columns: list = []
+    export_name = "export"
+
+    @extend_schema(responses=CSV_RESPONSE)
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The filtered list as a CSV download (streamed, all pages)."""
+        rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
+        return exports.csv_response(rows, self.export_columns, self.export_name)
+
+
+class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    filterset_class = SeizureFilterSet
+    export_columns = exports.SEIZURE_COLUMNS
+    export_name = "seizures"
+    permission_map = {
+        "create": "seizures.add_seizure",
+        "partial_update": "seizures.change_seizure",
+        "add_lots": "seizures.add_lot",
+        "hold": "seizures.hold_seizure",
+        "lift_hold": "seizures.hold_seizure",
+        "import_csv": "seizures.import_seizures",
+        "export": "seizures.view_seizure",
+    }
+
+    def get_queryset(self):
+        queryset = Seizure.objects.with_related()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("lots", queryset=Lot.objects.with_related().order_by("reference"))
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return s.SeizureDetailSerializer if self.action == "retrieve" else s.SeizureSerializer
+
+    def _detail(self, seizure: Seizure, code=status.HTTP_200_OK) -> Response:
+        seizure = (
+            self.get_queryset()
+            .prefetch_related(
+                Prefetch("lots", queryset=Lot.objects.with_related().order_by("reference"))
+            )
+            .get(pk=seizure.pk)
+        )
+        return Response(s.SeizureDetailSerializer(seizure).data, status=code)
+
+    @extend_schema(
+        request=s.SeizureCreateSerializer,
+        responses={201: s.SeizureDetailSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request):
+        """Log a seizure with its lots (nested); lots naming a location are placed at intake."""
+        data = self._valid(s.SeizureCreateSerializer, request.data)
+        lot_serializer = s.LotInputSerializer()
+        lots = [lot_serializer.to_lot_input(lot) for lot in data.pop("lots")]
+        seizure = services.create_seizure(actor=request.user, lots=lots, **data)
+        return self._detail(seizure, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.SeizureUpdateSerializer,
+        responses={200: s.SeizureDetailSerializer, **WRITE_ERRORS},
+    )
+    def partial_update(self, request, pk=None):
+        """Complete or correct the case data; the deadline is recomputed."""
+        seizure = self.get_object()
+        serializer = s.SeizureUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.update_seizure(seizure=seizure, actor=request.user, **serializer.validated_data)
+        return self._detail(seizure)
+
+    @extend_schema(
+        request=s.AddLotsSerializer, responses={201: s.LotSerializer(many=True), **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="lots")
+    def add_lots(self, request, pk=None):
+        """Add lots to the seizure (numbered after the existing lines)."""
+        seizure = self.get_object()
+        data = self._valid(s.AddLotsSerializer, request.data)
+        lot_serializer = s.LotInputSerializer()
+        lots = services.add_lots(
+            seizure=seizure,
+            lots=[lot_serializer.to_lot_input(lot) for lot in data["lots"]],
+            actor=request.user,
+        )
+        created = Lot.objects.with_related().filter(pk__in=[lot.pk for lot in lots])
+        return Response(s.LotSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ReasonSerializer, responses={200: s.SeizureDetailSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        """Place a legal hold: blocks disposal; lots in storage go on hold."""
+        seizure = self.get_object()
+        data = self._valid(s.ReasonSerializer, request.data)
+        services.place_hold(seizure=seizure, reason=data["reason"], actor=request.user)
+        return self._detail(seizure)
+
+    @extend_schema(
+        request=s.OptionalReasonSerializer,
+        responses={200: s.SeizureDetailSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="lift-hold")
+    def lift_hold(self, request, pk=None):
+        """Lift the legal hold; lots on hold return to storage."""
+        seizure = self.get_object()
+        data = self._valid(s.OptionalReasonSerializer, request.data)
+        services.lift_hold(seizure=seizure, reason=data["reason"], actor=request.user)
+        return self._detail(seizure)
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportSerializer},
+        responses={
+            201: s.ImportResultSerializer,
+            400: inline_serializer(
+                "ImportRejected",
+                {
+                    "detail": serializers.CharField(),
+                    "errors": inline_serializer(
+                        "ImportErrors", {"rows": s.ImportErrorSerializer(many=True)}
+                    ),
+                },
+            ),
+            403: ERROR,
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=(MultiPartParser, FormParser),
+    )
+    def import_csv(self, request):
+        """Bulk intake from a CSV file: all rows validated first; all or nothing."""
+        data = self._valid(s.ImportSerializer, request.data)
+        try:
+            seizures = services.import_seizures(content=data["file"].read(), actor=request.user)
+        except IntakeRejected as rejected:
+            body = error_body(rejected.messages[0], {"rows": [e.as_dict() for e in rejected.rows]})
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        result = {
+            "seizures": len(seizures),
+            "lots": Lot.objects.filter(seizure__in=seizures).count(),
+            "references": [seizure.reference for seizure in seizures],
+        }
+        return Response(result, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _valid(serializer_class, data) -> dict:
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.LotSerializer
+    filterset_class = LotFilterSet
+    export_columns = exports.LOT_COLUMNS
+    export_name = "lots"
+    permission_map = {
+        "move": "seizures.move_lot",
+        "sample": "seizures.sample_lot",
+        "release": "seizures.release_lot",
+        "custody": "seizures.view_custodyevent",
+        "labels": "seizures.print_labels",
+        "export": "seizures.view_lot",
+    }
+
+    def get_queryset(self):
+        return Lot.objects.with_related()
+
+    def _lot(self, lot: Lot, code=status.HTTP_200_OK) -> Response:
+        return Response(s.LotSerializer(self.get_queryset().get(pk=lot.pk)).data, status=code)
+
+    @extend_schema(request=s.MoveSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Place or move the lot; refused with the rule named (X-CC-04, BAT-S1, FOOD-S2,
+        ST-CAP) when the storage rules forbid it."""
+        lot = self.get_object()
+        data = SeizureViewSet._valid(s.MoveSerializer, request.data)
+        services.move_lot(lot=lot, location=data["location"], actor=request.user)
+        return self._lot(lot)
+
+    @extend_schema(request=s.SampleSerializer, responses={201: s.LotSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def sample(self, request, pk=None):
+        """Take a sample: a child lot with its own custody chain; answers the sample."""
+        lot = self.get_object()
+        data = SeizureViewSet._valid(s.SampleSerializer, request.data)
+        sample = services.take_sample(lot=lot, actor=request.user, **data)
+        return self._lot(sample, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReasonSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """Release the lot from customs control (refused under a legal hold)."""
+        lot = self.get_object()
+        data = SeizureViewSet._valid(s.ReasonSerializer, request.data)
+        services.release_lot(lot=lot, reason=data["reason"], actor=request.user)
+        return self._lot(lot)
+
+    @extend_schema(responses={200: s.CustodyEventSerializer(many=True), 403: ERROR, 404: ERROR})
+    @action(detail=True, methods=["get"], filter_backends=(), pagination_class=None)
+    def custody(self, request, pk=None):
+        """The lot's custody chain, oldest first."""
+        lot = self.get_object()
+        events = CustodyEvent.objects.filter(lot=lot).select_related(
+            "lot", "from_location", "to_location"
+        )
+        return Response(s.CustodyEventSerializer(events.order_by("sequence"), many=True).data)
+
+    @extend_schema(
+        request=s.LotLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
+    )
+    @action(detail=False, methods=["post"])
+    def labels(self, request):
+        """A PDF sheet of labels (Code 128 + QR + text) for the given lots."""
+        data = SeizureViewSet._valid(s.LotLabelsSerializer, request.data)
+        lots = Lot.objects.with_related().filter(pk__in=[lot.pk for lot in data["lots"]])
+        return pdf_response(labels.lot_labels_pdf(lots), "lot-labels.pdf")
+
+
+class CustodyEventViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Read-only: custody events are appended by the services, never edited."""
+
+    serializer_class = s.CustodyEventSerializer
+    filterset_class = CustodyEventFilterSet
+    export_columns = exports.CUSTODY_COLUMNS
+    export_name = "custody-events"
+    permission_map = {"export": "seizures.view_custodyevent"}
+
+    def get_queryset(self):
+        return CustodyEvent.objects.select_related("lot", "from_location", "to_location").order_by(
+            "-occurred_at", "-id"
+        )
+
+
+class ReferenceViewSet(FilteredViewSetMixin, viewsets.ModelViewSet):
+    """Reference data: everyone with the view permission reads; writes need the model's
+    add/change/delete permission (administrators) and go through the reference service."""
+
+    http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
+
+    @classmethod
+    def write_permissions(cls, model) -> dict[str, str]:
+        name = f"{model._meta.app_label}.%s_{model._meta.model_name}"
+        return {
+            "create": name % "add",
+            "update": name % "change",
+            "partial_update": name % "change",
+            "destroy": name % "delete",
+            "export": name % "view",
+        }
+
+    def perform_create(self, serializer):
+        record = serializer.Meta.model(**serializer.validated_data)
+        serializer.instance = services.save_reference_record(record, actor=self.request.user)
+
+    def perform_update(self, serializer):
+        record = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(record, name, value)
+        services.save_reference_record(record, actor=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.delete_reference_record(instance, actor=self.request.user)
+
+
+class CustomsOfficeViewSet(ReferenceViewSet):
+    serializer_class = s.CustomsOfficeSerializer
+    filterset_class = CustomsOfficeFilterSet
+    export_columns = exports.OFFICE_COLUMNS
+    export_name = "customs-offices"
+    permission_map = ReferenceViewSet.write_permissions(CustomsOffice)
+    queryset = CustomsOffice.objects.all()
+
+
+class WarehouseViewSet(ReferenceViewSet):
+    serializer_class = s.WarehouseSerializer
+    filterset_class = WarehouseFilterSet
+    export_columns = exports.WAREHOUSE_COLUMNS
+    export_name = "warehouses"
+    permission_map = ReferenceViewSet.write_permissions(Warehouse)
+
+    def get_queryset(self):
+        return (
+            Warehouse.objects.select_related("office")
+            .annotate(location_count=Count("locations"))
+            .order_by("code")
+        )
+
+
+class StorageLocationViewSet(ReferenceViewSet):
+    serializer_class = s.StorageLocationSerializer
+    filterset_class = StorageLocationFilterSet
+    export_columns = exports.LOCATION_COLUMNS
+    export_name = "locations"
+    permission_map = {
+        **ReferenceViewSet.write_permissions(StorageLocation),
+        "labels": "seizures.print_labels",
+    }
+
+    def get_queryset(self):
+        return StorageLocation.objects.with_occupancy()
+
+    @extend_schema(
+        request=s.LocationLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
+    )
+    @action(detail=False, methods=["post"])
+    def labels(self, request):
+        """A PDF sheet of location labels (Code 128 + QR + text)."""
+        data = SeizureViewSet._valid(s.LocationLabelsSerializer, request.data)
+        locations = StorageLocation.objects.select_related("warehouse").filter(
+            pk__in=[location.pk for location in data["locations"]]
+        )
+        return pdf_response(labels.location_labels_pdf(locations), "location-labels.pdf")
+
+
+class RightHolderViewSet(ReferenceViewSet):
+    serializer_class = s.RightHolderSerializer
+    filterset_class = RightHolderFilterSet
+    export_columns = exports.RIGHT_HOLDER_COLUMNS
+    export_name = "right-holders"
+    permission_map = ReferenceViewSet.write_permissions(RightHolder)
+    queryset = RightHolder.objects.all()
+
+
+class HolidayViewSet(ReferenceViewSet):
+    serializer_class = s.HolidaySerializer
+    filterset_class = HolidayFilterSet
+    export_columns = exports.HOLIDAY_COLUMNS
+    export_name = "holidays"
+    permission_map = ReferenceViewSet.write_permissions(Holiday)
+    queryset = Holiday.objects.all()

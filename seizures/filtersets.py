@@ -1,0 +1,293 @@
+"""One FilterSet per list, shared by the page and the API. Ordering is a filter too (`ordering`),
+so a malformed value of any parameter is a form error on the page and a 400 in the API."""
+
+import datetime
+
+import django_filters as filters
+from django import forms
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_countries import countries
+
+from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.models import (
+    ActionType,
+    CustodyEvent,
+    CustomsOffice,
+    Holiday,
+    IPRType,
+    LegalRoute,
+    Lot,
+    LotStatus,
+    RightHolder,
+    Seizure,
+    StorageLocation,
+    TrafficType,
+    TransportMode,
+    Warehouse,
+    ZoneType,
+)
+from seizures.storage import OCCUPYING_STATUSES
+
+
+def json_list_contains(queryset: QuerySet, field: str, value: str) -> QuerySet:
+    """Rows whose JSON list `field` holds `value`. PostgreSQL has a real containment test;
+    SQLite stores the list as text, where the quoted value is an exact item match."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(**{f"{field}__contains": [value]})
+    return queryset.filter(**{f"{field}__icontains": f'"{value}"'})
+
+
+def text_search(fields: tuple[str, ...]):
+    def search(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        query = Q()
+        for field in fields:
+            query |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(query) if value.strip() else queryset
+
+    return search
+
+
+class SeizureFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        label="Search",
+        method=text_search(
+            ("reference", "consignment_number", "declarant_name", "place_of_detention")
+            + ("right_holder__name",)
+        ),
+    )
+    office = filters.ModelChoiceFilter(queryset=CustomsOffice.objects.all())
+    on_hold = filters.BooleanFilter(label="On legal hold")
+    legal_route = filters.ChoiceFilter(choices=LegalRoute.choices)
+    transport_mode = filters.MultipleChoiceFilter(choices=TransportMode.choices)
+    traffic_type = filters.ChoiceFilter(choices=TrafficType.choices)
+    provenance_country = filters.ChoiceFilter(label="Provenance", choices=list(countries))
+    ipr_type = filters.ChoiceFilter(label="IP right", choices=IPRType.choices)
+    action_type = filters.ChoiceFilter(choices=ActionType.choices)
+    right_holder = filters.ModelChoiceFilter(queryset=RightHolder.objects.all())
+    perishable = filters.BooleanFilter()
+    category = filters.ChoiceFilter(
+        field_name="lots__category", choices=ProductCategory.choices, distinct=True
+    )
+    waste_class = filters.ChoiceFilter(
+        field_name="lots__waste_class", choices=WasteClass.choices, distinct=True
+    )
+    detained_on = filters.DateFromToRangeFilter(label="Detained between")
+    notified_on = filters.DateFromToRangeFilter(label="Notified between")
+    deadline = filters.DateFromToRangeFilter(label="Deadline between")
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("reference", "reference"),
+            ("detained_on", "detained_on"),
+            ("deadline", "deadline"),
+            ("office__code", "office"),
+            ("created_at", "created_at"),
+        )
+    )
+
+    class Meta:
+        model = Seizure
+        fields: list[str] = []
+
+
+class LotFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        label="Search",
+        method=text_search(("reference", "description", "brand", "seizure__reference")),
+    )
+    status = filters.MultipleChoiceFilter(choices=LotStatus.choices)
+    seizure = filters.ModelChoiceFilter(queryset=Seizure.objects.all(), widget=forms.HiddenInput)
+    office = filters.ModelChoiceFilter(
+        field_name="seizure__office", queryset=CustomsOffice.objects.all()
+    )
+    warehouse = filters.ModelChoiceFilter(
+        field_name="location__warehouse", queryset=Warehouse.objects.all()
+    )
+    location = filters.ModelChoiceFilter(queryset=StorageLocation.objects.all())
+    category = filters.ChoiceFilter(choices=ProductCategory.choices)
+    waste_class = filters.ChoiceFilter(choices=WasteClass.choices)
+    hazard_class = filters.ChoiceFilter(choices=HazardClass.choices, method="filter_hazard")
+    right_holder = filters.ModelChoiceFilter(
+        field_name="seizure__right_holder", queryset=RightHolder.objects.all()
+    )
+    provenance_country = filters.ChoiceFilter(
+        label="Provenance", field_name="seizure__provenance_country", choices=list(countries)
+    )
+    transport_mode = filters.ChoiceFilter(
+        field_name="seizure__transport_mode", choices=TransportMode.choices
+    )
+    legal_route = filters.ChoiceFilter(
+        field_name="seizure__legal_route", choices=LegalRoute.choices
+    )
+    is_sample = filters.BooleanFilter(
+        label="Samples only", field_name="parent", lookup_expr="isnull", exclude=True
+    )
+    detained_on = filters.DateFromToRangeFilter(
+        label="Detained between", field_name="seizure__detained_on"
+    )
+    stored_since = filters.DateFromToRangeFilter(
+        label="Stored between", field_name="stored_since__date"
+    )
+    past_deadline = filters.BooleanFilter(
+        label="Past statutory deadline", method="filter_past_deadline"
+    )
+    long_stay = filters.BooleanFilter(label="Long stay", method="filter_long_stay")
+    ageing = filters.BooleanFilter(
+        label="Past deadline or long stay", method="filter_ageing", widget=forms.HiddenInput
+    )
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("reference", "reference"),
+            ("stored_since", "stored_since"),
+            ("gross_weight_kg", "gross_weight_kg"),
+            ("articles", "articles"),
+            ("status", "status"),
+            ("seizure__deadline", "deadline"),
+            ("location__code", "location"),
+        )
+    )
+
+    class Meta:
+        model = Lot
+        fields: list[str] = []
+
+    def filter_hazard(self, queryset, name, value):
+        return json_list_contains(queryset, "hazard_classes", value) if value else queryset
+
+    def filter_past_deadline(self, queryset, name, value):
+        if value is None:
+            return queryset
+        query = past_deadline_query()
+        return queryset.filter(query) if value else queryset.exclude(query)
+
+    def filter_long_stay(self, queryset, name, value):
+        if value is None:
+            return queryset
+        query = long_stay_query()
+        return queryset.filter(query) if value else queryset.exclude(query)
+
+    def filter_ageing(self, queryset, name, value):
+        if value is None:
+            return queryset
+        query = past_deadline_query() | long_stay_query()
+        return queryset.filter(query) if value else queryset.exclude(query)
+
+
+def past_deadline_query() -> Q:
+    """Goods still held after the statutory deadline (digest X-CC-05 a)."""
+    return Q(status__in=OCCUPYING_STATUSES, seizure__deadline__lt=timezone.localdate())
+
+
+def long_stay_query() -> Q:
+    """Goods stored longer than the configured alarm (digest X-CC-05 d)."""
+    since = timezone.now() - datetime.timedelta(days=settings.LONG_STAY_ALARM_DAYS)
+    return Q(status__in=OCCUPYING_STATUSES, stored_since__lt=since)
+
+
+class StorageLocationFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="Search", method=text_search(("code", "name")))
+    warehouse = filters.ModelChoiceFilter(queryset=Warehouse.objects.all())
+    zone_type = filters.ChoiceFilter(choices=ZoneType.choices)
+    kind = filters.ChoiceFilter(choices=StorageLocation.Kind.choices)
+    hazard_class = filters.ChoiceFilter(
+        label="Accepts hazard class", choices=HazardClass.choices, method="filter_hazard"
+    )
+    active = filters.BooleanFilter()
+    ordering = filters.OrderingFilter(
+        fields=(("code", "code"), ("capacity_kg", "capacity_kg"), ("used_kg", "used_kg"))
+    )
+
+    class Meta:
+        model = StorageLocation
+        fields: list[str] = []
+
+    def filter_hazard(self, queryset, name, value):
+        return json_list_contains(queryset, "accepted_hazard_classes", value) if value else queryset
+
+
+class WarehouseFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="Search", method=text_search(("code", "name", "address")))
+    office = filters.ModelChoiceFilter(queryset=CustomsOffice.objects.all())
+    ordering = filters.OrderingFilter(fields=(("code", "code"), ("name", "name")))
+
+    class Meta:
+        model = Warehouse
+        fields: list[str] = []
+
+
+class RightHolderFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        label="Search", method=text_search(("name", "contact_name", "application_reference"))
+    )
+    small_consignment_opt_in = filters.BooleanFilter(label="Opted in to Art. 26")
+    valid_on = filters.DateFilter(label="Application valid on", method="filter_valid_on")
+    ordering = filters.OrderingFilter(
+        fields=(("name", "name"), ("application_valid_until", "application_valid_until"))
+    )
+
+    class Meta:
+        model = RightHolder
+        fields: list[str] = []
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.filter(
+            Q(application_valid_from__isnull=True) | Q(application_valid_from__lte=value),
+            Q(application_valid_until__isnull=True) | Q(application_valid_until__gte=value),
+        )
+
+
+class CustomsOfficeFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="Search", method=text_search(("code", "name")))
+    country = filters.ChoiceFilter(choices=list(countries))
+    ordering = filters.OrderingFilter(fields=(("code", "code"), ("name", "name")))
+
+    class Meta:
+        model = CustomsOffice
+        fields: list[str] = []
+
+
+class YearFilter(filters.NumberFilter):
+    """A calendar year: a whole number in the range dates can hold (no 0.0, no 10**20)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=9999, **kwargs)
+
+
+class HolidayFilterSet(filters.FilterSet):
+    date = filters.DateFromToRangeFilter(label="Between")
+    year = YearFilter(field_name="date__year")
+    ordering = filters.OrderingFilter(fields=(("date", "date"),))
+
+    class Meta:
+        model = Holiday
+        fields: list[str] = []
+
+
+class CustodyEventFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        label="Search",
+        method=text_search(("lot__reference", "actor_name", "lot__seizure__reference")),
+    )
+    lot = filters.ModelChoiceFilter(queryset=Lot.objects.all(), widget=forms.HiddenInput)
+    seizure = filters.ModelChoiceFilter(
+        field_name="lot__seizure", queryset=Seizure.objects.all(), widget=forms.HiddenInput
+    )
+    kind = filters.MultipleChoiceFilter(choices=CustodyEvent.Kind.choices)
+    location = filters.ModelChoiceFilter(
+        field_name="to_location", queryset=StorageLocation.objects.all(), method="filter_location"
+    )
+    occurred_at = filters.DateFromToRangeFilter(label="Between", field_name="occurred_at__date")
+    ordering = filters.OrderingFilter(
+        fields=(("occurred_at", "occurred_at"), ("lot__reference", "lot"))
+    )
+
+    class Meta:
+        model = CustodyEvent
+        fields: list[str] = []
+
+    def filter_location(self, queryset, name, value):
+        return queryset.filter(Q(from_location=value) | Q(to_location=value)) if value else queryset

@@ -1,0 +1,223 @@
+"""Forms of the seizures pages: HTTP -> service arguments. Rules live in the services; a service
+error is shown on the field it names."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django_countries import countries
+
+from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.models import (
+    ActionType,
+    CustomsOffice,
+    CustomsProcedure,
+    IPRType,
+    LegalRoute,
+    RightHolder,
+    SamplePurpose,
+    Seizure,
+    StorageLocation,
+    TrafficType,
+    TransportMode,
+)
+from seizures.validation import LotInput
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: StorageLocation) -> str:
+        classes = ", ".join(obj.accepted_hazard_classes) or "no hazard classes"
+        return f"{obj.code} · {obj.get_zone_type_display()} · UN {classes}"
+
+
+def active_locations():
+    return StorageLocation.objects.filter(active=True).order_by("code")
+
+
+class SeizureForm(forms.Form):
+    office = forms.ModelChoiceField(queryset=CustomsOffice.objects.all())
+    detained_on = forms.DateField(label="Detained on", widget=DATE)
+    place_of_detention = forms.CharField(max_length=200, required=False)
+    transport_mode = forms.ChoiceField(choices=TransportMode.choices)
+    traffic_type = forms.ChoiceField(choices=TrafficType.choices, initial=TrafficType.FREIGHT)
+    provenance_country = forms.ChoiceField(
+        label="Country of provenance", choices=[("", "---------"), *countries]
+    )
+    ipr_type = forms.ChoiceField(label="Type of IP right", choices=IPRType.choices)
+    customs_procedure = forms.ChoiceField(
+        label="Customs procedure when detained", choices=CustomsProcedure.choices
+    )
+    action_type = forms.ChoiceField(choices=ActionType.choices)
+    right_holder = forms.ModelChoiceField(queryset=RightHolder.objects.all(), required=False)
+    declarant_name = forms.CharField(max_length=200, required=False)
+    consignment_number = forms.CharField(
+        max_length=60, required=False, help_text="Declaration, air waybill or parcel number."
+    )
+    notified_on = forms.DateField(
+        label="Notified on",
+        required=False,
+        widget=DATE,
+        help_text="The statutory deadline runs from this date (10 working days, 3 if perishable).",
+    )
+    legal_route = forms.ChoiceField(choices=LegalRoute.choices)
+    perishable = forms.BooleanField(required=False)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SeizureEditForm(SeizureForm):
+    """Correct or complete the case: the office (part of the reference) stays."""
+
+    right_holder_agreement_on = forms.DateField(required=False, widget=DATE)
+    declarant_agreement_on = forms.DateField(required=False, widget=DATE)
+    declarant_objected = forms.BooleanField(required=False)
+    court_reference = forms.CharField(max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["office"]
+
+    @classmethod
+    def initial_for(cls, seizure: Seizure) -> dict:
+        names = [name for name in cls.base_fields if name != "office"]
+        initial = {name: getattr(seizure, name) for name in names}
+        initial["provenance_country"] = seizure.provenance_country.code
+        return initial
+
+
+class LotForm(forms.Form):
+    category = forms.ChoiceField(
+        label="EU product category", choices=[("", "---------"), *ProductCategory.choices]
+    )
+    waste_class = forms.ChoiceField(
+        label="Waste class",
+        choices=[("", "Default for the category"), *WasteClass.choices],
+        required=False,
+    )
+    description = forms.CharField(max_length=300)
+    brand = forms.CharField(max_length=120, required=False)
+    articles = forms.IntegerField(min_value=1, max_value=2_000_000_000)
+    gross_weight_kg = forms.DecimalField(
+        label="Gross weight (kg)", max_digits=12, decimal_places=3, min_value=Decimal("0.001")
+    )
+    retail_value = forms.DecimalField(
+        label="Retail value (genuine goods)",
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+    )
+    currency = forms.RegexField(regex=r"^[A-Z]{3}$", initial="EUR", max_length=3)
+    set_hazard_classes = forms.BooleanField(
+        label="Set the UN hazard classes by hand",
+        required=False,
+        help_text="Otherwise the defaults of the waste class apply (digest B18).",
+    )
+    hazard_classes = forms.MultipleChoiceField(
+        label="UN hazard classes",
+        choices=HazardClass.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    location = LocationChoiceField(
+        queryset=active_locations(),
+        required=False,
+        help_text="Place the lot at intake (optional).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = active_locations()
+
+    def to_lot_input(self) -> LotInput:
+        data = self.cleaned_data
+        return LotInput(
+            category=data["category"],
+            description=data["description"],
+            articles=data["articles"],
+            gross_weight_kg=data["gross_weight_kg"],
+            brand=data.get("brand") or "",
+            waste_class=data.get("waste_class") or None,
+            retail_value=data.get("retail_value") or Decimal("0"),
+            currency=data.get("currency") or "EUR",
+            hazard_classes=data["hazard_classes"] if data.get("set_hazard_classes") else None,
+            location=data.get("location"),
+        )
+
+
+class BaseLotFormSet(forms.BaseFormSet):
+    def lot_inputs(self) -> list[LotInput]:
+        return [form.to_lot_input() for form in self.forms if form.has_changed()]
+
+
+def lot_formset(extra: int):
+    return forms.formset_factory(
+        LotForm, formset=BaseLotFormSet, extra=extra, min_num=1, validate_min=True, max_num=50
+    )
+
+
+def apply_service_error(error: ValidationError, form: forms.Form, formset=None) -> None:
+    """Show a service's ValidationError on the fields it names ("lots[1].location" -> field
+    location of the second lot form)."""
+    for key, messages in error.message_dict.items():
+        target, name = form, key
+        if formset is not None and key.startswith("lots["):
+            index, _, name = key[len("lots[") :].partition("].")
+            changed = [f for f in formset.forms if f.has_changed()]
+            if index.isdigit() and int(index) < len(changed):
+                target = changed[int(index)]
+        for message in messages:
+            target.add_error(name if name in target.fields else None, message)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class MoveForm(forms.Form):
+    location = LocationChoiceField(queryset=active_locations(), label="Move to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = active_locations()
+
+
+class SampleForm(forms.Form):
+    articles = forms.IntegerField(min_value=1, label="Articles to take")
+    purpose = forms.ChoiceField(choices=SamplePurpose.choices)
+    holder = forms.CharField(max_length=200, help_text="Laboratory, court or academy.")
+    gross_weight_kg = forms.DecimalField(
+        label="Sample weight (kg)",
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Leave empty for the lot's weight per article.",
+    )
+
+
+class ScanForm(forms.Form):
+    code = forms.CharField(
+        label="Scan a code",
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters"}
+        ),
+        help_text="Scan a location label, then the labels of the lots to put there.",
+    )
+    target = forms.ModelChoiceField(
+        queryset=StorageLocation.objects.all(), required=False, widget=forms.HiddenInput
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file", help_text="One row per lot; see the column list below."
+    )

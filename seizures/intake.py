@@ -1,0 +1,328 @@
+"""Bulk intake of small consignments from a CSV file: parse and validate every row first.
+
+One row per lot; rows sharing a `seizure_key` form one seizure and must agree on the seizure
+columns. The columns are documented in seizures/examples/README.md. Nothing here writes: the
+service `seizures.services.import_seizures` creates what `read_intake` returns, in one
+transaction, or nothing when any row has an error.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from seizures.models import CustomsOffice, RightHolder, StorageLocation
+from seizures.validation import LotInput, lot_errors, seizure_errors
+
+MAX_ROWS = 20_000
+
+SEIZURE_COLUMNS = (
+    "office",
+    "detained_on",
+    "place_of_detention",
+    "transport_mode",
+    "traffic_type",
+    "provenance_country",
+    "ipr_type",
+    "customs_procedure",
+    "action_type",
+    "right_holder",
+    "declarant_name",
+    "consignment_number",
+    "notified_on",
+    "legal_route",
+    "perishable",
+)
+LOT_COLUMNS = (
+    "category",
+    "waste_class",
+    "description",
+    "brand",
+    "articles",
+    "gross_weight_kg",
+    "retail_value",
+    "currency",
+    "hazard_classes",
+    "location",
+)
+COLUMNS = ("seizure_key", *SEIZURE_COLUMNS, *LOT_COLUMNS)
+REQUIRED_COLUMNS = frozenset(
+    {
+        "seizure_key",
+        "office",
+        "detained_on",
+        "transport_mode",
+        "provenance_country",
+        "ipr_type",
+        "customs_procedure",
+        "action_type",
+        "legal_route",
+        "category",
+        "description",
+        "articles",
+        "gross_weight_kg",
+    }
+)
+TRUE = frozenset({"1", "yes", "y", "true"})
+FALSE = frozenset({"", "0", "no", "n", "false"})
+NO_HAZARDS = "-"
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "field": self.field, "message": self.message}
+
+
+class IntakeRejected(ValidationError):
+    """The file has errors: nothing was imported. `rows` lists them by line and column."""
+
+    def __init__(self, rows: list[RowError]):
+        self.rows = rows
+        lines = len({error.line for error in rows})
+        super().__init__(
+            {"file": [f"{len(rows)} error(s) on {lines} line(s); nothing was imported."]}
+        )
+
+
+@dataclass
+class LotPlan:
+    line: int
+    data: LotInput
+
+
+@dataclass
+class SeizurePlan:
+    key: str
+    line: int
+    fields: dict
+    lots: list[LotPlan] = field(default_factory=list)
+
+
+def read_intake(content: bytes | str) -> list[SeizurePlan]:
+    """Parse and check every row; raise IntakeRejected listing all errors, else the plans."""
+    text = _decode(content)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = sorted(REQUIRED_COLUMNS - set(header))
+    unknown = sorted(set(header) - set(COLUMNS))
+    if missing or unknown:
+        errors = [RowError(1, name, "This required column is missing.") for name in missing]
+        errors += [RowError(1, name, "Unknown column.") for name in unknown]
+        raise IntakeRejected(errors)
+    reader.fieldnames = header
+    lookups = _Lookups()
+    errors: list[RowError] = []
+    plans: dict[str, SeizurePlan] = {}
+    seen: dict[str, dict] = {}
+    count = 0
+    for count, row in enumerate(reader, start=1):
+        line = reader.line_num
+        if count > MAX_ROWS:
+            raise IntakeRejected([RowError(line, "file", f"At most {MAX_ROWS} rows per file.")])
+        row = {name: (value or "").strip() for name, value in row.items() if name}
+        row_errors: list[RowError] = []
+        key = row.get("seizure_key", "")
+        if not key:
+            row_errors.append(RowError(line, "seizure_key", "Give each seizure a key."))
+        fields = _seizure_fields(row, line, lookups, row_errors)
+        lot = _lot_input(row, line, lookups, row_errors)
+        if key in seen:
+            for name in SEIZURE_COLUMNS:
+                if seen[key].get(name, "") != row.get(name, ""):
+                    row_errors.append(
+                        RowError(
+                            line,
+                            name,
+                            f"Differs from line {plans[key].line}, the first line of seizure "
+                            f"{key!r}: rows of one seizure repeat its seizure columns.",
+                        )
+                    )
+        elif key:
+            seen[key] = {name: row.get(name, "") for name in SEIZURE_COLUMNS}
+            plans[key] = SeizurePlan(key, line, fields)
+        errors.extend(row_errors)
+        if key and lot is not None:
+            plans[key].lots.append(LotPlan(line, lot))
+    if count == 0:
+        raise IntakeRejected([RowError(2, "file", "The file has no rows.")])
+    if not errors:
+        errors.extend(_case_errors(plans.values()))
+    if errors:
+        raise IntakeRejected(
+            sorted(
+                errors, key=lambda e: (e.line, COLUMNS.index(e.field) if e.field in COLUMNS else 0)
+            )
+        )
+    return list(plans.values())
+
+
+def _case_errors(plans: Iterable[SeizurePlan]) -> list[RowError]:
+    today = timezone.localdate()
+    errors = []
+    for plan in plans:
+        found = seizure_errors(
+            **{name: plan.fields[name] for name in _CASE_ARGUMENTS},
+            total_articles=sum(lot.data.articles for lot in plan.lots),
+            total_weight_kg=sum((lot.data.gross_weight_kg for lot in plan.lots), Decimal("0")),
+            today=today,
+        )
+        for name, messages in found.items():
+            errors.extend(RowError(plan.line, name, message) for message in messages)
+    return errors
+
+
+_CASE_ARGUMENTS = (
+    "detained_on",
+    "notified_on",
+    "legal_route",
+    "transport_mode",
+    "ipr_type",
+    "action_type",
+    "perishable",
+    "right_holder",
+    "traffic_type",
+    "customs_procedure",
+    "provenance_country",
+)
+
+
+class _Lookups:
+    """Reference data read once per file, not once per row."""
+
+    def __init__(self) -> None:
+        self.offices = {o.code: o for o in CustomsOffice.objects.all()}
+        self.right_holders = {r.name.casefold(): r for r in RightHolder.objects.all()}
+        self.locations = {loc.code: loc for loc in StorageLocation.objects.all()}
+
+
+def _seizure_fields(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) -> dict:
+    office = lookups.offices.get(row.get("office", ""))
+    if office is None:
+        errors.append(RowError(line, "office", f"Unknown customs office {row.get('office')!r}."))
+    right_holder = None
+    if row.get("right_holder"):
+        right_holder = lookups.right_holders.get(row["right_holder"].casefold())
+        if right_holder is None:
+            errors.append(
+                RowError(line, "right_holder", f"Unknown right holder {row['right_holder']!r}.")
+            )
+    return {
+        "office": office,
+        "detained_on": _date(row, "detained_on", line, errors, required=True),
+        "place_of_detention": row.get("place_of_detention", ""),
+        "transport_mode": row.get("transport_mode", ""),
+        "traffic_type": row.get("traffic_type") or "freight",
+        "provenance_country": row.get("provenance_country", "").upper(),
+        "ipr_type": row.get("ipr_type", ""),
+        "customs_procedure": row.get("customs_procedure", ""),
+        "action_type": row.get("action_type", ""),
+        "right_holder": right_holder,
+        "declarant_name": row.get("declarant_name", ""),
+        "consignment_number": row.get("consignment_number", ""),
+        "notified_on": _date(row, "notified_on", line, errors, required=False),
+        "legal_route": row.get("legal_route", ""),
+        "perishable": _flag(row, "perishable", line, errors),
+    }
+
+
+def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) -> LotInput | None:
+    before = len(errors)
+    articles = _whole(row, "articles", line, errors)
+    weight = _decimal(row, "gross_weight_kg", line, errors, required=True)
+    value = _decimal(row, "retail_value", line, errors, required=False)
+    location = None
+    if row.get("location"):
+        location = lookups.locations.get(row["location"])
+        if location is None:
+            errors.append(RowError(line, "location", f"Unknown location {row['location']!r}."))
+    hazards_text = row.get("hazard_classes", "")
+    hazards = None
+    if hazards_text == NO_HAZARDS:
+        hazards = []
+    elif hazards_text:
+        hazards = [c.strip() for c in hazards_text.replace(",", ";").split(";") if c.strip()]
+    if len(errors) > before:
+        return None
+    lot = LotInput(
+        category=row.get("category", ""),
+        description=row.get("description", ""),
+        articles=articles,
+        gross_weight_kg=weight,
+        brand=row.get("brand", ""),
+        waste_class=row.get("waste_class") or None,
+        retail_value=value if value is not None else Decimal("0"),
+        currency=(row.get("currency") or "EUR").upper(),
+        hazard_classes=hazards,
+        location=location,
+    )
+    lot.resolve()
+    for name, messages in lot_errors(lot).items():
+        errors.extend(RowError(line, name, message) for message in messages)
+    return lot if len(errors) == before else None
+
+
+def _decode(content: bytes | str) -> str:
+    if isinstance(content, str):
+        return content
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise IntakeRejected([RowError(1, "file", "Save the file as UTF-8 CSV.")]) from error
+
+
+def _date(row, name, line, errors, *, required: bool) -> datetime.date | None:
+    text = row.get(name, "")
+    if not text:
+        if required:
+            errors.append(RowError(line, name, "This column is required."))
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        errors.append(RowError(line, name, f"Use the date format YYYY-MM-DD, not {text!r}."))
+        return None
+
+
+def _whole(row, name, line, errors) -> int | None:
+    text = row.get(name, "")
+    try:
+        return int(text)
+    except ValueError:
+        errors.append(RowError(line, name, f"Enter a whole number, not {text!r}."))
+        return None
+
+
+def _decimal(row, name, line, errors, *, required: bool) -> Decimal | None:
+    text = row.get(name, "").replace(",", ".")
+    if not text:
+        if required:
+            errors.append(RowError(line, name, "This column is required."))
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        errors.append(RowError(line, name, f"Enter a number such as 1.25, not {text!r}."))
+        return None
+    if not value.is_finite() or abs(value) >= Decimal("1e11"):
+        errors.append(RowError(line, name, f"{text!r} is not a usable number."))
+        return None
+    return value
+
+
+def _flag(row, name, line, errors) -> bool:
+    text = row.get(name, "").casefold()
+    if text in TRUE:
+        return True
+    if text not in FALSE:
+        errors.append(RowError(line, name, f"Use yes or no, not {text!r}."))
+    return False

@@ -1,0 +1,580 @@
+"""Pages of the seizures app. Views parse input with forms and call one service; the rules and
+the custody events are the services' business."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from project.errors import TransitionNotAllowed
+from seizures import exports, labels, services
+from seizures.filtersets import (
+    CustodyEventFilterSet,
+    LotFilterSet,
+    RightHolderFilterSet,
+    SeizureFilterSet,
+    StorageLocationFilterSet,
+    WarehouseFilterSet,
+    long_stay_query,
+    past_deadline_query,
+)
+from seizures.forms import (
+    ImportForm,
+    MoveForm,
+    OptionalReasonForm,
+    ReasonForm,
+    SampleForm,
+    ScanForm,
+    SeizureEditForm,
+    SeizureForm,
+    apply_service_error,
+    lot_formset,
+)
+from seizures.intake import COLUMNS, IntakeRejected
+from seizures.models import (
+    CustodyEvent,
+    Lot,
+    RightHolder,
+    Seizure,
+    StorageLocation,
+    Warehouse,
+)
+
+
+class Protected(LoginRequiredMixin, PermissionRequiredMixin):
+    """Anonymous users go to the login page; logged-in users without the permission get 403."""
+
+
+class FilteredListView(Protected, ListView):
+    """A list page driven by the same FilterSet as the API; `?export=csv` streams the filtered
+    list (all pages) as CSV."""
+
+    filterset_class = None
+    export_columns: list = []
+    export_name = "export"
+    paginate_by = 50
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.base_queryset(), request=self.request
+        )
+        if not self.filterset.is_valid():
+            return self.base_queryset().none()
+        return self.filterset.qs
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv":
+            queryset = self.get_queryset()
+            if self.filterset.is_valid():
+                return exports.csv_response(
+                    queryset.iterator(chunk_size=1000), self.export_columns, self.export_name
+                )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        query["export"] = "csv"
+        context.update(filterset=self.filterset, export_query=query.urlencode())
+        return context
+
+
+# --- seizures ------------------------------------------------------------------------------
+
+
+class SeizureListView(FilteredListView):
+    permission_required = "seizures.view_seizure"
+    filterset_class = SeizureFilterSet
+    export_columns = exports.SEIZURE_COLUMNS
+    export_name = "seizures"
+    template_name = "seizures/seizure_list.html"
+
+    def base_queryset(self):
+        return Seizure.objects.with_related()
+
+
+class SeizureCreateView(Protected, TemplateView):
+    permission_required = "seizures.add_seizure"
+    template_name = "seizures/seizure_form.html"
+
+    def extra_lines(self) -> int:
+        lines = self.request.GET.get("lines", "")
+        return min(int(lines), 20) if lines.isdigit() and int(lines) > 0 else 3
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", SeizureForm(initial={"detained_on": timezone.localdate()}))
+        context.setdefault("formset", lot_formset(self.extra_lines() - 1)(prefix="lots"))
+        context["more_lines"] = self.extra_lines() + 3
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = SeizureForm(request.POST)
+        formset = lot_formset(0)(request.POST, prefix="lots")
+        if form.is_valid() and formset.is_valid():
+            try:
+                seizure = services.create_seizure(
+                    actor=request.user, lots=formset.lot_inputs(), **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_error(error, form, formset)
+            else:
+                messages.success(
+                    request, f"Seizure {seizure.reference} logged with {seizure.lots.count()} lots."
+                )
+                return redirect("seizures:seizure-detail", pk=seizure.pk)
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+class SeizureDetailView(Protected, DetailView):
+    permission_required = "seizures.view_seizure"
+    template_name = "seizures/seizure_detail.html"
+    context_object_name = "seizure"
+
+    def get_queryset(self):
+        return Seizure.objects.with_related().prefetch_related(
+            Prefetch("lots", queryset=Lot.objects.with_related().order_by("reference"))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["hold_form"] = ReasonForm()
+        context["lift_form"] = OptionalReasonForm()
+        return context
+
+
+class SeizureEditView(Protected, FormView):
+    permission_required = "seizures.change_seizure"
+    template_name = "seizures/seizure_edit.html"
+    form_class = SeizureEditForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return SeizureEditForm.initial_for(self.seizure)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(seizure=self.seizure, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.update_seizure(
+                seizure=self.seizure, actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_error(error, form)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Seizure {self.seizure.reference} updated.")
+        return redirect("seizures:seizure-detail", pk=self.seizure.pk)
+
+
+class AddLotsView(Protected, TemplateView):
+    permission_required = "seizures.add_lot"
+    template_name = "seizures/lots_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(seizure=self.seizure, **kwargs)
+        context.setdefault("formset", lot_formset(2)(prefix="lots"))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        formset = lot_formset(0)(request.POST, prefix="lots")
+        if formset.is_valid():
+            try:
+                lots = services.add_lots(
+                    seizure=self.seizure, lots=formset.lot_inputs(), actor=request.user
+                )
+            except ValidationError as error:
+                form = formset.forms[0]
+                apply_service_error(error, form, formset)
+            else:
+                messages.success(request, f"{len(lots)} lot(s) added.")
+                return redirect("seizures:seizure-detail", pk=self.seizure.pk)
+        return self.render_to_response(self.get_context_data(formset=formset))
+
+
+class ServiceActionView(Protected, View):
+    """POST-only page action: a form -> one service -> back to the object with a message."""
+
+    form_class = ReasonForm
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def perform(self, obj, data) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                messages.success(request, self.perform(obj, form.cleaned_data))
+            except ValidationError as error:
+                for field_messages in error.message_dict.values():
+                    for message in field_messages:
+                        messages.error(request, message)
+            except TransitionNotAllowed as error:
+                messages.error(request, error.message)
+        else:
+            for field, errors in form.errors.items():
+                for message in errors:
+                    messages.error(request, f"{form.fields[field].label or field}: {message}")
+        return HttpResponseRedirect(self.success_url(obj))
+
+    def success_url(self, obj) -> str:
+        return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "/"
+
+
+class HoldView(ServiceActionView):
+    permission_required = "seizures.hold_seizure"
+
+    def get_object(self):
+        return get_object_or_404(Seizure, pk=self.kwargs["pk"])
+
+    def perform(self, seizure, data) -> str:
+        services.place_hold(seizure=seizure, reason=data["reason"], actor=self.request.user)
+        return f"Legal hold placed on {seizure.reference}."
+
+    def success_url(self, obj) -> str:
+        return reverse("seizures:seizure-detail", args=[obj.pk])
+
+
+class LiftHoldView(HoldView):
+    form_class = OptionalReasonForm
+
+    def perform(self, seizure, data) -> str:
+        services.lift_hold(seizure=seizure, reason=data["reason"], actor=self.request.user)
+        return f"Legal hold on {seizure.reference} lifted."
+
+
+class ImportView(Protected, FormView):
+    permission_required = "seizures.import_seizures"
+    template_name = "seizures/import.html"
+    form_class = ImportForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=COLUMNS, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            seizures = services.import_seizures(
+                content=form.cleaned_data["file"].read(), actor=self.request.user
+            )
+        except IntakeRejected as rejected:
+            return self.render_to_response(
+                self.get_context_data(form=form, rejected=rejected.rows, summary=rejected.messages)
+            )
+        messages.success(self.request, f"{len(seizures)} seizures imported.")
+        if not seizures:
+            return redirect("seizures:seizure-list")
+        return redirect(
+            f"{reverse('seizures:seizure-list')}?ordering=-created_at&q="
+            f"{seizures[0].reference[:-5]}"
+        )
+
+
+# --- lots ----------------------------------------------------------------------------------
+
+
+class LotListView(FilteredListView):
+    permission_required = "seizures.view_lot"
+    filterset_class = LotFilterSet
+    export_columns = exports.LOT_COLUMNS
+    export_name = "lots"
+    template_name = "seizures/lot_list.html"
+
+    def base_queryset(self):
+        return Lot.objects.with_related()
+
+
+class AgeingView(LotListView):
+    """Lots past their statutory deadline or stored longer than the long-stay alarm
+    (digest X-CC-05)."""
+
+    template_name = "seizures/ageing.html"
+    export_name = "ageing-lots"
+
+    def base_queryset(self):
+        return (
+            Lot.objects.with_related()
+            .filter(past_deadline_query() | long_stay_query())
+            .order_by("stored_since", "reference")
+        )
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return super().get_context_data(long_stay_days=settings.LONG_STAY_ALARM_DAYS, **kwargs)
+
+
+class LotDetailView(Protected, DetailView):
+    permission_required = "seizures.view_lot"
+    template_name = "seizures/lot_detail.html"
+    context_object_name = "lot"
+
+    def get_queryset(self):
+        return Lot.objects.with_related().prefetch_related(
+            Prefetch("samples", queryset=Lot.objects.with_related().order_by("reference")),
+            Prefetch(
+                "custody_events",
+                queryset=CustodyEvent.objects.select_related(
+                    "from_location", "to_location"
+                ).order_by("sequence"),
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lot = self.object
+        samples = list(lot.samples.all())
+        context.update(
+            move_form=MoveForm(),
+            sample_form=SampleForm(),
+            release_form=ReasonForm(),
+            samples=samples,
+            reconciles=lot.articles + sum(s.seized_articles for s in samples)
+            == lot.seized_articles,
+        )
+        return context
+
+
+class LotActionView(ServiceActionView):
+    def get_object(self):
+        return get_object_or_404(Lot, pk=self.kwargs["pk"])
+
+    def success_url(self, obj) -> str:
+        return reverse("seizures:lot-detail", args=[obj.pk])
+
+
+class LotMoveView(LotActionView):
+    permission_required = "seizures.move_lot"
+    form_class = MoveForm
+
+    def perform(self, lot, data) -> str:
+        services.move_lot(lot=lot, location=data["location"], actor=self.request.user)
+        return f"Lot {lot.reference} is now at {data['location'].code}."
+
+
+class LotSampleView(LotActionView):
+    permission_required = "seizures.sample_lot"
+    form_class = SampleForm
+
+    def perform(self, lot, data) -> str:
+        sample = services.take_sample(lot=lot, actor=self.request.user, **data)
+        return f"Sample {sample.reference} of {sample.articles} articles created."
+
+
+class LotReleaseView(LotActionView):
+    permission_required = "seizures.release_lot"
+
+    def perform(self, lot, data) -> str:
+        services.release_lot(lot=lot, reason=data["reason"], actor=self.request.user)
+        return f"Lot {lot.reference} released."
+
+
+class LotLabelsView(Protected, View):
+    """GET ?lot=<id>&lot=<id>: the label sheet as a PDF download (reads only)."""
+
+    permission_required = "seizures.print_labels"
+
+    def get(self, request):
+        ids = [value for value in request.GET.getlist("lot") if value.isdigit()][:500]
+        lots = Lot.objects.with_related().filter(pk__in=ids).order_by("reference")
+        if not lots:
+            messages.error(request, "Select at least one lot to print labels for.")
+            return redirect(request.headers.get("referer") or reverse("seizures:lot-list"))
+        return pdf_download(labels.lot_labels_pdf(lots), "lot-labels.pdf")
+
+
+def pdf_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ScanMoveView(Protected, TemplateView):
+    """Keyboard-wedge scanning (scanners type the code and Enter): scan a location, then scan
+    lots; each lot is moved there. Works without JavaScript: every scan submits the form."""
+
+    permission_required = "seizures.move_lot"
+    template_name = "seizures/scan_move.html"
+
+    def target(self):
+        value = self.request.GET.get("target") or self.request.POST.get("target") or ""
+        if value.isdigit():
+            return StorageLocation.objects.select_related("warehouse").filter(pk=value).first()
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        target = self.target()
+        context["target"] = target
+        context.setdefault("form", ScanForm(initial={"target": target.pk if target else None}))
+        since = timezone.now() - datetime.timedelta(hours=12)
+        context["recent"] = (
+            CustodyEvent.objects.filter(
+                actor=self.request.user,
+                kind__in=(CustodyEvent.Kind.MOVED, CustodyEvent.Kind.PLACED),
+                occurred_at__gte=since,
+            )
+            .select_related("lot", "from_location", "to_location")
+            .order_by("-occurred_at", "-id")[:15]
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ScanForm(request.POST)
+        target = self.target()
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        code = form.cleaned_data["code"].strip()
+        location = StorageLocation.objects.filter(code__iexact=code).first()
+        if location is not None:
+            messages.info(request, f"Location {location.code} selected: now scan the lots.")
+            return self._back(location)
+        lot = Lot.objects.filter(reference__iexact=code).first()
+        if lot is None:
+            messages.error(request, f"Unknown code {code!r}: not a location or lot label.")
+        elif target is None:
+            messages.error(request, f"Scan a location first, then lot {lot.reference}.")
+        else:
+            try:
+                services.move_lot(lot=lot, location=target, actor=request.user)
+            except ValidationError as error:
+                for message in sum(error.message_dict.values(), []):
+                    messages.error(request, f"{lot.reference} not moved: {message}")
+            except TransitionNotAllowed as error:
+                messages.error(request, f"{lot.reference} not moved: {error.message}")
+            else:
+                messages.success(request, f"Lot {lot.reference} moved to {target.code}.")
+        return self._back(target)
+
+    @staticmethod
+    def _back(target):
+        url = reverse("seizures:scan-move")
+        return HttpResponseRedirect(f"{url}?target={target.pk}" if target else url)
+
+
+# --- storage and reference data --------------------------------------------------------------
+
+
+class LocationListView(FilteredListView):
+    permission_required = "seizures.view_storagelocation"
+    filterset_class = StorageLocationFilterSet
+    export_columns = exports.LOCATION_COLUMNS
+    export_name = "locations"
+    template_name = "seizures/location_list.html"
+    paginate_by = 100
+
+    def base_queryset(self):
+        return StorageLocation.objects.with_occupancy()
+
+
+class LocationLabelsView(Protected, View):
+    permission_required = "seizures.print_labels"
+
+    def get(self, request):
+        ids = [value for value in request.GET.getlist("location") if value.isdigit()][:500]
+        locations = StorageLocation.objects.select_related("warehouse").filter(pk__in=ids)
+        if not locations:
+            messages.error(request, "Select at least one location to print labels for.")
+            return redirect("seizures:location-list")
+        return pdf_download(labels.location_labels_pdf(locations), "location-labels.pdf")
+
+
+class WarehouseListView(FilteredListView):
+    permission_required = "seizures.view_warehouse"
+    filterset_class = WarehouseFilterSet
+    export_columns = exports.WAREHOUSE_COLUMNS
+    export_name = "warehouses"
+    template_name = "seizures/warehouse_list.html"
+
+    def base_queryset(self):
+        return (
+            Warehouse.objects.select_related("office")
+            .annotate(
+                location_count=Count("locations", distinct=True),
+                lot_count=Count(
+                    "locations__lots",
+                    filter=Q(locations__lots__status__in=("in_storage", "on_hold", "allocated")),
+                ),
+            )
+            .order_by("code")
+        )
+
+
+class WarehouseOccupancyView(Protected, DetailView):
+    """Per location: kg used of capacity, lots, days in storage; then every lot stored."""
+
+    permission_required = "seizures.view_warehouse"
+    template_name = "seizures/warehouse_detail.html"
+    context_object_name = "warehouse"
+    queryset = Warehouse.objects.select_related("office")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        locations = list(StorageLocation.objects.with_occupancy().filter(warehouse=self.object))
+        for location in locations:
+            location.share = (
+                round(100 * location.used_kg / location.capacity_kg)
+                if location.capacity_kg
+                else None
+            )
+            location.oldest_days = (
+                (today - timezone.localdate(location.oldest_stored_since)).days
+                if location.oldest_stored_since
+                else None
+            )
+        lots = (
+            Lot.objects.with_related()
+            .occupying()
+            .filter(location__warehouse=self.object)
+            .order_by("location__code", "stored_since")
+        )
+        context.update(locations=locations, lots=lots)
+        return context
+
+
+class RightHolderListView(FilteredListView):
+    permission_required = "seizures.view_rightholder"
+    filterset_class = RightHolderFilterSet
+    export_columns = exports.RIGHT_HOLDER_COLUMNS
+    export_name = "right-holders"
+    template_name = "seizures/rightholder_list.html"
+
+    def base_queryset(self):
+        return RightHolder.objects.all()
+
+
+class CustodyEventListView(FilteredListView):
+    permission_required = "seizures.view_custodyevent"
+    filterset_class = CustodyEventFilterSet
+    export_columns = exports.CUSTODY_COLUMNS
+    export_name = "custody-events"
+    template_name = "seizures/custody_list.html"
+
+    def base_queryset(self):
+        return CustodyEvent.objects.select_related("lot", "from_location", "to_location").order_by(
+            "-occurred_at", "-id"
+        )

@@ -1,0 +1,129 @@
+"""Races on PostgreSQL: two threads, each with its own database connection.
+
+The placement hook (settings.STORAGE_PLACEMENT_CHECK) runs inside move_lot after the lot was
+read and the target location locked, just before the guarded update; the tests use it to hold
+threads at that point so the race is forced, not left to chance.
+"""
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from project.errors import TransitionNotAllowed
+from seizures import services
+from seizures.custody import verify_chains
+from seizures.models import CustodyEvent, Lot, Seizure
+from tests.seizures.conftest import log_seizure, lot_input
+from tests.seizures.factories import StorageLocationFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+rendezvous = threading.Barrier(2, timeout=10)
+
+
+def wait_for_the_other_thread(lot, location, *, actor):
+    """Both moves have read the lot; now both try to write it."""
+    rendezvous.wait()
+    return []
+
+
+def hold_the_lock_a_moment(lot, location, *, actor):
+    """The first placement keeps the location locked while the second one queues behind it."""
+    time.sleep(0.5)
+    return []
+
+
+def run_together(*calls):
+    """Run each call in its own thread (own connection); return (results, errors) by call."""
+    start = threading.Barrier(len(calls), timeout=10)
+    results: list = [None] * len(calls)
+    errors: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            start.wait()
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - collected and asserted by the test
+            errors[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results, errors
+
+
+def test_two_threads_moving_one_lot_to_two_places_give_one_move_and_one_conflict(
+    postgresql, settings, warehouse_user, second_warehouse_user, office, warehouse
+):
+    bay_a = StorageLocationFactory(warehouse=warehouse, code="RACE-A")
+    bay_b = StorageLocationFactory(warehouse=warehouse, code="RACE-B")
+    lot = log_seizure(warehouse_user, office).lots.get()
+    rendezvous.reset()
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_concurrency.wait_for_the_other_thread"
+
+    results, errors = run_together(
+        lambda: services.move_lot(lot=lot, location=bay_a, actor=warehouse_user),
+        lambda: services.move_lot(lot=lot, location=bay_b, actor=second_warehouse_user),
+    )
+
+    assert sum(r is not None for r in results) == 1
+    assert [type(e) for e in errors if e is not None] == [TransitionNotAllowed]
+    winner = bay_a if results[0] is not None else bay_b
+    lot.refresh_from_db()
+    assert lot.location == winner
+    events = list(lot.custody_events.order_by("sequence"))
+    assert [(e.kind, e.to_location_id) for e in events] == [
+        (CustodyEvent.Kind.CREATED, None),
+        (CustodyEvent.Kind.PLACED, winner.pk),
+    ]
+    assert verify_chains() == []
+
+
+def test_two_threads_taking_the_last_free_capacity_never_exceed_it(
+    postgresql, settings, warehouse_user, second_warehouse_user, office, warehouse
+):
+    bay = StorageLocationFactory(warehouse=warehouse, code="RACE-CAP", capacity_kg=Decimal("100"))
+    log_seizure(
+        warehouse_user, office, lots=[lot_input(gross_weight_kg=Decimal("60"), location=bay)]
+    )
+    first = log_seizure(warehouse_user, office, lots=[lot_input(gross_weight_kg=Decimal("30"))])
+    second = log_seizure(warehouse_user, office, lots=[lot_input(gross_weight_kg=Decimal("30"))])
+    lot_one, lot_two = first.lots.get(), second.lots.get()
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_concurrency.hold_the_lock_a_moment"
+
+    results, errors = run_together(
+        lambda: services.move_lot(lot=lot_one, location=bay, actor=warehouse_user),
+        lambda: services.move_lot(lot=lot_two, location=bay, actor=second_warehouse_user),
+    )
+
+    assert sum(r is not None for r in results) == 1
+    refusal = next(e for e in errors if e is not None)
+    assert isinstance(refusal, ValidationError)
+    assert "ST-CAP" in refusal.message_dict["location"][0]
+    stored = Lot.objects.filter(location=bay)
+    assert stored.count() == 2
+    assert sum(lot.gross_weight_kg for lot in stored) <= bay.capacity_kg
+    placed = CustodyEvent.objects.filter(to_location=bay, kind=CustodyEvent.Kind.PLACED)
+    assert placed.count() == 1
+    assert verify_chains() == []
+
+
+def test_two_threads_logging_seizures_at_one_office_draw_different_numbers(
+    postgresql, warehouse_user, second_warehouse_user, office
+):
+    results, errors = run_together(
+        lambda: log_seizure(warehouse_user, office),
+        lambda: log_seizure(second_warehouse_user, office),
+    )
+
+    assert errors == [None, None]
+    assert sorted(s.reference for s in results) == ["BRU-2026-00001", "BRU-2026-00002"]
+    assert Seizure.objects.count() == 2

@@ -1,0 +1,54 @@
+import io
+
+import pytest
+
+from seizures import demo
+from seizures.custody import verify_chains
+from seizures.models import (
+    CustodyEvent,
+    Lot,
+    LotStatus,
+    Seizure,
+    StorageLocation,
+    TransportMode,
+    ZoneType,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_covers_storage_intake_and_custody(
+    client, warehouse_user, auditor_user, admin_user
+):
+    demo.load(
+        users={"warehouse": warehouse_user, "auditor": auditor_user, "admin": admin_user},
+        stdout=io.StringIO(),
+    )
+    assert 15 <= Seizure.objects.count() <= 25
+    assert set(Seizure.objects.values_list("transport_mode", flat=True)) == set(
+        TransportMode.values
+    )
+    assert set(StorageLocation.objects.values_list("zone_type", flat=True)) == set(ZoneType.values)
+    assert {"BAT", "COS", "PHA", "CHE", "ALC"} <= set(
+        Lot.objects.values_list("waste_class", flat=True)
+    )
+    assert Seizure.objects.filter(on_hold=True).count() == 1
+    assert Lot.objects.filter(status=LotStatus.ON_HOLD).exists()
+    assert Lot.objects.filter(status=LotStatus.RELEASED).count() == 1
+    assert Lot.objects.filter(parent__isnull=False).count() == 3
+    assert Seizure.objects.filter(legal_route="small_consignment").count() >= 4
+    kinds = set(CustodyEvent.objects.values_list("kind", flat=True))
+    assert {"created", "placed", "moved", "sampled", "sample_created", "held", "released"} <= kinds
+    assert verify_chains() == []
+    client.force_login(admin_user)
+    for url in (
+        "/seizures/",
+        "/lots/",
+        "/storage/ageing/",
+        "/storage/locations/",
+        "/custody/",
+        "/",
+    ):
+        assert client.get(url).status_code == 200, url
+    warehouse = StorageLocation.objects.get(code="BRU-W1-GEN-B01").warehouse
+    assert client.get(f"/storage/warehouses/{warehouse.pk}/").status_code == 200

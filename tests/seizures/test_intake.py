@@ -1,0 +1,88 @@
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from seizures.intake import IntakeRejected, read_intake
+
+pytestmark = pytest.mark.django_db
+EXAMPLE = Path(__file__).resolve().parents[2] / "seizures" / "examples" / "small_consignments.csv"
+
+
+def rows_of_example() -> list[dict]:
+    return list(csv.DictReader(io.StringIO(EXAMPLE.read_text())))
+
+
+def to_csv(rows: list[dict], fieldnames=None) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames or list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def rejected(content) -> set[tuple[int, str]]:
+    with pytest.raises(IntakeRejected) as error:
+        read_intake(content)
+    return {(e.line, e.field) for e in error.value.rows}
+
+
+def test_the_example_file_reads_into_five_seizures_with_defaults(example_reference_data):
+    plans = read_intake(EXAMPLE.read_bytes())
+    assert [len(plan.lots) for plan in plans] == [2, 1, 1, 1, 2]
+    perfume = plans[2].lots[0].data
+    assert (perfume.waste_class, perfume.resolved_hazard_classes) == ("COS", ["3", "2.1"])
+    assert plans[4].fields["right_holder"] is None and plans[0].fields["perishable"] is False
+
+
+def test_missing_and_unknown_columns_are_reported_on_the_header(example_reference_data):
+    rows = rows_of_example()
+    for row in rows:
+        del row["office"]
+        row["colour"] = "red"
+    assert rejected(to_csv(rows)) == {(1, "office"), (1, "colour")}
+
+
+def test_rows_of_one_seizure_must_repeat_the_same_seizure_columns(example_reference_data):
+    rows = rows_of_example()
+    rows[1]["provenance_country"] = "TR"
+    assert rejected(to_csv(rows)) == {(3, "provenance_country")}
+
+
+def test_every_row_and_field_error_is_reported_together(example_reference_data):
+    rows = rows_of_example()
+    rows[0]["detained_on"] = "02/03/2026"
+    rows[1]["detained_on"] = "02/03/2026"
+    rows[2]["gross_weight_kg"] = "heavy"
+    rows[3]["category"] = "99"
+    rows[4]["hazard_classes"] = "9;42"
+    rows[5]["right_holder"] = "Nobody Ltd"
+    rows[6]["perishable"] = "perhaps"
+    assert rejected(to_csv(rows)) == {
+        (2, "detained_on"),
+        (3, "detained_on"),
+        (4, "gross_weight_kg"),
+        (5, "category"),
+        (6, "hazard_classes"),
+        (7, "right_holder"),
+        (8, "right_holder"),  # differs from line 7, the first line of the same seizure
+        (8, "perishable"),
+    }
+
+
+def test_case_rules_are_reported_on_the_first_line_of_the_seizure(example_reference_data):
+    rows = rows_of_example()
+    for row in rows[:2]:
+        row["transport_mode"] = "sea"  # Art. 26 is for postal and express consignments only
+    assert rejected(to_csv(rows)) == {(2, "legal_route")}
+
+
+def test_a_dash_means_no_hazard_classes_and_empty_files_are_refused(example_reference_data):
+    rows = rows_of_example()[:1]
+    rows[0]["hazard_classes"] = "-"
+    rows[0]["category"] = "2a"
+    rows[0]["location"] = ""
+    assert read_intake(to_csv(rows))[0].lots[0].data.resolved_hazard_classes == []
+    assert rejected(to_csv(rows).splitlines()[0] + "\n") == {(2, "file")}
+    assert rejected(b"\xff\xfe not utf-8") == {(1, "file")}

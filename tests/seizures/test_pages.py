@@ -1,0 +1,254 @@
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from seizures.models import CustodyEvent, Lot, LotStatus, Seizure
+from tests.seizures.conftest import log_seizure, lot_input
+
+pytestmark = pytest.mark.django_db
+EXAMPLE = Path(__file__).resolve().parents[2] / "seizures" / "examples" / "small_consignments.csv"
+
+
+def seizure_form(office, **overrides) -> dict:
+    data = {
+        "office": office.pk,
+        "detained_on": "2026-03-02",
+        "transport_mode": "air",
+        "traffic_type": "freight",
+        "provenance_country": "CN",
+        "ipr_type": "eu_trade_mark",
+        "customs_procedure": "free_circulation",
+        "action_type": "ex_officio",
+        "legal_route": "standard",
+        "notified_on": "2026-03-03",
+        "lots-TOTAL_FORMS": "3",
+        "lots-INITIAL_FORMS": "0",
+        "lots-MIN_NUM_FORMS": "1",
+        "lots-MAX_NUM_FORMS": "50",
+        "lots-0-category": "3a",
+        "lots-0-description": "Hoodies",
+        "lots-0-articles": "50",
+        "lots-0-gross_weight_kg": "20",
+        "lots-0-currency": "EUR",
+        "lots-1-category": "2a",
+        "lots-1-description": "Perfume",
+        "lots-1-articles": "24",
+        "lots-1-gross_weight_kg": "6",
+        "lots-1-currency": "EUR",
+        "lots-2-currency": "EUR",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_log_a_seizure_with_two_lots_through_the_page(client, warehouse_user, office):
+    client.force_login(warehouse_user)
+    assert client.get("/seizures/new/").status_code == 200
+    response = client.post("/seizures/new/", seizure_form(office))
+    seizure = Seizure.objects.get()
+    assert response.status_code == 302 and response.url == f"/seizures/{seizure.pk}/"
+    lots = list(seizure.lots.order_by("reference"))
+    assert [(lot.waste_class, lot.hazard_classes) for lot in lots] == [
+        ("APP", []),
+        ("COS", ["3", "2.1"]),
+    ]
+    assert CustodyEvent.objects.filter(lot__seizure=seizure).count() == 2
+    page = client.get(response.url).text
+    assert seizure.reference in page and "17 Mar 2026" in page
+
+
+def test_the_seizure_page_shows_field_and_rule_errors_on_the_lot(
+    client, warehouse_user, office, general_bay
+):
+    client.force_login(warehouse_user)
+    response = client.post(
+        "/seizures/new/",
+        seizure_form(office, **{"lots-0-articles": "0", "lots-1-location": general_bay.pk}),
+    )
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 1" in response.text
+    response = client.post(
+        "/seizures/new/", seizure_form(office, **{"lots-1-location": general_bay.pk})
+    )
+    assert response.status_code == 200
+    assert "X-CC-04: location BRU1-GEN-B01 does not accept hazard class 3, 2.1" in response.text
+    assert not Seizure.objects.exists()
+
+
+def test_hand_set_hazard_classes_override_the_defaults(client, warehouse_user, office):
+    client.force_login(warehouse_user)
+    data = seizure_form(
+        office,
+        **{"lots-1-set_hazard_classes": "on", "lots-1-hazard_classes": ["3"]},
+    )
+    client.post("/seizures/new/", data)
+    assert Lot.objects.get(description="Perfume").hazard_classes == ["3"]
+
+
+def test_pages_need_login_and_the_right_role(client, auditor_user, office):
+    assert client.get("/seizures/").status_code == 302
+    client.force_login(auditor_user)
+    assert client.get("/seizures/").status_code == 200
+    assert client.get("/seizures/new/").status_code == 403
+    assert client.get("/storage/move/").status_code == 403
+
+
+def test_list_pages_filter_export_and_survive_malformed_filters(client, warehouse_user, office):
+    log_seizure(warehouse_user, office)
+    log_seizure(warehouse_user, office, transport_mode="sea")
+    client.force_login(warehouse_user)
+    page = client.get("/seizures/?transport_mode=sea").text
+    assert "BRU-2026-00002" in page and "BRU-2026-00001" not in page
+    bad = client.get("/seizures/?office=abc&detained_on_after=soon")
+    assert bad.status_code == 200 and "Some filters are not valid" in bad.text
+    export = client.get("/seizures/?transport_mode=sea&export=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert [row["reference"] for row in rows] == ["BRU-2026-00002"]
+    lots = client.get("/lots/?waste_class=APP&ordering=-reference").text
+    assert "BRU-2026-00002-01" in lots
+    assert client.get("/lots/?status=lost").status_code == 200
+
+
+def test_lot_page_moves_samples_and_shows_the_custody_history(
+    client, warehouse_user, office, general_bay
+):
+    lot = log_seizure(warehouse_user, office).lots.get()
+    client.force_login(warehouse_user)
+    client.post(f"/lots/{lot.pk}/move/", {"location": general_bay.pk})
+    client.post(
+        f"/lots/{lot.pk}/sample/", {"articles": "4", "purpose": "evidence", "holder": "Court"}
+    )
+    page = client.get(f"/lots/{lot.pk}/").text
+    assert "Placed in storage" in page and "to BRU1-GEN-B01" in page
+    assert "Sample taken out" in page and f"{lot.reference}-S1" in page
+    assert "reconciles" in page
+    lot.refresh_from_db()
+    assert lot.articles == 96
+    refused = client.post(f"/lots/{lot.pk}/move/", {"location": general_bay.pk}, follow=True)
+    assert "already there" in refused.text
+    assert client.post(f"/lots/{lot.pk}/release/", {"reason": "x"}).status_code == 403
+
+
+def test_hold_through_the_page_is_for_administrators(client, warehouse_user, admin_user, office):
+    seizure = log_seizure(warehouse_user, office)
+    client.force_login(warehouse_user)
+    assert client.post(f"/seizures/{seizure.pk}/hold/", {"reason": "x"}).status_code == 403
+    client.force_login(admin_user)
+    page = client.post(f"/seizures/{seizure.pk}/hold/", {"reason": "Court order"}, follow=True)
+    assert "Legal hold placed" in page.text and "No disposal until it is lifted" in page.text
+    again = client.post(f"/seizures/{seizure.pk}/hold/", {"reason": "x"}, follow=True)
+    assert "already on hold" in again.text
+    client.post(f"/seizures/{seizure.pk}/lift-hold/", {"reason": ""})
+    seizure.refresh_from_db()
+    assert not seizure.on_hold
+
+
+def test_edit_page_updates_the_case_and_deadline(client, warehouse_user, office):
+    seizure = log_seizure(warehouse_user, office, notified_on=None)
+    client.force_login(warehouse_user)
+    form = client.get(f"/seizures/{seizure.pk}/edit/")
+    data = {k: v for k, v in form.context["form"].initial.items() if v not in (None, False)}
+    data.update(notified_on="2026-03-03", provenance_country="CN")
+    data["right_holder"] = seizure.right_holder_id or ""
+    response = client.post(f"/seizures/{seizure.pk}/edit/", data)
+    assert response.status_code == 302
+    seizure.refresh_from_db()
+    assert str(seizure.deadline) == "2026-03-17"
+
+
+def test_add_lots_page(client, warehouse_user, office):
+    seizure = log_seizure(warehouse_user, office)
+    client.force_login(warehouse_user)
+    data = {
+        "lots-TOTAL_FORMS": "1",
+        "lots-INITIAL_FORMS": "0",
+        "lots-0-category": "9a",
+        "lots-0-description": "Dolls",
+        "lots-0-articles": "12",
+        "lots-0-gross_weight_kg": "3",
+        "lots-0-currency": "EUR",
+    }
+    assert client.post(f"/seizures/{seizure.pk}/lots/new/", data).status_code == 302
+    assert seizure.lots.filter(reference=f"{seizure.reference}-02", waste_class="TOY").exists()
+
+
+def test_label_pages_answer_pdfs(client, warehouse_user, office, general_bay):
+    seizure = log_seizure(warehouse_user, office, lots=[lot_input(), lot_input(category="4a")])
+    client.force_login(warehouse_user)
+    ids = "&".join(f"lot={pk}" for pk in seizure.lots.values_list("pk", flat=True))
+    response = client.get(f"/lots/labels/?{ids}")
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert f"{seizure.reference}-01" in text and f"{seizure.reference}-02" in text
+    locations = client.get(f"/storage/locations/labels/?location={general_bay.pk}")
+    assert "BRU1-GEN-B01" in PdfReader(io.BytesIO(locations.content)).pages[0].extract_text()
+    assert client.get("/lots/labels/").status_code == 302
+
+
+def test_scan_page_takes_a_location_then_lots(client, warehouse_user, office, general_bay):
+    seizure = log_seizure(warehouse_user, office, lots=[lot_input(), lot_input(category="2a")])
+    shirts, perfume = seizure.lots.order_by("reference")
+    client.force_login(warehouse_user)
+    early = client.post("/storage/move/", {"code": shirts.reference}, follow=True)
+    assert "Scan a location first" in early.text
+    selected = client.post("/storage/move/", {"code": "bru1-gen-b01"})
+    assert selected.url == f"/storage/move/?target={general_bay.pk}"
+    moved = client.post(
+        "/storage/move/", {"code": shirts.reference, "target": general_bay.pk}, follow=True
+    )
+    assert f"Lot {shirts.reference} moved to BRU1-GEN-B01" in moved.text
+    refused = client.post(
+        "/storage/move/", {"code": perfume.reference, "target": general_bay.pk}, follow=True
+    )
+    assert "not moved: X-CC-04" in refused.text
+    unknown = client.post("/storage/move/", {"code": "NOPE", "target": general_bay.pk}, follow=True)
+    assert "Unknown code" in unknown.text
+    shirts.refresh_from_db()
+    perfume.refresh_from_db()
+    assert shirts.location == general_bay and perfume.location is None
+
+
+def test_import_page_accepts_the_example_and_reports_errors(
+    client, warehouse_user, example_reference_data
+):
+    client.force_login(warehouse_user)
+    bad = io.BytesIO(EXAMPLE.read_bytes().replace(b",1,1.200,", b",x,1.200,"))
+    bad.name = "bad.csv"
+    response = client.post("/seizures/import/", {"file": bad})
+    assert response.status_code == 200 and "File refused" in response.text
+    assert "Enter a whole number" in response.text and not Seizure.objects.exists()
+    with EXAMPLE.open("rb") as handle:
+        response = client.post("/seizures/import/", {"file": handle})
+    assert response.status_code == 302 and Seizure.objects.count() == 5
+
+
+def test_warehouse_occupancy_and_ageing_pages(
+    client, warehouse_user, office, general_bay, warehouse
+):
+    log_seizure(
+        warehouse_user,
+        office,
+        lots=[lot_input(gross_weight_kg=Decimal("250"), location=general_bay)],
+    )
+    client.force_login(warehouse_user)
+    page = client.get(f"/storage/warehouses/{warehouse.pk}/")
+    assert "250.000" in page.text and "25%" in page.text
+    ageing = client.get("/storage/ageing/").text  # deadline 17 March 2026 is past
+    assert "Past deadline" in ageing and "BRU-2026-00001-01" in ageing
+    assert client.get("/").status_code == 200
+
+
+def test_admin_offers_no_writes_for_custody_events(client, admin_user, warehouse_user, office):
+    lot = log_seizure(warehouse_user, office).lots.get()
+    event = lot.custody_events.get()
+    client.force_login(admin_user)
+    assert client.get("/admin/seizures/custodyevent/").status_code == 200
+    assert client.get("/admin/seizures/custodyevent/add/").status_code == 403
+    change = client.get(f"/admin/seizures/custodyevent/{event.pk}/change/")
+    assert change.status_code == 200 and 'name="_save"' not in change.text
+    assert client.post(f"/admin/seizures/custodyevent/{event.pk}/delete/").status_code == 403
+    assert Lot.objects.get(pk=lot.pk).status == LotStatus.IN_STORAGE
