@@ -1,5 +1,13 @@
 """Dashboard panels of this app (collected by project.dashboard)."""
 
-from project.dashboard import Panel  # noqa: F401
+from destruction.panels import orders_summary
+from project.dashboard import Panel
 
-PANELS: tuple = ()
+PANELS: tuple = (
+    Panel(
+        "Destruction",
+        "destruction/panels/orders.html",
+        "destruction.view_destructionorder",
+        orders_summary,
+    ),
+)

@@ -3,12 +3,13 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from destruction.methods import Method
+from destruction.methods import OPERATION_CODES, Method
 from seizures.models import CustomsOffice, Lot
 
 
@@ -36,6 +37,11 @@ class Facility(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def hazardous_allowed(self) -> bool:
+        """Any permit allows hazardous waste (reads prefetched permits)."""
+        return any(permit.hazardous_allowed for permit in self.permits.all())
+
 
 class FacilityPermit(models.Model):
     """An environmental permit of a facility: which R/D operations, for which waste, until when."""
@@ -60,6 +66,20 @@ class FacilityPermit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.facility})"
+
+    def clean(self) -> None:
+        errors = {}
+        unknown = [code for code in self.operations or [] if code not in OPERATION_CODES]
+        if unknown or not self.operations:
+            errors["operations"] = [
+                f"List R/D operation codes (R1-R13, D1-D15); unknown: {', '.join(unknown)}."
+                if unknown
+                else "List the authorised R/D operation codes."
+            ]
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = ["Valid until is before valid from."]
+        if errors:
+            raise ValidationError(errors)
 
 
 class OrderStatus(models.TextChoices):

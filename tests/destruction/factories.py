@@ -11,6 +11,7 @@ from tests.seizures.factories import CustomsOfficeFactory, LotFactory
 class FacilityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Facility
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"EcoTreat Plant {n}")
     operator = "EcoTreat NV"

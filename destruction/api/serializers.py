@@ -1,0 +1,478 @@
+"""Input serializers (plain Serializers: HTTP -> service arguments) and output serializers of the
+facility and destruction-order endpoints."""
+
+from rest_framework import serializers
+
+from destruction import services
+from destruction.methods import OPERATION_CODES, Method
+from destruction.models import (
+    DestructionOrder,
+    DestructionRecord,
+    EvidenceFile,
+    Facility,
+    FacilityPermit,
+    OrderLine,
+    OutputFraction,
+    OutputRoute,
+    Payer,
+    Witness,
+)
+from seizures.models import Lot
+
+MAX_LINES = 500
+
+
+def user_name(user) -> str | None:
+    return (user.get_full_name() or user.get_username()) if user else None
+
+
+# --- facilities ----------------------------------------------------------------------------
+
+
+class FacilityPermitSerializer(serializers.ModelSerializer):
+    operations = serializers.ListField(
+        child=serializers.ChoiceField(choices=OPERATION_CODES), allow_empty=False
+    )
+    waste_codes = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, default=list
+    )
+
+    class Meta:
+        model = FacilityPermit
+        fields = (
+            "number",
+            "authority",
+            "valid_from",
+            "valid_until",
+            "operations",
+            "waste_codes",
+            "hazardous_allowed",
+        )
+        # Uniqueness per facility is the service's business (permits are replaced as a list).
+        validators: list = []
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    permits = FacilityPermitSerializer(many=True, read_only=True)
+    certifications = serializers.ListField(
+        child=serializers.ChoiceField(choices=Facility.Certification.choices), read_only=True
+    )
+    order_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Facility
+        fields = (
+            "id",
+            "name",
+            "operator",
+            "address",
+            "country",
+            "certifications",
+            "max_incineration_temperature_c",
+            "active",
+            "permits",
+            "order_count",
+        )
+        read_only_fields = fields
+
+
+class FacilityInputSerializer(serializers.ModelSerializer):
+    """Create or change a facility; `permits`, when given, replaces its permit list."""
+
+    certifications = serializers.ListField(
+        child=serializers.ChoiceField(choices=Facility.Certification.choices), required=False
+    )
+    permits = FacilityPermitSerializer(many=True, required=False)
+
+    class Meta:
+        model = Facility
+        fields = (
+            "name",
+            "operator",
+            "address",
+            "country",
+            "certifications",
+            "max_incineration_temperature_c",
+            "active",
+            "permits",
+        )
+
+    def to_service_arguments(self) -> dict:
+        data = dict(self.validated_data)
+        if "permits" in data:
+            data["permits"] = [services.PermitInput(**permit) for permit in data["permits"]]
+        return data
+
+
+# --- orders: inputs ------------------------------------------------------------------------
+
+
+class LineInputSerializer(serializers.Serializer):
+    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    method = serializers.ChoiceField(choices=Method.choices)
+    justification = serializers.CharField(
+        max_length=2000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Why a lower waste-hierarchy method than possible (X-MF-02).",
+    )
+
+
+class PlannedWitnessSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    organisation = serializers.CharField(max_length=200, allow_blank=True, default="")
+    role = serializers.ChoiceField(choices=Witness.Role.choices)
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    lines = LineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all())
+    planned_date = serializers.DateField()
+    cost_estimate = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    cost_currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
+    payer = serializers.ChoiceField(
+        choices=Payer.choices,
+        required=False,
+        help_text="Default: the right holder; the administration for goods without one.",
+    )
+    carrier_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    carrier_registration = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    vehicle = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    seal_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=50
+    )
+    consignment_note_number = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    planned_witnesses = PlannedWitnessSerializer(many=True, required=False, max_length=20)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+    def to_service_arguments(self) -> dict:
+        data = dict(self.validated_data)
+        data["lines"] = [services.LineInput(**line) for line in data["lines"]]
+        return data
+
+
+class OrderAddLotsSerializer(serializers.Serializer):
+    lines = LineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+
+    def to_service_arguments(self) -> dict:
+        return {"lines": [services.LineInput(**line) for line in self.validated_data["lines"]]}
+
+
+class OrderRemoveLotsSerializer(serializers.Serializer):
+    lots = serializers.PrimaryKeyRelatedField(
+        queryset=Lot.objects.all(), many=True, allow_empty=False
+    )
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class LineWeightSerializer(serializers.Serializer):
+    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    weight_kg = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
+
+
+class DispatchSerializer(serializers.Serializer):
+    total_weight_kg = serializers.DecimalField(
+        max_digits=12, decimal_places=3, min_value=0, required=False
+    )
+    line_weights = LineWeightSerializer(many=True, required=False, max_length=MAX_LINES)
+    seal_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        max_length=50,
+        help_text="Replaces the planned seal numbers when given.",
+    )
+    vehicle = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+    def to_service_arguments(self) -> dict:
+        data = dict(self.validated_data)
+        if "line_weights" in data:
+            data["line_weights"] = {row["lot"].pk: row["weight_kg"] for row in data["line_weights"]}
+        return data
+
+
+class OutputInputSerializer(serializers.Serializer):
+    route = serializers.ChoiceField(choices=OutputRoute.choices)
+    weight_kg = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
+    destination = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+
+
+class WitnessInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    organisation = serializers.CharField(max_length=200)
+    role = serializers.ChoiceField(choices=Witness.Role.choices)
+
+
+class ActualMethodSerializer(serializers.Serializer):
+    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    method = serializers.ChoiceField(choices=Method.choices)
+
+
+class RecordSerializer(serializers.Serializer):
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    gate_weight_kg = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
+    weighbridge_ticket = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    actual_methods = ActualMethodSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_LINES,
+        help_text="Only lots treated otherwise than planned.",
+    )
+    temperature_c = serializers.IntegerField(min_value=0, max_value=3000, required=False)
+    residence_time_s = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=0, required=False
+    )
+    halogenated_over_1pct = serializers.BooleanField(required=False, allow_null=True, default=None)
+    particle_size_mm = serializers.DecimalField(
+        max_digits=6, decimal_places=1, min_value=0, required=False
+    )
+    debranded = serializers.BooleanField(required=False, default=False)
+    batteries_removed = serializers.BooleanField(required=False, default=False)
+    aerosols_degassed = serializers.BooleanField(required=False, default=False)
+    customs_officer_present = serializers.BooleanField(required=False, default=True)
+    officer_absence_reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True
+    )
+    outputs = OutputInputSerializer(many=True, max_length=20)
+    witnesses = WitnessInputSerializer(many=True, max_length=20)
+    deviation_justification = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        help_text="Required when the mass balance is outside the tolerance (X-QM-02).",
+    )
+
+    def to_service_arguments(self) -> dict:
+        data = dict(self.validated_data)
+        data["actual_methods"] = {
+            row["lot"].pk: row["method"] for row in data.get("actual_methods", [])
+        }
+        data["outputs"] = [services.OutputInput(**row) for row in data["outputs"]]
+        data["witnesses"] = [services.WitnessInput(**row) for row in data["witnesses"]]
+        return data
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EvidenceFile.Kind.choices)
+    file = serializers.FileField(
+        help_text="JPEG, PNG, WebP, PDF, MP4 or QuickTime; recognised by content."
+    )
+
+
+# --- orders: outputs -----------------------------------------------------------------------
+
+
+class DestructionOrderSerializer(serializers.ModelSerializer):
+    office = serializers.CharField(source="office.code")
+    facility_name = serializers.CharField(source="facility.name")
+    prepared_by = serializers.SerializerMethodField()
+    submitted_by = serializers.SerializerMethodField()
+    approved_by = serializers.SerializerMethodField()
+    lot_count = serializers.IntegerField()
+    planned_weight_kg = serializers.DecimalField(max_digits=14, decimal_places=3)
+
+    class Meta:
+        model = DestructionOrder
+        fields = (
+            "id",
+            "reference",
+            "status",
+            "office",
+            "facility",
+            "facility_name",
+            "planned_date",
+            "lot_count",
+            "planned_weight_kg",
+            "dispatch_weight_kg",
+            "cost_estimate",
+            "cost_currency",
+            "payer",
+            "prepared_by",
+            "submitted_by",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "dispatched_at",
+            "cancelled_at",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    def get_prepared_by(self, order) -> str:
+        return user_name(order.prepared_by)
+
+    def get_submitted_by(self, order) -> str | None:
+        return user_name(order.submitted_by)
+
+    def get_approved_by(self, order) -> str | None:
+        return user_name(order.approved_by)
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    lot_reference = serializers.CharField(source="lot.reference")
+    seizure_reference = serializers.CharField(source="lot.seizure.reference")
+    description = serializers.CharField(source="lot.description")
+    waste_class = serializers.CharField(source="lot.waste_class")
+    articles = serializers.IntegerField(source="lot.articles")
+    gross_weight_kg = serializers.DecimalField(
+        source="lot.gross_weight_kg", max_digits=12, decimal_places=3
+    )
+    lot_status = serializers.CharField(source="lot.status")
+
+    class Meta:
+        model = OrderLine
+        fields = (
+            "lot",
+            "lot_reference",
+            "seizure_reference",
+            "description",
+            "waste_class",
+            "articles",
+            "gross_weight_kg",
+            "lot_status",
+            "method",
+            "actual_method",
+            "legal_basis",
+            "justification",
+            "dispatch_weight_kg",
+        )
+        read_only_fields = fields
+
+
+class OutputFractionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutputFraction
+        fields = ("route", "weight_kg", "destination")
+        read_only_fields = fields
+
+
+class WitnessSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Witness
+        fields = ("name", "organisation", "role")
+        read_only_fields = fields
+
+
+class EvidenceFileSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="Permission-checked download path.")
+
+    class Meta:
+        model = EvidenceFile
+        fields = (
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download",
+        )
+        read_only_fields = fields
+
+    def get_download(self, evidence) -> str:
+        return f"/api/v1/destruction-orders/{evidence.record.order_id}/evidence/{evidence.pk}/"
+
+
+class DestructionRecordSerializer(serializers.ModelSerializer):
+    outputs = OutputFractionSerializer(many=True)
+    witnesses = WitnessSerializer(many=True)
+    evidence = EvidenceFileSerializer(many=True)
+    recorded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DestructionRecord
+        fields = (
+            "started_at",
+            "ended_at",
+            "temperature_c",
+            "residence_time_s",
+            "halogenated_over_1pct",
+            "particle_size_mm",
+            "debranded",
+            "batteries_removed",
+            "aerosols_degassed",
+            "gate_weight_kg",
+            "weighbridge_ticket",
+            "customs_officer_present",
+            "officer_absence_reason",
+            "mass_balance_deviation",
+            "deviation_justification",
+            "outputs",
+            "witnesses",
+            "evidence",
+            "recorded_by",
+            "recorded_at",
+        )
+        read_only_fields = fields
+
+    def get_recorded_by(self, record) -> str:
+        return user_name(record.recorded_by)
+
+
+class DestructionOrderDetailSerializer(DestructionOrderSerializer):
+    lines = OrderLineSerializer(source="active_lines", many=True)
+    record = DestructionRecordSerializer(read_only=True, allow_null=True)
+    dispatched_by = serializers.SerializerMethodField()
+    cancelled_by = serializers.SerializerMethodField()
+
+    class Meta(DestructionOrderSerializer.Meta):
+        fields = (
+            *DestructionOrderSerializer.Meta.fields,
+            "carrier_name",
+            "carrier_registration",
+            "vehicle",
+            "seal_numbers",
+            "consignment_note_number",
+            "planned_witnesses",
+            "notes",
+            "dispatched_by",
+            "cancelled_by",
+            "cancellation_reason",
+            "lines",
+            "record",
+        )
+        read_only_fields = fields
+
+    def get_dispatched_by(self, order) -> str | None:
+        return user_name(order.dispatched_by)
+
+    def get_cancelled_by(self, order) -> str | None:
+        return user_name(order.cancelled_by)
+
+
+class EligibleLotSerializer(serializers.ModelSerializer):
+    seizure_reference = serializers.CharField(source="seizure.reference")
+    office = serializers.CharField(source="seizure.office.code")
+    legal_route = serializers.CharField(source="seizure.legal_route")
+    right_holder = serializers.CharField(source="seizure.right_holder.name", default=None)
+    location_code = serializers.CharField(source="location.code", default=None)
+    hazard_classes = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Lot
+        fields = (
+            "id",
+            "reference",
+            "seizure_reference",
+            "office",
+            "legal_route",
+            "right_holder",
+            "category",
+            "waste_class",
+            "description",
+            "articles",
+            "gross_weight_kg",
+            "hazard_classes",
+            "location_code",
+        )
+        read_only_fields = fields

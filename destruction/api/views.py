@@ -1,0 +1,265 @@
+"""API of the destruction app: facilities (administrators write) and destruction orders, with
+one POST action per step (input serializer -> one service -> the updated order)."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from destruction import services
+from destruction.api import serializers as s
+from destruction.evidence import file_response
+from destruction.filtersets import (
+    DestructionOrderFilterSet,
+    FacilityFilterSet,
+    eligible_lots,
+    facility_list,
+    order_detail,
+    order_list,
+)
+from destruction.models import EvidenceFile
+from seizures.filtersets import LotFilterSet
+
+ERROR = inline_serializer(
+    "DestructionError",
+    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
+)
+WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+ORDER_RESPONSES = {200: s.DestructionOrderDetailSerializer, **WRITE_ERRORS}
+FILE_RESPONSE = {
+    (200, "application/octet-stream"): OpenApiResponse(
+        OpenApiTypes.BINARY, description="The evidence file as uploaded."
+    ),
+    403: ERROR,
+    404: ERROR,
+}
+
+
+def valid(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+class FacilityViewSet(viewsets.ModelViewSet):
+    """Disposal facilities and their permits (digest X-MF-03). Everyone with the view permission
+    reads; administrators create, change and delete."""
+
+    filter_backends = (DjangoFilterBackend,)
+    filterset_class = FacilityFilterSet
+    lookup_value_regex = "[0-9]+"
+    serializer_class = s.FacilitySerializer
+    http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
+    permission_map = {
+        "create": "destruction.add_facility",
+        "update": "destruction.change_facility",
+        "partial_update": "destruction.change_facility",
+        "destroy": "destruction.delete_facility",
+    }
+
+    def get_queryset(self):
+        return facility_list()
+
+    def _facility(self, facility, code=status.HTTP_200_OK) -> Response:
+        return Response(
+            s.FacilitySerializer(self.get_queryset().get(pk=facility.pk)).data, status=code
+        )
+
+    @extend_schema(
+        request=s.FacilityInputSerializer, responses={201: s.FacilitySerializer, **WRITE_ERRORS}
+    )
+    def create(self, request, *args, **kwargs):
+        data = valid(s.FacilityInputSerializer, request.data).to_service_arguments()
+        facility = services.save_facility(actor=request.user, **data)
+        return self._facility(facility, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.FacilityInputSerializer, responses={200: s.FacilitySerializer, **WRITE_ERRORS}
+    )
+    def update(self, request, *args, **kwargs):
+        facility = self.get_object()
+        serializer = valid(
+            s.FacilityInputSerializer,
+            request.data,
+            instance=facility,
+            partial=kwargs.get("partial", False),
+        )
+        services.save_facility(
+            actor=request.user, facility=facility, **serializer.to_service_arguments()
+        )
+        return self._facility(facility)
+
+    @extend_schema(
+        request=s.FacilityInputSerializer, responses={200: s.FacilitySerializer, **WRITE_ERRORS}
+    )
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(responses={204: None, **WRITE_ERRORS})
+    def destroy(self, request, *args, **kwargs):
+        services.delete_facility(facility=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
+    """Destruction orders: draft -> submitted -> approved (four eyes) -> dispatched -> executed,
+    cancelled before execution. Each write answers the updated order."""
+
+    filter_backends = (DjangoFilterBackend,)
+    filterset_class = DestructionOrderFilterSet
+    lookup_value_regex = "[0-9]+"
+    permission_map = {
+        "create": "destruction.add_destructionorder",
+        "eligible_lots": "destruction.add_destructionorder",
+        "add_lots": "destruction.change_destructionorder",
+        "remove_lots": "destruction.change_destructionorder",
+        "submit": "destruction.submit_order",
+        "approve": "destruction.approve_order",
+        "dispatch_order": "destruction.dispatch_order",
+        "record": "destruction.record_destruction",
+        "cancel": "destruction.cancel_order",
+        "upload_evidence": "destruction.record_destruction",
+        "download_evidence": "destruction.view_evidencefile",
+    }
+
+    def get_queryset(self):
+        if self.action == "list":
+            return order_list()
+        return order_detail()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.DestructionOrderSerializer
+        return s.DestructionOrderDetailSerializer
+
+    def _order(self, order, code=status.HTTP_200_OK) -> Response:
+        order = order_detail().get(pk=order.pk)
+        return Response(s.DestructionOrderDetailSerializer(order).data, status=code)
+
+    @extend_schema(
+        request=s.OrderCreateSerializer,
+        responses={201: s.DestructionOrderDetailSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request):
+        """Plan an order from eligible lots; they are allocated to it."""
+        data = valid(s.OrderCreateSerializer, request.data).to_service_arguments()
+        order = services.create_order(actor=request.user, **data)
+        return self._order(order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={200: s.EligibleLotSerializer(many=True), 400: ERROR, 403: ERROR},
+    )
+    @action(detail=False, methods=["get"], url_path="eligible-lots", filter_backends=())
+    def eligible_lots(self, request):
+        """Lots that may be planned today (in storage, no hold, legal route complete), filtered
+        with the lot list's parameters."""
+        filterset = LotFilterSet(request.query_params, queryset=eligible_lots(), request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        return self.get_paginated_response(s.EligibleLotSerializer(page, many=True).data)
+
+    @extend_schema(request=s.OrderAddLotsSerializer, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="add-lots")
+    def add_lots(self, request, pk=None):
+        """Add eligible lots to a draft order."""
+        order = self.get_object()
+        data = valid(s.OrderAddLotsSerializer, request.data).to_service_arguments()
+        services.add_lots(order=order, actor=request.user, **data)
+        return self._order(order)
+
+    @extend_schema(request=s.OrderRemoveLotsSerializer, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="remove-lots")
+    def remove_lots(self, request, pk=None):
+        """Take lots out of a draft order; they return to storage."""
+        order = self.get_object()
+        data = valid(s.OrderRemoveLotsSerializer, request.data).validated_data
+        services.remove_lots(
+            order=order, lots=data["lots"], reason=data.get("reason", ""), actor=request.user
+        )
+        return self._order(order)
+
+    @extend_schema(request=None, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit a draft for approval (lots re-checked, compliance check run)."""
+        order = self.get_object()
+        services.submit_order(order=order, actor=request.user)
+        return self._order(order)
+
+    @extend_schema(request=None, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve a submitted order; refused to whoever prepared or submitted it."""
+        order = self.get_object()
+        try:
+            services.approve_order(order=order, actor=request.user)
+        except DjangoPermissionDenied as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        return self._order(order)
+
+    @extend_schema(request=s.DispatchSerializer, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_order(self, request, pk=None):
+        """The lots leave under seal: dispatch weight (total or per lot); lots in transit."""
+        order = self.get_object()
+        data = valid(s.DispatchSerializer, request.data).to_service_arguments()
+        services.dispatch_order(order=order, actor=request.user, **data)
+        return self._order(order)
+
+    @extend_schema(request=s.RecordSerializer, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        """Record the destruction (JSON); add evidence files with POST .../evidence/."""
+        order = self.get_object()
+        data = valid(s.RecordSerializer, request.data).to_service_arguments()
+        services.record_destruction(order=order, actor=request.user, **data)
+        return self._order(order)
+
+    @extend_schema(request=s.CancelSerializer, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel before execution; the lots return to storage."""
+        order = self.get_object()
+        data = valid(s.CancelSerializer, request.data).validated_data
+        services.cancel_order(order=order, reason=data["reason"], actor=request.user)
+        return self._order(order)
+
+    @extend_schema(
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.DestructionOrderDetailSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="evidence",
+        parser_classes=(MultiPartParser, FormParser),
+    )
+    def upload_evidence(self, request, pk=None):
+        """Attach an evidence file (photo, video, weighbridge ticket, minutes) to the record of
+        an executed order; type checked by content, size limited, SHA-256 stored."""
+        order = self.get_object()
+        data = valid(s.EvidenceUploadSerializer, request.data).validated_data
+        services.add_evidence(order=order, kind=data["kind"], file=data["file"], actor=request.user)
+        return self._order(order, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=FILE_RESPONSE)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_pk>[0-9]+)",
+        filter_backends=(),
+    )
+    def download_evidence(self, request, pk=None, evidence_pk=None):
+        """Download an evidence file (never served under a public URL)."""
+        evidence = get_object_or_404(
+            EvidenceFile.objects.select_related("record"), pk=evidence_pk, record__order_id=pk
+        )
+        return file_response(evidence)

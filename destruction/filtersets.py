@@ -1,0 +1,164 @@
+"""One FilterSet per list of the destruction app, shared by the pages and the API; the lists'
+querysets live here too, so a page and its endpoint read the same rows with the same queries."""
+
+import django_filters as filters
+from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django_countries import countries
+
+from destruction.eligibility import eligible_query
+from destruction.methods import OPERATION_CODES, Method
+from destruction.models import (
+    DestructionOrder,
+    Facility,
+    FacilityPermit,
+    OrderLine,
+    OrderStatus,
+)
+from seizures.filtersets import json_list_contains, text_search
+from seizures.models import CustomsOffice, Lot
+
+
+def order_list() -> QuerySet[DestructionOrder]:
+    """Orders with everything a list row shows, in one query."""
+    active = Q(lines__active=True)
+    return (
+        DestructionOrder.objects.select_related(
+            "facility", "office", "prepared_by", "submitted_by", "approved_by"
+        )
+        .annotate(
+            lot_count=Count("lines", filter=active),
+            planned_weight_kg=Coalesce(
+                Sum("lines__lot__gross_weight_kg", filter=active),
+                0,
+                output_field=DecimalField(max_digits=14, decimal_places=3),
+            ),
+        )
+        .order_by("-planned_date", "-id")
+    )
+
+
+def order_detail() -> QuerySet[DestructionOrder]:
+    """Orders with their active lines (`active_lines`), record, outputs, witnesses, evidence."""
+    return (
+        order_list()
+        .select_related("dispatched_by", "cancelled_by", "record", "record__recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.filter(active=True)
+                .select_related("lot", "lot__seizure", "lot__location")
+                .order_by("lot__reference"),
+                to_attr="active_lines",
+            ),
+            "record__outputs",
+            "record__witnesses",
+            "record__evidence",
+        )
+    )
+
+
+def facility_list() -> QuerySet[Facility]:
+    return (
+        Facility.objects.prefetch_related(
+            Prefetch("permits", queryset=FacilityPermit.objects.order_by("-valid_until"))
+        )
+        .annotate(order_count=Count("orders"))
+        .order_by("name")
+    )
+
+
+def eligible_lots() -> QuerySet[Lot]:
+    """Lots that may be planned for destruction today (status, hold, legal route; C1/C2);
+    filtered with the lot list's own FilterSet (seizures.filtersets.LotFilterSet)."""
+    return (
+        Lot.objects.with_related()
+        .select_related("seizure__right_holder")
+        .filter(eligible_query(today=timezone.localdate()))
+        .order_by("seizure__office__code", "reference")
+    )
+
+
+class DestructionOrderFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="Search", method="search")
+    status = filters.MultipleChoiceFilter(choices=OrderStatus.choices)
+    office = filters.ModelChoiceFilter(queryset=CustomsOffice.objects.all())
+    facility = filters.ModelChoiceFilter(queryset=Facility.objects.all())
+    method = filters.ChoiceFilter(choices=Method.choices, method="filter_method")
+    planned_date = filters.DateFromToRangeFilter(label="Planned between")
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("planned_date", "planned_date"),
+            ("reference", "reference"),
+            ("status", "status"),
+            ("created_at", "created_at"),
+        )
+    )
+
+    class Meta:
+        model = DestructionOrder
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # A subquery rather than a join: the list's lot counts must not be multiplied.
+        by_lot = OrderLine.objects.filter(order=OuterRef("pk")).filter(
+            Q(lot__reference__icontains=value) | Q(lot__seizure__reference__icontains=value)
+        )
+        return queryset.filter(
+            Q(reference__icontains=value) | Q(facility__name__icontains=value) | Exists(by_lot)
+        )
+
+    def filter_method(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(OrderLine.objects.filter(order=OuterRef("pk"), active=True, method=value))
+        )
+
+
+class FacilityFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label="Search", method=text_search(("name", "operator", "address")))
+    country = filters.ChoiceFilter(choices=list(countries))
+    operation = filters.ChoiceFilter(
+        label="Permit lists",
+        choices=[(code, code) for code in OPERATION_CODES],
+        method="filter_operation",
+    )
+    hazardous_allowed = filters.BooleanFilter(
+        label="Hazardous waste allowed", method="filter_hazardous"
+    )
+    valid_on = filters.DateFilter(label="Permit valid on", method="filter_valid_on")
+    certification = filters.ChoiceFilter(
+        choices=Facility.Certification.choices, method="filter_certification"
+    )
+    active = filters.BooleanFilter(label="In use")
+    ordering = filters.OrderingFilter(fields=(("name", "name"), ("country", "country")))
+
+    class Meta:
+        model = Facility
+        fields: list[str] = []
+
+    def filter_operation(self, queryset, name, value):
+        if not value:
+            return queryset
+        permits = json_list_contains(FacilityPermit.objects.all(), "operations", value)
+        return queryset.filter(pk__in=permits.values("facility_id"))
+
+    def filter_hazardous(self, queryset, name, value):
+        if value is None:
+            return queryset
+        allowed = FacilityPermit.objects.filter(hazardous_allowed=True).values("facility_id")
+        return queryset.filter(pk__in=allowed) if value else queryset.exclude(pk__in=allowed)
+
+    def filter_valid_on(self, queryset, name, value):
+        if not value:
+            return queryset
+        valid = FacilityPermit.objects.filter(valid_from__lte=value, valid_until__gte=value)
+        return queryset.filter(pk__in=valid.values("facility_id"))
+
+    def filter_certification(self, queryset, name, value):
+        return json_list_contains(queryset, "certifications", value) if value else queryset

@@ -1,0 +1,250 @@
+"""Forms of the destruction pages: they parse input into service arguments; the rules are the
+services' business."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from destruction import services
+from destruction.methods import METHODS, Method
+from destruction.models import EvidenceFile, Facility, OutputRoute, Payer, Witness
+from seizures.models import Lot
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+ALLOWED_METHODS = [(code, label) for code, label in Method.choices if not METHODS[code].forbidden]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+def lines_of(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class OrderForm(forms.Form):
+    """The order part of the planner; the lots come from the ticked rows and the scans."""
+
+    facility = forms.ModelChoiceField(queryset=Facility.objects.filter(active=True))
+    planned_date = forms.DateField(widget=DateInput())
+    method = forms.ChoiceField(
+        label="Method for the lots",
+        choices=ALLOWED_METHODS,
+        help_text="Used for every lot whose own method is left empty.",
+    )
+    scanned = forms.CharField(
+        label="Scanned lot references",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "autocomplete": "off", "autocapitalize": "characters"}
+        ),
+        help_text="Scan lot labels here, one per line; they join the ticked lots.",
+    )
+    cost_estimate = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, initial=0
+    )
+    cost_currency = forms.RegexField(r"^[A-Z]{3}$", max_length=3, initial="EUR")
+    payer = forms.ChoiceField(
+        choices=[("", "Default: right holder, else administration"), *Payer.choices],
+        required=False,
+    )
+    carrier_name = forms.CharField(max_length=200, required=False)
+    carrier_registration = forms.CharField(
+        label="Carrier registration", max_length=80, required=False
+    )
+    vehicle = forms.CharField(max_length=80, required=False)
+    seal_numbers = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One seal number per line.",
+    )
+    consignment_note_number = forms.CharField(max_length=80, required=False)
+    planned_witnesses = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: name; organisation; role (customs_officer, right_holder, "
+        "facility_operator or other).",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_scanned(self) -> list[Lot]:
+        references = lines_of(self.cleaned_data["scanned"])
+        lots = {lot.reference: lot for lot in Lot.objects.filter(reference__in=references)}
+        unknown = [ref for ref in references if ref not in lots]
+        if unknown:
+            raise ValidationError(f"Unknown lot reference: {', '.join(unknown)}.")
+        return [lots[ref] for ref in dict.fromkeys(references)]
+
+    def clean_planned_witnesses(self) -> list[dict[str, str]]:
+        witnesses, errors = [], []
+        for number, text in enumerate(lines_of(self.cleaned_data["planned_witnesses"]), start=1):
+            parts = [part.strip() for part in text.split(";")]
+            if len(parts) != 3 or parts[2] not in Witness.Role.values:
+                errors.append(f"Line {number}: write name; organisation; role.")
+                continue
+            witnesses.append({"name": parts[0], "organisation": parts[1], "role": parts[2]})
+        if errors:
+            raise ValidationError(errors)
+        return witnesses
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("scanned", "method"):
+            data.pop(name)
+        data["seal_numbers"] = lines_of(data["seal_numbers"])
+        data["payer"] = data["payer"] or None
+        if data["cost_estimate"] is None:
+            data.pop("cost_estimate")
+        return data
+
+
+class ScanLotsForm(forms.Form):
+    """Add lots to a draft order by scanning their labels."""
+
+    scanned = OrderForm.base_fields["scanned"]
+    method = OrderForm.base_fields["method"]
+
+    clean_scanned = OrderForm.clean_scanned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DispatchForm(forms.Form):
+    total_weight_kg = forms.DecimalField(
+        label="Dispatch weight (kg)",
+        max_digits=12,
+        decimal_places=3,
+        min_value=0,
+        help_text="Weighed at loading (X-QM-02).",
+    )
+    seal_numbers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), help_text="One seal number per line."
+    )
+    vehicle = forms.CharField(max_length=80)
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["seal_numbers"] = lines_of(data["seal_numbers"])
+        return data
+
+
+class RecordForm(forms.Form):
+    started_at = forms.DateTimeField(
+        label="Started", widget=DateTimeInput(), input_formats=[DATETIME_FORMAT]
+    )
+    ended_at = forms.DateTimeField(
+        label="Ended", widget=DateTimeInput(), input_formats=[DATETIME_FORMAT]
+    )
+    gate_weight_kg = forms.DecimalField(
+        label="Gate weight (kg)", max_digits=12, decimal_places=3, min_value=0
+    )
+    weighbridge_ticket = forms.CharField(max_length=80, required=False)
+    temperature_c = forms.IntegerField(
+        label="Temperature (°C)", min_value=0, max_value=3000, required=False
+    )
+    residence_time_s = forms.DecimalField(
+        label="Residence time (s)", max_digits=6, decimal_places=2, min_value=0, required=False
+    )
+    halogenated_over_1pct = forms.NullBooleanField(
+        label="Halogenated content over 1 %", required=False, widget=forms.NullBooleanSelect
+    )
+    particle_size_mm = forms.DecimalField(
+        label="Shredding particle size (mm)",
+        max_digits=6,
+        decimal_places=1,
+        min_value=0,
+        required=False,
+    )
+    debranded = forms.BooleanField(label="De-branding done", required=False)
+    batteries_removed = forms.BooleanField(required=False)
+    aerosols_degassed = forms.BooleanField(required=False)
+    customs_officer_present = forms.BooleanField(
+        label="A customs officer attended", required=False, initial=True
+    )
+    officer_absence_reason = forms.CharField(
+        label="Why no officer attended",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    deviation_justification = forms.CharField(
+        label="Mass balance deviation justification",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when gate, dispatch and output weights differ beyond the tolerance.",
+    )
+
+    @classmethod
+    def initial_for(cls, order) -> dict:
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        start = now - datetime.timedelta(hours=1)
+        if order.dispatched_at:
+            # Never before the goods left: the service refuses that.
+            start = max(
+                start, timezone.localtime(order.dispatched_at).replace(second=0, microsecond=0)
+            )
+        return {
+            "started_at": start,
+            "ended_at": now,
+            "gate_weight_kg": order.dispatch_weight_kg,
+            "customs_officer_present": True,
+        }
+
+
+class OutputForm(forms.Form):
+    route = forms.ChoiceField(choices=[("", "—"), *OutputRoute.choices])
+    weight_kg = forms.DecimalField(
+        label="Weight (kg)", max_digits=12, decimal_places=3, min_value=0
+    )
+    destination = forms.CharField(label="Downstream destination", max_length=200, required=False)
+
+
+class WitnessForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    organisation = forms.CharField(max_length=200)
+    role = forms.ChoiceField(choices=[("", "—"), *Witness.Role.choices])
+
+
+class EvidenceForm(forms.Form):
+    # The empty choice keeps an untouched row of a formset unchanged (and skipped).
+    kind = forms.ChoiceField(choices=[("", "—"), *EvidenceFile.Kind.choices])
+    file = forms.FileField(help_text="JPEG, PNG, WebP, PDF, MP4 or QuickTime.")
+
+
+OutputFormSet = forms.formset_factory(OutputForm, extra=3, max_num=20, validate_max=True)
+WitnessFormSet = forms.formset_factory(WitnessForm, extra=2, max_num=20, validate_max=True)
+EvidenceFormSet = forms.formset_factory(EvidenceForm, extra=3, max_num=20, validate_max=True)
+
+
+def filled(formset) -> list[dict]:
+    return [f.cleaned_data for f in formset.forms if f.has_changed() and f.cleaned_data]
+
+
+def record_arguments(form, outputs, witnesses, evidence, methods: dict[int, str]) -> dict:
+    return {
+        **form.cleaned_data,
+        "actual_methods": methods,
+        "outputs": [services.OutputInput(**row) for row in filled(outputs)],
+        "witnesses": [services.WitnessInput(**row) for row in filled(witnesses)],
+        "evidence": [services.EvidenceInput(**row) for row in filled(evidence)],
+    }
+
+
+def apply_service_error(error: ValidationError, form: forms.Form) -> None:
+    """Show a service's ValidationError on the fields it names, the rest above the form."""
+    for key, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(key if key in form.fields else None, message)

@@ -1,0 +1,442 @@
+"""Pages of the destruction app. Views parse input with forms and call one service; refusals
+come back as form errors."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from destruction import services
+from destruction.evidence import file_response
+from destruction.filtersets import (
+    DestructionOrderFilterSet,
+    FacilityFilterSet,
+    eligible_lots,
+    facility_list,
+    order_detail,
+    order_list,
+)
+from destruction.forms import (
+    ALLOWED_METHODS,
+    DispatchForm,
+    EvidenceForm,
+    EvidenceFormSet,
+    OrderForm,
+    OutputFormSet,
+    ReasonForm,
+    RecordForm,
+    ScanLotsForm,
+    WitnessFormSet,
+    apply_service_error,
+    record_arguments,
+)
+from destruction.models import EvidenceFile, OrderStatus
+from destruction.timeline import order_timeline
+from project.errors import TransitionNotAllowed
+from seizures.filtersets import LotFilterSet
+from seizures.models import Lot
+
+
+class Protected(LoginRequiredMixin, PermissionRequiredMixin):
+    """Anonymous users go to the login page; logged-in users without the permission get 403."""
+
+
+class FilteredListView(Protected, ListView):
+    """A list page driven by the same FilterSet as the API."""
+
+    filterset_class = None
+    paginate_by = 50
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.base_queryset(), request=self.request
+        )
+        if not self.filterset.is_valid():
+            return self.base_queryset().none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filterset=self.filterset, **kwargs)
+
+
+# --- orders --------------------------------------------------------------------------------
+
+
+class OrderListView(FilteredListView):
+    permission_required = "destruction.view_destructionorder"
+    filterset_class = DestructionOrderFilterSet
+    template_name = "destruction/order_list.html"
+
+    def base_queryset(self):
+        return order_list()
+
+
+class ApprovalQueueView(Protected, ListView):
+    """Submitted orders waiting for a second person, the oldest plan first."""
+
+    permission_required = "destruction.approve_order"
+    template_name = "destruction/approval_queue.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return order_list().filter(status=OrderStatus.SUBMITTED).order_by("planned_date", "id")
+
+
+class PlannerView(Protected, TemplateView):
+    """Eligible lots (filtered like the lot list), ticked or scanned into a new order."""
+
+    permission_required = "destruction.add_destructionorder"
+    template_name = "destruction/planner.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = LotFilterSet(self.request.GET, queryset=eligible_lots(), request=self.request)
+        lots = filterset.qs if filterset.is_valid() else eligible_lots().none()
+        page = self.paginate(lots)
+        selected = {int(v) for v in self.request.POST.getlist("lots") if v.isdigit()}
+        rows = [
+            {
+                "lot": lot,
+                "selected": lot.pk in selected,
+                "method": self.request.POST.get(f"method_{lot.pk}", ""),
+            }
+            for lot in page.object_list
+        ]
+        context.update(
+            filterset=filterset,
+            page_obj=page,
+            paginator=page.paginator,
+            rows=rows,
+            methods=ALLOWED_METHODS,
+        )
+        context.setdefault("form", OrderForm(initial={"cost_currency": "EUR"}))
+        return context
+
+    def paginate(self, queryset):
+        return Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+
+    def post(self, request, *args, **kwargs):
+        form = OrderForm(request.POST)
+        if form.is_valid():
+            lines = self.lines(form)
+            if not lines:
+                form.add_error(None, "Tick or scan at least one lot.")
+            else:
+                try:
+                    order = services.create_order(
+                        actor=request.user, lines=lines, **form.service_arguments()
+                    )
+                except ValidationError as error:
+                    apply_service_error(error, form)
+                except TransitionNotAllowed as conflict:
+                    form.add_error(None, conflict.message)
+                else:
+                    messages.success(
+                        request, f"Order {order.reference} planned with {len(lines)} lots."
+                    )
+                    return redirect("destruction:order-detail", pk=order.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def lines(self, form) -> list[services.LineInput]:
+        ticked = [int(v) for v in self.request.POST.getlist("lots") if v.isdigit()]
+        lots = {lot.pk: lot for lot in Lot.objects.filter(pk__in=ticked)}
+        chosen = [lots[pk] for pk in dict.fromkeys(ticked) if pk in lots]
+        chosen += [lot for lot in form.cleaned_data["scanned"] if lot.pk not in lots]
+        allowed = dict(ALLOWED_METHODS)
+        default = form.cleaned_data["method"]
+        return [
+            services.LineInput(
+                lot=lot,
+                method=m
+                if (m := self.request.POST.get(f"method_{lot.pk}", "")) in allowed
+                else default,
+            )
+            for lot in chosen
+        ]
+
+
+class OrderDetailView(Protected, DetailView):
+    permission_required = "destruction.view_destructionorder"
+    template_name = "destruction/order_detail.html"
+    context_object_name = "order"
+
+    def get_queryset(self):
+        return order_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        user = self.request.user
+        context.update(
+            timeline=order_timeline(order),
+            own_order=user.pk in (order.prepared_by_id, order.submitted_by_id),
+            record=getattr(order, "record", None),
+            cancellable=order.status
+            in (
+                OrderStatus.DRAFT,
+                OrderStatus.SUBMITTED,
+                OrderStatus.APPROVED,
+                OrderStatus.DISPATCHED,
+            ),
+        )
+        context.setdefault("cancel_form", ReasonForm())
+        context.setdefault("scan_form", ScanLotsForm())
+        context.setdefault("evidence_form", EvidenceForm())
+        context.setdefault(
+            "dispatch_form",
+            DispatchForm(
+                initial={
+                    "total_weight_kg": order.planned_weight_kg,
+                    "seal_numbers": "\n".join(order.seal_numbers),
+                    "vehicle": order.vehicle,
+                }
+            ),
+        )
+        return context
+
+
+class OrderActionView(Protected, View):
+    """POST one action of an order detail page; a refusal re-renders the page with the error on
+    the action's form (or as a message for buttons without a form)."""
+
+    form_class = None
+    form_name = ""
+    files = False
+
+    def post(self, request, pk):
+        self.order = get_object_or_404(order_detail(), pk=pk)
+        form = None
+        if self.form_class is not None:
+            form = self.form_class(request.POST, request.FILES if self.files else None)
+            if not form.is_valid():
+                return self.again(form)
+        try:
+            done = self.act(form)
+        except ValidationError as error:
+            if form is None:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("destruction:order-detail", pk=pk)
+            apply_service_error(error, form)
+            return self.again(form)
+        except (TransitionNotAllowed, PermissionDenied) as refusal:
+            text = refusal.message if isinstance(refusal, TransitionNotAllowed) else str(refusal)
+            if form is None:
+                messages.error(request, text)
+                return redirect("destruction:order-detail", pk=pk)
+            form.add_error(None, text)
+            return self.again(form)
+        messages.success(request, done)
+        return redirect("destruction:order-detail", pk=pk)
+
+    def again(self, form):
+        view = OrderDetailView(request=self.request, kwargs={"pk": self.order.pk})
+        view.object = self.order
+        context = view.get_context_data(**{self.form_name: form})
+        return view.render_to_response(context, status=400)
+
+    def act(self, form) -> str:
+        raise NotImplementedError
+
+
+class SubmitOrderView(OrderActionView):
+    permission_required = "destruction.submit_order"
+
+    def act(self, form):
+        services.submit_order(order=self.order, actor=self.request.user)
+        return f"Order {self.order.reference} submitted for approval."
+
+
+class ApproveOrderView(OrderActionView):
+    permission_required = "destruction.approve_order"
+
+    def act(self, form):
+        services.approve_order(order=self.order, actor=self.request.user)
+        return f"Order {self.order.reference} approved."
+
+
+class DispatchOrderView(OrderActionView):
+    permission_required = "destruction.dispatch_order"
+    form_class = DispatchForm
+    form_name = "dispatch_form"
+
+    def act(self, form):
+        services.dispatch_order(
+            order=self.order, actor=self.request.user, **form.service_arguments()
+        )
+        return f"Order {self.order.reference} dispatched; its lots are in transit."
+
+
+class CancelOrderView(OrderActionView):
+    permission_required = "destruction.cancel_order"
+    form_class = ReasonForm
+    form_name = "cancel_form"
+
+    def act(self, form):
+        services.cancel_order(
+            order=self.order, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        return f"Order {self.order.reference} cancelled; its lots are back in storage."
+
+
+class AddLotsView(OrderActionView):
+    permission_required = "destruction.change_destructionorder"
+    form_class = ScanLotsForm
+    form_name = "scan_form"
+
+    def act(self, form):
+        lots = form.cleaned_data["scanned"]
+        if not lots:
+            raise ValidationError({"scanned": ["Scan at least one lot label."]})
+        method = form.cleaned_data["method"]
+        services.add_lots(
+            order=self.order,
+            lines=[services.LineInput(lot=lot, method=method) for lot in lots],
+            actor=self.request.user,
+        )
+        return f"{len(lots)} lots added to order {self.order.reference}."
+
+
+class RemoveLotView(OrderActionView):
+    permission_required = "destruction.change_destructionorder"
+
+    def act(self, form):
+        lot = get_object_or_404(Lot, pk=self.request.POST.get("lot") or 0)
+        services.remove_lots(order=self.order, lots=[lot], actor=self.request.user)
+        return f"Lot {lot.reference} removed from order {self.order.reference}."
+
+
+class AddEvidenceView(OrderActionView):
+    permission_required = "destruction.record_destruction"
+    form_class = EvidenceForm
+    form_name = "evidence_form"
+    files = True
+
+    def act(self, form):
+        evidence = services.add_evidence(
+            order=self.order, actor=self.request.user, **form.cleaned_data
+        )
+        return f"{evidence.original_name} added (SHA-256 {evidence.sha256[:12]}…)."
+
+
+class RecordView(Protected, TemplateView):
+    """The execution record: times, process parameters, weights, outputs, witnesses, evidence."""
+
+    permission_required = "destruction.record_destruction"
+    template_name = "destruction/record_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.order = get_object_or_404(order_detail(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(order=self.order, **kwargs)
+        planned = self.order.planned_witnesses or []
+        context.setdefault("form", RecordForm(initial=RecordForm.initial_for(self.order)))
+        context.setdefault(
+            "outputs", OutputFormSet(prefix="outputs", initial=[{"route": "recycled"}])
+        )
+        context.setdefault("witnesses", WitnessFormSet(prefix="witnesses", initial=planned))
+        context.setdefault("evidence", EvidenceFormSet(prefix="evidence"))
+        methods = {line.lot_id: line.method for line in self.order.active_lines}
+        chosen = {
+            lot_id: self.request.POST.get(f"method_{lot_id}", method)
+            for lot_id, method in methods.items()
+        }
+        context.update(methods=ALLOWED_METHODS, chosen=chosen)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if self.order.status != OrderStatus.DISPATCHED:
+            messages.error(
+                request,
+                f"Order {self.order.reference} is {self.order.get_status_display().lower()}; "
+                "destruction is recorded for dispatched orders.",
+            )
+            return redirect("destruction:order-detail", pk=self.order.pk)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = RecordForm(request.POST)
+        outputs = OutputFormSet(request.POST, prefix="outputs")
+        witnesses = WitnessFormSet(request.POST, prefix="witnesses")
+        evidence = EvidenceFormSet(request.POST, request.FILES, prefix="evidence")
+        valid = all(
+            [form.is_valid(), outputs.is_valid(), witnesses.is_valid(), evidence.is_valid()]
+        )
+        if valid:
+            try:
+                services.record_destruction(
+                    order=self.order,
+                    actor=request.user,
+                    **record_arguments(form, outputs, witnesses, evidence, self.methods()),
+                )
+            except ValidationError as error:
+                apply_service_error(error, form)
+            except TransitionNotAllowed as conflict:
+                form.add_error(None, conflict.message)
+            else:
+                messages.success(request, f"Destruction of order {self.order.reference} recorded.")
+                return redirect("destruction:order-detail", pk=self.order.pk)
+        context = self.get_context_data(
+            form=form, outputs=outputs, witnesses=witnesses, evidence=evidence
+        )
+        return self.render_to_response(context, status=400)
+
+    def methods(self) -> dict[int, str]:
+        """Only the lots treated otherwise than planned."""
+        allowed = dict(ALLOWED_METHODS)
+        chosen = {}
+        for line in self.order.active_lines:
+            method = self.request.POST.get(f"method_{line.lot_id}", "")
+            if method in allowed and method != line.method:
+                chosen[line.lot_id] = method
+        return chosen
+
+
+class EvidenceDownloadView(Protected, View):
+    """Evidence is served only here, to users allowed to see it; never under a public URL."""
+
+    permission_required = "destruction.view_evidencefile"
+
+    def get(self, request, pk):
+        return file_response(get_object_or_404(EvidenceFile, pk=pk))
+
+
+# --- facilities ----------------------------------------------------------------------------
+
+
+class FacilityListView(FilteredListView):
+    permission_required = "destruction.view_facility"
+    filterset_class = FacilityFilterSet
+    template_name = "destruction/facility_list.html"
+
+    def base_queryset(self):
+        return facility_list()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class FacilityDetailView(Protected, DetailView):
+    permission_required = "destruction.view_facility"
+    template_name = "destruction/facility_detail.html"
+    context_object_name = "facility"
+
+    def get_queryset(self):
+        return facility_list()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            orders=order_list().filter(facility=self.object)[:20],
+            today=timezone.localdate(),
+            **kwargs,
+        )
