@@ -1,5 +1,52 @@
 """Dashboard panels of this app (collected by project.dashboard)."""
 
-from project.dashboard import Panel  # noqa: F401
+import datetime
 
-PANELS: tuple = ()
+from django.utils import timezone
+
+from compliance.filtersets import compliance_checks
+from compliance.reviews import review_queue
+from destruction.models import Certificate
+from project.dashboard import Panel
+
+RECENT_CHECKS_DAYS = 30
+
+
+def review_queue_panel(request) -> dict:
+    """Auditors: how many certificates wait for a review, the oldest first; and how many flagged
+    certificates are still valid (waiting for the administrator's revocation)."""
+    queue = review_queue()
+    return {
+        "review_count": queue.count(),
+        "oldest": list(queue[:3]),
+        "flagged_count": Certificate.objects.filter(
+            status="valid", reviews__decision="flagged"
+        ).count(),
+    }
+
+
+def compliance_checks_panel(request) -> dict:
+    """Stored checks of the last 30 days that were not compliant, newest first."""
+    since = timezone.now() - datetime.timedelta(days=RECENT_CHECKS_DAYS)
+    recent = compliance_checks().filter(checked_at__gte=since).exclude(verdict="compliant")
+    return {
+        "non_compliant_count": recent.filter(verdict="non_compliant").count(),
+        "needs_review_count": recent.filter(verdict="needs_review").count(),
+        "latest_checks": list(recent[:3]),
+    }
+
+
+PANELS: tuple = (
+    Panel(
+        "Certificates to review",
+        "compliance/review_panel.html",
+        "compliance.review_certificate",
+        review_queue_panel,
+    ),
+    Panel(
+        "Compliance checks (30 days)",
+        "compliance/check_panel.html",
+        "compliance.view_compliancecheck",
+        compliance_checks_panel,
+    ),
+)

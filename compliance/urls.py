@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from compliance import views
 
 app_name = "compliance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("compliance/what-if/", views.WhatIfView.as_view(), name="what-if"),
+    path("compliance/rules/", views.RuleListView.as_view(), name="rule-list"),
+    path("compliance/rules/<str:rule_id>/", views.RuleDetailView.as_view(), name="rule-detail"),
+    path("compliance/checks/", views.CheckListView.as_view(), name="check-list"),
+    path("compliance/checks/<int:pk>/", views.CheckDetailView.as_view(), name="check-detail"),
+]

@@ -155,6 +155,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "project.api.exception_handler",
+    # Behind a reverse proxy, the number of proxies in X-Forwarded-For, so that rate limits
+    # apply to the client's address rather than the proxy's.
+    "NUM_PROXIES": int(os.environ["DJANGO_NUM_PROXIES"])
+    if "DJANGO_NUM_PROXIES" in os.environ
+    else None,
     "DEFAULT_THROTTLE_RATES": {
         "verify": os.environ.get("VERIFY_RATE", "30/minute"),
         "token": "20/minute",
@@ -172,9 +177,28 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets sharing a field name ("status") get their own component names.
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateStatusEnum": "destruction.models.CertificateStatus",
+        "HazardClassEnum": "seizures.categories.HazardClass",
+        "CountryEnum": "seizures.validation.COUNTRY_CHOICES",
+        "SamplePurposeEnum": "seizures.models.SamplePurpose",
+        "DestructionMethodEnum": "destruction.methods.Method",
+        "OrderStatusEnum": "destruction.models.OrderStatus",
+        "EvidenceKindEnum": "destruction.models.EvidenceFile.Kind",
+    },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds the rate-limit counters (token, verification). In memory it is per process;
+# DJANGO_CACHE_DIR shares it between the gunicorn workers of one host.
+CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_DIR}
+        if CACHE_DIR
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", True)
@@ -204,15 +228,32 @@ LONG_STAY_ALARM_DAYS = int(os.environ.get("LONG_STAY_ALARM_DAYS", "180"))
 # (compliance -> destruction -> seizures). Empty: no check runs.
 # STORAGE_PLACEMENT_CHECK(lot, location, *, actor) -> list of finding dicts
 #   (rule, severity, message, source); a "blocking" finding refuses the placement.
-STORAGE_PLACEMENT_CHECK = ""
+STORAGE_PLACEMENT_CHECK = "compliance.services.check_placement"
 # DESTRUCTION_COMPLIANCE_CHECK(order, *, stage, actor) -> a stored check with .verdict and
 #   .findings; stage is "submit", "approve" or "record".
-DESTRUCTION_COMPLIANCE_CHECK = ""
+DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"
 
-# Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset.
+# Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
+# (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong
+# type, stops start-up (compliance.apps). Keys and defaults of rulebook 2026.1:
+#   min_witnesses_high_risk 2       witnesses for PHA, TOB, controlled or high-risk lots (X-WE-02)
+#   mass_tolerance_pct 2.0          gate vs dispatch mass deviation accepted, % (X-QM-02)
+#   mass_tolerance_kg 5.0           the same in kg; the larger of the two applies (X-QM-02)
+#   perishable_alarm_days 3         storage alarm for perishable goods (X-CC-05 b)
+#   decision_deadline_alarm_days 20 alarm while no legal basis is complete (X-CC-05 a)
+#   hazardous_long_stay_days 180    long-stay alarm for goods with a hazard class (X-CC-05 d)
+#   long_stay_days 365              long-stay alarm for any goods (X-CC-05 c)
+#   stocktake_interval_days 90      maximum days between stocktakes (X-CC-06)
+# e.g. COMPLIANCE_PARAMETERS = {"min_witnesses_high_risk": 3, "mass_tolerance_pct": 1.5}
 COMPLIANCE_PARAMETERS: dict[str, object] = {}
 
 # Statistics are converted to this currency with the yearly rate table.
 REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR")
 
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# Mass balance of a destruction (digest X-QM-02): gate vs dispatch weight and outputs vs gate
+# weight may differ by the larger of this share and this mass; beyond it is a deviation that
+# needs a written justification.
+MASS_BALANCE_TOLERANCE_PERCENT = float(os.environ.get("MASS_BALANCE_TOLERANCE_PERCENT", "2"))
+MASS_BALANCE_TOLERANCE_KG = float(os.environ.get("MASS_BALANCE_TOLERANCE_KG", "5"))

@@ -1,0 +1,95 @@
+"""API of the compliance rulebook: the what-if check (any logged-in user), the rules, and the
+stored checks with the rulebook version each used."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from compliance.api import serializers as s
+from compliance.checks import current_rulebook
+from compliance.filtersets import (
+    ComplianceCheckFilterSet,
+    RuleFilterForm,
+    RuleFilterSet,
+    compliance_checks,
+)
+from compliance.rule_catalogue import rule_data
+from compliance.services import run_what_if
+
+ERROR = inline_serializer(
+    "ComplianceError",
+    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
+)
+VIEW_CHECKS = "compliance.view_compliancecheck"
+
+
+class WhatIfView(APIView):
+    """POST /api/v1/compliance/check/: check a planned destruction against the rulebook
+    without storing anything. Open to every logged-in user: it is a planning aid over the
+    published rulebook."""
+
+    permission_map = {"post": None}
+
+    @extend_schema(
+        summary="What-if compliance check of a planned destruction",
+        request=s.WhatIfInput,
+        responses={200: s.WhatIfResultSerializer, 400: ERROR, 401: ERROR},
+    )
+    def post(self, request):
+        data = s.WhatIfInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = run_what_if(data.validated_data)
+        return Response(
+            s.WhatIfResultSerializer(
+                {
+                    "verdict": result.verdict,
+                    "rulebook_version": result.rulebook_version,
+                    "findings": result.findings,
+                }
+            ).data
+        )
+
+
+RULE_FILTERS = [
+    OpenApiParameter(name, str, description=str(field.help_text or field.label), enum=enum)
+    for name, field in RuleFilterForm.base_fields.items()
+    for enum in [[value for value, _ in getattr(field, "choices", []) if value] or None]
+]
+
+
+class RuleViewSet(viewsets.GenericViewSet):
+    """The rules of the rulebook in force, with their sources and marks."""
+
+    permission_map = {"list": VIEW_CHECKS, "retrieve": VIEW_CHECKS, "metadata": VIEW_CHECKS}
+    serializer_class = s.RuleSerializer
+    filter_backends = ()
+    lookup_value_regex = "[^/]+"
+
+    @extend_schema(parameters=RULE_FILTERS, responses={200: s.RuleSerializer(many=True)})
+    def list(self, request):
+        filterset = RuleFilterSet(request.query_params, current_rulebook().rules)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        page = self.paginate_queryset([rule_data(rule) for rule in filterset.qs])
+        return self.get_paginated_response(s.RuleSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: s.RuleSerializer, 404: ERROR})
+    def retrieve(self, request, pk: str):
+        try:
+            rule = current_rulebook().rule(pk)
+        except KeyError:
+            raise Http404 from None
+        return Response(s.RuleSerializer(rule_data(rule)).data)
+
+
+class ComplianceCheckViewSet(viewsets.ReadOnlyModelViewSet):
+    """Stored checks (placements, order submission and approval, destruction records), each
+    with the rulebook version it used."""
+
+    serializer_class = s.ComplianceCheckSerializer
+    filterset_class = ComplianceCheckFilterSet
+
+    def get_queryset(self):
+        return compliance_checks()

@@ -1,0 +1,449 @@
+"""From the database to the engine's facts: a lot and a storage location (storage stage), an
+order's lines with their seizures and the facility's permits (order stage), and the destruction
+record with its outputs, witnesses and evidence (record stage).
+
+Each fact the rulebook names is either mapped from a field, derived from several (the legal
+route's completion, working-day counts, the mass balance), left to its vocabulary default (flags
+such as ``damaged`` whose absence means "no"), or *untracked*: this system has no field for it.
+A rule that cannot be decided only because untracked facts are missing must not block a normal
+order, so :func:`soften_untracked` lowers its finding to the severity in :data:`UNTRACKED`
+(``info``, or ``warning`` where an unproven fact guards a non-destructive route or a
+pre-treatment, so that the approver looks at the paper file). A rule breached by facts we do
+know keeps its severity.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from compliance.engine import INFO, SEVERITIES, WARNING, Finding, evaluate
+from compliance.facts import (
+    FACTS,
+    STAGE_ORDER,
+    Permit,
+    mass_facts,
+    method_facts,
+    permit_facts,
+    what_if_facts,
+)
+from compliance.rulebook import Rule, Rulebook, load_rulebook
+from destruction.eligibility import LegalFacts, legal_route_completion
+from destruction.models import DestructionOrder, DestructionRecord, Facility, OrderLine
+from seizures.categories import DEFAULT_HAZARD_CLASSES
+from seizures.custody import verify_chains
+from seizures.deadlines import is_working_day
+from seizures.models import COUNTERFEIT_OR_PIRATED, Holiday, IPRType, Lot, StorageLocation
+
+# Facts this system does not record (no model field), with the highest severity a rule that is
+# undecidable only for lack of them may keep.
+UNTRACKED: Final[dict[str, str]] = {
+    "days_since_stocktake": INFO,  # X-CC-06: stocktakes are not recorded per location
+    "excise_authority_informed": INFO,  # ALC-C1
+    "liquid_volume_l": INFO,  # COS-C1
+    "decomposition_state": INFO,  # FOOD-C1
+    "facility_evaluated": INFO,  # CHE-C1: known only through certifications (mapped if any)
+    # Unproven consent and customs decision guard donation and reuse (X-RH-02, APP-M1, ...):
+    # not blocking (nowhere to record them), but the approver must see the paper.
+    "right_holder_consent": WARNING,
+    "customs_decision_recorded": WARNING,
+    "lab_analysis_done": WARNING,  # CHE-S3
+    "pyrotechnics_neutralised": WARNING,  # AUT-M2
+    "denatured": WARNING,  # ALC-M2, TOB-M2
+}
+
+_RANK: Final[dict[str, int]] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def current_rulebook() -> Rulebook:
+    """The rulebook in force, with the administration's parameters (cached by the loader)."""
+    return load_rulebook(parameters=settings.COMPLIANCE_PARAMETERS)
+
+
+@functools.cache
+def _rules_by_id(rulebook: Rulebook) -> dict[str, Rule]:
+    return {rule.id: rule for rule in rulebook.rules}
+
+
+def evaluate_facts(
+    facts: Mapping[str, object],
+    rulebook: Rulebook,
+    *,
+    stage: str,
+    untracked: Mapping[str, str] = UNTRACKED,
+    missing_as: str | None = None,
+) -> list[Finding]:
+    """The engine's findings for the stage, with untracked facts softened; blocking first."""
+    findings = evaluate(facts, rulebook, applies_to=stage, missing_as=missing_as)
+    return soften_untracked(findings, facts, rulebook, untracked, stage=stage)
+
+
+def soften_untracked(
+    findings: Sequence[Finding],
+    facts: Mapping[str, object],
+    rulebook: Rulebook,
+    untracked: Mapping[str, str],
+    *,
+    stage: str,
+) -> list[Finding]:
+    """Lower a finding that is undecidable only for lack of facts nobody could have recorded
+    yet: untracked facts (to their cap in `untracked`) and facts known at a later stage (info,
+    as the engine does when they are the only missing ones)."""
+    rules = _rules_by_id(rulebook)
+    softened: list[Finding] = []
+    for finding in findings:
+        caps = [_cap(name, untracked, stage) for name in finding.missing]
+        if (
+            finding.missing
+            and finding.severity != INFO
+            and any(name in untracked for name in finding.missing)
+            and all(cap is not None for cap in caps)
+            # Undecidable, not breached: a breach by known facts keeps its severity.
+            and rules[finding.rule].test(facts) is None
+        ):
+            cap = min(caps, key=_RANK.__getitem__)
+            finding = dataclasses.replace(
+                finding,
+                severity=max(finding.severity, cap, key=_RANK.__getitem__),
+                detail=_untracked_detail(finding.missing, untracked),
+            )
+        softened.append(finding)
+    softened.sort(key=lambda finding: _RANK[finding.severity])
+    return softened
+
+
+def _untracked_detail(missing: Sequence[str], untracked: Mapping[str, str]) -> str:
+    paper = ", ".join(FACTS[name].label for name in missing if name in untracked)
+    later = ", ".join(FACTS[name].label for name in missing if name not in untracked)
+    detail = f"Not tracked in this system: {paper}; check the paper file"
+    return f"{detail}. Not known yet: {later}" if later else detail
+
+
+def _cap(name: str, untracked: Mapping[str, str], stage: str) -> str | None:
+    """The highest severity a missing fact may cause, None if its absence is a real gap."""
+    if name in untracked:
+        return untracked[name]
+    if STAGE_ORDER[FACTS[name].known_from] > STAGE_ORDER[stage]:
+        return INFO
+    return None
+
+
+def working_days_between(
+    start: datetime.date, end: datetime.date, holidays: Collection[datetime.date]
+) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is not later)."""
+    days, current = 0, start
+    while current < end:
+        current += datetime.timedelta(days=1)
+        days += is_working_day(current, holidays)
+    return days
+
+
+# --- storage ----------------------------------------------------------------------------------
+
+
+def placement_facts(
+    lot: Lot, location: StorageLocation, *, today: datetime.date
+) -> tuple[dict[str, object], dict[str, str]]:
+    """Facts of placing `lot` at `location` (X-CC-04/05/06, the S rules of each class), and the
+    untracked facts of this evaluation."""
+    seizure = lot.seizure
+    co_located = (
+        Lot.objects.occupying()
+        .filter(location=location)
+        .exclude(pk=lot.pk)
+        .values_list("waste_class", flat=True)
+        .distinct()
+    )
+    stored_since = timezone.localdate(lot.stored_since) if lot.stored_since else today
+    facts: dict[str, object] = {
+        "waste_class": lot.waste_class,
+        "hazard_classes": tuple(lot.hazard_classes or ()),
+        "perishable": seizure.perishable,
+        "declaration_reference": declaration_reference(seizure),
+        "zone_type": location.zone_type,
+        "location_hazard_classes": tuple(location.accepted_hazard_classes or ()),
+        "co_located_waste_classes": tuple(sorted(set(co_located))),
+        "days_in_storage": (today - stored_since).days,
+    }
+    untracked = dict(UNTRACKED)
+    legal_completion_facts(facts, untracked, seizure, today=today)
+    return facts, untracked
+
+
+def declaration_reference(seizure) -> str:
+    """X-CC-02: the lot links back to the declaration (consignment number) or, failing that, to
+    the seizure record itself."""
+    return (seizure.consignment_number or "").strip() or seizure.reference
+
+
+def legal_completion_facts(
+    facts: dict[str, object], untracked: dict[str, str], seizure, *, today: datetime.date
+) -> None:
+    """``legal_basis_completed_on``: the day the legal route completed (destruction.eligibility,
+    X-LB-02..05), None (recorded as not complete) while it is open. A court route completes with
+    a reference but no date: the fact is then untracked rather than a breach of X-LB-04."""
+    completion = legal_route_completion(LegalFacts.of(seizure), today=today)
+    if not completion.complete:
+        facts["legal_basis_completed_on"] = None
+    elif completion.completed_on is not None:
+        facts["legal_basis_completed_on"] = completion.completed_on
+    else:
+        untracked["legal_basis_completed_on"] = INFO
+
+
+# --- orders and records -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LotFacts:
+    """One lot of an order, ready for the engine."""
+
+    lot_id: int
+    reference: str
+    facts: dict[str, object]
+    untracked: dict[str, str]
+
+
+def order_lines(order: DestructionOrder):
+    """The order's active lines with everything the facts need, in one query."""
+    return (
+        OrderLine.objects.filter(order=order, active=True)
+        .select_related("lot", "lot__seizure", "lot__seizure__right_holder")
+        .annotate(
+            sample_count=Count("lot__samples"),
+            sampled_articles=Sum("lot__samples__seized_articles"),
+            undocumented_samples=Count("lot__samples", filter=Q(lot__samples__sample_purpose="")),
+        )
+        .order_by("lot__reference")
+    )
+
+
+def order_facts(
+    order: DestructionOrder, *, stage: str, rulebook: Rulebook, today: datetime.date
+) -> list[LotFacts]:
+    """Facts for every active lot of the order at the "order" or "record" stage. A constant
+    number of queries, whatever the number of lots."""
+    lines = list(order_lines(order))
+    facility = Facility.objects.get(pk=order.facility_id)
+    permits = [
+        Permit(
+            operations=frozenset(permit.operations or ()),
+            valid_from=permit.valid_from,
+            valid_until=permit.valid_until,
+            hazardous_permitted=permit.hazardous_allowed,
+        )
+        for permit in facility.permits.all()
+    ]
+    holidays = frozenset(Holiday.objects.values_list("date", flat=True))
+    consignments = _consignments({line.lot.seizure_id for line in lines})
+    record = _record(order) if stage == "record" else None
+    record_facts = _record_facts(order, record, lines) if stage == "record" else {}
+    broken = (
+        {link.lot_reference for link in verify_chains([line.lot_id for line in lines])}
+        if stage == "record"
+        else set()
+    )
+    on_date = timezone.localdate(record.ended_at) if record is not None else order.planned_date
+    methods = {line.pk: _method(line, stage) for line in lines}
+    mixed = _mixed_batches(lines, methods)
+    result = []
+    for line in lines:
+        lot, seizure, method = line.lot, line.lot.seizure, methods[line.pk]
+        facts: dict[str, object] = {
+            **_goods_facts(lot, seizure),
+            **_legal_facts(seizure, consignments, holidays, today=today),
+            "method": method,
+            "on_date": on_date,
+            "justification": line.justification,
+            "legal_basis": line.legal_basis,
+            "samples_retained": line.sample_count > 0,
+            "mixed_hazard_batch": mixed[method],
+            "carrier_registration": order.carrier_registration,
+            "consignment_note_number": order.consignment_note_number,
+            "seal_numbers": tuple(order.seal_numbers or ()),
+            **method_facts(lot.waste_class, method, rulebook),
+            **permit_facts(permits, method, on_date),
+        }
+        if facility.certifications:
+            facts["facility_evaluated"] = True
+        untracked = dict(UNTRACKED)
+        legal_completion_facts(facts, untracked, seizure, today=today)
+        if stage == "record":
+            facts.update(record_facts)
+            facts.update(
+                custody_chain_intact=lot.reference not in broken,
+                articles_seized=lot.seized_articles,
+                articles_accounted=lot.articles + (line.sampled_articles or 0),
+                undocumented_samples=line.undocumented_samples,
+            )
+        result.append(LotFacts(lot.pk, lot.reference, facts, untracked))
+    return result
+
+
+def _method(line: OrderLine, stage: str) -> str:
+    return (line.actual_method or line.method) if stage == "record" else line.method
+
+
+def _goods_facts(lot: Lot, seizure) -> dict[str, object]:
+    return {
+        "waste_class": lot.waste_class,
+        "hazard_classes": tuple(lot.hazard_classes or ()),
+        "perishable": seizure.perishable,
+        "declaration_reference": declaration_reference(seizure),
+        # A design right infringed by the shape itself: de-branding cannot cure it (APP-M1).
+        "design_infringes": seizure.ipr_type == IPRType.DESIGN,
+    }
+
+
+def _legal_facts(
+    seizure,
+    consignments: Mapping[int, tuple[int, Decimal]],
+    holidays: Collection[datetime.date],
+    *,
+    today: datetime.date,
+) -> dict[str, object]:
+    """Facts of the legal route (X-LB-02/03/05/06, X-RH-01) from the seizure's dates."""
+    holder = seizure.right_holder
+    units, gross_kg = consignments.get(seizure.pk, (0, Decimal("0")))
+    facts: dict[str, object] = {
+        "right_holder_confirmed": seizure.right_holder_agreement_on is not None,
+        "court_reference": seizure.court_reference,
+        "counterfeit_or_pirated": seizure.ipr_type in COUNTERFEIT_OR_PIRATED,
+        "art26_opted_in": bool(holder and holder.small_consignment_opt_in),
+        "postal_or_express": seizure.transport_mode in ("postal", "express"),
+        "consignment_units": units,
+        "consignment_gross_kg": float(gross_kg),
+        "application_reference": holder.application_reference if holder else "",
+        # Art. 17(3)/18(3): the holder is notified the day the declarant is.
+        "right_holder_notified": seizure.notified_on is not None,
+    }
+    if seizure.declarant_objected:
+        facts["declarant_agreement"] = "objected"
+    elif seizure.declarant_agreement_on:
+        facts["declarant_agreement"] = "written"
+    elif seizure.deadline is not None and seizure.deadline < today:
+        facts["declarant_agreement"] = "deemed"
+    if seizure.notified_on and seizure.right_holder_agreement_on:
+        facts["right_holder_reply_working_days"] = working_days_between(
+            seizure.notified_on, seizure.right_holder_agreement_on, holidays
+        )
+    if seizure.notified_on:
+        facts["declarant_notified_working_days"] = working_days_between(
+            seizure.detained_on, seizure.notified_on, holidays
+        )
+    return facts
+
+
+def _consignments(seizure_ids: Iterable[int]) -> dict[int, tuple[int, Decimal]]:
+    """Units and gross mass of each seizure's consignment (its lots, samples excluded)."""
+    rows = (
+        Lot.objects.filter(seizure_id__in=list(seizure_ids), parent__isnull=True)
+        .values("seizure_id")
+        .annotate(units=Sum("seized_articles"), kg=Sum("gross_weight_kg"))
+        .order_by()
+    )
+    return {row["seizure_id"]: (row["units"] or 0, row["kg"] or Decimal("0")) for row in rows}
+
+
+def _mixed_batches(lines: Sequence[OrderLine], methods: Mapping[int, str]) -> dict[str, bool]:
+    """X-MF-05: lots treated together (same method in one order) are one batch; it is mixed
+    when it holds both hazardous and non-hazardous lots."""
+    kinds: dict[str, set[bool]] = defaultdict(set)
+    for line in lines:
+        kinds[methods[line.pk]].add(bool(line.lot.hazard_classes))
+    return {method: len(found) > 1 for method, found in kinds.items()}
+
+
+def _record(order: DestructionOrder) -> DestructionRecord | None:
+    return (
+        DestructionRecord.objects.filter(order=order)
+        .prefetch_related("outputs", "witnesses", "evidence")
+        .first()
+    )
+
+
+def _record_facts(
+    order: DestructionOrder, record: DestructionRecord | None, lines: Sequence[OrderLine]
+) -> dict[str, object]:
+    """Facts of the execution (X-MF-04/06/07, X-WE-01..04, X-QM-02, X-CC-07). Without a record
+    every record fact is simply not recorded."""
+    if record is None:
+        return {}
+    outputs = list(record.outputs.all())
+    facts: dict[str, object] = {
+        "debranded": record.debranded,
+        "batteries_removed": record.batteries_removed,
+        "aerosols_degassed": record.aerosols_degassed,
+        "customs_officer_present": record.customs_officer_present,
+        "officer_absence_reason": record.officer_absence_reason,
+        "witnesses": len(record.witnesses.all()),
+        "evidence_kinds": tuple(sorted({item.kind for item in record.evidence.all()})),
+        "output_destinations_recorded": bool(outputs)
+        and all(output.destination.strip() for output in outputs),
+        "mass_deviation_justification": record.deviation_justification,
+    }
+    for name in ("temperature_c", "residence_time_s", "halogenated_over_1pct"):
+        value = getattr(record, name)
+        if value is not None:
+            facts[name] = float(value) if isinstance(value, Decimal) else value
+    facts.update(
+        mass_facts(
+            dispatch_weight(order, lines),
+            record.gate_weight_kg,
+            sum((output.weight_kg for output in outputs), Decimal("0")),
+        )
+    )
+    return facts
+
+
+def dispatch_weight(order: DestructionOrder, lines: Sequence[OrderLine]) -> Decimal:
+    """X-QM-02's reference mass: the order's dispatch weight, else the lines' dispatch weights,
+    else the lots' gross weights as seized (the best mass known before the gate)."""
+    if order.dispatch_weight_kg is not None:
+        return order.dispatch_weight_kg
+    weights = [line.dispatch_weight_kg for line in lines]
+    if weights and all(weight is not None for weight in weights):
+        return sum(weights, Decimal("0"))
+    return sum((line.lot.gross_weight_kg for line in lines), Decimal("0"))
+
+
+# --- what-if ----------------------------------------------------------------------------------
+
+
+def what_if_request_facts(request: Mapping[str, Any], rulebook: Rulebook) -> dict[str, object]:
+    """Facts of a validated what-if request (see compliance.api.serializers.WhatIfInput):
+    omitted hazard classes default to the class's (B18), a facility given by id brings its
+    stored permits."""
+    request = dict(request)
+    if request.get("hazard_classes") is None:
+        request["hazard_classes"] = DEFAULT_HAZARD_CLASSES.get(request["waste_class"], ())
+    facility = request.get("facility") or {}
+    stored: Facility | None = facility.get("instance")
+    if stored is not None:
+        request["facility"] = None
+    facts = what_if_facts(request, rulebook)
+    if stored is not None:
+        permits = [
+            Permit(
+                frozenset(permit.operations or ()),
+                permit.valid_from,
+                permit.valid_until,
+                permit.hazardous_allowed,
+            )
+            for permit in stored.permits.all()
+        ]
+        facts.update(permit_facts(permits, request["method"], request["on_date"]))
+        if stored.certifications:
+            facts["facility_evaluated"] = True
+    return facts

@@ -1,0 +1,131 @@
+"""The what-if form: the same request as POST /api/v1/compliance/check/, as a page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from destruction.methods import OPERATION_CODES, Method
+from destruction.models import Facility
+from seizures.categories import HazardClass, WasteClass
+
+UNKNOWN_YES_NO = [("", "Not known"), ("true", "Yes"), ("false", "No")]
+PERMIT_FIELDS = ("operations", "permit_valid_from", "permit_valid_until", "hazardous_permitted")
+PARAMETER_FIELDS = (
+    "temperature_c",
+    "residence_time_s",
+    "halogenated_over_1pct",
+    "debranded",
+    "right_holder_consent",
+    "customs_officer_present",
+    "witnesses",
+    "justification",
+)
+
+
+def yes_no_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        choices=UNKNOWN_YES_NO,
+        coerce=lambda value: value == "true",
+        empty_value=None,
+    )
+
+
+class WhatIfForm(forms.Form):
+    waste_class = forms.ChoiceField(label="Waste class", choices=WasteClass.choices)
+    method = forms.ChoiceField(label="Disposal method", choices=Method.choices)
+    hazard_classes = forms.MultipleChoiceField(
+        label="UN hazard classes",
+        required=False,
+        choices=HazardClass.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick none for goods without a UN hazard class.",
+    )
+    on_date = forms.DateField(
+        label="Destruction date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    facility = forms.ModelChoiceField(
+        label="Facility",
+        required=False,
+        queryset=Facility.objects.filter(active=True),
+        empty_label="None: describe a permit below",
+        help_text="A stored facility brings its permits; or leave empty and describe a permit.",
+    )
+    operations = forms.CharField(
+        label="Permit operations",
+        required=False,
+        max_length=200,
+        help_text="R/D codes the permit lists, e.g. R3, D10.",
+    )
+    permit_valid_from = forms.DateField(
+        label="Permit valid from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    permit_valid_until = forms.DateField(
+        label="Permit valid until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    hazardous_permitted = forms.BooleanField(label="Permit allows hazardous waste", required=False)
+    temperature_c = forms.FloatField(label="Temperature (°C)", required=False, min_value=0)
+    residence_time_s = forms.FloatField(label="Residence time (s)", required=False, min_value=0)
+    halogenated_over_1pct = yes_no_field("Over 1 % halogenated organics")
+    debranded = yes_no_field("De-branded")
+    right_holder_consent = yes_no_field("Written right-holder consent")
+    customs_officer_present = yes_no_field("Customs officer present")
+    witnesses = forms.IntegerField(label="Witnesses", required=False, min_value=0, max_value=1000)
+    justification = forms.CharField(
+        label="Justification of a lower-ranked method",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on_date"].initial = timezone.localdate()
+
+    def clean_operations(self) -> list[str]:
+        codes = [code.upper() for code in re.split(r"[\s,;]+", self.cleaned_data["operations"])]
+        codes = [code for code in codes if code]
+        unknown = [code for code in codes if code not in OPERATION_CODES]
+        if unknown:
+            raise forms.ValidationError(f"Unknown R/D code: {', '.join(unknown)}.")
+        return codes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        described = bool(
+            data.get("operations")
+            or data.get("permit_valid_from")
+            or data.get("permit_valid_until")
+        )
+        if data.get("facility") and described:
+            self.add_error("facility", "Choose a facility or describe a permit, not both.")
+        elif described:
+            for name in ("operations", "permit_valid_from", "permit_valid_until"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, "Needed to describe the permit.")
+            start, end = data.get("permit_valid_from"), data.get("permit_valid_until")
+            if start and end and end < start:
+                self.add_error("permit_valid_until", "The permit cannot end before it starts.")
+        return data
+
+    def request(self) -> dict[str, Any]:
+        """The validated what-if request (the shape of WhatIfInput's validated data)."""
+        data = self.cleaned_data
+        facility = None
+        if data.get("facility"):
+            facility = {"instance": data["facility"]}
+        elif data.get("operations"):
+            facility = {name: data.get(name) for name in PERMIT_FIELDS}
+        return {
+            "waste_class": data["waste_class"],
+            "method": data["method"],
+            "hazard_classes": list(data.get("hazard_classes") or []),
+            "on_date": data["on_date"],
+            "facility": facility,
+            "parameters": {name: data.get(name) for name in PARAMETER_FIELDS},
+        }

@@ -1,0 +1,59 @@
+"""The rulebook as something to read: each rule with its scope, condition in words, source and
+mark, for the rulebook pages and GET /api/v1/rules/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from compliance.engine import AllOf, AnyOf, Condition, Leaf
+from compliance.facts import STAGE_ORDER
+from compliance.rulebook import Rule
+
+
+def describe_condition(condition: Condition | None) -> str:
+    """A condition in words: "Temperature (°C) ≥ 850 and (… or …)"."""
+    return "" if condition is None else _describe(condition)
+
+
+def _describe(node: Condition) -> str:
+    if isinstance(node, AllOf | AnyOf):
+        joiner = " and " if isinstance(node, AllOf) else " or "
+        text = joiner.join(_describe(part) for part in node.parts)
+        return f"({text})" if isinstance(node, AnyOf) and len(node.parts) > 1 else text
+    return _leaf(node)
+
+
+def _leaf(leaf: Leaf) -> str:
+    label, operator = leaf.fact.label, leaf.operator
+    if operator.arity == 1:
+        return f"{label}: {operator.symbol}"
+    return f"{label} {operator.symbol} {leaf.operand_text}"
+
+
+def rule_data(rule: Rule) -> dict[str, Any]:
+    """One rule as plain data (the API's Rule object; the pages read the same keys)."""
+    return {
+        "id": rule.id,
+        "kind": rule.kind,
+        "severity": rule.severity,
+        "applies_to": sorted(rule.applies_to, key=STAGE_ORDER.__getitem__),
+        "waste_classes": sorted(rule.waste_classes) if rule.waste_classes is not None else None,
+        "methods": sorted(rule.methods) if rule.methods is not None else None,
+        "permits": list(rule.permits),
+        "forbids": sorted(rule.forbids),
+        "when": describe_condition(rule.when),
+        "require": describe_condition(rule.require),
+        "message": rule.message,
+        "source": rule.source_text,
+        "sources": [
+            {
+                "ref": source.ref,
+                "document": source.document,
+                "section": source.section,
+                "url": source.url,
+            }
+            for source in rule.sources
+        ],
+        "mark": rule.mark,
+        "see": list(rule.see),
+    }

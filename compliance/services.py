@@ -1,0 +1,124 @@
+"""Compliance checks in the workflow, and the what-if check.
+
+``check_placement`` and ``check_order`` are the cross-app hooks named by
+settings.STORAGE_PLACEMENT_CHECK and settings.DESTRUCTION_COMPLIANCE_CHECK. The seizures and
+destruction services call them *inside their own transaction*, so they open none: the stored
+check is written, or rolled back, with the placement or the order transition it belongs to.
+Every stored check keeps the rulebook version and its findings as they were, so an old result
+stays explainable after the rulebook changes (issue 5, item 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from compliance.checks import (
+    current_rulebook,
+    evaluate_facts,
+    order_facts,
+    placement_facts,
+    what_if_request_facts,
+)
+from compliance.engine import INFO, Finding, verdict
+from compliance.models import ComplianceCheck, Verdict
+from destruction.models import DestructionOrder
+from seizures.models import Lot, StorageLocation
+
+ORDER_STAGES = {
+    ComplianceCheck.Stage.SUBMIT: "order",
+    ComplianceCheck.Stage.APPROVE: "order",
+    ComplianceCheck.Stage.RECORD: "record",
+}
+_SEVERITY_RANK = {"blocking": 0, "warning": 1, "info": 2}
+
+
+def check_placement(lot: Lot, location: StorageLocation, *, actor) -> list[dict[str, Any]]:
+    """The storage rules for `lot` at `location` (zone type against the hazard classes, B18 and
+    X-CC-04; co-location, FOOD-S2; storage-time alarms, X-CC-05). Returns every finding; a
+    "blocking" one makes the caller refuse the placement.
+
+    A storage check is stored only when it is worth keeping: a warning or a blocking finding.
+    Information alone (an untracked stocktake date) would add a row to every move; a refused
+    placement rolls back with the caller's transaction, so what stays is the placements that
+    went ahead with a warning, the ones an auditor wants to see."""
+    rulebook = current_rulebook()
+    facts, untracked = placement_facts(lot, location, today=timezone.localdate())
+    findings = evaluate_facts(facts, rulebook, stage="storage", untracked=untracked)
+    rows = [finding_row(finding, lot=lot.reference) for finding in findings]
+    result = verdict(findings)
+    if result != Verdict.COMPLIANT:
+        ComplianceCheck.objects.create(
+            stage=ComplianceCheck.Stage.STORAGE,
+            lot=lot,
+            rulebook_version=rulebook.version,
+            verdict=result,
+            findings=rows,
+            checked_by=actor,
+        )
+    return rows
+
+
+def check_order(order: DestructionOrder, *, stage: str, actor) -> ComplianceCheck:
+    """Run the rulebook over every active lot of the order and store the result.
+
+    stage "submit" or "approve": the order rules (method permitted or forbidden for each lot's
+    waste class, waste hierarchy, facility permit on the planned date, legal basis complete);
+    "record": the record rules too (parameters, witnesses, mass balance, evidence, customs
+    officer), with the actual method and the destruction date. Each finding names its lot."""
+    applies_to = ORDER_STAGES.get(stage)
+    if applies_to is None:
+        raise ValueError(f"unknown compliance stage {stage!r}")
+    rulebook = current_rulebook()
+    findings: list[Finding] = []
+    rows: list[dict[str, Any]] = []
+    for lot in order_facts(order, stage=applies_to, rulebook=rulebook, today=timezone.localdate()):
+        found = evaluate_facts(lot.facts, rulebook, stage=applies_to, untracked=lot.untracked)
+        findings.extend(found)
+        rows.extend(finding_row(finding, lot=lot.reference) for finding in found)
+    rows.sort(key=lambda row: _SEVERITY_RANK[row["severity"]])
+    return ComplianceCheck.objects.create(
+        stage=stage,
+        order=order,
+        rulebook_version=rulebook.version,
+        verdict=verdict(findings),
+        findings=rows,
+        checked_by=actor,
+    )
+
+
+def finding_row(finding: Finding, *, lot: str = "") -> dict[str, Any]:
+    """A finding as stored in ComplianceCheck.findings: the rule id, severity, message, source
+    and mark, why it fired (detail, missing facts) and the lot it concerns."""
+    row = finding.as_dict()
+    if lot:
+        row["lot"] = lot
+    return row
+
+
+@dataclass(frozen=True)
+class WhatIfResult:
+    verdict: str
+    rulebook_version: str
+    findings: list[Finding]
+    facts: Mapping[str, object]
+
+
+def run_what_if(request: Mapping[str, Any]) -> WhatIfResult:
+    """Check a planned destruction without storing anything (the what-if page and
+    POST /api/v1/compliance/check/). `request` is validated (WhatIfInput or WhatIfForm):
+    waste_class, method, hazard_classes (None: the class's default), on_date, facility
+    ({"instance": Facility} or a permit as plain values, or None) and parameters.
+
+    A fact the request does not give is reported as information, never held against the
+    answer: the planner sees what still has to be recorded (the engine's missing_as)."""
+    rulebook = current_rulebook()
+    request = {"on_date": timezone.localdate(), **request}
+    if request["on_date"] is None:
+        request["on_date"] = timezone.localdate()
+    facts = what_if_request_facts(request, rulebook)
+    findings = evaluate_facts(facts, rulebook, stage="order", missing_as=INFO)
+    return WhatIfResult(verdict(findings), rulebook.version, findings, facts)

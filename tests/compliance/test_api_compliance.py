@@ -1,0 +1,347 @@
+"""POST /api/v1/compliance/check/ (what-if), GET /api/v1/rules/ and
+GET /api/v1/compliance-checks/: bodies, field errors, roles and query counts."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from compliance.models import ComplianceCheck
+from compliance.rulebook import load_rulebook
+from tests.destruction.factories import (
+    DestructionOrderFactory,
+    FacilityFactory,
+    FacilityPermitFactory,
+    OrderLineFactory,
+)
+from tests.factories import UserFactory
+from tests.seizures.factories import LotFactory
+
+pytestmark = pytest.mark.django_db
+
+WHAT_IF = "/api/v1/compliance/check/"
+ISSUE_EXAMPLE = {
+    "waste_class": "PHA",
+    "method": "INCIN_HAZ_HT",
+    "hazard_classes": ["6.1"],
+    "on_date": "2026-12-01",
+    "facility": {
+        "operations": ["D10"],
+        "permit_valid_from": "2024-01-01",
+        "permit_valid_until": "2027-12-31",
+        "hazardous_permitted": True,
+    },
+    "parameters": {
+        "temperature_c": 1150,
+        "residence_time_s": 2,
+        "halogenated_over_1pct": False,
+        "debranded": False,
+        "right_holder_consent": False,
+        "customs_officer_present": True,
+        "witnesses": 2,
+        "justification": "",
+    },
+}
+
+
+def rules_of(body: dict) -> dict[str, str]:
+    return {finding["rule"]: finding["severity"] for finding in body["findings"]}
+
+
+def test_the_issue_example_is_compliant_with_only_paperwork_left_as_information(
+    api, warehouse_user
+):
+    response = api(warehouse_user).post(WHAT_IF, ISSUE_EXAMPLE, format="json")
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["verdict"] == "compliant"
+    assert body["rulebook_version"] == load_rulebook().version == "2026.1"
+    # Nothing about the method, temperature, facility or witnesses fires; what the request
+    # does not say (legal basis, declaration, samples) is listed as information.
+    assert rules_of(body) == {
+        "PHA-S3": "info",
+        "X-LB-01": "info",
+        "X-LB-04": "info",
+        "X-LB-06": "info",
+        "X-RH-01": "info",
+        "X-CC-02": "info",
+    }
+    first = body["findings"][0]
+    assert set(first) == {"rule", "severity", "message", "source", "detail"}
+    assert "608/2013" in first["source"]
+
+
+def test_a_cold_incinerator_without_a_hazardous_permit_is_non_compliant(api, auditor_user):
+    request = {
+        **ISSUE_EXAMPLE,
+        "facility": {**ISSUE_EXAMPLE["facility"], "hazardous_permitted": False},
+        "parameters": {**ISSUE_EXAMPLE["parameters"], "temperature_c": 800},
+    }
+
+    body = api(auditor_user).post(WHAT_IF, request, format="json").json()
+
+    assert body["verdict"] == "non_compliant"
+    found = rules_of(body)
+    assert found["PHA-M1"] == found["X-MF-04"] == found["PHA-C1"] == "blocking"
+    assert found["X-MF-03"] == "blocking"
+    pha_m1 = next(f for f in body["findings"] if f["rule"] == "PHA-M1")
+    assert "1100" in pha_m1["message"]
+
+
+@pytest.mark.parametrize("method, rule", [("SALE_AUCTION", "B0-X1"), ("OPEN_BURN", "B0-X3")])
+def test_universal_forbidden_methods_are_refused_for_a_minimal_request(
+    api, admin_user, method, rule
+):
+    body = (
+        api(admin_user)
+        .post(WHAT_IF, {"waste_class": "APP", "method": method}, format="json")
+        .json()
+    )
+
+    assert body["verdict"] == "non_compliant"
+    assert rules_of(body)[rule] == "blocking"
+
+
+def test_a_stored_facility_brings_its_permits(api, warehouse_user):
+    facility = FacilityFactory(permit=None)
+    FacilityPermitFactory(
+        facility=facility,
+        operations=["R3"],
+        valid_until=datetime.date(2026, 6, 30),
+        hazardous_allowed=False,
+    )
+    request = {
+        "waste_class": "APP",
+        "method": "RECYCLE_SHRED",
+        "hazard_classes": [],
+        "on_date": "2026-12-01",
+        "facility": {"id": facility.pk},
+    }
+
+    expired = api(warehouse_user).post(WHAT_IF, request, format="json").json()
+    valid = (
+        api(warehouse_user)
+        .post(WHAT_IF, {**request, "on_date": "2026-06-01"}, format="json")
+        .json()
+    )
+
+    assert rules_of(expired)["X-MF-03"] == "blocking"
+    assert "X-MF-03" not in rules_of(valid)
+    # Below the best-ranked method for apparel (donation) without a justification.
+    assert valid["verdict"] == "needs_review"
+    assert rules_of(valid)["X-MF-02"] == "warning"
+
+
+@pytest.mark.parametrize(
+    "body, errors",
+    [
+        ({"waste_class": "XYZ", "method": "NOPE"}, {"waste_class", "method"}),
+        ({"method": "RECYCLE_SHRED"}, {"waste_class"}),
+        (
+            {"waste_class": "APP", "method": "RECYCLE_SHRED", "hazard_classes": ["7"]},
+            {"hazard_classes"},
+        ),
+        ({"waste_class": "APP", "method": "RECYCLE_SHRED", "on_date": "1 Dec"}, {"on_date"}),
+        ({"waste_class": "APP", "method": "RECYCLE_SHRED", "colour": "red"}, {"colour"}),
+    ],
+)
+def test_malformed_what_if_requests_give_field_errors(api, warehouse_user, body, errors):
+    response = api(warehouse_user).post(WHAT_IF, body, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == errors
+
+
+def test_malformed_facility_and_parameters_give_nested_field_errors(api, warehouse_user):
+    response = api(warehouse_user).post(
+        WHAT_IF,
+        {
+            **ISSUE_EXAMPLE,
+            "facility": {
+                "operations": ["D10", "Z9"],
+                "permit_valid_from": "2024-01-01",
+                "permit_valid_until": "2027-12-31",
+            },
+            "parameters": {"temperature_c": "hot", "witnesses": -1, "temprature_c": 900},
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors["facility"]) == {"operations"}
+    assert set(errors["parameters"]) == {"temperature_c", "witnesses", "temprature_c"}
+
+
+def test_an_unknown_facility_id_or_a_mixed_facility_is_refused(api, warehouse_user):
+    unknown = api(warehouse_user).post(
+        WHAT_IF, {**ISSUE_EXAMPLE, "facility": {"id": 999999}}, format="json"
+    )
+    facility = FacilityFactory()
+    mixed = api(warehouse_user).post(
+        WHAT_IF,
+        {**ISSUE_EXAMPLE, "facility": {"id": facility.pk, "operations": ["D10"]}},
+        format="json",
+    )
+    reversed_dates = api(warehouse_user).post(
+        WHAT_IF,
+        {
+            **ISSUE_EXAMPLE,
+            "facility": {**ISSUE_EXAMPLE["facility"], "permit_valid_until": "2023-01-01"},
+        },
+        format="json",
+    )
+
+    assert unknown.status_code == mixed.status_code == reversed_dates.status_code == 400
+    assert unknown.json()["errors"] == {"facility": {"id": ["No facility with id 999999."]}}
+    assert set(mixed.json()["errors"]["facility"]) == {"operations"}
+    assert set(reversed_dates.json()["errors"]["facility"]) == {"permit_valid_until"}
+
+
+def test_every_logged_in_user_may_ask_but_not_anonymous(api, roleless_user):
+    assert api(roleless_user).post(WHAT_IF, ISSUE_EXAMPLE, format="json").status_code == 200
+    assert api().post(WHAT_IF, ISSUE_EXAMPLE, format="json").status_code == 401
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+
+def test_rules_are_listed_with_source_mark_and_filters(api, auditor_user):
+    response = api(auditor_user).get(
+        "/api/v1/rules/", {"waste_class": "PHA", "method": "INCIN_HAZ_HT", "page_size": 500}
+    )
+
+    assert response.status_code == 200
+    ids = [rule["id"] for rule in response.json()["results"]]
+    assert {"PHA-M1", "X-MF-04"} <= set(ids)
+    assert "CHE-M1" not in ids
+    pha_m1 = next(rule for rule in response.json()["results"] if rule["id"] == "PHA-M1")
+    assert pha_m1["severity"] == "blocking"
+    assert pha_m1["mark"] in {"read", "known", "inferred"}
+    assert pha_m1["sources"][0]["ref"] == "S26"
+    assert "Temperature" in pha_m1["require"]
+
+
+def test_rules_filter_by_severity_stage_and_text(api, warehouse_user):
+    body = (
+        api(warehouse_user)
+        .get("/api/v1/rules/", {"severity": "warning", "stage": "storage", "q": "stocktake"})
+        .json()
+    )
+
+    assert [rule["id"] for rule in body["results"]] == ["X-CC-06"]
+
+
+def test_a_rule_is_shown_by_id_and_an_unknown_id_is_404(api, auditor_user):
+    assert api(auditor_user).get("/api/v1/rules/B0-X1/").json()["forbids"] == ["SALE_AUCTION"]
+    assert api(auditor_user).get("/api/v1/rules/NOPE-1/").status_code == 404
+
+
+def test_malformed_rule_filters_give_field_errors(api, auditor_user):
+    response = api(auditor_user).get("/api/v1/rules/", {"severity": "fatal", "method": "x"})
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"severity", "method"}
+
+
+def test_rules_need_the_compliance_view_permission(api, roleless_user):
+    assert api(roleless_user).get("/api/v1/rules/").status_code == 403
+    assert api().get("/api/v1/rules/").status_code == 401
+
+
+def test_the_rules_list_makes_the_same_queries_for_one_rule_and_for_all(api, auditor_user):
+    client = api(auditor_user)
+    client.get("/api/v1/rules/")  # the user's permissions are cached after the first request
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/v1/rules/", {"q": "X-CC-06"}).json()["count"] == 1
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/api/v1/rules/", {"page_size": 500}).json()["count"] > 100
+    assert len(one) == len(many)
+
+
+# --- stored checks ------------------------------------------------------------------------------
+
+
+def stored_checks(count: int, **fields) -> list[ComplianceCheck]:
+    user = UserFactory(password=None)
+    order = DestructionOrderFactory(prepared_by=user)
+    return [
+        ComplianceCheck.objects.create(
+            stage=fields.get("stage", "submit"),
+            order=order,
+            rulebook_version="2026.1",
+            verdict=fields.get("verdict", "needs_review"),
+            findings=[
+                {
+                    "rule": "X-MF-02",
+                    "severity": "warning",
+                    "message": "Use the highest feasible rank.",
+                    "detail": "no justification",
+                    "source": "S19 Waste Framework Directive",
+                    "mark": "read",
+                    "missing": [],
+                    "lot": "LOT-1",
+                }
+            ],
+            checked_by=user,
+        )
+        for _ in range(count)
+    ]
+
+
+def test_stored_checks_show_the_rulebook_version_and_filter_by_verdict(api, auditor_user):
+    [review] = stored_checks(1)
+    stored_checks(2, verdict="non_compliant", stage="approve")
+
+    body = api(auditor_user).get("/api/v1/compliance-checks/", {"verdict": "needs_review"}).json()
+
+    assert body["count"] == 1
+    [check] = body["results"]
+    assert check["id"] == review.pk
+    assert check["rulebook_version"] == "2026.1"
+    assert check["order"] == review.order.reference
+    assert check["lot"] is None
+    assert check["findings"][0]["rule"] == "X-MF-02"
+    assert check["findings"][0]["lot"] == "LOT-1"
+    filtered = api(auditor_user).get("/api/v1/compliance-checks/", {"stage": "approve"}).json()
+    assert filtered["count"] == 2
+
+
+def test_malformed_check_filters_give_field_errors(api, auditor_user):
+    response = api(auditor_user).get(
+        "/api/v1/compliance-checks/", {"verdict": "great", "checked_after": "yesterday"}
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"verdict", "checked_after"}
+
+
+def test_stored_checks_need_the_compliance_view_permission(api, roleless_user, warehouse_user):
+    assert api(roleless_user).get("/api/v1/compliance-checks/").status_code == 403
+    assert api(warehouse_user).get("/api/v1/compliance-checks/").status_code == 200
+
+
+def test_the_check_list_makes_the_same_queries_for_one_row_and_for_many(api, auditor_user):
+    client = api(auditor_user)
+    client.get("/api/v1/compliance-checks/")  # caches the user's permissions
+    stored_checks(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/v1/compliance-checks/").json()["count"] == 1
+    for _ in range(3):
+        stored_checks(4)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/api/v1/compliance-checks/").json()["count"] == 13
+    assert len(one) == len(many)
+
+
+def test_checks_filter_by_a_lot_of_their_order(api, auditor_user):
+    [check] = stored_checks(1)
+    lot = LotFactory()
+    OrderLineFactory(order=check.order, lot=lot)
+    stored_checks(1)
+
+    body = api(auditor_user).get("/api/v1/compliance-checks/", {"lot": lot.reference}).json()
+
+    assert [row["id"] for row in body["results"]] == [check.pk]

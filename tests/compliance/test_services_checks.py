@@ -1,0 +1,364 @@
+"""The stored compliance checks: check_placement (storage rules) and check_order (order and
+record rules), mapped from real database objects built with the factories."""
+
+import datetime
+import hashlib
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from compliance.models import ComplianceCheck
+from compliance.services import check_order, check_placement
+from destruction.models import EvidenceFile
+from seizures.models import LotStatus, ZoneType
+from tests.destruction.certificate_factories import executed_order
+from tests.destruction.factories import (
+    DestructionOrderFactory,
+    FacilityFactory,
+    FacilityPermitFactory,
+    OrderLineFactory,
+)
+from tests.seizures.factories import LotFactory, SeizureFactory, StorageLocationFactory
+
+pytestmark = pytest.mark.django_db
+
+PLANNED = datetime.date(2026, 12, 10)
+
+
+def shredding_facility(**permit):
+    facility = FacilityFactory(permit=None)
+    FacilityPermitFactory(
+        facility=facility,
+        **{"operations": ["R3"], "hazardous_allowed": False, **permit},
+    )
+    return facility
+
+
+def settled_seizure(**fields):
+    """A seizure whose Art. 23 route is complete: right holder and declarant agreed in writing."""
+    return SeizureFactory(
+        right_holder_agreement_on=datetime.date(2026, 3, 10),
+        declarant_agreement_on=datetime.date(2026, 3, 12),
+        **fields,
+    )
+
+
+def order_with(*lines, facility=None, planned_date=PLANNED):
+    order = DestructionOrderFactory(
+        facility=facility or shredding_facility(), planned_date=planned_date
+    )
+    for lot, method, extra in lines:
+        OrderLineFactory(order=order, lot=lot, method=method, **extra)
+    return order
+
+
+def apparel_lot(**fields):
+    return LotFactory(seizure=settled_seizure(), category="3a", **fields)
+
+
+def found(check) -> dict[str, str]:
+    return {f["rule"]: f["severity"] for f in check.findings}
+
+
+# --- order stage --------------------------------------------------------------------------------
+
+
+def test_a_good_apparel_shredding_order_has_no_blocking_finding(warehouse_user):
+    order = order_with((apparel_lot(), "RECYCLE_SHRED", {}))
+
+    check = check_order(order, stage="submit", actor=warehouse_user)
+
+    assert check.pk is not None
+    assert check.stage == "submit"
+    assert check.order == order
+    assert check.rulebook_version == "2026.1"
+    assert "blocking" not in found(check).values()
+    # Shredding is below donation, apparel's best permitted rank: a warning (X-MF-02).
+    assert check.verdict == "needs_review"
+    assert found(check)["X-MF-02"] == "warning"
+    assert check.checked_by == warehouse_user
+
+
+def test_a_justified_lower_ranked_method_is_compliant(warehouse_user):
+    order = order_with(
+        (apparel_lot(), "RECYCLE_SHRED", {"justification": "No charity accepts de-branded stock"})
+    )
+
+    check = check_order(order, stage="approve", actor=warehouse_user)
+
+    assert check.verdict == "compliant"
+    assert {f["severity"] for f in check.findings} <= {"info"}
+
+
+def test_sale_or_auction_is_refused_with_the_rule_and_the_lot(warehouse_user):
+    lot = apparel_lot()
+    order = order_with((lot, "SALE_AUCTION", {}))
+
+    check = check_order(order, stage="submit", actor=warehouse_user)
+
+    assert check.verdict == "non_compliant"
+    sale = next(f for f in check.findings if f["rule"] == "B0-X1")
+    assert sale["severity"] == "blocking"
+    assert sale["lot"] == lot.reference
+    assert "Sale or auction" in sale["message"]
+    assert sale["source"].startswith("S15 TRIPS")
+    assert check.findings[0]["severity"] == "blocking"
+
+
+def test_an_expired_permit_or_a_missing_operation_blocks(warehouse_user):
+    expired = order_with(
+        (apparel_lot(), "RECYCLE_SHRED", {"justification": "x"}),
+        facility=shredding_facility(valid_until=datetime.date(2026, 6, 30)),
+    )
+    wrong_code = order_with(
+        (apparel_lot(), "RECYCLE_SHRED", {"justification": "x"}),
+        facility=shredding_facility(operations=["D10"]),
+    )
+
+    first = check_order(expired, stage="submit", actor=warehouse_user)
+    second = check_order(wrong_code, stage="submit", actor=warehouse_user)
+
+    assert found(first)["X-MF-03"] == found(second)["X-MF-03"] == "blocking"
+    detail = next(f["detail"] for f in first.findings if f["rule"] == "X-MF-03")
+    assert "no facility permit is valid on the destruction date" in detail
+
+
+def test_hazardous_goods_need_a_permit_allowing_hazardous_waste(warehouse_user):
+    perfume = LotFactory(seizure=settled_seizure(), category="2a", hazard_classes=["3"])
+    order = order_with(
+        (perfume, "RECYCLE_DISMANTLE", {}), facility=shredding_facility(operations=["R4"])
+    )
+
+    check = check_order(order, stage="submit", actor=warehouse_user)
+
+    x_mf_03 = next(f for f in check.findings if f["rule"] == "X-MF-03")
+    assert x_mf_03["severity"] == "blocking"
+    assert "does not allow hazardous waste" in x_mf_03["detail"]
+
+
+def test_a_legal_basis_still_open_blocks(warehouse_user):
+    # Notified a few days ago: the declarant's 10 working days are still running.
+    open_route = SeizureFactory(
+        notified_on=datetime.date(2026, 11, 25),
+        deadline=datetime.date(2099, 1, 1),
+        right_holder_agreement_on=datetime.date(2026, 11, 26),
+    )
+    order = order_with((LotFactory(seizure=open_route), "RECYCLE_SHRED", {"justification": "x"}))
+
+    check = check_order(order, stage="submit", actor=warehouse_user)
+
+    assert check.verdict == "non_compliant"
+    assert found(check)["X-LB-04"] == "blocking"
+    assert found(check)["X-LB-02"] == "blocking"
+
+
+def test_mixing_hazardous_and_other_lots_in_one_batch_blocks(warehouse_user):
+    facility = shredding_facility(operations=["R3", "R4"], hazardous_allowed=True)
+    order = order_with(
+        (apparel_lot(), "RECYCLE_DISMANTLE", {}),
+        (LotFactory(seizure=settled_seizure(), category="2a"), "RECYCLE_DISMANTLE", {}),
+        facility=facility,
+    )
+
+    check = check_order(order, stage="submit", actor=warehouse_user)
+
+    mixed = [f for f in check.findings if f["rule"] == "X-MF-05"]
+    assert {f["severity"] for f in mixed} == {"blocking"}
+    assert len(mixed) == 2  # one per lot of the mixed batch
+
+
+def test_untracked_consent_for_a_donation_is_a_warning_not_a_block(warehouse_user):
+    order = order_with((apparel_lot(), "REUSE_DONATE", {}))
+
+    check = check_order(order, stage="submit", actor=warehouse_user)
+
+    rh_02 = next(f for f in check.findings if f["rule"] == "X-RH-02")
+    assert rh_02["severity"] == "warning"
+    assert rh_02["detail"].startswith("Not tracked in this system")
+    assert check.verdict == "needs_review"
+
+
+def test_record_facts_unknown_at_submission_are_information(warehouse_user):
+    pharma = LotFactory(seizure=settled_seizure(), category="11")
+    order = order_with(
+        (pharma, "INCIN_HAZ_HT", {}),
+        facility=shredding_facility(operations=["D10"], hazardous_allowed=True),
+    )
+
+    check = check_order(order, stage="submit", actor=warehouse_user)
+
+    # Temperature and witnesses are known when the destruction is recorded.
+    assert found(check)["PHA-M1"] == found(check)["X-WE-02"] == "info"
+    assert "blocking" not in found(check).values()
+
+
+def test_the_order_check_makes_the_same_queries_for_one_lot_and_for_many(warehouse_user):
+    one = order_with((apparel_lot(), "RECYCLE_SHRED", {}))
+    many = order_with(*[(apparel_lot(), "RECYCLE_SHRED", {}) for _ in range(6)])
+
+    with CaptureQueriesContext(connection) as single:
+        check_order(one, stage="submit", actor=warehouse_user)
+    with CaptureQueriesContext(connection) as several:
+        check = check_order(many, stage="submit", actor=warehouse_user)
+
+    assert len(single) == len(several)
+    assert len({f["lot"] for f in check.findings}) == 6
+
+
+def test_an_unknown_stage_is_a_programming_error(warehouse_user):
+    order = order_with((apparel_lot(), "RECYCLE_SHRED", {}))
+
+    with pytest.raises(ValueError, match="unknown compliance stage"):
+        check_order(order, stage="dispatch", actor=warehouse_user)
+    assert not ComplianceCheck.objects.exists()
+
+
+# --- record stage -------------------------------------------------------------------------------
+
+
+def minutes_for(order):
+    record = order.record
+    EvidenceFile.objects.create(
+        record=record,
+        kind=EvidenceFile.Kind.MINUTES,
+        file="evidence/minutes.pdf",
+        original_name="minutes.pdf",
+        content_type="application/pdf",
+        size=3,
+        sha256=hashlib.sha256(b"min").hexdigest(),
+        uploaded_by=record.recorded_by,
+    )
+
+
+def test_recording_without_signed_minutes_is_non_compliant(warehouse_user):
+    order = executed_order(lots=2)
+
+    check = check_order(order, stage="record", actor=warehouse_user)
+
+    assert check.stage == "record"
+    assert check.rulebook_version == "2026.1"
+    assert check.verdict == "non_compliant"
+    minutes = [f for f in check.findings if f["rule"] == "X-WE-04"]
+    assert {f["lot"] for f in minutes} == {line.lot.reference for line in order.lines.all()}
+    assert minutes[0]["detail"] == "no signed minutes of destruction"
+
+
+def test_a_complete_record_passes_the_record_rules(warehouse_user):
+    order = executed_order(lots=1)
+    minutes_for(order)
+
+    check = check_order(order, stage="record", actor=warehouse_user)
+
+    assert "blocking" not in found(check).values(), check.findings
+    assert check.verdict == "needs_review"  # only the hierarchy warning (shredding apparel)
+    assert {rule for rule, severity in found(check).items() if severity == "warning"} == {"X-MF-02"}
+
+
+def test_a_mass_deviation_and_a_missing_officer_are_reported(warehouse_user):
+    order = executed_order(lots=1, weight=Decimal("100.000"))
+    minutes_for(order)
+    record = order.record
+    record.gate_weight_kg = Decimal("80.000")
+    record.customs_officer_present = False
+    record.save()
+
+    check = check_order(order, stage="record", actor=warehouse_user)
+
+    assert found(check)["X-QM-02"] == "warning"
+    assert found(check)["X-WE-01"] == "blocking"
+
+
+def test_an_incineration_record_below_850_degrees_blocks(warehouse_user):
+    order = executed_order(lots=1, methods=("RECOVER_WTE",))
+    minutes_for(order)
+    record = order.record
+    record.temperature_c = 700
+    record.residence_time_s = Decimal("2.5")
+    record.save()
+
+    check = check_order(order, stage="record", actor=warehouse_user)
+
+    assert found(check)["X-MF-04"] == "blocking"
+
+
+# --- storage ------------------------------------------------------------------------------------
+
+
+def test_an_ordinary_placement_has_nothing_worth_storing(warehouse_user):
+    lot = apparel_lot(location=None)
+    bay = StorageLocationFactory(zone_type=ZoneType.NON_HAZARDOUS)
+
+    findings = check_placement(lot, bay, actor=warehouse_user)
+
+    assert {f["severity"] for f in findings} <= {"info"}
+    assert not ComplianceCheck.objects.exists()
+
+
+def test_medicines_in_an_ordinary_zone_are_blocked(warehouse_user):
+    lot = LotFactory(seizure=settled_seizure(), category="11", location=None)
+    bay = StorageLocationFactory(zone_type=ZoneType.NON_HAZARDOUS, accepted_hazard_classes=["6.1"])
+
+    findings = check_placement(lot, bay, actor=warehouse_user)
+
+    blocking = {f["rule"] for f in findings if f["severity"] == "blocking"}
+    assert blocking == {"PHA-S1"}
+    check = ComplianceCheck.objects.get()
+    assert (check.stage, check.lot, check.verdict) == ("storage", lot, "non_compliant")
+
+
+def test_a_placement_with_a_warning_is_stored_with_the_rulebook_version(warehouse_user):
+    lot = apparel_lot(location=None)
+    cage = StorageLocationFactory(zone_type=ZoneType.HAZARDOUS)
+
+    findings = check_placement(lot, cage, actor=warehouse_user)
+
+    assert [f["rule"] for f in findings if f["severity"] == "warning"] == ["APP-S1"]
+    check = ComplianceCheck.objects.get()
+    assert check.verdict == "needs_review"
+    assert check.rulebook_version == "2026.1"
+    assert check.findings[0]["lot"] == lot.reference
+
+
+def test_food_next_to_chemicals_is_a_warning(warehouse_user):
+    bay = StorageLocationFactory(zone_type=ZoneType.NON_HAZARDOUS, accepted_hazard_classes=["6.1"])
+    LotFactory(category="12g", waste_class="CHE", hazard_classes=[], location=bay)
+    food = LotFactory(seizure=settled_seizure(), category="1a", location=None)
+
+    findings = check_placement(food, bay, actor=warehouse_user)
+
+    assert {f["rule"]: f["severity"] for f in findings}["FOOD-S2"] == "warning"
+
+
+def test_a_long_stay_with_no_legal_basis_raises_the_storage_alarm(warehouse_user):
+    waiting = SeizureFactory(right_holder_agreement_on=None, deadline=datetime.date(2099, 1, 1))
+    lot = LotFactory(seizure=waiting, status=LotStatus.IN_STORAGE)
+    bay = StorageLocationFactory(zone_type=ZoneType.NON_HAZARDOUS)
+
+    findings = check_placement(lot, bay, actor=warehouse_user)
+
+    alarm = next(f for f in findings if f["rule"] == "X-CC-05")
+    assert alarm["severity"] == "warning"
+    assert "no legal basis is completed" in alarm["detail"]
+
+
+def test_start_up_fails_on_an_unknown_compliance_parameter(settings):
+    from django.apps import apps
+
+    from compliance.rulebook import RulebookError
+
+    settings.COMPLIANCE_PARAMETERS = {"witnesses_needed": 3}
+
+    with pytest.raises(RulebookError, match="witnesses_needed"):
+        apps.get_app_config("compliance").ready()
+
+
+def test_a_stricter_witness_parameter_applies_to_the_record(settings, warehouse_user):
+    settings.COMPLIANCE_PARAMETERS = {"min_witnesses_high_risk": 3}
+    order = executed_order(lots=1, methods=("INCIN_HAZ_HT",))
+    order.lines.update(lot=LotFactory(seizure=settled_seizure(), category="11", location=None))
+
+    check = check_order(order, stage="record", actor=warehouse_user)
+
+    assert found(check)["X-WE-02"] == "blocking"  # two witnesses signed, three are required
