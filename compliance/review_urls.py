@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+"""The auditors' review pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from compliance import review_views as views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("reviews/", views.ReviewQueueView.as_view(), name="queue"),
+    path("reviews/decisions/", views.ReviewListView.as_view(), name="list"),
+    path("reviews/<str:number>/", views.ReviewDetailView.as_view(), name="detail"),
+]

@@ -1,5 +1,12 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter()
+from compliance.api.review_views import ReviewCertificateView
 
-urlpatterns = router.urls
+# Beside the other certificate endpoints (/api/v1/certificates/{number}/...).
+urlpatterns = [
+    path(
+        "certificates/<str:number>/review/",
+        ReviewCertificateView.as_view(),
+        name="certificate-review",
+    ),
+]

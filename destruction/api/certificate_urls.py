@@ -1,5 +1,12 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from destruction.api.certificate_views import CertificateViewSet, VerifyView
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("certificates", CertificateViewSet, basename="certificate")
+
+urlpatterns = [
+    *router.urls,
+    path("verify/<str:code>/", VerifyView.as_view(), name="verify-certificate"),
+]

@@ -1,0 +1,126 @@
+"""The auditors' review of issued certificates (digest C8, checks X-CE-01..05).
+
+An auditor approves or flags a valid certificate, once, with findings and a comment. Separation of
+duties: nobody who took part in the order (prepared, submitted, approved, dispatched or recorded
+it) or issued the certificate may review it.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from compliance.models import CertificateReview
+from destruction.certificate_filtersets import certificate_list
+from destruction.models import Certificate, CertificateStatus, DestructionRecord
+from project.errors import TransitionNotAllowed
+
+SEVERITIES = ("blocking", "warning", "info")
+MAX_FINDINGS = 50
+MAX_COMMENT = 4000
+
+
+def review_queue() -> QuerySet[Certificate]:
+    """Valid certificates that no auditor has reviewed yet, oldest first."""
+    return (
+        certificate_list()
+        .filter(status=CertificateStatus.VALID, reviews__isnull=True)
+        .order_by("issued_at", "id")
+    )
+
+
+def participants(certificate: Certificate) -> set[int]:
+    """Ids of the users who took part in the certified order or issued the certificate."""
+    order = certificate.order
+    ids = {
+        order.prepared_by_id,
+        order.submitted_by_id,
+        order.approved_by_id,
+        order.dispatched_by_id,
+        certificate.issued_by_id,
+    }
+    ids.update(DestructionRecord.objects.filter(order=order).values_list("recorded_by", flat=True))
+    return {user_id for user_id in ids if user_id is not None}
+
+
+def conflict_of_duties(certificate: Certificate, user) -> bool:
+    return user.pk in participants(certificate)
+
+
+def clean_findings(findings: Any) -> list[dict[str, str]]:
+    """[{rule, severity, message}]: a rule id or a free-text message (or both) per finding."""
+    if not isinstance(findings, list) or len(findings) > MAX_FINDINGS:
+        raise ValidationError({"findings": [f"Give a list of at most {MAX_FINDINGS} findings."]})
+    cleaned, errors = [], []
+    for number, finding in enumerate(findings, start=1):
+        if not isinstance(finding, dict):
+            errors.append(f"Finding {number}: give rule, severity and message.")
+            continue
+        rule = str(finding.get("rule") or "").strip()
+        message = str(finding.get("message") or "").strip()
+        severity = str(finding.get("severity") or "").strip()
+        if not rule and not message:
+            errors.append(f"Finding {number}: give a rule id or a message.")
+        if severity not in SEVERITIES:
+            errors.append(f"Finding {number}: severity must be one of {', '.join(SEVERITIES)}.")
+        if len(rule) > 40 or len(message) > 2000:
+            errors.append(f"Finding {number}: rule id up to 40, message up to 2,000 characters.")
+        cleaned.append({"rule": rule, "severity": severity, "message": message})
+    if errors:
+        raise ValidationError({"findings": errors})
+    return cleaned
+
+
+def review_certificate(
+    *,
+    certificate: Certificate,
+    decision: str,
+    findings: list[dict[str, str]] | None = None,
+    comment: str = "",
+    actor,
+) -> CertificateReview:
+    """Record an auditor's decision on a valid certificate; one review per certificate. A flagged
+    certificate needs at least one finding: the administrator answers it by revoking and
+    re-issuing."""
+    if decision not in CertificateReview.Decision.values:
+        raise ValidationError({"decision": ["Choose approved or flagged."]})
+    cleaned = clean_findings(findings or [])
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError({"comment": [f"Keep the comment under {MAX_COMMENT} characters."]})
+    if decision == CertificateReview.Decision.FLAGGED and not cleaned:
+        raise ValidationError({"findings": ["A flagged certificate needs at least one finding."]})
+    try:
+        with transaction.atomic(durable=True):
+            # Locked so that a revocation cannot slip in between the status check and the insert.
+            current = (
+                Certificate.objects.select_for_update()
+                .select_related("order")
+                .defer("pdf", "snapshot")
+                .get(pk=certificate.pk)
+            )
+            if conflict_of_duties(current, actor):
+                raise PermissionDenied(
+                    "You took part in this order or issued its certificate; another auditor "
+                    "must review it (separation of duties)."
+                )
+            if current.status != CertificateStatus.VALID:
+                raise TransitionNotAllowed(
+                    f"Certificate {current.number} is {current.status}; only a valid "
+                    "certificate is reviewed."
+                )
+            if CertificateReview.objects.filter(certificate=current).exists():
+                raise TransitionNotAllowed(f"Certificate {current.number} is already reviewed.")
+            return CertificateReview.objects.create(
+                certificate=current,
+                decision=decision,
+                findings=cleaned,
+                comment=comment,
+                reviewer=actor,
+            )
+    except IntegrityError as error:
+        # Two auditors deciding at the same moment: the one-review constraint keeps the first.
+        raise TransitionNotAllowed(f"Certificate {certificate.number} is already reviewed.") from (
+            error
+        )

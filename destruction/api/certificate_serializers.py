@@ -1,0 +1,119 @@
+"""Input and output serializers of the certificate endpoints and the public verification."""
+
+from rest_framework import serializers
+
+from destruction.certification import MAX_UPLOAD_BYTES
+from destruction.models import Certificate, DestructionOrder
+
+
+class TotalsSerializer(serializers.Serializer):
+    lots = serializers.IntegerField()
+    articles = serializers.IntegerField()
+    weight_kg = serializers.CharField()
+    methods = serializers.ListField(child=serializers.CharField())
+
+
+class CertificateListSerializer(serializers.ModelSerializer):
+    order = serializers.CharField(source="order.reference")
+    office = serializers.CharField(source="office.code")
+    facility = serializers.CharField(source="order.facility.name")
+    issued_by = serializers.SerializerMethodField()
+    verdict = serializers.CharField(
+        help_text="Compliance verdict frozen in the certificate; empty: no check recorded."
+    )
+    totals = TotalsSerializer()
+    review = serializers.CharField(
+        source="review_decision", allow_null=True, help_text="approved, flagged or null."
+    )
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    supersedes = serializers.CharField(source="supersedes_number", allow_null=True)
+    superseded_by = serializers.CharField(source="superseded_by_number", allow_null=True)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "number",
+            "status",
+            "order",
+            "office",
+            "facility",
+            "issued_at",
+            "issued_by",
+            "sha256",
+            "verdict",
+            "totals",
+            "review",
+            "reviewed_at",
+            "supersedes",
+            "superseded_by",
+            "revoked_at",
+            "revocation_reason",
+        ]
+
+    def get_issued_by(self, certificate) -> str:
+        user = certificate.issued_by
+        return user.get_full_name() or user.get_username()
+
+
+class CertificateDetailSerializer(CertificateListSerializer):
+    snapshot = serializers.JSONField(help_text="Everything the certificate states, as issued.")
+
+    class Meta(CertificateListSerializer.Meta):
+        fields = [*CertificateListSerializer.Meta.fields, "snapshot"]
+
+
+class IssueCertificateInput(serializers.Serializer):
+    order = serializers.SlugRelatedField(
+        slug_field="reference",
+        queryset=DestructionOrder.objects.all(),
+        help_text="Reference of an executed destruction order.",
+    )
+
+
+class RevokeCertificateInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReissueCertificateInput(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="What the corrected certificate changes; printed on it.",
+    )
+
+
+class DecisionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["review", "revocation"])
+    decision = serializers.CharField(help_text="approved, flagged or revoked.")
+    date = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True, help_text="Revocation reason.")
+
+
+class PublicCertificateSerializer(serializers.Serializer):
+    """What anyone holding the verification code may see: no personal names."""
+
+    number = serializers.CharField()
+    status = serializers.CharField()
+    issue_date = serializers.DateField()
+    issuing_office = serializers.CharField()
+    totals = TotalsSerializer()
+    sha256 = serializers.CharField(help_text="SHA-256 of the genuine PDF.")
+    supersedes = serializers.CharField(allow_null=True)
+    superseded_by = serializers.CharField(allow_null=True)
+    decisions = DecisionSerializer(many=True)
+
+
+class UploadCheckInput(serializers.Serializer):
+    file = serializers.FileField(help_text="The PDF to compare with the genuine certificate.")
+
+    def validate_file(self, upload):
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError("The file is larger than any certificate (20 MB).")
+        return upload
+
+
+class UploadCheckSerializer(serializers.Serializer):
+    matches = serializers.BooleanField(help_text="True if byte-identical to the genuine PDF.")
+    uploaded_sha256 = serializers.CharField()
+    certificate = PublicCertificateSerializer()

@@ -1,0 +1,186 @@
+"""Certificate endpoints (issue, list, PDF, revoke, re-issue) and the public verification."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from destruction.api.certificate_serializers import (
+    CertificateDetailSerializer,
+    CertificateListSerializer,
+    IssueCertificateInput,
+    PublicCertificateSerializer,
+    ReissueCertificateInput,
+    RevokeCertificateInput,
+    UploadCheckInput,
+    UploadCheckSerializer,
+)
+from destruction.certificate_filtersets import CertificateFilterSet, certificate_list
+from destruction.certification import (
+    is_genuine,
+    issue_certificate,
+    public_status,
+    reissue_certificate,
+    revoke_certificate,
+    sha256_of_upload,
+    verifiable,
+)
+from destruction.models import Certificate
+
+CONFLICT = OpenApiResponse(description="The certificate or order is not in a state for this.")
+
+
+class VerifyThrottle(SimpleRateThrottle):
+    """Scope "verify", per client address, for the public page and API alike.
+
+    DRF's default identity trusts a client-sent X-Forwarded-For when NUM_PROXIES is unset, which
+    would let a guesser pick a fresh identity per request; here the header counts only when
+    NUM_PROXIES says how many proxies are in front.
+    """
+
+    scope = "verify"
+
+    def get_ident(self, request) -> str:
+        if api_settings.NUM_PROXIES is not None:
+            return super().get_ident(request)
+        return request.META.get("REMOTE_ADDR", "")
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def pdf_response(certificate: Certificate) -> HttpResponse:
+    response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
+    response["X-Content-SHA256"] = certificate.sha256
+    return response
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Certificates of destruction (filterable)"),
+    retrieve=extend_schema(summary="One certificate with its frozen snapshot"),
+)
+class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "number"
+    lookup_value_regex = r"CD-\d{4}-\d+"
+    filterset_class = CertificateFilterSet
+    ordering_fields = ["issued_at", "number"]
+    permission_map = {
+        "create": "destruction.issue_certificate",
+        "pdf": "destruction.view_certificate",
+        "revoke": "destruction.revoke_certificate",
+        "reissue": "destruction.revoke_certificate",
+    }
+
+    def get_queryset(self):
+        queryset = certificate_list()
+        if self.action == "retrieve":
+            queryset = queryset.defer(None)
+        return queryset
+
+    def get_serializer_class(self):
+        return (
+            CertificateDetailSerializer if self.action == "retrieve" else CertificateListSerializer
+        )
+
+    def detail_of(self, certificate: Certificate) -> dict:
+        certificate = certificate_list().defer(None).get(pk=certificate.pk)
+        return CertificateDetailSerializer(certificate).data
+
+    @extend_schema(
+        summary="Issue the certificate of an executed order",
+        request=IssueCertificateInput,
+        responses={201: CertificateDetailSerializer, 409: CONFLICT},
+    )
+    def create(self, request):
+        data = IssueCertificateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        certificate = issue_certificate(order=data.validated_data["order"], actor=request.user)
+        return Response(self.detail_of(certificate), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The certificate's PDF, byte for byte as issued",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, number=None):
+        certificate = self.get_object_with_pdf()
+        return pdf_response(certificate)
+
+    def get_object_with_pdf(self) -> Certificate:
+        certificate = self.get_object()
+        return Certificate.objects.only("number", "pdf", "sha256").get(pk=certificate.pk)
+
+    @extend_schema(
+        summary="Revoke a valid certificate with a reason",
+        request=RevokeCertificateInput,
+        responses={200: CertificateDetailSerializer, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, number=None):
+        certificate = self.get_object()
+        data = RevokeCertificateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        revoked = revoke_certificate(
+            certificate=certificate, reason=data.validated_data["reason"], actor=request.user
+        )
+        return Response(self.detail_of(revoked))
+
+    @extend_schema(
+        summary="Re-issue a revoked certificate as a corrected one that supersedes it",
+        request=ReissueCertificateInput,
+        responses={201: CertificateDetailSerializer, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def reissue(self, request, number=None):
+        certificate = self.get_object()
+        data = ReissueCertificateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = reissue_certificate(
+            certificate=certificate, note=data.validated_data.get("note", ""), actor=request.user
+        )
+        return Response(self.detail_of(new), status=status.HTTP_201_CREATED)
+
+
+class VerifyView(APIView):
+    """Public: no login. GET the status of a certificate by its verification code; POST a PDF to
+    learn whether it is byte-identical to the genuine certificate. Rate-limited (scope verify)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (VerifyThrottle,)
+    parser_classes = (MultiPartParser, FormParser)
+
+    @extend_schema(
+        summary="Public status of a certificate",
+        auth=[],
+        responses={200: PublicCertificateSerializer, 404: OpenApiResponse(description="Unknown")},
+    )
+    def get(self, request, code: str):
+        certificate = verifiable(code)
+        return Response(PublicCertificateSerializer(public_status(certificate)).data)
+
+    @extend_schema(
+        summary="Check an uploaded PDF against the genuine certificate",
+        auth=[],
+        request={"multipart/form-data": UploadCheckInput},
+        responses={200: UploadCheckSerializer, 404: OpenApiResponse(description="Unknown")},
+    )
+    def post(self, request, code: str):
+        certificate = verifiable(code)
+        data = UploadCheckInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        uploaded = sha256_of_upload(data.validated_data["file"])
+        body = {
+            "matches": is_genuine(certificate, uploaded),
+            "uploaded_sha256": uploaded,
+            "certificate": public_status(certificate),
+        }
+        return Response(UploadCheckSerializer(body).data)

@@ -1,0 +1,54 @@
+"""Forms of the certificate pages and the public verification page."""
+
+from django import forms
+
+from destruction.certification import MAX_UPLOAD_BYTES
+from destruction.models import DestructionOrder, OrderStatus
+
+
+class IssueCertificateForm(forms.Form):
+    order = forms.ModelChoiceField(
+        queryset=DestructionOrder.objects.filter(status=OrderStatus.EXECUTED).select_related(
+            "office", "facility"
+        ),
+        to_field_name="reference",
+        label="Executed destruction order",
+        help_text="Only executed orders without a certificate are listed.",
+    )
+
+
+class RevokeCertificateForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the revocation",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown on the public verification page.",
+    )
+
+
+class ReissueCertificateForm(forms.Form):
+    note = forms.CharField(
+        label="Correction note",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the corrected certificate changes; printed on it.",
+    )
+
+
+class VerifyLookupForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        max_length=64,
+        help_text="Printed under the QR code, at the end of the verification address.",
+    )
+
+
+class VerifyUploadForm(forms.Form):
+    file = forms.FileField(label="Certificate PDF to check")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than any certificate (20 MB).")
+        return upload

@@ -1,0 +1,206 @@
+"""Certificate pages (list, detail, PDF, issue, revoke, re-issue) and the public verification."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.generic import DetailView, FormView, ListView, View
+
+from destruction.api.certificate_views import VerifyThrottle, pdf_response
+from destruction.certificate_filtersets import CertificateFilterSet, certificate_list
+from destruction.certificate_forms import (
+    IssueCertificateForm,
+    ReissueCertificateForm,
+    RevokeCertificateForm,
+    VerifyLookupForm,
+    VerifyUploadForm,
+)
+from destruction.certification import (
+    is_genuine,
+    issue_certificate,
+    public_status,
+    reissue_certificate,
+    revoke_certificate,
+    sha256_of_upload,
+    verifiable,
+)
+from destruction.models import Certificate
+from project.errors import TransitionNotAllowed
+
+
+def add_service_error(form, error: Exception) -> None:
+    """Show a service's refusal on the form: field errors where the form has the field."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, str(error))
+
+
+class CertificateListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    permission_required = "destruction.view_certificate"
+    template_name = "destruction/certificate_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = CertificateFilterSet(self.request.GET or None, queryset=certificate_list())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return certificate_list().none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filterset.form, **kwargs)
+
+
+class CertificateMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    def certificate(self) -> Certificate:
+        if not hasattr(self, "_certificate"):
+            self._certificate = get_object_or_404(
+                certificate_list().defer(None), number=self.kwargs["number"]
+            )
+        return self._certificate
+
+
+class CertificateDetailView(CertificateMixin, DetailView):
+    permission_required = "destruction.view_certificate"
+    template_name = "destruction/certificate_detail.html"
+    context_object_name = "certificate"
+
+    def get_object(self, queryset=None):
+        return self.certificate()
+
+    def get_context_data(self, **kwargs):
+        certificate = self.object
+        user = self.request.user
+        return super().get_context_data(
+            snapshot=certificate.snapshot,
+            reviews=certificate.reviews.select_related("reviewer"),
+            can_revoke=user.has_perm("destruction.revoke_certificate")
+            and certificate.status == "valid",
+            can_reissue=user.has_perm("destruction.revoke_certificate")
+            and certificate.status == "revoked",
+            revoke_form=RevokeCertificateForm(),
+            reissue_form=ReissueCertificateForm(),
+            **kwargs,
+        )
+
+
+class CertificatePdfView(CertificateMixin, View):
+    permission_required = "destruction.view_certificate"
+
+    def get(self, request, number: str) -> HttpResponse:
+        return pdf_response(get_object_or_404(Certificate, number=number))
+
+
+class ServiceFormView(FormView):
+    """A form whose valid data goes to one service; the service's refusals become form errors."""
+
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            self.result = self.call_service(form.cleaned_data)
+        except (ValidationError, TransitionNotAllowed) as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message.format(result=self.result))
+        return redirect("certificates:detail", number=self.result.number)
+
+
+class IssueCertificateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormView):
+    permission_required = "destruction.issue_certificate"
+    template_name = "destruction/certificate_issue.html"
+    form_class = IssueCertificateForm
+    success_message = "Certificate {result.number} issued."
+
+    def get_initial(self):
+        return {"order": self.request.GET.get("order", "")}
+
+    def call_service(self, data) -> Certificate:
+        return issue_certificate(order=data["order"], actor=self.request.user)
+
+
+class RevokeCertificateView(CertificateMixin, ServiceFormView):
+    permission_required = "destruction.revoke_certificate"
+    template_name = "destruction/certificate_revoke.html"
+    form_class = RevokeCertificateForm
+    success_message = "Certificate {result.number} revoked."
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(certificate=self.certificate(), **kwargs)
+
+    def call_service(self, data) -> Certificate:
+        return revoke_certificate(
+            certificate=self.certificate(), reason=data["reason"], actor=self.request.user
+        )
+
+
+class ReissueCertificateView(CertificateMixin, ServiceFormView):
+    permission_required = "destruction.revoke_certificate"
+    template_name = "destruction/certificate_reissue.html"
+    form_class = ReissueCertificateForm
+    success_message = "Certificate {result.number} issued; it supersedes the revoked one."
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(certificate=self.certificate(), **kwargs)
+
+    def call_service(self, data) -> Certificate:
+        return reissue_certificate(
+            certificate=self.certificate(), note=data["note"], actor=self.request.user
+        )
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+def throttled(request) -> HttpResponse | None:
+    """The API's "verify" rate limit applied to the public pages: one budget per client."""
+    throttle = VerifyThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    response = render(
+        request, "destruction/verify_throttled.html", {"wait": int(throttle.wait() or 60)}
+    )
+    response.status_code = 429
+    response["Retry-After"] = str(int(throttle.wait() or 60))
+    return response
+
+
+@require_safe
+def verify_lookup(request) -> HttpResponse:
+    """Public: type the code printed on a certificate to open its verification page."""
+    form = VerifyLookupForm(request.GET or None)
+    if form.is_valid():
+        return redirect("certificates:verify", code=form.cleaned_data["code"].strip())
+    return render(request, "destruction/verify_lookup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, code: str) -> HttpResponse:
+    """Public: the status of a certificate, and a byte-for-byte check of an uploaded PDF."""
+    refused = throttled(request)
+    if refused:
+        return refused
+    certificate = verifiable(code)
+    form, result = VerifyUploadForm(), None
+    if request.method == "POST":
+        form = VerifyUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            uploaded = sha256_of_upload(form.cleaned_data["file"])
+            result = {"matches": is_genuine(certificate, uploaded), "sha256": uploaded}
+    return render(
+        request,
+        "destruction/verify.html",
+        {
+            "status": public_status(certificate),
+            "form": form,
+            "result": result,
+            "action": reverse("certificates:verify", args=[code]),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

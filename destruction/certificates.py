@@ -1,0 +1,821 @@
+"""Certificates of destruction: a frozen snapshot of an executed order, rendered as a PDF.
+
+Two halves, kept apart so that what is printed can never drift from what was stored:
+`build_snapshot` reads the order once and returns plain JSON-ready data (digest C8, fields 1-14
+as far as the system holds them); `render_pdf` turns that dict into PDF bytes and reads nothing
+else. The certificate keeps the snapshot, the bytes and their SHA-256 (X-CE-05: no edits after
+issue; a correction is a revocation and a re-issue).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from reportlab.graphics.barcode.qr import QrCode
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import Flowable
+
+from destruction.methods import METHODS, Method
+from destruction.models import (
+    DestructionOrder,
+    DestructionRecord,
+    EvidenceFile,
+    LegalBasis,
+    OrderLine,
+    OutputFraction,
+    OutputRoute,
+    Witness,
+)
+from seizures.categories import ProductCategory, WasteClass
+from seizures.custody import last_events_by_lot
+from seizures.models import Lot, SamplePurpose
+
+SNAPSHOT_SCHEMA = 1
+NO_CHECK_NOTE = "No compliance check recorded"
+
+# --- snapshot ---------------------------------------------------------------------------------
+
+
+def local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
+
+
+def day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def kg(value: Decimal | None) -> str:
+    return f"{value:.3f}" if value is not None else ""
+
+
+def operation_codes(method: str, permitted: set[str]) -> list[str]:
+    """The R/D codes under which the method ran: those the method needs that the permit lists;
+    when no permit lists one, the method's own codes (the compliance check flags the gap)."""
+    needed = METHODS[method].operations if method in METHODS else frozenset()
+    codes = needed & permitted or needed
+    return sorted(codes, key=lambda code: (code[0], int(code[1:])))
+
+
+def permit_on(order: DestructionOrder, on_date) -> dict[str, Any] | None:
+    """The facility permit valid on the destruction date (else the newest one), digest C8.7."""
+    permits = list(order.facility.permits.all())
+    valid = [p for p in permits if p.valid_from <= on_date <= p.valid_until]
+    chosen = (valid or permits or [None])[0]
+    if chosen is None:
+        return None
+    return {
+        "number": chosen.number,
+        "authority": chosen.authority,
+        "valid_from": day(chosen.valid_from),
+        "valid_until": day(chosen.valid_until),
+        "operations": list(chosen.operations),
+        "valid_on_destruction_date": chosen.valid_from <= on_date <= chosen.valid_until,
+    }
+
+
+def latest_record_check(order: DestructionOrder):
+    """The newest record-stage compliance check, read through the reverse relation: destruction
+    does not import compliance."""
+    return order.compliance_checks.filter(stage="record").order_by("-checked_at", "-id").first()
+
+
+def blocking_rules(check) -> list[str]:
+    """Rule ids of the blocking findings of a check (an unexplained non-compliant verdict
+    counts as blocking too)."""
+    if check is None:
+        return []
+    rules = [str(f.get("rule", "?")) for f in check.findings if f.get("severity") == "blocking"]
+    if not rules and check.verdict == "non_compliant":
+        rules = ["verdict non_compliant"]
+    return rules
+
+
+def compliance_summary(order: DestructionOrder) -> dict[str, Any]:
+    """The latest record check as printed. No check yet: the certificate says so instead of
+    claiming a verdict."""
+    check = latest_record_check(order)
+    if check is None:
+        return {
+            "recorded": False,
+            "verdict": "",
+            "rulebook_version": "",
+            "checked_at": "",
+            "note": NO_CHECK_NOTE,
+            "findings": [],
+        }
+    return {
+        "recorded": True,
+        "verdict": check.verdict,
+        "rulebook_version": check.rulebook_version,
+        "checked_at": local(check.checked_at),
+        "note": "",
+        "findings": [
+            {
+                "rule": str(f.get("rule", "")),
+                "severity": str(f.get("severity", "")),
+                "message": str(f.get("message", "")),
+            }
+            for f in check.findings
+            if f.get("severity") != "blocking"
+        ],
+    }
+
+
+def build_snapshot(
+    order: DestructionOrder,
+    *,
+    number: str,
+    issued_at,
+    verification_url: str,
+    issued_by_name: str,
+    supersedes: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the certificate states, as plain JSON data, read in a fixed number of queries
+    whatever the number of lots."""
+    order = (
+        DestructionOrder.objects.select_related("office", "facility")
+        .prefetch_related("facility__permits")
+        .get(pk=order.pk)
+    )
+    record = (
+        DestructionRecord.objects.filter(order=order)
+        .prefetch_related(
+            Prefetch("outputs", OutputFraction.objects.order_by("route", "id")),
+            Prefetch("witnesses", Witness.objects.order_by("id")),
+            Prefetch("evidence", EvidenceFile.objects.order_by("id")),
+        )
+        .get()
+    )
+    lines = list(
+        OrderLine.objects.filter(order=order, active=True)
+        .select_related("lot__seizure__office", "lot__seizure__right_holder")
+        .order_by("lot__reference")
+    )
+    lot_ids = [line.lot_id for line in lines]
+    heads = last_events_by_lot(lot_ids)
+    samples = Lot.objects.filter(parent_id__in=lot_ids).select_related("parent")
+    permit = permit_on(order, timezone.localdate(record.started_at))
+    permitted = set(permit["operations"]) if permit else set()
+    categories = dict(ProductCategory.choices)
+    waste_classes = dict(WasteClass.choices)
+    methods = dict(Method.choices)
+
+    lots, seizures, justifications = [], {}, []
+    by_method: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"lots": 0, "articles": 0, "weight": Decimal("0")}
+    )
+    total_weight = Decimal("0")
+    for line in lines:
+        lot, seizure = line.lot, line.lot.seizure
+        method = line.actual_method or line.method
+        # The reconciled weight of the lot at dispatch where it was weighed, else its seized
+        # gross weight (X-CE-02 compares certificate and lot quantities).
+        weight = (
+            line.dispatch_weight_kg if line.dispatch_weight_kg is not None else lot.gross_weight_kg
+        )
+        head = heads.get(lot.pk)
+        lots.append(
+            {
+                "reference": lot.reference,
+                "seizure": seizure.reference,
+                "category": lot.category,
+                "category_label": categories.get(lot.category, lot.category),
+                "waste_class": lot.waste_class,
+                "waste_class_label": waste_classes.get(lot.waste_class, lot.waste_class),
+                "description": lot.description,
+                "brand": lot.brand,
+                "hazard_classes": list(lot.hazard_classes),
+                "articles": lot.articles,
+                "weight_kg": kg(weight),
+                "method": method,
+                "operations": operation_codes(method, permitted),
+                "legal_basis": line.legal_basis,
+                "custody_sequence": head[0] if head else 0,
+                "custody_hash": head[1] if head else "",
+            }
+        )
+        summary = by_method[method]
+        summary["lots"] += 1
+        summary["articles"] += lot.articles
+        summary["weight"] += weight
+        total_weight += weight
+        if line.justification:
+            justifications.append({"subject": lot.reference, "text": line.justification})
+        if seizure.reference not in seizures:
+            holder = seizure.right_holder
+            seizures[seizure.reference] = {
+                "reference": seizure.reference,
+                "office": f"{seizure.office.code} {seizure.office.name}",
+                "consignment_number": seizure.consignment_number,
+                "detained_on": day(seizure.detained_on),
+                "notified_on": day(seizure.notified_on),
+                "legal_route": seizure.get_legal_route_display(),
+                "ipr_type": seizure.get_ipr_type_display(),
+                "right_holder": holder.name if holder else "",
+                "application_reference": holder.application_reference if holder else "",
+                "right_holder_agreement_on": day(seizure.right_holder_agreement_on),
+                "declarant_agreement_on": day(seizure.declarant_agreement_on),
+                "court_reference": seizure.court_reference,
+            }
+    if record.mass_balance_deviation and record.deviation_justification:
+        justifications.append(
+            {"subject": "Mass balance deviation", "text": record.deviation_justification}
+        )
+    if not record.customs_officer_present and record.officer_absence_reason:
+        justifications.append(
+            {"subject": "Customs officer absent", "text": record.officer_absence_reason}
+        )
+    outputs = list(record.outputs.all())
+    routes = dict(OutputRoute.choices)
+    purposes = dict(SamplePurpose.choices)
+    bases = dict(LegalBasis.choices)
+    right_holders = {(s["right_holder"], s["application_reference"]) for s in seizures.values()} - {
+        ("", "")
+    }
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "number": number,
+        "issued_at": local(issued_at),
+        "issue_date": day(timezone.localdate(issued_at)),
+        "issued_by": issued_by_name,
+        "verification_url": verification_url,
+        "supersedes": supersedes,
+        "office": {
+            "code": order.office.code,
+            "name": order.office.name,
+            "country": str(order.office.country),
+            "address": order.office.address,
+        },
+        "order": {
+            "reference": order.reference,
+            "planned_date": day(order.planned_date),
+            "payer": order.get_payer_display(),
+        },
+        "legal_bases": [
+            {"code": code, "label": bases.get(code, code)}
+            for code in sorted({line.legal_basis for line in lines})
+        ],
+        "right_holders": [
+            {"name": name, "application_reference": ref} for name, ref in sorted(right_holders)
+        ],
+        "seizures": sorted(seizures.values(), key=lambda s: s["reference"]),
+        "lots": lots,
+        "samples": [
+            {
+                "reference": s.reference,
+                "parent": s.parent.reference,
+                "articles": s.articles,
+                "purpose": purposes.get(s.sample_purpose, s.sample_purpose),
+                "holder": s.sample_holder,
+            }
+            for s in samples
+        ],
+        "methods": [
+            {
+                "code": code,
+                "label": methods.get(code, code),
+                "rank": METHODS[code].rank if code in METHODS else None,
+                "operations": operation_codes(code, permitted),
+                "lots": summary["lots"],
+                "articles": summary["articles"],
+                "weight_kg": kg(summary["weight"]),
+            }
+            for code, summary in sorted(by_method.items())
+        ],
+        "facility": {
+            "name": order.facility.name,
+            "operator": order.facility.operator,
+            "address": order.facility.address,
+            "country": str(order.facility.country),
+            "permit": permit,
+        },
+        "transport": {
+            "carrier": order.carrier_name,
+            "registration": order.carrier_registration,
+            "vehicle": order.vehicle,
+            "seals": list(order.seal_numbers),
+            "consignment_note": order.consignment_note_number,
+        },
+        "execution": {
+            "started_at": local(record.started_at),
+            "ended_at": local(record.ended_at),
+            "location": order.facility.address,
+            "temperature_c": record.temperature_c,
+            "residence_time_s": str(record.residence_time_s)
+            if record.residence_time_s is not None
+            else None,
+            "debranded": record.debranded,
+            "customs_officer_present": record.customs_officer_present,
+        },
+        "mass_balance": {
+            "dispatch_weight_kg": kg(order.dispatch_weight_kg),
+            "gate_weight_kg": kg(record.gate_weight_kg),
+            "weighbridge_ticket": record.weighbridge_ticket,
+            "output_total_kg": kg(sum((o.weight_kg for o in outputs), Decimal("0"))),
+            "outputs": [
+                {
+                    "route": o.route,
+                    "route_label": routes.get(o.route, o.route),
+                    "weight_kg": kg(o.weight_kg),
+                    "destination": o.destination,
+                }
+                for o in outputs
+            ],
+            "deviation": record.mass_balance_deviation,
+        },
+        "witnesses": [
+            {"name": w.name, "organisation": w.organisation, "role": w.get_role_display()}
+            for w in record.witnesses.all()
+        ],
+        "evidence": [
+            {"name": e.original_name, "kind": e.get_kind_display(), "sha256": e.sha256}
+            for e in record.evidence.all()
+        ],
+        "compliance": compliance_summary(order),
+        "justifications": justifications,
+        "totals": {
+            "lots": len(lots),
+            "articles": sum(lot["articles"] for lot in lots),
+            "weight_kg": kg(total_weight),
+            "methods": sorted(by_method),
+        },
+    }
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 15 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+GRID = colors.HexColor("#9aa5b1")
+HEAD = colors.HexColor("#e6ebf1")
+LOT_COLUMNS = (
+    ("Lot reference", 27 * mm),
+    ("Cat.", 11 * mm),
+    ("Description", 42 * mm),
+    ("Brand", 24 * mm),
+    ("Articles", 15 * mm),
+    ("Weight kg", 17 * mm),
+    ("Method", 29 * mm),
+    ("R/D", 15 * mm),
+)
+
+
+class NumberedCanvas(Canvas):
+    """Defers each page until the end so that every footer can say "page x of y"."""
+
+    def __init__(self, *args, footer: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+        self._footer = footer
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont("Helvetica", 7.5)
+            self.setFillColor(colors.HexColor("#3b4755"))
+            self.drawString(MARGIN, 9 * mm, self._footer)
+            self.drawRightString(PAGE_WIDTH - MARGIN, 9 * mm, f"Page {self._pageNumber} of {total}")
+            super().showPage()
+        super().save()
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontSize=8.5, leading=10.5)
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontSize=16, spaceAfter=2),
+        "h2": ParagraphStyle(
+            "h2", parent=base["Heading2"], fontSize=10.5, spaceBefore=8, spaceAfter=3
+        ),
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=7, leading=8.5),
+        "mono": ParagraphStyle("mono", parent=body, fontName="Courier", fontSize=8, leading=10),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=7, leading=8.2),
+    }
+
+
+def esc(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def grid_style(*, header: bool = True, font_size: float = 7.5) -> TableStyle:
+    commands = [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", font_size),
+        ("GRID", (0, 0), (-1, -1), 0.3, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    if header:
+        commands += [
+            ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", font_size),
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD),
+        ]
+    return TableStyle(commands)
+
+
+def data_table(
+    header: list[str], rows: list[list[Any]], widths: list[float], *, right: tuple[int, ...] = ()
+) -> Table:
+    """A grid whose header row repeats on every page it spans."""
+    table = Table([header, *rows], colWidths=widths, repeatRows=1)
+    style = grid_style()
+    for column in right:
+        style.add("ALIGN", (column, 0), (column, -1), "RIGHT")
+    table.setStyle(style)
+    return table
+
+
+def facts_table(pairs: list[tuple[str, Any]], s: dict[str, ParagraphStyle]) -> Table:
+    """Label/value pairs in two columns; values wrap."""
+    rows = [[label, Paragraph(esc(value) or "-", s["cell"])] for label, value in pairs]
+    table = Table(rows, colWidths=[45 * mm, CONTENT_WIDTH - 45 * mm])
+    style = grid_style(header=False)
+    style.add("FONT", (0, 0), (0, -1), "Helvetica-Bold", 7.5)
+    style.add("BACKGROUND", (0, 0), (0, -1), HEAD)
+    table.setStyle(style)
+    return table
+
+
+def qr_code(url: str, size: float = 30 * mm) -> QrCode:
+    """The verification URL as a QR code flowable; it encodes once, when drawn."""
+    return QrCode(url, width=size, height=size, qrLevel="M")
+
+
+def wrapped(text: str, width: float, font_size: float = 7.5) -> str:
+    """Plain text broken into lines that fit the column: a thousand Paragraph cells would cost
+    several times the whole table."""
+    return "\n".join(simpleSplit(text or "", "Helvetica", font_size, width - 5))
+
+
+def lot_table(lots: list[dict[str, Any]], s: dict[str, ParagraphStyle]) -> Table:
+    description_width, brand_width = LOT_COLUMNS[2][1], LOT_COLUMNS[3][1]
+    rows = [
+        [
+            lot["reference"],
+            lot["category"],
+            wrapped(lot["description"], description_width),
+            wrapped(lot["brand"], brand_width),
+            str(lot["articles"]),
+            lot["weight_kg"],
+            lot["method"],
+            "/".join(lot["operations"]),
+        ]
+        for lot in lots
+    ]
+    return data_table(
+        [name for name, _ in LOT_COLUMNS],
+        rows,
+        [width for _, width in LOT_COLUMNS],
+        right=(4, 5),
+    )
+
+
+def header_block(snapshot: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    office = snapshot["office"]
+    totals = snapshot["totals"]
+    left = [
+        Paragraph("Certificate of destruction", s["title"]),
+        Paragraph(f"<b>Number:</b> {esc(snapshot['number'])}", s["body"]),
+        Paragraph(f"<b>Issue date:</b> {esc(snapshot['issue_date'])}", s["body"]),
+        Paragraph(
+            f"<b>Issuing office:</b> {esc(office['code'])} {esc(office['name'])} "
+            f"({esc(office['country'])})",
+            s["body"],
+        ),
+        Paragraph(f"<b>Destruction order:</b> {esc(snapshot['order']['reference'])}", s["body"]),
+        Paragraph(
+            f"<b>Totals:</b> {totals['lots']} lots, {totals['articles']} articles, "
+            f"{esc(totals['weight_kg'])} kg",
+            s["body"],
+        ),
+    ]
+    if snapshot.get("supersedes"):
+        old = snapshot["supersedes"]
+        text = f"<b>Replaces certificate {esc(old['number'])}</b>, revoked: {esc(old['reason'])}"
+        if old.get("note"):
+            text += f". Correction: {esc(old['note'])}"
+        left.append(Paragraph(text, s["body"]))
+    table = Table([[left, qr_code(snapshot["verification_url"])]], colWidths=[145 * mm, 35 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [
+        table,
+        Spacer(1, 2 * mm),
+        Paragraph("Check that this certificate is genuine and still valid at:", s["small"]),
+        Paragraph(esc(snapshot["verification_url"]), s["mono"]),
+    ]
+
+
+def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    bases = ", ".join(b["label"] for b in snapshot["legal_bases"]) or "-"
+    holders = (
+        "; ".join(
+            f"{h['name']} (application {h['application_reference'] or 'none'})"
+            for h in snapshot["right_holders"]
+        )
+        or "-"
+    )
+    seizure_rows = [
+        [
+            z["reference"],
+            Paragraph(esc(z["office"]), s["cell"]),
+            Paragraph(esc(z["consignment_number"]), s["cell"]),
+            z["detained_on"],
+            Paragraph(esc(z["legal_route"]), s["cell"]),
+            Paragraph(
+                esc(
+                    "; ".join(
+                        part
+                        for part in (
+                            z["right_holder_agreement_on"]
+                            and f"right holder agreed {z['right_holder_agreement_on']}",
+                            z["declarant_agreement_on"]
+                            and f"declarant agreed {z['declarant_agreement_on']}",
+                            z["court_reference"] and f"court {z['court_reference']}",
+                        )
+                        if part
+                    )
+                ),
+                s["cell"],
+            ),
+        ]
+        for z in snapshot["seizures"]
+    ]
+    return [
+        Paragraph("Legal basis and right holder", s["h2"]),
+        facts_table([("Legal basis", bases), ("Right holder", holders)], s),
+        Paragraph("Seizures", s["h2"]),
+        data_table(
+            ["Seizure", "Office", "Consignment", "Detained", "Legal route", "Decisions"],
+            seizure_rows,
+            [30 * mm, 30 * mm, 28 * mm, 18 * mm, 34 * mm, 40 * mm],
+        ),
+    ]
+
+
+def method_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    rows = [
+        [
+            m["code"],
+            Paragraph(esc(m["label"]), s["cell"]),
+            str(m["rank"] or ""),
+            "/".join(m["operations"]),
+            str(m["lots"]),
+            str(m["articles"]),
+            m["weight_kg"],
+        ]
+        for m in snapshot["methods"]
+    ]
+    return [
+        Paragraph("Methods", s["h2"]),
+        data_table(
+            ["Method", "Description", "Rank", "R/D", "Lots", "Articles", "Weight kg"],
+            rows,
+            [30 * mm, 67 * mm, 11 * mm, 22 * mm, 14 * mm, 18 * mm, 18 * mm],
+            right=(4, 5, 6),
+        ),
+    ]
+
+
+def facility_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    facility, transport, execution = (
+        snapshot["facility"],
+        snapshot["transport"],
+        snapshot["execution"],
+    )
+    permit = facility["permit"]
+    permit_text = (
+        f"{permit['number']}, {permit['authority']}, valid {permit['valid_from']} to "
+        f"{permit['valid_until']}, operations {', '.join(permit['operations'])}"
+        if permit
+        else "no permit recorded"
+    )
+    parameters = []
+    if execution["temperature_c"] is not None:
+        parameters.append(f"{execution['temperature_c']} °C")
+    if execution["residence_time_s"] is not None:
+        parameters.append(f"residence time {execution['residence_time_s']} s")
+    if execution["debranded"]:
+        parameters.append("de-branded")
+    return [
+        Paragraph("Facility, transport and execution", s["h2"]),
+        facts_table(
+            [
+                ("Facility", f"{facility['name']} ({facility['operator']})"),
+                ("Address", f"{facility['address']}, {facility['country']}"),
+                ("Permit", permit_text),
+                (
+                    "Carrier",
+                    f"{transport['carrier']} (registration {transport['registration'] or '-'})",
+                ),
+                ("Vehicle", transport["vehicle"]),
+                ("Seals", ", ".join(transport["seals"])),
+                ("Consignment note", transport["consignment_note"]),
+                ("Started", execution["started_at"]),
+                ("Ended", execution["ended_at"]),
+                ("Location", execution["location"]),
+                ("Process parameters", ", ".join(parameters)),
+            ],
+            s,
+        ),
+    ]
+
+
+def mass_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    mass = snapshot["mass_balance"]
+    rows = [
+        [o["route_label"], o["weight_kg"], Paragraph(esc(o["destination"]), s["cell"])]
+        for o in mass["outputs"]
+    ]
+    rows.append(["Total output", mass["output_total_kg"], ""])
+    return [
+        Paragraph("Mass balance", s["h2"]),
+        facts_table(
+            [
+                ("Weight at dispatch", f"{mass['dispatch_weight_kg'] or '-'} kg"),
+                ("Weight at gate", f"{mass['gate_weight_kg']} kg"),
+                ("Weighbridge ticket", mass["weighbridge_ticket"]),
+                ("Deviation declared", "yes" if mass["deviation"] else "no"),
+            ],
+            s,
+        ),
+        Spacer(1, 2 * mm),
+        data_table(
+            ["Output fraction", "Weight kg", "Destination"],
+            rows,
+            [40 * mm, 25 * mm, CONTENT_WIDTH - 65 * mm],
+            right=(1,),
+        ),
+    ]
+
+
+def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    witnesses = [
+        [
+            Paragraph(esc(w["name"]), s["cell"]),
+            Paragraph(esc(w["organisation"]), s["cell"]),
+            w["role"],
+        ]
+        for w in snapshot["witnesses"]
+    ] or [["none recorded", "", ""]]
+    evidence = [
+        [Paragraph(esc(e["name"]), s["cell"]), e["kind"], e["sha256"]] for e in snapshot["evidence"]
+    ] or [["none recorded", "", ""]]
+    flowables: list[Flowable] = [
+        Paragraph("Witnesses", s["h2"]),
+        data_table(["Name", "Organisation", "Role"], witnesses, [60 * mm, 70 * mm, 50 * mm]),
+        Paragraph("Evidence", s["h2"]),
+        evidence_table(evidence),
+    ]
+    if snapshot["samples"]:
+        flowables += [
+            Paragraph("Samples retained", s["h2"]),
+            data_table(
+                ["Sample", "From lot", "Articles", "Purpose", "Holder"],
+                [
+                    [x["reference"], x["parent"], str(x["articles"]), x["purpose"], x["holder"]]
+                    for x in snapshot["samples"]
+                ],
+                [32 * mm, 30 * mm, 18 * mm, 40 * mm, 60 * mm],
+                right=(2,),
+            ),
+        ]
+    return flowables
+
+
+def evidence_table(rows: list[list[Any]]) -> Table:
+    table = data_table(["File", "Kind", "SHA-256"], rows, [55 * mm, 25 * mm, 100 * mm])
+    table.setStyle(TableStyle([("FONT", (2, 1), (2, -1), "Courier", 6.5)]))
+    return table
+
+
+def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    check = snapshot["compliance"]
+    if check["recorded"]:
+        verdict = (
+            f"{check['verdict']} (rulebook {check['rulebook_version']}, {check['checked_at']})"
+        )
+    else:
+        verdict = check["note"]
+    flowables: list[Flowable] = [
+        Paragraph("Compliance", s["h2"]),
+        facts_table([("Verdict", verdict)], s),
+    ]
+    if check["findings"]:
+        flowables += [
+            Spacer(1, 2 * mm),
+            data_table(
+                ["Rule", "Severity", "Finding"],
+                [
+                    [f["rule"], f["severity"], Paragraph(esc(f["message"]), s["cell"])]
+                    for f in check["findings"]
+                ],
+                [25 * mm, 20 * mm, CONTENT_WIDTH - 45 * mm],
+            ),
+        ]
+    if snapshot["justifications"]:
+        flowables += [
+            Paragraph("Deviations and justifications", s["h2"]),
+            data_table(
+                ["Subject", "Justification"],
+                [
+                    [j["subject"], Paragraph(esc(j["text"]), s["cell"])]
+                    for j in snapshot["justifications"]
+                ],
+                [40 * mm, CONTENT_WIDTH - 40 * mm],
+            ),
+        ]
+    return flowables
+
+
+def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    table = data_table(
+        ["Lot reference", "Event", "Last custody hash (SHA-256)"],
+        [
+            [lot["reference"], str(lot["custody_sequence"]), lot["custody_hash"]]
+            for lot in snapshot["lots"]
+        ],
+        [30 * mm, 14 * mm, CONTENT_WIDTH - 44 * mm],
+        right=(1,),
+    )
+    table.setStyle(TableStyle([("FONT", (2, 1), (2, -1), "Courier", 6.8)]))
+    return [
+        Paragraph("Chain of custody at issue", s["h2"]),
+        Paragraph(
+            "The hash of each lot's newest custody event when the certificate was issued.",
+            s["small"],
+        ),
+        table,
+    ]
+
+
+def render_pdf(snapshot: dict[str, Any]) -> bytes:
+    """The certificate as PDF bytes, from the snapshot alone. `invariant` drops the creation
+    time and random document id, so one snapshot always renders to the same bytes."""
+    s = styles()
+    story: list[Flowable] = [
+        *header_block(snapshot, s),
+        *legal_section(snapshot, s),
+        Paragraph(f"Goods destroyed ({snapshot['totals']['lots']} lots)", s["h2"]),
+        lot_table(snapshot["lots"], s),
+        *method_section(snapshot, s),
+        *facility_section(snapshot, s),
+        *mass_section(snapshot, s),
+        *people_section(snapshot, s),
+        *compliance_section(snapshot, s),
+        *custody_section(snapshot, s),
+        Spacer(1, 4 * mm),
+        KeepTogether(
+            [
+                Paragraph(
+                    f"Issued on {esc(snapshot['issued_at'])} by {esc(snapshot['issued_by'])}, "
+                    f"{esc(snapshot['office']['name'])}. This certificate is valid only while "
+                    "the verification page shows it as valid.",
+                    s["small"],
+                )
+            ]
+        ),
+    ]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=16 * mm,
+        title=f"Certificate of destruction {snapshot['number']}",
+        author=snapshot["office"]["name"],
+        invariant=True,
+    )
+    footer = f"Certificate of destruction {snapshot['number']}"
+    document.build(story, canvasmaker=partial(NumberedCanvas, footer=footer))
+    return buffer.getvalue()

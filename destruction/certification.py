@@ -1,0 +1,285 @@
+"""Services of certificates of destruction: issue, revoke and re-issue (digest C8, X-CE-05).
+
+Each service is one durable transaction that writes a custody event on every lot of the order.
+A certificate is never edited after issue: a correction is a revocation followed by a re-issue
+that supersedes the revoked certificate (both are kept).
+"""
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.db.models.fields.json import KeyTransform
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from destruction.certificates import blocking_rules, build_snapshot, latest_record_check, render_pdf
+from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
+from project.errors import TransitionNotAllowed
+from seizures.custody import append_events
+from seizures.models import CustodyEvent, Lot, LotStatus
+
+# Two certificates issued at the same moment for different orders may pick the same sequence
+# number; the (year, sequence) constraint refuses the second, which then retries.
+SEQUENCE_ATTEMPTS = 3
+# 32 random bytes: 256 bits, far beyond guessing even without the rate limit.
+VERIFICATION_CODE_BYTES = 32
+# An uploaded copy larger than this cannot be a certificate (1,000 lots render to ~150 KB).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def verification_url(code: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL}{reverse('certificates:verify', args=[code])}"
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def order_lots(order: DestructionOrder) -> list[Lot]:
+    return list(
+        Lot.objects.filter(order_lines__order=order, order_lines__active=True).order_by("reference")
+    )
+
+
+def require_certifiable(order: DestructionOrder, lots: list[Lot]) -> None:
+    """A certificate states a completed, compliant destruction: every lot destroyed and no
+    blocking finding in the latest record check (X-CE-01). A missing check does not block; the
+    certificate then says that no check was recorded."""
+    if not lots:
+        raise TransitionNotAllowed(f"Order {order.reference} has no lots to certify.")
+    pending = [lot.reference for lot in lots if lot.status != LotStatus.DESTROYED]
+    if pending:
+        raise TransitionNotAllowed(f"Lots not recorded as destroyed: {', '.join(pending[:10])}.")
+    rules = blocking_rules(latest_record_check(order))
+    if rules:
+        raise TransitionNotAllowed(
+            f"The compliance check of order {order.reference} has blocking findings "
+            f"({', '.join(rules)}); resolve them before certifying."
+        )
+
+
+def create_certificate(
+    order: DestructionOrder, *, actor, supersedes: Certificate | None = None, note: str = ""
+) -> Certificate:
+    """Number, snapshot, PDF and hash of a new valid certificate (inside the caller's
+    transaction)."""
+    issued_at = timezone.now()
+    year = timezone.localdate(issued_at).year
+    last = Certificate.objects.filter(year=year).aggregate(last=Max("sequence"))["last"]
+    sequence = (last or 0) + 1
+    number = f"CD-{year}-{sequence:05d}"
+    code = secrets.token_urlsafe(VERIFICATION_CODE_BYTES)
+    snapshot = build_snapshot(
+        order,
+        number=number,
+        issued_at=issued_at,
+        verification_url=verification_url(code),
+        issued_by_name=display_name(actor),
+        supersedes=(
+            {
+                "number": supersedes.number,
+                "reason": supersedes.revocation_reason,
+                "note": note,
+            }
+            if supersedes
+            else None
+        ),
+    )
+    pdf = render_pdf(snapshot)
+    return Certificate.objects.create(
+        number=number,
+        year=year,
+        sequence=sequence,
+        order=order,
+        office=order.office,
+        verification_code=code,
+        status=CertificateStatus.VALID,
+        issued_at=issued_at,
+        issued_by=actor,
+        snapshot=snapshot,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        supersedes=supersedes,
+    )
+
+
+def retrying_sequence(function):
+    """Run a durable service body again when a concurrent issue took its sequence number."""
+    attempt = 1
+    while True:
+        try:
+            return function()
+        except IntegrityError:
+            if attempt >= SEQUENCE_ATTEMPTS:
+                raise
+            attempt += 1
+
+
+def issue_certificate(*, order: DestructionOrder, actor) -> Certificate:
+    """Certify an executed order: executed -> certified, a new valid certificate, and a
+    `certified` custody event on every lot. Issuing twice fails on the guarded update (and the
+    one-valid-certificate-per-order constraint behind it)."""
+
+    def issue() -> Certificate:
+        with transaction.atomic(durable=True):
+            current = DestructionOrder.objects.select_related("office").get(pk=order.pk)
+            updated = DestructionOrder.objects.filter(
+                pk=order.pk, status=OrderStatus.EXECUTED
+            ).update(status=OrderStatus.CERTIFIED, updated_at=timezone.now())
+            if updated != 1:
+                raise TransitionNotAllowed(
+                    f"Only an executed order can be certified; {current.reference} is "
+                    f"{current.get_status_display().lower()}."
+                )
+            lots = order_lots(current)
+            require_certifiable(current, lots)
+            certificate = create_certificate(current, actor=actor)
+            append_events(
+                lots,
+                CustodyEvent.Kind.CERTIFIED,
+                actor=actor,
+                details={"certificate": certificate.number, "sha256": certificate.sha256},
+            )
+            return certificate
+
+    return retrying_sequence(issue)
+
+
+def revoke_certificate(*, certificate: Certificate, reason: str, actor) -> Certificate:
+    """Withdraw a valid certificate with a reason (C8.14). The order stays certified: the goods
+    are destroyed; what was wrong is the certificate, to be corrected by a re-issue."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Give the reason for the revocation."]})
+    with transaction.atomic(durable=True):
+        now = timezone.now()
+        updated = Certificate.objects.filter(
+            pk=certificate.pk, status=CertificateStatus.VALID
+        ).update(
+            status=CertificateStatus.REVOKED,
+            revoked_at=now,
+            revoked_by=actor,
+            revocation_reason=reason,
+        )
+        if updated != 1:
+            raise TransitionNotAllowed(
+                f"Only a valid certificate can be revoked; {certificate.number} is not valid."
+            )
+        revoked = Certificate.objects.select_related("order").get(pk=certificate.pk)
+        append_events(
+            order_lots(revoked.order),
+            CustodyEvent.Kind.CERTIFICATE_REVOKED,
+            actor=actor,
+            details={"certificate": revoked.number, "reason": reason},
+        )
+        return revoked
+
+
+def reissue_certificate(*, certificate: Certificate, actor, note: str = "") -> Certificate:
+    """Issue a corrected certificate for the order of a revoked one: a new number and code, a
+    fresh snapshot of the order as it is now, and a link to the certificate it supersedes (which
+    becomes `superseded` and is kept)."""
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise ValidationError({"note": ["Keep the correction note under 1,000 characters."]})
+
+    def reissue() -> Certificate:
+        with transaction.atomic(durable=True):
+            updated = Certificate.objects.filter(
+                pk=certificate.pk, status=CertificateStatus.REVOKED
+            ).update(status=CertificateStatus.SUPERSEDED)
+            if updated != 1:
+                raise TransitionNotAllowed(
+                    f"Only a revoked certificate can be re-issued; revoke {certificate.number} "
+                    "first (or it was re-issued already)."
+                )
+            old = Certificate.objects.select_related("order__office").get(pk=certificate.pk)
+            lots = order_lots(old.order)
+            require_certifiable(old.order, lots)
+            new = create_certificate(old.order, actor=actor, supersedes=old, note=note)
+            append_events(
+                lots,
+                CustodyEvent.Kind.CERTIFIED,
+                actor=actor,
+                details={
+                    "certificate": new.number,
+                    "sha256": new.sha256,
+                    "supersedes": old.number,
+                },
+            )
+            return new
+
+    return retrying_sequence(reissue)
+
+
+# --- public verification (reads) --------------------------------------------------------------
+
+
+def verifiable(code: str) -> Certificate:
+    """The certificate of a verification code, without its PDF bytes; Http404 if unknown."""
+    return get_object_or_404(
+        Certificate.objects.select_related("office")
+        .defer("pdf", "snapshot")
+        .annotate(
+            totals=KeyTransform("totals", "snapshot"),
+            supersedes_number=F("supersedes__number"),
+            superseded_by_number=F("superseded_by__number"),
+        )
+        .prefetch_related("reviews"),
+        verification_code=code,
+    )
+
+
+def public_status(certificate: Certificate) -> dict[str, Any]:
+    """What the public verification shows: the certificate's status and totals, the hash of the
+    genuine PDF and every decision taken on it with its date. No personal names: the holder of a
+    certificate needs to know what was decided and when, not by whom."""
+    decisions = [
+        {
+            "kind": "review",
+            "decision": review.decision,
+            "date": timezone.localdate(review.decided_at),
+            "reason": "",
+        }
+        for review in certificate.reviews.all()
+    ]
+    if certificate.revoked_at:
+        decisions.append(
+            {
+                "kind": "revocation",
+                "decision": "revoked",
+                "date": timezone.localdate(certificate.revoked_at),
+                "reason": certificate.revocation_reason,
+            }
+        )
+    office = certificate.office
+    return {
+        "number": certificate.number,
+        "status": certificate.status,
+        "issue_date": timezone.localdate(certificate.issued_at),
+        "issuing_office": f"{office.code} {office.name}",
+        "totals": certificate.totals,
+        "sha256": certificate.sha256,
+        "supersedes": certificate.supersedes_number,
+        "superseded_by": certificate.superseded_by_number,
+        "decisions": sorted(decisions, key=lambda d: d["date"]),
+    }
+
+
+def sha256_of_upload(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_genuine(certificate: Certificate, uploaded_sha256: str) -> bool:
+    """Byte-identical to the stored PDF: equal SHA-256 (compared in constant time)."""
+    return hmac.compare_digest(uploaded_sha256, certificate.sha256)
