@@ -1,3 +1,21 @@
-from django.urls import path  # noqa: F401
+"""The statistics pages and downloads."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from compliance import statistics_views as views
+
+app_name = "statistics"
+
+urlpatterns = [
+    path("statistics/", views.StatisticsView.as_view(), name="page"),
+    path(
+        "statistics/<int:year>/report.pdf",
+        views.StatisticsReportView.as_view(),
+        name="report",
+    ),
+    path(
+        "statistics/<int:year>/statistics.<str:file_format>",
+        views.StatisticsExportView.as_view(),
+        name="export",
+    ),
+]

@@ -1,5 +1,7 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter()
+from compliance.api.statistics_views import StatisticsView
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("statistics/<int:year>/", StatisticsView.as_view(), name="statistics"),
+]

@@ -1,0 +1,72 @@
+"""GET /api/v1/statistics/{year}/?format=json|csv|xlsx&office=<code or id>: a year's statistics
+with the previous year's beside each figure. JSON and CSV stream; XLSX has one sheet per
+breakdown plus totals. The JSON carries its data dictionary."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.views import APIView
+
+from compliance.statistics import AnnualStatistics
+from compliance.statistics.annual import check_year, find_office
+from compliance.statistics.exports import CONTENT_TYPES, FORMATS, export_response
+
+
+class FileFormatNegotiation(DefaultContentNegotiation):
+    """`format` chooses the file of a success, not a DRF renderer: errors always answer in JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class StatisticsView(APIView):
+    permission_map = {"get": "compliance.view_statistics"}
+    content_negotiation_class = FileFormatNegotiation
+
+    @extend_schema(
+        summary="Annual statistics of a year, as JSON, CSV or XLSX",
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=list(FORMATS),
+                default="json",
+                description="json (with a data dictionary), csv (one long table: dimension, "
+                "value, measure, figure) or xlsx (one sheet per breakdown plus totals).",
+            ),
+            OpenApiParameter(
+                "office",
+                OpenApiTypes.STR,
+                description="Customs office code or id; all offices when absent.",
+            ),
+        ],
+        responses={
+            (200, CONTENT_TYPES["json"]): OpenApiTypes.OBJECT,
+            (200, CONTENT_TYPES["csv"]): OpenApiTypes.STR,
+            (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="Unknown format or office, or a year out of range."),
+            403: OpenApiResponse(description="No permission to view statistics."),
+        },
+    )
+    def get(self, request, year: int):
+        errors: dict[str, list[str]] = {}
+        file_format = request.query_params.get("format", "json")
+        if file_format not in FORMATS:
+            errors["format"] = [f"Choose one of: {', '.join(FORMATS)}."]
+        try:
+            check_year(year)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        office = None
+        try:
+            office = self._office()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+        return export_response(AnnualStatistics(year, office), file_format)
+
+    def _office(self):
+        code = self.request.query_params.get("office")
+        return find_office(code) if code not in (None, "") else None

@@ -1,0 +1,462 @@
+"""The data dictionary of the annual statistics: every measure, every breakdown, every field of the
+exports and the definitions behind them (digest D1, D2, D4). Published with the JSON export and
+printed in the XLSX and PDF, so a reader of a file knows exactly what each figure counts."""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Section(models.TextChoices):
+    ENFORCEMENT = "enforcement", "Enforcement (by detention date)"
+    ENVIRONMENT = "environment", "Environment (by execution date)"
+
+
+class Outcome(models.TextChoices):
+    """Result of the detention (digest D1 item 8), derived from legal route and lot status."""
+
+    DESTROYED_STANDARD = "destroyed_standard", "Destroyed, standard procedure (Art. 23)"
+    DESTROYED_SMALL_CONSIGNMENT = (
+        "destroyed_small_consignment",
+        "Destroyed, small-consignment procedure (Art. 26)",
+    )
+    COURT = "court", "Court case initiated"
+    DESTROYED_ABANDONMENT = "destroyed_abandonment", "Destroyed after abandonment (other)"
+    RELEASED = "released", "Released"
+    PENDING = "pending", "Pending (still under customs control)"
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    unit: str
+    description: str
+    # Additive: the rows of a breakdown sum to the total. Not additive: a ratio, an average, or a
+    # count of cases in a breakdown by a lot attribute (one case can have lots in several rows).
+    additive: bool = True
+
+
+MEASURES: dict[str, Measure] = {
+    m.key: m
+    for m in (
+        Measure(
+            "cases",
+            "Cases",
+            "count",
+            "Seizures (interceptions by customs) detained in the year that have at least one "
+            "lot. In breakdowns by a lot attribute (category, outcome, currency) a case counts "
+            "once in every row where it has a lot, so those rows may sum to more than the total.",
+        ),
+        Measure(
+            "lots",
+            "Lots",
+            "count",
+            "Goods lines detained in the year. Samples are not counted: they were taken out of a "
+            "lot that is counted already.",
+        ),
+        Measure(
+            "articles",
+            "Articles",
+            "count",
+            "Articles detained (each lot's seized articles at detention). Samples are not "
+            "counted: their articles are part of their parent lot's seized articles.",
+        ),
+        Measure(
+            "retail_value",
+            "Retail value (reporting currency)",
+            "reporting currency",
+            "Estimated domestic retail value of equivalent genuine goods, converted to the "
+            "reporting currency with the rate table of the year. Lots and samples both count: a "
+            "sample carries the share of value taken out of its parent lot. Values in a currency "
+            "without a rate for the year are left out of this figure and listed as unconverted.",
+        ),
+        Measure(
+            "retail_value_original",
+            "Retail value (original currency)",
+            "the row's currency",
+            "Estimated retail value in the currency it was recorded in (currency breakdown).",
+        ),
+        Measure(
+            "rate",
+            "Exchange rate",
+            "reporting-currency units per unit",
+            "The rate of the year used for the conversion; empty when the rate table has none.",
+            additive=False,
+        ),
+        Measure(
+            "unconverted_lots",
+            "Lots with unconverted value",
+            "count",
+            "Lots whose currency has no rate for the year: their value is not in the converted "
+            "retail value (see the currency breakdown and 'unconverted').",
+        ),
+        Measure(
+            "orders",
+            "Destruction orders executed",
+            "count",
+            "Destruction orders whose destruction record ended in the year.",
+        ),
+        Measure(
+            "lots_destroyed",
+            "Lots destroyed",
+            "count",
+            "Lots (samples included: each is destroyed as its own lot) on an active line of an "
+            "order whose destruction ended in the year.",
+        ),
+        Measure(
+            "articles_destroyed",
+            "Articles destroyed",
+            "count",
+            "Articles in the destroyed lots when they were destroyed.",
+        ),
+        Measure(
+            "kg_destroyed",
+            "Kg destroyed",
+            "kg",
+            "Mass handed over for destruction: the line's dispatch weight, else the lot's gross "
+            "weight. Method is the actual method recorded, else the planned one.",
+        ),
+        Measure(
+            "hazardous_kg",
+            "Hazardous kg destroyed",
+            "kg",
+            "Kg destroyed from lots carrying at least one UN hazard class (digest B18).",
+        ),
+        Measure(
+            "hazardous_share",
+            "Hazardous share",
+            "ratio 0-1",
+            "Hazardous kg destroyed over kg destroyed.",
+            additive=False,
+        ),
+        Measure(
+            "output_kg",
+            "Output kg",
+            "kg",
+            "Treated mass reported by the facilities as output fractions of the destructions "
+            "ended in the year (digest X-QM-02). It can differ from kg destroyed by the mass "
+            "balance tolerance.",
+        ),
+        Measure(
+            "recovered_kg",
+            "Recovered kg",
+            "kg",
+            "Output kg routed to recycling or energy recovery.",
+        ),
+        Measure(
+            "recovery_rate",
+            "Recovery rate",
+            "ratio 0-1",
+            "(Recycled + energy recovery) over all output kg.",
+            additive=False,
+        ),
+        Measure(
+            "hazardous_residue_kg",
+            "Hazardous residue kg",
+            "kg",
+            "Output kg routed to hazardous residue treatment.",
+        ),
+        Measure(
+            "hazardous_residue_share",
+            "Hazardous residue share",
+            "ratio 0-1",
+            "Hazardous residue kg over all output kg.",
+            additive=False,
+        ),
+        Measure(
+            "certificates_issued",
+            "Certificates issued",
+            "count",
+            "Certificates of destruction issued in the year (whatever their status today).",
+        ),
+        Measure(
+            "certificates_revoked",
+            "Certificates revoked",
+            "count",
+            "Certificates revoked in the year.",
+        ),
+        Measure(
+            "certificates_flagged",
+            "Certificates flagged",
+            "count",
+            "Auditor reviews with decision 'flagged' taken in the year.",
+        ),
+        Measure(
+            "days_to_destruction_mean",
+            "Days detention to destruction (mean)",
+            "days",
+            "Mean calendar days from the seizure's detention date to the day the destruction "
+            "ended, over the lots destroyed in the year.",
+            additive=False,
+        ),
+        Measure(
+            "days_to_destruction_p90",
+            "Days detention to destruction (90th percentile)",
+            "days",
+            "90th percentile (continuous, linear interpolation) of the same days.",
+            additive=False,
+        ),
+        Measure(
+            "lots_in_storage_at_year_end",
+            "Lots in storage at year end",
+            "count",
+            "Lots (not samples) detained on or before 31 December and not yet destroyed or "
+            "released by the end of that day: still in storage, on hold, allocated or in "
+            "transit.",
+        ),
+        Measure(
+            "kg_in_storage_at_year_end",
+            "Kg in storage at year end",
+            "kg",
+            "Gross weight today of the lots counted as in storage at year end.",
+        ),
+    )
+}
+
+ENFORCEMENT_MEASURES = ("cases", "lots", "articles", "retail_value")
+METHOD_MEASURES = ("lots_destroyed", "articles_destroyed", "kg_destroyed")
+OUTPUT_MEASURES = ("output_kg",)
+MONTH_MEASURES = ("output_kg", "recovered_kg", "recovery_rate")
+
+TOTALS: dict[str, tuple[str, ...]] = {
+    Section.ENFORCEMENT: (*ENFORCEMENT_MEASURES, "unconverted_lots"),
+    Section.ENVIRONMENT: (
+        "orders",
+        "lots_destroyed",
+        "articles_destroyed",
+        "kg_destroyed",
+        "hazardous_kg",
+        "hazardous_share",
+        "output_kg",
+        "recovered_kg",
+        "recovery_rate",
+        "hazardous_residue_kg",
+        "hazardous_residue_share",
+        "certificates_issued",
+        "certificates_revoked",
+        "certificates_flagged",
+        "days_to_destruction_mean",
+        "days_to_destruction_p90",
+        "lots_in_storage_at_year_end",
+        "kg_in_storage_at_year_end",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class BreakdownInfo:
+    key: str
+    label: str
+    section: str
+    measures: tuple[str, ...]
+    description: str
+    # A lot attribute: "cases" is not additive over its rows.
+    by_lot: bool = False
+
+
+BREAKDOWNS: dict[str, BreakdownInfo] = {
+    b.key: b
+    for b in (
+        BreakdownInfo(
+            "office",
+            "Customs office",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "Office that detained the goods (the Member State dimension of digest D1, one level "
+            "down).",
+        ),
+        BreakdownInfo(
+            "category",
+            "Product category",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "EU main product category (digest D2, 1 to 12).",
+            by_lot=True,
+        ),
+        BreakdownInfo(
+            "subcategory",
+            "Product sub-category",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "EU product sub-category (digest D2, e.g. 3a).",
+            by_lot=True,
+        ),
+        BreakdownInfo(
+            "provenance_country",
+            "Country of provenance",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "Country the goods were sent from, ISO 3166-1 alpha-2 (not necessarily origin).",
+        ),
+        BreakdownInfo(
+            "transport_mode",
+            "Means of transport",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "Postal, express courier, air, sea, road, rail, inland waterway, other.",
+        ),
+        BreakdownInfo(
+            "traffic_type",
+            "Freight or passenger",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "Freight or passenger traffic.",
+        ),
+        BreakdownInfo(
+            "ipr_type",
+            "Type of IP right",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "Right invoked (Reg. 608/2013 Art. 2(1)).",
+        ),
+        BreakdownInfo(
+            "customs_procedure",
+            "Customs procedure",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "Customs procedure or situation when detained.",
+        ),
+        BreakdownInfo(
+            "action_type",
+            "Type of action",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "On application or ex officio.",
+        ),
+        BreakdownInfo(
+            "legal_route",
+            "Legal route",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "Procedure followed: standard (Art. 23), small consignment (Art. 26), court, "
+            "abandonment.",
+        ),
+        BreakdownInfo(
+            "outcome",
+            "Outcome",
+            Section.ENFORCEMENT,
+            ENFORCEMENT_MEASURES,
+            "Result of the detention, from the lot's status today (a sample follows its parent "
+            "lot) and the seizure's legal route: released if released; else court if the route "
+            "is court; else destroyed under the route's procedure if destroyed; else pending.",
+            by_lot=True,
+        ),
+        BreakdownInfo(
+            "currency",
+            "Currency of the retail value",
+            Section.ENFORCEMENT,
+            (*ENFORCEMENT_MEASURES, "retail_value_original", "rate"),
+            "Retail value per currency as recorded, the rate used and the converted value. A row "
+            "with an empty rate is unconverted.",
+            by_lot=True,
+        ),
+        BreakdownInfo(
+            "method",
+            "Destruction method",
+            Section.ENVIRONMENT,
+            METHOD_MEASURES,
+            "Disposal method (digest B0): the actual method recorded, else the planned one.",
+        ),
+        BreakdownInfo(
+            "hierarchy_rank",
+            "Waste-hierarchy rank",
+            Section.ENVIRONMENT,
+            METHOD_MEASURES,
+            "Rank of the method in the waste hierarchy (WFD Art. 4; 2 re-use .. 5 disposal, 9 "
+            "forbidden).",
+        ),
+        BreakdownInfo(
+            "output_route",
+            "Output route",
+            Section.ENVIRONMENT,
+            OUTPUT_MEASURES,
+            "Where the treated mass went: recycled, energy recovery, incinerated, landfilled, "
+            "hazardous residue.",
+        ),
+        BreakdownInfo(
+            "month",
+            "Month of destruction",
+            Section.ENVIRONMENT,
+            MONTH_MEASURES,
+            "Month (1-12) in which the destruction ended; recovery rate per month.",
+        ),
+    )
+}
+
+DEFINITIONS: dict[str, str] = {
+    "enforcement_scope": (
+        "Enforcement figures count the seizures whose detention date falls in the year, and "
+        "their lots; with an office, only that office's seizures."
+    ),
+    "environment_scope": (
+        "Environment figures count the destructions whose record ended in the year (local time "
+        "zone), on active order lines; with an office, only that office's destruction orders. "
+        "Certificates count by issue, revocation or review date; storage at year end by the "
+        "detaining office."
+    ),
+    "samples": (
+        "A sample is a lot taken out of a parent lot. It is not counted as a lot or in articles "
+        "detained (its parent counts them) but its value and mass are its own."
+    ),
+    "currency_conversion": (
+        "Values are converted with the rate table of the year (reporting-currency units per "
+        "unit); the reporting currency converts at 1. A currency without a rate is not guessed: "
+        "its value stays out of the converted figures and is listed under 'unconverted'."
+    ),
+    "year_on_year": (
+        "Each figure is given with the previous year's figure, the change (figure - previous) "
+        "and the change in percent of the previous figure (empty when the previous figure is 0)."
+    ),
+}
+
+# Every field of the JSON export.
+FIELDS: dict[str, str] = {
+    "year": "The year reported.",
+    "previous_year": "The year compared with (year - 1).",
+    "office": "The office reported ({code, name}), or null for all offices.",
+    "reporting_currency": "Currency of the converted values.",
+    "generated_at": "When the figures were computed (ISO 8601).",
+    "exchange_rates": "Rates of the year used for conversion: [{currency, rate}].",
+    "totals": "Overall figures per section: {section: {measure: comparison}}.",
+    "breakdowns": (
+        "Figures per dimension value: {breakdown: [{value, label, measure: comparison, ...}]}. "
+        "Additive measures of the rows sum to the section total."
+    ),
+    "unconverted": "Currencies without a rate for the year: [{currency, retail_value, lots}].",
+    "comparison.figure": "The figure of the year.",
+    "comparison.previous": "The same figure for the previous year.",
+    "comparison.change": "figure - previous.",
+    "comparison.change_percent": "change / previous x 100, rounded to 0.1; null if previous is 0.",
+    "row.value": "The dimension's code (as stored, e.g. 'air', 'CN', '3a').",
+    "row.label": "The human-readable name of the value.",
+    "data_dictionary": "This dictionary.",
+}
+
+
+def data_dictionary() -> dict:
+    return {
+        "fields": FIELDS,
+        "definitions": DEFINITIONS,
+        "sections": {key: label for key, label in Section.choices},
+        "measures": {
+            m.key: {
+                "label": m.label,
+                "unit": m.unit,
+                "additive": m.additive,
+                "description": m.description,
+            }
+            for m in MEASURES.values()
+        },
+        "breakdowns": {
+            b.key: {
+                "label": b.label,
+                "section": b.section,
+                "measures": list(b.measures),
+                "description": b.description,
+            }
+            for b in BREAKDOWNS.values()
+        },
+        "totals": {section: list(keys) for section, keys in TOTALS.items()},
+        "outcomes": dict(Outcome.choices),
+    }

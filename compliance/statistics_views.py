@@ -1,0 +1,128 @@
+"""The statistics page (year and office selectors, charts, year-on-year tables) and its
+downloads: CSV, XLSX and JSON (the same files as the API) and the PDF annual report."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views import View
+from django.views.generic import TemplateView
+
+from compliance.charts import all_charts
+from compliance.statistics import AnnualStatistics
+from compliance.statistics.annual import check_year
+from compliance.statistics.dictionary import BREAKDOWNS, DEFINITIONS, MEASURES, Section
+from compliance.statistics.display import change_text, figure_text
+from compliance.statistics.exports import FORMATS, export_response
+from compliance.statistics_forms import StatisticsForm, year_choices
+from compliance.statistics_report import render_report
+from seizures.models import CustomsOffice
+
+PERMISSION = "compliance.view_statistics"
+
+
+def cell(measure: str, comparison) -> dict:
+    return {
+        "figure": figure_text(measure, comparison.figure),
+        "previous": figure_text(measure, comparison.previous),
+        "change": change_text(measure, comparison),
+    }
+
+
+def page_tables(stats: AnnualStatistics) -> tuple[list[dict], list[dict]]:
+    """Totals and breakdowns shaped for the template (a few hundred aggregated rows at most)."""
+    totals = [
+        {
+            "key": section,
+            "label": label,
+            "rows": [
+                {"measure": MEASURES[m], **cell(m, comparison)}
+                for m, comparison in stats.totals()[section].items()
+            ],
+        }
+        for section, label in Section.choices
+    ]
+    breakdowns = []
+    for key, rows in stats.breakdowns():
+        info = BREAKDOWNS[key]
+        breakdowns.append(
+            {
+                "info": info,
+                "measures": [MEASURES[m] for m in info.measures],
+                "rows": [
+                    {
+                        "value": row.value,
+                        "label": row.label,
+                        "cells": [cell(m, row.figures[m]) for m in info.measures],
+                    }
+                    for row in rows
+                ],
+                "total": [
+                    cell(m, stats.total(m)) if stats.total(m) else None for m in info.measures
+                ],
+            }
+        )
+    return totals, breakdowns
+
+
+class StatisticsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = PERMISSION
+    template_name = "compliance/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        years, default = year_choices()
+        form = StatisticsForm(self.request.GET or None, years=years, initial={"year": default})
+        context = super().get_context_data(form=form, **kwargs)
+        if form.is_bound and not form.is_valid():
+            return context
+        year = form.cleaned_data["year"] if form.is_bound else default
+        office = form.cleaned_data["office"] if form.is_bound else None
+        stats = AnnualStatistics(year, office)
+        totals, breakdowns = page_tables(stats)
+        context.update(
+            stats=stats,
+            totals=totals,
+            breakdowns=breakdowns,
+            charts=[{"title": chart.title, "svg": chart.svg()} for chart in all_charts(stats)],
+            unconverted=[
+                {**u, "retail_value": figure_text("retail_value_original", u["retail_value"])}
+                for u in stats.unconverted()
+            ],
+            definitions=DEFINITIONS,
+            formats=FORMATS,
+            office_code=office.code if office else "",
+        )
+        return context
+
+
+def statistics_for(request, year: int) -> AnnualStatistics:
+    try:
+        check_year(year)
+    except ValidationError as error:
+        raise Http404(str(error)) from error
+    code = request.GET.get("office", "").strip()
+    office = get_object_or_404(CustomsOffice, code=code) if code else None
+    return AnnualStatistics(year, office)
+
+
+class StatisticsExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The CSV, XLSX or JSON file of a year (the page's download buttons)."""
+
+    permission_required = PERMISSION
+
+    def get(self, request, year: int, file_format: str):
+        if file_format not in FORMATS:
+            raise Http404("Unknown format.")
+        return export_response(statistics_for(request, year), file_format)
+
+
+class StatisticsReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The PDF annual report: totals, charts, breakdown tables and definitions."""
+
+    permission_required = PERMISSION
+
+    def get(self, request, year: int):
+        stats = statistics_for(request, year)
+        response = HttpResponse(render_report(stats), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{stats.filename("pdf")}"'
+        return response
