@@ -4,13 +4,27 @@ in-process as an administrator."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 application = WSGIHandler()
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection_open():
+    """The WSGI handler closes the database connection after each request when it is not in
+    autocommit, which it never is inside a test transaction; Django's test client avoids this the
+    same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

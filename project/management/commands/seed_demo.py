@@ -16,7 +16,12 @@ DEMO_USERS = (
 )
 
 # Each app's demo loader, lowest app first; each takes the demo users by username.
-DEMO_LOADERS = ("seizures.demo.load", "destruction.demo.load", "compliance.demo.load")
+DEMO_LOADERS = (
+    "seizures.demo.load",
+    "destruction.demo.load",
+    "compliance.demo.load",
+    "compliance.statistics_demo.load",
+)
 
 
 class Command(BaseCommand):
@@ -58,10 +63,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present; left as it is.")
             return
         for dotted in DEMO_LOADERS:
-            try:
-                loader = import_string(dotted)
-            except ImportError:
-                continue
+            loader = import_string(dotted)
             # Loaders call services, each its own durable transaction: no outer atomic here.
             loader(users=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
