@@ -10,9 +10,7 @@ from compliance.models import ComplianceCheck
 from destruction.api.certificate_views import VerifyThrottle
 from destruction.certification import issue_certificate, revoke_certificate
 from destruction.models import Certificate, CertificateStatus, OrderStatus
-from tests.destruction.certificate_factories import (
-    executed_order,
-)
+from tests.destruction.certificate_factories import executed_order
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +30,16 @@ def certificate(admin_user):
 def page_as(client, user):
     client.force_login(user)
     return client
+
+
+def test_order_page_leads_from_executed_order_to_its_certificate(client, admin_user):
+    order = executed_order()
+    page = page_as(client, admin_user).get(f"/orders/{order.pk}/").text
+    assert f'href="/certificates/issue/?order={order.reference}"' in page
+    certificate = issue_certificate(order=order, actor=admin_user)
+    page = client.get(f"/orders/{order.pk}/").text
+    assert f'href="/certificates/{certificate.number}/"' in page
+    assert "/certificates/issue/" not in page.split("Next step")[1].split("</section>")[0]
 
 
 # --- list, detail, pdf ------------------------------------------------------------------------

@@ -239,7 +239,19 @@ def test_warehouse_occupancy_and_ageing_pages(
     assert "250.000" in page.text and "25%" in page.text
     ageing = client.get("/storage/ageing/").text  # deadline 17 March 2026 is past
     assert "Past deadline" in ageing and "BRU-2026-00001-01" in ageing
-    assert client.get("/").status_code == 200
+
+
+def test_dashboard_storage_panel_counts_lots(client, warehouse_user, office, general_bay):
+    log_seizure(
+        warehouse_user,
+        office,
+        lots=[lot_input(location=general_bay), lot_input(), lot_input()],
+    )
+    client.force_login(warehouse_user)
+    page = client.get("/").text
+    assert "<dt>Lots in storage</dt><dd>3</dd>" in page
+    assert "<dt>Not placed</dt><dd>2</dd>" in page
+    assert "?past_deadline=true\">3</a>" in page  # deadline 17 March 2026 is past
 
 
 def test_admin_offers_no_writes_for_custody_events(client, admin_user, warehouse_user, office):
