@@ -251,7 +251,7 @@ def test_dashboard_storage_panel_counts_lots(client, warehouse_user, office, gen
     page = client.get("/").text
     assert "<dt>Lots in storage</dt><dd>3</dd>" in page
     assert "<dt>Not placed</dt><dd>2</dd>" in page
-    assert "?past_deadline=true\">3</a>" in page  # deadline 17 March 2026 is past
+    assert '?past_deadline=true">3</a>' in page  # deadline 17 March 2026 is past
 
 
 def test_admin_offers_no_writes_for_custody_events(client, admin_user, warehouse_user, office):
