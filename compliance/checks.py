@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,6 +44,7 @@ from seizures.categories import DEFAULT_HAZARD_CLASSES
 from seizures.custody import verify_chains
 from seizures.deadlines import is_working_day
 from seizures.models import COUNTERFEIT_OR_PIRATED, Holiday, IPRType, Lot, StorageLocation
+from seizures.storage import OCCUPYING_STATUSES
 
 # Facts this system does not record (no model field), with the highest severity a rule that is
 # undecidable only for lack of them may keep.
@@ -152,19 +153,32 @@ def working_days_between(
 # --- storage ----------------------------------------------------------------------------------
 
 
+def co_located_waste_classes(location_ids: Iterable[int]) -> dict[int, Counter[str]]:
+    """location id -> how many lots of each waste class occupy it, in one query."""
+    present: dict[int, Counter[str]] = defaultdict(Counter)
+    rows = (
+        Lot.objects.occupying()
+        .filter(location_id__in=set(location_ids))
+        .values_list("location_id", "waste_class")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for location_id, waste_class, n in rows:
+        present[location_id][waste_class] += n
+    return present
+
+
 def placement_facts(
-    lot: Lot, location: StorageLocation, *, today: datetime.date
+    lot: Lot, location: StorageLocation, *, co_located: Counter[str], today: datetime.date
 ) -> tuple[dict[str, object], dict[str, str]]:
     """Facts of placing `lot` at `location` (X-CC-04/05/06, the S rules of each class), and the
-    untracked facts of this evaluation."""
+    untracked facts of this evaluation. `co_located` counts the waste classes of the lots that
+    occupy the location (from `co_located_waste_classes`), the lot itself included if it is
+    already there."""
     seizure = lot.seizure
-    co_located = (
-        Lot.objects.occupying()
-        .filter(location=location)
-        .exclude(pk=lot.pk)
-        .values_list("waste_class", flat=True)
-        .distinct()
-    )
+    others = Counter(co_located)
+    if lot.location_id == location.pk and lot.status in OCCUPYING_STATUSES:
+        others[lot.waste_class] -= 1
     stored_since = timezone.localdate(lot.stored_since) if lot.stored_since else today
     facts: dict[str, object] = {
         "waste_class": lot.waste_class,
@@ -173,7 +187,7 @@ def placement_facts(
         "declaration_reference": declaration_reference(seizure),
         "zone_type": location.zone_type,
         "location_hazard_classes": tuple(location.accepted_hazard_classes or ()),
-        "co_located_waste_classes": tuple(sorted(set(co_located))),
+        "co_located_waste_classes": tuple(sorted(c for c, n in others.items() if n > 0)),
         "days_in_storage": (today - stored_since).days,
     }
     untracked = dict(UNTRACKED)

@@ -226,9 +226,9 @@ LONG_STAY_ALARM_DAYS = int(os.environ.get("LONG_STAY_ALARM_DAYS", "180"))
 
 # Cross-app hooks, called by dotted path so that imports keep pointing one way
 # (compliance -> destruction -> seizures). Empty: no check runs.
-# STORAGE_PLACEMENT_CHECK(lot, location, *, actor) -> list of finding dicts
-#   (rule, severity, message, source); a "blocking" finding refuses the placement.
-STORAGE_PLACEMENT_CHECK = "compliance.services.check_placement"
+# STORAGE_PLACEMENT_CHECK(placements, *, actor) -> for each (lot, location) of the batch, a list
+#   of finding dicts (rule, severity, message, source); a "blocking" finding refuses the batch.
+STORAGE_PLACEMENT_CHECK = "compliance.services.check_placements"
 # DESTRUCTION_COMPLIANCE_CHECK(order, *, stage, actor) -> a stored check with .verdict and
 #   .findings; stage is "submit", "approve" or "record".
 DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"

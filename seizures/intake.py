@@ -21,8 +21,9 @@ from seizures.validation import LotInput, lot_errors, seizure_errors
 
 MAX_ROWS = 20_000
 
-SEIZURE_COLUMNS = (
-    "office",
+# The case as detained and notified; after intake these stay correctable (services), the office
+# does not.
+CASE_FIELDS = (
     "detained_on",
     "place_of_detention",
     "transport_mode",
@@ -38,6 +39,7 @@ SEIZURE_COLUMNS = (
     "legal_route",
     "perishable",
 )
+SEIZURE_COLUMNS = ("office", *CASE_FIELDS)
 LOT_COLUMNS = (
     "category",
     "waste_class",

@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 
 from project.errors import TransitionNotAllowed
 from seizures import custody, deadlines
-from seizures.intake import IntakeRejected, RowError, SeizurePlan, read_intake
+from seizures.intake import CASE_FIELDS, IntakeRejected, RowError, SeizurePlan, read_intake
 from seizures.models import (
     CustodyEvent,
     CustomsOffice,
@@ -53,20 +53,7 @@ Kind = CustodyEvent.Kind
 # case's identity and never change.
 EDITABLE_SEIZURE_FIELDS = frozenset(
     {
-        "detained_on",
-        "place_of_detention",
-        "transport_mode",
-        "traffic_type",
-        "provenance_country",
-        "ipr_type",
-        "customs_procedure",
-        "action_type",
-        "right_holder",
-        "declarant_name",
-        "consignment_number",
-        "notified_on",
-        "legal_route",
-        "perishable",
+        *CASE_FIELDS,
         "right_holder_agreement_on",
         "declarant_agreement_on",
         "declarant_objected",
@@ -274,9 +261,7 @@ def import_seizures(*, content: bytes | str, actor) -> list[Seizure]:
             ],
             batch_size=1000,
         )
-        for lot in lots:
-            if lot.location is not None:
-                run_placement_check(lot, lot.location, actor=actor)
+        run_placement_checks(placed(lots), actor=actor)
         custody.start_chains(lots, actor=actor, details={"intake": "csv"})
     return seizures
 
@@ -331,7 +316,7 @@ def move_lot(*, lot: Lot, location: StorageLocation, actor) -> Lot:
         )
         if refusals:
             raise ValidationError({"location": [str(r) for r in refusals]})
-        run_placement_check(current, target, actor=actor)
+        run_placement_checks([(current, target)], actor=actor)
         now = timezone.now()
         # Guarded update: the lot must still be where (and in the state) we read it, so two
         # concurrent moves of one lot give one move and one conflict, never a lost event.
@@ -619,18 +604,29 @@ def placement_refusals_for_batch(
     )
 
 
-def run_placement_check(lot: Lot, location: StorageLocation, *, actor) -> None:
+def run_placement_checks(placements: Sequence[tuple[Lot, StorageLocation]], *, actor) -> None:
     """The optional cross-app hook (settings.STORAGE_PLACEMENT_CHECK, e.g. the compliance
-    rulebook's storage rules): a blocking finding refuses the placement."""
-    if not settings.STORAGE_PLACEMENT_CHECK:
+    rulebook's storage rules), called once for a batch of (lot, location) placements with the
+    lots already saved: a blocking finding on any of them refuses the batch."""
+    if not settings.STORAGE_PLACEMENT_CHECK or not placements:
         return
     check = import_string(settings.STORAGE_PLACEMENT_CHECK)
-    findings = check(lot, location, actor=actor) or []
-    blocking = [f for f in findings if f.get("severity") == "blocking"]
+    results = check(placements, actor=actor)
+    # A batch names the lot of each refusal; a single move needs no name.
+    name_lots = len(placements) > 1
+    blocking = [
+        (f"{lot.reference}: " if name_lots else "")
+        + f"{finding.get('rule', '')}: {finding.get('message', '')}"
+        for (lot, _), findings in zip(placements, results, strict=True)
+        for finding in findings or []
+        if finding.get("severity") == "blocking"
+    ]
     if blocking:
-        raise ValidationError(
-            {"location": [f"{f.get('rule', '')}: {f.get('message', '')}" for f in blocking]}
-        )
+        raise ValidationError({"location": blocking})
+
+
+def placed(lots: Iterable[Lot]) -> list[tuple[Lot, StorageLocation]]:
+    return [(lot, lot.location) for lot in lots if lot.location is not None]
 
 
 def _create_lots(
@@ -667,9 +663,7 @@ def _create_lots(
             for index, data in enumerate(inputs)
         ]
     )
-    for lot in lots:
-        if lot.location is not None:
-            run_placement_check(lot, lot.location, actor=actor)
+    run_placement_checks(placed(lots), actor=actor)
     custody.start_chains(lots, actor=actor, details={"seizure": seizure.reference})
     return lots
 

@@ -101,7 +101,8 @@ def test_the_review_page_shows_certificate_record_evidence_and_findings_side_by_
     assert "Destruction record" in body
     assert "photo-0001.jpg" in body
     assert "X-WE-02" in body
-    assert "Record decision" in body
+    assert f"<title>Review {certificate.number} · Infringing Goods Tracker</title>" in body
+    assert body.count("Record decision") == 1
 
 
 def test_an_auditor_approves_from_the_review_page(client, auditor_user, certificate):

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.models import ComplianceCheck
-from compliance.services import check_order, check_placement
+from compliance.services import check_order, check_placement, check_placements
 from destruction.models import EvidenceFile
 from seizures.models import LotStatus, ZoneType
 from tests.destruction.certificate_factories import executed_order
@@ -362,3 +362,29 @@ def test_a_stricter_witness_parameter_applies_to_the_record(settings, warehouse_
     check = check_order(order, stage="record", actor=warehouse_user)
 
     assert found(check)["X-WE-02"] == "blocking"  # two witnesses signed, three are required
+
+
+def test_a_batch_sees_the_lots_placed_with_it_and_not_the_lot_itself(warehouse_user):
+    bay = StorageLocationFactory(zone_type=ZoneType.NON_HAZARDOUS, accepted_hazard_classes=["6.1"])
+    chemicals = LotFactory(category="12g", waste_class="CHE", hazard_classes=[], location=bay)
+    food = LotFactory(seizure=settled_seizure(), category="1a", location=bay)
+
+    on_food, on_chemicals = check_placements([(food, bay), (chemicals, bay)], actor=warehouse_user)
+
+    assert {f["rule"]: f["severity"] for f in on_food}["FOOD-S2"] == "warning"
+    assert "FOOD-S2" not in {f["rule"] for f in on_chemicals}  # the food rule is food's own
+    assert ComplianceCheck.objects.filter(lot=food, verdict="needs_review").exists()
+
+
+def test_a_batch_of_placements_costs_the_same_queries_for_1_and_30_lots(warehouse_user):
+    cage = StorageLocationFactory(zone_type=ZoneType.HAZARDOUS)
+
+    def queries(count: int) -> int:
+        lots = [apparel_lot(location=cage) for _ in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            results = check_placements([(lot, cage) for lot in lots], actor=warehouse_user)
+        assert all("APP-S1" in {f["rule"] for f in found} for found in results)
+        return len(captured)
+
+    assert queries(1) == queries(30)
+    assert ComplianceCheck.objects.filter(verdict="needs_review").count() == 31

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_hooks_point_at_the_compliance_services():
     assert settings.DESTRUCTION_COMPLIANCE_CHECK == "compliance.services.check_order"
-    assert settings.STORAGE_PLACEMENT_CHECK == "compliance.services.check_placement"
+    assert settings.STORAGE_PLACEMENT_CHECK == "compliance.services.check_placements"
 
 
 def test_submitting_a_method_forbidden_for_the_class_is_refused_by_the_rulebook(warehouse_user):

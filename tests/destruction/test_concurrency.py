@@ -6,18 +6,17 @@ The compliance hook runs inside submit, approve and record after the guarded upd
 use it to keep the winner's row lock a moment, so the loser really queues behind it.
 """
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from destruction import services
 from destruction.models import DestructionRecord, OrderLine, OrderStatus
 from project.errors import TransitionNotAllowed
 from seizures.custody import verify_chains
 from seizures.models import CustodyEvent, LotStatus
+from tests.concurrency import run_together
 from tests.destruction.conftest import build_order, eligible_lot, planned_day, record_arguments
 from tests.destruction.factories import FacilityFactory
 
@@ -31,29 +30,6 @@ Kind = CustodyEvent.Kind
 
 def hold_the_lock_a_moment(order, *, stage, actor):
     time.sleep(0.4)
-
-
-def run_together(*calls):
-    """Run each call in its own thread (own connection); return (results, errors) by call."""
-    start = threading.Barrier(len(calls), timeout=10)
-    results: list = [None] * len(calls)
-    errors: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - collected and asserted by the test
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results, errors
 
 
 def one_winner(results, errors):

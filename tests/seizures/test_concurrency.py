@@ -11,12 +11,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from project.errors import TransitionNotAllowed
 from seizures import services
 from seizures.custody import verify_chains
 from seizures.models import CustodyEvent, Lot, Seizure
+from tests.concurrency import run_together
 from tests.seizures.conftest import log_seizure, lot_input
 from tests.seizures.factories import StorageLocationFactory
 
@@ -25,39 +25,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 rendezvous = threading.Barrier(2, timeout=10)
 
 
-def wait_for_the_other_thread(lot, location, *, actor):
+def wait_for_the_other_thread(placements, *, actor):
     """Both moves have read the lot; now both try to write it."""
     rendezvous.wait()
-    return []
+    return [[] for _ in placements]
 
 
-def hold_the_lock_a_moment(lot, location, *, actor):
+def hold_the_lock_a_moment(placements, *, actor):
     """The first placement keeps the location locked while the second one queues behind it."""
     time.sleep(0.5)
-    return []
-
-
-def run_together(*calls):
-    """Run each call in its own thread (own connection); return (results, errors) by call."""
-    start = threading.Barrier(len(calls), timeout=10)
-    results: list = [None] * len(calls)
-    errors: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - collected and asserted by the test
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results, errors
+    return [[] for _ in placements]
 
 
 def test_two_threads_moving_one_lot_to_two_places_give_one_move_and_one_conflict(

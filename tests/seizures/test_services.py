@@ -219,12 +219,14 @@ def test_placement_hook_blocking_finding_refuses_the_move(
     assert Lot.objects.get(pk=lot.pk).location == general_bay
 
 
-def blocking_check(lot, location, *, actor):
-    return [{"rule": "APP-S1", "severity": "blocking", "message": "Keep dry", "source": "S05"}]
+def blocking_check(placements, *, actor):
+    finding = {"rule": "APP-S1", "severity": "blocking", "message": "Keep dry", "source": "S05"}
+    return [[finding] for _ in placements]
 
 
-def warning_check(lot, location, *, actor):
-    return [{"rule": "X-CC-05", "severity": "warning", "message": "Long stay", "source": "S17"}]
+def warning_check(placements, *, actor):
+    finding = {"rule": "X-CC-05", "severity": "warning", "message": "Long stay", "source": "S17"}
+    return [[finding] for _ in placements]
 
 
 def test_hold_puts_lots_on_hold_and_lifting_returns_them(
