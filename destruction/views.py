@@ -2,7 +2,6 @@
 come back as form errors."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -37,34 +36,9 @@ from destruction.forms import (
 from destruction.models import EvidenceFile, OrderStatus
 from destruction.timeline import order_timeline
 from project.errors import TransitionNotAllowed
+from project.views import FilteredListView, Protected
 from seizures.filtersets import LotFilterSet
 from seizures.models import Lot
-
-
-class Protected(LoginRequiredMixin, PermissionRequiredMixin):
-    """Anonymous users go to the login page; logged-in users without the permission get 403."""
-
-
-class FilteredListView(Protected, ListView):
-    """A list page driven by the same FilterSet as the API."""
-
-    filterset_class = None
-    paginate_by = 50
-
-    def base_queryset(self):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET, queryset=self.base_queryset(), request=self.request
-        )
-        if not self.filterset.is_valid():
-            return self.base_queryset().none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(filterset=self.filterset, **kwargs)
-
 
 # --- orders --------------------------------------------------------------------------------
 

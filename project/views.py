@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.shortcuts import render
+from django.views.generic import ListView
 
 from project.dashboard import panels_for
 from project.roles import ROLES
@@ -9,3 +11,29 @@ from project.roles import ROLES
 def dashboard(request):
     roles = [g.name for g in request.user.groups.all() if g.name in ROLES]
     return render(request, "dashboard.html", {"roles": roles, "panels": panels_for(request)})
+
+
+class Protected(LoginRequiredMixin, PermissionRequiredMixin):
+    """Anonymous users go to the login page; logged-in users without the permission get 403."""
+
+
+class FilteredListView(Protected, ListView):
+    """A list page driven by the same FilterSet as the API; invalid filters show an empty list
+    with the form's errors."""
+
+    filterset_class = None
+    paginate_by = 50
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET, queryset=self.base_queryset(), request=self.request
+        )
+        if not self.filterset.is_valid():
+            return self.base_queryset().none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filterset=self.filterset, **kwargs)

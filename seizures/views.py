@@ -4,7 +4,6 @@ the custody events are the services' business."""
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
@@ -12,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
+from project import views
 from project.errors import TransitionNotAllowed
+from project.views import Protected
 from seizures import exports, labels, services
 from seizures.filtersets import (
     CustodyEventFilterSet,
@@ -49,29 +50,11 @@ from seizures.models import (
 )
 
 
-class Protected(LoginRequiredMixin, PermissionRequiredMixin):
-    """Anonymous users go to the login page; logged-in users without the permission get 403."""
+class FilteredListView(views.FilteredListView):
+    """A filtered list page whose `?export=csv` streams the filtered list (all pages) as CSV."""
 
-
-class FilteredListView(Protected, ListView):
-    """A list page driven by the same FilterSet as the API; `?export=csv` streams the filtered
-    list (all pages) as CSV."""
-
-    filterset_class = None
     export_columns: list = []
     export_name = "export"
-    paginate_by = 50
-
-    def base_queryset(self):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET, queryset=self.base_queryset(), request=self.request
-        )
-        if not self.filterset.is_valid():
-            return self.base_queryset().none()
-        return self.filterset.qs
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
@@ -83,13 +66,10 @@ class FilteredListView(Protected, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
-        query.pop("export", None)
         query["export"] = "csv"
-        context.update(filterset=self.filterset, export_query=query.urlencode())
-        return context
+        return super().get_context_data(export_query=query.urlencode(), **kwargs)
 
 
 # --- seizures ------------------------------------------------------------------------------
