@@ -193,6 +193,15 @@ class DestructionOrder(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def planned_witnesses_for_display(self) -> list[dict]:
+        """The planned witnesses with their role's label ("Customs officer")."""
+        labels = dict(Witness.Role.choices)
+        return [
+            {**witness, "role_label": labels.get(witness.get("role"), witness.get("role", ""))}
+            for witness in self.planned_witnesses or []
+        ]
+
 
 class OrderLine(models.Model):
     """A lot in an order with its planned and actual method. A lot has one active line at most."""

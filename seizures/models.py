@@ -465,8 +465,15 @@ class Lot(models.Model):
 
     @property
     def past_deadline(self) -> bool:
+        """Still in the warehouse after the seizure's statutory deadline."""
+        from seizures.storage import OCCUPYING_STATUSES
+
         deadline = self.seizure.deadline
-        return deadline is not None and deadline < timezone.localdate()
+        return (
+            self.status in OCCUPYING_STATUSES
+            and deadline is not None
+            and deadline < timezone.localdate()
+        )
 
     def hazard_label(self) -> str:
         names = dict(HazardClass.choices)

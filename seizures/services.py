@@ -38,6 +38,7 @@ from seizures.models import (
 from seizures.storage import (
     MOVABLE_STATUSES,
     OCCUPYING_STATUSES,
+    SAMPLEABLE_STATUSES,
     LocationFacts,
     LotFacts,
     Presence,
@@ -367,7 +368,7 @@ def take_sample(
         parent = Lot.objects.select_related("location").get(pk=lot.pk)
         if parent.parent_id is not None:
             raise ValidationError({"lot": ["Take samples from the lot, not from a sample."]})
-        if parent.status not in (LotStatus.IN_STORAGE, LotStatus.ON_HOLD):
+        if parent.status not in SAMPLEABLE_STATUSES:
             raise TransitionNotAllowed(
                 f"Lot {parent.reference} is {parent.get_status_display().lower()}; samples are "
                 "taken from lots in storage or on hold."

@@ -21,6 +21,8 @@ OCCUPYING_STATUSES = ("in_storage", "on_hold", "allocated")
 # Lot statuses that may be placed or moved inside the warehouse: a legal hold blocks disposal,
 # not an internal move; lots allocated to a destruction order may go to a dispatch bay.
 MOVABLE_STATUSES = OCCUPYING_STATUSES
+# Samples are taken from goods in the warehouse and not yet planned for destruction.
+SAMPLEABLE_STATUSES = ("in_storage", "on_hold")
 
 FOOD = "FOOD"
 BATTERIES = "BAT"

@@ -43,11 +43,13 @@ from seizures.intake import COLUMNS, IntakeRejected
 from seizures.models import (
     CustodyEvent,
     Lot,
+    LotStatus,
     RightHolder,
     Seizure,
     StorageLocation,
     Warehouse,
 )
+from seizures.storage import MOVABLE_STATUSES, SAMPLEABLE_STATUSES
 
 
 class FilteredListView(views.FilteredListView):
@@ -328,6 +330,9 @@ class LotDetailView(Protected, DetailView):
         lot = self.object
         samples = list(lot.samples.all())
         context.update(
+            can_move=lot.status in MOVABLE_STATUSES,
+            can_sample=lot.status in SAMPLEABLE_STATUSES and not lot.parent_id,
+            can_release=lot.status == LotStatus.IN_STORAGE,
             move_form=MoveForm(),
             sample_form=SampleForm(),
             release_form=ReasonForm(),

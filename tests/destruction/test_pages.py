@@ -364,3 +364,15 @@ def test_the_admin_refuses_unknown_permit_codes(facility):
     with pytest.raises(ValidationError) as refused:
         permit.full_clean()
     assert "unknown: R99" in refused.value.message_dict["operations"][0]
+
+
+def test_the_order_page_names_methods_and_witness_roles(as_user, warehouse_user, order_in):
+    order = order_in(
+        planned_witnesses=[
+            {"name": "Lotte Maes", "organisation": "Customs", "role": "customs_officer"}
+        ]
+    )
+    page = as_user(warehouse_user).get(detail(order)).content.decode()
+    assert "Lotte Maes (Customs, customs officer)" in page
+    assert "Shredding or granulating, then material recycling" in page
+    assert "(RECYCLE_SHRED)" in page

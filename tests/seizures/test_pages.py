@@ -264,3 +264,19 @@ def test_admin_offers_no_writes_for_custody_events(client, admin_user, warehouse
     assert change.status_code == 200 and 'name="_save"' not in change.text
     assert client.post(f"/admin/seizures/custodyevent/{event.pk}/delete/").status_code == 403
     assert Lot.objects.get(pk=lot.pk).status == LotStatus.IN_STORAGE
+
+
+def test_a_destroyed_lot_offers_no_warehouse_actions(client, admin_user, warehouse_user, office):
+    lot = log_seizure(warehouse_user, office).lots.get()
+    client.force_login(admin_user)
+    stored = client.get(f"/lots/{lot.pk}/").text
+    assert f"/lots/{lot.pk}/move/" in stored and f"/lots/{lot.pk}/release/" in stored
+    assert 'badge-blocking">past<' in stored  # deadline 17 March 2026 is past
+
+    Lot.objects.filter(pk=lot.pk).update(status=LotStatus.DESTROYED)
+    destroyed = client.get(f"/lots/{lot.pk}/").text
+
+    assert "None: the lot is destroyed." in destroyed
+    for action in ("move", "sample", "release"):
+        assert f"/lots/{lot.pk}/{action}/" not in destroyed
+    assert 'badge-blocking">past<' not in destroyed
