@@ -82,7 +82,7 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
     # Imported here: rest_framework.views imports this module's permission class at start-up.
     from rest_framework.views import exception_handler as drf_exception_handler
 
