@@ -7,6 +7,7 @@ it) or issued the certificate may review it.
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -44,7 +45,7 @@ def participants(certificate: Certificate) -> set[int]:
     return {user_id for user_id in ids if user_id is not None}
 
 
-def conflict_of_duties(certificate: Certificate, user) -> bool:
+def conflict_of_duties(certificate: Certificate, user: User) -> bool:
     return user.pk in participants(certificate)
 
 
@@ -78,7 +79,7 @@ def review_certificate(
     decision: str,
     findings: list[dict[str, str]] | None = None,
     comment: str = "",
-    actor,
+    actor: User,
 ) -> CertificateReview:
     """Record an auditor's decision on a valid certificate; one review per certificate. A flagged
     certificate needs at least one finding: the administrator answers it by revoking and

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from compliance.checks import (
@@ -38,7 +39,7 @@ _SEVERITY_RANK = {"blocking": 0, "warning": 1, "info": 2}
 
 
 def check_placements(
-    placements: Sequence[tuple[Lot, StorageLocation]], *, actor
+    placements: Sequence[tuple[Lot, StorageLocation]], *, actor: User
 ) -> list[list[dict[str, Any]]]:
     """The storage rules for each (lot, location) of a batch (zone type against the hazard
     classes, B18 and X-CC-04; co-location, FOOD-S2; storage-time alarms, X-CC-05): every finding
@@ -78,12 +79,12 @@ def check_placements(
     return results
 
 
-def check_placement(lot: Lot, location: StorageLocation, *, actor) -> list[dict[str, Any]]:
+def check_placement(lot: Lot, location: StorageLocation, *, actor: User) -> list[dict[str, Any]]:
     """The storage rules for one placement (see `check_placements`)."""
     return check_placements([(lot, location)], actor=actor)[0]
 
 
-def check_order(order: DestructionOrder, *, stage: str, actor) -> ComplianceCheck:
+def check_order(order: DestructionOrder, *, stage: str, actor: User) -> ComplianceCheck:
     """Run the rulebook over every active lot of the order and store the result.
 
     stage "submit" or "approve": the order rules (method permitted or forbidden for each lot's

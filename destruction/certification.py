@@ -8,10 +8,13 @@ that supersedes the revoked certificate (both are kept).
 import hashlib
 import hmac
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.db.models.fields.json import KeyTransform
@@ -24,6 +27,8 @@ from destruction.models import Certificate, CertificateStatus, DestructionOrder,
 from project.errors import TransitionNotAllowed
 from seizures.custody import append_events
 from seizures.models import CustodyEvent, Lot, LotStatus
+
+T = TypeVar("T")
 
 # Two certificates issued at the same moment for different orders may pick the same sequence
 # number; the (year, sequence) constraint refuses the second, which then retries.
@@ -38,7 +43,7 @@ def verification_url(code: str) -> str:
     return f"{settings.PUBLIC_BASE_URL}{reverse('certificates:verify', args=[code])}"
 
 
-def display_name(user) -> str:
+def display_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
@@ -66,7 +71,7 @@ def require_certifiable(order: DestructionOrder, lots: list[Lot]) -> None:
 
 
 def create_certificate(
-    order: DestructionOrder, *, actor, supersedes: Certificate | None = None, note: str = ""
+    order: DestructionOrder, *, actor: User, supersedes: Certificate | None = None, note: str = ""
 ) -> Certificate:
     """Number, snapshot, PDF and hash of a new valid certificate (inside the caller's
     transaction)."""
@@ -110,7 +115,7 @@ def create_certificate(
     )
 
 
-def retrying_sequence(function):
+def retrying_sequence(function: Callable[[], T]) -> T:
     """Run a durable service body again when a concurrent issue took its sequence number."""
     attempt = 1
     while True:
@@ -122,7 +127,7 @@ def retrying_sequence(function):
             attempt += 1
 
 
-def issue_certificate(*, order: DestructionOrder, actor) -> Certificate:
+def issue_certificate(*, order: DestructionOrder, actor: User) -> Certificate:
     """Certify an executed order: executed -> certified, a new valid certificate, and a
     `certified` custody event on every lot. Issuing twice fails on the guarded update (and the
     one-valid-certificate-per-order constraint behind it)."""
@@ -152,7 +157,7 @@ def issue_certificate(*, order: DestructionOrder, actor) -> Certificate:
     return retrying_sequence(issue)
 
 
-def revoke_certificate(*, certificate: Certificate, reason: str, actor) -> Certificate:
+def revoke_certificate(*, certificate: Certificate, reason: str, actor: User) -> Certificate:
     """Withdraw a valid certificate with a reason (C8.14). The order stays certified: the goods
     are destroyed; what was wrong is the certificate, to be corrected by a re-issue."""
     reason = (reason or "").strip()
@@ -182,7 +187,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str, actor) -> Certi
         return revoked
 
 
-def reissue_certificate(*, certificate: Certificate, actor, note: str = "") -> Certificate:
+def reissue_certificate(*, certificate: Certificate, actor: User, note: str = "") -> Certificate:
     """Issue a corrected certificate for the order of a revoked one: a new number and code, a
     fresh snapshot of the order as it is now, and a link to the certificate it supersedes (which
     becomes `superseded` and is kept)."""
@@ -273,7 +278,7 @@ def public_status(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def sha256_of_upload(upload) -> str:
+def sha256_of_upload(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

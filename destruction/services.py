@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
@@ -99,7 +100,7 @@ class EvidenceInput:
 
 def create_order(
     *,
-    actor,
+    actor: User,
     lines: Sequence[LineInput],
     facility: Facility,
     planned_date: datetime.date,
@@ -174,7 +175,9 @@ def create_order(
     return order
 
 
-def add_lots(*, order: DestructionOrder, lines: Sequence[LineInput], actor) -> DestructionOrder:
+def add_lots(
+    *, order: DestructionOrder, lines: Sequence[LineInput], actor: User
+) -> DestructionOrder:
     """Add eligible lots to a draft order (allocated, custody event `allocated`)."""
     errors: dict[str, list[str]] = {}
     _check_line_inputs(lines, errors)
@@ -206,7 +209,7 @@ def add_lots(*, order: DestructionOrder, lines: Sequence[LineInput], actor) -> D
 
 
 def remove_lots(
-    *, order: DestructionOrder, lots: Sequence[Lot], actor, reason: str = ""
+    *, order: DestructionOrder, lots: Sequence[Lot], actor: User, reason: str = ""
 ) -> DestructionOrder:
     """Take lots out of a draft order: back in storage (custody event `deallocated`)."""
     if not lots:
@@ -228,7 +231,7 @@ def remove_lots(
     return order
 
 
-def submit_order(*, order: DestructionOrder, actor) -> DestructionOrder:
+def submit_order(*, order: DestructionOrder, actor: User) -> DestructionOrder:
     """Draft -> submitted: every lot is checked again (hold, legal route, permit) and the
     compliance check runs; blocking findings refuse the submission."""
     with transaction.atomic(durable=True):
@@ -252,7 +255,7 @@ def submit_order(*, order: DestructionOrder, actor) -> DestructionOrder:
     return order
 
 
-def approve_order(*, order: DestructionOrder, actor) -> DestructionOrder:
+def approve_order(*, order: DestructionOrder, actor: User) -> DestructionOrder:
     """Submitted -> approved, by someone who neither prepared nor submitted it (four eyes)."""
     current = DestructionOrder.objects.get(pk=order.pk)
     if actor.pk in (current.prepared_by_id, current.submitted_by_id):
@@ -286,7 +289,7 @@ def approve_order(*, order: DestructionOrder, actor) -> DestructionOrder:
 def dispatch_order(
     *,
     order: DestructionOrder,
-    actor,
+    actor: User,
     total_weight_kg: Decimal | None = None,
     line_weights: Mapping[int, Decimal] | None = None,
     seal_numbers: Sequence[str] | None = None,
@@ -355,7 +358,7 @@ def dispatch_order(
     return _fresh(order)
 
 
-def cancel_order(*, order: DestructionOrder, actor, reason: str) -> DestructionOrder:
+def cancel_order(*, order: DestructionOrder, actor: User, reason: str) -> DestructionOrder:
     """Cancel an order before it is executed: its lots return to storage (custody event
     `deallocated`) and their lines are closed, so the lots can be planned again."""
     reason = (reason or "").strip()
@@ -389,7 +392,7 @@ def cancel_order(*, order: DestructionOrder, actor, reason: str) -> DestructionO
 def record_destruction(
     *,
     order: DestructionOrder,
-    actor,
+    actor: User,
     started_at: datetime.datetime,
     ended_at: datetime.datetime,
     gate_weight_kg: Decimal,
@@ -528,7 +531,9 @@ def record_destruction(
     return record
 
 
-def add_evidence(*, order: DestructionOrder, kind: str, file: UploadedFile, actor) -> EvidenceFile:
+def add_evidence(
+    *, order: DestructionOrder, kind: str, file: UploadedFile, actor: User
+) -> EvidenceFile:
     """Attach one more evidence file to an executed order's record (before certification)."""
     item = check_upload(file, kind, field="file")
     saved: list[EvidenceFile] = []
@@ -616,7 +621,7 @@ FACILITY_FIELDS = (
 
 def save_facility(
     *,
-    actor,
+    actor: User,
     facility: Facility | None = None,
     permits: Sequence[PermitInput] | None = None,
     **fields,
@@ -667,7 +672,7 @@ def save_facility(
     return facility
 
 
-def delete_facility(*, facility: Facility, actor) -> None:
+def delete_facility(*, facility: Facility, actor: User) -> None:
     """Remove a facility never named by an order; others are taken out of use instead."""
     with transaction.atomic(durable=True):
         if DestructionOrder.objects.filter(facility=facility).exists():
@@ -702,7 +707,7 @@ def _permit_errors(permits: Sequence[PermitInput]) -> list[str]:
 # --- compliance hook -----------------------------------------------------------------------
 
 
-def compliance_check(order: DestructionOrder, *, stage: str, actor):
+def compliance_check(order: DestructionOrder, *, stage: str, actor: User) -> Any:
     """Run settings.DESTRUCTION_COMPLIANCE_CHECK (compliance app) if configured; it stores and
     returns the check (.verdict, .findings). None when no check is configured."""
     if not settings.DESTRUCTION_COMPLIANCE_CHECK:
@@ -711,7 +716,7 @@ def compliance_check(order: DestructionOrder, *, stage: str, actor):
     return check(order, stage=stage, actor=actor)
 
 
-def _refuse_non_compliant(order: DestructionOrder, *, stage: str, actor) -> None:
+def _refuse_non_compliant(order: DestructionOrder, *, stage: str, actor: User) -> None:
     result = compliance_check(order, stage=stage, actor=actor)
     if result is None or result.verdict != "non_compliant":
         return
@@ -869,7 +874,7 @@ def _refuse(refusals: Sequence[Refusal]) -> None:
 
 
 def _allocate(
-    order: DestructionOrder, lines: Sequence[LineInput], lots: Mapping[int, Lot], *, actor
+    order: DestructionOrder, lines: Sequence[LineInput], lots: Mapping[int, Lot], *, actor: User
 ) -> None:
     custody.change_lot_status(
         [line.lot.pk for line in lines], expected=LotStatus.IN_STORAGE, new=LotStatus.ALLOCATED
@@ -905,7 +910,7 @@ def _deallocate(
     order: DestructionOrder,
     lines: Sequence[OrderLine],
     *,
-    actor,
+    actor: User,
     reason: str,
     expected: str | tuple[str, ...],
 ) -> None:
@@ -1043,14 +1048,14 @@ def _refuse_unreconciled(lot_ids: list[int]) -> None:
 
 def _record_input_errors(
     *,
-    started_at,
-    ended_at,
-    gate_weight_kg,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime,
+    gate_weight_kg: Decimal,
     outputs: Sequence[OutputInput],
     witnesses: Sequence[WitnessInput],
-    temperature_c,
-    residence_time_s,
-    particle_size_mm,
+    temperature_c: int | None,
+    residence_time_s: Decimal | None,
+    particle_size_mm: Decimal | None,
     customs_officer_present: bool,
     officer_absence_reason: str,
 ) -> dict[str, list[str]]:
@@ -1123,7 +1128,7 @@ def _check_evidence(evidence: Sequence[EvidenceInput]) -> tuple[list[CheckedUplo
     return checked, errors
 
 
-def _store_evidence(record: DestructionRecord, item: CheckedUpload, *, actor) -> EvidenceFile:
+def _store_evidence(record: DestructionRecord, item: CheckedUpload, *, actor: User) -> EvidenceFile:
     evidence = EvidenceFile(
         record=record,
         kind=item.kind,

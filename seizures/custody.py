@@ -7,6 +7,7 @@ service's transaction, never on their own.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ def append_event(
     lot: Lot,
     kind: str,
     *,
-    actor,
+    actor: User,
     from_location: StorageLocation | None = None,
     to_location: StorageLocation | None = None,
     quantity: int | None = None,
@@ -57,7 +58,7 @@ def append_event(
 
 
 def append_events(
-    lots: Iterable[Lot], kind: str, *, actor, details: dict | None = None
+    lots: Iterable[Lot], kind: str, *, actor: User, details: dict | None = None
 ) -> list[CustodyEvent]:
     """Append the same event to many lots with one read of their chain heads."""
     require_transaction()
@@ -85,7 +86,9 @@ def append_events(
     return CustodyEvent.objects.bulk_create(events)
 
 
-def start_chains(lots: Iterable[Lot], *, actor, details: dict | None = None) -> list[CustodyEvent]:
+def start_chains(
+    lots: Iterable[Lot], *, actor: User, details: dict | None = None
+) -> list[CustodyEvent]:
     """The first event ("created") of newly created lots, in one bulk insert: a new lot has no
     chain yet, so no chain head is read. A lot stored at intake names its location as
     `to_location`, so intake and placement are one link."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, Min
@@ -69,7 +70,7 @@ EDITABLE_SEIZURE_FIELDS = frozenset(
 
 def create_seizure(
     *,
-    actor,
+    actor: User,
     office: CustomsOffice,
     detained_on: datetime.date,
     transport_mode: str,
@@ -123,7 +124,7 @@ def create_seizure(
     return seizure
 
 
-def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor) -> list[Lot]:
+def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor: User) -> list[Lot]:
     """Add goods lines to an existing seizure (found later, counted after unpacking)."""
     if not lots:
         raise ValidationError({"lots": ["Add at least one lot."]})
@@ -148,7 +149,7 @@ def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor) -> list[Lot]:
         return _create_lots(seizure, lots, actor=actor, first_line=first_line)
 
 
-def update_seizure(*, seizure: Seizure, actor, **changes) -> Seizure:
+def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
     """Correct or complete the case data (notification, agreements, court reference...); the
     statutory deadline is recomputed from the notification date."""
     unknown = set(changes) - EDITABLE_SEIZURE_FIELDS
@@ -175,7 +176,7 @@ def update_seizure(*, seizure: Seizure, actor, **changes) -> Seizure:
     return seizure
 
 
-def place_hold(*, seizure: Seizure, reason: str, actor) -> Seizure:
+def place_hold(*, seizure: Seizure, reason: str, actor: User) -> Seizure:
     """Legal hold: blocks any disposal of the seizure's goods until lifted. Lots in storage go on
     hold, each with a `held` custody event."""
     reason = (reason or "").strip()
@@ -202,7 +203,7 @@ def place_hold(*, seizure: Seizure, reason: str, actor) -> Seizure:
     return seizure
 
 
-def lift_hold(*, seizure: Seizure, actor, reason: str = "") -> Seizure:
+def lift_hold(*, seizure: Seizure, actor: User, reason: str = "") -> Seizure:
     """Lift the legal hold; lots on hold return to storage with a `hold_lifted` event."""
     with transaction.atomic(durable=True):
         current = Seizure.objects.select_for_update().get(pk=seizure.pk)
@@ -229,7 +230,7 @@ def lift_hold(*, seizure: Seizure, actor, reason: str = "") -> Seizure:
     return seizure
 
 
-def import_seizures(*, content: bytes | str, actor) -> list[Seizure]:
+def import_seizures(*, content: bytes | str, actor: User) -> list[Seizure]:
     """Bulk intake (small consignments): every row of the CSV file is validated first and the
     whole file is refused with a per-line, per-column report (IntakeRejected) if any row is
     wrong; otherwise all seizures, lots and first custody events are created in one
@@ -295,7 +296,7 @@ def _refuse_intake_placements(plans: Sequence[SeizurePlan], seizures: Sequence[S
 # --- storage -------------------------------------------------------------------------------
 
 
-def move_lot(*, lot: Lot, location: StorageLocation, actor) -> Lot:
+def move_lot(*, lot: Lot, location: StorageLocation, actor: User) -> Lot:
     """Place a lot (first time) or move it to another location, if the storage rules allow it
     (X-CC-04 zone and segregation, BAT-S1, FOOD-S2, capacity) and the placement hook finds
     nothing blocking."""
@@ -348,7 +349,7 @@ def take_sample(
     articles: int,
     purpose: str,
     holder: str,
-    actor,
+    actor: User,
     gross_weight_kg: Decimal | None = None,
 ) -> Lot:
     """Take articles out of a lot into a child sample lot with its own custody chain. The
@@ -448,7 +449,7 @@ def take_sample(
     return sample
 
 
-def release_lot(*, lot: Lot, reason: str, actor) -> Lot:
+def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
     """Release a lot from customs control (found genuine, right holder did not act): it leaves
     the warehouse. Refused while the seizure is under a legal hold."""
     reason = (reason or "").strip()
@@ -484,7 +485,7 @@ def release_lot(*, lot: Lot, reason: str, actor) -> Lot:
 # --- reference data ------------------------------------------------------------------------
 
 
-def save_reference_record(record: models.Model, *, actor) -> models.Model:
+def save_reference_record(record: models.Model, *, actor: User) -> models.Model:
     """Create or change an office, warehouse, location, right holder or holiday after the
     model's own validation (a location keeps room and classes for the lots stored in it)."""
     with transaction.atomic(durable=True):
@@ -496,7 +497,7 @@ def save_reference_record(record: models.Model, *, actor) -> models.Model:
     return record
 
 
-def delete_reference_record(record: models.Model, *, actor) -> None:
+def delete_reference_record(record: models.Model, *, actor: User) -> None:
     try:
         with transaction.atomic(durable=True):
             record.delete()
@@ -605,7 +606,7 @@ def placement_refusals_for_batch(
     )
 
 
-def run_placement_checks(placements: Sequence[tuple[Lot, StorageLocation]], *, actor) -> None:
+def run_placement_checks(placements: Sequence[tuple[Lot, StorageLocation]], *, actor: User) -> None:
     """The optional cross-app hook (settings.STORAGE_PLACEMENT_CHECK, e.g. the compliance
     rulebook's storage rules), called once for a batch of (lot, location) placements with the
     lots already saved: a blocking finding on any of them refuses the batch."""
@@ -631,7 +632,7 @@ def placed(lots: Iterable[Lot]) -> list[tuple[Lot, StorageLocation]]:
 
 
 def _create_lots(
-    seizure: Seizure, inputs: Sequence[LotInput], *, actor, first_line: int
+    seizure: Seizure, inputs: Sequence[LotInput], *, actor: User, first_line: int
 ) -> list[Lot]:
     placements = [(index, lot) for index, lot in enumerate(inputs) if lot.location is not None]
     if placements:
