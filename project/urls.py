@@ -27,6 +27,8 @@ api_v1 = [
     path("", include("compliance.api.statistics_urls")),
 ]
 
+handler404 = "project.views.not_found"
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

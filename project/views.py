@@ -1,8 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.generic import ListView
 
+from project.api import error_body
 from project.dashboard import panels_for
 from project.roles import ROLES
 
@@ -11,6 +14,13 @@ from project.roles import ROLES
 def dashboard(request):
     roles = [g.name for g in request.user.groups.all() if g.name in ROLES]
     return render(request, "dashboard.html", {"roles": roles, "panels": panels_for(request)})
+
+
+def not_found(request, exception=None):
+    """A 404 in the API's error shape under /api/, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("Not found."), status=404)
+    return defaults.page_not_found(request, exception)
 
 
 class Protected(LoginRequiredMixin, PermissionRequiredMixin):

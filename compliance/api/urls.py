@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from compliance.api.views import ComplianceCheckViewSet, RuleViewSet, WhatIfView
+from project.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("rules", RuleViewSet, basename="rule")
 router.register("compliance-checks", ComplianceCheckViewSet, basename="compliance-check")
 

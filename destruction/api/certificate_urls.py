@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from destruction.api.certificate_views import CertificateViewSet, VerifyView
+from project.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("certificates", CertificateViewSet, basename="certificate")
 
 urlpatterns = [

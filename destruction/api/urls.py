@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from destruction.api import views
+from project.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("destruction-orders", views.DestructionOrderViewSet, basename="destruction-order")
 

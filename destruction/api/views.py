@@ -25,6 +25,7 @@ from destruction.filtersets import (
     order_list,
 )
 from destruction.models import EvidenceFile
+from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
 
 ERROR = inline_serializer(
@@ -54,7 +55,6 @@ class FacilityViewSet(viewsets.ModelViewSet):
 
     filter_backends = (DjangoFilterBackend,)
     filterset_class = FacilityFilterSet
-    lookup_value_regex = "[0-9]+"
     serializer_class = s.FacilitySerializer
     http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
     permission_map = {
@@ -114,7 +114,6 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
 
     filter_backends = (DjangoFilterBackend,)
     filterset_class = DestructionOrderFilterSet
-    lookup_value_regex = "[0-9]+"
     permission_map = {
         "create": "destruction.add_destructionorder",
         "eligible_lots": "destruction.add_destructionorder",
@@ -254,7 +253,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"evidence/(?P<evidence_pk>[0-9]+)",
+        url_path=rf"evidence/(?P<evidence_pk>{ID_PATTERN})",
         filter_backends=(),
     )
     def download_evidence(self, request, pk=None, evidence_pk=None):

@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from project.routers import Router
 from seizures.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("seizures", views.SeizureViewSet, basename="seizure")
 router.register("lots", views.LotViewSet, basename="lot")
 router.register("custody-events", views.CustodyEventViewSet, basename="custody-event")

@@ -76,7 +76,12 @@ def urls_to_try() -> list[str]:
         "number": certificate.number,
         "code": certificate.verification_code,
     }
-    unknown = {"int": "999999", "str": "nope", "number": "CD-1999-99999", "code": "x" * 43}
+    unknown = {
+        "int": "99999999999999999999",
+        "str": "nope",
+        "number": "CD-1999-99999",
+        "code": "x" * 43,
+    }
     urls = set()
     for route in page_patterns():
         urls.add(fill(route, known))
