@@ -16,6 +16,7 @@ from destruction.models import (
     OrderLine,
     OrderStatus,
 )
+from project.filters import OrderingFilter
 from seizures.filtersets import json_list_contains, text_search
 from seizures.models import CustomsOffice, Lot
 
@@ -87,7 +88,7 @@ class DestructionOrderFilterSet(filters.FilterSet):
     facility = filters.ModelChoiceFilter(queryset=Facility.objects.all())
     method = filters.ChoiceFilter(choices=Method.choices, method="filter_method")
     planned_date = filters.DateFromToRangeFilter(label="Planned between")
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("planned_date", "planned_date"),
             ("reference", "reference"),
@@ -136,7 +137,7 @@ class FacilityFilterSet(filters.FilterSet):
         choices=Facility.Certification.choices, method="filter_certification"
     )
     active = filters.BooleanFilter(label="In use")
-    ordering = filters.OrderingFilter(fields=(("name", "name"), ("country", "country")))
+    ordering = OrderingFilter(fields=(("name", "name"), ("country", "country")))
 
     class Meta:
         model = Facility

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
 
+from project.filters import OrderingFilter
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.models import (
     ActionType,
@@ -77,7 +78,7 @@ class SeizureFilterSet(filters.FilterSet):
     detained_on = filters.DateFromToRangeFilter(label="Detained between")
     notified_on = filters.DateFromToRangeFilter(label="Notified between")
     deadline = filters.DateFromToRangeFilter(label="Deadline between")
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("reference", "reference"),
             ("detained_on", "detained_on"),
@@ -137,7 +138,7 @@ class LotFilterSet(filters.FilterSet):
     ageing = filters.BooleanFilter(
         label="Past deadline or long stay", method="filter_ageing", widget=forms.HiddenInput
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("reference", "reference"),
             ("stored_since", "stored_since"),
@@ -195,7 +196,7 @@ class StorageLocationFilterSet(filters.FilterSet):
         label="Accepts hazard class", choices=HazardClass.choices, method="filter_hazard"
     )
     active = filters.BooleanFilter()
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("code", "code"), ("capacity_kg", "capacity_kg"), ("used_kg", "used_kg"))
     )
 
@@ -210,7 +211,7 @@ class StorageLocationFilterSet(filters.FilterSet):
 class WarehouseFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="Search", method=text_search(("code", "name", "address")))
     office = filters.ModelChoiceFilter(queryset=CustomsOffice.objects.all())
-    ordering = filters.OrderingFilter(fields=(("code", "code"), ("name", "name")))
+    ordering = OrderingFilter(fields=(("code", "code"), ("name", "name")))
 
     class Meta:
         model = Warehouse
@@ -223,7 +224,7 @@ class RightHolderFilterSet(filters.FilterSet):
     )
     small_consignment_opt_in = filters.BooleanFilter(label="Opted in to Art. 26")
     valid_on = filters.DateFilter(label="Application valid on", method="filter_valid_on")
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("name", "name"), ("application_valid_until", "application_valid_until"))
     )
 
@@ -241,7 +242,7 @@ class RightHolderFilterSet(filters.FilterSet):
 class CustomsOfficeFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="Search", method=text_search(("code", "name")))
     country = filters.ChoiceFilter(choices=list(countries))
-    ordering = filters.OrderingFilter(fields=(("code", "code"), ("name", "name")))
+    ordering = OrderingFilter(fields=(("code", "code"), ("name", "name")))
 
     class Meta:
         model = CustomsOffice
@@ -260,7 +261,7 @@ class YearFilter(filters.NumberFilter):
 class HolidayFilterSet(filters.FilterSet):
     date = filters.DateFromToRangeFilter(label="Between")
     year = YearFilter(field_name="date__year")
-    ordering = filters.OrderingFilter(fields=(("date", "date"),))
+    ordering = OrderingFilter(fields=(("date", "date"),))
 
     class Meta:
         model = Holiday
@@ -281,9 +282,7 @@ class CustodyEventFilterSet(filters.FilterSet):
         field_name="to_location", queryset=StorageLocation.objects.all(), method="filter_location"
     )
     occurred_at = filters.DateFromToRangeFilter(label="Between", field_name="occurred_at__date")
-    ordering = filters.OrderingFilter(
-        fields=(("occurred_at", "occurred_at"), ("lot__reference", "lot"))
-    )
+    ordering = OrderingFilter(fields=(("occurred_at", "occurred_at"), ("lot__reference", "lot")))
 
     class Meta:
         model = CustodyEvent

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from seizures import services
 from seizures.models import CustodyEvent, Lot, LotStatus, Seizure, StorageLocation
 from tests.seizures.conftest import log_seizure, lot_input
+from tests.seizures.factories import CustomsOfficeFactory
 
 pytestmark = pytest.mark.django_db
 EXAMPLE = Path(__file__).resolve().parents[2] / "seizures" / "examples" / "small_consignments.csv"
@@ -466,3 +467,17 @@ def test_schema_documents_the_seizure_endpoints(api, warehouse_user):
     assert (
         "multipart/form-data" in paths["/api/v1/seizures/import/"]["post"]["requestBody"]["content"]
     )
+
+
+@pytest.mark.parametrize("ordering", ["", ",", "-code"])
+def test_an_empty_ordering_keeps_the_default_order(api, auditor_user, ordering):
+    for code in ("ZZZ", "AAA", "MMM"):
+        CustomsOfficeFactory(code=code)
+    codes = [
+        office["code"]
+        for office in api(auditor_user)
+        .get("/api/v1/customs-offices/", {"ordering": ordering})
+        .json()["results"]
+    ]
+    expected = ["AAA", "MMM", "ZZZ"]
+    assert codes == (expected[::-1] if ordering == "-code" else expected)
