@@ -61,18 +61,7 @@ class FacilitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Facility
-        fields = (
-            "id",
-            "name",
-            "operator",
-            "address",
-            "country",
-            "certifications",
-            "max_incineration_temperature_c",
-            "active",
-            "permits",
-            "order_count",
-        )
+        fields = ("id", *services.FACILITY_FIELDS, "permits", "order_count")
         read_only_fields = fields
 
 
