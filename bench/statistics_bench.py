@@ -214,15 +214,15 @@ def raw_figures(cursor, year: int, postgresql: bool, reporting: str, time_zone: 
         zip(
             ("lots_in_storage_at_year_end", "kg_in_storage_at_year_end"),
             run(
-                "SELECT COUNT(*), SUM(l.gross_weight_kg) FROM seizures_lot l JOIN "
-                "seizures_seizure s ON s.id = l.seizure_id WHERE l.parent_id IS NULL AND "
-                "s.detained_on <= %(last)s AND (l.status IN ('in_storage', 'on_hold', "
-                "'allocated', 'in_transit') OR (l.status = 'destroyed' AND EXISTS (SELECT 1 "
-                "FROM destruction_orderline ol JOIN destruction_destructionrecord rec ON "
-                "rec.order_id = ol.order_id WHERE ol.lot_id = l.id AND ol.active AND "
-                "rec.ended_at >= %(end)s)) OR (l.status = 'released' AND EXISTS (SELECT 1 FROM "
-                "seizures_custodyevent e WHERE e.lot_id = l.id AND e.kind = 'released' AND "
-                "e.occurred_at >= %(end)s)))"
+                "SELECT SUM(CASE WHEN l.parent_id IS NULL THEN 1 ELSE 0 END), "
+                "SUM(l.gross_weight_kg) FROM seizures_lot l JOIN seizures_seizure s "
+                "ON s.id = l.seizure_id WHERE s.detained_on <= %(last)s AND (l.status IN "
+                "('in_storage', 'on_hold', 'allocated', 'in_transit') "
+                "OR (l.status = 'destroyed' AND EXISTS (SELECT 1 FROM destruction_orderline ol "
+                "JOIN destruction_destructionrecord rec ON rec.order_id = ol.order_id "
+                "WHERE ol.lot_id = l.id AND ol.active AND rec.ended_at >= %(end)s)) "
+                "OR (l.status = 'released' AND EXISTS (SELECT 1 FROM seizures_custodyevent e "
+                "WHERE e.lot_id = l.id AND e.kind = 'released' AND e.occurred_at >= %(end)s)))"
             )[0],
             strict=True,
         )

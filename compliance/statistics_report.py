@@ -6,6 +6,7 @@ from html import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -22,12 +23,14 @@ from reportlab.platypus import (
 )
 
 from compliance.charts import all_charts
-from compliance.statistics import AnnualStatistics
+from compliance.statistics import AnnualStatistics, Comparison
 from compliance.statistics.dictionary import BREAKDOWNS, DEFINITIONS, MEASURES, Section
 from compliance.statistics.display import change_text, figure_text
 
 STYLES = getSampleStyleSheet()
 SMALL = STYLES["BodyText"].clone("Small", fontSize=8, leading=10)
+# Paragraphs align by their style, not by the table's ALIGN.
+NUMBER = SMALL.clone("Number", alignment=TA_RIGHT)
 TABLE_STYLE = TableStyle(
     [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
@@ -79,38 +82,42 @@ def totals_table(stats: AnnualStatistics, section: str) -> Table:
     return table
 
 
+def compared_cell(measure: str, comparison: Comparison | None, bold: bool = False) -> Paragraph:
+    """The figure, the previous year's and the change stacked in one cell, as on the page:
+    three columns per measure would not fit the width of A4."""
+    if comparison is None:
+        return Paragraph("", NUMBER)
+    figure = escape(figure_text(measure, comparison.figure))
+    lines = [
+        f"<b>{figure}</b>" if bold else figure,
+        escape(figure_text(measure, comparison.previous)),
+        escape(change_text(measure, comparison)),
+    ]
+    return Paragraph("<br/>".join(lines), NUMBER)
+
+
 def breakdown_table(stats: AnnualStatistics, key: str) -> Table:
     info = BREAKDOWNS[key]
     measures = [m for m in info.measures if m != "rate"]
-    header = ["Value"]
-    for measure in measures:
-        header += [
-            Paragraph(f"<b>{escape(MEASURES[measure].label)}</b>", SMALL),
-            str(stats.previous_year),
-        ]
+    # The header reads like the cells below it: the year, the previous year, the change.
+    legend = f"{stats.year}<br/>{stats.previous_year}<br/>change"
+    header = [Paragraph("<b>Value</b>", SMALL)] + [
+        Paragraph(f"<b>{escape(MEASURES[m].label)}</b><br/>{legend}", NUMBER) for m in measures
+    ]
     rows = [header]
     for row in stats.breakdown(key):
-        line = [Paragraph(escape(row.label), SMALL)]
-        for measure in measures:
-            line += [
-                figure_text(measure, row.figures[measure].figure),
-                figure_text(measure, row.figures[measure].previous),
-            ]
-        rows.append(line)
-    total = ["Total"]
-    for measure in measures:
-        comparison = stats.total(measure)
-        total += (
-            [figure_text(measure, comparison.figure), figure_text(measure, comparison.previous)]
-            if comparison
-            else ["", ""]
+        rows.append(
+            [Paragraph(escape(row.label), SMALL)]
+            + [compared_cell(m, row.figures[m]) for m in measures]
         )
-    rows.append(total)
+    rows.append(
+        [Paragraph("<b>Total</b>", SMALL)]
+        + [compared_cell(m, stats.total(m), bold=True) for m in measures]
+    )
     value_width = 50 * mm
-    other = (180 * mm - value_width) / (2 * len(measures))
-    table = Table(rows, colWidths=[value_width] + [other] * (2 * len(measures)), repeatRows=1)
+    other = (180 * mm - value_width) / len(measures)
+    table = Table(rows, colWidths=[value_width] + [other] * len(measures), repeatRows=1)
     table.setStyle(TABLE_STYLE)
-    table.setStyle(TableStyle([("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8)]))
     return table
 
 

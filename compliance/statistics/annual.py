@@ -24,6 +24,7 @@ from seizures.models import CustomsOffice
 
 PERCENT = Decimal("0.1")
 MIN_YEAR, MAX_YEAR = 1900, 2999
+OFFICE_ID = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -194,10 +195,13 @@ class AnnualStatistics:
 
 
 def find_office(value: str) -> CustomsOffice:
-    """An office by its code or its id (API `office=`): a ValidationError names the field."""
+    """An office by its code or its id (API `office=`, page downloads): a ValidationError
+    names the field."""
     value = (value or "").strip()
-    office = CustomsOffice.objects.filter(code=value).first()
-    if office is None and value.isdigit():
+    # PostgreSQL refuses a NUL in a string with an error of its own: no code holds one anyway.
+    office = None if "\x00" in value else CustomsOffice.objects.filter(code=value).first()
+    # ASCII digits only (str.isdigit() takes '²' and '١'); 18 digits stay within a bigint.
+    if office is None and OFFICE_ID.fullmatch(value):
         office = CustomsOffice.objects.filter(pk=int(value)).first()
     if office is None:
         raise ValidationError({"office": [f"No customs office has the code or id {value!r}."]})

@@ -32,9 +32,19 @@ class Measure:
     label: str
     unit: str
     description: str
-    # Additive: the rows of a breakdown sum to the total. Not additive: a ratio, an average, or a
-    # count of cases in a breakdown by a lot attribute (one case can have lots in several rows).
-    additive: bool = True
+    # A count or a sum of one unit: the rows of a breakdown can add up to the total. Not: a
+    # ratio, an average, a rate or amounts in different currencies.
+    summable: bool = True
+    # Counts seizures, not lots: a breakdown by a lot attribute counts a seizure once in every
+    # row where it has a lot, so there its rows may add up to more than the total.
+    per_seizure: bool = False
+
+    @property
+    def additive(self) -> bool:
+        """Whether the rows of every breakdown that has the measure add up to its total."""
+        return self.summable and all(
+            b.additive(self.key) for b in BREAKDOWNS.values() if self.key in b.measures
+        )
 
 
 MEASURES: dict[str, Measure] = {
@@ -45,8 +55,10 @@ MEASURES: dict[str, Measure] = {
             "Cases",
             "count",
             "Seizures (interceptions by customs) detained in the year that have at least one "
-            "lot. In breakdowns by a lot attribute (category, outcome, currency) a case counts "
-            "once in every row where it has a lot, so those rows may sum to more than the total.",
+            "lot. In breakdowns by a lot attribute (category, sub-category, outcome, currency) a "
+            "case counts once in every row where it has a lot, so those rows may sum to more than "
+            "the total.",
+            per_seizure=True,
         ),
         Measure(
             "lots",
@@ -75,14 +87,16 @@ MEASURES: dict[str, Measure] = {
             "retail_value_original",
             "Retail value (original currency)",
             "the row's currency",
-            "Estimated retail value in the currency it was recorded in (currency breakdown).",
+            "Estimated retail value in the currency it was recorded in (currency breakdown). "
+            "Amounts in different currencies do not add up.",
+            summable=False,
         ),
         Measure(
             "rate",
             "Exchange rate",
             "reporting-currency units per unit",
             "The rate of the year used for the conversion; empty when the rate table has none.",
-            additive=False,
+            summable=False,
         ),
         Measure(
             "unconverted_lots",
@@ -128,7 +142,7 @@ MEASURES: dict[str, Measure] = {
             "Hazardous share",
             "ratio 0-1",
             "Hazardous kg destroyed over kg destroyed.",
-            additive=False,
+            summable=False,
         ),
         Measure(
             "output_kg",
@@ -149,7 +163,7 @@ MEASURES: dict[str, Measure] = {
             "Recovery rate",
             "ratio 0-1",
             "(Recycled + energy recovery) over all output kg.",
-            additive=False,
+            summable=False,
         ),
         Measure(
             "hazardous_residue_kg",
@@ -162,7 +176,7 @@ MEASURES: dict[str, Measure] = {
             "Hazardous residue share",
             "ratio 0-1",
             "Hazardous residue kg over all output kg.",
-            additive=False,
+            summable=False,
         ),
         Measure(
             "certificates_issued",
@@ -188,14 +202,14 @@ MEASURES: dict[str, Measure] = {
             "days",
             "Mean calendar days from the seizure's detention date to the day the destruction "
             "ended, over the lots destroyed in the year.",
-            additive=False,
+            summable=False,
         ),
         Measure(
             "days_to_destruction_p90",
             "Days detention to destruction (90th percentile)",
             "days",
             "90th percentile (continuous, linear interpolation) of the same days.",
-            additive=False,
+            summable=False,
         ),
         Measure(
             "lots_in_storage_at_year_end",
@@ -209,7 +223,9 @@ MEASURES: dict[str, Measure] = {
             "kg_in_storage_at_year_end",
             "Kg in storage at year end",
             "kg",
-            "Gross weight today of the lots counted as in storage at year end.",
+            "Gross weight today of the lots counted as in storage at year end and of the "
+            "samples (on the same terms) still in storage: a sample's kg were taken off its "
+            "parent lot, so they count on their own.",
         ),
     )
 }
@@ -251,8 +267,16 @@ class BreakdownInfo:
     section: str
     measures: tuple[str, ...]
     description: str
-    # A lot attribute: "cases" is not additive over its rows.
+    # A lot attribute: a seizure with lots in several rows counts in each (see per_seizure).
     by_lot: bool = False
+
+    def additive(self, measure: str) -> bool:
+        """Whether the rows of this breakdown add up to the measure's total."""
+        info = MEASURES[measure]
+        return info.summable and not (self.by_lot and info.per_seizure)
+
+    def not_additive(self) -> list[str]:
+        return [m for m in self.measures if not self.additive(m)]
 
 
 BREAKDOWNS: dict[str, BreakdownInfo] = {
@@ -421,7 +445,11 @@ FIELDS: dict[str, str] = {
     "totals": "Overall figures per section: {section: {measure: comparison}}.",
     "breakdowns": (
         "Figures per dimension value: {breakdown: [{value, label, measure: comparison, ...}]}. "
-        "Additive measures of the rows sum to the section total."
+        "The rows of a measure sum to the section total only where the data dictionary's "
+        "breakdown.additive says so: ratios, averages, rates and amounts in different "
+        "currencies never add up, and cases do not in a breakdown by a lot attribute "
+        "(category, sub-category, outcome, currency), where a case counts in every row where it "
+        "has a lot."
     ),
     "unconverted": "Currencies without a rate for the year: [{currency, retail_value, lots}].",
     "comparison.figure": "The figure of the year.",
@@ -430,6 +458,13 @@ FIELDS: dict[str, str] = {
     "comparison.change_percent": "change / previous x 100, rounded to 0.1; null if previous is 0.",
     "row.value": "The dimension's code (as stored, e.g. 'air', 'CN', '3a').",
     "row.label": "The human-readable name of the value.",
+    "measure.additive": (
+        "Data dictionary: true if the rows of every breakdown that has the measure sum to its "
+        "total."
+    ),
+    "breakdown.additive": (
+        "Data dictionary: {measure: true if the rows of this breakdown sum to the measure's total}."
+    ),
     "data_dictionary": "This dictionary.",
 }
 
@@ -453,6 +488,7 @@ def data_dictionary() -> dict:
                 "label": b.label,
                 "section": b.section,
                 "measures": list(b.measures),
+                "additive": {m: b.additive(m) for m in b.measures},
                 "description": b.description,
             }
             for b in BREAKDOWNS.values()

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from compliance.statistics.annual import AnnualStatistics, ComparedRow
+from compliance.statistics.annual import AnnualStatistics, ComparedRow, Comparison
 from compliance.statistics.dictionary import (
     BREAKDOWNS,
     DEFINITIONS,
@@ -144,6 +144,19 @@ def _bold(sheet, values: list[Any]) -> list[WriteOnlyCell]:
     return cells
 
 
+def _compared(comparison: Comparison | None) -> list[Any]:
+    """The four cells of a figure: the year, the previous year, the change and the change in %
+    (empty cells for a measure without a total, such as the per-currency figures)."""
+    if comparison is None:
+        return [None] * 4
+    return [
+        comparison.figure,
+        comparison.previous,
+        comparison.change,
+        comparison.change_percent,
+    ]
+
+
 def xlsx_bytes(stats: AnnualStatistics) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Totals")
@@ -170,34 +183,27 @@ def xlsx_bytes(stats: AnnualStatistics) -> bytes:
     for section, figures in stats.totals().items():
         for measure, comparison in figures.items():
             info = MEASURES[measure]
-            sheet.append(
-                [
-                    section,
-                    measure,
-                    info.label,
-                    info.unit,
-                    comparison.figure,
-                    comparison.previous,
-                    comparison.change,
-                    comparison.change_percent,
-                ]
-            )
+            sheet.append([section, measure, info.label, info.unit, *_compared(comparison)])
     for key, info in BREAKDOWNS.items():
         sheet = workbook.create_sheet(info.label[:31])
         header = ["Value", "Label"]
         for measure in info.measures:
             label = MEASURES[measure].label
-            header += [f"{label} {stats.year}", f"{label} {stats.previous_year}"]
+            header += [
+                f"{label} {stats.year}",
+                f"{label} {stats.previous_year}",
+                f"{label} change",
+                f"{label} change %",
+            ]
         sheet.append(_bold(sheet, header))
         for row in stats.breakdown(key):
             line = [row.value, row.label]
             for measure in info.measures:
-                line += [row.figures[measure].figure, row.figures[measure].previous]
+                line += _compared(row.figures[measure])
             sheet.append(line)
         total = ["Total", "All values"]
         for measure in info.measures:
-            comparison = stats.total(measure)
-            total += [comparison.figure, comparison.previous] if comparison else [None, None]
+            total += _compared(stats.total(measure))
         sheet.append(_bold(sheet, total))
     sheet = workbook.create_sheet("Unconverted")
     sheet.append(_bold(sheet, ["Currency", "Retail value (original currency)", "Lots"]))
@@ -224,17 +230,24 @@ def _dictionary_sheet(workbook: Workbook) -> None:
             ]
         )
     for info in BREAKDOWNS.values():
-        sheet.append(["breakdown", info.key, info.label, "", "", info.description])
+        excluded = info.not_additive()
+        additive = f"all but {', '.join(excluded)}" if excluded else "all"
+        sheet.append(["breakdown", info.key, info.label, "", additive, info.description])
     for key, text in DEFINITIONS.items():
         sheet.append(["definition", key, "", "", "", text])
     for section, measures in TOTALS.items():
         sheet.append(["totals", section, Section(section).label, "", "", ", ".join(measures)])
 
 
-def export_response(stats: AnnualStatistics, file_format: str) -> HttpResponseBase:
-    """The download of one format; JSON and CSV stream (their queries run while sending)."""
+def check_format(file_format: str) -> str:
     if file_format not in FORMATS:
         raise ValidationError({"format": [f"Choose one of: {', '.join(FORMATS)}."]})
+    return file_format
+
+
+def export_response(stats: AnnualStatistics, file_format: str) -> HttpResponseBase:
+    """The download of one format; JSON and CSV stream (their queries run while sending)."""
+    check_format(file_format)
     filename = stats.filename(file_format)
     if file_format == "xlsx":
         response: HttpResponseBase = HttpResponse(

@@ -421,7 +421,8 @@ def certificate_counts(scope: Scope) -> dict[str, int]:
 
 def storage_at_year_end(scope: Scope) -> dict[str, Any]:
     """Lots detained by 31 December that left customs control only later, or not yet. A lot
-    leaves by destruction (its record's end) or release (its release custody event)."""
+    leaves by destruction (its record's end) or release (its release custody event). Samples
+    count in the kg, not in the lots: a sample's kg were taken off its parent lot."""
     # The orders executed after the year, as one (hashed) subquery: a join per lot through
     # the order table makes PostgreSQL plan, and JIT-compile, a far costlier query.
     later_orders = DestructionRecord.objects.filter(ended_at__gte=scope.end).values("order_id")
@@ -431,7 +432,7 @@ def storage_at_year_end(scope: Scope) -> dict[str, Any]:
     released_later = CustodyEvent.objects.filter(
         lot=OuterRef("pk"), kind=CustodyEvent.Kind.RELEASED, occurred_at__gte=scope.end
     )
-    lots = Lot.objects.filter(parent__isnull=True, seizure__detained_on__lte=scope.last_day)
+    lots = Lot.objects.filter(seizure__detained_on__lte=scope.last_day)
     if scope.office is not None:
         lots = lots.filter(seizure__office=scope.office)
     lots = lots.filter(
@@ -440,7 +441,8 @@ def storage_at_year_end(scope: Scope) -> dict[str, Any]:
         | (Q(status=LotStatus.RELEASED) & Exists(released_later))
     )
     return lots.order_by().aggregate(
-        lots_in_storage_at_year_end=Count("pk"), kg_in_storage_at_year_end=Sum("gross_weight_kg")
+        lots_in_storage_at_year_end=Count("pk", filter=Q(parent__isnull=True)),
+        kg_in_storage_at_year_end=Sum("gross_weight_kg"),
     )
 
 

@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 
 from compliance.statistics import AnnualStatistics
-from compliance.statistics.dictionary import BREAKDOWNS, MEASURES, TOTALS
+from compliance.statistics.dictionary import (
+    BREAKDOWNS,
+    ENFORCEMENT_MEASURES,
+    MEASURES,
+    TOTALS,
+    data_dictionary,
+)
 from compliance.statistics.figures import BREAKDOWN_QUERIES
 from tests.compliance import statistics_data
 
@@ -62,8 +68,10 @@ def test_environment_totals_by_execution_date(data):
         # Brussels date: the record ended at 00:30 local, 23:30 UTC the day before) = 255 days
         "days_to_destruction_mean": D("124.3"),  # (59 + 59 + 255) / 3
         "days_to_destruction_p90": D("215.8"),  # 59 + 0.8 x (255 - 59)
-        "lots_in_storage_at_year_end": 2,  # L3 and L4
-        "kg_in_storage_at_year_end": D("40.000"),
+        "lots_in_storage_at_year_end": 2,  # L3 and L4: the sample L1-S1 is not a lot detained
+        # L3 10 + L4 30 + the sample L1-S1's 2: those kg were taken off L1 (destroyed), so
+        # without the sample they would be nowhere.
+        "kg_in_storage_at_year_end": D("42.000"),
     }
 
 
@@ -176,6 +184,8 @@ def test_every_breakdown_adds_up_to_the_totals(data, year, office):
     from seizures.models import CustomsOffice
 
     stats = AnnualStatistics(year, CustomsOffice.objects.get(code=office) if office else None)
+    # What the published data dictionary promises is what is checked.
+    additive = {key: b["additive"] for key, b in data_dictionary()["breakdowns"].items()}
     checked = 0
     for key, info in BREAKDOWNS.items():
         for measure in info.measures:
@@ -185,13 +195,38 @@ def test_every_breakdown_adds_up_to_the_totals(data, year, office):
             for attribute in ("figure", "previous"):
                 values = [getattr(row.figures[measure], attribute) for row in stats.breakdown(key)]
                 expected = getattr(total, attribute)
-                if measure == "cases" and info.by_lot:
-                    # One case may have lots in several rows: each row counts it once.
-                    assert sum(values) >= expected and all(v <= expected for v in values)
-                elif MEASURES[measure].additive:
+                if additive[key][measure]:
                     assert sum(v for v in values if v is not None) == expected, (key, measure)
                     checked += 1
+                elif measure == "cases":
+                    # One case may have lots in several rows: each row counts it once.
+                    assert sum(values) >= expected and all(v <= expected for v in values)
     assert checked > 60
+
+
+def test_the_data_dictionary_says_where_rows_do_not_add_up(data):
+    dictionary = data_dictionary()
+    measures = dictionary["measures"]
+    enforcement = {m: measures[m]["additive"] for m in ENFORCEMENT_MEASURES}
+    assert enforcement == {"cases": False, "lots": True, "articles": True, "retail_value": True}
+    assert measures["recovery_rate"]["additive"] is False
+    assert measures["retail_value_original"]["additive"] is False  # EUR + USD is no figure
+    not_additive = {
+        key: [m for m, additive in b["additive"].items() if not additive]
+        for key, b in dictionary["breakdowns"].items()
+    }
+    assert {key: ms for key, ms in not_additive.items() if ms} == {
+        "category": ["cases"],
+        "subcategory": ["cases"],
+        "outcome": ["cases"],
+        "currency": ["cases", "retail_value_original", "rate"],
+        "month": ["recovery_rate"],
+    }
+    assert set(dictionary["breakdowns"]["office"]["additive"]) == set(ENFORCEMENT_MEASURES)
+    # Why: S1 has lots in categories 3 (L1, its sample) and 5 (L2), so it counts in both rows.
+    stats = AnnualStatistics(2025)
+    assert rows(stats, "category", "cases") == {"2": 0, "3": 2, "4": 1, "5": 1, "8": 1}
+    assert stats.total("cases").figure == 4
 
 
 def test_office_figures_only_count_that_office(data):

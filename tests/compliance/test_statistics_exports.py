@@ -125,13 +125,31 @@ def test_xlsx_export_has_totals_and_one_sheet_per_breakdown(data, api, admin_use
     assert totals["articles"][4:6] == (460, 75)
     assert totals["retail_value"][4] == pytest.approx(6200.0)
     sheet = list(workbook["Means of transport"].iter_rows(values_only=True))
-    assert sheet[0][:4] == ("Value", "Label", "Cases 2025", "Cases 2024")
+    assert sheet[0][:6] == (
+        "Value",
+        "Label",
+        "Cases 2025",
+        "Cases 2024",
+        "Cases change",
+        "Cases change %",
+    )
     body_rows = {row[0]: row for row in sheet[1:-1]}
-    assert body_rows["road"][6:8] == (300, 0)  # articles 2025, 2024
+    # Articles 2025, 2024, change and change %: S1's 120 against S5's 75 (both by air).
+    assert body_rows["air"][10:14] == (120, 75, 45, 60.0)
+    assert body_rows["road"][10:14] == (300, 0, 300, None)  # no percent of nothing
     assert sheet[-1][:2] == ("Total", "All values")
-    assert sheet[-1][6] == sum(row[6] for row in sheet[1:-1]) == 460
+    assert sheet[-1][10] == sum(row[10] for row in sheet[1:-1]) == 460
+    assert sheet[-1][12:14] == (385, pytest.approx(513.3))  # 460 - 75, 385 / 75
     unconverted = list(workbook["Unconverted"].iter_rows(values_only=True))
     assert unconverted[1:] == []  # the GBP lot is Antwerp's
+    dictionary = list(workbook["Data dictionary"].iter_rows(values_only=True))
+    assert dictionary[0][:5] == ("Kind", "Key", "Label", "Unit", "Additive")
+    additive = {(row[0], row[1]): row[4] for row in dictionary[1:]}
+    assert additive[("measure", "cases")] == "no"  # a case counts in each of its lots' rows
+    assert additive[("measure", "articles")] == "yes"
+    assert additive[("breakdown", "category")] == "all but cases"
+    assert additive[("breakdown", "transport_mode")] == "all"
+    assert additive[("breakdown", "month")] == "all but recovery_rate"
 
 
 def test_the_whole_json_document_parses_for_a_year_without_data(api, admin_user):
@@ -147,6 +165,10 @@ def test_the_whole_json_document_parses_for_a_year_without_data(api, admin_user)
         ({"format": "pdf"}, 2025, "format"),
         ({"office": "NOPE"}, 2025, "office"),
         ({"office": "999999"}, 2025, "office"),
+        ({"office": "9" * 19}, 2025, "office"),  # longer than any id
+        ({"office": "²"}, 2025, "office"),  # a Unicode digit that int() refuses
+        ({"office": "\x00"}, 2025, "office"),  # PostgreSQL refuses NUL in a string
+        ({"office": "BRU\x00"}, 2025, "office"),
         ({}, 1800, "year"),
     ],
 )
@@ -155,6 +177,15 @@ def test_statistics_api_refuses_bad_input_with_field_errors(api, admin_user, que
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert list(response.json()["errors"]) == [field]
+
+
+def test_statistics_api_reads_an_office_id_in_ascii_digits_only(data, api, admin_user):
+    arabic_indic = str(data.bru.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = api(admin_user).get(URL.format(2025), {"office": arabic_indic})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["office"]
+    response = api(admin_user).get(URL.format(2025), {"office": str(data.bru.pk)})
+    assert json.loads(body(response))["office"] == {"code": "BRU", "name": "Brussels Airport"}
 
 
 def test_statistics_api_names_every_bad_field_at_once(api, admin_user):
@@ -238,6 +269,13 @@ def test_pdf_report_has_totals_charts_and_tables(data, client, admin_user):
     assert "82.4 %" in text  # recovery rate
     assert "215.8" in text  # 90th percentile of days to destruction
     assert "Country of provenance" in text and "Türkiye" in text
+    # The breakdown tables give the change too. By air: cases S1 against S5; lots L1, L2
+    # against L6, L7, L8; articles 120 against 75; value 900 + 100 + 2000 USD x 0.9 against 550.
+    transport = text.split("Means of transport")[1].split("Freight or passenger")[0]
+    air = " ".join(transport.split("Air", 1)[1].split())
+    assert air.startswith(
+        "1 1 0 2 3 -1 (-33.3%) 120 75 +45 (+60.0%) 2,800.00 550.00 +2,250.00 (+409.1%)"
+    )
     assert f"Page 1 of {len(reader.pages)}" in text
 
 
@@ -255,8 +293,30 @@ def test_page_downloads_are_the_api_files(data, client, auditor_user):
     table = list(csv.DictReader(io.StringIO(body(response).decode())))
     articles = [r for r in table if (r["dimension"], r["measure"]) == ("total", "articles")]
     assert articles[0]["figure"] == "50"
-    assert client.get("/statistics/2025/statistics.doc").status_code == 404
-    assert client.get("/statistics/2025/statistics.csv", {"office": "NOPE"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "fields"),
+    [
+        ("/statistics/2025/statistics.doc", {}, ["format"]),
+        ("/statistics/2025/statistics.csv", {"office": "NOPE"}, ["office"]),
+        ("/statistics/2025/statistics.csv", {"office": "\x00"}, ["office"]),
+        ("/statistics/2025/statistics.xlsx", {"office": "²"}, ["office"]),
+        ("/statistics/1800/statistics.json", {}, ["year"]),
+        ("/statistics/1800/statistics.doc", {"office": "NOPE"}, ["format", "year", "office"]),
+        ("/statistics/2025/report.pdf", {"office": "BRU\x00"}, ["office"]),
+        ("/statistics/3000/report.pdf", {}, ["year"]),
+    ],
+)
+def test_page_downloads_refuse_bad_input_naming_the_fields(
+    client, auditor_user, path, query, fields
+):
+    client.force_login(auditor_user)
+    response = client.get(path, query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert [line.split(":")[0] for line in lines] == fields
 
 
 def test_rounded_figures_survive_the_json_round_trip(data):

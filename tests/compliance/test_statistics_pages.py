@@ -64,7 +64,17 @@ def test_statistics_page_opens_on_the_latest_year_with_a_detention(data, client,
     assert '<option value="2026"' in html and '<option value="2024"' in html
 
 
-@pytest.mark.parametrize("query", [{"year": "1700"}, {"year": "abc"}, {"office": "NOPE"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "1700"},
+        {"year": "abc"},
+        {"year": "²"},
+        {"office": "NOPE"},
+        {"office": "²"},
+        {"office": "\x00"},  # PostgreSQL refuses NUL in a string: a form error, not a 500
+    ],
+)
 def test_statistics_page_shows_a_form_error_for_a_bad_choice(data, client, admin_user, query):
     client.force_login(admin_user)
     response = client.get("/statistics/", {"year": 2025, **query})
