@@ -2,7 +2,8 @@
 
 An auditor approves or flags a valid certificate, once, with findings and a comment. Separation of
 duties: nobody who took part in the order (prepared, submitted, approved, dispatched or recorded
-it) or issued the certificate may review it.
+it, uploaded its evidence or ran its record compliance check) or issued the certificate may review
+it.
 """
 
 from typing import Any
@@ -12,9 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from compliance.models import CertificateReview
+from compliance.models import CertificateReview, ComplianceCheck
 from destruction.certificate_filtersets import certificate_list
-from destruction.models import Certificate, CertificateStatus, DestructionRecord
+from destruction.models import Certificate, CertificateStatus, DestructionRecord, EvidenceFile
 from project.errors import TransitionNotAllowed
 
 SEVERITIES = ("blocking", "warning", "info")
@@ -32,7 +33,8 @@ def review_queue() -> QuerySet[Certificate]:
 
 
 def participants(certificate: Certificate) -> set[int]:
-    """Ids of the users who took part in the certified order or issued the certificate."""
+    """Ids of the users who took part in the certified order or issued the certificate. Whoever
+    uploaded the evidence or ran the record check vouched for what the auditor is to judge."""
     order = certificate.order
     ids = {
         order.prepared_by_id,
@@ -42,6 +44,14 @@ def participants(certificate: Certificate) -> set[int]:
         certificate.issued_by_id,
     }
     ids.update(DestructionRecord.objects.filter(order=order).values_list("recorded_by", flat=True))
+    ids.update(
+        EvidenceFile.objects.filter(record__order=order).values_list("uploaded_by", flat=True)
+    )
+    ids.update(
+        ComplianceCheck.objects.filter(order=order, stage=ComplianceCheck.Stage.RECORD).values_list(
+            "checked_by", flat=True
+        )
+    )
     return {user_id for user_id in ids if user_id is not None}
 
 

@@ -1,6 +1,7 @@
 """Forms of the certificate pages and the public verification page."""
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from destruction.certification import MAX_UPLOAD_BYTES
 from destruction.models import DestructionOrder, OrderStatus
@@ -36,10 +37,19 @@ class ReissueCertificateForm(forms.Form):
     )
 
 
+# The alphabet of the issued codes (secrets.token_urlsafe). Anything else cannot be a code, and
+# some of it (a slash) cannot even be put back into the /verify/<code>/ address.
+VERIFICATION_CODE = RegexValidator(
+    r"\A[A-Za-z0-9_-]{1,64}\Z",
+    "A verification code has only letters, digits, - and _ (as printed on the certificate).",
+)
+
+
 class VerifyLookupForm(forms.Form):
     code = forms.CharField(
         label="Verification code",
         max_length=64,
+        validators=[VERIFICATION_CODE],
         help_text="Printed under the QR code, at the end of the verification address.",
     )
 

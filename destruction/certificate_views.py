@@ -176,8 +176,13 @@ def verify_lookup(request) -> HttpResponse:
     """Public: type the code printed on a certificate to open its verification page."""
     form = VerifyLookupForm(request.GET or None)
     if form.is_valid():
-        return redirect("certificates:verify", code=form.cleaned_data["code"].strip())
-    return render(request, "destruction/verify_lookup.html", {"form": form})
+        return redirect("certificates:verify", code=form.cleaned_data["code"])
+    return render(
+        request,
+        "destruction/verify_lookup.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

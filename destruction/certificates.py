@@ -368,15 +368,17 @@ MARGIN = 15 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 GRID = colors.HexColor("#9aa5b1")
 HEAD = colors.HexColor("#e6ebf1")
+# Category over waste class, and method over R/D codes, share a column: rows are two lines high
+# for the description anyway, and the description keeps the width it needs.
 LOT_COLUMNS = (
     ("Lot reference", 27 * mm),
-    ("Cat.", 11 * mm),
-    ("Description", 42 * mm),
+    ("Cat.\nWaste", 11 * mm),
+    ("Hazard", 13 * mm),
+    ("Description", 45 * mm),
     ("Brand", 24 * mm),
-    ("Articles", 15 * mm),
-    ("Weight kg", 17 * mm),
-    ("Method", 29 * mm),
-    ("R/D", 15 * mm),
+    ("Articles", 13 * mm),
+    ("Weight kg", 16 * mm),
+    ("Method\nR/D", 31 * mm),
 )
 
 
@@ -416,6 +418,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=body, fontSize=7, leading=8.5),
         "mono": ParagraphStyle("mono", parent=body, fontName="Courier", fontSize=8, leading=10),
         "cell": ParagraphStyle("cell", parent=body, fontSize=7, leading=8.2),
+        "warning": ParagraphStyle(
+            "warning", parent=body, fontName="Helvetica-Bold", textColor=colors.HexColor("#a61b1b")
+        ),
     }
 
 
@@ -445,8 +450,10 @@ def grid_style(*, header: bool = True, font_size: float = 7.5) -> TableStyle:
 def data_table(
     header: list[str], rows: list[list[Any]], widths: list[float], *, right: tuple[int, ...] = ()
 ) -> Table:
-    """A grid whose header row repeats on every page it spans."""
-    table = Table([header, *rows], colWidths=widths, repeatRows=1)
+    """A grid whose header row repeats on every page it spans. reportlab splits it between rows
+    first and splits a row itself only when no whole row fits, so a justification or reason
+    longer than a page runs on over pages instead of failing the issue with a LayoutError."""
+    table = Table([header, *rows], colWidths=widths, repeatRows=1, splitInRow=1)
     style = grid_style()
     for column in right:
         style.add("ALIGN", (column, 0), (column, -1), "RIGHT")
@@ -455,9 +462,10 @@ def data_table(
 
 
 def facts_table(pairs: list[tuple[str, Any]], s: dict[str, ParagraphStyle]) -> Table:
-    """Label/value pairs in two columns; values wrap."""
+    """Label/value pairs in two columns; values wrap, and a value longer than a page (a free-text
+    address) splits across pages."""
     rows = [[label, Paragraph(esc(value) or "-", s["cell"])] for label, value in pairs]
-    table = Table(rows, colWidths=[45 * mm, CONTENT_WIDTH - 45 * mm])
+    table = Table(rows, colWidths=[45 * mm, CONTENT_WIDTH - 45 * mm], splitInRow=1)
     style = grid_style(header=False)
     style.add("FONT", (0, 0), (0, -1), "Helvetica-Bold", 7.5)
     style.add("BACKGROUND", (0, 0), (0, -1), HEAD)
@@ -476,18 +484,18 @@ def wrapped(text: str, width: float, font_size: float = 7.5) -> str:
     return "\n".join(simpleSplit(text or "", "Helvetica", font_size, width - 5))
 
 
-def lot_table(lots: list[dict[str, Any]], s: dict[str, ParagraphStyle]) -> Table:
-    description_width, brand_width = LOT_COLUMNS[2][1], LOT_COLUMNS[3][1]
+def lot_table(lots: list[dict[str, Any]]) -> Table:
+    widths = dict(LOT_COLUMNS)
     rows = [
         [
             lot["reference"],
-            lot["category"],
-            wrapped(lot["description"], description_width),
-            wrapped(lot["brand"], brand_width),
+            f"{lot['category']}\n{lot['waste_class']}",
+            wrapped(", ".join(lot["hazard_classes"]) or "-", widths["Hazard"]),
+            wrapped(lot["description"], widths["Description"]),
+            wrapped(lot["brand"], widths["Brand"]),
             str(lot["articles"]),
             lot["weight_kg"],
-            lot["method"],
-            "/".join(lot["operations"]),
+            f"{lot['method']}\n{'/'.join(lot['operations'])}",
         ]
         for lot in lots
     ]
@@ -495,7 +503,18 @@ def lot_table(lots: list[dict[str, Any]], s: dict[str, ParagraphStyle]) -> Table
         [name for name, _ in LOT_COLUMNS],
         rows,
         [width for _, width in LOT_COLUMNS],
-        right=(4, 5),
+        right=(5, 6),
+    )
+
+
+def lot_legend(lots: list[dict[str, Any]], s: dict[str, ParagraphStyle]) -> Paragraph:
+    """The names of the waste class codes in the table, once below it rather than in each row."""
+    classes = sorted({(lot["waste_class"], lot["waste_class_label"]) for lot in lots})
+    names = "; ".join(f"{esc(code)} {esc(label)}" for code, label in classes) or "-"
+    return Paragraph(
+        f"Waste: rulebook waste class ({names}). Hazard: UN dangerous-goods classes, "
+        "- for none. R/D: recovery or disposal operations of the facility permit.",
+        s["small"],
     )
 
 
@@ -518,20 +537,28 @@ def header_block(snapshot: dict[str, Any], s: dict[str, ParagraphStyle]) -> list
             s["body"],
         ),
     ]
-    if snapshot.get("supersedes"):
-        old = snapshot["supersedes"]
-        text = f"<b>Replaces certificate {esc(old['number'])}</b>, revoked: {esc(old['reason'])}"
-        if old.get("note"):
-            text += f". Correction: {esc(old['note'])}"
-        left.append(Paragraph(text, s["body"]))
     table = Table([[left, qr_code(snapshot["verification_url"])]], colWidths=[145 * mm, 35 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [
         table,
+        *supersedes_note(snapshot, s),
         Spacer(1, 2 * mm),
         Paragraph("Check that this certificate is genuine and still valid at:", s["small"]),
         Paragraph(esc(snapshot["verification_url"]), s["mono"]),
     ]
+
+
+def supersedes_note(snapshot: dict[str, Any], s) -> list[Flowable]:
+    """The certificate this one replaces, with the revocation reason and correction note: free
+    texts of any length, so a paragraph of its own (it may run over pages), not a cell of the
+    header table beside the QR code (which cannot split)."""
+    old = snapshot.get("supersedes")
+    if not old:
+        return []
+    text = f"<b>Replaces certificate {esc(old['number'])}</b>, revoked: {esc(old['reason'])}"
+    if old.get("note"):
+        text += f". Correction: {esc(old['note'])}"
+    return [Paragraph(text, s["body"])]
 
 
 def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
@@ -549,6 +576,8 @@ def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             Paragraph(esc(z["office"]), s["cell"]),
             Paragraph(esc(z["consignment_number"]), s["cell"]),
             z["detained_on"],
+            z["notified_on"] or "-",
+            Paragraph(esc(z["ipr_type"]), s["cell"]),
             Paragraph(esc(z["legal_route"]), s["cell"]),
             Paragraph(
                 esc(
@@ -574,9 +603,18 @@ def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
         facts_table([("Legal basis", bases), ("Right holder", holders)], s),
         Paragraph("Seizures", s["h2"]),
         data_table(
-            ["Seizure", "Office", "Consignment", "Detained", "Legal route", "Decisions"],
+            [
+                "Seizure",
+                "Office",
+                "Consignment",
+                "Detained",
+                "Notified",
+                "IPR type",
+                "Legal route",
+                "Decisions",
+            ],
             seizure_rows,
-            [30 * mm, 30 * mm, 28 * mm, 18 * mm, 34 * mm, 40 * mm],
+            [27 * mm, 24 * mm, 22 * mm, 16 * mm, 16 * mm, 22 * mm, 25 * mm, 28 * mm],
         ),
     ]
 
@@ -618,6 +656,8 @@ def facility_section(snapshot: dict[str, Any], s) -> list[Flowable]:
         if permit
         else "no permit recorded"
     )
+    if permit and permit["valid_on_destruction_date"]:
+        permit_text += "; valid on the destruction date"
     parameters = []
     if execution["temperature_c"] is not None:
         parameters.append(f"{execution['temperature_c']} °C")
@@ -646,6 +686,22 @@ def facility_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             ],
             s,
         ),
+        *permit_warning(permit, s),
+    ]
+
+
+def permit_warning(permit: dict[str, Any] | None, s) -> list[Flowable]:
+    """X-CE-03: when no permit of the facility covered the destruction date, the snapshot holds
+    the one with the latest validity; the certificate must say so rather than let it pass as the
+    permit under which the goods were destroyed."""
+    if permit is None or permit["valid_on_destruction_date"]:
+        return []
+    return [
+        Paragraph(
+            f"Warning: permit {esc(permit['number'])} was not valid on the destruction date; "
+            "no permit of the facility on record covered that date.",
+            s["warning"],
+        )
     ]
 
 
@@ -690,8 +746,16 @@ def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
         [Paragraph(esc(e["name"]), s["cell"]), e["kind"], e["sha256"]] for e in snapshot["evidence"]
     ] or [["none recorded", "", ""]]
     flowables: list[Flowable] = [
-        Paragraph("Witnesses", s["h2"]),
-        data_table(["Name", "Organisation", "Role"], witnesses, [60 * mm, 70 * mm, 50 * mm]),
+        # A heading left alone at the foot of a page, its table on the next, reads as missing.
+        KeepTogether(
+            [
+                Paragraph("Witnesses", s["h2"]),
+                Paragraph(officer_presence(snapshot["execution"]), s["body"]),
+                data_table(
+                    ["Name", "Organisation", "Role"], witnesses, [60 * mm, 70 * mm, 50 * mm]
+                ),
+            ]
+        ),
         Paragraph("Evidence", s["h2"]),
         evidence_table(evidence),
     ]
@@ -701,7 +765,13 @@ def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             data_table(
                 ["Sample", "From lot", "Articles", "Purpose", "Holder"],
                 [
-                    [x["reference"], x["parent"], str(x["articles"]), x["purpose"], x["holder"]]
+                    [
+                        x["reference"],
+                        x["parent"],
+                        str(x["articles"]),
+                        x["purpose"],
+                        Paragraph(esc(x["holder"]), s["cell"]),
+                    ]
                     for x in snapshot["samples"]
                 ],
                 [32 * mm, 30 * mm, 18 * mm, 40 * mm, 60 * mm],
@@ -709,6 +779,17 @@ def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             ),
         ]
     return flowables
+
+
+def officer_presence(execution: dict[str, Any]) -> str:
+    """C8.11: the customs officer attends, or the absence is documented (the record refuses an
+    absence without a reason, printed under Deviations and justifications)."""
+    if execution["customs_officer_present"]:
+        return "<b>Customs officer present:</b> yes"
+    return (
+        "<b>Customs officer present:</b> no; the documented reason is under Deviations and "
+        "justifications"
+    )
 
 
 def evidence_table(rows: list[list[Any]]) -> Table:
@@ -757,8 +838,9 @@ def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
 
 
 def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    # "Lot", not "Lot reference": the lot table's header stays recognisable on each page it spans.
     table = data_table(
-        ["Lot reference", "Event", "Last custody hash (SHA-256)"],
+        ["Lot", "Event", "Last custody hash (SHA-256)"],
         [
             [lot["reference"], str(lot["custody_sequence"]), lot["custody_hash"]]
             for lot in snapshot["lots"]
@@ -767,13 +849,19 @@ def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
         right=(1,),
     )
     table.setStyle(TableStyle([("FONT", (2, 1), (2, -1), "Courier", 6.8)]))
+    # Kept together like the witnesses: a table that does not fit starts on a fresh page with its
+    # heading instead of leaving the heading alone at the foot of this one.
     return [
-        Paragraph("Chain of custody at issue", s["h2"]),
-        Paragraph(
-            "The hash of each lot's newest custody event when the certificate was issued.",
-            s["small"],
-        ),
-        table,
+        KeepTogether(
+            [
+                Paragraph("Chain of custody at issue", s["h2"]),
+                Paragraph(
+                    "The hash of each lot's newest custody event when the certificate was issued.",
+                    s["small"],
+                ),
+                table,
+            ]
+        )
     ]
 
 
@@ -785,7 +873,8 @@ def render_pdf(snapshot: dict[str, Any]) -> bytes:
         *header_block(snapshot, s),
         *legal_section(snapshot, s),
         Paragraph(f"Goods destroyed ({snapshot['totals']['lots']} lots)", s["h2"]),
-        lot_table(snapshot["lots"], s),
+        lot_table(snapshot["lots"]),
+        lot_legend(snapshot["lots"], s),
         *method_section(snapshot, s),
         *facility_section(snapshot, s),
         *mass_section(snapshot, s),

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -5,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from compliance.models import CertificateReview, ComplianceCheck
 from compliance.reviews import review_certificate
 from destruction.certification import issue_certificate
-from destruction.models import DestructionOrder
+from destruction.models import DestructionOrder, EvidenceFile
 from tests.destruction.certificate_factories import (
     executed_order,
 )
@@ -103,6 +105,24 @@ def test_the_review_page_shows_certificate_record_evidence_and_findings_side_by_
     assert "X-WE-02" in body
     assert f"<title>Review {certificate.number} · Infringing Goods Tracker</title>" in body
     assert body.count("Record decision") == 1
+
+
+def test_the_review_page_links_each_evidence_file_to_its_download(
+    client, settings, auditor_user, certificate
+):
+    evidence = EvidenceFile.objects.get(record__order=certificate.order)
+    stored = Path(settings.MEDIA_ROOT) / evidence.file.name
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"photo of the shredder")
+    client = as_user(client, auditor_user)
+
+    body = client.get(f"/reviews/{certificate.number}/").content.decode()
+    download = client.get(f"/evidence/{evidence.pk}/")
+
+    assert f'<a href="/evidence/{evidence.pk}/">photo-0001.jpg</a>' in body
+    assert evidence.sha256 in body
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"photo of the shredder"
 
 
 def test_an_auditor_approves_from_the_review_page(client, auditor_user, certificate):

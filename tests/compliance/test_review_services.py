@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from compliance.models import CertificateReview
+from compliance.models import CertificateReview, ComplianceCheck
 from compliance.reviews import review_certificate, review_queue
 from destruction.certification import issue_certificate, revoke_certificate
-from destruction.models import DestructionOrder
+from destruction.models import DestructionOrder, EvidenceFile
 from project.errors import TransitionNotAllowed
 from tests.destruction.certificate_factories import (
     executed_order,
@@ -104,6 +104,50 @@ def test_who_recorded_the_destruction_cannot_review_its_certificate(auditor_user
 
     with pytest.raises(PermissionDenied):
         review_certificate(certificate=certificate, decision="approved", actor=auditor_user)
+
+
+def uploaded_the_evidence(certificate, user) -> None:
+    EvidenceFile.objects.filter(record__order=certificate.order).update(uploaded_by=user)
+
+
+def ran_the_record_check(certificate, user) -> None:
+    ComplianceCheck.objects.create(
+        stage=ComplianceCheck.Stage.RECORD,
+        order=certificate.order,
+        rulebook_version="2026.1",
+        verdict="compliant",
+        findings=[],
+        checked_by=user,
+    )
+
+
+@pytest.mark.parametrize("took_part", [uploaded_the_evidence, ran_the_record_check])
+def test_who_vouched_for_the_record_cannot_review_its_certificate(
+    auditor_user, certificate, took_part
+):
+    took_part(certificate, auditor_user)
+
+    with pytest.raises(PermissionDenied, match="separation of duties"):
+        review_certificate(certificate=certificate, decision="approved", actor=auditor_user)
+
+    assert not CertificateReview.objects.exists()
+
+
+def test_a_check_of_another_order_does_not_bar_the_reviewer(auditor_user, certificate):
+    other = executed_order()
+    ComplianceCheck.objects.create(
+        stage=ComplianceCheck.Stage.RECORD,
+        order=other,
+        rulebook_version="2026.1",
+        verdict="compliant",
+        findings=[],
+        checked_by=auditor_user,
+    )
+    EvidenceFile.objects.filter(record__order=other).update(uploaded_by=auditor_user)
+
+    review = review_certificate(certificate=certificate, decision="approved", actor=auditor_user)
+
+    assert review.reviewer == auditor_user
 
 
 def test_who_issued_the_certificate_cannot_review_it(admin_user, certificate):

@@ -248,3 +248,32 @@ def test_the_lookup_page_takes_a_code_to_its_verification_page(client, certifica
     assert response.status_code == 302
     assert response["Location"] == f"/verify/{certificate.verification_code}/"
     assert client.get("/verify/").status_code == 200
+
+
+ONLY_CODE_CHARACTERS = "A verification code has only letters, digits, - and _"
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("a/b", ONLY_CODE_CHARACTERS),
+        ("../../admin", ONLY_CODE_CHARACTERS),
+        ("two words", ONLY_CODE_CHARACTERS),
+        ("code?with=query", ONLY_CODE_CHARACTERS),
+        ("abc\x00def", "Null characters are not allowed."),
+        ("x" * 1000, "Ensure this value has at most 64 characters (it has 1000)."),
+    ],
+)
+def test_the_lookup_page_answers_a_malformed_code_with_a_form_error(client, code, error):
+    response = client.get("/verify/", {"code": code})
+
+    assert response.status_code == 400
+    assert f'<p class="field-error" role="alert">{error}' in response.content.decode()
+    assert "Location" not in response
+
+
+def test_the_lookup_page_ignores_spaces_around_a_pasted_code(client, certificate):
+    response = client.get("/verify/", {"code": f"  {certificate.verification_code} "})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/verify/{certificate.verification_code}/"

@@ -1,3 +1,4 @@
+import datetime
 import io
 import re
 
@@ -6,13 +7,19 @@ from pypdf import PdfReader
 
 from compliance.models import ComplianceCheck
 from destruction.certificates import header_block, render_pdf, styles
-from destruction.certification import issue_certificate
-from seizures.models import CustodyEvent
+from destruction.certification import issue_certificate, reissue_certificate, revoke_certificate
+from destruction.models import DestructionRecord, Facility, FacilityPermit, OrderLine
+from seizures.models import CustodyEvent, Lot
 from tests.destruction.certificate_factories import (
     executed_order,
 )
 
 pytestmark = pytest.mark.django_db
+
+# The lot table's header row as pypdf reads it (one cell after the other).
+LOT_HEADER = "Lot reference Cat. Waste Hazard Description Brand Articles Weight kg Method R/D"
+# The R/D codes the factory permit (R1, R3-R5, R12, D10) lists for each method.
+OPERATIONS = {"RECYCLE_SHRED": "R3/R4/R5", "RECOVER_WTE": "R1", "INCIN_HAZ_HT": "D10"}
 
 
 def pdf_text(data: bytes) -> tuple[int, list[str]]:
@@ -36,6 +43,7 @@ def certificate(admin_user, settings):
     line = order.lines.order_by("lot__reference").first()
     line.justification = "No recycler takes printed polyester"
     line.save()
+    Lot.objects.filter(pk=line.lot_id).update(hazard_classes=["9", "4.1"])
     ComplianceCheck.objects.create(
         stage=ComplianceCheck.Stage.RECORD,
         order=order,
@@ -55,9 +63,15 @@ def test_the_pdf_states_number_lots_methods_weights_and_the_verification_url(cer
     assert certificate.number in text
     assert snapshot["verification_url"] in text
     assert snapshot["verification_url"].startswith("https://igt.customs.example/verify/")
-    for lot in snapshot["lots"]:
-        assert lot["reference"] in text
-        assert lot["weight_kg"] == "12.500"
+    # Each lot's row as printed: reference, classes, goods, articles, weight, method, R/D codes.
+    lines = certificate.order.lines.select_related("lot").order_by("lot__reference")
+    rows = [
+        f"{line.lot.reference} 3a APP {', '.join(line.lot.hazard_classes) or '-'} "
+        f"{line.lot.description} Famous Brand 100 12.500 {line.method} {OPERATIONS[line.method]}"
+        for line in lines
+    ]
+    assert [row for row in rows if row not in text] == []
+    assert [line.method for line in lines] == ["RECYCLE_SHRED", "RECOVER_WTE", "RECYCLE_SHRED"]
     assert "RECYCLE_SHRED" in text and "R3/R4/R5" in text
     assert "RECOVER_WTE" in text and "R1" in text
     assert "37.500" in text  # total weight of three 12.5 kg lots
@@ -68,7 +82,7 @@ def test_the_pdf_holds_every_c8_field_the_system_records(certificate):
     _, texts = pdf_text(certificate.pdf)
     text = flat(texts)
     order = certificate.order
-    lot = order.lines.first().lot
+    lot = order.lines.order_by("lot__reference").first().lot
     seizure = lot.seizure
     permit = order.facility.permits.get()
     record = order.record
@@ -103,9 +117,118 @@ def test_the_pdf_holds_every_c8_field_the_system_records(certificate):
         "rulebook 2026.1",
         "X-MF-02",  # warning
         "No recycler takes printed polyester",  # 13 justification
+        f"{lot.reference} 3a APP 9, 4.1 Counterfeit sneakers",  # 4 waste and hazard classes
+        "APP Apparel and textiles",  # 4 the waste class spelled out
+        # 3 detention and notification dates, 4 IPR type
+        f"{seizure.office.name} 2026-03-02 2026-03-03 EU trade mark Standard procedure",
+        "to 2028-12-31, operations R1, R3, R4, R5, R12, D10; valid on the destruction date",
+        "Customs officer present: yes",  # 11
     ]
     missing = [value for value in expected if value not in text]
     assert missing == []
+    assert "not valid on the destruction date" not in text
+
+
+def test_a_permit_not_valid_on_the_destruction_date_is_printed_with_a_warning(admin_user):
+    order = executed_order()
+    FacilityPermit.objects.filter(facility=order.facility).update(
+        valid_until=datetime.date(2026, 4, 14)  # the day before the destruction
+    )
+
+    certificate = issue_certificate(order=order, actor=admin_user)
+
+    text = flat(pdf_text(certificate.pdf)[1])
+    permit = order.facility.permits.get()
+    assert (
+        f"Warning: permit {permit.number} was not valid on the destruction date; no permit of "
+        "the facility on record covered that date." in text
+    )
+    assert "; valid on the destruction date" not in text
+
+
+def test_an_absent_customs_officer_is_printed_with_the_documented_reason(admin_user):
+    order = executed_order()
+    DestructionRecord.objects.filter(order=order).update(
+        customs_officer_present=False, officer_absence_reason="Risk-based: low-value textiles"
+    )
+
+    certificate = issue_certificate(order=order, actor=admin_user)
+
+    text = flat(pdf_text(certificate.pdf)[1])
+    assert "Customs officer present: no; the documented reason is under Deviations" in text
+    assert "Customs officer absent Risk-based: low-value textiles" in text
+
+
+# Numbered clauses of 43 characters: 480 of them make a free text of over 20,000 characters.
+CLAUSES = 480
+
+
+def long_text(marker: str) -> str:
+    """About 20,000 characters of numbered clauses ending in `marker`: a page and more of free
+    text in one field."""
+    clauses = " ".join(f"Clause {n:04d} explains the choice once more." for n in range(CLAUSES))
+    text = f"{clauses} {marker}"
+    assert len(text) > 20_000
+    return text
+
+
+def clause_numbers(text: str) -> list[str]:
+    return re.findall(r"Clause (\d{4}) explains", text)
+
+
+def long_line_justification(order, text: str) -> None:
+    OrderLine.objects.filter(order=order).update(justification=text)
+
+
+def long_deviation_justification(order, text: str) -> None:
+    DestructionRecord.objects.filter(order=order).update(
+        mass_balance_deviation=True, deviation_justification=text
+    )
+
+
+def long_officer_absence_reason(order, text: str) -> None:
+    DestructionRecord.objects.filter(order=order).update(
+        customs_officer_present=False, officer_absence_reason=text
+    )
+
+
+def long_facility_address(order, text: str) -> None:
+    Facility.objects.filter(pk=order.facility_id).update(address=text)
+
+
+@pytest.mark.parametrize(
+    "make_long",
+    [
+        long_line_justification,
+        long_deviation_justification,
+        long_officer_absence_reason,
+        long_facility_address,
+    ],
+)
+def test_a_free_text_of_20000_characters_is_printed_in_full(admin_user, make_long):
+    order = executed_order()
+    make_long(order, long_text("END-OF-THE-FREE-TEXT"))
+
+    certificate = issue_certificate(order=order, actor=admin_user)
+
+    pages, texts = pdf_text(certificate.pdf)
+    text = flat(texts)
+    assert pages > 3
+    assert "END-OF-THE-FREE-TEXT" in text
+    # Every clause printed, none lost at a page break (the address prints twice: Address and
+    # Location).
+    assert sorted(set(clause_numbers(text))) == [f"{n:04d}" for n in range(CLAUSES)]
+
+
+def test_a_revocation_reason_of_20000_characters_is_printed_in_full_on_the_reissue(admin_user):
+    old = issue_certificate(order=executed_order(), actor=admin_user)
+    revoke_certificate(certificate=old, reason=long_text("END-OF-THE-REASON"), actor=admin_user)
+
+    new = reissue_certificate(certificate=old, note="Permit number fixed", actor=admin_user)
+
+    text = flat(pdf_text(new.pdf)[1])
+    assert "END-OF-THE-REASON. Correction: Permit number fixed" in text
+    assert clause_numbers(text) == [f"{n:04d}" for n in range(CLAUSES)]
 
 
 def test_the_pdf_prints_each_lots_last_custody_hash_before_certification(certificate):
@@ -159,7 +282,29 @@ def test_a_certificate_of_1000_lots_lists_every_lot_on_numbered_pages(admin_user
     assert [r for r in references if r not in text] == []
     assert all(f"of {pages}" in page for page in texts)
     assert f"Page {pages} of {pages}" in texts[-1]
-    # The lot table's header row repeats on each page the table spans.
-    assert sum("Lot reference" in page for page in texts) > 10
+    # The lot table's header row repeats on each page the table spans: the pages holding a lot
+    # row (the custody table lists the references too, without the goods).
+    lot_row = re.compile(r"LOT-\d{5} 3a APP - Counterfeit sneakers batch")
+    lot_pages = [flat([page]) for page in texts if lot_row.search(flat([page]))]
+    assert len(lot_pages) > 10
+    assert [page[:200] for page in lot_pages if LOT_HEADER not in page] == []
     assert "1000 lots" in text and "12500.000" in text
     assert "INCIN_HAZ_HT" in text and "D10" in text
+
+
+def page_streams(data: bytes) -> list[bytes]:
+    """Each page's drawing operators, where a printed string shows as "(text) Tj": much quicker
+    to read than extracted text, for a test that renders forty documents."""
+    return [page.get_contents().get_data() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_witnesses_heading_stays_on_the_page_of_its_table(certificate):
+    """However far the lot table pushes the later sections, the page that shows "Witnesses"
+    also shows the first witness. One lot row more at a time (a page holds about 36) moves the
+    heading across a page end at some count."""
+    snapshot = certificate.snapshot
+    lot = snapshot["lots"][0]
+    for lots in range(1, 41):
+        pages = page_streams(render_pdf({**snapshot, "lots": [lot] * lots}))
+        [page] = [page for page in pages if b"(Witnesses) Tj" in page]
+        assert b"(Olga Officer) Tj" in page, f"{lots} lots: the heading and its table parted"
