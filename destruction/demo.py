@@ -1,6 +1,8 @@
 """Demo data of the destruction app, written through the services: five disposal facilities (one
 with an expired permit) and destruction orders in every status up to `executed`, built from the
-lots the seizures demo left eligible (in storage, no hold, legal route complete).
+lots the seizures demo left eligible (in storage, no hold, legal route complete). Four orders are
+executed: the compliance demo certifies three of them, so the full demo still shows one executed
+order waiting for its certificate.
 
 Runs after seizures/demo.py. Each step runs on its own day in November 2026, after the last
 seizure of the seizures demo, when time-machine is installed (development); without it,
@@ -127,7 +129,8 @@ FACILITIES = (
 
 TEXTILE_LIKE = {"APP", "FTW", "LEA", "TOY", "PRT", "OTH", "MED"}
 # Statuses in the order they are served while eligible lots last: executed orders first, so the
-# certificates demo has something to certify.
+# certificates demo has something to certify. The compliance demo certifies the first three
+# executed orders (by id); the fourth, planned last, stays executed.
 PLAN = (
     OrderStatus.EXECUTED,
     OrderStatus.EXECUTED,
@@ -135,6 +138,7 @@ PLAN = (
     OrderStatus.APPROVED,
     OrderStatus.SUBMITTED,
     OrderStatus.DRAFT,
+    OrderStatus.EXECUTED,
     OrderStatus.EXECUTED,
 )
 # (created, submitted, approved, dispatched, recorded) per status, days in November 2026.

@@ -203,13 +203,7 @@ def lot_refusals(
                 conflict=True,
             )
         )
-    if lot.seizure_on_hold:
-        refusals.append(
-            Refusal(
-                f"Lot {lot.reference}: seizure {lot.seizure_reference} is under a legal hold.",
-                conflict=True,
-            )
-        )
+    refusals += hold_refusals([lot])
     completion = legal_route_completion(lot.legal, today=today)
     if not completion.complete:
         refusals.append(
@@ -227,6 +221,18 @@ def lot_refusals(
             )
         )
     return refusals
+
+
+def hold_refusals(lots: Iterable[LotFacts]) -> list[Refusal]:
+    """A legal hold on a lot's seizure stops any step towards its destruction (X-LB-05)."""
+    return [
+        Refusal(
+            f"Lot {lot.reference}: seizure {lot.seizure_reference} is under a legal hold.",
+            conflict=True,
+        )
+        for lot in lots
+        if lot.seizure_on_hold
+    ]
 
 
 @dataclass(frozen=True)
@@ -271,9 +277,7 @@ def facility_refusal(
     refused = method_refusal(method)
     if refused:
         return refused
-    operations = METHODS[method].operations
-    if not operations:
-        return ""  # re-use routes need no treatment permit
+    # Whatever the method, the goods go to a facility in use and holding a valid permit.
     if not active:
         return f"Facility {facility} is no longer in use."
     valid = [p for p in permits if p.valid_from <= on <= p.valid_until]
@@ -285,6 +289,9 @@ def facility_refusal(
             else ""
         )
         return f"X-MF-03: facility {facility} holds no permit valid on {on:%Y-%m-%d}{detail}."
+    operations = METHODS[method].operations
+    if not operations:
+        return ""  # re-use routes need no treatment operation in the permit
     covering = [p for p in valid if p.operations & operations]
     codes = " or ".join(sorted(operations))
     if not covering:

@@ -43,6 +43,12 @@ KIND_FAMILIES: dict[str, frozenset[str]] = {
     Kind.OTHER: frozenset({"image", "video", "document"}),
 }
 ACCEPTED = "JPEG, PNG, WebP, PDF, MP4 or QuickTime"
+# ISO base media files share the `ftyp` box; its major brand tells a video from a HEIC photo, an
+# M4A recording or other members of the family, which are not accepted.
+MP4_BRANDS = frozenset(
+    {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V "}
+)
+QUICKTIME_BRAND = b"qt  "
 
 
 def sniff(head: bytes) -> FileType | None:
@@ -56,8 +62,14 @@ def sniff(head: bytes) -> FileType | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
     if head[4:8] == b"ftyp":
-        return QUICKTIME if head[8:12] == b"qt  " else MP4
+        return video_brand(head[8:12])
     return None
+
+
+def video_brand(brand: bytes) -> FileType | None:
+    if brand == QUICKTIME_BRAND:
+        return QUICKTIME
+    return MP4 if brand in MP4_BRANDS else None
 
 
 def safe_filename(name: str) -> str:

@@ -2,6 +2,7 @@
 services' business."""
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils import timezone
 from destruction import services
 from destruction.methods import METHODS, Method
 from destruction.models import EvidenceFile, Facility, OutputRoute, Payer, Witness
+from project.routers import ID_PATTERN
 from seizures.models import Lot
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -34,9 +36,41 @@ def lines_of(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+# The API's id pattern: ASCII digits only (str.isdigit() takes "١٢"), at most 18 of them, so a
+# value is refused here rather than overflowing the database integer in a query.
+LOT_ID = re.compile(rf"\A{ID_PATTERN}\Z")
+
+
+def lot_id(value: str) -> int:
+    if not LOT_ID.match(value):
+        raise ValidationError("Lot ids are numbers of up to 18 digits.", code="invalid")
+    return int(value)
+
+
+class LotIdField(forms.CharField):
+    """One lot id, as an int."""
+
+    def to_python(self, value) -> int | None:
+        value = super().to_python(value)
+        return lot_id(value) if value else None
+
+
+class LotIdsField(forms.Field):
+    """Every value of a repeated parameter (the planner's ticked lots), as ints in the order
+    given, each once."""
+
+    # Reads every value of the parameter; the planner template renders its own checkboxes.
+    widget = forms.SelectMultiple
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        return list(dict.fromkeys(lot_id(str(v)) for v in values))
+
+
 class OrderForm(forms.Form):
     """The order part of the planner; the lots come from the ticked rows and the scans."""
 
+    lots = LotIdsField(required=False)
     facility = forms.ModelChoiceField(queryset=Facility.objects.filter(active=True))
     planned_date = forms.DateField(widget=DateInput())
     method = forms.ChoiceField(
@@ -101,7 +135,7 @@ class OrderForm(forms.Form):
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
-        for name in ("scanned", "method"):
+        for name in ("lots", "scanned", "method"):
             data.pop(name)
         data["seal_numbers"] = lines_of(data["seal_numbers"])
         data["payer"] = data["payer"] or None
@@ -117,6 +151,17 @@ class ScanLotsForm(forms.Form):
     method = OrderForm.base_fields["method"]
 
     clean_scanned = OrderForm.clean_scanned
+
+
+class RemoveLotForm(forms.Form):
+    lot = LotIdField()
+
+    def clean_lot(self) -> Lot:
+        pk = self.cleaned_data["lot"]
+        lot = Lot.objects.filter(pk=pk).first()
+        if lot is None:
+            raise ValidationError(f"No lot has id {pk}.")
+        return lot
 
 
 class ReasonForm(forms.Form):
@@ -152,7 +197,8 @@ class RecordForm(forms.Form):
     gate_weight_kg = forms.DecimalField(
         label="Gate weight (kg)", max_digits=12, decimal_places=3, min_value=0
     )
-    weighbridge_ticket = forms.CharField(max_length=80, required=False)
+    # Required by the service (X-QM-02); optional here so the service's message is shown.
+    weighbridge_ticket = forms.CharField(max_length=services.MAX_TICKET, required=False)
     temperature_c = forms.IntegerField(
         label="Temperature (°C)", min_value=0, max_value=3000, required=False
     )
@@ -178,11 +224,13 @@ class RecordForm(forms.Form):
     officer_absence_reason = forms.CharField(
         label="Why no officer attended",
         required=False,
+        max_length=services.MAX_ABSENCE_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     deviation_justification = forms.CharField(
         label="Mass balance deviation justification",
         required=False,
+        max_length=services.MAX_JUSTIFICATION,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when gate, dispatch and output weights differ beyond the tolerance.",
     )
@@ -209,7 +257,12 @@ class OutputForm(forms.Form):
     weight_kg = forms.DecimalField(
         label="Weight (kg)", max_digits=12, decimal_places=3, min_value=0
     )
-    destination = forms.CharField(label="Downstream destination", max_length=200, required=False)
+    destination = forms.CharField(
+        label="Downstream destination",
+        max_length=services.MAX_DESTINATION,
+        required=False,
+        help_text="Needed for a fraction of more than 0 kg (X-MF-07).",
+    )
 
 
 class WitnessForm(forms.Form):

@@ -37,10 +37,30 @@ class Facility(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # The admin saves through this model validation, the facility service through both.
+        errors = certification_errors(self.certifications)
+        if errors:
+            raise ValidationError({"certifications": errors})
+
     @property
     def hazardous_allowed(self) -> bool:
         """Any permit allows hazardous waste (reads prefetched permits)."""
         return any(permit.hazardous_allowed for permit in self.permits.all())
+
+
+def certification_errors(certifications: object) -> list[str]:
+    """Why a facility's certification list is not acceptable ([] when it is)."""
+    choices = Facility.Certification.values
+    if not isinstance(certifications, list):
+        return [f"List the certifications, from {', '.join(choices)}."]
+    unknown = [c for c in certifications if c not in choices]
+    if unknown:
+        return [
+            f"Unknown certification {', '.join(map(str, unknown))}; choose from "
+            f"{', '.join(choices)}."
+        ]
+    return []
 
 
 class FacilityPermit(models.Model):

@@ -34,6 +34,7 @@ from destruction.eligibility import (
     PermitFacts,
     Refusal,
     facility_refusal,
+    hold_refusals,
     lot_refusals,
     method_refusal,
 )
@@ -52,6 +53,7 @@ from destruction.models import (
     OutputRoute,
     Payer,
     Witness,
+    certification_errors,
 )
 from project.errors import TransitionNotAllowed
 from seizures import custody
@@ -63,6 +65,11 @@ CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_SEALS = 50
 MAX_WITNESSES = 20
 MAX_OUTPUTS = 20
+# Free-text limits of the execution record; the record form and the API take them from here.
+MAX_ABSENCE_REASON = 2000
+MAX_JUSTIFICATION = 4000
+MAX_DESTINATION = 200
+MAX_TICKET = 80
 
 
 @dataclass(frozen=True)
@@ -243,7 +250,7 @@ def submit_order(*, order: DestructionOrder, actor: User) -> DestructionOrder:
             submitted_at=timezone.now(),
         )
         order = _fresh(order)
-        lines = _active_lines(order)
+        lines = _locked_active_lines(order)
         _refuse(_order_refusals(order, lines, expected_status=LotStatus.ALLOCATED))
         _refuse_non_compliant(order, stage="submit", actor=actor)
         custody.append_events(
@@ -274,7 +281,8 @@ def approve_order(*, order: DestructionOrder, actor: User) -> DestructionOrder:
             guard={"prepared_by": current.prepared_by_id, "submitted_by": current.submitted_by_id},
         )
         order = _fresh(order)
-        lines = _active_lines(order)
+        _refuse_past_planned_date(order)
+        lines = _locked_active_lines(order)
         _refuse(_order_refusals(order, lines, expected_status=LotStatus.ALLOCATED))
         _refuse_non_compliant(order, stage="approve", actor=actor)
         custody.append_events(
@@ -320,7 +328,7 @@ def dispatch_order(
             changes["vehicle"] = vehicle.strip()
         _transition(order, OrderStatus.APPROVED, OrderStatus.DISPATCHED, **changes)
         order = _fresh(order)
-        lines = _active_lines(order)
+        lines = _locked_active_lines(order)
         total = _dispatch_total(lines, weights, total_weight_kg)
         problems = []
         if not (order.carrier_name and order.carrier_registration):
@@ -360,7 +368,8 @@ def dispatch_order(
 
 def cancel_order(*, order: DestructionOrder, actor: User, reason: str) -> DestructionOrder:
     """Cancel an order before it is executed: its lots return to storage (custody event
-    `deallocated`) and their lines are closed, so the lots can be planned again."""
+    `deallocated`), or on hold if their seizure is under a legal hold, and their lines are
+    closed, so the lots can be planned again."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Give the reason for the cancellation."]})
@@ -414,11 +423,13 @@ def record_destruction(
 ) -> DestructionRecord:
     """Dispatched -> executed: what happened at the facility. Lots are destroyed (custody event
     `destroyed`, with the actual method); the mass balance is checked (X-QM-02) and a breach
-    needs a written justification; units reconcile per lot (X-QM-01)."""
+    needs a written justification; units reconcile per lot (X-QM-01). A legal hold on a lot's
+    seizure refuses the record (TransitionNotAllowed) until it is lifted."""
     errors = _record_input_errors(
         started_at=started_at,
         ended_at=ended_at,
         gate_weight_kg=gate_weight_kg,
+        weighbridge_ticket=weighbridge_ticket,
         outputs=outputs,
         witnesses=witnesses,
         temperature_c=temperature_c,
@@ -426,6 +437,7 @@ def record_destruction(
         particle_size_mm=particle_size_mm,
         customs_officer_present=customs_officer_present,
         officer_absence_reason=officer_absence_reason,
+        deviation_justification=deviation_justification,
     )
     checked, evidence_errors = _check_evidence(evidence)
     if evidence_errors:
@@ -437,7 +449,9 @@ def record_destruction(
         with transaction.atomic(durable=True):
             _transition(order, OrderStatus.DISPATCHED, OrderStatus.EXECUTED)
             order = _fresh(order)
-            lines = _active_lines(order)
+            lines = _locked_active_lines(order)
+            # A legal hold placed after dispatch stops the record as it stopped the dispatch.
+            _refuse(hold_refusals(LotFacts.of(line.lot) for line in lines))
             if started_at < order.dispatched_at.replace(second=0, microsecond=0):
                 raise ValidationError(
                     {"started_at": ["The destruction cannot start before the goods left."]}
@@ -634,13 +648,12 @@ def save_facility(
     errors: dict[str, list[str]] = {}
     certifications = fields.get("certifications")
     if certifications is not None:
-        bad = [c for c in certifications if c not in Facility.Certification.values]
-        if bad:
-            errors["certifications"] = [
-                f"Unknown certification {', '.join(map(str, bad))}; choose from "
-                f"{', '.join(Facility.Certification.values)}."
-            ]
-        fields["certifications"] = sorted(set(certifications))
+        # Checked before the transaction to report it with the permit errors; clean() again.
+        certification_problems = certification_errors(certifications)
+        if certification_problems:
+            errors["certifications"] = certification_problems
+        else:
+            fields["certifications"] = sorted(set(certifications))
     if permits is not None:
         permit_errors = _permit_errors(permits)
         if permit_errors:
@@ -651,7 +664,7 @@ def save_facility(
         facility = facility or Facility()
         for name, value in fields.items():
             setattr(facility, name, value.strip() if isinstance(value, str) else value)
-        facility.full_clean(exclude=["certifications"])
+        facility.full_clean()
         facility.save()
         if permits is not None:
             keep = {p.number.strip() for p in permits}
@@ -802,11 +815,17 @@ def _check_line_inputs(lines: Sequence[LineInput], errors: dict[str, list[str]])
         errors["methods"] = bad
 
 
-def _lock_lots_and_seizures(lot_ids: list[int]) -> dict[int, Lot]:
-    """Read the lots with their seizures, locking the seizures first (as place_hold does), so a
-    legal hold cannot slip in between the check and the allocation."""
-    seizure_ids = set(Lot.objects.filter(pk__in=lot_ids).values_list("seizure_id", flat=True))
+def _lock_seizures(lot_ids: Iterable[int]) -> None:
+    """Lock the seizures of the lots before the lots are read or changed (as place_hold does:
+    seizure, then lots), so a legal hold being placed is either seen by the caller or waits for
+    it, never slips in between its check and its change."""
+    seizure_ids = Lot.objects.filter(pk__in=list(lot_ids)).values("seizure_id")
     list(Seizure.objects.select_for_update().filter(pk__in=seizure_ids).order_by("pk"))
+
+
+def _lock_lots_and_seizures(lot_ids: list[int]) -> dict[int, Lot]:
+    """Read the lots with their seizures, locked (see _lock_seizures)."""
+    _lock_seizures(lot_ids)
     lots = {lot.pk: lot for lot in Lot.objects.select_related("seizure").filter(pk__in=lot_ids)}
     missing = set(lot_ids) - set(lots)
     if missing:
@@ -914,14 +933,36 @@ def _deallocate(
     reason: str,
     expected: str | tuple[str, ...],
 ) -> None:
+    lot_ids = [line.lot_id for line in lines]
+    _lock_seizures(lot_ids)
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(active=False)
-    custody.change_lot_status(
-        [line.lot_id for line in lines], expected=expected, new=LotStatus.IN_STORAGE
-    )
-    lots = list(Lot.objects.filter(pk__in=[line.lot_id for line in lines]))
+    custody.change_lot_status(lot_ids, expected=expected, new=LotStatus.IN_STORAGE)
+    lots = list(Lot.objects.select_related("seizure").filter(pk__in=lot_ids).order_by("pk"))
     custody.append_events(
         lots, Kind.DEALLOCATED, actor=actor, details={"order": order.reference, "reason": reason}
     )
+    _hold_again([lot for lot in lots if lot.seizure.on_hold], order=order, actor=actor)
+
+
+def _hold_again(lots: Sequence[Lot], *, order: DestructionOrder, actor: User) -> None:
+    """Lots back in storage whose seizure came under a legal hold while they were in the order
+    go on hold, as place_hold puts a held seizure's lots in storage on hold. Two steps (in
+    storage, then on hold) because the lot transition table has no allocated -> on hold."""
+    if not lots:
+        return
+    custody.change_lot_status(
+        [lot.pk for lot in lots], expected=LotStatus.IN_STORAGE, new=LotStatus.ON_HOLD
+    )
+    by_seizure: dict[int, list[Lot]] = defaultdict(list)
+    for lot in lots:
+        by_seizure[lot.seizure_id].append(lot)
+    for group in by_seizure.values():
+        custody.append_events(
+            group,
+            Kind.HELD,
+            actor=actor,
+            details={"reason": group[0].seizure.hold_reason, "order": order.reference},
+        )
 
 
 def _transition(
@@ -972,6 +1013,26 @@ def _active_lines(order: DestructionOrder) -> list[OrderLine]:
     return list(
         order.lines.filter(active=True).select_related("lot", "lot__seizure").order_by("lot_id")
     )
+
+
+def _locked_active_lines(order: DestructionOrder) -> list[OrderLine]:
+    """The active lines, read after their seizures are locked (see _lock_seizures)."""
+    _lock_seizures(order.lines.filter(active=True).values_list("lot_id", flat=True))
+    return _active_lines(order)
+
+
+def _refuse_past_planned_date(order: DestructionOrder) -> None:
+    """An approval is for the planned day; once it has passed, the facility, permits and
+    witnesses were arranged for a day that is gone, so the order is planned again."""
+    if order.planned_date < timezone.localdate():
+        raise ValidationError(
+            {
+                "planned_date": [
+                    f"Order {order.reference} was planned for {order.planned_date:%Y-%m-%d}, "
+                    "which has passed: cancel it and plan its lots again with a new date."
+                ]
+            }
+        )
 
 
 def _dispatch_total(
@@ -1051,6 +1112,7 @@ def _record_input_errors(
     started_at: datetime.datetime,
     ended_at: datetime.datetime,
     gate_weight_kg: Decimal,
+    weighbridge_ticket: str,
     outputs: Sequence[OutputInput],
     witnesses: Sequence[WitnessInput],
     temperature_c: int | None,
@@ -1058,6 +1120,7 @@ def _record_input_errors(
     particle_size_mm: Decimal | None,
     customs_officer_present: bool,
     officer_absence_reason: str,
+    deviation_justification: str,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     now = timezone.now()
@@ -1070,6 +1133,13 @@ def _record_input_errors(
             errors["ended_at"] = ["The end time is in the future."]
     if gate_weight_kg is None or gate_weight_kg < 0:
         errors["gate_weight_kg"] = ["Give the gate weight from the weighbridge (kg)."]
+    ticket = (weighbridge_ticket or "").strip()
+    if not ticket:
+        errors["weighbridge_ticket"] = [
+            "X-QM-02: give the number of the weighbridge ticket of the gate weight."
+        ]
+    elif len(ticket) > MAX_TICKET:
+        errors["weighbridge_ticket"] = [_too_long(MAX_TICKET, ticket)]
     for name, value in (
         ("temperature_c", temperature_c),
         ("residence_time_s", residence_time_s),
@@ -1077,45 +1147,76 @@ def _record_input_errors(
     ):
         if value is not None and value < 0:
             errors[name] = ["The value cannot be negative."]
-    if not outputs:
-        errors["outputs"] = ["Record at least one output fraction (X-QM-02)."]
-    elif len(outputs) > MAX_OUTPUTS:
-        errors["outputs"] = [f"At most {MAX_OUTPUTS} output fractions."]
-    else:
-        output_errors = []
-        for number, output in enumerate(outputs, start=1):
-            if output.route not in OutputRoute.values:
-                output_errors.append(
-                    f"Output {number}: route is one of {', '.join(OutputRoute.values)}."
-                )
-            if output.weight_kg is None or output.weight_kg < 0:
-                output_errors.append(f"Output {number}: the weight cannot be negative.")
-        if output_errors:
-            errors["outputs"] = output_errors
-    if not witnesses:
-        errors["witnesses"] = ["Record the witnesses of the destruction (X-WE-01)."]
-    elif len(witnesses) > MAX_WITNESSES:
-        errors["witnesses"] = [f"At most {MAX_WITNESSES} witnesses."]
-    else:
-        witness_errors = [
-            f"Witness {n}: give name, organisation and a role ({', '.join(Witness.Role.values)})."
-            for n, w in enumerate(witnesses, start=1)
-            if not w.name.strip() or not w.organisation.strip() or w.role not in Witness.Role.values
-        ]
-        if witness_errors:
-            errors["witnesses"] = witness_errors
-        elif customs_officer_present and not any(
-            w.role == Witness.Role.CUSTOMS_OFFICER for w in witnesses
-        ):
-            errors["witnesses"] = [
-                "X-WE-01: a customs officer attended: name them among the witnesses, or record "
-                "why no officer attended."
-            ]
-    if not customs_officer_present and not (officer_absence_reason or "").strip():
+    output_errors = _output_errors(outputs)
+    if output_errors:
+        errors["outputs"] = output_errors
+    witness_errors = _witness_errors(witnesses, customs_officer_present=customs_officer_present)
+    if witness_errors:
+        errors["witnesses"] = witness_errors
+    reason = (officer_absence_reason or "").strip()
+    if not customs_officer_present and not reason:
         errors["officer_absence_reason"] = [
             "X-WE-01: record the risk-based decision not to attend."
         ]
+    elif len(reason) > MAX_ABSENCE_REASON:
+        errors["officer_absence_reason"] = [_too_long(MAX_ABSENCE_REASON, reason)]
+    justification = (deviation_justification or "").strip()
+    if len(justification) > MAX_JUSTIFICATION:
+        errors["deviation_justification"] = [_too_long(MAX_JUSTIFICATION, justification)]
     return errors
+
+
+def _too_long(limit: int, text: str) -> str:
+    return f"At most {limit} characters ({len(text)} given)."
+
+
+def _output_errors(outputs: Sequence[OutputInput]) -> list[str]:
+    """Each fraction: a known route, a weight, and where it went (X-MF-07; an empty fraction
+    went nowhere)."""
+    if not outputs:
+        return ["Record at least one output fraction (X-QM-02)."]
+    if len(outputs) > MAX_OUTPUTS:
+        return [f"At most {MAX_OUTPUTS} output fractions."]
+    errors = []
+    for number, output in enumerate(outputs, start=1):
+        if output.route not in OutputRoute.values:
+            errors.append(f"Output {number}: route is one of {', '.join(OutputRoute.values)}.")
+        if output.weight_kg is None or output.weight_kg < 0:
+            errors.append(f"Output {number}: the weight cannot be negative.")
+            continue
+        destination = (output.destination or "").strip()
+        if output.weight_kg > 0 and not destination:
+            errors.append(
+                f"Output {number}: name the downstream destination of its {output.weight_kg} kg "
+                "(X-MF-07)."
+            )
+        elif len(destination) > MAX_DESTINATION:
+            errors.append(f"Output {number}: {_too_long(MAX_DESTINATION, destination)}")
+    return errors
+
+
+def _witness_errors(
+    witnesses: Sequence[WitnessInput], *, customs_officer_present: bool
+) -> list[str]:
+    if not witnesses:
+        return ["Record the witnesses of the destruction (X-WE-01)."]
+    if len(witnesses) > MAX_WITNESSES:
+        return [f"At most {MAX_WITNESSES} witnesses."]
+    errors = [
+        f"Witness {n}: give name, organisation and a role ({', '.join(Witness.Role.values)})."
+        for n, w in enumerate(witnesses, start=1)
+        if not w.name.strip() or not w.organisation.strip() or w.role not in Witness.Role.values
+    ]
+    if errors:
+        return errors
+    if customs_officer_present and not any(
+        w.role == Witness.Role.CUSTOMS_OFFICER for w in witnesses
+    ):
+        return [
+            "X-WE-01: a customs officer attended: name them among the witnesses, or record "
+            "why no officer attended."
+        ]
+    return []
 
 
 def _check_evidence(evidence: Sequence[EvidenceInput]) -> tuple[list[CheckedUpload], list[str]]:

@@ -28,6 +28,7 @@ from destruction.forms import (
     OutputFormSet,
     ReasonForm,
     RecordForm,
+    RemoveLotForm,
     ScanLotsForm,
     WitnessFormSet,
     apply_service_error,
@@ -75,7 +76,8 @@ class PlannerView(Protected, TemplateView):
         filterset = LotFilterSet(self.request.GET, queryset=eligible_lots(), request=self.request)
         lots = filterset.qs if filterset.is_valid() else eligible_lots().none()
         page = self.paginate(lots)
-        selected = {int(v) for v in self.request.POST.getlist("lots") if v.isdigit()}
+        form = kwargs.get("form")
+        selected = set(form.cleaned_data.get("lots", ())) if form is not None else set()
         rows = [
             {
                 "lot": lot,
@@ -120,9 +122,9 @@ class PlannerView(Protected, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def lines(self, form) -> list[services.LineInput]:
-        ticked = [int(v) for v in self.request.POST.getlist("lots") if v.isdigit()]
+        ticked = form.cleaned_data["lots"]
         lots = {lot.pk: lot for lot in Lot.objects.filter(pk__in=ticked)}
-        chosen = [lots[pk] for pk in dict.fromkeys(ticked) if pk in lots]
+        chosen = [lots[pk] for pk in ticked if pk in lots]
         chosen += [lot for lot in form.cleaned_data["scanned"] if lot.pk not in lots]
         allowed = dict(ALLOWED_METHODS)
         default = form.cleaned_data["method"]
@@ -179,7 +181,8 @@ class OrderDetailView(Protected, DetailView):
 
 class OrderActionView(Protected, View):
     """POST one action of an order detail page; a refusal re-renders the page with the error on
-    the action's form (or as a message for buttons without a form)."""
+    the action's form, or shows it as a message for a button whose form is not drawn (no
+    form_name) or that has no form."""
 
     form_class = None
     form_name = ""
@@ -214,7 +217,12 @@ class OrderActionView(Protected, View):
     def again(self, form):
         view = OrderDetailView(request=self.request, kwargs={"pk": self.order.pk})
         view.object = self.order
-        context = view.get_context_data(**{self.form_name: form})
+        if not self.form_name:
+            # A row button's form (remove a lot) is not drawn with errors: they are messages.
+            for messages_of_field in form.errors.values():
+                for message in messages_of_field:
+                    messages.error(self.request, message)
+        context = view.get_context_data(**({self.form_name: form} if self.form_name else {}))
         return view.render_to_response(context, status=400)
 
     def act(self, form) -> str:
@@ -281,9 +289,10 @@ class AddLotsView(OrderActionView):
 
 class RemoveLotView(OrderActionView):
     permission_required = "destruction.change_destructionorder"
+    form_class = RemoveLotForm
 
     def act(self, form):
-        lot = get_object_or_404(Lot, pk=self.request.POST.get("lot") or 0)
+        lot = form.cleaned_data["lot"]
         services.remove_lots(order=self.order, lots=[lot], actor=self.request.user)
         return f"Lot {lot.reference} removed from order {self.order.reference}."
 

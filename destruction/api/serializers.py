@@ -186,7 +186,12 @@ class OutputInputSerializer(serializers.Serializer):
     route = serializers.ChoiceField(choices=OutputRoute.choices)
     weight_kg = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
     destination = serializers.CharField(
-        max_length=200, required=False, default="", allow_blank=True
+        max_length=services.MAX_DESTINATION,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Recycler or plant and its permit; required for a fraction of more than 0 kg "
+        "(X-MF-07).",
     )
 
 
@@ -205,7 +210,12 @@ class RecordSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField()
     gate_weight_kg = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
-    weighbridge_ticket = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    weighbridge_ticket = serializers.CharField(
+        max_length=services.MAX_TICKET,
+        required=False,
+        allow_blank=True,
+        help_text="Number of the weighbridge ticket of the gate weight; required (X-QM-02).",
+    )
     actual_methods = ActualMethodSerializer(
         many=True,
         required=False,
@@ -225,12 +235,12 @@ class RecordSerializer(serializers.Serializer):
     aerosols_degassed = serializers.BooleanField(required=False, default=False)
     customs_officer_present = serializers.BooleanField(required=False, default=True)
     officer_absence_reason = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True
+        max_length=services.MAX_ABSENCE_REASON, required=False, allow_blank=True
     )
     outputs = OutputInputSerializer(many=True, max_length=20)
     witnesses = WitnessInputSerializer(many=True, max_length=20)
     deviation_justification = serializers.CharField(
-        max_length=4000,
+        max_length=services.MAX_JUSTIFICATION,
         required=False,
         allow_blank=True,
         help_text="Required when the mass balance is outside the tolerance (X-QM-02).",

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus
+from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderLine, OrderStatus
+from seizures import services as seizure_services
 from seizures.models import CustodyEvent, Lot, LotStatus
 from tests.destruction.conftest import build_order, eligible_lot, planned_day
 from tests.destruction.factories import FacilityFactory
@@ -411,12 +412,17 @@ def test_bad_action_bodies_are_400_with_field_errors(
 )
 def test_auditors_cannot_act_on_orders(api, auditor_user, order_in, action, status):
     order = order_in(status)
+    events = CustodyEvent.objects.count()
+    lines = sorted(OrderLine.objects.values_list("lot_id", "active"))
 
     response = api(auditor_user).post(url(order, action), {}, format="json")
 
     assert response.status_code == 403
+    assert response.json() == {"detail": "You do not have permission to perform this action."}
     order.refresh_from_db()
     assert order.status == status
+    assert CustodyEvent.objects.count() == events
+    assert sorted(OrderLine.objects.values_list("lot_id", "active")) == lines
 
 
 def test_acting_in_the_wrong_state_is_a_409(api, warehouse_user, order_in):
@@ -437,7 +443,8 @@ def test_a_mass_balance_breach_without_justification_is_a_400(api, warehouse_use
         "started_at": now,
         "ended_at": now,
         "gate_weight_kg": "40",
-        "outputs": [{"route": "recycled", "weight_kg": "40"}],
+        "weighbridge_ticket": "WB-7",
+        "outputs": [{"route": "recycled", "weight_kg": "40", "destination": "Fibre plant"}],
         "witnesses": [{"name": "O", "organisation": "Customs", "role": "customs_officer"}],
     }
 
@@ -513,3 +520,79 @@ def test_the_schema_describes_the_destruction_endpoints(api, warehouse_user):
     assert "/api/v1/facilities/{id}/" in paths
     record = paths["/api/v1/destruction-orders/{id}/record/"]["post"]
     assert "RecordRequest" in str(record["requestBody"])
+
+
+def record_body(**overrides) -> dict:
+    now = timezone.now().isoformat()
+    return {
+        "started_at": now,
+        "ended_at": now,
+        "gate_weight_kg": "25",
+        "weighbridge_ticket": "WB-7",
+        "outputs": [{"route": "recycled", "weight_kg": "25", "destination": "Fibre plant"}],
+        "witnesses": [{"name": "O", "organisation": "Customs", "role": "customs_officer"}],
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"outputs": [{"route": "recycled", "weight_kg": "25"}]},
+            "outputs",
+            "Output 1: name the downstream destination of its 25.000 kg (X-MF-07).",
+        ),
+        (
+            {"weighbridge_ticket": ""},
+            "weighbridge_ticket",
+            "X-QM-02: give the number of the weighbridge ticket of the gate weight.",
+        ),
+        (
+            {"deviation_justification": "x" * 16000},
+            "deviation_justification",
+            "Ensure this field has no more than 4000 characters.",
+        ),
+        (
+            {"customs_officer_present": False, "officer_absence_reason": "x" * 16000},
+            "officer_absence_reason",
+            "Ensure this field has no more than 2000 characters.",
+        ),
+    ],
+    ids=["output without destination", "no ticket", "long justification", "long reason"],
+)
+def test_a_record_missing_a_destination_or_ticket_or_too_long_is_a_400(
+    api, warehouse_user, order_in, overrides, field, message
+):
+    order = order_in(OrderStatus.DISPATCHED)
+    events = CustodyEvent.objects.count()
+
+    response = api(warehouse_user).post(
+        url(order, "record"), record_body(**overrides), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == [message]
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DISPATCHED
+    assert CustodyEvent.objects.count() == events
+
+
+def test_a_hold_placed_after_dispatch_makes_the_record_a_409(
+    api, warehouse_user, admin_user, order_in
+):
+    order = order_in(OrderStatus.DISPATCHED)
+    lot = order.lines.get().lot
+    seizure_services.place_hold(seizure=lot.seizure, reason="Court order", actor=admin_user)
+    events = CustodyEvent.objects.count()
+
+    response = api(warehouse_user).post(url(order, "record"), record_body(), format="json")
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        f"Lot {lot.reference}: seizure {lot.seizure.reference} is under a legal hold."
+    )
+    order.refresh_from_db()
+    lot.refresh_from_db()
+    assert (order.status, lot.status) == (OrderStatus.DISPATCHED, LotStatus.IN_TRANSIT)
+    assert CustodyEvent.objects.count() == events

@@ -106,7 +106,8 @@ PERMIT = PermitFacts(
     ("method", "classes", "on", "expected"),
     [
         ("RECOVER_WTE", (), TODAY, ""),
-        ("REUSE_EDU", (), datetime.date(2030, 1, 1), ""),  # no permit needed
+        ("REUSE_EDU", (), TODAY, ""),  # no treatment operation needed
+        ("REUSE_EDU", (), datetime.date(2030, 1, 1), "expired on 2026-12-31"),
         ("OPEN_BURN", (), TODAY, "X-MF-01: method OPEN_BURN is forbidden"),
         ("RECOVER_WTE", (), datetime.date(2027, 1, 5), "expired on 2026-12-31"),
         ("RECOVER_WTE", (), datetime.date(2025, 12, 31), "holds no permit valid on 2025-12-31."),
@@ -125,3 +126,12 @@ def test_facility_refusals_name_rule_and_reason(method, classes, on, expected):
     )
 
     assert (expected in refusal) if expected else refusal == ""
+
+
+@pytest.mark.parametrize("method", ["REUSE_EDU", "RECOVER_WTE"])
+def test_a_facility_no_longer_in_use_is_refused_for_every_method(method):
+    refusal = facility_refusal(
+        facility="Plant", active=False, permits=[PERMIT], method=method, on=TODAY
+    )
+
+    assert refusal == "Facility Plant is no longer in use."

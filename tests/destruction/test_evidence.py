@@ -35,6 +35,9 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
 
 
 PNG = png_bytes()
+# ISO base media files that are not video: an iPhone photo and an audio recording.
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+M4A = b"\x00\x00\x00\x20ftypM4A \x00\x00\x02\x00M4A isommp42" + b"\x00" * 64
 
 
 @pytest.mark.parametrize(
@@ -45,7 +48,11 @@ PNG = png_bytes()
         (b"%PDF-1.7\n", "application/pdf"),
         (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp"),
         (b"\x00\x00\x00\x18ftypmp42", "video/mp4"),
+        (b"\x00\x00\x00\x20ftypisom", "video/mp4"),
+        (b"\x00\x00\x00\x1cftypM4V ", "video/mp4"),
         (b"\x00\x00\x00\x14ftypqt  ", "video/quicktime"),
+        (HEIC[:16], None),
+        (M4A[:16], None),
         (b"MZ\x90\x00", None),
         (b"<svg xmlns=", None),
     ],
@@ -85,6 +92,8 @@ def test_evidence_uploaded_with_the_record_is_stored_privately_with_its_hash(
         ("ticket.pdf", b"", "weighbridge_ticket", "ticket.pdf: the file is empty."),
         ("clip.png", PNG, "video", "clip.png: a video cannot be a image."),
         ("x.png", PNG, "selfie", "x.png: choose one of"),
+        ("IMG_0042.heic", HEIC, "photo", "IMG_0042.heic: not a JPEG, PNG, WebP, PDF, MP4"),
+        ("voice.m4a", M4A, "video", "voice.m4a: not a JPEG, PNG, WebP, PDF, MP4"),
     ],
 )
 def test_refused_uploads_leave_no_record_and_no_file(

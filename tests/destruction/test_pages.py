@@ -10,8 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from destruction.models import DestructionOrder, EvidenceFile, OrderStatus
-from seizures.models import LotStatus
+from destruction.models import (
+    DestructionOrder,
+    DestructionRecord,
+    EvidenceFile,
+    Facility,
+    OrderStatus,
+)
+from seizures.models import CustodyEvent, Lot, LotStatus
 from tests.destruction.conftest import build_order, eligible_lot, planned_day
 from tests.destruction.factories import FacilityFactory
 from tests.destruction.test_evidence import PNG
@@ -275,11 +281,13 @@ def test_a_record_with_a_breach_and_no_justification_is_shown_again(
             "started_at": now,
             "ended_at": now,
             "gate_weight_kg": "40",
+            "weighbridge_ticket": "WB-7",
             "customs_officer_present": "on",
             "outputs-TOTAL_FORMS": "1",
             "outputs-INITIAL_FORMS": "0",
             "outputs-0-route": "recycled",
             "outputs-0-weight_kg": "40",
+            "outputs-0-destination": "Fibre plant Gent",
             "witnesses-TOTAL_FORMS": "1",
             "witnesses-INITIAL_FORMS": "0",
             "witnesses-0-name": "Olga",
@@ -376,3 +384,156 @@ def test_the_order_page_names_methods_and_witness_roles(as_user, warehouse_user,
     assert "Lotte Maes (Customs, customs officer)" in page
     assert "Shredding or granulating, then material recycling" in page
     assert "(RECYCLE_SHRED)" in page
+
+
+def planner_body(facility, **extra) -> dict:
+    return {
+        "facility": facility.pk,
+        "planned_date": planned_day().isoformat(),
+        "method": "RECYCLE_SHRED",
+        "cost_currency": "EUR",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("value", ["abc", "9" * 23, "١٢", "-1"])
+def test_the_planner_refuses_ticked_values_that_are_not_lot_ids(
+    as_user, warehouse_user, facility, value
+):
+    lot = eligible_lot()
+
+    response = as_user(warehouse_user).post(
+        reverse("destruction:planner"), planner_body(facility, lots=[lot.pk, value])
+    )
+
+    assert response.status_code == 400
+    assert "Lot ids are numbers of up to 18 digits." in response.content.decode()
+    assert not DestructionOrder.objects.exists()
+    lot.refresh_from_db()
+    assert lot.status == LotStatus.IN_STORAGE
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "Lot ids are numbers of up to 18 digits."),
+        ("9" * 23, "Lot ids are numbers of up to 18 digits."),
+        ("", "This field is required."),
+        ("9" * 18, f"No lot has id {'9' * 18}."),
+    ],
+)
+def test_removing_a_lot_by_a_value_that_names_no_lot_is_refused(
+    as_user, warehouse_user, order_in, value, message
+):
+    order = order_in(lots=[eligible_lot(), eligible_lot()])
+    lines = sorted(order.lines.values_list("lot_id", "active"))
+    events = CustodyEvent.objects.count()
+
+    response = as_user(warehouse_user).post(action(order, "remove-lot"), {"lot": value})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert sorted(order.lines.values_list("lot_id", "active")) == lines
+    assert CustodyEvent.objects.count() == events
+    assert set(Lot.objects.values_list("status", flat=True)) == {LotStatus.ALLOCATED}
+
+
+def test_warehouse_staff_cannot_approve_on_the_page(as_user, warehouse_user, order_in):
+    order = order_in(OrderStatus.SUBMITTED)
+    events = CustodyEvent.objects.count()
+
+    response = as_user(warehouse_user).post(action(order, "approve"))
+
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert (order.status, order.approved_by, order.approved_at) == (
+        OrderStatus.SUBMITTED,
+        None,
+        None,
+    )
+    assert CustodyEvent.objects.count() == events
+
+
+def record_form(**overrides) -> dict:
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    return {
+        "started_at": now,
+        "ended_at": now,
+        "gate_weight_kg": "25",
+        "weighbridge_ticket": "WB-42",
+        "customs_officer_present": "on",
+        "outputs-TOTAL_FORMS": "1",
+        "outputs-INITIAL_FORMS": "0",
+        "outputs-0-route": "recycled",
+        "outputs-0-weight_kg": "25",
+        "outputs-0-destination": "Fibre plant Gent",
+        "witnesses-TOTAL_FORMS": "1",
+        "witnesses-INITIAL_FORMS": "0",
+        "witnesses-0-name": "Olga",
+        "witnesses-0-organisation": "Customs",
+        "witnesses-0-role": "customs_officer",
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"outputs-0-destination": ""},
+            "Output 1: name the downstream destination of its 25 kg (X-MF-07).",
+        ),
+        (
+            {"weighbridge_ticket": ""},
+            "X-QM-02: give the number of the weighbridge ticket of the gate weight.",
+        ),
+        (
+            {"deviation_justification": "x" * 16000},
+            "Ensure this value has at most 4000 characters (it has 16000).",
+        ),
+        (
+            {"customs_officer_present": "", "officer_absence_reason": "x" * 16000},
+            "Ensure this value has at most 2000 characters (it has 16000).",
+        ),
+    ],
+    ids=["output without destination", "no ticket", "long justification", "long reason"],
+)
+def test_the_record_form_shows_missing_and_overlong_values(
+    as_user, warehouse_user, order_in, overrides, message
+):
+    order = order_in(OrderStatus.DISPATCHED)
+    events = CustodyEvent.objects.count()
+
+    response = as_user(warehouse_user).post(action(order, "record"), record_form(**overrides))
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DISPATCHED
+    assert not DestructionRecord.objects.exists()
+    assert CustodyEvent.objects.count() == events
+
+
+def test_the_admin_refuses_unknown_certifications(as_user, admin_user):
+    response = as_user(admin_user).post(
+        reverse("admin:destruction_facility_add"),
+        {
+            "name": "Bogus Plant",
+            "operator": "Bogus NV",
+            "address": "Somewhere 1",
+            "country": "BE",
+            "certifications": '["BOGUS", 5]',
+            "active": "on",
+            "permits-TOTAL_FORMS": "0",
+            "permits-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Unknown certification BOGUS, 5; choose from ISO14001, WEEE, R2, E_STEWARDS."
+        in response.content.decode()
+    )
+    assert not Facility.objects.exists()

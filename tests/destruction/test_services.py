@@ -4,12 +4,17 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from destruction import services
+from destruction.certification import issue_certificate
 from destruction.models import (
     DestructionOrder,
     DestructionRecord,
+    EvidenceFile,
+    Facility,
     LegalBasis,
     OrderLine,
     OrderStatus,
@@ -26,7 +31,13 @@ from tests.destruction.conftest import (
     record,
     record_arguments,
 )
-from tests.destruction.factories import FacilityFactory, FacilityPermitFactory
+from tests.destruction.factories import (
+    DestructionOrderFactory,
+    FacilityFactory,
+    FacilityPermitFactory,
+    OrderLineFactory,
+)
+from tests.destruction.test_evidence import PNG
 from tests.seizures.factories import CustomsOfficeFactory, SeizureFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_compliance_hook")]
@@ -343,6 +354,7 @@ START_STATES = (
     OrderStatus.APPROVED,
     OrderStatus.DISPATCHED,
     OrderStatus.EXECUTED,
+    OrderStatus.CERTIFIED,
     OrderStatus.CANCELLED,
 )
 
@@ -359,7 +371,7 @@ def run_action(action, order, warehouse_user, admin_user):
     if action == "record":
         arguments = record_arguments(order)
         arguments["gate_weight_kg"] = Decimal("25")
-        arguments["outputs"] = [services.OutputInput(route="recycled", weight_kg=Decimal("25"))]
+        arguments["outputs"] = [services.OutputInput("recycled", Decimal("25"), "Fibre plant")]
         return services.record_destruction(order=order, actor=warehouse_user, **arguments)
     return services.cancel_order(order=order, actor=warehouse_user, reason="Facility closed")
 
@@ -379,6 +391,9 @@ def test_every_row_of_the_order_transition_table(
     if start == OrderStatus.CANCELLED:
         order = order_in(OrderStatus.DRAFT)
         services.cancel_order(order=order, actor=warehouse_user, reason="Plan changed")
+    elif start == OrderStatus.CERTIFIED:
+        order = order_in(OrderStatus.EXECUTED)
+        issue_certificate(order=order, actor=admin_user)
     else:
         order = order_in(start)
     lot = Lot.objects.get(order_lines__order=order)
@@ -491,10 +506,53 @@ def test_a_hold_placed_after_approval_stops_dispatch(order_in, warehouse_user, a
     seizure_services.place_hold(seizure=lot.seizure, reason="Court order", actor=admin_user)
     before = snapshot(lot)
 
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed) as refused:
         services.dispatch_order(order=order, actor=warehouse_user, total_weight_kg=Decimal("25"))
 
+    assert refused.value.message == (
+        f"Lot {lot.reference}: seizure {lot.seizure.reference} is under a legal hold."
+    )
     assert snapshot(lot) == before
+
+
+def test_a_hold_placed_after_dispatch_stops_the_record(order_in, warehouse_user, admin_user):
+    order = order_in(OrderStatus.DISPATCHED)
+    lot = order.lines.get().lot
+    seizure_services.place_hold(seizure=lot.seizure, reason="Court order", actor=admin_user)
+    before = snapshot(lot)
+    photo = services.EvidenceInput("photo", SimpleUploadedFile("shredder.png", PNG))
+
+    with pytest.raises(TransitionNotAllowed) as refused:
+        record(order, warehouse_user, evidence=[photo])
+
+    assert refused.value.message == (
+        f"Lot {lot.reference}: seizure {lot.seizure.reference} is under a legal hold."
+    )
+    assert snapshot(lot) == before
+    assert not DestructionRecord.objects.exists()
+    assert not EvidenceFile.objects.exists()
+    seizure_services.lift_hold(seizure=lot.seizure, actor=admin_user, reason="Case closed")
+    record(order, warehouse_user)
+    lot.refresh_from_db()
+    assert lot.status == LotStatus.DESTROYED
+
+
+def test_an_order_whose_planned_date_has_passed_is_not_approved(order_in, admin_user):
+    order = order_in(OrderStatus.SUBMITTED)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    DestructionOrder.objects.filter(pk=order.pk).update(planned_date=yesterday)
+    before = snapshot(order.lines.get().lot)
+
+    with pytest.raises(ValidationError) as refused:
+        services.approve_order(order=order, actor=admin_user)
+
+    assert refused.value.message_dict == {
+        "planned_date": [
+            f"Order {order.reference} was planned for {yesterday:%Y-%m-%d}, which has passed: "
+            "cancel it and plan its lots again with a new date."
+        ]
+    }
+    assert snapshot(order.lines.get().lot) == before
 
 
 def test_a_permit_revoked_before_approval_stops_it(order_in, admin_user):
@@ -551,14 +609,19 @@ def test_a_non_compliant_check_refuses_submission_with_its_blocking_rules(
 
 def test_a_non_compliant_check_refuses_approval(settings, order_in, admin_user):
     order = order_in(OrderStatus.SUBMITTED)
+    before = snapshot(order.lines.get().lot)
     settings.DESTRUCTION_COMPLIANCE_CHECK = "tests.destruction.test_services.non_compliant_check"
 
     with pytest.raises(ValidationError) as refused:
         services.approve_order(order=order, actor=admin_user)
 
-    assert "refuses to approve" in refused.value.message_dict["compliance"][0]
+    assert refused.value.message_dict["compliance"] == [
+        f"The compliance check refuses to approve order {order.reference}.",
+        "APP-X1: Landfill of textiles.",
+    ]
+    assert snapshot(order.lines.get().lot) == before
     order.refresh_from_db()
-    assert order.status == OrderStatus.SUBMITTED
+    assert (order.approved_by, order.approved_at) == (None, None)
 
 
 def test_the_compliance_check_runs_at_submit_approve_and_record(settings, order_in):
@@ -697,7 +760,7 @@ def test_a_mass_balance_breach_needs_a_written_justification(order_in, warehouse
     before = snapshot(lot)
     short = {
         "gate_weight_kg": Decimal("19.5"),
-        "outputs": [services.OutputInput("recycled", Decimal("19.5"))],
+        "outputs": [services.OutputInput("recycled", Decimal("19.5"), "Fibre plant")],
     }
 
     with pytest.raises(ValidationError) as refused:
@@ -723,7 +786,9 @@ def test_outputs_must_add_up_to_the_gate_weight_within_the_tolerance(order_in, w
     order = order_in(OrderStatus.DISPATCHED)
 
     with pytest.raises(ValidationError) as refused:
-        record(order, warehouse_user, outputs=[services.OutputInput("recycled", Decimal("10"))])
+        record(
+            order, warehouse_user, outputs=[services.OutputInput("recycled", Decimal("10"), "Gent")]
+        )
 
     assert refused.value.message_dict["deviation_justification"][0] == (
         "X-QM-02: output fractions total 10 kg against a gate weight of 25.000 kg, 15.000 kg "
@@ -900,3 +965,146 @@ def test_lots_are_added_and_removed_while_the_order_is_a_draft(order_in, warehou
     assert not_draft.value.message == (
         f"Order {order.reference} is submitted; only a draft order can add lots."
     )
+
+
+@pytest.mark.parametrize(
+    "start",
+    [OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.DISPATCHED],
+)
+def test_cancelling_puts_the_lots_of_a_held_seizure_back_on_hold(
+    start, order_in, warehouse_user, admin_user
+):
+    order = order_in(start)
+    lot = order.lines.get().lot
+    seizure_services.place_hold(seizure=lot.seizure, reason="Court order", actor=admin_user)
+
+    services.cancel_order(order=order, actor=warehouse_user, reason="Hold placed")
+
+    lot.refresh_from_db()
+    assert lot.status == LotStatus.ON_HOLD
+    held = lot.custody_events.order_by("-sequence").first()
+    assert kinds(lot)[-2:] == [Kind.DEALLOCATED, Kind.HELD]
+    assert held.details == {"reason": "Court order", "order": order.reference}
+    assert verify_chains() == []
+    seizure_services.lift_hold(seizure=lot.seizure, actor=admin_user, reason="Case closed")
+    lot.refresh_from_db()
+    assert lot.status == LotStatus.IN_STORAGE
+
+
+# --- never in two open orders: the database constraint behind the status guard ----------------
+
+
+def test_the_database_refuses_a_second_active_line_for_a_lot(order_in):
+    lot = order_in().lines.get().lot
+    other = DestructionOrderFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrderLineFactory(order=other, lot=lot)
+
+    assert list(OrderLine.objects.filter(lot=lot).values_list("active", flat=True)) == [True]
+
+
+def test_a_lot_past_the_status_guard_is_refused_by_the_constraint_as_a_conflict(
+    order_in, warehouse_user, facility
+):
+    lot = order_in().lines.get().lot
+    # The status guard no longer protects the lot: only the constraint is left.
+    Lot.objects.filter(pk=lot.pk).update(status=LotStatus.IN_STORAGE)
+    before = snapshot(lot)
+
+    with pytest.raises(TransitionNotAllowed) as refused:
+        services.create_order(
+            actor=warehouse_user, lines=[line(lot)], facility=facility, planned_date=planned_day()
+        )
+
+    assert refused.value.message == "A lot is already in another open order."
+    assert snapshot(lot) == before
+
+
+# --- record: destinations, weighbridge ticket, bounded texts --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "errors"),
+    [
+        (
+            {
+                "outputs": [
+                    services.OutputInput("recycled", Decimal("20"), "Fibre plant Gent"),
+                    services.OutputInput("energy_recovery", Decimal("5"), "  "),
+                ]
+            },
+            {"outputs": ["Output 2: name the downstream destination of its 5 kg (X-MF-07)."]},
+        ),
+        (
+            {"weighbridge_ticket": " "},
+            {
+                "weighbridge_ticket": [
+                    "X-QM-02: give the number of the weighbridge ticket of the gate weight."
+                ]
+            },
+        ),
+        (
+            {"customs_officer_present": False, "officer_absence_reason": "x" * 16000},
+            {"officer_absence_reason": ["At most 2000 characters (16000 given)."]},
+        ),
+        (
+            {"deviation_justification": "x" * 16000},
+            {"deviation_justification": ["At most 4000 characters (16000 given)."]},
+        ),
+    ],
+    ids=["output without destination", "no ticket", "long absence reason", "long justification"],
+)
+def test_record_needs_destinations_a_ticket_and_bounded_texts(
+    order_in, warehouse_user, overrides, errors
+):
+    order = order_in(OrderStatus.DISPATCHED)
+    lot = order.lines.get().lot
+    before = snapshot(lot)
+
+    with pytest.raises(ValidationError) as refused:
+        record(order, warehouse_user, **overrides)
+
+    assert refused.value.message_dict == errors
+    assert snapshot(lot) == before
+    assert not DestructionRecord.objects.exists()
+
+
+def test_an_empty_output_fraction_needs_no_destination(order_in, warehouse_user):
+    order = order_in(OrderStatus.DISPATCHED)
+
+    saved = record(
+        order,
+        warehouse_user,
+        outputs=[
+            services.OutputInput("recycled", Decimal("25"), "Fibre plant Gent"),
+            services.OutputInput("landfilled", Decimal("0")),
+        ],
+    )
+
+    assert sorted(saved.outputs.values_list("route", "destination")) == [
+        ("landfilled", ""),
+        ("recycled", "Fibre plant Gent"),
+    ]
+
+
+# --- facilities ----------------------------------------------------------------------------
+
+
+def test_a_facility_with_unknown_certifications_is_not_saved(admin_user):
+    with pytest.raises(ValidationError) as refused:
+        services.save_facility(
+            actor=admin_user,
+            name="Bogus Plant",
+            operator="Bogus NV",
+            address="Somewhere 1",
+            country="BE",
+            certifications=["BOGUS", 5],
+        )
+
+    assert refused.value.message_dict == {
+        "certifications": [
+            "Unknown certification BOGUS, 5; choose from ISO14001, WEEE, R2, E_STEWARDS."
+        ]
+    }
+    assert not Facility.objects.exists()

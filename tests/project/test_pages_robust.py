@@ -32,7 +32,9 @@ JUNK_FORM = {
     "reason": "x" * 5000,
     "articles": "-1",
     "location": "nope",
-    "lots": "nope",
+    "lot": "abc",
+    # Not an id, and an all-digit value beyond any database integer.
+    "lots": ["nope", "9" * 23],
     "total_weight_kg": "1e999",
     "decision": "maybe",
     "order": "DO-nope",
