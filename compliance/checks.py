@@ -7,9 +7,9 @@ route's completion, working-day counts, the mass balance), left to its vocabular
 such as ``damaged`` whose absence means "no"), or *untracked*: this system has no field for it.
 A rule that cannot be decided only because untracked facts are missing must not block a normal
 order, so :func:`soften_untracked` lowers its finding to the severity in :data:`UNTRACKED`
-(``info``, or ``warning`` where an unproven fact guards a non-destructive route or a
-pre-treatment, so that the approver looks at the paper file). A rule breached by facts we do
-know keeps its severity.
+(``info``, or ``warning`` where an unproven fact guards a non-destructive route, a
+pre-treatment or the witnesses of controlled drugs, so that the approver looks at the paper
+file). A rule breached by facts we do know keeps its severity.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from compliance.facts import (
     mass_facts,
     method_facts,
     permit_facts,
+    unknown_goods_flags,
     what_if_facts,
 )
 from compliance.rulebook import Rule, Rulebook, load_rulebook
@@ -61,6 +62,8 @@ UNTRACKED: Final[dict[str, str]] = {
     "lab_analysis_done": WARNING,  # CHE-S3
     "pyrotechnics_neutralised": WARNING,  # AUT-M2
     "denatured": WARNING,  # ALC-M2, TOB-M2
+    # X-WE-02: whether medicines are controlled drugs (two witnesses) is on paper only.
+    "controlled_substances": WARNING,
 }
 
 _RANK: Final[dict[str, int]] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -82,10 +85,9 @@ def evaluate_facts(
     *,
     stage: str,
     untracked: Mapping[str, str] = UNTRACKED,
-    missing_as: str | None = None,
 ) -> list[Finding]:
     """The engine's findings for the stage, with untracked facts softened; blocking first."""
-    findings = evaluate(facts, rulebook, applies_to=stage, missing_as=missing_as)
+    findings = evaluate(facts, rulebook, applies_to=stage)
     return soften_untracked(findings, facts, rulebook, untracked, stage=stage)
 
 
@@ -317,6 +319,7 @@ def _goods_facts(lot: Lot, seizure) -> dict[str, object]:
         "declaration_reference": declaration_reference(seizure),
         # A design right infringed by the shape itself: de-branding cannot cure it (APP-M1).
         "design_infringes": seizure.ipr_type == IPRType.DESIGN,
+        **unknown_goods_flags(lot.waste_class),
     }
 
 
@@ -390,8 +393,9 @@ def _record(order: DestructionOrder) -> DestructionRecord | None:
 def _record_facts(
     order: DestructionOrder, record: DestructionRecord | None, lines: Sequence[OrderLine]
 ) -> dict[str, object]:
-    """Facts of the execution (X-MF-04/06/07, X-WE-01..04, X-QM-02, X-CC-07). Without a record
-    every record fact is simply not recorded."""
+    """Facts of the execution (X-MF-04/06/07, X-WE-01..04, X-QM-02, X-CC-07, the shredding
+    before landfill of WJ-M3 and MED-M3). Without a record every record fact is simply not
+    recorded."""
     if record is None:
         return {}
     outputs = list(record.outputs.all())
@@ -407,7 +411,8 @@ def _record_facts(
         and all(output.destination.strip() for output in outputs),
         "mass_deviation_justification": record.deviation_justification,
     }
-    for name in ("temperature_c", "residence_time_s", "halogenated_over_1pct"):
+    # Not recorded (None) stays absent: the rule reports it missing rather than reading a value.
+    for name in ("temperature_c", "residence_time_s", "halogenated_over_1pct", "particle_size_mm"):
         value = getattr(record, name)
         if value is not None:
             facts[name] = float(value) if isinstance(value, Decimal) else value

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +36,9 @@ Facts = Mapping[str, object]
 # True: the condition holds; False: it is breached; None: a fact it needs is not recorded.
 Outcome = bool | None
 Test = Callable[[Facts], Outcome]
+
+# ``{name}`` in a condition's ``why``: a parameter (filled at load) or a fact (filled when shown).
+PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 
 
 # --- operators --------------------------------------------------------------------------------
@@ -116,6 +120,16 @@ def _show(value: object) -> str:
     return str(value)
 
 
+def _reason(why: str, facts: Facts) -> str:
+    """A condition's ``why`` with the facts it names filled in, so the finding says which
+    values breached it (the methods ranking higher, the witnesses who signed)."""
+    if "{" not in why:
+        return why
+    return PLACEHOLDER.sub(
+        lambda match: _show(facts.get(match[1], _default_of(FACTS[match[1]]))), why
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class Leaf:
     """``{fact, op, value | param | other}``: one test of one fact. ``operand`` is the constant
@@ -143,7 +157,7 @@ class Leaf:
         if outcome is None:
             return [], [name for name in self.facts if facts.get(name) is None]
         if self.why:
-            return [self.why], []
+            return [_reason(self.why, facts)], []
         return [self._breach_text(facts.get(self.fact.name, _default_of(self.fact)))], []
 
     def _breach_text(self, actual: object) -> str:
@@ -172,7 +186,7 @@ class AllOf:
     def explain(self, facts: Facts) -> tuple[list[str], list[str]]:
         reasons, missing = _explain_parts(self.parts, facts)
         if self.why and reasons:
-            reasons = [self.why]
+            reasons = [_reason(self.why, facts)]
         return reasons, missing
 
 
@@ -188,12 +202,15 @@ class AnyOf:
         object.__setattr__(self, "test", _compile_any(tuple(part.test for part in self.parts)))
 
     def explain(self, facts: Facts) -> tuple[list[str], list[str]]:
-        if self.test(facts) is True:
+        outcome = self.test(facts)
+        if outcome is True:
             return [], []
+        if outcome is False and self.why:
+            return [_reason(self.why, facts)], []  # every part fails: the why says it all
         reasons, missing = _explain_parts(self.parts, facts)
-        if self.test(facts) is None:
+        if outcome is None:
             return [], missing
-        return [self.why or " or ".join(reasons)], []
+        return [" or ".join(reasons)], []
 
 
 Condition = Leaf | AllOf | AnyOf
@@ -456,18 +473,23 @@ class Finding:
 
 
 def evaluate(
-    facts: Facts, rulebook: Rulebook, *, applies_to: str, missing_as: str | None = None
+    facts: Facts,
+    rulebook: Rulebook,
+    *,
+    applies_to: str,
+    askable: Collection[str] | None = None,
 ) -> list[Finding]:
     """Check the facts against every rule of the stage ``applies_to`` that is in scope for the
     facts' waste class and method; blocking findings first.
 
     A fact a rule needs but which is absent is a finding of the rule's severity, or ``info`` when
-    the fact is only known at a later stage. ``missing_as`` overrides that severity (a what-if
-    passes ``"info"``: what was not asked is reported, not held against the answer).
+    the fact is only known at a later stage. ``askable`` marks the facts of a plan (a what-if):
+    a missing fact then never blocks, as nothing has happened yet; it is a warning when the plan
+    could have stated it (it is in ``askable``), so the planner adds it, and ``info`` otherwise.
     """
     failing = rulebook.scope(applies_to, facts.get("waste_class"), facts.get("method")).failing
     findings = [
-        _finding(rule, facts, outcome, applies_to, missing_as)
+        _finding(rule, facts, outcome, applies_to, askable)
         for rule in failing(facts)
         if (outcome := rule.test(facts)) is not True
     ]
@@ -487,10 +509,10 @@ def verdict(findings: Sequence[Finding]) -> str:
 
 
 def _finding(
-    rule: Rule, facts: Facts, outcome: Outcome, stage: str, missing_as: str | None
+    rule: Rule, facts: Facts, outcome: Outcome, stage: str, askable: Collection[str] | None
 ) -> Finding:
     if outcome is None:
-        return _missing_finding(rule, facts, stage, missing_as)
+        return _missing_finding(rule, facts, stage, askable)
     if rule.forbids:
         return _finding_of(rule, rule.severity, f"{facts.get('method')} is forbidden", ())
     reasons, missing = rule.require.explain(facts) if rule.require else ([], [])
@@ -499,15 +521,31 @@ def _finding(
     return _finding_of(rule, rule.severity, "; ".join(reasons), tuple(missing))
 
 
-def _missing_finding(rule: Rule, facts: Facts, stage: str, missing_as: str | None) -> Finding:
+def _missing_finding(
+    rule: Rule, facts: Facts, stage: str, askable: Collection[str] | None
+) -> Finding:
     _, missing = rule.require.explain(facts) if rule.require is not None else ([], [])
     labels = ", ".join(FACTS[name].label for name in missing)
-    severity = missing_as or rule.severity
+    if askable is not None:
+        return _planned_missing_finding(rule, missing, labels, askable)
+    severity = rule.severity
     detail = f"Not recorded: {labels}"
-    if missing_as is None and missing and _all_known_later(missing, stage):
+    if missing and _all_known_later(missing, stage):
         severity = INFO
         detail = f"Not known yet: {labels} (checked at a later stage)"
     return _finding_of(rule, severity, detail, tuple(missing))
+
+
+def _planned_missing_finding(
+    rule: Rule, missing: Sequence[str], labels: str, askable: Collection[str]
+) -> Finding:
+    """A plan missing a fact: a warning when the plan could have given it (never more severe
+    than the rule), information when a plan has no place for it."""
+    if any(name in askable for name in missing):
+        severity = max(rule.severity, WARNING, key=_SEVERITY_ORDER.__getitem__)
+        return _finding_of(rule, severity, f"Not given: {labels}", tuple(missing))
+    detail = f"Not part of a what-if check: {labels}"
+    return _finding_of(rule, INFO, detail, tuple(missing))
 
 
 def _finding_of(rule: Rule, severity: str, detail: str, missing: tuple[str, ...]) -> Finding:

@@ -92,13 +92,12 @@ _VOCABULARY: tuple[Fact, ...] = (
     # --- the destruction order ---------------------------------------------------------------
     Fact("method", "str", "order", "Method", "Disposal method code (destruction.methods)."),
     Fact("on_date", "date", "order", "Destruction date", "Planned or actual destruction date."),
-    Fact("method_rank", "int", "order", "Method rank", "Waste-hierarchy rank of the method."),
     Fact("method_operations", "strings", "order", "Method operations",
          "R/D operation codes a permit needs for the method (empty: no permit needed)."),
     Fact("method_permitted", "bool", "order", "Method permitted",
          "The rulebook permits the method for the waste class (M rules)."),
-    Fact("best_permitted_rank", "int", "order", "Best permitted rank",
-         "Best (lowest) hierarchy rank among the methods permitted for the waste class."),
+    Fact("better_permitted_methods", "strings", "order", "Better-ranked permitted methods",
+         "Methods permitted for the waste class that rank higher in the waste hierarchy."),
     Fact("justification", "str", "order", "Justification",
          "Why a lower waste-hierarchy method was chosen (X-MF-02).", ""),
     Fact("legal_basis", "str", "order", "Legal basis", "LegalBasis of the destruction."),
@@ -161,6 +160,8 @@ _VOCABULARY: tuple[Fact, ...] = (
     Fact("temperature_c", "number", "record", "Temperature (°C)", "Combustion temperature."),
     Fact("residence_time_s", "number", "record", "Residence time (s)",
          "Gas residence time in the combustion zone."),
+    Fact("particle_size_mm", "number", "record", "Shredding particle size (mm)",
+         "Particle size after shredding; recorded only when the goods were shredded."),
     Fact("halogenated_over_1pct", "bool", "record", "Halogenated over 1 %",
          "More than 1 % halogenated organic substances (as chlorine)."),
     Fact("debranded", "bool", "record", "De-branded", "Marks removed or made unrecognisable."),
@@ -232,34 +233,17 @@ class Permit:
         return self.valid_from <= on_date <= self.valid_until
 
 
-def method_rank(method: str) -> int | None:
-    """Waste-hierarchy rank of a method (lower is better), None for an unknown code."""
-    info = METHODS.get(method)
-    return info.rank if info else None
-
-
 def method_facts(waste_class: str, method: str, rulebook: Rulebook) -> dict[str, object]:
-    """Facts about the method for the class: rank, operations, permitted, best rank (X-MF-01/02)."""
+    """Facts about the method for the class: operations, permitted, the permitted methods that
+    rank higher (X-MF-01/02, X-MF-03)."""
     info = METHODS.get(method)
     if info is None:
         return {}
-    facts: dict[str, object] = {
-        "method_rank": info.rank,
+    return {
         "method_operations": info.operations,
         "method_permitted": method in rulebook.permitted_methods(waste_class),
+        "better_permitted_methods": rulebook.better_permitted_methods(waste_class, method),
     }
-    best = rulebook.best_permitted_rank(waste_class)
-    if best is not None:
-        facts["best_permitted_rank"] = best
-    return facts
-
-
-def facility_covers_method(permits: Iterable[Permit], method: str, on_date: date) -> bool:
-    """A permit valid on the date lists one of the method's R/D operations (X-MF-03)."""
-    needed = METHODS[method].operations
-    if not needed:
-        return True
-    return any(permit.valid_on(on_date) and permit.operations & needed for permit in permits)
 
 
 def permit_facts(permits: Iterable[Permit], method: str, on_date: date) -> dict[str, object]:
@@ -294,17 +278,42 @@ def mass_facts(
     return facts
 
 
-# The what-if "parameters" keys that are copied to facts unchanged.
+# The what-if "parameters" keys, copied to facts unchanged: issue 5's list, and every other fact
+# an order-stage rule needs that a destruction record captures, so a planner can check them too.
 WHAT_IF_PARAMETERS: Final[tuple[str, ...]] = (
     "temperature_c",
     "residence_time_s",
     "halogenated_over_1pct",
+    "particle_size_mm",
     "debranded",
+    "batteries_removed",
+    "aerosols_degassed",
+    "controlled_substances",
     "right_holder_consent",
     "customs_officer_present",
+    "officer_absence_reason",
     "witnesses",
     "justification",
 )
+# The facts a what-if states through its facility (a described permit or a stored facility).
+PERMIT_FACTS: Final[tuple[str, ...]] = (
+    "permit_valid_on_date",
+    "facility_covers_method",
+    "hazardous_permitted",
+)
+# Every fact a what-if request can state: one a rule needs but the request leaves out is worth
+# a warning (the planner can add it); the others are information (engine.evaluate's askable).
+WHAT_IF_FACTS: Final[frozenset[str]] = frozenset(WHAT_IF_PARAMETERS + PERMIT_FACTS)
+
+# Goods flags no record of this system holds, for the waste class whose rules turn on them: for
+# that class they are unknown (None), not "no", so such a rule reports the flag as missing
+# instead of passing (X-WE-02: two witnesses for controlled drugs, which only PHA lots contain).
+UNKNOWN_GOODS_FLAGS: Final[dict[str, tuple[str, ...]]] = {"PHA": ("controlled_substances",)}
+
+
+def unknown_goods_flags(waste_class: str) -> dict[str, object]:
+    """The goods flags that are unknown for lots of the class (see UNKNOWN_GOODS_FLAGS)."""
+    return dict.fromkeys(UNKNOWN_GOODS_FLAGS.get(waste_class, ()))
 
 
 def what_if_facts(request: Mapping[str, Any], rulebook: Rulebook) -> dict[str, object]:
@@ -319,6 +328,7 @@ def what_if_facts(request: Mapping[str, Any], rulebook: Rulebook) -> dict[str, o
         "hazard_classes": tuple(request.get("hazard_classes") or ()),
         "on_date": on_date,
         "mixed_hazard_batch": False,
+        **unknown_goods_flags(waste_class),
     }
     facts.update(method_facts(waste_class, method, rulebook))
     facility = request.get("facility")

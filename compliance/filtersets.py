@@ -34,7 +34,7 @@ class RuleFilterForm(forms.Form):
         label="Method",
         required=False,
         choices=[("", "Any")] + list(Method.choices),
-        help_text="Rules that permit, forbid or check this method.",
+        help_text="Rules that permit, forbid or check this method, and those for every method.",
     )
     severity = forms.ChoiceField(label="Severity", required=False, choices=_choices(SEVERITIES))
     stage = forms.ChoiceField(label="Stage", required=False, choices=_choices(STAGES))
@@ -80,7 +80,7 @@ def _matches(rule: Rule, wanted: Mapping[str, str]) -> bool:
     text = (wanted.get("q") or "").strip().lower()
     return (
         (not waste_class or rule.waste_classes is None or waste_class in rule.waste_classes)
-        and (not method or (rule.methods is not None and method in rule.methods))
+        and (not method or _concerns_method(rule, method))
         and (not wanted.get("severity") or rule.severity == wanted["severity"])
         and (not wanted.get("stage") or wanted["stage"] in rule.applies_to)
         and (not wanted.get("kind") or rule.kind == wanted["kind"])
@@ -92,6 +92,14 @@ def _matches(rule: Rule, wanted: Mapping[str, str]) -> bool:
             or text in rule.source_text.lower()
         )
     )
+
+
+def _concerns_method(rule: Rule, method: str) -> bool:
+    """The rule names the method, or applies to every method (X-MF-01, X-WE-01, ...): a rule
+    without a method scope at a stage where a method is chosen. Storage rules never do."""
+    if rule.methods is not None:
+        return method in rule.methods
+    return bool(rule.applies_to - {"storage"})
 
 
 class ComplianceCheckFilterSet(django_filters.FilterSet):

@@ -8,22 +8,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from compliance.facts import WHAT_IF_PARAMETERS
 from destruction.methods import OPERATION_CODES, Method
 from destruction.models import Facility
 from seizures.categories import HazardClass, WasteClass
 
 UNKNOWN_YES_NO = [("", "Not known"), ("true", "Yes"), ("false", "No")]
 PERMIT_FIELDS = ("operations", "permit_valid_from", "permit_valid_until", "hazardous_permitted")
-PARAMETER_FIELDS = (
-    "temperature_c",
-    "residence_time_s",
-    "halogenated_over_1pct",
-    "debranded",
-    "right_holder_consent",
-    "customs_officer_present",
-    "witnesses",
-    "justification",
-)
 
 
 def yes_no_field(label: str) -> forms.TypedChoiceField:
@@ -72,9 +63,24 @@ class WhatIfForm(forms.Form):
     temperature_c = forms.FloatField(label="Temperature (°C)", required=False, min_value=0)
     residence_time_s = forms.FloatField(label="Residence time (s)", required=False, min_value=0)
     halogenated_over_1pct = yes_no_field("Over 1 % halogenated organics")
+    particle_size_mm = forms.FloatField(
+        label="Shredding particle size (mm)",
+        required=False,
+        min_value=0,
+        help_text="Leave empty if the goods are not shredded.",
+    )
     debranded = yes_no_field("De-branded")
+    batteries_removed = yes_no_field("Batteries removed")
+    aerosols_degassed = yes_no_field("Aerosols or lighters degassed")
+    controlled_substances = yes_no_field("Controlled drugs (narcotics, psychotropics)")
     right_holder_consent = yes_no_field("Written right-holder consent")
     customs_officer_present = yes_no_field("Customs officer present")
+    officer_absence_reason = forms.CharField(
+        label="Why no customs officer attends (risk-based decision)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     witnesses = forms.IntegerField(label="Witnesses", required=False, min_value=0, max_value=1000)
     justification = forms.CharField(
         label="Justification of a lower-ranked method",
@@ -127,5 +133,5 @@ class WhatIfForm(forms.Form):
             "hazard_classes": list(data.get("hazard_classes") or []),
             "on_date": data["on_date"],
             "facility": facility,
-            "parameters": {name: data.get(name) for name in PARAMETER_FIELDS},
+            "parameters": {name: data.get(name) for name in WHAT_IF_PARAMETERS},
         }

@@ -15,11 +15,14 @@ def describe_condition(condition: Condition | None) -> str:
     return "" if condition is None else _describe(condition)
 
 
-def _describe(node: Condition) -> str:
-    if isinstance(node, AllOf | AnyOf):
-        joiner = " and " if isinstance(node, AllOf) else " or "
-        text = joiner.join(_describe(part) for part in node.parts)
-        return f"({text})" if isinstance(node, AnyOf) and len(node.parts) > 1 else text
+def _describe(node: Condition, *, within_any: bool = False) -> str:
+    if isinstance(node, AnyOf):
+        text = " or ".join(_describe(part, within_any=True) for part in node.parts)
+        return f"({text})" if len(node.parts) > 1 else text
+    if isinstance(node, AllOf):
+        text = " and ".join(_describe(part) for part in node.parts)
+        # Inside an "or", "a and b or c" would read both ways: bracket the "and".
+        return f"({text})" if within_any and len(node.parts) > 1 else text
     return _leaf(node)
 
 

@@ -25,7 +25,8 @@ from compliance.checks import (
     placement_facts,
     what_if_request_facts,
 )
-from compliance.engine import INFO, Finding, verdict
+from compliance.engine import Finding, evaluate, verdict
+from compliance.facts import WHAT_IF_FACTS
 from compliance.models import ComplianceCheck, Verdict
 from destruction.models import DestructionOrder
 from seizures.models import Lot, StorageLocation
@@ -135,12 +136,14 @@ def run_what_if(request: Mapping[str, Any]) -> WhatIfResult:
     waste_class, method, hazard_classes (None: the class's default), on_date, facility
     ({"instance": Facility} or a permit as plain values, or None) and parameters.
 
-    A fact the request does not give is reported as information, never held against the
-    answer: the planner sees what still has to be recorded (the engine's missing_as)."""
+    A missing fact a rule needs is a finding, never an error, and never blocks a plan: a warning
+    when the request could have given it (a facility, a parameter), so the answer is not
+    "compliant" while the planner has left out what decides it; information when a what-if has
+    no field for it (legal basis, samples: they are checked on the order)."""
     rulebook = current_rulebook()
     request = {"on_date": timezone.localdate(), **request}
     if request["on_date"] is None:
         request["on_date"] = timezone.localdate()
     facts = what_if_request_facts(request, rulebook)
-    findings = evaluate_facts(facts, rulebook, stage="order", missing_as=INFO)
+    findings = evaluate(facts, rulebook, applies_to="order", askable=WHAT_IF_FACTS)
     return WhatIfResult(verdict(findings), rulebook.version, findings, facts)

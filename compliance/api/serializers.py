@@ -35,7 +35,12 @@ class StrictSerializer(serializers.Serializer):
 
 
 class FiniteFloatField(serializers.FloatField):
+    """A finite number. JSON true/false are refused: FloatField would read them as 1.0 and 0.0,
+    and a temperature of "true" is a client's mistake, not 1 °C."""
+
     def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
         value = super().to_internal_value(data)
         if not math.isfinite(value):
             raise serializers.ValidationError("A finite number is required.")
@@ -84,14 +89,26 @@ class WhatIfFacilityInput(StrictSerializer):
 
 
 class WhatIfParametersInput(StrictSerializer):
-    """Every key is optional: a fact a rule needs that is not given is an info finding."""
+    """Every key is optional (compliance.facts.WHAT_IF_PARAMETERS): a fact a rule needs that is
+    not given is a warning finding, so the verdict is at best "needs_review"."""
 
     temperature_c = FiniteFloatField(required=False, allow_null=True, min_value=0)
     residence_time_s = FiniteFloatField(required=False, allow_null=True, min_value=0)
     halogenated_over_1pct = serializers.BooleanField(required=False, allow_null=True)
+    particle_size_mm = FiniteFloatField(
+        required=False, allow_null=True, min_value=0, help_text="Shredding particle size."
+    )
     debranded = serializers.BooleanField(required=False, allow_null=True)
+    batteries_removed = serializers.BooleanField(required=False, allow_null=True)
+    aerosols_degassed = serializers.BooleanField(required=False, allow_null=True)
+    controlled_substances = serializers.BooleanField(
+        required=False, allow_null=True, help_text="The medicines include controlled drugs."
+    )
     right_holder_consent = serializers.BooleanField(required=False, allow_null=True)
     customs_officer_present = serializers.BooleanField(required=False, allow_null=True)
+    officer_absence_reason = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=2000
+    )
     witnesses = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=1000
     )

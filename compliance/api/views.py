@@ -4,6 +4,7 @@ stored checks with the rulebook version each used."""
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,14 +29,16 @@ VIEW_CHECKS = "compliance.view_compliancecheck"
 class WhatIfView(APIView):
     """POST /api/v1/compliance/check/: check a planned destruction against the rulebook
     without storing anything. Open to every logged-in user: it is a planning aid over the
-    published rulebook."""
+    published rulebook. JSON only: a form or multipart body cannot carry the nested facility and
+    parameters, which would be dropped silently and give a reassuring but wrong answer (415)."""
 
     permission_map = {"post": None}
+    parser_classes = [JSONParser]
 
     @extend_schema(
         summary="What-if compliance check of a planned destruction",
         request=s.WhatIfInput,
-        responses={200: s.WhatIfResultSerializer, 400: ERROR, 401: ERROR},
+        responses={200: s.WhatIfResultSerializer, 400: ERROR, 401: ERROR, 415: ERROR},
     )
     def post(self, request):
         data = s.WhatIfInput(data=request.data)

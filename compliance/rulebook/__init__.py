@@ -23,7 +23,8 @@ missing source, a duplicate id, a bad severity or stage. The grammar of a rule::
 
 A condition is an array (all must hold), ``{ all = [...] }`` or ``{ any = [...] }``, or a leaf
 ``{ fact = "...", op = "...", value = ... | param = "..." | other = "<fact>" }``; any node may
-carry ``why``, the plain-language reason shown when it fails.
+carry ``why``, the plain-language reason shown when it fails. In a ``why``, ``{parameter}`` is
+replaced by the parameter's value at load time and ``{fact}`` by the fact's value when shown.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import Any, Final
 
 from compliance.engine import (
     OPERATORS,
+    PLACEHOLDER,
     SEVERITIES,
     AllOf,
     AnyOf,
@@ -55,7 +57,7 @@ from compliance.facts import FACTS, STAGES, ZONE_TYPES, Fact
 from destruction.methods import METHODS
 from seizures.categories import HazardClass, WasteClass
 
-DEFAULT_VERSION: Final = "2026.1"
+DEFAULT_VERSION: Final = "2026.2"
 RULEBOOK_DIR: Final = Path(__file__).resolve().parent
 MARKS: Final[tuple[str, ...]] = ("read", "known", "inferred")
 KINDS: Final[tuple[str, ...]] = ("check", "note")
@@ -193,15 +195,14 @@ class Rulebook:
             for method in rule.forbids
         )
 
-    def best_permitted_rank(self, waste_class: str) -> int | None:
-        """The hierarchy rank a method must reach to need no justification (X-MF-02): the best
-        rank of the class's first M rule, because the digest ranks each class's methods best
-        first and some specialise the general hierarchy (PHA-M1 high-temperature incineration is
-        preferred to kiln co-processing, CHE likewise; LEA donation comes last)."""
-        for rule in self.rules:
-            if rule.permits and (rule.waste_classes is None or waste_class in rule.waste_classes):
-                return min(METHODS[method].rank for method in rule.permits)
-        return None
+    def better_permitted_methods(self, waste_class: str, method: str) -> tuple[str, ...]:
+        """The methods permitted for the class that rank higher in the waste hierarchy than
+        `method`, best first (X-MF-02). Issue 5 compares with the best-ranked permitted method
+        of the class, whatever the order of its M rules: choosing below it needs a recorded
+        justification, and the finding names what would have ranked higher."""
+        rank = METHODS[method].rank
+        better = [m for m in self.permitted_methods(waste_class) if METHODS[m].rank < rank]
+        return tuple(sorted(better, key=lambda m: METHODS[m].rank))
 
     def rules_for(self, stage: str, waste_class: object, method: object) -> tuple[Rule, ...]:
         """The checking rules in scope for the stage, waste class and method."""
@@ -420,7 +421,7 @@ def _condition(raw: object, parameters: Mapping[str, Parameter]) -> Condition:
         return parts[0] if len(parts) == 1 else AllOf(parts)
     if not isinstance(raw, Mapping):
         raise RulebookError(f"a condition must be a table or a list, not {raw!r}")
-    why = raw.get("why", "")
+    why = _why(raw.get("why", ""), parameters)
     for group, node in (("all", AllOf), ("any", AnyOf)):
         if group in raw:
             if set(raw) - {group, "why"} or not isinstance(raw[group], list) or not raw[group]:
@@ -433,6 +434,7 @@ def _leaf(raw: Mapping[str, Any], parameters: Mapping[str, Parameter]) -> Leaf:
     unknown = sorted(set(raw) - _LEAF_KEYS)
     if unknown:
         raise RulebookError(f"unknown condition key(s) {', '.join(unknown)}")
+    why = _why(raw.get("why", ""), parameters)
     fact = FACTS.get(raw.get("fact", ""))
     if fact is None:
         raise RulebookError(f"unknown fact {raw.get('fact')!r}")
@@ -445,11 +447,11 @@ def _leaf(raw: Mapping[str, Any], parameters: Mapping[str, Parameter]) -> Leaf:
     if operator.arity == 1:
         if given:
             raise RulebookError(f"operator {operator.name} takes no {given[0]}")
-        return Leaf(fact, operator, why=raw.get("why", ""))
+        return Leaf(fact, operator, why=why)
     if len(given) != 1:
         raise RulebookError(f"{fact.name} {operator.name}: give exactly one of value, param, other")
     if given[0] == "other":
-        return _fact_comparison(raw, fact, operator)
+        return _fact_comparison(raw, fact, operator, why)
     if given[0] == "param":
         parameter = parameters.get(raw["param"])
         if parameter is None:
@@ -459,17 +461,33 @@ def _leaf(raw: Mapping[str, Any], parameters: Mapping[str, Parameter]) -> Leaf:
     else:
         value, text = raw["value"], _operand_text(raw["value"])
     operand = _operand(fact, operator.name, value)
-    return Leaf(fact, operator, operand, operand_text=text, why=raw.get("why", ""))
+    return Leaf(fact, operator, operand, operand_text=text, why=why)
 
 
-def _fact_comparison(raw: Mapping[str, Any], fact: Fact, operator: Any) -> Leaf:
+def _why(text: object, parameters: Mapping[str, Parameter]) -> str:
+    """The reason text with ``{parameter}`` filled in now; ``{fact}`` is filled when shown."""
+    if not isinstance(text, str):
+        raise RulebookError(f"'why' must be text, not {text!r}")
+
+    def fill(match: re.Match[str]) -> str:
+        name = match[1]
+        if name in parameters:
+            return str(parameters[name].value)
+        if name in FACTS:
+            return match[0]
+        raise RulebookError(f"'why' names {{{name}}}, which is neither a fact nor a parameter")
+
+    return PLACEHOLDER.sub(fill, text)
+
+
+def _fact_comparison(raw: Mapping[str, Any], fact: Fact, operator: Any, why: str) -> Leaf:
     other = FACTS.get(raw["other"])
     if other is None:
         raise RulebookError(f"unknown fact {raw['other']!r}")
     numeric = {"int", "number"}
     if other.type != fact.type and not {fact.type, other.type} <= numeric:
         raise RulebookError(f"cannot compare {fact.name} ({fact.type}) with {other.name}")
-    return Leaf(fact, operator, other=other, operand_text=other.label, why=raw.get("why", ""))
+    return Leaf(fact, operator, other=other, operand_text=other.label, why=why)
 
 
 def _operand(fact: Fact, op: str, value: object) -> object:

@@ -34,9 +34,19 @@ def test_a_planner_checks_a_cold_incineration_and_sees_findings_by_severity(
     expect(blocking.locator('li[data-rule="X-MF-04"]')).to_contain_text("Source:")
     expect(page.get_by_test_id("findings-info")).to_be_visible()
 
-    # Fix the temperature and the permit: the same page now says compliant.
+    # Fix the temperature and the permit: nothing blocks, but what was left out warns.
     page.get_by_label("Temperature (°C)").fill("1150")
     page.get_by_label("Permit allows hazardous waste").check()
     page.get_by_role("button", name="Check").click()
-    expect(page.get_by_test_id("what-if-verdict")).to_contain_text("Compliant")
+    expect(page.get_by_test_id("what-if-verdict")).to_contain_text("Needs review")
     expect(page.get_by_test_id("findings-blocking")).to_have_count(0)
+    warnings = page.get_by_test_id("findings-warning")
+    expect(warnings.locator('li[data-rule="X-WE-01"]')).to_contain_text("Customs officer present")
+    expect(warnings.locator('li[data-rule="X-MF-02"]')).to_contain_text("RECOVER_RDF_KILN")
+
+    # State who attends and why high-temperature incineration: the same page says compliant.
+    page.get_by_label("Customs officer present").select_option("true")
+    page.get_by_label("Justification of a lower-ranked method").fill("Cytotoxic stock")
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_test_id("what-if-verdict")).to_contain_text("Compliant")
+    expect(page.get_by_test_id("findings-warning")).to_have_count(0)

@@ -1,5 +1,6 @@
-"""The engine against the 2026.1 rulebook: per waste class, the permitted, forbidden and conditional
-methods give the digest's rule ids and verdicts; missing facts and parameters are explained."""
+"""The engine against the rulebook in force: per waste class, the permitted, forbidden and
+conditional methods give the digest's rule ids and verdicts; missing facts and parameters are
+explained."""
 
 from datetime import date
 
@@ -16,13 +17,23 @@ from compliance.engine import (
     evaluate,
     verdict,
 )
-from compliance.facts import Permit, mass_facts, method_facts, permit_facts, what_if_facts
+from compliance.facts import (
+    WHAT_IF_FACTS,
+    Permit,
+    mass_facts,
+    method_facts,
+    permit_facts,
+    what_if_facts,
+)
 from compliance.rulebook import Rulebook, load_rulebook
 from destruction.methods import METHODS
 from seizures.categories import DEFAULT_HAZARD_CLASSES, WasteClass
 
 ON_DATE = date(2026, 12, 1)
 ALL_OPERATIONS = frozenset(code for info in METHODS.values() for code in info.operations)
+# PHA and CHE rank cement-kiln co-processing (4) above high-temperature incineration (5): a case
+# about something else states why it incinerates, so X-MF-02 stays out of it.
+HIGH_TEMPERATURE = {"justification": "Cytotoxic stock needs high-temperature incineration"}
 UNIVERSAL_FORBIDDEN = {
     "SALE_AUCTION": "B0-X1",
     "EXPORT": "B0-X2",
@@ -125,8 +136,11 @@ METHOD_CASES = [
     ("FTW", "REUSE_DONATE", {"design_infringes": True}, {"FTW-M1"}, NON_COMPLIANT),
     ("FTW", "RECOVER_WTE", {"justification": "No granulate route"}, set(), COMPLIANT),
     ("FTW", "INCIN_850", {}, {"X-MF-01"}, NON_COMPLIANT),
-    # B3 LEA: dismantling first; donation only if the design does not itself infringe.
-    ("LEA", "RECYCLE_DISMANTLE", {}, set(), COMPLIANT),
+    # B3 LEA: donation ranks best (2) though the digest lists it last; only if the design
+    # does not itself infringe.
+    ("LEA", "REUSE_DONATE", {}, set(), COMPLIANT),
+    ("LEA", "RECYCLE_DISMANTLE", {}, {"X-MF-02"}, NEEDS_REVIEW),
+    ("LEA", "RECYCLE_DISMANTLE", {"justification": "All-over monogram"}, set(), COMPLIANT),
     ("LEA", "REUSE_DONATE", {"design_infringes": True}, {"LEA-M3"}, NON_COMPLIANT),
     ("LEA", "RECOVER_WTE", {}, {"X-MF-02"}, NEEDS_REVIEW),
     # B4 WJ: button cells out before shredding; no donation.
@@ -143,22 +157,51 @@ METHOD_CASES = [
     ("BAT", "RECYCLE_BATTERY", {}, set(), COMPLIANT),
     ("BAT", "RECOVER_WTE", {}, {"BAT-X1", "X-MF-01"}, NON_COMPLIANT),
     ("BAT", "RECYCLE_SHRED", {}, {"BAT-X2", "X-MF-01"}, NON_COMPLIANT),
-    # B7 PHA: high-temperature incineration; witnesses; hazardous permit.
-    ("PHA", "INCIN_HAZ_HT", {}, set(), COMPLIANT),
-    ("PHA", "INCIN_HAZ_HT", {"temperature_c": 1000}, {"PHA-M1"}, NON_COMPLIANT),
-    ("PHA", "INCIN_HAZ_HT", {"residence_time_s": 1.5}, {"PHA-M1", "X-MF-04"}, NON_COMPLIANT),
-    ("PHA", "INCIN_850", {"temperature_c": 900}, set(), COMPLIANT),
-    ("PHA", "INCIN_850", {"cytotoxic": True}, {"PHA-M2"}, NON_COMPLIANT),
-    ("PHA", "IMMOBILISE", {}, {"PHA-M3"}, NON_COMPLIANT),
-    ("PHA", "IMMOBILISE", {"justification": "No incinerator in range"}, set(), COMPLIANT),
-    ("PHA", "REUSE_DONATE", {}, {"PHA-X1", "X-MF-01"}, NON_COMPLIANT),
-    ("PHA", "SEWER", {}, {"PHA-X2", "X-MF-01"}, NON_COMPLIANT),
-    ("PHA", "INCIN_HAZ_HT", {"witnesses": 1}, {"X-WE-02"}, NON_COMPLIANT),
-    ("PHA", "INCIN_HAZ_HT", {"hazardous_permitted": False}, {"PHA-C1", "X-MF-03"}, NON_COMPLIANT),
+    # B7 PHA: kiln co-processing ranks best; high temperature needs a reason; witnesses for
+    # controlled drugs only; hazardous permit.
+    ("PHA", "RECOVER_RDF_KILN", {}, set(), COMPLIANT),
+    ("PHA", "RECOVER_RDF_KILN", {"temperature_c": 800}, {"X-MF-04"}, NON_COMPLIANT),
+    ("PHA", "INCIN_HAZ_HT", {}, {"X-MF-02"}, NEEDS_REVIEW),
+    ("PHA", "INCIN_HAZ_HT", HIGH_TEMPERATURE, set(), COMPLIANT),
     (
         "PHA",
         "INCIN_HAZ_HT",
-        {"controlled_substances": True, "customs_officer_present": False},
+        {**HIGH_TEMPERATURE, "temperature_c": 1000},
+        {"PHA-M1", "X-MF-04"},
+        NON_COMPLIANT,
+    ),
+    (
+        "PHA",
+        "INCIN_HAZ_HT",
+        {**HIGH_TEMPERATURE, "residence_time_s": 1.5},
+        {"PHA-M1", "X-MF-04"},
+        NON_COMPLIANT,
+    ),
+    ("PHA", "INCIN_850", {"temperature_c": 900}, {"X-MF-02"}, NEEDS_REVIEW),
+    ("PHA", "INCIN_850", {"cytotoxic": True}, {"PHA-M2", "X-MF-02"}, NON_COMPLIANT),
+    ("PHA", "IMMOBILISE", {}, {"PHA-M3", "X-MF-02"}, NON_COMPLIANT),
+    ("PHA", "IMMOBILISE", {"justification": "No incinerator in range"}, set(), COMPLIANT),
+    ("PHA", "REUSE_DONATE", {}, {"PHA-X1", "X-MF-01"}, NON_COMPLIANT),
+    ("PHA", "SEWER", {}, {"PHA-X2", "X-MF-01"}, NON_COMPLIANT),
+    ("PHA", "INCIN_HAZ_HT", {**HIGH_TEMPERATURE, "witnesses": 1}, set(), COMPLIANT),
+    (
+        "PHA",
+        "INCIN_HAZ_HT",
+        {**HIGH_TEMPERATURE, "witnesses": 1, "controlled_substances": True},
+        {"X-WE-02"},
+        NON_COMPLIANT,
+    ),
+    (
+        "PHA",
+        "INCIN_HAZ_HT",
+        {**HIGH_TEMPERATURE, "hazardous_permitted": False},
+        {"PHA-C1", "X-MF-03"},
+        NON_COMPLIANT,
+    ),
+    (
+        "PHA",
+        "INCIN_HAZ_HT",
+        {**HIGH_TEMPERATURE, "controlled_substances": True, "customs_officer_present": False},
         {"PHA-C2", "X-WE-01"},
         NON_COMPLIANT,
     ),
@@ -186,14 +229,19 @@ METHOD_CASES = [
     ("TOB", "RECOVER_WTE", {}, set(), COMPLIANT),
     ("TOB", "RECOVER_AD", {"denatured": False}, {"TOB-M2"}, NON_COMPLIANT),
     ("TOB", "RECOVER_WTE", {"witnesses": 1}, {"X-WE-02"}, NON_COMPLIANT),
+    ("APP", "REUSE_DONATE", {"witnesses": 1}, set(), COMPLIANT),
+    ("APP", "REUSE_DONATE", {"witnesses": 1, "high_risk": True}, {"X-WE-02"}, NON_COMPLIANT),
     ("TOB", "LANDFILL_ENG", {}, {"TOB-X1", "X-MF-01"}, NON_COMPLIANT),
-    # B12 CHE: halogens need 1100 °C; POPs only destroyed; lab analysis first.
-    ("CHE", "INCIN_HAZ_HT", {}, set(), COMPLIANT),
+    # B12 CHE: kiln ranks best; hazardous-waste incineration at 1100 °C, whatever the halogens;
+    # POPs only destroyed; lab analysis first.
+    ("CHE", "RECOVER_RDF_KILN", {}, set(), COMPLIANT),
+    ("CHE", "INCIN_HAZ_HT", {}, {"X-MF-02"}, NEEDS_REVIEW),
+    ("CHE", "INCIN_HAZ_HT", {**HIGH_TEMPERATURE, "temperature_c": 950}, {"X-MF-04"}, NON_COMPLIANT),
     (
         "CHE",
-        "INCIN_HAZ_HT",
+        "INCIN_850",
         {"halogenated_over_1pct": True, "temperature_c": 1000},
-        {"X-MF-04"},
+        {"X-MF-04", "X-MF-01"},
         NON_COMPLIANT,
     ),
     (
@@ -210,7 +258,13 @@ METHOD_CASES = [
         {"CHE-X1", "CHE-M3", "X-MF-01"},
         NON_COMPLIANT,
     ),
-    ("CHE", "INCIN_HAZ_HT", {"lab_analysis_done": False}, {"CHE-S3"}, NON_COMPLIANT),
+    (
+        "CHE",
+        "INCIN_HAZ_HT",
+        {**HIGH_TEMPERATURE, "lab_analysis_done": False},
+        {"CHE-S3"},
+        NON_COMPLIANT,
+    ),
     # B13 TOY
     ("TOY", "RECYCLE_WEEE", {}, set(), COMPLIANT),
     ("TOY", "RECYCLE_SHRED", {}, {"TOY-M2"}, NON_COMPLIANT),
@@ -236,6 +290,11 @@ METHOD_CASES = [
         COMPLIANT,
     ),
     ("AUT", "REUSE_DONATE", {}, {"AUT-X1", "X-MF-01"}, NON_COMPLIANT),
+    # Asbestos is not cut, crushed or burnt: only hazardous landfill (AUT-S2, AUT-M3).
+    ("AUT", "RECYCLE_DISMANTLE", {"asbestos": True}, {"AUT-M2"}, NON_COMPLIANT),
+    ("AUT", "RECOVER_WTE", {"asbestos": True}, {"AUT-M4", "X-MF-02"}, NON_COMPLIANT),
+    ("AUT", "RECOVER_RDF_KILN", {"asbestos": True}, {"AUT-M4", "X-MF-02"}, NON_COMPLIANT),
+    ("AUT", "INCIN_HAZ_HT", {"asbestos": True, "justification": "x"}, {"AUT-M5"}, NON_COMPLIANT),
     # B15 MED
     ("MED", "RECYCLE_DISMANTLE", {}, set(), COMPLIANT),
     ("MED", "LANDFILL_ENG", {}, {"X-MF-02"}, NEEDS_REVIEW),
@@ -306,12 +365,36 @@ def test_every_permitted_method_passes_x_mf_01(rulebook, waste_class):
 # --- waste hierarchy (X-MF-02) --------------------------------------------------------------------
 
 
-def test_lower_hierarchy_method_warns_without_justification(rulebook):
+def test_lower_hierarchy_method_warns_naming_the_better_methods(rulebook):
     findings = evaluate(order_facts(rulebook, "ELE", "RECOVER_WTE"), rulebook, applies_to="order")
     [hierarchy] = [finding for finding in findings if finding.rule == "X-MF-02"]
     assert hierarchy.severity == WARNING
-    assert "no justification is recorded" in hierarchy.detail
+    assert hierarchy.detail == (
+        "methods ranking higher in the waste hierarchy are permitted for this class "
+        "(RECYCLE_DISMANTLE, RECYCLE_WEEE) and no justification is recorded"
+    )
     assert verdict(findings) == NEEDS_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("waste_class", "method", "better"),
+    [
+        # The best rank among all the class's permitted methods, not its first M rule's:
+        # kiln co-processing (4) beats PHA-M1's high-temperature incineration (5) ...
+        ("PHA", "INCIN_HAZ_HT", ("RECOVER_RDF_KILN",)),
+        ("CHE", "INCIN_HAZ_HT", ("RECOVER_RDF_KILN",)),
+        # ... and donation (2), the digest's last LEA method, beats dismantling (3).
+        ("LEA", "RECYCLE_DISMANTLE", ("REUSE_DONATE",)),
+        ("APP", "RECOVER_WTE", ("REUSE_DONATE", "RECYCLE_SHRED", "RECYCLE_DISMANTLE")),
+        ("APP", "REUSE_DONATE", ()),
+        # Equal rank is not better: energy from waste and kiln are both other recovery (4).
+        ("FOOD", "RECOVER_WTE", ()),
+    ],
+)
+def test_better_permitted_methods_rank_strictly_higher(rulebook, waste_class, method, better):
+    assert rulebook.better_permitted_methods(waste_class, method) == better
+    facts = method_facts(waste_class, method, rulebook)
+    assert facts["better_permitted_methods"] == better
 
 
 def test_justification_suppresses_the_hierarchy_warning(rulebook):
@@ -339,7 +422,7 @@ def test_missing_temperature_is_a_blocking_finding_when_recording(rulebook):
 
 
 def test_missing_temperature_is_information_while_ordering(rulebook):
-    facts = order_facts(rulebook, "PHA", "INCIN_HAZ_HT")
+    facts = order_facts(rulebook, "PHA", "INCIN_HAZ_HT", **HIGH_TEMPERATURE)
     del facts["temperature_c"], facts["residence_time_s"]
     findings = evaluate(facts, rulebook, applies_to="order")
     assert {finding.rule for finding in findings} == {"PHA-M1", "X-MF-04"}
@@ -355,12 +438,25 @@ def test_missing_order_fact_blocks_an_order(rulebook):
     assert finding.missing == ("right_holder_notified",)
 
 
-def test_missing_as_turns_unasked_facts_into_information(rulebook):
+def test_a_plan_missing_a_fact_it_could_state_warns_and_others_are_information(rulebook):
     facts = {"waste_class": "APP", "method": "RECYCLE_SHRED", "justification": "x"}
     facts.update(method_facts("APP", "RECYCLE_SHRED", rulebook))
-    findings = evaluate(facts, rulebook, applies_to="order", missing_as=INFO)
-    assert findings and {finding.severity for finding in findings} == {INFO}
-    assert "X-LB-01" in {finding.rule for finding in findings}
+    findings = evaluate(
+        facts, rulebook, applies_to="order", askable={"customs_officer_present", "witnesses"}
+    )
+    by_rule = {finding.rule: finding for finding in findings}
+    # X-WE-01 blocks when recorded; in a plan that could have said who attends, it warns.
+    assert (by_rule["X-WE-01"].severity, by_rule["X-WE-01"].detail) == (
+        WARNING,
+        "Not given: Customs officer present",
+    )
+    # A plan has no field for the legal basis: information, as X-LB-01 is checked on the order.
+    assert (by_rule["X-LB-01"].severity, by_rule["X-LB-01"].detail) == (
+        INFO,
+        "Not part of a what-if check: Legal basis",
+    )
+    assert BLOCKING not in {finding.severity for finding in findings}
+    assert verdict(findings) == NEEDS_REVIEW
 
 
 def test_breach_and_missing_fact_are_both_explained(rulebook):
@@ -382,7 +478,10 @@ def test_raising_the_witness_minimum_changes_the_outcome(rulebook):
     assert evaluate(facts, rulebook, applies_to="order") == []
     [finding] = evaluate(facts, strict, applies_to="order")
     assert finding.rule == "X-WE-02"
-    assert finding.detail == "Witnesses is 2; needs ≥ 3 (min_witnesses_high_risk)"
+    assert finding.detail == (
+        "tobacco, controlled drugs and lots flagged high-risk need 3 independent witnesses; "
+        "2 signed"
+    )
 
 
 @pytest.mark.parametrize(
@@ -423,7 +522,7 @@ def test_mass_deviation_justification_suppresses_the_warning(rulebook):
 
 
 def test_complete_record_is_compliant(rulebook):
-    facts = record_facts(rulebook, "PHA", "INCIN_HAZ_HT")
+    facts = record_facts(rulebook, "PHA", "INCIN_HAZ_HT", **HIGH_TEMPERATURE)
     assert evaluate(facts, rulebook, applies_to="record") == []
 
 
@@ -580,6 +679,189 @@ def test_hazardous_long_stay_alarm_follows_its_parameter(rulebook):
     assert raised(evaluate(facts, stricter, applies_to="storage")) == {"X-CC-05"}
 
 
+# --- landfill of untreated goods, incineration parameters ---------------------------------------
+
+
+@pytest.mark.parametrize(("waste_class", "rule"), [("WJ", "WJ-M3"), ("MED", "MED-M3")])
+def test_engineered_landfill_takes_only_shredded_residue(rulebook, waste_class, rule):
+    landfill = {"justification": "Residue after dismantling"}
+    unshredded = evaluate(
+        record_facts(rulebook, waste_class, "LANDFILL_ENG", **landfill),
+        rulebook,
+        applies_to="record",
+    )
+    [finding] = unshredded
+    assert (finding.rule, finding.severity) == (rule, BLOCKING)
+    assert finding.detail == "Not recorded: Shredding particle size (mm)"
+    shredded = record_facts(
+        rulebook, waste_class, "LANDFILL_ENG", particle_size_mm=20.0, **landfill
+    )
+    assert evaluate(shredded, rulebook, applies_to="record") == []
+    # While ordering, the shredding is not known yet; energy from waste never needs it.
+    ordered = evaluate(
+        order_facts(rulebook, waste_class, "LANDFILL_ENG", **landfill), rulebook, applies_to="order"
+    )
+    assert [(f.rule, f.severity) for f in ordered] == [(rule, INFO)]
+    wte = record_facts(rulebook, waste_class, "RECOVER_WTE", justification="No recycler")
+    assert evaluate(wte, rulebook, applies_to="record") == []
+
+
+@pytest.mark.parametrize("waste_class", WasteClass.values)
+def test_no_class_may_landfill_untreated_goods(rulebook, waste_class):
+    # B0: forbidden for every class; where landfill is permitted, only once shredded.
+    facts = record_facts(rulebook, waste_class, "LANDFILL_ENG", justification="Residue")
+    assert verdict(evaluate(facts, rulebook, applies_to="record")) == NON_COMPLIANT
+
+
+def test_hazardous_waste_incineration_below_1100_degrees_names_the_temperature(rulebook):
+    facts = order_facts(rulebook, "AUT", "INCIN_HAZ_HT", temperature_c=950, justification="Oils")
+    [finding] = evaluate(facts, rulebook, applies_to="order")
+    assert (finding.rule, finding.severity) == ("X-MF-04", BLOCKING)
+    assert finding.detail == (
+        "hazardous-waste incineration (INCIN_HAZ_HT) runs at 1100 °C or more; 950 °C recorded"
+    )
+
+
+def certificate_facts(rulebook: Rulebook, waste_class: str, method: str, **overrides: object):
+    """A destruction record with its issued certificate, all in order."""
+    facts = record_facts(rulebook, waste_class, method)
+    facts.update(
+        record_has_blocking_findings=False, certificate_articles=500, certificate_unchanged=True
+    )
+    facts.update(overrides)
+    return facts
+
+
+STAGE_FACTS = {
+    "order": order_facts,
+    "record": record_facts,
+    "certificate": certificate_facts,
+}
+
+# Rules no other test shows firing: (rule, stage, waste class, a method or, for storage, a zone
+# that complies, the facts that breach the rule (a "method" replaces the compliant one), the
+# rule's severity, the start of its first source).
+FIRING_CASES = [
+    ("FTW-S1", "storage", "FTW", "non_hazardous", {"zone_type": "hazardous"}, WARNING, "S05 WCO"),
+    ("LEA-S1", "storage", "LEA", "non_hazardous", {"zone_type": "hazardous"}, WARNING, "S39 DG"),
+    ("WJ-S1", "storage", "WJ", "high_security", {"zone_type": "non_hazardous"}, WARNING, "DIGEST"),
+    (
+        "ELE-C1",
+        "record",
+        "ELE",
+        "RECYCLE_WEEE",
+        {"batteries_removed": False},
+        WARNING,
+        "S24 WEEE Directive",
+    ),
+    (
+        "PHA-X3",
+        "order",
+        "PHA",
+        "RECOVER_RDF_KILN",
+        {"method": "OPEN_BURN"},
+        BLOCKING,
+        "S26 WHO Guidelines",
+    ),
+    (
+        "PHA-X4",
+        "order",
+        "PHA",
+        "RECOVER_RDF_KILN",
+        {"hazard_classes": ("6.1", "2.1"), "aerosols_degassed": False},
+        BLOCKING,
+        "S26 WHO Guidelines",
+    ),
+    (
+        "COS-X3",
+        "order",
+        "COS",
+        "RECYCLE_DISMANTLE",
+        {"method": "REUSE_DONATE"},
+        BLOCKING,
+        "DIGEST Guidelines digest",
+    ),
+    ("COS-C1", "record", "COS", "RECYCLE_DISMANTLE", {"liquid_volume_l": None}, WARNING, "S19"),
+    (
+        "FOOD-C1",
+        "record",
+        "FOOD",
+        "RECOVER_AD",
+        {"decomposition_state": ""},
+        WARNING,
+        "CJEU-C-836-19 CJEU, Case C-836/19 Toropet",
+    ),
+    ("ALC-S1", "storage", "ALC", "hazardous", {"zone_type": "non_hazardous"}, BLOCKING, "S37"),
+    (
+        "ALC-X2",
+        "order",
+        "ALC",
+        "RECOVER_AD",
+        {"method": "REUSE_DONATE"},
+        BLOCKING,
+        "DIGEST Guidelines digest",
+    ),
+    ("TOB-S1", "storage", "TOB", "high_security", {"zone_type": "hazardous"}, WARNING, "S32"),
+    (
+        "CHE-C1",
+        "order",
+        "CHE",
+        "RECOVER_RDF_KILN",
+        {"facility_evaluated": False},
+        WARNING,
+        "S27 FAO",
+    ),
+    ("TOY-S1", "storage", "TOY", "non_hazardous", {"zone_type": "hazardous"}, WARNING, "DIGEST"),
+    ("MED-S1", "storage", "MED", "non_hazardous", {"zone_type": "fire_separated"}, WARNING, "S34"),
+    ("PRT-S1", "storage", "PRT", "high_security", {"zone_type": "hazardous"}, WARNING, "S39"),
+    ("PRT-C1", "record", "PRT", "RECYCLE_SHRED", {"witnesses": 0}, WARNING, "DIGEST"),
+    ("X-WE-03", "record", "APP", "REUSE_DONATE", {"evidence_kinds": ["minutes"]}, WARNING, "S34"),
+    ("X-QM-04", "record", "APP", "REUSE_DONATE", {"undocumented_samples": 1}, BLOCKING, "S17"),
+    (
+        "X-MF-07",
+        "record",
+        "LEA",
+        "REUSE_DONATE",
+        {"output_destinations_recorded": False},
+        WARNING,
+        "S38 Chain of custody",
+    ),
+    (
+        "X-CE-04",
+        "certificate",
+        "APP",
+        "REUSE_DONATE",
+        {"legal_basis_completed_on": ON_DATE},
+        BLOCKING,
+        "DIGEST Guidelines digest",
+    ),
+]
+
+
+def facts_at(stage: str, rulebook: Rulebook, waste_class: str, method_or_zone: str, **breach):
+    if stage == "storage":
+        return {**storage_facts(waste_class, method_or_zone), **breach}
+    method = breach.pop("method", method_or_zone)
+    return STAGE_FACTS[stage](rulebook, waste_class, method, **breach)
+
+
+@pytest.mark.parametrize(
+    ("rule", "stage", "waste_class", "method_or_zone", "breach", "severity", "source"),
+    FIRING_CASES,
+    ids=[case[0] for case in FIRING_CASES],
+)
+def test_rule_fires_with_its_severity_and_source(
+    rulebook, rule, stage, waste_class, method_or_zone, breach, severity, source
+):
+    compliant = facts_at(stage, rulebook, waste_class, method_or_zone)
+    assert rule not in {f.rule for f in evaluate(compliant, rulebook, applies_to=stage)}
+    breached = facts_at(stage, rulebook, waste_class, method_or_zone, **breach)
+    [finding] = [f for f in evaluate(breached, rulebook, applies_to=stage) if f.rule == rule]
+    assert finding.severity == severity
+    assert finding.source.startswith(source)
+    assert finding.missing == ()  # breached by the facts given, not undecided
+
+
 # --- the what-if request and the public shapes --------------------------------------------------
 
 WHAT_IF = {
@@ -606,29 +888,63 @@ WHAT_IF = {
 }
 
 
-def test_what_if_example_is_compliant_with_unasked_facts_as_information(rulebook):
+def plan(request: dict, rulebook: Rulebook) -> list[Finding]:
+    """A what-if's findings, as run_what_if gets them."""
+    return evaluate(
+        what_if_facts(request, rulebook), rulebook, applies_to="order", askable=WHAT_IF_FACTS
+    )
+
+
+def test_what_if_example_needs_review_only_for_the_waste_hierarchy(rulebook):
     facts = what_if_facts(WHAT_IF, rulebook)
     assert facts["method_permitted"] is True and facts["facility_covers_method"] is True
-    findings = evaluate(facts, rulebook, applies_to="order", missing_as=INFO)
-    assert verdict(findings) == COMPLIANT
-    assert {finding.severity for finding in findings} == {INFO}
+    findings = plan(WHAT_IF, rulebook)
+    assert verdict(findings) == NEEDS_REVIEW
+    # The example's blank justification: kiln co-processing ranks higher for medicines.
+    [hierarchy] = [finding for finding in findings if finding.severity != INFO]
+    assert hierarchy.rule == "X-MF-02"
+    assert "(RECOVER_RDF_KILN)" in hierarchy.detail
+    justified = {**WHAT_IF["parameters"], "justification": "Cytotoxic stock"}
+    assert verdict(plan({**WHAT_IF, "parameters": justified}, rulebook)) == COMPLIANT
+
+
+def test_a_what_if_without_facility_or_parameters_is_not_compliant(rulebook):
+    request = {"waste_class": "PHA", "method": "INCIN_HAZ_HT", "on_date": ON_DATE}
+    findings = plan(request, rulebook)
+    by_rule = {finding.rule: finding for finding in findings}
+    assert verdict(findings) == NEEDS_REVIEW
+    assert {rule for rule, finding in by_rule.items() if finding.severity == WARNING} == {
+        "PHA-M1",  # temperature and residence time
+        "X-MF-04",
+        "PHA-C1",  # the facility and its permit
+        "X-MF-03",
+        "X-WE-01",  # who attends
+        "X-WE-02",  # witnesses, unless the medicines are not controlled drugs
+        "X-MF-02",
+    }
+    assert by_rule["PHA-M1"].detail == "Not given: Temperature (°C), Residence time (s)"
+    assert by_rule["X-WE-02"].missing == ("controlled_substances", "witnesses")
+    assert by_rule["X-LB-01"].severity == INFO
 
 
 def test_what_if_with_a_cold_furnace_and_one_witness_is_non_compliant(rulebook):
     request = {**WHAT_IF, "parameters": {**WHAT_IF["parameters"], "temperature_c": 900}}
     request["parameters"]["witnesses"] = 1
-    findings = evaluate(
-        what_if_facts(request, rulebook), rulebook, applies_to="order", missing_as=INFO
-    )
-    assert raised(findings) == {"PHA-M1", "X-WE-02"}
+    findings = plan(request, rulebook)
+    assert raised(findings) == {"PHA-M1", "X-MF-04", "X-MF-02", "X-WE-02"}
+    assert {f.rule: f.severity for f in findings}["X-WE-02"] == WARNING  # controlled: unknown
     assert verdict(findings) == NON_COMPLIANT
+    request["parameters"]["controlled_substances"] = True
+    assert {f.rule: f.severity for f in plan(request, rulebook)}["X-WE-02"] == BLOCKING
+    request["parameters"]["controlled_substances"] = False
+    assert "X-WE-02" not in raised(plan(request, rulebook))
 
 
 def test_what_if_with_an_expired_permit_blocks(rulebook):
     facility = {**WHAT_IF["facility"], "permit_valid_until": date(2026, 6, 30)}
-    facts = what_if_facts({**WHAT_IF, "facility": facility}, rulebook)
-    findings = evaluate(facts, rulebook, applies_to="order", missing_as=INFO)
-    assert raised(findings) == {"X-MF-03", "PHA-C1"}
+    findings = plan({**WHAT_IF, "facility": facility}, rulebook)
+    assert raised(findings) == {"X-MF-03", "PHA-C1", "X-MF-02"}
+    assert verdict(findings) == NON_COMPLIANT
 
 
 def test_finding_as_dict_carries_rule_source_and_explanation(rulebook):

@@ -1,16 +1,32 @@
 """Loading and validating the rulebook: the default file loads, and every kind of mistake in a
 rulebook fails at load time with an error that names the rule."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
 from compliance.facts import FACTS, ZONE_TYPES
-from compliance.rulebook import DEFAULT_VERSION, RulebookError, load_rulebook, parse_rulebook
+from compliance.rulebook import (
+    DEFAULT_VERSION,
+    RULEBOOK_DIR,
+    RulebookError,
+    load_rulebook,
+    parse_rulebook,
+)
 from destruction.methods import METHODS
 from seizures.categories import WasteClass
 
 UNIVERSAL_FORBIDDEN = ("SALE_AUCTION", "EXPORT", "OPEN_BURN", "DUMP_BURY")
+# The domain digest the rulebook encodes lives beside the repository (issue 5).
+DIGEST = Path(
+    os.environ.get(
+        "GUIDELINES_DIGEST",
+        Path(__file__).resolve().parents[3] / "shared" / "domain" / "guidelines-digest.md",
+    )
+)
+DIGEST_RULE_ID = re.compile(r"\b(?:[A-Z]{2,4}-[SMXC]\d+|X-[A-Z]{2}-\d{2})\b")
 
 # A minimal valid rulebook: one declared source, one parameter, and one rule permitting a method
 # for every class (each class needs a permitted method). Tests append one rule to break it.
@@ -62,8 +78,15 @@ def assert_rejected(text: str, pattern: str, **kwargs: object) -> None:
 
 def test_default_rulebook_loads_with_its_version():
     rulebook = load_rulebook()
-    assert rulebook.version == DEFAULT_VERSION == "2026.1"
+    assert rulebook.version == DEFAULT_VERSION == "2026.2"
     assert len(rulebook.rules) > 150
+
+
+def test_only_the_rulebook_in_force_is_kept():
+    # A stored check keeps its findings (message, source) as they were, so the pages explain an
+    # old check without its rulebook file.
+    files = sorted(path.name for path in RULEBOOK_DIR.glob("*.toml"))
+    assert files == [f"{DEFAULT_VERSION}.toml"]
 
 
 def test_default_rulebook_is_cached_and_overrides_give_another_instance():
@@ -87,6 +110,35 @@ def test_rulebook_covers_every_digest_section():
         assert {f"{prefix}-X1", f"{prefix}-S1"} & ids or f"{prefix}-M1" in ids, prefix
     for check in ["X-LB-02", "X-RH-02", "X-CC-04", "X-WE-02", "X-QM-02", "X-MF-04", "X-CE-03"]:
         assert check in ids
+
+
+@pytest.mark.skipif(not DIGEST.is_file(), reason=f"the guidelines digest is not at {DIGEST}")
+def test_every_rule_id_of_the_digest_is_in_the_rulebook():
+    text = DIGEST.read_text(encoding="utf-8")
+    rulebook_part = text[text.index("## B. Draft rulebook") : text.index("## D. Statistics")]
+    digest_ids = set(DIGEST_RULE_ID.findall(rulebook_part))
+    assert len(digest_ids) > 160  # every class's S, M, X and C rules and C1-C8
+    missing = sorted(digest_ids - {rule.id for rule in load_rulebook().rules})
+    assert missing == []
+
+
+def test_rules_citing_only_the_digest_are_inferred_or_notes():
+    # The digest gives no public source for these; where it does, the rule cites that source.
+    for rule in load_rulebook().rules:
+        if {source.ref for source in rule.sources} == {"DIGEST"}:
+            assert rule.mark == "inferred" or rule.kind == "note", rule.id
+
+
+def test_digest_sources_with_urls_are_cited():
+    rulebook = load_rulebook()
+    [toropet] = rulebook.rule("FOOD-C1").sources
+    assert toropet.url == "https://eur-lex.europa.eu/legal-content/EN/AUTO/?uri=CELEX%3A62019CC0836"
+    assert "C-836/19" in toropet.document
+    cited = {
+        rule_id: {s.ref for s in rulebook.rule(rule_id).sources}
+        for rule_id in ("X-CE-03", "X-CE-04")
+    }
+    assert cited == {"X-CE-03": {"DIGEST", "S19"}, "X-CE-04": {"DIGEST", "S17", "S38"}}
 
 
 def test_every_class_permits_a_method_and_forbids_the_universal_list():
@@ -231,6 +283,23 @@ def test_operand_must_be_given_exactly_once():
 def test_unknown_parameter_in_a_rule_is_rejected():
     text = rule('require = [{ fact = "witnesses", op = "ge", param = "min_witnesses" }]')
     assert_rejected(text, r"rule T-X1: unknown parameter 'min_witnesses'")
+
+
+def test_why_fills_parameters_at_load_and_keeps_facts_for_the_finding():
+    text = rule(
+        'require = [{ fact = "witnesses", op = "ge", param = "min_witnesses_high_risk", '
+        'why = "need {min_witnesses_high_risk}, {witnesses} signed" }]'
+    )
+    assert parse_rulebook(text).rule("T-X1").require.why == "need 2, {witnesses} signed"
+    overridden = parse_rulebook(text, parameters={"min_witnesses_high_risk": 4})
+    assert overridden.rule("T-X1").require.why == "need 4, {witnesses} signed"
+
+
+def test_why_naming_neither_a_fact_nor_a_parameter_is_rejected():
+    text = rule(
+        'require = [{ fact = "witnesses", op = "ge", value = 2, why = "{witness} signed" }]'
+    )
+    assert_rejected(text, r"rule T-X1: 'why' names \{witness\}, which is neither a fact")
 
 
 def test_unknown_parameter_override_is_rejected():

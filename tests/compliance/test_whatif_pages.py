@@ -2,6 +2,9 @@
 
 import pytest
 
+from compliance.api.serializers import WhatIfParametersInput
+from compliance.facts import WHAT_IF_PARAMETERS
+from compliance.forms import WhatIfForm
 from tests.destruction.factories import FacilityFactory
 from tests.factories import PASSWORD
 
@@ -36,15 +39,62 @@ def signed_in(client):
     return login
 
 
-def test_the_issue_example_is_compliant_on_the_page(signed_in, warehouse_user):
+def test_the_issue_example_needs_review_on_the_page_until_justified(signed_in, warehouse_user):
     response = signed_in(warehouse_user).get("/compliance/what-if/", EXAMPLE)
 
     assert response.status_code == 200
-    assert response.context["result"].verdict == "compliant"
-    html = response.content.decode()
+    assert response.context["result"].verdict == "needs_review"
+    [warnings, _info] = response.context["groups"]
+    assert [f["rule"] for f in warnings["findings"]] == ["X-MF-02"]
+    assert "(RECOVER_RDF_KILN)" in response.content.decode()
+
+    justified = signed_in(warehouse_user).get(
+        "/compliance/what-if/", {**EXAMPLE, "justification": "Cytotoxic stock"}
+    )
+
+    assert justified.context["result"].verdict == "compliant"
+    html = justified.content.decode()
     assert "badge badge-compliant" in html
     assert 'data-testid="findings-info"' in html
     assert 'data-testid="findings-blocking"' not in html
+
+
+def test_parameters_left_empty_are_warnings(signed_in, warehouse_user):
+    empty = {"customs_officer_present": "", "witnesses": "", "justification": "x"}
+
+    response = signed_in(warehouse_user).get("/compliance/what-if/", {**EXAMPLE, **empty})
+
+    assert response.context["result"].verdict == "needs_review"
+    warnings = {f.rule: f.detail for f in response.context["result"].findings}
+    assert warnings["X-WE-01"] == "Not given: Customs officer present"
+    assert warnings["X-WE-02"] == "Not given: Controlled substances, Witnesses"
+    not_controlled = signed_in(warehouse_user).get(
+        "/compliance/what-if/",
+        {**EXAMPLE, **empty, "customs_officer_present": "true", "controlled_substances": "false"},
+    )
+    assert not_controlled.context["result"].verdict == "compliant"
+
+
+def test_the_record_parameters_are_on_the_form(signed_in, warehouse_user):
+    request = {
+        **EXAMPLE,
+        "waste_class": "MED",
+        "method": "LANDFILL_ENG",
+        "hazard_classes": [],
+        "operations": "D1",
+        "justification": "Residue",
+    }
+
+    unshredded = signed_in(warehouse_user).get("/compliance/what-if/", request)
+    shredded = signed_in(warehouse_user).get(
+        "/compliance/what-if/", {**request, "particle_size_mm": "20"}
+    )
+
+    assert {f.rule: f.severity for f in unshredded.context["result"].findings}["MED-M3"] == (
+        "warning"
+    )
+    assert "MED-M3" not in {f.rule for f in shredded.context["result"].findings}
+    assert shredded.context["result"].verdict == "compliant"
 
 
 def test_a_cold_burn_shows_blocking_findings_first_with_their_sources(signed_in, roleless_user):
@@ -68,11 +118,17 @@ def test_a_stored_facility_can_be_chosen_instead_of_a_permit(signed_in, auditor_
     request = {k: v for k, v in EXAMPLE.items() if not k.startswith(("operations", "permit_"))}
 
     response = signed_in(auditor_user).get(
-        "/compliance/what-if/", {**request, "facility": facility.pk}
+        "/compliance/what-if/",
+        {**request, "facility": facility.pk, "justification": "Cytotoxic stock"},
     )
 
     assert response.context["result"].verdict == "compliant"
     assert 'href="/compliance/rules/X-LB-01/"' in response.content.decode()
+
+
+def test_the_form_and_the_api_take_the_same_parameters():
+    assert set(WhatIfParametersInput().fields) == set(WHAT_IF_PARAMETERS)
+    assert set(WHAT_IF_PARAMETERS) <= set(WhatIfForm.base_fields)
 
 
 def test_malformed_input_is_shown_as_form_errors(signed_in, warehouse_user):
