@@ -3,7 +3,10 @@ custody events are read-only: their writes go through the services, which append
 chain; custody events offer no add, change or delete at all (append-only, digest X-CC-01)."""
 
 from django.contrib import admin
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_protect
 
+from seizures import services
 from seizures.models import (
     CustodyEvent,
     CustomsOffice,
@@ -24,8 +27,29 @@ class CustomsOfficeAdmin(admin.ModelAdmin):
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
+    """Saved and deleted through the reference service, which moves the open seizures'
+    deadlines with the calendar."""
+
     list_display = ("date", "name")
     date_hierarchy = "date"
+    # Bulk deletion would bypass the service and leave deadlines stale.
+    actions = None
+
+    # The admin wraps a POST in its own transaction; the service's transaction is durable
+    # (it must not be nested), so these views run without the admin's wrapper.
+    @method_decorator(csrf_protect)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(csrf_protect)
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._delete_view(request, object_id, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_reference_record(obj, actor=request.user)
+
+    def delete_model(self, request, obj) -> None:
+        services.delete_reference_record(obj, actor=request.user)
 
 
 @admin.register(RightHolder)

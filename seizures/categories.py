@@ -159,8 +159,26 @@ DEFAULT_HAZARD_CLASSES: dict[str, tuple[str, ...]] = {
     WasteClass.TOBACCO: (),
     WasteClass.CHEMICALS: ("6.1",),
     WasteClass.TOYS: (),
-    WasteClass.AUTOMOTIVE: (),
+    # B18 "1.4/9 (air bags)": air-bag modules as stored are UN 3268, class 9; loose inflators
+    # (1.4) are set per lot, which the rulebook then requires to be neutralised (AUT-M1/M2).
+    WasteClass.AUTOMOTIVE: ("9",),
     WasteClass.MEDIA: (),
     WasteClass.PRINTED: (),
     WasteClass.OTHER: (),
 }
+
+
+# Digest B18 where a category, not its waste class, sets the hazard: lighters (12d) are
+# flammable gas articles (2.1) though their waste class OTH carries none. Applies while the lot
+# keeps the category's default waste class.
+CATEGORY_HAZARD_CLASSES: dict[str, tuple[str, ...]] = {
+    ProductCategory.LIGHTERS: ("2.1",),
+}
+
+
+def default_hazard_classes(category: str, waste_class: str) -> tuple[str, ...]:
+    """Digest B18 defaults of a lot: its category's own where B18 gives one, else its waste
+    class's."""
+    if category in CATEGORY_HAZARD_CLASSES and waste_class == DEFAULT_WASTE_CLASS.get(category):
+        return CATEGORY_HAZARD_CLASSES[category]
+    return DEFAULT_HAZARD_CLASSES.get(waste_class, ())

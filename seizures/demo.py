@@ -161,9 +161,8 @@ SEIZURES = (
     ]),
     ("BRU", "2026-11-10", "other", "freight", "CN", None, "abandonment",
      {"place_of_detention": "Unclaimed cargo, shed 3"}, [
-        # Lighters are flammable gas articles (OTH-S1): class 2.1, not the OTH default.
-        lot("12d", "Refillable gas lighters", 1000, "40", "2000", "BRU-W1-HZ-FL01",
-            hazard_classes=["2.1"]),
+        # Lighters are flammable gas articles (OTH-S1): class 2.1 by default (digest B18).
+        lot("12d", "Refillable gas lighters", 1000, "40", "2000", "BRU-W1-HZ-FL01"),
     ]),
     ("ANR", "2026-01-20", "sea", "freight", "CN", "Stride Athletics AG", "standard",
      {"consignment_number": "MSCU 482913-7"}, [
@@ -180,7 +179,9 @@ SEIZURES = (
             brand="Highland"),
     ]),
     ("ANR", "2026-06-16", "rail", "freight", "CN", None, "standard", {}, [
-        lot("12b", "Brake pads (suspected asbestos)", 800, "950", "24000", "ANR-W1-GEN-B03"),
+        # Brake pads hold no air-bag pyrotechnics: the AUT default classes are cleared.
+        lot("12b", "Brake pads (suspected asbestos)", 800, "950", "24000", "ANR-W1-GEN-B03",
+            hazard_classes=[]),
     ]),
     ("ANR", "2026-07-28", "inland_waterway", "freight", "CN", None, "standard", {}, [
         lot("12g", "Pesticide sachets, counterfeit labels", 6000, "780", "18000",

@@ -1,12 +1,14 @@
 """Forms of the seizures pages: HTTP -> service arguments. Rules live in the services; a service
 error is shown on the field it names."""
 
+import re
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
+from project.routers import ID_PATTERN
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.models import (
     ActionType,
@@ -25,8 +27,58 @@ from seizures.validation import LotInput
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
+# The API's id pattern: ASCII digits only (str.isdigit() takes "²"), at most 18 of them, so a
+# value is refused here rather than failing int() or overflowing the database integer.
+ID = re.compile(rf"\A{ID_PATTERN}\Z")
+MAX_LABELS = 500
 
-class LocationChoiceField(forms.ModelChoiceField):
+
+def is_id(value: str) -> bool:
+    return bool(ID.match(value))
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A record chosen by id: anything but an id is an invalid choice, before any query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_id(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdsField(forms.Field):
+    """Every value of a repeated parameter (?lot=1&lot=2) as ids, each once, in order."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *, noun: str, **kwargs):
+        self.noun = noun
+        super().__init__(
+            error_messages={"required": f"Select at least one {noun} to print labels for."},
+            **kwargs,
+        )
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if any(not is_id(str(v)) for v in values):
+            raise ValidationError(
+                f"{self.noun.capitalize()} ids are numbers of up to 18 digits.", code="invalid"
+            )
+        ids = list(dict.fromkeys(int(v) for v in values))
+        if len(ids) > MAX_LABELS:
+            raise ValidationError(f"Print at most {MAX_LABELS} labels at a time.", code="max")
+        return ids
+
+
+class LotLabelsForm(forms.Form):
+    lot = IdsField(noun="lot")
+
+
+class LocationLabelsForm(forms.Form):
+    location = IdsField(noun="location")
+
+
+class LocationChoiceField(IdChoiceField):
     def label_from_instance(self, obj: StorageLocation) -> str:
         classes = ", ".join(obj.accepted_hazard_classes) or "no hazard classes"
         return f"{obj.code} · {obj.get_zone_type_display()} · UN {classes}"
@@ -37,7 +89,7 @@ def active_locations():
 
 
 class SeizureForm(forms.Form):
-    office = forms.ModelChoiceField(queryset=CustomsOffice.objects.all())
+    office = IdChoiceField(queryset=CustomsOffice.objects.all())
     detained_on = forms.DateField(label="Detained on", widget=DATE)
     place_of_detention = forms.CharField(max_length=200, required=False)
     transport_mode = forms.ChoiceField(choices=TransportMode.choices)
@@ -50,7 +102,7 @@ class SeizureForm(forms.Form):
         label="Customs procedure when detained", choices=CustomsProcedure.choices
     )
     action_type = forms.ChoiceField(choices=ActionType.choices)
-    right_holder = forms.ModelChoiceField(queryset=RightHolder.objects.all(), required=False)
+    right_holder = IdChoiceField(queryset=RightHolder.objects.all(), required=False)
     declarant_name = forms.CharField(max_length=200, required=False)
     consignment_number = forms.CharField(
         max_length=60, required=False, help_text="Declaration, air waybill or parcel number."
@@ -212,7 +264,7 @@ class ScanForm(forms.Form):
         ),
         help_text="Scan a location label, then the labels of the lots to put there.",
     )
-    target = forms.ModelChoiceField(
+    target = IdChoiceField(
         queryset=StorageLocation.objects.all(), required=False, widget=forms.HiddenInput
     )
 

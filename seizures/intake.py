@@ -2,16 +2,17 @@
 
 One row per lot; rows sharing a `seizure_key` form one seizure and must agree on the seizure
 columns. The columns are documented in seizures/examples/README.md. Nothing here writes: the
-service `seizures.services.import_seizures` creates what `read_intake` returns, in one
-transaction, or nothing when any row has an error.
+service `seizures.services.import_seizures` adds the storage checks to what `read_intake`
+returns and creates everything in one transaction, or nothing when any row has an error.
 """
 
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -73,6 +74,7 @@ REQUIRED_COLUMNS = frozenset(
 TRUE = frozenset({"1", "yes", "y", "true"})
 FALSE = frozenset({"", "0", "no", "n", "false"})
 NO_HAZARDS = "-"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -108,13 +110,30 @@ class SeizurePlan:
     line: int
     fields: dict
     lots: list[LotPlan] = field(default_factory=list)
+    # Every line of the seizure, including those whose lot could not be read.
+    lines: list[int] = field(default_factory=list)
+    # False when its first line has an error in a seizure column: the case rules would then
+    # judge a guessed value (no right holder, no date) and report errors that are not there.
+    case_readable: bool = True
 
 
-def read_intake(content: bytes | str) -> list[SeizurePlan]:
-    """Parse and check every row; raise IntakeRejected listing all errors, else the plans."""
+@dataclass
+class IntakeReading:
+    """What a file holds: a plan per seizure and every error found by reading and by the case
+    rules. The service adds the storage checks, which need the database, and then refuses or
+    imports the whole file."""
+
+    plans: list[SeizurePlan]
+    errors: list[RowError]
+
+
+def read_intake(content: bytes | str) -> IntakeReading:
+    """Parse and check every row. A file that cannot be read as a table (encoding, header, CSV
+    syntax, size) raises IntakeRejected at once; errors of rows are collected, and the case
+    rules run on every seizure whose case columns could be read, so one report lists all."""
     text = _decode(content)
     reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
+    header = [name.strip() for name in _read_csv(reader, lambda: reader.fieldnames) or []]
     missing = sorted(REQUIRED_COLUMNS - set(header))
     unknown = sorted(set(header) - set(COLUMNS))
     if missing or unknown:
@@ -127,7 +146,7 @@ def read_intake(content: bytes | str) -> list[SeizurePlan]:
     plans: dict[str, SeizurePlan] = {}
     seen: dict[str, dict] = {}
     count = 0
-    for count, row in enumerate(reader, start=1):
+    for count, row in enumerate(_csv_rows(reader), start=1):
         line = reader.line_num
         if count > MAX_ROWS:
             raise IntakeRejected([RowError(line, "file", f"At most {MAX_ROWS} rows per file.")])
@@ -137,6 +156,7 @@ def read_intake(content: bytes | str) -> list[SeizurePlan]:
         if not key:
             row_errors.append(RowError(line, "seizure_key", "Give each seizure a key."))
         fields = _seizure_fields(row, line, lookups, row_errors)
+        case_readable = not row_errors
         lot = _lot_input(row, line, lookups, row_errors)
         if key in seen:
             for name in SEIZURE_COLUMNS:
@@ -151,24 +171,50 @@ def read_intake(content: bytes | str) -> list[SeizurePlan]:
                     )
         elif key:
             seen[key] = {name: row.get(name, "") for name in SEIZURE_COLUMNS}
-            plans[key] = SeizurePlan(key, line, fields)
+            plans[key] = SeizurePlan(key, line, fields, case_readable=case_readable)
         errors.extend(row_errors)
-        if key and lot is not None:
-            plans[key].lots.append(LotPlan(line, lot))
+        if key:
+            plans[key].lines.append(line)
+            if lot is not None:
+                plans[key].lots.append(LotPlan(line, lot))
     if count == 0:
         raise IntakeRejected([RowError(2, "file", "The file has no rows.")])
-    if not errors:
-        errors.extend(_case_errors(plans.values()))
-    if errors:
+    errors.extend(_case_errors(plan for plan in plans.values() if plan.case_readable))
+    return IntakeReading(list(plans.values()), errors)
+
+
+def sorted_errors(errors: Iterable[RowError]) -> list[RowError]:
+    """By line, then in the order of the file's columns."""
+    return sorted(
+        errors, key=lambda e: (e.line, COLUMNS.index(e.field) if e.field in COLUMNS else 0)
+    )
+
+
+def _read_csv(reader: csv.DictReader, read: Callable[[], T]) -> T:
+    """A line the csv module cannot parse (a field over its size limit, a stray quote in strict
+    mode) makes the whole file unreadable: report it as a file error, not a crash."""
+    try:
+        return read()
+    except csv.Error as error:
+        # The DictReader's own line_num is only updated after a row was read.
+        line = max(reader.reader.line_num, 1)
         raise IntakeRejected(
-            sorted(
-                errors, key=lambda e: (e.line, COLUMNS.index(e.field) if e.field in COLUMNS else 0)
-            )
-        )
-    return list(plans.values())
+            [RowError(line, "file", f"Line {line} cannot be read as CSV: {error}.")]
+        ) from error
+
+
+def _csv_rows(reader: csv.DictReader) -> Iterator[dict]:
+    while True:
+        row = _read_csv(reader, lambda: next(reader, None))
+        if row is None:
+            return
+        yield row
 
 
 def _case_errors(plans: Iterable[SeizurePlan]) -> list[RowError]:
+    """Case rules (Art. 26, right holder...) of each seizure, reported on its first line. A
+    seizure with an unreadable lot is judged on the lots that could be read: its totals can
+    only grow, so no error is reported that the full seizure would not have."""
     today = timezone.localdate()
     errors = []
     for plan in plans:

@@ -102,6 +102,10 @@ class ZoneType(models.TextChoices):
     QUARANTINE = "quarantine", "Quarantine"
 
 
+# Zone types built for hazardous goods (digest B18, S37): they cannot sit in a non-hazardous zone.
+HAZARDOUS_ZONES = (ZoneType.HAZARDOUS, ZoneType.FIRE_SEPARATED)
+
+
 class StorageLocationQuerySet(models.QuerySet):
     def with_occupancy(self) -> "StorageLocationQuerySet":
         """Annotate used_kg, lot_count and oldest_stored_since over the lots occupying each
@@ -144,7 +148,13 @@ class StorageLocation(models.Model):
         default=list, blank=True, help_text="UN hazard classes this location may hold."
     )
     capacity_kg = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Weight of the lots stored in this location itself; lots in its sub-locations "
+        "count toward theirs, not toward this one.",
     )
     active = models.BooleanField(default=True)
 
@@ -172,10 +182,76 @@ class StorageLocation(models.Model):
                 errors["parent"] = ["A location cannot be its own parent."]
             elif self.warehouse_id and self.parent.warehouse_id != self.warehouse_id:
                 errors["parent"] = ["The parent location belongs to another warehouse."]
+            elif self.pk is not None and self.pk in self.parent.ancestor_ids():
+                errors["parent"] = [
+                    f"{self.parent.code} lies inside {self.code}: a location cannot be placed "
+                    "inside its own sub-location."
+                ]
+            else:
+                errors.update(self._parent_zone_errors())
         if self.pk is not None and not errors:
+            errors.update(self._children_zone_errors())
             errors.update(self._stored_goods_errors())
         if errors:
             raise ValidationError(errors)
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids of the locations above this one, nearest first (one query per level: trees are a
+        few levels deep). Stops at a cycle already stored rather than looping."""
+        ids: list[int] = []
+        parent_id = self.parent_id
+        while parent_id is not None and parent_id not in ids and parent_id != self.pk:
+            ids.append(parent_id)
+            parent_id = (
+                StorageLocation.objects.filter(pk=parent_id)
+                .values_list("parent_id", flat=True)
+                .first()
+            )
+        return ids
+
+    def _parent_zone_errors(self) -> dict[str, list[str]]:
+        """A bay is inside its zone: it holds only what the zone may hold (X-CC-04), and a
+        hazardous store needs a zone built for hazardous goods around it."""
+        parent = self.parent
+        errors: dict[str, list[str]] = {}
+        extra = sorted(
+            set(self.accepted_hazard_classes or []) - set(parent.accepted_hazard_classes)
+        )
+        if extra:
+            errors["accepted_hazard_classes"] = [
+                f"The parent {parent.code} does not accept hazard class {', '.join(extra)}."
+            ]
+        if parent.zone_type == ZoneType.NON_HAZARDOUS and self.zone_type in HAZARDOUS_ZONES:
+            errors["zone_type"] = [
+                f"A {self.get_zone_type_display().lower()} location cannot lie in the "
+                f"non-hazardous {parent.code}."
+            ]
+        return errors
+
+    def _children_zone_errors(self) -> dict[str, list[str]]:
+        """Narrowing a zone must not leave its bays accepting more than it does."""
+        errors: dict[str, list[str]] = {}
+        accepted = set(self.accepted_hazard_classes or [])
+        wider = sorted(
+            child.code
+            for child in self.children.all()
+            if not set(child.accepted_hazard_classes or []) <= accepted
+        )
+        if wider:
+            errors["accepted_hazard_classes"] = [
+                f"Sub-locations {', '.join(wider)} accept hazard classes this location would "
+                "not; narrow them first."
+            ]
+        if self.zone_type == ZoneType.NON_HAZARDOUS:
+            hazardous = sorted(
+                self.children.filter(zone_type__in=HAZARDOUS_ZONES).values_list("code", flat=True)
+            )
+            if hazardous:
+                errors["zone_type"] = [
+                    f"Sub-locations {', '.join(hazardous)} are hazardous stores; a non-hazardous "
+                    "location cannot hold them."
+                ]
+        return errors
 
     def _stored_goods_errors(self) -> dict[str, list[str]]:
         """Changing a location must not strand the lots stored there (X-CC-04, capacity)."""
@@ -355,9 +431,11 @@ class LotStatus(models.TextChoices):
     RELEASED = "released", "Released"
 
 
+# A lot on hold only returns to storage when the hold is lifted: the legal hold blocks every
+# disposal, release included (release_lot refuses while the seizure is held).
 LOT_TRANSITIONS: dict[LotStatus, frozenset[LotStatus]] = {
     LotStatus.IN_STORAGE: frozenset({LotStatus.ON_HOLD, LotStatus.ALLOCATED, LotStatus.RELEASED}),
-    LotStatus.ON_HOLD: frozenset({LotStatus.IN_STORAGE, LotStatus.RELEASED}),
+    LotStatus.ON_HOLD: frozenset({LotStatus.IN_STORAGE}),
     LotStatus.ALLOCATED: frozenset({LotStatus.IN_STORAGE, LotStatus.IN_TRANSIT}),
     LotStatus.IN_TRANSIT: frozenset({LotStatus.DESTROYED, LotStatus.IN_STORAGE}),
     LotStatus.DESTROYED: frozenset(),
@@ -419,6 +497,11 @@ class Lot(models.Model):
         StorageLocation, on_delete=models.PROTECT, null=True, blank=True, related_name="lots"
     )
     stored_since = models.DateTimeField(null=True, blank=True)
+    # The head of the custody chain (last sequence and its hash), written in the transaction that
+    # appends each event: verify_custody compares it with the events, so a chain whose newest
+    # events were deleted - or all of them - shows as broken.
+    custody_length = models.PositiveIntegerField(default=0, editable=False)
+    custody_head = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

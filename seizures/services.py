@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Max, Min
+from django.db.models import F, Max, Min, Q
 from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,7 +23,14 @@ from django.utils.module_loading import import_string
 
 from project.errors import TransitionNotAllowed
 from seizures import custody, deadlines
-from seizures.intake import CASE_FIELDS, IntakeRejected, RowError, SeizurePlan, read_intake
+from seizures.intake import (
+    CASE_FIELDS,
+    IntakeRejected,
+    RowError,
+    SeizurePlan,
+    read_intake,
+    sorted_errors,
+)
 from seizures.models import (
     CustodyEvent,
     CustomsOffice,
@@ -50,6 +57,8 @@ from seizures.storage import (
 from seizures.validation import LotInput, lot_errors, seizure_errors
 
 Kind = CustodyEvent.Kind
+# Lots whose case is over: their seizure's deadlines are history, not to be recomputed.
+CLOSED_STATUSES = (LotStatus.DESTROYED, LotStatus.RELEASED)
 
 # Case fields a user may correct after intake. The office and the generated reference are the
 # case's identity and never change.
@@ -231,44 +240,60 @@ def lift_hold(*, seizure: Seizure, actor: User, reason: str = "") -> Seizure:
 
 
 def import_seizures(*, content: bytes | str, actor: User) -> list[Seizure]:
-    """Bulk intake (small consignments): every row of the CSV file is validated first and the
-    whole file is refused with a per-line, per-column report (IntakeRejected) if any row is
+    """Bulk intake (small consignments): every row of the CSV file is checked first - reading,
+    case rules, storage rules and the placement hook, each on every row it can judge - and the
+    whole file is refused with one per-line, per-column report (IntakeRejected) if any row is
     wrong; otherwise all seizures, lots and first custody events are created in one
     transaction, with bulk inserts."""
-    plans = read_intake(content)
+    reading = read_intake(content)
     with transaction.atomic(durable=True):
-        holidays = holiday_dates()
-        counts: dict[tuple[int, int], int] = defaultdict(int)
-        for plan in plans:
-            counts[(plan.fields["office"].pk, plan.fields["detained_on"].year)] += 1
-        next_free = next_sequences(counts)
-        seizures = []
-        for plan in plans:
-            office, detained_on = plan.fields["office"], plan.fields["detained_on"]
-            key = (office.pk, detained_on.year)
-            seizure = Seizure(year=detained_on.year, sequence=next_free[key], **plan.fields)
-            next_free[key] += 1
-            seizure.reference = seizure_reference(office.code, seizure.year, seizure.sequence)
-            seizure.created_by = actor
-            set_deadlines(seizure, holidays)
-            seizures.append(seizure)
-        _refuse_intake_placements(plans, seizures)
-        Seizure.objects.bulk_create(seizures, batch_size=1000)
-        now = timezone.now()
-        lots = Lot.objects.bulk_create(
-            [
-                build_lot(seizure, lot.data, line=line, status=LotStatus.IN_STORAGE, now=now)
-                for plan, seizure in zip(plans, seizures, strict=True)
-                for line, lot in enumerate(plan.lots, start=1)
-            ],
-            batch_size=1000,
-        )
-        run_placement_checks(placed(lots), actor=actor)
+        # Seizures need an office and a date for their reference, which lot messages name.
+        plans = [plan for plan in reading.plans if plan.fields["office"] is not None]
+        plans = [plan for plan in plans if plan.fields["detained_on"] is not None]
+        seizures = _numbered_seizures(plans, actor=actor)
+        errors = [*reading.errors, *_intake_placement_errors(plans, seizures)]
+        # The placement hook judges saved lots: save the seizures without errors so far (the
+        # rollback below removes them again when the file is refused).
+        failed = {error.line for error in errors}
+        clean = [
+            (plan, seizure)
+            for plan, seizure in zip(plans, seizures, strict=True)
+            if failed.isdisjoint(plan.lines)
+        ]
+        lots, lines = _save_intake(clean)
+        errors += _intake_hook_errors(lots, lines, actor=actor)
+        if errors:
+            raise IntakeRejected(sorted_errors(errors))
         custody.start_chains(lots, actor=actor, details={"intake": "csv"})
+    return [seizure for _, seizure in clean]
+
+
+def _numbered_seizures(plans: Sequence[SeizurePlan], *, actor: User) -> list[Seizure]:
+    """Unsaved seizures with their reference (next free sequence per office and year) and
+    deadlines, one per plan."""
+    holidays = holiday_dates()
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for plan in plans:
+        counts[(plan.fields["office"].pk, plan.fields["detained_on"].year)] += 1
+    next_free = next_sequences(counts)
+    seizures = []
+    for plan in plans:
+        office, detained_on = plan.fields["office"], plan.fields["detained_on"]
+        key = (office.pk, detained_on.year)
+        seizure = Seizure(year=detained_on.year, sequence=next_free[key], **plan.fields)
+        next_free[key] += 1
+        seizure.reference = seizure_reference(office.code, seizure.year, seizure.sequence)
+        seizure.created_by = actor
+        set_deadlines(seizure, holidays)
+        seizures.append(seizure)
     return seizures
 
 
-def _refuse_intake_placements(plans: Sequence[SeizurePlan], seizures: Sequence[Seizure]) -> None:
+def _intake_placement_errors(
+    plans: Sequence[SeizurePlan], seizures: Sequence[Seizure]
+) -> list[RowError]:
+    """The storage rules (zone, segregation, capacity) for every lot of the file placed at
+    intake, checked together as one batch."""
     requests, lines = [], []
     for plan, seizure in zip(plans, seizures, strict=True):
         for number, lot in enumerate(plan.lots, start=1):
@@ -282,15 +307,38 @@ def _refuse_intake_placements(plans: Sequence[SeizurePlan], seizures: Sequence[S
                 requests.append((facts, lot.data.location))
                 lines.append(lot.line)
     if not requests:
-        return
+        return []
     refusals = placement_refusals_for_batch(requests)
-    errors = [
+    return [
         RowError(line, "location", str(refusal))
         for line, found in zip(lines, refusals, strict=True)
         for refusal in found
     ]
-    if errors:
-        raise IntakeRejected(errors)
+
+
+def _save_intake(clean: Sequence[tuple[SeizurePlan, Seizure]]) -> tuple[list[Lot], list[int]]:
+    """Insert the seizures and their lots; the lots with the file line of each."""
+    Seizure.objects.bulk_create([seizure for _, seizure in clean], batch_size=1000)
+    now = timezone.now()
+    rows = [
+        (build_lot(seizure, lot.data, line=number, status=LotStatus.IN_STORAGE, now=now), lot.line)
+        for plan, seizure in clean
+        for number, lot in enumerate(plan.lots, start=1)
+    ]
+    lots = Lot.objects.bulk_create([lot for lot, _ in rows], batch_size=1000)
+    return lots, [line for _, line in rows]
+
+
+def _intake_hook_errors(
+    lots: Sequence[Lot], lines: Sequence[int], *, actor: User
+) -> list[RowError]:
+    """The placement hook's blocking findings, on the line of the lot they refuse."""
+    line_of = {lot.pk: line for lot, line in zip(lots, lines, strict=True)}
+    return [
+        RowError(line_of[lot.pk], "location", finding)
+        for (lot, _), findings in blocking_placement_findings(placed(lots), actor=actor)
+        for finding in findings
+    ]
 
 
 # --- storage -------------------------------------------------------------------------------
@@ -366,7 +414,12 @@ def take_sample(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
-        parent = Lot.objects.select_related("location").get(pk=lot.pk)
+        # Seizure, then lot: the order of place_hold and lift_hold, so they never deadlock. The
+        # lot's row lock keeps a concurrent move from making its location stale.
+        Seizure.objects.select_for_update().filter(pk=lot.seizure_id).first()
+        parent = (
+            Lot.objects.select_for_update(of=("self",)).select_related("location").get(pk=lot.pk)
+        )
         if parent.parent_id is not None:
             raise ValidationError({"lot": ["Take samples from the lot, not from a sample."]})
         if parent.status not in SAMPLEABLE_STATUSES:
@@ -383,10 +436,7 @@ def take_sample(
             weight = (parent.gross_weight_kg * articles / parent.articles).quantize(
                 Decimal("0.001"), rounding=ROUND_HALF_UP
             )
-        if weight > parent.gross_weight_kg:
-            raise ValidationError(
-                {"gross_weight_kg": [f"The lot weighs only {parent.gross_weight_kg} kg."]}
-            )
+        _refuse_sample_weight(parent, articles, weight)
         # The sample carries its share of the value, so lot totals never count it twice.
         value = _share(parent.retail_value, articles, parent.articles)
         updated = Lot.objects.filter(
@@ -449,6 +499,25 @@ def take_sample(
     return sample
 
 
+def _refuse_sample_weight(parent: Lot, articles: int, weight: Decimal) -> None:
+    """A sample weighs at most the lot; a part of the articles weighs less than the whole lot,
+    or the articles left in it would weigh nothing."""
+    if weight > parent.gross_weight_kg:
+        raise ValidationError(
+            {"gross_weight_kg": [f"The lot weighs only {parent.gross_weight_kg} kg."]}
+        )
+    if articles < parent.articles and weight >= parent.gross_weight_kg:
+        raise ValidationError(
+            {
+                "gross_weight_kg": [
+                    f"{articles} of the lot's {parent.articles} articles cannot weigh the whole "
+                    f"lot ({parent.gross_weight_kg} kg): the {parent.articles - articles} "
+                    "articles left would weigh nothing."
+                ]
+            }
+        )
+
+
 def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
     """Release a lot from customs control (found genuine, right holder did not act): it leaves
     the warehouse. Refused while the seizure is under a legal hold."""
@@ -456,8 +525,12 @@ def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
     if not reason:
         raise ValidationError({"reason": ["Give the reason for the release."]})
     with transaction.atomic(durable=True):
-        current = Lot.objects.select_related("location").get(pk=lot.pk)
-        seizure = Seizure.objects.select_for_update().get(pk=current.seizure_id)
+        # Seizure, then lot (the order of place_hold): the hold cannot slip in between, and the
+        # lot's row lock keeps a concurrent move from making its location stale.
+        seizure = Seizure.objects.select_for_update().get(pk=lot.seizure_id)
+        current = (
+            Lot.objects.select_for_update(of=("self",)).select_related("location").get(pk=lot.pk)
+        )
         if seizure.on_hold:
             raise TransitionNotAllowed(
                 f"Seizure {seizure.reference} is under a legal hold; lift it before releasing."
@@ -487,13 +560,21 @@ def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
 
 def save_reference_record(record: models.Model, *, actor: User) -> models.Model:
     """Create or change an office, warehouse, location, right holder or holiday after the
-    model's own validation (a location keeps room and classes for the lots stored in it)."""
+    model's own validation (a location keeps room and classes for the lots stored in it; a
+    holiday moves the deadlines of the open seizures whose window it falls in)."""
     with transaction.atomic(durable=True):
         if isinstance(record, StorageLocation) and record.pk is not None:
             # Lock it: a placement running now must not slip past the capacity being lowered.
             StorageLocation.objects.select_for_update().filter(pk=record.pk).first()
+        changed_days = set()
+        if isinstance(record, Holiday):
+            changed_days = {
+                record.date,
+                *Holiday.objects.filter(pk=record.pk).values_list("date", flat=True),
+            }
         record.full_clean()
         record.save()
+        recompute_deadlines(changed_days)
     return record
 
 
@@ -501,11 +582,36 @@ def delete_reference_record(record: models.Model, *, actor: User) -> None:
     try:
         with transaction.atomic(durable=True):
             record.delete()
+            if isinstance(record, Holiday):
+                recompute_deadlines({record.date})
     except ProtectedError as error:
         raise TransitionNotAllowed(
             f"{record} is still used ({len(error.protected_objects)} records refer to it); "
             "it cannot be deleted."
         ) from error
+
+
+def recompute_deadlines(days: Iterable[datetime.date]) -> int:
+    """After the holiday calendar changed on `days`: recompute the statutory deadline and the
+    declarant notice date of the open seizures (goods not yet destroyed or released) whose
+    working-day window covers one of them. Closed cases keep the dates they were decided on.
+    Answers how many seizures were recomputed."""
+    custody.require_transaction()
+    covers = Q()
+    for day in days:
+        covers |= Q(notified_on__lte=day, deadline__gte=day)
+        covers |= Q(detained_on__lte=day, declarant_notice_due_on__gte=day)
+    if not covers:
+        return 0
+    open_cases = Lot.objects.exclude(status__in=CLOSED_STATUSES).values("seizure_id")
+    seizures = list(
+        Seizure.objects.select_for_update().filter(covers, pk__in=open_cases).order_by("pk")
+    )
+    holidays = holiday_dates()
+    for seizure in seizures:
+        set_deadlines(seizure, holidays)
+    Seizure.objects.bulk_update(seizures, ["deadline", "declarant_notice_due_on"], batch_size=500)
+    return len(seizures)
 
 
 # --- building blocks (run inside a service's transaction) -----------------------------------
@@ -606,22 +712,37 @@ def placement_refusals_for_batch(
     )
 
 
-def run_placement_checks(placements: Sequence[tuple[Lot, StorageLocation]], *, actor: User) -> None:
+def blocking_placement_findings(
+    placements: Sequence[tuple[Lot, StorageLocation]], *, actor: User
+) -> list[tuple[tuple[Lot, StorageLocation], list[str]]]:
     """The optional cross-app hook (settings.STORAGE_PLACEMENT_CHECK, e.g. the compliance
     rulebook's storage rules), called once for a batch of (lot, location) placements with the
-    lots already saved: a blocking finding on any of them refuses the batch."""
+    lots already saved: each placement with its blocking findings ("rule: message")."""
     if not settings.STORAGE_PLACEMENT_CHECK or not placements:
-        return
+        return []
     check = import_string(settings.STORAGE_PLACEMENT_CHECK)
     results = check(placements, actor=actor)
+    found = []
+    for placement, findings in zip(placements, results, strict=True):
+        blocking = [
+            f"{finding.get('rule', '')}: {finding.get('message', '')}"
+            for finding in findings or []
+            if finding.get("severity") == "blocking"
+        ]
+        if blocking:
+            found.append((placement, blocking))
+    return found
+
+
+def run_placement_checks(placements: Sequence[tuple[Lot, StorageLocation]], *, actor: User) -> None:
+    """The placement hook for a move or a seizure's lots: a blocking finding on any placement
+    refuses the batch."""
     # A batch names the lot of each refusal; a single move needs no name.
     name_lots = len(placements) > 1
     blocking = [
-        (f"{lot.reference}: " if name_lots else "")
-        + f"{finding.get('rule', '')}: {finding.get('message', '')}"
-        for (lot, _), findings in zip(placements, results, strict=True)
-        for finding in findings or []
-        if finding.get("severity") == "blocking"
+        (f"{lot.reference}: " if name_lots else "") + finding
+        for (lot, _), findings in blocking_placement_findings(placements, actor=actor)
+        for finding in findings
     ]
     if blocking:
         raise ValidationError({"location": blocking})

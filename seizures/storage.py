@@ -8,7 +8,9 @@ placement with the messages returned here. Each refusal names its rule:
 - BAT-S1 (digest B6): batteries are not stored mixed with other goods.
 - FOOD-S2 (digest B9): food is kept apart from toxics and chemicals (X-CC-04 names 6.1 vs food).
 - ST-CAP: the gross weight in a location stays within its capacity (warehouse practice; the
-  digest has no number, the capacity is the location's own).
+  digest has no number, the capacity is the location's own). Only the lots stored in the
+  location itself count: a zone's capacity is the floor space left outside its bays, not a total
+  over its sub-locations.
 - ST-ACT: nothing is placed in a location taken out of use.
 """
 

@@ -13,11 +13,11 @@ from decimal import Decimal
 from django_countries import countries
 
 from seizures.categories import (
-    DEFAULT_HAZARD_CLASSES,
     DEFAULT_WASTE_CLASS,
     HazardClass,
     ProductCategory,
     WasteClass,
+    default_hazard_classes,
 )
 from seizures.models import (
     COUNTERFEIT_OR_PIRATED,
@@ -84,11 +84,13 @@ class LotInput:
     resolved_hazard_classes: list[str] = field(default_factory=list, init=False)
 
     def resolve(self) -> None:
-        """Fill the defaults (digest D2 category -> waste class, B18 waste class -> hazards)."""
+        """Fill the defaults (digest D2 category -> waste class, B18 -> hazard classes)."""
         if not self.waste_class:
             self.waste_class = DEFAULT_WASTE_CLASS.get(self.category, "")
         if self.hazard_classes is None:
-            self.resolved_hazard_classes = list(DEFAULT_HAZARD_CLASSES.get(self.waste_class, ()))
+            self.resolved_hazard_classes = list(
+                default_hazard_classes(self.category, self.waste_class)
+            )
         else:
             self.resolved_hazard_classes = list(dict.fromkeys(self.hazard_classes))
 

@@ -3,6 +3,7 @@ the custody events are the services' business."""
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -29,6 +30,8 @@ from seizures.filtersets import (
 )
 from seizures.forms import (
     ImportForm,
+    LocationLabelsForm,
+    LotLabelsForm,
     MoveForm,
     OptionalReasonForm,
     ReasonForm,
@@ -37,6 +40,7 @@ from seizures.forms import (
     SeizureEditForm,
     SeizureForm,
     apply_service_error,
+    is_id,
     lot_formset,
 )
 from seizures.intake import COLUMNS, IntakeRejected
@@ -94,7 +98,7 @@ class SeizureCreateView(Protected, TemplateView):
 
     def extra_lines(self) -> int:
         lines = self.request.GET.get("lines", "")
-        return min(int(lines), 20) if lines.isdigit() and int(lines) > 0 else 3
+        return min(int(lines), 20) if is_id(lines) and int(lines) > 0 else 3
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -383,12 +387,23 @@ class LotLabelsView(Protected, View):
     permission_required = "seizures.print_labels"
 
     def get(self, request):
-        ids = [value for value in request.GET.getlist("lot") if value.isdigit()][:500]
-        lots = Lot.objects.with_related().filter(pk__in=ids).order_by("reference")
+        form = LotLabelsForm(request.GET)
+        lots = Lot.objects.none()
+        if form.is_valid():
+            lots = Lot.objects.with_related().filter(pk__in=form.cleaned_data["lot"])
         if not lots:
-            messages.error(request, "Select at least one lot to print labels for.")
+            messages.error(
+                request, first_error(form, "Select at least one lot to print labels for.")
+            )
             return redirect(request.headers.get("referer") or reverse("seizures:lot-list"))
-        return pdf_download(labels.lot_labels_pdf(lots), "lot-labels.pdf")
+        return pdf_download(labels.lot_labels_pdf(lots.order_by("reference")), "lot-labels.pdf")
+
+
+def first_error(form: forms.Form, default: str) -> str:
+    """The form's first error, or `default` when the form was valid but found nothing."""
+    for errors in form.errors.values():
+        return errors[0]
+    return default
 
 
 def pdf_download(content: bytes, filename: str) -> HttpResponse:
@@ -406,7 +421,7 @@ class ScanMoveView(Protected, TemplateView):
 
     def target(self):
         value = self.request.GET.get("target") or self.request.POST.get("target") or ""
-        if value.isdigit():
+        if is_id(value):
             return StorageLocation.objects.select_related("warehouse").filter(pk=value).first()
         return None
 
@@ -479,10 +494,16 @@ class LocationLabelsView(Protected, View):
     permission_required = "seizures.print_labels"
 
     def get(self, request):
-        ids = [value for value in request.GET.getlist("location") if value.isdigit()][:500]
-        locations = StorageLocation.objects.select_related("warehouse").filter(pk__in=ids)
+        form = LocationLabelsForm(request.GET)
+        locations = StorageLocation.objects.none()
+        if form.is_valid():
+            locations = StorageLocation.objects.select_related("warehouse").filter(
+                pk__in=form.cleaned_data["location"]
+            )
         if not locations:
-            messages.error(request, "Select at least one location to print labels for.")
+            messages.error(
+                request, first_error(form, "Select at least one location to print labels for.")
+            )
             return redirect("seizures:location-list")
         return pdf_download(labels.location_labels_pdf(locations), "location-labels.pdf")
 

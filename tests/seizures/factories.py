@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 
 from seizures import models
-from seizures.categories import DEFAULT_HAZARD_CLASSES, DEFAULT_WASTE_CLASS
+from seizures.categories import DEFAULT_WASTE_CLASS, default_hazard_classes
 from tests.factories import UserFactory
 
 
@@ -93,7 +93,9 @@ class LotFactory(factory.django.DjangoModelFactory):
     gross_weight_kg = Decimal("25.000")
     retail_value = Decimal("2500.00")
     currency = "EUR"
-    hazard_classes = factory.LazyAttribute(lambda o: list(DEFAULT_HAZARD_CLASSES[o.waste_class]))
+    hazard_classes = factory.LazyAttribute(
+        lambda o: list(default_hazard_classes(o.category, o.waste_class))
+    )
     status = models.LotStatus.IN_STORAGE
     location = factory.SubFactory(StorageLocationFactory)
     stored_since = factory.LazyFunction(

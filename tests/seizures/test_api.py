@@ -481,3 +481,34 @@ def test_an_empty_ordering_keeps_the_default_order(api, auditor_user, ordering):
     ]
     expected = ["AAA", "MMM", "ZZZ"]
     assert codes == (expected[::-1] if ordering == "-code" else expected)
+
+
+def test_import_endpoint_reports_hook_refusals_and_unreadable_files_by_line(
+    api, warehouse_user, example_reference_data, settings
+):
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_intake.refuse_pharmaceuticals"
+    upload = io.BytesIO(EXAMPLE.read_bytes())
+    upload.name = "parcels.csv"
+    refused = api(warehouse_user).post(
+        "/api/v1/seizures/import/", {"file": upload}, format="multipart"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["rows"] == [
+        {"line": 7, "field": "location", "message": "PHA-S1: Locked store only"}
+    ]
+    lines = EXAMPLE.read_text().splitlines()
+    lines[1] = lines[1].replace("Handbag with counterfeit monogram", "A" * 200_000)
+    upload = io.BytesIO("\n".join(lines).encode())
+    upload.name = "huge.csv"
+    unreadable = api(warehouse_user).post(
+        "/api/v1/seizures/import/", {"file": upload}, format="multipart"
+    )
+    assert unreadable.status_code == 400
+    assert unreadable.json()["errors"]["rows"] == [
+        {
+            "line": 2,
+            "field": "file",
+            "message": "Line 2 cannot be read as CSV: field larger than field limit (131072).",
+        }
+    ]
+    assert not Seizure.objects.exists() and not CustodyEvent.objects.exists()

@@ -84,3 +84,57 @@ def test_postgresql_trigger_refuses_raw_update_and_delete(postgresql, chained_lo
             cursor.execute(sql, [event.pk])
     assert CustodyEvent.objects.get(pk=event.pk).quantity == event.quantity
     call_command("verify_custody")
+
+
+def reported(capsys) -> list[str]:
+    """The lines verify_custody writes about broken chains (it must find exactly one)."""
+    with pytest.raises(CommandError, match="1 custody chain"):
+        call_command("verify_custody")
+    return capsys.readouterr().err.splitlines()
+
+
+def forge_previous_hash(event: CustodyEvent, value: str) -> None:
+    """Point an event at another previous hash and give it the hash of its new content, as a
+    forger who knows the hash rule would: only the link to the event before is wrong."""
+    event.previous_hash = value
+    tamper(
+        "UPDATE seizures_custodyevent SET previous_hash = %s, hash = %s WHERE id = %s",
+        [value, event.compute_hash(), event.pk],
+    )
+
+
+@pytest.mark.django_db
+def test_verify_custody_reports_a_lot_whose_events_were_all_deleted(chained_lot, capsys):
+    tamper("DELETE FROM seizures_custodyevent WHERE lot_id = %s", [chained_lot.pk])
+    assert reported(capsys) == [
+        f"{chained_lot.reference}: no custody events (the chain was deleted)"
+    ]
+
+
+@pytest.mark.django_db
+def test_verify_custody_reports_a_chain_whose_last_event_was_deleted(chained_lot, capsys):
+    tamper("DELETE FROM seizures_custodyevent WHERE lot_id = %s AND sequence = 3", [chained_lot.pk])
+    assert reported(capsys) == [
+        f"{chained_lot.reference} event #2: the chain ends here but the lot recorded event #3 as "
+        "its newest (events deleted from the end, or the last one replaced)"
+    ]
+
+
+@pytest.mark.django_db
+def test_verify_custody_checks_the_previous_hash_of_each_event(chained_lot, capsys):
+    forge_previous_hash(chained_lot.custody_events.get(sequence=2), "0" * 64)
+    assert reported(capsys) == [
+        f"{chained_lot.reference} event #2: previous hash does not match the event before it"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_hash_covers_the_details_of_an_event(chained_lot, capsys):
+    moved = chained_lot.custody_events.get(sequence=3)
+    tamper(
+        "UPDATE seizures_custodyevent SET details = %s WHERE id = %s",
+        ['{"to": "ELSEWHERE", "from": "BRU1-GEN-B01"}', moved.pk],
+    )
+    assert reported(capsys) == [
+        f"{chained_lot.reference} event #3: content does not match its hash (event altered)"
+    ]

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from seizures import services
 from seizures.intake import IntakeRejected, read_intake
+from seizures.models import CustodyEvent, Lot, Seizure
 
 pytestmark = pytest.mark.django_db
 EXAMPLE = Path(__file__).resolve().parents[2] / "seizures" / "examples" / "small_consignments.csv"
@@ -23,13 +25,19 @@ def to_csv(rows: list[dict], fieldnames=None) -> str:
 
 
 def rejected(content) -> set[tuple[int, str]]:
-    with pytest.raises(IntakeRejected) as error:
-        read_intake(content)
-    return {(e.line, e.field) for e in error.value.rows}
+    """(line, column) of every error the reading finds, refused at once or collected."""
+    try:
+        errors = read_intake(content).errors
+    except IntakeRejected as error:
+        errors = error.rows
+    assert errors, "the file was accepted"
+    return {(e.line, e.field) for e in errors}
 
 
 def test_the_example_file_reads_into_five_seizures_with_defaults(example_reference_data):
-    plans = read_intake(EXAMPLE.read_bytes())
+    reading = read_intake(EXAMPLE.read_bytes())
+    assert reading.errors == []
+    plans = reading.plans
     assert [len(plan.lots) for plan in plans] == [2, 1, 1, 1, 2]
     perfume = plans[2].lots[0].data
     assert (perfume.waste_class, perfume.resolved_hazard_classes) == ("COS", ["3", "2.1"])
@@ -83,6 +91,79 @@ def test_a_dash_means_no_hazard_classes_and_empty_files_are_refused(example_refe
     rows[0]["hazard_classes"] = "-"
     rows[0]["category"] = "2a"
     rows[0]["location"] = ""
-    assert read_intake(to_csv(rows))[0].lots[0].data.resolved_hazard_classes == []
+    assert read_intake(to_csv(rows)).plans[0].lots[0].data.resolved_hazard_classes == []
     assert rejected(to_csv(rows).splitlines()[0] + "\n") == {(2, "file")}
     assert rejected(b"\xff\xfe not utf-8") == {(1, "file")}
+
+
+def refuse_pharmaceuticals(placements, *, actor):
+    """A placement hook that blocks every pharmaceutical lot (as PHA-S1 would)."""
+    finding = {"rule": "PHA-S1", "severity": "blocking", "message": "Locked store only"}
+    return [[finding] if lot.waste_class == "PHA" else [] for lot, _ in placements]
+
+
+def nothing_imported() -> bool:
+    return not (Seizure.objects.exists() or Lot.objects.exists() or CustodyEvent.objects.exists())
+
+
+def import_errors(content, user) -> list[tuple[int, str, str]]:
+    with pytest.raises(IntakeRejected) as error:
+        services.import_seizures(content=content, actor=user)
+    return [(e.line, e.field, e.message) for e in error.value.rows]
+
+
+def test_a_placement_hook_refusal_is_reported_on_the_line_of_the_lot(
+    example_reference_data, warehouse_user, settings
+):
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_intake.refuse_pharmaceuticals"
+    errors = import_errors(EXAMPLE.read_bytes(), warehouse_user)
+    assert errors == [(7, "location", "PHA-S1: Locked store only")]
+    assert nothing_imported()
+
+
+def test_intake_refuses_a_placement_the_storage_rules_forbid(
+    example_reference_data, warehouse_user
+):
+    rows = rows_of_example()
+    rows[3]["location"] = "LGG-W1-GEN-B01"  # perfume (classes 3, 2.1) in a non-hazardous bay
+    errors = import_errors(to_csv(rows), warehouse_user)
+    assert errors == [
+        (
+            5,
+            "location",
+            "X-CC-04: location LGG-W1-GEN-B01 does not accept hazard class 3, 2.1 of lot "
+            "LGG-2026-00003-01 (it accepts: none)",
+        )
+    ]
+    assert nothing_imported()
+
+
+def test_row_case_storage_and_hook_errors_are_reported_together(
+    example_reference_data, warehouse_user, settings
+):
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_intake.refuse_pharmaceuticals"
+    rows = rows_of_example()
+    rows[0]["articles"] = "many"  # line 2: field error
+    rows[2]["transport_mode"] = "sea"  # line 4: Art. 26 is for postal and express only
+    rows[3]["location"] = "LGG-W1-GEN-B01"  # line 5: storage rule X-CC-04
+    errors = import_errors(to_csv(rows), warehouse_user)
+    assert [(line, name) for line, name, _ in errors] == [
+        (2, "articles"),
+        (4, "legal_route"),
+        (5, "location"),
+        (7, "location"),  # the hook still judges the seizures without errors
+    ]
+    assert "postal and express-courier consignments only" in errors[1][2]
+    assert nothing_imported()
+
+
+def test_a_field_too_large_for_the_csv_reader_is_a_file_error(
+    example_reference_data, warehouse_user
+):
+    rows = rows_of_example()
+    rows[1]["description"] = "A" * 200_000
+    errors = import_errors(to_csv(rows), warehouse_user)
+    assert errors == [
+        (3, "file", "Line 3 cannot be read as CSV: field larger than field limit (131072).")
+    ]
+    assert nothing_imported()

@@ -280,3 +280,65 @@ def test_a_destroyed_lot_offers_no_warehouse_actions(client, admin_user, warehou
     for action in ("move", "sample", "release"):
         assert f"/lots/{lot.pk}/{action}/" not in destroyed
     assert 'badge-blocking">past<' not in destroyed
+
+
+def test_import_page_reports_hook_refusals_and_unreadable_files(
+    client, warehouse_user, example_reference_data, settings
+):
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_intake.refuse_pharmaceuticals"
+    client.force_login(warehouse_user)
+    with EXAMPLE.open("rb") as handle:
+        refused = client.post("/seizures/import/", {"file": handle})
+    assert refused.status_code == 200 and "File refused" in refused.text
+    assert refused.context["rejected"][0].as_dict() == {
+        "line": 7,
+        "field": "location",
+        "message": "PHA-S1: Locked store only",
+    }
+    huge = io.BytesIO(EXAMPLE.read_bytes().replace(b"Matching wallet", b"W" * 200_000))
+    huge.name = "huge.csv"
+    unreadable = client.post("/seizures/import/", {"file": huge})
+    assert unreadable.status_code == 200
+    assert [error.as_dict() for error in unreadable.context["rejected"]] == [
+        {
+            "line": 3,
+            "field": "file",
+            "message": "Line 3 cannot be read as CSV: field larger than field limit (131072).",
+        }
+    ]
+    assert not Seizure.objects.exists() and not CustodyEvent.objects.exists()
+
+
+BAD_IDS = ["%C2%B2", "9" * 23, "%00"]  # a Unicode digit, more than 18 digits, a NUL
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_pages_refuse_ids_that_are_not_ascii_numbers(
+    client, warehouse_user, office, general_bay, bad
+):
+    lot = log_seizure(warehouse_user, office).lots.get()
+    client.force_login(warehouse_user)
+    client.raise_request_exception = False
+    new = client.get(f"/seizures/new/?lines={bad}")
+    assert new.status_code == 200 and new.context["formset"].total_form_count() == 3
+    for url, message in (
+        (f"/lots/labels/?lot={lot.pk}&lot={bad}", "Lot ids are numbers of up to 18 digits."),
+        (
+            f"/storage/locations/labels/?location={bad}",
+            "Location ids are numbers of up to 18 digits.",
+        ),
+    ):
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert message in [str(m) for m in response.context["messages"]], url
+    scan = client.get(f"/storage/move/?target={bad}")
+    assert scan.status_code == 200 and scan.context["target"] is None
+    scanned = client.post(f"/storage/move/?target={bad}", {"code": lot.reference}, follow=True)
+    assert scanned.status_code == 200
+    assert f"Scan a location first, then lot {lot.reference}." in scanned.text
+    posted = client.post("/storage/move/", {"code": lot.reference, "target": bad})
+    assert posted.status_code == 200
+    assert "Select a valid choice" in posted.context["form"].errors["target"][0]
+    lot.refresh_from_db()
+    assert lot.location is None
+    assert list(lot.custody_events.values_list("kind", flat=True)) == ["created"]
