@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from seizures import services
 from seizures.models import (
+    INTAKE_FLAGS,
     CustodyEvent,
     CustomsOffice,
     Holiday,
@@ -113,7 +114,7 @@ class SeizureAdmin(ReadOnlyAdmin):
 class LotAdmin(ReadOnlyAdmin):
     list_display = ("reference", "waste_class", "articles", "gross_weight_kg", "status", "location")
     list_select_related = ("location",)
-    list_filter = ("status", "waste_class")
+    list_filter = ("status", "waste_class", *INTAKE_FLAGS)
     search_fields = ("reference", "description", "brand")
 
 

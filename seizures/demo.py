@@ -131,6 +131,9 @@ SEIZURES = (
     ("BRU", "2026-03-09", "air", "freight", "IN", None, "standard", {}, [
         lot("11", "Erectile dysfunction tablets (blister packs)", 24000, "35", "36000",
             "BRU-W1-HZ-TX01"),
+        # Sorted out at intake as a controlled drug (PHA-S2): two witnesses later (X-WE-02).
+        lot("11", "Tramadol 225 mg tablets (opioid)", 3000, "4", "9000", "BRU-W1-HZ-TX01",
+            controlled_substances=True),
     ]),
     ("BRU", "2026-04-14", "express", "freight", "CN", "VoltCell Corp.", "standard", {}, [
         lot("6b", "Power banks 20,000 mAh", 500, "210", "17500", "BRU-W1-FS-B01",
@@ -181,7 +184,7 @@ SEIZURES = (
     ("ANR", "2026-06-16", "rail", "freight", "CN", None, "standard", {}, [
         # Brake pads hold no air-bag pyrotechnics: the AUT default classes are cleared.
         lot("12b", "Brake pads (suspected asbestos)", 800, "950", "24000", "ANR-W1-GEN-B03",
-            hazard_classes=[]),
+            hazard_classes=[], contains_asbestos=True),
     ]),
     ("ANR", "2026-07-28", "inland_waterway", "freight", "CN", None, "standard", {}, [
         lot("12g", "Pesticide sachets, counterfeit labels", 6000, "780", "18000",

@@ -125,6 +125,10 @@ class LotFilterSet(filters.FilterSet):
     is_sample = filters.BooleanFilter(
         label="Samples only", field_name="parent", lookup_expr="isnull", exclude=True
     )
+    controlled_substances = filters.BooleanFilter(label="Controlled substances")
+    cytotoxic = filters.BooleanFilter(label="Cytotoxic")
+    contains_asbestos = filters.BooleanFilter(label="Contains asbestos")
+    high_risk = filters.BooleanFilter(label="High risk")
     detained_on = filters.DateFromToRangeFilter(
         label="Detained between", field_name="seizure__detained_on"
     )

@@ -11,6 +11,7 @@ from django_countries import countries
 from project.routers import ID_PATTERN
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.models import (
+    INTAKE_FLAGS,
     ActionType,
     CustomsOffice,
     CustomsProcedure,
@@ -177,10 +178,23 @@ class LotForm(forms.Form):
         required=False,
         help_text="Place the lot at intake (optional).",
     )
+    controlled_substances = forms.BooleanField(
+        label="Controlled substances", required=False, help_text="PHA-S2, X-WE-02"
+    )
+    cytotoxic = forms.BooleanField(label="Cytotoxic", required=False, help_text="PHA-S2, PHA-M1")
+    contains_asbestos = forms.BooleanField(
+        label="Contains asbestos", required=False, help_text="AUT-S2, AUT-M3"
+    )
+    high_risk = forms.BooleanField(label="High risk", required=False, help_text="X-WE-02")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = active_locations()
+
+    @property
+    def intake_flags(self) -> list[forms.BoundField]:
+        """The classification checkboxes, rendered together as one group per lot line."""
+        return [self[name] for name in INTAKE_FLAGS]
 
     def to_lot_input(self) -> LotInput:
         data = self.cleaned_data
@@ -195,6 +209,7 @@ class LotForm(forms.Form):
             currency=data.get("currency") or "EUR",
             hazard_classes=data["hazard_classes"] if data.get("set_hazard_classes") else None,
             location=data.get("location"),
+            **{name: data.get(name, False) for name in INTAKE_FLAGS},
         )
 
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from seizures.models import CustomsOffice, RightHolder, StorageLocation
+from seizures.models import INTAKE_FLAGS, CustomsOffice, RightHolder, StorageLocation
 from seizures.validation import LotInput, lot_errors, seizure_errors
 
 MAX_ROWS = 20_000
@@ -52,6 +52,7 @@ LOT_COLUMNS = (
     "currency",
     "hazard_classes",
     "location",
+    *INTAKE_FLAGS,
 )
 COLUMNS = ("seizure_key", *SEIZURE_COLUMNS, *LOT_COLUMNS)
 REQUIRED_COLUMNS = frozenset(
@@ -299,6 +300,7 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
         hazards = []
     elif hazards_text:
         hazards = [c.strip() for c in hazards_text.replace(",", ";").split(";") if c.strip()]
+    flags = {name: _flag(row, name, line, errors) for name in INTAKE_FLAGS}
     if len(errors) > before:
         return None
     lot = LotInput(
@@ -312,6 +314,7 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
         currency=(row.get("currency") or "EUR").upper(),
         hazard_classes=hazards,
         location=location,
+        **flags,
     )
     lot.resolve()
     for name, messages in lot_errors(lot).items():
@@ -372,5 +375,5 @@ def _flag(row, name, line, errors) -> bool:
     if text in TRUE:
         return True
     if text not in FALSE:
-        errors.append(RowError(line, name, f"Use yes or no, not {text!r}."))
+        errors.append(RowError(line, name, f"Use yes or no (true/false, 1/0), not {text!r}."))
     return False

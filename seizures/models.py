@@ -449,6 +449,11 @@ class SamplePurpose(models.TextChoices):
     EDUCATION = "education", "Education and training"
 
 
+# The intake classification flags of a lot, in display order: every way of creating a lot
+# accepts them and a sample inherits them.
+INTAKE_FLAGS = ("controlled_substances", "cytotoxic", "contains_asbestos", "high_risk")
+
+
 class LotQuerySet(models.QuerySet):
     def with_related(self) -> "LotQuerySet":
         return self.select_related("seizure", "seizure__office", "location", "parent")
@@ -490,6 +495,28 @@ class Lot(models.Model):
     )
     currency = models.CharField(max_length=3, default="EUR")
     hazard_classes = models.JSONField(default=list, blank=True)
+    # Intake classification (digest PHA-S2, AUT-S2, table B18): what the destruction rules turn
+    # on and the category alone cannot tell (not every medicine is a controlled drug).
+    controlled_substances = models.BooleanField(
+        default=False,
+        help_text="Holds controlled drugs (narcotics, psychotropics), sorted at intake (PHA-S2); "
+        "two witnesses at destruction (X-WE-02).",
+    )
+    cytotoxic = models.BooleanField(
+        default=False,
+        help_text="Holds antineoplastic/cytotoxic medicines (PHA-S2); high-temperature "
+        "incineration required (PHA-M1).",
+    )
+    contains_asbestos = models.BooleanField(
+        default=False,
+        help_text="Suspected or confirmed asbestos, e.g. brake pads (AUT-S2); hazardous landfill "
+        "only (AUT-M3).",
+    )
+    high_risk = models.BooleanField(
+        default=False,
+        help_text="Flagged high-risk at intake; two independent witnesses at destruction "
+        "(X-WE-02).",
+    )
     status = models.CharField(
         max_length=20, choices=LotStatus.choices, default=LotStatus.IN_STORAGE
     )
@@ -557,6 +584,14 @@ class Lot(models.Model):
             and deadline is not None
             and deadline < timezone.localdate()
         )
+
+    def intake_flag_labels(self) -> list[str]:
+        """The labels of the intake classification flags set on this lot (shown as badges)."""
+        return [
+            str(self._meta.get_field(name).verbose_name).capitalize()
+            for name in INTAKE_FLAGS
+            if getattr(self, name)
+        ]
 
     def hazard_label(self) -> str:
         names = dict(HazardClass.choices)

@@ -32,6 +32,7 @@ from seizures.intake import (
     sorted_errors,
 )
 from seizures.models import (
+    INTAKE_FLAGS,
     CustodyEvent,
     CustomsOffice,
     Holiday,
@@ -474,6 +475,8 @@ def take_sample(
             status=parent.status,
             location=parent.location,
             stored_since=parent.stored_since,
+            # A sample is the same goods: it keeps the parent's intake classification.
+            **{name: getattr(parent, name) for name in INTAKE_FLAGS},
         )
         details = {"purpose": purpose, "holder": sample.sample_holder}
         custody.append_event(
@@ -810,6 +813,7 @@ def build_lot(
         status=status,
         location=data.location,
         stored_since=now if data.location is not None else None,
+        **{name: getattr(data, name) for name in INTAKE_FLAGS},
     )
 
 

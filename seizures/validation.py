@@ -81,6 +81,11 @@ class LotInput:
     currency: str = "EUR"
     hazard_classes: Sequence[str] | None = None
     location: StorageLocation | None = None
+    # Intake classification (models.INTAKE_FLAGS; digest PHA-S2, AUT-S2, X-WE-02).
+    controlled_substances: bool = False
+    cytotoxic: bool = False
+    contains_asbestos: bool = False
+    high_risk: bool = False
     resolved_hazard_classes: list[str] = field(default_factory=list, init=False)
 
     def resolve(self) -> None:

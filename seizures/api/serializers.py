@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.models import (
+    INTAKE_FLAGS,
     ActionType,
     CustodyEvent,
     CustomsOffice,
@@ -60,6 +61,7 @@ class LotSerializer(serializers.ModelSerializer):
             "retail_value",
             "currency",
             "hazard_classes",
+            *INTAKE_FLAGS,
             "status",
             "location",
             "location_code",
@@ -259,6 +261,18 @@ class LotInputSerializer(serializers.Serializer):
     location = serializers.PrimaryKeyRelatedField(
         queryset=StorageLocation.objects.all(), required=False, allow_null=True
     )
+    controlled_substances = serializers.BooleanField(
+        required=False, default=False, help_text="Controlled drugs (PHA-S2, X-WE-02)."
+    )
+    cytotoxic = serializers.BooleanField(
+        required=False, default=False, help_text="Antineoplastic/cytotoxic drugs (PHA-M1)."
+    )
+    contains_asbestos = serializers.BooleanField(
+        required=False, default=False, help_text="Suspected asbestos (AUT-S2, AUT-M3)."
+    )
+    high_risk = serializers.BooleanField(
+        required=False, default=False, help_text="Flagged high-risk (X-WE-02)."
+    )
 
     def to_lot_input(self, data: dict) -> LotInput:
         return LotInput(
@@ -272,6 +286,7 @@ class LotInputSerializer(serializers.Serializer):
             currency=data.get("currency", "EUR"),
             hazard_classes=data.get("hazard_classes"),
             location=data.get("location"),
+            **{name: data[name] for name in INTAKE_FLAGS},
         )
 
 

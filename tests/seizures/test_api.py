@@ -512,3 +512,47 @@ def test_import_endpoint_reports_hook_refusals_and_unreadable_files_by_line(
         }
     ]
     assert not Seizure.objects.exists() and not CustodyEvent.objects.exists()
+
+
+def test_intake_flags_are_accepted_on_create_and_shown_and_filtered(
+    api, warehouse_user, auditor_user, office
+):
+    payload = seizure_payload(office)
+    payload["lots"][0].update(category="11", controlled_substances=True, high_risk=True)
+    payload["lots"][1].update(category="12b", contains_asbestos=True)
+    response = api(warehouse_user).post("/api/v1/seizures/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    flags = ("controlled_substances", "cytotoxic", "contains_asbestos", "high_risk")
+    assert [tuple(lot[name] for name in flags) for lot in response.json()["lots"]] == [
+        (True, False, False, True),
+        (False, False, True, False),
+    ]
+    stored = Lot.objects.order_by("reference").values_list(*flags)
+    assert list(stored) == [(True, False, False, True), (False, False, True, False)]
+    client = api(auditor_user)
+    listed = client.get("/api/v1/lots/?contains_asbestos=true").json()["results"]
+    assert [(lot["reference"], lot["contains_asbestos"]) for lot in listed] == [
+        ("BRU-2026-00001-02", True)
+    ]
+    assert client.get("/api/v1/lots/?controlled_substances=true").json()["count"] == 1
+    assert client.get("/api/v1/lots/?cytotoxic=false").json()["count"] == 2
+    lot = Lot.objects.get(reference="BRU-2026-00001-01")
+    detail = client.get(f"/api/v1/lots/{lot.pk}/").json()
+    assert (detail["controlled_substances"], detail["high_risk"], detail["cytotoxic"]) == (
+        True,
+        True,
+        False,
+    )
+
+
+def test_add_lots_endpoint_stores_intake_flags(api, warehouse_user, office):
+    seizure = log_seizure(warehouse_user, office)
+    lot = {"category": "11", "description": "Cytostatics", "articles": 5, "gross_weight_kg": "1"}
+    response = api(warehouse_user).post(
+        f"/api/v1/seizures/{seizure.pk}/lots/",
+        {"lots": [{**lot, "cytotoxic": True}]},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()[0]["cytotoxic"] is True
+    assert Lot.objects.get(description="Cytostatics").cytotoxic is True

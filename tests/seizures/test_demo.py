@@ -36,6 +36,9 @@ def test_demo_data_covers_storage_intake_and_custody(
     assert Lot.objects.filter(status=LotStatus.ON_HOLD).exists()
     assert Lot.objects.filter(status=LotStatus.RELEASED).count() == 1
     assert Lot.objects.filter(parent__isnull=False).count() == 3
+    # Intake classification (PHA-S2, AUT-S2): a controlled drug and asbestos brake pads.
+    assert Lot.objects.get(controlled_substances=True).waste_class == "PHA"
+    assert Lot.objects.get(contains_asbestos=True).waste_class == "AUT"
     assert Seizure.objects.filter(legal_route="small_consignment").count() >= 4
     kinds = set(CustodyEvent.objects.values_list("kind", flat=True))
     assert {"created", "placed", "moved", "sampled", "sample_created", "held", "released"} <= kinds

@@ -167,3 +167,49 @@ def test_a_field_too_large_for_the_csv_reader_is_a_file_error(
         (3, "file", "Line 3 cannot be read as CSV: field larger than field limit (131072).")
     ]
     assert nothing_imported()
+
+
+def test_intake_flag_columns_are_stored(example_reference_data, warehouse_user):
+    rows = rows_of_example()
+    rows[5].update(controlled_substances="yes", high_risk="1")
+    rows[6].update(cytotoxic="TRUE", contains_asbestos="0")
+    services.import_seizures(content=to_csv(rows), actor=warehouse_user)
+    flags = ("controlled_substances", "cytotoxic", "contains_asbestos", "high_risk")
+    stored = {
+        lot.description: tuple(getattr(lot, name) for name in flags)
+        for lot in Lot.objects.filter(seizure__consignment_number="LY443322110IN")
+    }
+    assert stored == {
+        rows[5]["description"]: (True, False, False, True),
+        rows[6]["description"]: (False, True, False, False),
+    }
+    assert not Lot.objects.exclude(seizure__consignment_number="LY443322110IN").filter(
+        controlled_substances=True
+    )
+
+
+def test_intake_flag_columns_are_optional(example_reference_data, warehouse_user):
+    rows = rows_of_example()
+    flags = ["controlled_substances", "cytotoxic", "contains_asbestos", "high_risk"]
+    for row in rows:
+        for name in flags:
+            del row[name]
+    services.import_seizures(content=to_csv(rows), actor=warehouse_user)
+    assert Lot.objects.count() == 7
+    assert not Lot.objects.filter(contains_asbestos=True).exists()
+
+
+def test_a_bad_intake_flag_is_a_row_error_and_nothing_is_created(
+    example_reference_data, warehouse_user
+):
+    rows = rows_of_example()
+    rows[1]["contains_asbestos"] = "maybe"
+    rows[4]["controlled_substances"] = "perhaps"
+    with pytest.raises(IntakeRejected) as refused:
+        services.import_seizures(content=to_csv(rows), actor=warehouse_user)
+    assert [(e.line, e.field, e.message) for e in refused.value.rows] == [
+        (3, "contains_asbestos", "Use yes or no (true/false, 1/0), not 'maybe'."),
+        (6, "controlled_substances", "Use yes or no (true/false, 1/0), not 'perhaps'."),
+    ]
+    assert not Seizure.objects.exists() and not Lot.objects.exists()
+    assert not CustodyEvent.objects.exists()

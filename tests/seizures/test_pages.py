@@ -342,3 +342,34 @@ def test_pages_refuse_ids_that_are_not_ascii_numbers(
     lot.refresh_from_db()
     assert lot.location is None
     assert list(lot.custody_events.values_list("kind", flat=True)) == ["created"]
+
+
+def test_intake_flags_through_the_seizure_page_detail_badges_and_lot_filter(
+    client, warehouse_user, office
+):
+    client.force_login(warehouse_user)
+    form = client.get("/seizures/new/").text
+    assert '<label for="id_lots-0-contains_asbestos">' in form
+    assert 'aria-describedby="id_lots-0-contains_asbestos_helptext"' in form
+    data = seizure_form(
+        office,
+        **{"lots-0-controlled_substances": "on", "lots-0-high_risk": "on"},
+        **{"lots-1-cytotoxic": "on"},
+    )
+    assert client.post("/seizures/new/", data).status_code == 302
+    flags = ("controlled_substances", "cytotoxic", "contains_asbestos", "high_risk")
+    stored = Lot.objects.order_by("reference").values_list("description", *flags)
+    assert list(stored) == [
+        ("Hoodies", True, False, False, True),
+        ("Perfume", False, True, False, False),
+    ]
+    hoodies = Lot.objects.get(description="Hoodies")
+    page = client.get(f"/lots/{hoodies.pk}/").text
+    assert '<span class="badge badge-warning">Controlled substances</span>' in page
+    assert '<span class="badge badge-warning">High risk</span>' in page
+    assert "Cytotoxic</span>" not in page
+    listed = client.get("/lots/?cytotoxic=true").text
+    assert "BRU-2026-00001-02" in listed and "BRU-2026-00001-01" not in listed
+    export = client.get("/lots/?high_risk=true&export=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert [(row["reference"], row["high_risk"]) for row in rows] == [("BRU-2026-00001-01", "True")]

@@ -413,3 +413,50 @@ def test_seizure_fields_helper_matches_the_service_signature(office):
         "action_type",
         "legal_route",
     }
+
+
+# --- intake classification (digest PHA-S2, AUT-S2, X-WE-02) --------------------------------
+
+
+def test_intake_flags_are_stored_on_create_and_add_lots_and_inherited_by_samples(
+    warehouse_user, office
+):
+    seizure = log_seizure(
+        warehouse_user,
+        office,
+        lots=[
+            lot_input(category="11", description="Tramadol", controlled_substances=True),
+            lot_input(category="11", description="Methotrexate", cytotoxic=True, high_risk=True),
+        ],
+    )
+    (brake_pads,) = services.add_lots(
+        seizure=seizure,
+        lots=[lot_input(category="12b", description="Brake pads", contains_asbestos=True)],
+        actor=warehouse_user,
+    )
+    flags = ("controlled_substances", "cytotoxic", "contains_asbestos", "high_risk")
+    stored = {
+        lot.description: tuple(getattr(lot, name) for name in flags)
+        for lot in Lot.objects.filter(seizure=seizure)
+    }
+    assert stored == {
+        "Tramadol": (True, False, False, False),
+        "Methotrexate": (False, True, False, True),
+        "Brake pads": (False, False, True, False),
+    }
+    methotrexate = Lot.objects.get(description="Methotrexate")
+    sample = services.take_sample(
+        lot=methotrexate, articles=5, purpose="analysis", holder="Lab", actor=warehouse_user
+    )
+    sample.refresh_from_db()
+    assert (sample.cytotoxic, sample.high_risk, sample.controlled_substances) == (
+        True,
+        True,
+        False,
+    )
+    assert brake_pads.intake_flag_labels() == ["Contains asbestos"]
+
+
+def test_lots_default_to_no_intake_flags(warehouse_user, office):
+    lot = log_seizure(warehouse_user, office).lots.get()
+    assert lot.intake_flag_labels() == []
