@@ -7,9 +7,7 @@ route's completion, working-day counts, the mass balance), left to its vocabular
 such as ``damaged`` whose absence means "no"), or *untracked*: this system has no field for it.
 A rule that cannot be decided only because untracked facts are missing must not block a normal
 order, so :func:`soften_untracked` lowers its finding to the severity in :data:`UNTRACKED`
-(``info``, or ``warning`` where an unproven fact guards a non-destructive route, a
-pre-treatment or the witnesses of controlled drugs, so that the approver looks at the paper
-file). A rule breached by facts we do know keeps its severity.
+(``info``). A rule breached by facts we do know keeps its severity.
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from compliance.engine import INFO, SEVERITIES, WARNING, Finding, evaluate
+from compliance.engine import INFO, SEVERITIES, Finding, evaluate
 from compliance.facts import (
     FACTS,
     STAGE_ORDER,
@@ -35,7 +33,6 @@ from compliance.facts import (
     mass_facts,
     method_facts,
     permit_facts,
-    unknown_goods_flags,
     what_if_facts,
 )
 from compliance.rulebook import Rule, Rulebook, load_rulebook
@@ -55,15 +52,6 @@ UNTRACKED: Final[dict[str, str]] = {
     "liquid_volume_l": INFO,  # COS-C1
     "decomposition_state": INFO,  # FOOD-C1
     "facility_evaluated": INFO,  # CHE-C1: known only through certifications (mapped if any)
-    # Unproven consent and customs decision guard donation and reuse (X-RH-02, APP-M1, ...):
-    # not blocking (nowhere to record them), but the approver must see the paper.
-    "right_holder_consent": WARNING,
-    "customs_decision_recorded": WARNING,
-    "lab_analysis_done": WARNING,  # CHE-S3
-    "pyrotechnics_neutralised": WARNING,  # AUT-M2
-    "denatured": WARNING,  # ALC-M2, TOB-M2
-    # X-WE-02: whether medicines are controlled drugs (two witnesses) is on paper only.
-    "controlled_substances": WARNING,
 }
 
 _RANK: Final[dict[str, int]] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -283,6 +271,7 @@ def order_facts(
             "on_date": on_date,
             "justification": line.justification,
             "legal_basis": line.legal_basis,
+            **line_reference_facts(line),
             "samples_retained": line.sample_count > 0,
             "mixed_hazard_batch": mixed[method],
             "carrier_registration": order.carrier_registration,
@@ -307,6 +296,17 @@ def order_facts(
     return result
 
 
+def line_reference_facts(line: OrderLine) -> dict[str, bool]:
+    """The papers a line's method rests on (X-RH-02, APP-M1, CHE-S3 ...): a fact holds when
+    its reference is recorded. Not the seizure's right-holder agreement, which is to
+    destruction (``right_holder_confirmed``)."""
+    return {
+        "right_holder_consent": bool(line.right_holder_consent_reference),
+        "customs_decision_recorded": bool(line.customs_decision_reference),
+        "lab_analysis_done": bool(line.lab_analysis_reference),
+    }
+
+
 def _method(line: OrderLine, stage: str) -> str:
     return (line.actual_method or line.method) if stage == "record" else line.method
 
@@ -319,7 +319,11 @@ def _goods_facts(lot: Lot, seizure) -> dict[str, object]:
         "declaration_reference": declaration_reference(seizure),
         # A design right infringed by the shape itself: de-branding cannot cure it (APP-M1).
         "design_infringes": seizure.ipr_type == IPRType.DESIGN,
-        **unknown_goods_flags(lot.waste_class),
+        # Intake classification (PHA-S2, AUT-S2, C4): recorded per lot, so "no" is known.
+        "controlled_substances": lot.controlled_substances,
+        "cytotoxic": lot.cytotoxic,
+        "asbestos": lot.contains_asbestos,
+        "high_risk": lot.high_risk,
     }
 
 
@@ -403,6 +407,8 @@ def _record_facts(
         "debranded": record.debranded,
         "batteries_removed": record.batteries_removed,
         "aerosols_degassed": record.aerosols_degassed,
+        "denatured": record.denatured,
+        "pyrotechnics_neutralised": record.pyrotechnics_neutralised,
         "customs_officer_present": record.customs_officer_present,
         "officer_absence_reason": record.officer_absence_reason,
         "witnesses": len(record.witnesses.all()),

@@ -279,7 +279,8 @@ def mass_facts(
 
 
 # The what-if "parameters" keys, copied to facts unchanged: issue 5's list, and every other fact
-# an order-stage rule needs that a destruction record captures, so a planner can check them too.
+# an order-stage rule needs that an order line or a destruction record captures, so a planner
+# can check them too.
 WHAT_IF_PARAMETERS: Final[tuple[str, ...]] = (
     "temperature_c",
     "residence_time_s",
@@ -288,8 +289,15 @@ WHAT_IF_PARAMETERS: Final[tuple[str, ...]] = (
     "debranded",
     "batteries_removed",
     "aerosols_degassed",
+    "denatured",
+    "pyrotechnics_neutralised",
     "controlled_substances",
+    "cytotoxic",
+    "asbestos",
+    "high_risk",
     "right_holder_consent",
+    "customs_decision_recorded",
+    "lab_analysis_done",
     "customs_officer_present",
     "officer_absence_reason",
     "witnesses",
@@ -305,9 +313,9 @@ PERMIT_FACTS: Final[tuple[str, ...]] = (
 # a warning (the planner can add it); the others are information (engine.evaluate's askable).
 WHAT_IF_FACTS: Final[frozenset[str]] = frozenset(WHAT_IF_PARAMETERS + PERMIT_FACTS)
 
-# Goods flags no record of this system holds, for the waste class whose rules turn on them: for
-# that class they are unknown (None), not "no", so such a rule reports the flag as missing
-# instead of passing (X-WE-02: two witnesses for controlled drugs, which only PHA lots contain).
+# Goods flags a what-if may leave out although a rule of the class turns on them: unknown (None),
+# not "no", so the rule reports the flag as missing instead of passing (X-WE-02: two witnesses
+# for controlled drugs, which only PHA lots contain). Stored lots record them at intake.
 UNKNOWN_GOODS_FLAGS: Final[dict[str, tuple[str, ...]]] = {"PHA": ("controlled_substances",)}
 
 

@@ -72,8 +72,15 @@ class WhatIfForm(forms.Form):
     debranded = yes_no_field("De-branded")
     batteries_removed = yes_no_field("Batteries removed")
     aerosols_degassed = yes_no_field("Aerosols or lighters degassed")
+    denatured = yes_no_field("Denatured (unsmokeable or undrinkable)")
+    pyrotechnics_neutralised = yes_no_field("Air-bag pyrotechnics neutralised")
     controlled_substances = yes_no_field("Controlled drugs (narcotics, psychotropics)")
+    cytotoxic = yes_no_field("Antineoplastic or cytotoxic medicines")
+    asbestos = yes_no_field("Suspected asbestos (friction parts)")
+    high_risk = yes_no_field("Flagged high-risk")
     right_holder_consent = yes_no_field("Written right-holder consent")
+    customs_decision_recorded = yes_no_field("Customs decision with conditions")
+    lab_analysis_done = yes_no_field("Lab analysis of the active substances")
     customs_officer_present = yes_no_field("Customs officer present")
     officer_absence_reason = forms.CharField(
         label="Why no customs officer attends (risk-based decision)",

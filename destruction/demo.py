@@ -239,6 +239,13 @@ def treatment(lot, facilities) -> tuple[Facility, str]:
     return facilities["Indaver Doel energy-from-waste"], "RECOVER_WTE"
 
 
+def line_input(lot, method: str) -> services.LineInput:
+    """The lot's line; chemicals come with the lab report that identified their active
+    substances (CHE-S3), without which the order cannot be submitted."""
+    lab = f"LAB-2026-{lot.pk:05d}" if lot.waste_class == "CHE" else ""
+    return services.LineInput(lot=lot, method=method, lab_analysis_reference=lab)
+
+
 def bucket_eligible_lots(facilities) -> dict[tuple, list]:
     """Eligible lots grouped by what one order can hold: one office, one facility."""
     buckets: dict[tuple, list] = defaultdict(list)
@@ -279,7 +286,7 @@ def cancelled_first(lots, key, warehouse) -> None:
     with on_day(CANCELLED_ON[0]):
         order = services.create_order(
             actor=warehouse,
-            lines=[services.LineInput(lot=lot, method=key[2]) for lot in lots],
+            lines=[line_input(lot, key[2]) for lot in lots],
             notes="Planned for the November run.",
             **order_fields(key, CANCELLED_ON[0], 90),
         )
@@ -297,7 +304,7 @@ def walk(status, lots, key, *, warehouse, admin, number):
     with on_day(created):
         order = services.create_order(
             actor=warehouse,
-            lines=[services.LineInput(lot=lot, method=key[2]) for lot in lots],
+            lines=[line_input(lot, key[2]) for lot in lots],
             **order_fields(key, created, number),
         )
     if submitted:

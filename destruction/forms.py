@@ -153,7 +153,9 @@ class ScanLotsForm(forms.Form):
     clean_scanned = OrderForm.clean_scanned
 
 
-class RemoveLotForm(forms.Form):
+class OrderLotForm(forms.Form):
+    """One lot of the order, by id: the forms of a row of the order page."""
+
     lot = LotIdField()
 
     def clean_lot(self) -> Lot:
@@ -162,6 +164,34 @@ class RemoveLotForm(forms.Form):
         if lot is None:
             raise ValidationError(f"No lot has id {pk}.")
         return lot
+
+
+def reference_field(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=services.MAX_REFERENCE, required=False, help_text=help_text
+    )
+
+
+class LineReferencesForm(OrderLotForm):
+    """The papers a line's method rests on; blank: none recorded."""
+
+    right_holder_consent_reference = reference_field(
+        "Right-holder consent", "Written consent to a non-destructive route (X-RH-02)."
+    )
+    customs_decision_reference = reference_field(
+        "Customs decision", "Conditions of a non-destructive route (Art. 25(1)(a))."
+    )
+    lab_analysis_reference = reference_field(
+        "Lab analysis report", "Active substances of chemicals identified (CHE-S3)."
+    )
+
+    def service_arguments(self) -> dict:
+        return {name: self.cleaned_data[name] for name in services.LINE_REFERENCES}
+
+
+def posted_references(data, lot_id: int) -> dict[str, str]:
+    """A planner row's references (inputs named <reference>_<lot id>, like its method)."""
+    return {name: data.get(f"{name}_{lot_id}", "") for name in services.LINE_REFERENCES}
 
 
 class ReasonForm(forms.Form):
@@ -218,6 +248,16 @@ class RecordForm(forms.Form):
     debranded = forms.BooleanField(label="De-branding done", required=False)
     batteries_removed = forms.BooleanField(required=False)
     aerosols_degassed = forms.BooleanField(required=False)
+    denatured = forms.BooleanField(
+        label="Denatured (unsmokeable or undrinkable)",
+        required=False,
+        help_text="Spirits or tobacco, before recovery (ALC-M2, TOB-M2).",
+    )
+    pyrotechnics_neutralised = forms.BooleanField(
+        label="Pyrotechnics neutralised",
+        required=False,
+        help_text="Air-bag inflators or pretensioners (AUT-M2).",
+    )
     customs_officer_present = forms.BooleanField(
         label="A customs officer attended", required=False, initial=True
     )

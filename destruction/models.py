@@ -234,6 +234,25 @@ class OrderLine(models.Model):
     justification = models.TextField(
         blank=True, help_text="Why a lower waste-hierarchy method was chosen (X-MF-02)."
     )
+    # The papers a method rests on, decided when it is chosen (blank: not recorded). The
+    # consent here is to a non-destructive route; the seizure's right-holder agreement is to
+    # destruction itself (digest C1), a different paper.
+    right_holder_consent_reference = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The right holder's written consent to a non-destructive route (X-RH-02).",
+    )
+    customs_decision_reference = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The customs decision setting the conditions of a non-destructive route "
+        "(Art. 25(1)(a)).",
+    )
+    lab_analysis_reference = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The lab report identifying the active substances of chemicals (CHE-S3).",
+    )
     dispatch_weight_kg = models.DecimalField(
         max_digits=12, decimal_places=3, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -267,6 +286,12 @@ class DestructionRecord(models.Model):
     debranded = models.BooleanField(default=False)
     batteries_removed = models.BooleanField(default=False)
     aerosols_degassed = models.BooleanField(default=False)
+    denatured = models.BooleanField(
+        default=False, help_text="Rendered unsmokeable or undrinkable before recovery."
+    )
+    pyrotechnics_neutralised = models.BooleanField(
+        default=False, help_text="Air-bag inflators or pretensioners deployed or neutralised."
+    )
     gate_weight_kg = models.DecimalField(
         max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]
     )

@@ -70,16 +70,27 @@ MAX_ABSENCE_REASON = 2000
 MAX_JUSTIFICATION = 4000
 MAX_DESTINATION = 200
 MAX_TICKET = 80
+# A line's references name a paper (a document or decision number), not its text.
+MAX_REFERENCE = 80
+LINE_REFERENCES = (
+    "right_holder_consent_reference",
+    "customs_decision_reference",
+    "lab_analysis_reference",
+)
 
 
 @dataclass(frozen=True)
 class LineInput:
-    """A lot to put in an order with its planned method (digest B0) and, for a lower
-    waste-hierarchy rank than possible, the justification (X-MF-02)."""
+    """A lot to put in an order with its planned method (digest B0), for a lower
+    waste-hierarchy rank than possible the justification (X-MF-02), and the references of the
+    papers the method rests on (LINE_REFERENCES; blank: not recorded)."""
 
     lot: Lot
     method: str
     justification: str = ""
+    right_holder_consent_reference: str = ""
+    customs_decision_reference: str = ""
+    lab_analysis_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +246,28 @@ def remove_lots(
         _deallocate(
             order, removed, actor=actor, reason=reason.strip(), expected=LotStatus.ALLOCATED
         )
+    return order
+
+
+def update_line_references(
+    *, order: DestructionOrder, lot: Lot, actor: User, **references: str
+) -> DestructionOrder:
+    """Record or correct the references of a draft order's line (LINE_REFERENCES, by keyword;
+    one left out stays as it is, a blank one is cleared). No custody event: no goods move, and
+    the compliance check at submission reads the references as they then are."""
+    errors = _reference_errors(references)
+    if not references:
+        errors["references"] = ["Give at least one reference to record."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(durable=True):
+        order = _touch_draft(order, "edit the references of")
+        cleaned = {name: value.strip() for name, value in references.items()}
+        updated = OrderLine.objects.filter(order=order, lot=lot, active=True).update(**cleaned)
+        if updated != 1:
+            raise ValidationError(
+                {"lot": [f"Lot {lot.reference} is not in order {order.reference}."]}
+            )
     return order
 
 
@@ -416,6 +449,8 @@ def record_destruction(
     debranded: bool = False,
     batteries_removed: bool = False,
     aerosols_degassed: bool = False,
+    denatured: bool = False,
+    pyrotechnics_neutralised: bool = False,
     customs_officer_present: bool = True,
     officer_absence_reason: str = "",
     deviation_justification: str = "",
@@ -478,6 +513,8 @@ def record_destruction(
                 debranded=debranded,
                 batteries_removed=batteries_removed,
                 aerosols_degassed=aerosols_degassed,
+                denatured=denatured,
+                pyrotechnics_neutralised=pyrotechnics_neutralised,
                 gate_weight_kg=gate_weight_kg,
                 weighbridge_ticket=weighbridge_ticket.strip(),
                 customs_officer_present=customs_officer_present,
@@ -813,6 +850,23 @@ def _check_line_inputs(lines: Sequence[LineInput], errors: dict[str, list[str]])
     ]
     if bad:
         errors["methods"] = bad
+    for line in lines:
+        references = {name: getattr(line, name) for name in LINE_REFERENCES}
+        for name, messages in _reference_errors(references).items():
+            errors.setdefault(name, []).extend(f"Lot {line.lot.reference}: {m}" for m in messages)
+
+
+def _reference_errors(references: Mapping[str, str]) -> dict[str, list[str]]:
+    """Unknown reference names are a programming error; a reference is text of at most
+    MAX_REFERENCE characters."""
+    unknown = set(references) - set(LINE_REFERENCES)
+    if unknown:
+        raise TypeError(f"unknown line reference {', '.join(sorted(unknown))}")
+    return {
+        name: [_too_long(MAX_REFERENCE, value.strip())]
+        for name, value in references.items()
+        if len(value.strip()) > MAX_REFERENCE
+    }
 
 
 def _lock_seizures(lot_ids: Iterable[int]) -> None:
@@ -908,6 +962,7 @@ def _allocate(
                     method=line.method,
                     legal_basis=basis[line.lot.pk],
                     justification=line.justification.strip(),
+                    **{name: getattr(line, name).strip() for name in LINE_REFERENCES},
                 )
                 for line in lines
             )

@@ -16,6 +16,11 @@ urlpatterns = [
     path("orders/<int:pk>/cancel/", views.CancelOrderView.as_view(), name="order-cancel"),
     path("orders/<int:pk>/lots/add/", views.AddLotsView.as_view(), name="order-add-lots"),
     path("orders/<int:pk>/lots/remove/", views.RemoveLotView.as_view(), name="order-remove-lot"),
+    path(
+        "orders/<int:pk>/lots/references/",
+        views.LineReferencesView.as_view(),
+        name="order-line-references",
+    ),
     path("orders/<int:pk>/evidence/", views.AddEvidenceView.as_view(), name="order-evidence"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence-download"),
     path("facilities/", views.FacilityListView.as_view(), name="facility-list"),

@@ -24,14 +24,16 @@ from destruction.forms import (
     DispatchForm,
     EvidenceForm,
     EvidenceFormSet,
+    LineReferencesForm,
     OrderForm,
+    OrderLotForm,
     OutputFormSet,
     ReasonForm,
     RecordForm,
-    RemoveLotForm,
     ScanLotsForm,
     WitnessFormSet,
     apply_service_error,
+    posted_references,
     record_arguments,
 )
 from destruction.models import EvidenceFile, OrderStatus
@@ -83,6 +85,7 @@ class PlannerView(Protected, TemplateView):
                 "lot": lot,
                 "selected": lot.pk in selected,
                 "method": self.request.POST.get(f"method_{lot.pk}", ""),
+                "references": posted_references(self.request.POST, lot.pk),
             }
             for lot in page.object_list
         ]
@@ -134,6 +137,7 @@ class PlannerView(Protected, TemplateView):
                 method=m
                 if (m := self.request.POST.get(f"method_{lot.pk}", "")) in allowed
                 else default,
+                **posted_references(self.request.POST, lot.pk),
             )
             for lot in chosen
         ]
@@ -229,6 +233,18 @@ class OrderActionView(Protected, View):
         raise NotImplementedError
 
 
+class LineReferencesView(OrderActionView):
+    permission_required = "destruction.change_destructionorder"
+    form_class = LineReferencesForm
+
+    def act(self, form):
+        lot = form.cleaned_data["lot"]
+        services.update_line_references(
+            order=self.order, lot=lot, actor=self.request.user, **form.service_arguments()
+        )
+        return f"References of lot {lot.reference} saved."
+
+
 class SubmitOrderView(OrderActionView):
     permission_required = "destruction.submit_order"
 
@@ -289,7 +305,7 @@ class AddLotsView(OrderActionView):
 
 class RemoveLotView(OrderActionView):
     permission_required = "destruction.change_destructionorder"
-    form_class = RemoveLotForm
+    form_class = OrderLotForm
 
     def act(self, form):
         lot = form.cleaned_data["lot"]

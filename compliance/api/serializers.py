@@ -104,7 +104,36 @@ class WhatIfParametersInput(StrictSerializer):
     controlled_substances = serializers.BooleanField(
         required=False, allow_null=True, help_text="The medicines include controlled drugs."
     )
-    right_holder_consent = serializers.BooleanField(required=False, allow_null=True)
+    cytotoxic = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Antineoplastic or cytotoxic medicines."
+    )
+    asbestos = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Suspected asbestos (friction parts)."
+    )
+    high_risk = serializers.BooleanField(
+        required=False, allow_null=True, help_text="The lot is flagged high-risk."
+    )
+    denatured = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Rendered unsmokeable or undrinkable."
+    )
+    pyrotechnics_neutralised = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Air-bag inflators or pretensioners neutralised."
+    )
+    right_holder_consent = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="Written right-holder consent to a non-destructive route (donation, reuse).",
+    )
+    customs_decision_recorded = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="A customs decision sets the conditions of a non-destructive route.",
+    )
+    lab_analysis_done = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="Active substances of chemicals identified by lab analysis.",
+    )
     customs_officer_present = serializers.BooleanField(required=False, allow_null=True)
     officer_absence_reason = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=2000

@@ -95,6 +95,23 @@ class FacilityInputSerializer(serializers.ModelSerializer):
 
 # --- orders: inputs ------------------------------------------------------------------------
 
+CONSENT_PAPER = "the right holder's written consent to a non-destructive route (X-RH-02)"
+DECISION_PAPER = (
+    "the customs decision setting the conditions of a non-destructive route (Art. 25(1)(a))"
+)
+LAB_PAPER = "the lab report identifying the active substances of chemicals (CHE-S3)"
+
+
+def reference_field(paper: str, **options) -> serializers.CharField:
+    """An order line's reference of a paper (a document or decision number)."""
+    return serializers.CharField(
+        max_length=services.MAX_REFERENCE,
+        required=False,
+        allow_blank=True,
+        help_text=f"Reference of {paper}; blank: none recorded.",
+        **options,
+    )
+
 
 class LineInputSerializer(serializers.Serializer):
     lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
@@ -106,6 +123,19 @@ class LineInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Why a lower waste-hierarchy method than possible (X-MF-02).",
     )
+    right_holder_consent_reference = reference_field(CONSENT_PAPER, default="")
+    customs_decision_reference = reference_field(DECISION_PAPER, default="")
+    lab_analysis_reference = reference_field(LAB_PAPER, default="")
+
+
+class LineReferencesSerializer(serializers.Serializer):
+    """The references of one line of a draft order; a field left out stays as it is, a blank
+    one is cleared."""
+
+    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    right_holder_consent_reference = reference_field(CONSENT_PAPER)
+    customs_decision_reference = reference_field(DECISION_PAPER)
+    lab_analysis_reference = reference_field(LAB_PAPER)
 
 
 class PlannedWitnessSerializer(serializers.Serializer):
@@ -233,6 +263,17 @@ class RecordSerializer(serializers.Serializer):
     debranded = serializers.BooleanField(required=False, default=False)
     batteries_removed = serializers.BooleanField(required=False, default=False)
     aerosols_degassed = serializers.BooleanField(required=False, default=False)
+    denatured = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Spirits or tobacco rendered undrinkable or unsmokeable before recovery "
+        "(ALC-M2, TOB-M2).",
+    )
+    pyrotechnics_neutralised = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Air-bag inflators or pretensioners deployed or neutralised (AUT-M2).",
+    )
     customs_officer_present = serializers.BooleanField(required=False, default=True)
     officer_absence_reason = serializers.CharField(
         max_length=services.MAX_ABSENCE_REASON, required=False, allow_blank=True
@@ -342,6 +383,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "actual_method",
             "legal_basis",
             "justification",
+            *services.LINE_REFERENCES,
             "dispatch_weight_kg",
         )
         read_only_fields = fields
@@ -400,6 +442,8 @@ class DestructionRecordSerializer(serializers.ModelSerializer):
             "debranded",
             "batteries_removed",
             "aerosols_degassed",
+            "denatured",
+            "pyrotechnics_neutralised",
             "gate_weight_kg",
             "weighbridge_ticket",
             "customs_officer_present",

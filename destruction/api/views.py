@@ -119,6 +119,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         "eligible_lots": "destruction.add_destructionorder",
         "add_lots": "destruction.change_destructionorder",
         "remove_lots": "destruction.change_destructionorder",
+        "line_references": "destruction.change_destructionorder",
         "submit": "destruction.submit_order",
         "approve": "destruction.approve_order",
         "dispatch_order": "destruction.dispatch_order",
@@ -182,6 +183,18 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         data = valid(s.OrderRemoveLotsSerializer, request.data).validated_data
         services.remove_lots(
             order=order, lots=data["lots"], reason=data.get("reason", ""), actor=request.user
+        )
+        return self._order(order)
+
+    @extend_schema(request=s.LineReferencesSerializer, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="line-references")
+    def line_references(self, request, pk=None):
+        """Record or correct the references (consent, customs decision, lab report) of one
+        line of a draft order; the compliance check at submission reads them."""
+        order = self.get_object()
+        data = dict(valid(s.LineReferencesSerializer, request.data).validated_data)
+        services.update_line_references(
+            order=order, lot=data.pop("lot"), actor=request.user, **data
         )
         return self._order(order)
 

@@ -449,3 +449,76 @@ def test_checks_filter_by_a_lot_of_their_order(api, auditor_user):
     body = api(auditor_user).get("/api/v1/compliance-checks/", {"lot": lot.reference}).json()
 
     assert [row["id"] for row in body["results"]] == [check.pk]
+
+
+@pytest.mark.parametrize(
+    ("waste_class", "method", "hazards", "fact", "rule"),
+    [
+        ("APP", "REUSE_DONATE", [], "customs_decision_recorded", "X-RH-02"),
+        ("CHE", "INCIN_HAZ_HT", ["6.1"], "lab_analysis_done", "CHE-S3"),
+        ("ALC", "RECOVER_SOLVENT", ["3"], "denatured", "ALC-M2"),
+        ("AUT", "RECYCLE_DISMANTLE", ["1.4"], "pyrotechnics_neutralised", "AUT-M2"),
+    ],
+)
+def test_the_what_if_takes_the_papers_and_treatments_of_a_plan(
+    api, warehouse_user, waste_class, method, hazards, fact, rule
+):
+    request = {
+        "waste_class": waste_class,
+        "method": method,
+        "hazard_classes": hazards,
+        "on_date": "2026-12-01",
+        "parameters": {"right_holder_consent": True, "customs_decision_recorded": True},
+    }
+    client = api(warehouse_user)
+
+    breached = client.post(
+        WHAT_IF,
+        {**request, "parameters": {**request["parameters"], fact: False}},
+        format="json",
+    )
+    met = client.post(
+        WHAT_IF, {**request, "parameters": {**request["parameters"], fact: True}}, format="json"
+    )
+    malformed = client.post(WHAT_IF, {**request, "parameters": {fact: "maybe"}}, format="json")
+
+    assert breached.status_code == met.status_code == 200, breached.json()
+    assert rules_of(breached.json())[rule] == "blocking"
+    assert breached.json()["verdict"] == "non_compliant"
+    assert rule not in rules_of(met.json())
+    assert malformed.status_code == 400
+    assert malformed.json()["errors"]["parameters"][fact] == ["Must be a valid boolean."]
+
+
+@pytest.mark.parametrize(
+    ("waste_class", "method", "flag", "rule"),
+    [
+        ("AUT", "RECYCLE_SHRED", "asbestos", "AUT-M1"),
+        ("PHA", "RECOVER_RDF_KILN", "cytotoxic", "PHA-M2"),
+        ("APP", "INCIN_850", "high_risk", "X-WE-02"),
+    ],
+)
+def test_the_what_if_takes_the_intake_classification_of_the_goods(
+    api, warehouse_user, waste_class, method, flag, rule
+):
+    # Flags a lot records at intake (PHA-S2, AUT-S2, C4): "yes" brings the rule that guards it.
+    request = {
+        "waste_class": waste_class,
+        "method": method,
+        "hazard_classes": [],
+        "on_date": "2026-12-01",
+        "parameters": {"witnesses": 1, "customs_officer_present": True},
+    }
+    client = api(warehouse_user)
+
+    flagged = client.post(
+        WHAT_IF, {**request, "parameters": {**request["parameters"], flag: True}}, format="json"
+    )
+    cleared = client.post(
+        WHAT_IF, {**request, "parameters": {**request["parameters"], flag: False}}, format="json"
+    )
+
+    assert flagged.status_code == cleared.status_code == 200, flagged.json()
+    assert rules_of(flagged.json())[rule] == "blocking"
+    assert flagged.json()["verdict"] == "non_compliant"
+    assert rules_of(cleared.json()).get(rule) != "blocking"

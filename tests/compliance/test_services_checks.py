@@ -169,15 +169,55 @@ def test_mixing_hazardous_and_other_lots_in_one_batch_blocks(warehouse_user):
     assert len(mixed) == 2  # one per lot of the mixed batch
 
 
-def test_untracked_consent_for_a_donation_is_a_warning_not_a_block(warehouse_user):
+def test_a_donation_without_consent_or_customs_decision_blocks(warehouse_user):
     order = order_with((apparel_lot(), "REUSE_DONATE", {}))
 
     check = check_order(order, stage="submit", actor=warehouse_user)
 
     rh_02 = next(f for f in check.findings if f["rule"] == "X-RH-02")
-    assert rh_02["severity"] == "warning"
-    assert rh_02["detail"].startswith("Not tracked in this system")
-    assert check.verdict == "needs_review"
+    assert rh_02["severity"] == "blocking"
+    assert rh_02["detail"] == (
+        "no written right-holder agreement; no customs decision with conditions"
+    )
+    assert found(check)["APP-M1"] == "blocking"
+    assert check.verdict == "non_compliant"
+
+
+def test_a_donation_with_its_consent_and_customs_decision_passes_those_rules(warehouse_user):
+    papers = {
+        "right_holder_consent_reference": "RH-2026-114",
+        "customs_decision_reference": "BE-CUS-D-2026-77",
+    }
+    order = order_with((apparel_lot(), "REUSE_DONATE", papers))
+
+    check = check_order(order, stage="submit", actor=warehouse_user)
+
+    assert "X-RH-02" not in found(check)
+    # De-branding is known once the destruction is recorded.
+    assert found(check)["APP-M1"] == "info"
+    assert "blocking" not in found(check).values(), check.findings
+
+
+def chemicals_lot():
+    return LotFactory(
+        seizure=settled_seizure(), category="12g", waste_class="CHE", hazard_classes=["6.1"]
+    )
+
+
+def test_chemicals_without_a_lab_report_block_and_pass_with_one(warehouse_user):
+    incinerator = shredding_facility(operations=["D10"], hazardous_allowed=True)
+    without = order_with((chemicals_lot(), "INCIN_HAZ_HT", {}), facility=incinerator)
+    analysed = order_with(
+        (chemicals_lot(), "INCIN_HAZ_HT", {"lab_analysis_reference": "LAB-2026-0042"}),
+        facility=incinerator,
+    )
+
+    refused = check_order(without, stage="submit", actor=warehouse_user)
+    passed = check_order(analysed, stage="submit", actor=warehouse_user)
+
+    che_s3 = next(f for f in refused.findings if f["rule"] == "CHE-S3")
+    assert (che_s3["severity"], refused.verdict) == ("blocking", "non_compliant")
+    assert "CHE-S3" not in found(passed)
 
 
 def test_record_facts_unknown_at_submission_are_information(warehouse_user):
@@ -191,13 +231,6 @@ def test_record_facts_unknown_at_submission_are_information(warehouse_user):
 
     # Temperature and witnesses are known when the destruction is recorded.
     assert found(check)["PHA-M1"] == "info"
-    # Whether the medicines are controlled drugs (two witnesses, X-WE-02) is on paper only.
-    x_we_02 = next(f for f in check.findings if f["rule"] == "X-WE-02")
-    assert x_we_02["severity"] == "warning"
-    assert x_we_02["detail"] == (
-        "Not tracked in this system: Controlled substances; check the paper file. "
-        "Not known yet: Witnesses"
-    )
     assert "blocking" not in found(check).values()
 
 
@@ -293,6 +326,45 @@ def test_a_landfill_record_without_shredding_blocks(warehouse_user):
     med_m3 = next(f for f in unshredded.findings if f["rule"] == "MED-M3")
     assert (med_m3["severity"], med_m3["missing"]) == ("blocking", ["particle_size_mm"])
     assert "MED-M3" not in found(shredded)
+
+
+def test_a_record_of_spirits_recovered_without_denaturing_blocks(warehouse_user):
+    order = executed_order(lots=1, methods=("RECOVER_SOLVENT",))
+    order.lines.update(
+        lot=LotFactory(seizure=settled_seizure(), category="1b", location=None),
+        justification="No AD plant takes spirits",
+    )
+    minutes_for(order)
+
+    plain = check_order(order, stage="record", actor=warehouse_user)
+    order.record.denatured = True
+    order.record.save()
+    denatured = check_order(order, stage="record", actor=warehouse_user)
+
+    alc_m2 = next(f for f in plain.findings if f["rule"] == "ALC-M2")
+    assert (alc_m2["severity"], alc_m2["detail"]) == (
+        "blocking",
+        "no audit trail proves the spirit cannot be recovered as potable",
+    )
+    assert "ALC-M2" not in found(denatured)
+
+
+def test_dismantled_car_parts_with_pyrotechnics_need_them_neutralised(warehouse_user):
+    order = executed_order(lots=1, methods=("RECYCLE_DISMANTLE",))
+    order.lines.update(
+        lot=LotFactory(
+            seizure=settled_seizure(), category="12b", hazard_classes=["1.4"], location=None
+        )
+    )
+    minutes_for(order)
+
+    live = check_order(order, stage="record", actor=warehouse_user)
+    order.record.pyrotechnics_neutralised = True
+    order.record.save()
+    neutralised = check_order(order, stage="record", actor=warehouse_user)
+
+    assert found(live)["AUT-M2"] == "blocking"
+    assert "AUT-M2" not in found(neutralised)
 
 
 def test_an_incineration_record_below_850_degrees_blocks(warehouse_user):
@@ -391,16 +463,25 @@ def test_a_stricter_witness_parameter_applies_to_the_record(settings, warehouse_
     assert x_we_02["detail"].endswith("need 3 independent witnesses; 2 signed")
 
 
-def test_medicines_with_fewer_witnesses_are_referred_to_the_paper_file(warehouse_user):
-    # Two witnesses are for controlled drugs (digest C4), which no field records: one witness
-    # for medicines is a warning to check the file, not a block and not a pass.
-    order = executed_order(lots=1, methods=("INCIN_HAZ_HT",))
-    order.lines.update(lot=LotFactory(seizure=settled_seizure(), category="11", location=None))
-    order.record.witnesses.last().delete()
+def test_controlled_drugs_need_two_witnesses_and_other_medicines_one(warehouse_user):
+    # Digest C4 (X-WE-02): two witnesses for controlled drugs, as classified at intake (PHA-S2).
+    controlled = executed_order(lots=1, methods=("INCIN_HAZ_HT",))
+    controlled.lines.update(
+        lot=LotFactory(
+            seizure=settled_seizure(), category="11", location=None, controlled_substances=True
+        )
+    )
+    controlled.record.witnesses.last().delete()
+    ordinary = executed_order(lots=1, methods=("INCIN_HAZ_HT",))
+    ordinary.lines.update(lot=LotFactory(seizure=settled_seizure(), category="11", location=None))
+    ordinary.record.witnesses.last().delete()
 
-    check = check_order(order, stage="record", actor=warehouse_user)
+    refused = check_order(controlled, stage="record", actor=warehouse_user)
+    passed = check_order(ordinary, stage="record", actor=warehouse_user)
 
-    assert found(check)["X-WE-02"] == "warning"
+    assert found(refused)["X-WE-02"] == "blocking"
+    assert refused.verdict == "non_compliant"
+    assert "X-WE-02" not in found(passed)
 
 
 def test_a_batch_sees_the_lots_placed_with_it_and_not_the_lot_itself(warehouse_user):

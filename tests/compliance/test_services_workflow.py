@@ -62,6 +62,41 @@ def test_submitting_a_sale_or_auction_is_refused_naming_the_rule(warehouse_user)
     assert order.status == OrderStatus.DRAFT
 
 
+def test_a_donation_is_submitted_only_with_consent_and_a_customs_decision(warehouse_user):
+    lot = eligible_lot()
+    order = services.create_order(
+        actor=warehouse_user,
+        lines=[services.LineInput(lot=lot, method="REUSE_DONATE")],
+        facility=FacilityFactory(),
+        planned_date=planned_day(),
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.submit_order(order=order, actor=warehouse_user)
+
+    messages = refused.value.message_dict["compliance"]
+    assert messages[0] == f"The compliance check refuses to submit order {order.reference}."
+    assert f"X-RH-02 (lot {lot.reference}): " in " ".join(messages)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DRAFT
+    assert not ComplianceCheck.objects.exists()
+
+    services.update_line_references(
+        order=order,
+        lot=lot,
+        actor=warehouse_user,
+        right_holder_consent_reference="RH-2026-114",
+        customs_decision_reference="BE-CUS-D-2026-77",
+    )
+    services.submit_order(order=order, actor=warehouse_user)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMITTED
+    check = ComplianceCheck.objects.get(order=order, stage="submit")
+    assert check.verdict == "compliant"  # donation ranks best: no hierarchy warning
+    assert "X-RH-02" not in {finding["rule"] for finding in check.findings}
+
+
 def test_submission_and_approval_store_a_check_each(warehouse_user, admin_user):
     order = build_order(preparer=warehouse_user, approver=admin_user, status=OrderStatus.APPROVED)
 

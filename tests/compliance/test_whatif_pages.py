@@ -157,3 +157,31 @@ def test_the_empty_page_shows_the_form_and_needs_a_login(client, signed_in, ware
     response = signed_in(warehouse_user).get("/compliance/what-if/")
     assert response.status_code == 200
     assert "<h1>What-if compliance check</h1>" in response.content.decode()
+
+
+def test_the_page_asks_for_the_papers_and_treatments_a_plan_rests_on(signed_in, warehouse_user):
+    chemicals = {
+        "waste_class": "CHE",
+        "method": "INCIN_HAZ_HT",
+        "hazard_classes": ["6.1"],
+        "on_date": "2026-12-01",
+    }
+
+    without = signed_in(warehouse_user).get(
+        "/compliance/what-if/", {**chemicals, "lab_analysis_done": "false"}
+    )
+    analysed = signed_in(warehouse_user).get(
+        "/compliance/what-if/", {**chemicals, "lab_analysis_done": "true"}
+    )
+
+    html = without.content.decode()
+    for label in (
+        "Customs decision with conditions",
+        "Lab analysis of the active substances",
+        "Denatured (unsmokeable or undrinkable)",
+        "Air-bag pyrotechnics neutralised",
+    ):
+        assert label in html
+    assert without.context["result"].verdict == "non_compliant"
+    assert "CHE-S3" in {f.rule for f in without.context["result"].findings}
+    assert "CHE-S3" not in {f.rule for f in analysed.context["result"].findings}

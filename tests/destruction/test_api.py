@@ -596,3 +596,105 @@ def test_a_hold_placed_after_dispatch_makes_the_record_a_409(
     lot.refresh_from_db()
     assert (order.status, lot.status) == (OrderStatus.DISPATCHED, LotStatus.IN_TRANSIT)
     assert CustodyEvent.objects.count() == events
+
+
+# --- line references and treatments ----------------------------------------------------------
+
+
+def test_an_order_is_planned_with_line_references_and_they_are_corrected(
+    api, warehouse_user, facility
+):
+    lot = eligible_lot()
+    body = create_body([lot], facility)
+    body["lines"][0].update(method="REUSE_DONATE", right_holder_consent_reference="RH-2026-114")
+    client = api(warehouse_user)
+
+    created = client.post(ORDERS, body, format="json")
+    order = DestructionOrder.objects.get()
+    corrected = client.post(
+        url(order, "line-references"),
+        {"lot": lot.pk, "customs_decision_reference": "BE-CUS-D-2026-77"},
+        format="json",
+    )
+
+    assert created.status_code == 201, created.json()
+    assert corrected.status_code == 200, corrected.json()
+    line = corrected.json()["lines"][0]
+    assert (
+        line["right_holder_consent_reference"],
+        line["customs_decision_reference"],
+        line["lab_analysis_reference"],
+    ) == ("RH-2026-114", "BE-CUS-D-2026-77", "")
+
+
+def test_bad_line_references_are_400_and_a_submitted_order_409(api, warehouse_user, order_in):
+    order = order_in()
+    lot = order.lines.get().lot
+    client = api(warehouse_user)
+
+    too_long = client.post(
+        url(order, "line-references"),
+        {"lot": lot.pk, "lab_analysis_reference": "L" * 81},
+        format="json",
+    )
+    empty = client.post(url(order, "line-references"), {"lot": lot.pk}, format="json")
+    client.post(url(order, "submit"))
+    submitted = client.post(
+        url(order, "line-references"),
+        {"lot": lot.pk, "lab_analysis_reference": "LAB-1"},
+        format="json",
+    )
+
+    assert too_long.status_code == 400
+    assert too_long.json()["errors"]["lab_analysis_reference"] == [
+        "Ensure this field has no more than 80 characters."
+    ]
+    assert empty.status_code == 400
+    assert empty.json()["errors"]["references"] == ["Give at least one reference to record."]
+    assert submitted.status_code == 409
+    assert submitted.json()["detail"] == (
+        f"Order {order.reference} is submitted; only a draft order can edit lots."
+    )
+    assert list(OrderLine.objects.values_list("lab_analysis_reference", flat=True)) == [""]
+
+
+def test_the_record_takes_denaturing_and_neutralised_pyrotechnics(api, warehouse_user, order_in):
+    order = order_in(OrderStatus.DISPATCHED)
+
+    response = api(warehouse_user).post(
+        url(order, "record"),
+        record_body(denatured=True, pyrotechnics_neutralised="yes"),
+        format="json",
+    )
+    bad = api(warehouse_user).post(
+        url(order_in(OrderStatus.DISPATCHED), "record"),
+        record_body(denatured="perhaps"),
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    record = response.json()["record"]
+    assert (record["denatured"], record["pyrotechnics_neutralised"]) == (True, True)
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["denatured"] == ["Must be a valid boolean."]
+
+
+def test_the_schema_documents_the_references_and_treatments(api, warehouse_user):
+    schema = api(warehouse_user).get("/api/schema/?format=json").json()
+    schemas = schema["components"]["schemas"]
+
+    assert "/api/v1/destruction-orders/{id}/line-references/" in schema["paths"]
+    for schema in ("LineInputRequest", "LineReferencesRequest", "OrderLine"):
+        properties = schemas[schema]["properties"]
+        for name in (
+            "right_holder_consent_reference",
+            "customs_decision_reference",
+            "lab_analysis_reference",
+        ):
+            assert name in properties
+    consent = schemas["LineReferencesRequest"]["properties"]["right_holder_consent_reference"]
+    assert consent["maxLength"] == 80
+    assert "X-RH-02" in consent["description"]
+    for name in ("denatured", "pyrotechnics_neutralised"):
+        assert schemas["RecordRequest"]["properties"][name]["type"] == "boolean"
+        assert name in schemas["DestructionRecord"]["properties"]

@@ -537,3 +537,133 @@ def test_the_admin_refuses_unknown_certifications(as_user, admin_user):
         in response.content.decode()
     )
     assert not Facility.objects.exists()
+
+
+# --- line references and treatments ----------------------------------------------------------
+
+
+def test_the_planner_takes_the_references_of_each_lot(as_user, warehouse_user, facility):
+    lot = eligible_lot()
+
+    response = as_user(warehouse_user).post(
+        reverse("destruction:planner"),
+        {
+            "lots": [lot.pk],
+            f"method_{lot.pk}": "REUSE_DONATE",
+            f"right_holder_consent_reference_{lot.pk}": "RH-2026-114",
+            f"customs_decision_reference_{lot.pk}": " BE-CUS-D-2026-77 ",
+            "facility": facility.pk,
+            "planned_date": planned_day().isoformat(),
+            "method": "RECYCLE_SHRED",
+            "cost_currency": "EUR",
+        },
+    )
+
+    order = DestructionOrder.objects.get()
+    assert response.status_code == 302
+    assert list(
+        order.lines.values_list(
+            "method", "right_holder_consent_reference", "customs_decision_reference"
+        )
+    ) == [("REUSE_DONATE", "RH-2026-114", "BE-CUS-D-2026-77")]
+
+
+def test_the_planner_shows_an_overlong_reference_and_keeps_the_values(
+    as_user, warehouse_user, facility
+):
+    lot = eligible_lot()
+
+    response = as_user(warehouse_user).post(
+        reverse("destruction:planner"),
+        {
+            "lots": [lot.pk],
+            f"lab_analysis_reference_{lot.pk}": "L" * 81,
+            "facility": facility.pk,
+            "planned_date": planned_day().isoformat(),
+            "method": "RECYCLE_SHRED",
+            "cost_currency": "EUR",
+        },
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"Lot {lot.reference}: At most 80 characters (81 given)." in page
+    assert f'name="lab_analysis_reference_{lot.pk}" value="{"L" * 81}"' in page
+    assert not DestructionOrder.objects.exists()
+
+
+def test_the_order_page_edits_a_draft_lines_references(as_user, warehouse_user, order_in):
+    order = order_in()
+    lot = order.lines.get().lot
+    client = as_user(warehouse_user)
+
+    saved = client.post(
+        action(order, "line-references"),
+        {
+            "lot": lot.pk,
+            "right_holder_consent_reference": "RH-2026-114",
+            "customs_decision_reference": "BE-CUS-D-2026-77",
+            "lab_analysis_reference": "",
+        },
+        follow=True,
+    )
+    refused = client.post(
+        action(order, "line-references"),
+        {"lot": lot.pk, "right_holder_consent_reference": "R" * 81},
+    )
+
+    assert saved.status_code == 200
+    page = saved.content.decode()
+    assert f"References of lot {lot.reference} saved." in page
+    assert "Consent: RH-2026-114" in page
+    assert "Customs decision: BE-CUS-D-2026-77" in page
+    assert refused.status_code == 400
+    assert "Ensure this value has at most 80 characters (it has 81)." in refused.content.decode()
+    assert list(
+        order.lines.values_list("right_holder_consent_reference", "customs_decision_reference")
+    ) == [("RH-2026-114", "BE-CUS-D-2026-77")]
+
+
+def test_only_a_draft_shows_the_reference_forms_and_takes_their_post(
+    as_user, warehouse_user, auditor_user, order_in
+):
+    order = order_in(OrderStatus.SUBMITTED)
+    lot = order.lines.get().lot
+
+    page = as_user(warehouse_user).get(detail(order)).content.decode()
+    refused = as_user(warehouse_user).post(
+        action(order, "line-references"),
+        {"lot": lot.pk, "lab_analysis_reference": "LAB-1"},
+        follow=True,
+    )
+    auditor = as_user(auditor_user).post(
+        action(order, "line-references"), {"lot": lot.pk, "lab_analysis_reference": "LAB-1"}
+    )
+
+    assert "Edit references" not in page
+    assert f"Order {order.reference} is submitted; only a draft order can edit lots." in (
+        refused.content.decode()
+    )
+    assert auditor.status_code == 403
+    assert list(order.lines.values_list("lab_analysis_reference", flat=True)) == [""]
+
+
+def test_the_record_form_takes_denaturing_and_neutralised_pyrotechnics(
+    as_user, warehouse_user, order_in
+):
+    order = order_in(OrderStatus.DISPATCHED)
+    client = as_user(warehouse_user)
+
+    response = client.post(
+        action(order, "record"),
+        record_form(denatured="on", pyrotechnics_neutralised="on"),
+        follow=True,
+    )
+
+    record = DestructionRecord.objects.get(order=order)
+    assert (record.denatured, record.pyrotechnics_neutralised, record.debranded) == (
+        True,
+        True,
+        False,
+    )
+    assert "denatured · pyrotechnics neutralised" in response.content.decode()

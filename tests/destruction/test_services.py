@@ -1108,3 +1108,114 @@ def test_a_facility_with_unknown_certifications_is_not_saved(admin_user):
         ]
     }
     assert not Facility.objects.exists()
+
+
+# --- line references ---------------------------------------------------------------------------
+
+PAPERS = {
+    "right_holder_consent_reference": "RH-2026-114",
+    "customs_decision_reference": "BE-CUS-D-2026-77",
+    "lab_analysis_reference": "LAB-2026-0042",
+}
+
+
+def references(order) -> list[tuple[str, str, str]]:
+    return list(
+        order.lines.filter(active=True).values_list(*services.LINE_REFERENCES).order_by("lot")
+    )
+
+
+def test_an_order_is_planned_with_the_references_of_its_lines(warehouse_user, facility):
+    lot = eligible_lot()
+
+    order = services.create_order(
+        actor=warehouse_user,
+        lines=[
+            services.LineInput(
+                lot=lot,
+                method="REUSE_DONATE",
+                right_holder_consent_reference=" RH-2026-114 ",
+                customs_decision_reference="BE-CUS-D-2026-77",
+            )
+        ],
+        facility=facility,
+        planned_date=planned_day(),
+    )
+
+    assert references(order) == [("RH-2026-114", "BE-CUS-D-2026-77", "")]
+
+
+def test_a_reference_longer_than_80_characters_is_refused_when_planning(warehouse_user, facility):
+    lot = eligible_lot(reference="BRU-2026-00009-01")
+    before = snapshot(lot)
+
+    with pytest.raises(ValidationError) as refused:
+        services.create_order(
+            actor=warehouse_user,
+            lines=[
+                services.LineInput(lot=lot, method="RECYCLE_SHRED", lab_analysis_reference="L" * 81)
+            ],
+            facility=facility,
+            planned_date=planned_day(),
+        )
+
+    assert refused.value.message_dict == {
+        "lab_analysis_reference": ["Lot BRU-2026-00009-01: At most 80 characters (81 given)."]
+    }
+    assert snapshot(lot) == before
+
+
+def test_the_references_of_a_draft_line_are_recorded_and_corrected(order_in, warehouse_user):
+    order = order_in()
+    lot = order.lines.get().lot
+    events = CustodyEvent.objects.count()
+
+    services.update_line_references(order=order, lot=lot, actor=warehouse_user, **PAPERS)
+    services.update_line_references(
+        order=order, lot=lot, actor=warehouse_user, lab_analysis_reference="  "
+    )
+
+    assert references(order) == [("RH-2026-114", "BE-CUS-D-2026-77", "")]
+    # No goods moved: the custody chain is unchanged.
+    assert CustodyEvent.objects.count() == events
+
+
+def test_references_are_refused_once_submitted_too_long_or_for_another_lot(
+    order_in, warehouse_user
+):
+    order = order_in()
+    lot = order.lines.get().lot
+    stranger = eligible_lot(lot.seizure.office, reference="BRU-2026-00077-01")
+
+    with pytest.raises(ValidationError) as too_long:
+        services.update_line_references(
+            order=order, lot=lot, actor=warehouse_user, right_holder_consent_reference="R" * 81
+        )
+    with pytest.raises(ValidationError) as nothing:
+        services.update_line_references(order=order, lot=lot, actor=warehouse_user)
+    with pytest.raises(ValidationError) as not_in_order:
+        services.update_line_references(order=order, lot=stranger, actor=warehouse_user, **PAPERS)
+    services.submit_order(order=order, actor=warehouse_user)
+    with pytest.raises(TransitionNotAllowed) as submitted:
+        services.update_line_references(order=order, lot=lot, actor=warehouse_user, **PAPERS)
+
+    assert too_long.value.message_dict == {
+        "right_holder_consent_reference": ["At most 80 characters (81 given)."]
+    }
+    assert nothing.value.message_dict == {"references": ["Give at least one reference to record."]}
+    assert not_in_order.value.message_dict == {
+        "lot": [f"Lot BRU-2026-00077-01 is not in order {order.reference}."]
+    }
+    assert submitted.value.message == (
+        f"Order {order.reference} is submitted; only a draft order can edit lots."
+    )
+    assert references(order) == [("", "", "")]
+
+
+def test_the_record_keeps_denaturing_and_neutralised_pyrotechnics(order_in, warehouse_user):
+    order = order_in(OrderStatus.DISPATCHED)
+
+    saved = record(order, warehouse_user, denatured=True, pyrotechnics_neutralised=True)
+
+    saved.refresh_from_db()
+    assert (saved.denatured, saved.pyrotechnics_neutralised) == (True, True)
