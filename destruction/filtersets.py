@@ -16,7 +16,7 @@ from destruction.models import (
     OrderLine,
     OrderStatus,
 )
-from project.filters import OrderingFilter
+from project.filters import BooleanFilter, OrderingFilter
 from seizures.filtersets import json_list_contains, text_search
 from seizures.models import CustomsOffice, Lot
 
@@ -129,14 +129,12 @@ class FacilityFilterSet(filters.FilterSet):
         choices=[(code, code) for code in OPERATION_CODES],
         method="filter_operation",
     )
-    hazardous_allowed = filters.BooleanFilter(
-        label="Hazardous waste allowed", method="filter_hazardous"
-    )
+    hazardous_allowed = BooleanFilter(label="Hazardous waste allowed", method="filter_hazardous")
     valid_on = filters.DateFilter(label="Permit valid on", method="filter_valid_on")
     certification = filters.ChoiceFilter(
         choices=Facility.Certification.choices, method="filter_certification"
     )
-    active = filters.BooleanFilter(label="In use")
+    active = BooleanFilter(label="In use")
     ordering = OrderingFilter(fields=(("name", "name"), ("country", "country")))
 
     class Meta:

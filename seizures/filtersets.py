@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
 
-from project.filters import OrderingFilter
+from project.filters import BooleanFilter, OrderingFilter
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.models import (
     ActionType,
@@ -60,7 +60,7 @@ class SeizureFilterSet(filters.FilterSet):
         ),
     )
     office = filters.ModelChoiceFilter(queryset=CustomsOffice.objects.all())
-    on_hold = filters.BooleanFilter(label="On legal hold")
+    on_hold = BooleanFilter(label="On legal hold")
     legal_route = filters.ChoiceFilter(choices=LegalRoute.choices)
     transport_mode = filters.MultipleChoiceFilter(choices=TransportMode.choices)
     traffic_type = filters.ChoiceFilter(choices=TrafficType.choices)
@@ -68,7 +68,7 @@ class SeizureFilterSet(filters.FilterSet):
     ipr_type = filters.ChoiceFilter(label="IP right", choices=IPRType.choices)
     action_type = filters.ChoiceFilter(choices=ActionType.choices)
     right_holder = filters.ModelChoiceFilter(queryset=RightHolder.objects.all())
-    perishable = filters.BooleanFilter()
+    perishable = BooleanFilter()
     category = filters.ChoiceFilter(
         field_name="lots__category", choices=ProductCategory.choices, distinct=True
     )
@@ -122,24 +122,22 @@ class LotFilterSet(filters.FilterSet):
     legal_route = filters.ChoiceFilter(
         field_name="seizure__legal_route", choices=LegalRoute.choices
     )
-    is_sample = filters.BooleanFilter(
+    is_sample = BooleanFilter(
         label="Samples only", field_name="parent", lookup_expr="isnull", exclude=True
     )
-    controlled_substances = filters.BooleanFilter(label="Controlled substances")
-    cytotoxic = filters.BooleanFilter(label="Cytotoxic")
-    contains_asbestos = filters.BooleanFilter(label="Contains asbestos")
-    high_risk = filters.BooleanFilter(label="High risk")
+    controlled_substances = BooleanFilter(label="Controlled substances")
+    cytotoxic = BooleanFilter(label="Cytotoxic")
+    contains_asbestos = BooleanFilter(label="Contains asbestos")
+    high_risk = BooleanFilter(label="High risk")
     detained_on = filters.DateFromToRangeFilter(
         label="Detained between", field_name="seizure__detained_on"
     )
     stored_since = filters.DateFromToRangeFilter(
         label="Stored between", field_name="stored_since__date"
     )
-    past_deadline = filters.BooleanFilter(
-        label="Past statutory deadline", method="filter_past_deadline"
-    )
-    long_stay = filters.BooleanFilter(label="Long stay", method="filter_long_stay")
-    ageing = filters.BooleanFilter(
+    past_deadline = BooleanFilter(label="Past statutory deadline", method="filter_past_deadline")
+    long_stay = BooleanFilter(label="Long stay", method="filter_long_stay")
+    ageing = BooleanFilter(
         label="Past deadline or long stay", method="filter_ageing", widget=forms.HiddenInput
     )
     ordering = OrderingFilter(
@@ -199,7 +197,7 @@ class StorageLocationFilterSet(filters.FilterSet):
     hazard_class = filters.ChoiceFilter(
         label="Accepts hazard class", choices=HazardClass.choices, method="filter_hazard"
     )
-    active = filters.BooleanFilter()
+    active = BooleanFilter()
     ordering = OrderingFilter(
         fields=(("code", "code"), ("capacity_kg", "capacity_kg"), ("used_kg", "used_kg"))
     )
@@ -226,7 +224,7 @@ class RightHolderFilterSet(filters.FilterSet):
     q = filters.CharFilter(
         label="Search", method=text_search(("name", "contact_name", "application_reference"))
     )
-    small_consignment_opt_in = filters.BooleanFilter(label="Opted in to Art. 26")
+    small_consignment_opt_in = BooleanFilter(label="Opted in to Art. 26")
     valid_on = filters.DateFilter(label="Application valid on", method="filter_valid_on")
     ordering = OrderingFilter(
         fields=(("name", "name"), ("application_valid_until", "application_valid_until"))

@@ -121,6 +121,28 @@ def test_seizure_list_filters_and_rejects_malformed_filters(
     assert api().get("/api/v1/seizures/").status_code == 401
 
 
+@pytest.mark.parametrize("value", ["perhaps", "2", "tru", "\x00"])
+def test_yes_no_filters_read_true_false_one_zero_and_refuse_anything_else(
+    api, client, warehouse_user, office, value
+):
+    log_seizure(warehouse_user, office, lots=[lot_input(), lot_input(high_risk=True)])
+    api_client = api(warehouse_user)
+    client.force_login(warehouse_user)
+
+    def count(query: str) -> int:
+        return api_client.get(f"/api/v1/lots/?{query}").json()["count"]
+
+    refused = api_client.get("/api/v1/lots/", {"high_risk": value})
+    page = client.get("/lots/", {"high_risk": value})
+
+    assert (count("high_risk=true"), count("high_risk=1"), count("high_risk=FALSE")) == (1, 1, 1)
+    assert count("high_risk=") == 2
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["high_risk"][0].startswith("Use true or false (or 1 or 0)")
+    assert page.status_code == 200
+    assert "Some filters are not valid" in page.text and "BRU-2026-00001-01" not in page.text
+
+
 def test_roleless_users_cannot_read_seizures(api, roleless_user):
     assert api(roleless_user).get("/api/v1/seizures/").status_code == 403
 
