@@ -30,6 +30,7 @@ from compliance.facts import (
     FACTS,
     STAGE_ORDER,
     Permit,
+    goods_flags,
     mass_facts,
     method_facts,
     permit_facts,
@@ -264,8 +265,9 @@ def order_facts(
     result = []
     for line in lines:
         lot, seizure, method = line.lot, line.lot.seizure, methods[line.pk]
+        goods = _goods_facts(lot, seizure)
         facts: dict[str, object] = {
-            **_goods_facts(lot, seizure),
+            **goods,
             **_legal_facts(seizure, consignments, holidays, today=today),
             "method": method,
             "on_date": on_date,
@@ -277,7 +279,7 @@ def order_facts(
             "carrier_registration": order.carrier_registration,
             "consignment_note_number": order.consignment_note_number,
             "seal_numbers": tuple(order.seal_numbers or ()),
-            **method_facts(lot.waste_class, method, rulebook),
+            **method_facts(lot.waste_class, method, rulebook, goods_flags(goods)),
             **permit_facts(permits, method, on_date),
         }
         if facility.certifications:

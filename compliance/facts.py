@@ -233,17 +233,24 @@ class Permit:
         return self.valid_from <= on_date <= self.valid_until
 
 
-def method_facts(waste_class: str, method: str, rulebook: Rulebook) -> dict[str, object]:
+def method_facts(
+    waste_class: str, method: str, rulebook: Rulebook, goods: Mapping[str, object] | None = None
+) -> dict[str, object]:
     """Facts about the method for the class: operations, permitted, the permitted methods that
-    rank higher (X-MF-01/02, X-MF-03)."""
+    rank higher for goods with these intake flags (X-MF-01/02, X-MF-03)."""
     info = METHODS.get(method)
     if info is None:
         return {}
     return {
         "method_operations": info.operations,
         "method_permitted": method in rulebook.permitted_methods(waste_class),
-        "better_permitted_methods": rulebook.better_permitted_methods(waste_class, method),
+        "better_permitted_methods": rulebook.better_permitted_methods(waste_class, method, goods),
     }
+
+
+def goods_flags(facts: Mapping[str, object]) -> dict[str, object]:
+    """The intake flags among the facts (GOODS_FLAGS) that are known."""
+    return {name: facts[name] for name in GOODS_FLAGS if facts.get(name) is not None}
 
 
 def permit_facts(permits: Iterable[Permit], method: str, on_date: date) -> dict[str, object]:
@@ -313,6 +320,11 @@ PERMIT_FACTS: Final[tuple[str, ...]] = (
 # a warning (the planner can add it); the others are information (engine.evaluate's askable).
 WHAT_IF_FACTS: Final[frozenset[str]] = frozenset(WHAT_IF_PARAMETERS + PERMIT_FACTS)
 
+# Intake flags of a lot that rule some permitted methods out for it (PHA-M2/M3: no kiln for
+# cytotoxics; AUT-M1/M4/M5: asbestos is not shredded or burnt), so the waste hierarchy compares
+# with what this lot could have had.
+GOODS_FLAGS: Final[tuple[str, ...]] = ("cytotoxic", "asbestos")
+
 # Goods flags a what-if may leave out although a rule of the class turns on them: unknown (None),
 # not "no", so the rule reports the flag as missing instead of passing (X-WE-02: two witnesses
 # for controlled drugs, which only PHA lots contain). Stored lots record them at intake.
@@ -338,7 +350,8 @@ def what_if_facts(request: Mapping[str, Any], rulebook: Rulebook) -> dict[str, o
         "mixed_hazard_batch": False,
         **unknown_goods_flags(waste_class),
     }
-    facts.update(method_facts(waste_class, method, rulebook))
+    parameters = request.get("parameters") or {}
+    facts.update(method_facts(waste_class, method, rulebook, goods_flags(parameters)))
     facility = request.get("facility")
     if facility:
         permit = Permit(
@@ -348,7 +361,6 @@ def what_if_facts(request: Mapping[str, Any], rulebook: Rulebook) -> dict[str, o
             hazardous_permitted=bool(facility.get("hazardous_permitted")),
         )
         facts.update(permit_facts([permit], method, on_date))
-    parameters = request.get("parameters") or {}
     facts.update(
         (name, parameters[name]) for name in WHAT_IF_PARAMETERS if parameters.get(name) is not None
     )

@@ -195,14 +195,35 @@ class Rulebook:
             for method in rule.forbids
         )
 
-    def better_permitted_methods(self, waste_class: str, method: str) -> tuple[str, ...]:
+    def better_permitted_methods(
+        self, waste_class: str, method: str, goods: Mapping[str, object] | None = None
+    ) -> tuple[str, ...]:
         """The methods permitted for the class that rank higher in the waste hierarchy than
         `method`, best first (X-MF-02). Issue 5 compares with the best-ranked permitted method
         of the class, whatever the order of its M rules: choosing below it needs a recorded
-        justification, and the finding names what would have ranked higher."""
+        justification, and the finding names what would have ranked higher. A method the
+        lot's own intake flags (`goods`) rule out (kiln co-processing of cytotoxics, PHA-M2) is
+        not one it could have had."""
         rank = METHODS[method].rank
-        better = [m for m in self.permitted_methods(waste_class) if METHODS[m].rank < rank]
+        better = [
+            m
+            for m in self.permitted_methods(waste_class)
+            if METHODS[m].rank < rank and not self._ruled_out(waste_class, m, goods or {})
+        ]
         return tuple(sorted(better, key=lambda m: METHODS[m].rank))
+
+    def _ruled_out(self, waste_class: str, method: str, goods: Mapping[str, object]) -> bool:
+        """Whether every rule permitting the method for the class requires what the goods'
+        known flags deny."""
+        permitting = [
+            rule
+            for rule in self.rules
+            if method in rule.permits
+            and (rule.waste_classes is None or waste_class in rule.waste_classes)
+        ]
+        return bool(goods) and all(
+            rule.require is not None and _denied_by(rule.require, goods) for rule in permitting
+        )
 
     def rules_for(self, stage: str, waste_class: object, method: object) -> tuple[Rule, ...]:
         """The checking rules in scope for the stage, waste class and method."""
@@ -232,6 +253,20 @@ class Scope:
 
 
 # --- loading -----------------------------------------------------------------------------------
+
+
+def _denied_by(condition: Condition, known: Mapping[str, object]) -> bool:
+    """Whether the condition fails on the known facts alone, whatever the others turn out to
+    be."""
+    if isinstance(condition, Leaf):
+        return (
+            condition.other is None
+            and known.get(condition.fact.name) is not None
+            and condition.test(known) is False
+        )
+    if isinstance(condition, AllOf):
+        return any(_denied_by(part, known) for part in condition.parts)
+    return all(_denied_by(part, known) for part in condition.parts)
 
 
 def rulebook_path(version: str = DEFAULT_VERSION) -> Path:

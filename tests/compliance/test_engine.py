@@ -20,6 +20,7 @@ from compliance.engine import (
 from compliance.facts import (
     WHAT_IF_FACTS,
     Permit,
+    goods_flags,
     mass_facts,
     method_facts,
     permit_facts,
@@ -394,6 +395,30 @@ def test_lower_hierarchy_method_warns_naming_the_better_methods(rulebook):
 def test_better_permitted_methods_rank_strictly_higher(rulebook, waste_class, method, better):
     assert rulebook.better_permitted_methods(waste_class, method) == better
     facts = method_facts(waste_class, method, rulebook)
+    assert facts["better_permitted_methods"] == better
+
+
+@pytest.mark.parametrize(
+    ("waste_class", "method", "goods", "better"),
+    [
+        # PHA-M2 keeps the kiln from cytotoxics (PHA-M1): incineration is then their best.
+        ("PHA", "INCIN_HAZ_HT", {"cytotoxic": True}, ()),
+        ("PHA", "INCIN_HAZ_HT", {"cytotoxic": False}, ("RECOVER_RDF_KILN",)),
+        # Asbestos is neither shredded nor burnt (AUT-M1/M4/M5): hazardous landfill is its best.
+        ("AUT", "LANDFILL_HAZ", {"asbestos": True}, ()),
+        (
+            "AUT",
+            "LANDFILL_HAZ",
+            {"asbestos": None},
+            ("RECYCLE_SHRED", "RECYCLE_DISMANTLE", "RECOVER_WTE", "RECOVER_RDF_KILN"),
+        ),
+    ],
+)
+def test_better_methods_leave_out_what_the_lots_intake_flags_rule_out(
+    rulebook, waste_class, method, goods, better
+):
+    assert rulebook.better_permitted_methods(waste_class, method, goods) == better
+    facts = method_facts(waste_class, method, rulebook, goods_flags(goods))
     assert facts["better_permitted_methods"] == better
 
 

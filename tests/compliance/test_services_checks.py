@@ -508,3 +508,25 @@ def test_a_batch_of_placements_costs_the_same_queries_for_1_and_30_lots(warehous
 
     assert queries(1) == queries(30)
     assert ComplianceCheck.objects.filter(verdict="needs_review").count() == 31
+
+
+def test_cytotoxics_need_no_justification_for_high_temperature_incineration(warehouse_user):
+    # PHA-M1 requires it for cytotoxics and PHA-M2 keeps them from the kiln, so nothing ranked
+    # higher was open to them (X-MF-02); other medicines still need the justification.
+    facility = shredding_facility(operations=["D10"], hazardous_allowed=True)
+    cytotoxic = LotFactory(seizure=settled_seizure(), category="11", cytotoxic=True)
+    ordinary = LotFactory(seizure=settled_seizure(), category="11")
+
+    checked = check_order(
+        order_with((cytotoxic, "INCIN_HAZ_HT", {}), facility=facility),
+        stage="submit",
+        actor=warehouse_user,
+    )
+    warned = check_order(
+        order_with((ordinary, "INCIN_HAZ_HT", {}), facility=facility),
+        stage="submit",
+        actor=warehouse_user,
+    )
+
+    assert "X-MF-02" not in found(checked)
+    assert found(warned)["X-MF-02"] == "warning"
