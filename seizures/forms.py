@@ -11,12 +11,14 @@ from django_countries import countries
 from project.routers import ID_PATTERN
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.models import (
+    CLASSIFICATION_FIELDS,
     INTAKE_FLAGS,
     ActionType,
     CustomsOffice,
     CustomsProcedure,
     IPRType,
     LegalRoute,
+    Lot,
     RightHolder,
     SamplePurpose,
     Seizure,
@@ -254,6 +256,47 @@ class MoveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = active_locations()
+
+
+class ReclassifyForm(forms.Form):
+    """Correct a lot's classification; starts from the lot's current values."""
+
+    waste_class = forms.ChoiceField(label="Waste class", choices=WasteClass.choices)
+    default_hazard_classes = forms.BooleanField(
+        label="Use the UN hazard classes of the waste class",
+        required=False,
+        help_text="The digest B18 defaults; otherwise the classes ticked below.",
+    )
+    hazard_classes = forms.MultipleChoiceField(
+        label="UN hazard classes",
+        choices=HazardClass.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # The intake flags, asked as at intake.
+    controlled_substances = LotForm.base_fields["controlled_substances"]
+    cytotoxic = LotForm.base_fields["cytotoxic"]
+    contains_asbestos = LotForm.base_fields["contains_asbestos"]
+    high_risk = LotForm.base_fields["high_risk"]
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="What was found, e.g. lithium batteries in a parcel of toys.",
+    )
+
+    @staticmethod
+    def initial_for(lot: Lot) -> dict:
+        return {name: getattr(lot, name) for name in CLASSIFICATION_FIELDS}
+
+    def service_arguments(self) -> dict:
+        """The reclassify_lot arguments of the cleaned form."""
+        data = self.cleaned_data
+        return {
+            "waste_class": data["waste_class"],
+            "hazard_classes": None if data["default_hazard_classes"] else data["hazard_classes"],
+            "reason": data["reason"],
+            **{name: data[name] for name in INTAKE_FLAGS},
+        }
 
 
 class SampleForm(forms.Form):

@@ -452,6 +452,9 @@ class SamplePurpose(models.TextChoices):
 # The intake classification flags of a lot, in display order: every way of creating a lot
 # accepts them and a sample inherits them.
 INTAKE_FLAGS = ("controlled_substances", "cytotoxic", "contains_asbestos", "high_risk")
+# What a lot is, as classified at intake and corrected later by a reclassification: the storage
+# rules, the placement hook and the destruction rules turn on these.
+CLASSIFICATION_FIELDS = ("waste_class", "hazard_classes", *INTAKE_FLAGS)
 
 
 class LotQuerySet(models.QuerySet):
@@ -628,6 +631,7 @@ class CustodyEvent(models.Model):
         DESTROYED = "destroyed", "Destroyed"
         CERTIFIED = "certified", "Certificate issued"
         CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
+        RECLASSIFIED = "reclassified", "Reclassified"
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="custody_events")
     sequence = models.PositiveIntegerField()
@@ -684,3 +688,22 @@ class CustodyEvent(models.Model):
     def compute_hash(self) -> str:
         canonical = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def classification_changes(self) -> str:
+        """What a `reclassified` event changed, readable: "waste class TOY → BAT, hazard
+        classes — → 9"."""
+        before, after = self.details.get("before", {}), self.details.get("after", {})
+        return ", ".join(
+            f"{name.replace('_', ' ')} {_shown(before.get(name))} → {_shown(after.get(name))}"
+            for name in CLASSIFICATION_FIELDS
+            if before.get(name) != after.get(name)
+        )
+
+
+def _shown(value: object) -> str:
+    """A classification value as people read it: codes, yes/no, a dash for none."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value) or "—"
+    return str(value) if value else "—"

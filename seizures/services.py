@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 
 from project.errors import TransitionNotAllowed
 from seizures import custody, deadlines
+from seizures.categories import default_hazard_classes
 from seizures.intake import (
     CASE_FIELDS,
     IntakeRejected,
@@ -32,6 +33,7 @@ from seizures.intake import (
     sorted_errors,
 )
 from seizures.models import (
+    CLASSIFICATION_FIELDS,
     INTAKE_FLAGS,
     CustodyEvent,
     CustomsOffice,
@@ -47,15 +49,17 @@ from seizures.models import (
 from seizures.storage import (
     MOVABLE_STATUSES,
     OCCUPYING_STATUSES,
+    RECLASSIFIABLE_STATUSES,
     SAMPLEABLE_STATUSES,
     LocationFacts,
     LotFacts,
     Presence,
     Refusal,
+    classification_refusals,
     placement_refusals,
     plan_placements,
 )
-from seizures.validation import LotInput, lot_errors, seizure_errors
+from seizures.validation import LotInput, classification_errors, lot_errors, seizure_errors
 
 Kind = CustodyEvent.Kind
 # Lots whose case is over: their seizure's deadlines are history, not to be recomputed.
@@ -369,10 +373,14 @@ def move_lot(*, lot: Lot, location: StorageLocation, actor: User) -> Lot:
             raise ValidationError({"location": [str(r) for r in refusals]})
         run_placement_checks([(current, target)], actor=actor)
         now = timezone.now()
-        # Guarded update: the lot must still be where (and in the state) we read it, so two
-        # concurrent moves of one lot give one move and one conflict, never a lost event.
+        # Guarded update: the lot must still be where (and in the state, and of the
+        # classification) we read and checked it, so two concurrent moves of one lot give one
+        # move and one conflict, and a reclassification meanwhile is not moved past the rules.
         updated = Lot.objects.filter(
-            pk=current.pk, status__in=MOVABLE_STATUSES, location_id=current.location_id
+            pk=current.pk,
+            status__in=MOVABLE_STATUSES,
+            location_id=current.location_id,
+            **classification_of(current),
         ).update(location=target, stored_since=Coalesce(F("stored_since"), now), updated_at=now)
         if updated != 1:
             raise TransitionNotAllowed(
@@ -390,6 +398,138 @@ def move_lot(*, lot: Lot, location: StorageLocation, actor: User) -> Lot:
         )
     current.refresh_from_db()
     return current
+
+
+def reclassify_lot(
+    *,
+    lot: Lot,
+    actor: User,
+    waste_class: str,
+    hazard_classes: Sequence[str] | None,
+    controlled_substances: bool,
+    cytotoxic: bool,
+    contains_asbestos: bool,
+    high_risk: bool,
+    reason: str,
+) -> Lot:
+    """Correct what a lot is after intake (a parcel of "toys" holds lithium batteries): its
+    waste class, UN hazard classes (None: the digest B18 defaults of the waste class) and intake
+    flags. A placed lot must still meet the storage rules and the placement hook where it
+    stands; the `reclassified` event keeps the values before and after, and the reason."""
+    reason = (reason or "").strip()
+    _raise_reclassification_errors(waste_class, hazard_classes, reason)
+    flags = {
+        "controlled_substances": controlled_substances,
+        "cytotoxic": cytotoxic,
+        "contains_asbestos": contains_asbestos,
+        "high_risk": high_risk,
+    }
+    with transaction.atomic(durable=True):
+        # Seizure, then lot (the order of place_hold and take_sample): a hold cannot slip in
+        # between, and a concurrent move waits for the lot and then finds it changed.
+        Seizure.objects.select_for_update().filter(pk=lot.seizure_id).first()
+        current = (
+            Lot.objects.select_for_update(of=("self",)).select_related("location").get(pk=lot.pk)
+        )
+        _refuse_reclassification_status(current)
+        before = classification_of(current)
+        after = {
+            "waste_class": waste_class,
+            "hazard_classes": _new_hazard_classes(current, waste_class, hazard_classes),
+            **flags,
+        }
+        if after == before:
+            raise ValidationError(
+                {"lot": [f"Nothing to change: lot {current.reference} is already so classified."]}
+            )
+        if current.location is not None:
+            _refuse_storage_conflicts(current, after)
+        Lot.objects.filter(pk=current.pk).update(**after, updated_at=timezone.now())
+        for name, value in after.items():
+            setattr(current, name, value)
+        # The hook reads what the location holds from the database: it judges the saved lot,
+        # and a blocking finding rolls the change back with the transaction.
+        run_placement_checks(placed([current]), actor=actor)
+        custody.append_event(
+            current,
+            Kind.RECLASSIFIED,
+            actor=actor,
+            from_location=current.location,
+            quantity=current.articles,
+            details={"before": before, "after": after, "reason": reason},
+        )
+    current.refresh_from_db()
+    return current
+
+
+def classification_of(lot: Lot) -> dict:
+    return {name: getattr(lot, name) for name in CLASSIFICATION_FIELDS}
+
+
+def _raise_reclassification_errors(
+    waste_class: str, hazard_classes: Sequence[str] | None, reason: str
+) -> None:
+    errors = classification_errors(waste_class, hazard_classes or ())
+    if not waste_class:
+        errors["waste_class"] = ["Choose the waste class."]
+    if not reason:
+        errors["reason"] = ["Give the reason for the reclassification."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _new_hazard_classes(
+    lot: Lot, waste_class: str, hazard_classes: Sequence[str] | None
+) -> list[str]:
+    """The classes as given (each once), or the B18 defaults of the new waste class. The same
+    classes in another order are no change: the lot keeps its order."""
+    if hazard_classes is None:
+        hazard_classes = default_hazard_classes(lot.category, waste_class)
+    classes = list(dict.fromkeys(hazard_classes))
+    return list(lot.hazard_classes) if set(classes) == set(lot.hazard_classes) else classes
+
+
+def _refuse_reclassification_status(lot: Lot) -> None:
+    if lot.status in RECLASSIFIABLE_STATUSES:
+        return
+    if lot.status == LotStatus.ALLOCATED:
+        order = _allocating_order(lot) or "its destruction order"
+        raise TransitionNotAllowed(
+            f"Lot {lot.reference} is allocated to {order}; remove it from {order} first."
+        )
+    raise TransitionNotAllowed(
+        f"Lot {lot.reference} is {lot.get_status_display().lower()}; only lots in storage or on "
+        "hold can be reclassified."
+    )
+
+
+def _allocating_order(lot: Lot) -> str | None:
+    """The reference of the destruction order holding the lot, from its `allocated` event (the
+    seizures app does not reach into the destruction app's tables)."""
+    return (
+        CustodyEvent.objects.filter(lot=lot, kind=Kind.ALLOCATED)
+        .order_by("-sequence")
+        .values_list("details__order", flat=True)
+        .first()
+    )
+
+
+def _refuse_storage_conflicts(lot: Lot, after: dict) -> None:
+    """The rules on what the lot is, against the location it stands in and the lots it shares
+    it with. Its weight and place do not change, so capacity and the location's use do not
+    count."""
+    # Lock the location before reading what is in it, as move_lot does: a lot moved in
+    # meanwhile is seen, not slipped past.
+    location = StorageLocation.objects.select_for_update().get(pk=lot.location_id)
+    present = lots_present({location.pk}, exclude=[lot.pk])
+    facts = LotFacts(
+        lot.reference, after["waste_class"], tuple(after["hazard_classes"]), lot.gross_weight_kg
+    )
+    refusals = classification_refusals(
+        facts, location_facts(location), present.get(location.pk, [])
+    )
+    if refusals:
+        raise ValidationError({"location": [str(refusal) for refusal in refusals]})
 
 
 def take_sample(

@@ -25,6 +25,9 @@ OCCUPYING_STATUSES = ("in_storage", "on_hold", "allocated")
 MOVABLE_STATUSES = OCCUPYING_STATUSES
 # Samples are taken from goods in the warehouse and not yet planned for destruction.
 SAMPLEABLE_STATUSES = ("in_storage", "on_hold")
+# A lot is reclassified while it waits in the warehouse: once allocated, its order's method and
+# compliance checks were judged on the classification, and a lot on its way or gone is history.
+RECLASSIFIABLE_STATUSES = ("in_storage", "on_hold")
 
 FOOD = "FOOD"
 BATTERIES = "BAT"
@@ -132,10 +135,21 @@ def placement_refusals(
     refusals: list[Refusal] = []
     if not location.active:
         refusals.append(Refusal("ST-ACT", f"location {location.code} is not in use"))
-    refusals.extend(_zone_refusals(lot, location))
+    refusals.extend(classification_refusals(lot, location, occupancy))
+    refusals.extend(_capacity_refusals(lot, location, occupancy.weight))
+    return refusals
+
+
+def classification_refusals(
+    lot: LotFacts, location: LocationFacts, present: Iterable[LotFacts | Presence] | Occupancy
+) -> list[Refusal]:
+    """The rules that turn on what the lot is (X-CC-04 zone and segregation, BAT-S1, FOOD-S2),
+    not on its weight or the location's use: what a lot reclassified where it stands must still
+    meet."""
+    occupancy = present if isinstance(present, Occupancy) else Occupancy.of(present)
+    refusals = _zone_refusals(lot, location)
     for other in occupancy.profiles.values():
         refusals.extend(_segregation_refusals(lot, other))
-    refusals.extend(_capacity_refusals(lot, location, occupancy.weight))
     return refusals
 
 

@@ -109,12 +109,7 @@ def lot_errors(lot: LotInput) -> Errors:
 
     if lot.category not in CATEGORIES:
         add("category", f"Unknown EU product category {lot.category!r} (e.g. 3a, 11, 12d).")
-    # Without a valid category there is no default waste class to complain about.
-    if lot.waste_class and lot.waste_class not in WASTE_CLASSES:
-        add("waste_class", f"Unknown waste class {lot.waste_class!r}.")
-    unknown = [c for c in lot.resolved_hazard_classes if c not in HAZARD_CLASSES]
-    if unknown:
-        add("hazard_classes", f"Unknown UN hazard class: {', '.join(unknown)}.")
+    errors.update(classification_errors(lot.waste_class, lot.resolved_hazard_classes))
     if not (lot.description or "").strip():
         add("description", "Describe the goods.")
     if lot.articles is None or lot.articles < 1:
@@ -131,6 +126,19 @@ def lot_errors(lot: LotInput) -> Errors:
         add("retail_value", f"Use at most 2 decimals and less than {MAX_VALUE}.")
     if not CURRENCY.match(lot.currency or ""):
         add("currency", "Use a three-letter ISO 4217 code such as EUR.")
+    return errors
+
+
+def classification_errors(waste_class: str | None, hazard_classes: Sequence[str]) -> Errors:
+    """Field errors of a lot's classification codes, the same at intake and at a later
+    reclassification."""
+    errors: Errors = {}
+    # Without a valid category there is no default waste class to complain about.
+    if waste_class and waste_class not in WASTE_CLASSES:
+        errors["waste_class"] = [f"Unknown waste class {waste_class!r}."]
+    unknown = [c for c in hazard_classes if c not in HAZARD_CLASSES]
+    if unknown:
+        errors["hazard_classes"] = [f"Unknown UN hazard class: {', '.join(unknown)}."]
     return errors
 
 

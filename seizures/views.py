@@ -35,6 +35,7 @@ from seizures.forms import (
     MoveForm,
     OptionalReasonForm,
     ReasonForm,
+    ReclassifyForm,
     SampleForm,
     ScanForm,
     SeizureEditForm,
@@ -53,7 +54,7 @@ from seizures.models import (
     StorageLocation,
     Warehouse,
 )
-from seizures.storage import MOVABLE_STATUSES, SAMPLEABLE_STATUSES
+from seizures.storage import MOVABLE_STATUSES, RECLASSIFIABLE_STATUSES, SAMPLEABLE_STATUSES
 
 
 class FilteredListView(views.FilteredListView):
@@ -337,6 +338,7 @@ class LotDetailView(Protected, DetailView):
             can_move=lot.status in MOVABLE_STATUSES,
             can_sample=lot.status in SAMPLEABLE_STATUSES and not lot.parent_id,
             can_release=lot.status == LotStatus.IN_STORAGE,
+            can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
             move_form=MoveForm(),
             sample_form=SampleForm(),
             release_form=ReasonForm(),
@@ -344,7 +346,36 @@ class LotDetailView(Protected, DetailView):
             reconciles=lot.articles + sum(s.seized_articles for s in samples)
             == lot.seized_articles,
         )
+        # A refused reclassification comes back with its bound form and errors.
+        context.setdefault(
+            "reclassify_form", ReclassifyForm(initial=ReclassifyForm.initial_for(lot))
+        )
         return context
+
+
+class LotReclassifyView(LotDetailView):
+    """POST only: reclassify the lot, or show the lot page again with the refusal on the
+    reclassify form."""
+
+    permission_required = "seizures.change_lot"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = ReclassifyForm(request.POST)
+        if form.is_valid():
+            try:
+                lot = services.reclassify_lot(
+                    lot=self.object, actor=request.user, **form.service_arguments()
+                )
+            except ValidationError as error:
+                apply_service_error(error, form)
+            except TransitionNotAllowed as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Lot {lot.reference} reclassified.")
+                return redirect("seizures:lot-detail", pk=lot.pk)
+        return self.render_to_response(self.get_context_data(reclassify_form=form))
 
 
 class LotActionView(ServiceActionView):

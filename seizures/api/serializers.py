@@ -340,6 +340,28 @@ class MoveSerializer(serializers.Serializer):
     location = serializers.PrimaryKeyRelatedField(queryset=StorageLocation.objects.all())
 
 
+class ReclassifySerializer(serializers.Serializer):
+    """A lot's corrected classification. An omitted flag keeps the lot's value."""
+
+    waste_class = serializers.ChoiceField(choices=WasteClass.choices)
+    hazard_classes = serializers.ListField(
+        child=serializers.ChoiceField(choices=HazardClass.choices),
+        required=False,
+        help_text="UN classes; omit for the defaults of the new waste class (digest B18).",
+    )
+    controlled_substances = serializers.BooleanField(
+        required=False, help_text="Controlled drugs (PHA-S2, X-WE-02)."
+    )
+    cytotoxic = serializers.BooleanField(
+        required=False, help_text="Antineoplastic/cytotoxic drugs (PHA-M1)."
+    )
+    contains_asbestos = serializers.BooleanField(
+        required=False, help_text="Suspected asbestos (AUT-S2, AUT-M3)."
+    )
+    high_risk = serializers.BooleanField(required=False, help_text="Flagged high-risk (X-WE-02).")
+    reason = serializers.CharField(max_length=2000)
+
+
 class SampleSerializer(serializers.Serializer):
     articles = serializers.IntegerField(min_value=1)
     purpose = serializers.ChoiceField(choices=SamplePurpose.choices)

@@ -26,6 +26,7 @@ from seizures.filtersets import (
 )
 from seizures.intake import IntakeRejected
 from seizures.models import (
+    INTAKE_FLAGS,
     CustodyEvent,
     CustomsOffice,
     Holiday,
@@ -220,6 +221,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "move": "seizures.move_lot",
         "sample": "seizures.sample_lot",
         "release": "seizures.release_lot",
+        "reclassify": "seizures.change_lot",
         "custody": "seizures.view_custodyevent",
         "labels": "seizures.print_labels",
         "export": "seizures.view_lot",
@@ -257,6 +259,24 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         lot = self.get_object()
         data = SeizureViewSet._valid(s.ReasonSerializer, request.data)
         services.release_lot(lot=lot, reason=data["reason"], actor=request.user)
+        return self._lot(lot)
+
+    @extend_schema(request=s.ReclassifySerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def reclassify(self, request, pk=None):
+        """Correct the waste class, UN hazard classes and intake flags of a lot in storage or on
+        hold; refused with the rule named (X-CC-04, BAT-S1, FOOD-S2) when its location cannot
+        hold it so classified, 409 when the lot is allocated, in transit or gone."""
+        lot = self.get_object()
+        data = SeizureViewSet._valid(s.ReclassifySerializer, request.data)
+        services.reclassify_lot(
+            lot=lot,
+            actor=request.user,
+            waste_class=data["waste_class"],
+            hazard_classes=data.get("hazard_classes"),
+            reason=data["reason"],
+            **{name: data.get(name, getattr(lot, name)) for name in INTAKE_FLAGS},
+        )
         return self._lot(lot)
 
     @extend_schema(responses={200: s.CustodyEventSerializer(many=True), 403: ERROR, 404: ERROR})
