@@ -102,6 +102,9 @@ class Writer:
 
     def write(self, model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
         table = model._meta.db_table
+        filler = field_defaults(model, columns)
+        columns = (*columns, *filler)
+        rows = (tuple(row) + tuple(filler.values()) for row in rows)
         names = [model._meta.get_field(c).column for c in columns]
         count = 0
         with self.connection.cursor() as cursor:
@@ -129,6 +132,17 @@ class Writer:
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                     f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))'
                 )
+
+
+def field_defaults(model, columns: Sequence[str]) -> dict[str, object]:
+    """The model's defaults for the NOT NULL columns the generator leaves out (flags and
+    references added by later features), so a new field does not break the bulk writer."""
+    return {
+        field.name: json.dumps(value) if isinstance(value, (list, dict)) else value
+        for field in model._meta.concrete_fields
+        if field.name not in columns and not field.primary_key and not field.null
+        for value in [field.get_default()]
+    }
 
 
 def local(day: datetime.date, hour: int) -> datetime.datetime:
