@@ -141,6 +141,16 @@ class SeizureEditForm(SeizureForm):
         return initial
 
 
+def hazard_classes_field() -> forms.MultipleChoiceField:
+    """The UN hazard classes as ticks, at intake and when a lot is reclassified."""
+    return forms.MultipleChoiceField(
+        label="UN hazard classes",
+        choices=HazardClass.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class LotForm(forms.Form):
     category = forms.ChoiceField(
         label="EU product category", choices=[("", "---------"), *ProductCategory.choices]
@@ -169,12 +179,7 @@ class LotForm(forms.Form):
         required=False,
         help_text="Otherwise the defaults of the waste class apply (digest B18).",
     )
-    hazard_classes = forms.MultipleChoiceField(
-        label="UN hazard classes",
-        choices=HazardClass.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    hazard_classes = hazard_classes_field()
     location = LocationChoiceField(
         queryset=active_locations(),
         required=False,
@@ -267,12 +272,7 @@ class ReclassifyForm(forms.Form):
         required=False,
         help_text="The digest B18 defaults; otherwise the classes ticked below.",
     )
-    hazard_classes = forms.MultipleChoiceField(
-        label="UN hazard classes",
-        choices=HazardClass.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    hazard_classes = hazard_classes_field()
     # The intake flags, asked as at intake.
     controlled_substances = LotForm.base_fields["controlled_substances"]
     cytotoxic = LotForm.base_fields["cytotoxic"]
