@@ -1,9 +1,6 @@
 """The statistics page (year and office selectors, charts, year-on-year tables) and its
 downloads: CSV, XLSX and JSON (the same files as the API) and the PDF annual report."""
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -12,15 +9,13 @@ from django.views.generic import TemplateView
 
 from compliance.charts import all_charts
 from compliance.statistics import AnnualStatistics
-from compliance.statistics.annual import check_year, find_office
 from compliance.statistics.dictionary import BREAKDOWNS, DEFINITIONS, MEASURES, Section
 from compliance.statistics.display import change_text, figure_text
-from compliance.statistics.exports import FORMATS, check_format, export_response
+from compliance.statistics.exports import FORMATS, export_response, requested_statistics
 from compliance.statistics_forms import StatisticsForm, year_choices
 from compliance.statistics_report import render_report
 
 PERMISSION = "compliance.view_statistics"
-T = TypeVar("T")
 
 
 def cell(measure: str, comparison) -> dict:
@@ -97,29 +92,6 @@ class StatisticsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return context
 
 
-def collect(errors: dict[str, list[str]], check: Callable[[], T]) -> T | None:
-    """Run one field's check and keep its error, so that one answer names every bad field."""
-    try:
-        return check()
-    except ValidationError as error:
-        errors.update(error.message_dict)
-        return None
-
-
-def statistics_for(request, year: int, file_format: str | None = None) -> AnnualStatistics:
-    """The statistics a download asks for, checked as the API checks them (format, year, office
-    by code or id); a ValidationError names every bad field."""
-    errors: dict[str, list[str]] = {}
-    if file_format is not None:
-        collect(errors, lambda: check_format(file_format))
-    collect(errors, lambda: check_year(year))
-    code = request.GET.get("office", "").strip()
-    office = collect(errors, lambda: find_office(code)) if code else None
-    if errors:
-        raise ValidationError(errors)
-    return AnnualStatistics(year, office)
-
-
 def bad_request(error: ValidationError) -> HttpResponseBadRequest:
     """A download link is followed outside the page: a plain line per bad field, not a 404."""
     lines = [f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()]
@@ -133,7 +105,7 @@ class StatisticsExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request, year: int, file_format: str):
         try:
-            stats = statistics_for(request, year, file_format)
+            stats = requested_statistics(year, file_format, request.GET.get("office", "").strip())
         except ValidationError as error:
             return bad_request(error)
         return export_response(stats, file_format)
@@ -146,7 +118,7 @@ class StatisticsReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request, year: int):
         try:
-            stats = statistics_for(request, year)
+            stats = requested_statistics(year, None, request.GET.get("office", "").strip())
         except ValidationError as error:
             return bad_request(error)
         response = HttpResponse(render_report(stats), content_type="application/pdf")

@@ -2,7 +2,6 @@
 services' business."""
 
 import datetime
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.utils import timezone
 from destruction import services
 from destruction.methods import METHODS, Method
 from destruction.models import EvidenceFile, Facility, OutputRoute, Payer, Witness
-from project.routers import ID_PATTERN
+from seizures.forms import is_id
 from seizures.models import Lot
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -36,13 +35,8 @@ def lines_of(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-# The API's id pattern: ASCII digits only (str.isdigit() takes "١٢"), at most 18 of them, so a
-# value is refused here rather than overflowing the database integer in a query.
-LOT_ID = re.compile(rf"\A{ID_PATTERN}\Z")
-
-
 def lot_id(value: str) -> int:
-    if not LOT_ID.match(value):
+    if not is_id(value):
         raise ValidationError("Lot ids are numbers of up to 18 digits.", code="invalid")
     return int(value)
 

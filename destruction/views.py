@@ -95,6 +95,7 @@ class PlannerView(Protected, TemplateView):
             paginator=page.paginator,
             rows=rows,
             methods=ALLOWED_METHODS,
+            max_reference=services.MAX_REFERENCE,
         )
         context.setdefault("form", OrderForm(initial={"cost_currency": "EUR"}))
         return context
@@ -159,6 +160,7 @@ class OrderDetailView(Protected, DetailView):
             timeline=order_timeline(order),
             own_order=user.pk in (order.prepared_by_id, order.submitted_by_id),
             record=getattr(order, "record", None),
+            max_reference=services.MAX_REFERENCE,
             cancellable=order.status
             in (
                 OrderStatus.DRAFT,

@@ -60,7 +60,8 @@ def append_event(
     )
     event.hash = event.compute_hash()
     event.save()
-    record_heads([event])
+    # The new head is in hand: no need to read it back as record_heads does for batches.
+    Lot.objects.filter(pk=lot.pk).update(custody_length=event.sequence, custody_head=event.hash)
     return event
 
 

@@ -232,9 +232,10 @@ class StorageLocation(models.Model):
         """Narrowing a zone must not leave its bays accepting more than it does."""
         errors: dict[str, list[str]] = {}
         accepted = set(self.accepted_hazard_classes or [])
+        children = list(self.children.only("code", "zone_type", "accepted_hazard_classes"))
         wider = sorted(
             child.code
-            for child in self.children.all()
+            for child in children
             if not set(child.accepted_hazard_classes or []) <= accepted
         )
         if wider:
@@ -244,7 +245,7 @@ class StorageLocation(models.Model):
             ]
         if self.zone_type == ZoneType.NON_HAZARDOUS:
             hazardous = sorted(
-                self.children.filter(zone_type__in=HAZARDOUS_ZONES).values_list("code", flat=True)
+                child.code for child in children if child.zone_type in HAZARDOUS_ZONES
             )
             if hazardous:
                 errors["zone_type"] = [

@@ -406,16 +406,17 @@ def reclassify_lot(
     actor: User,
     waste_class: str,
     hazard_classes: Sequence[str] | None,
-    controlled_substances: bool,
-    cytotoxic: bool,
-    contains_asbestos: bool,
-    high_risk: bool,
     reason: str,
+    controlled_substances: bool | None = None,
+    cytotoxic: bool | None = None,
+    contains_asbestos: bool | None = None,
+    high_risk: bool | None = None,
 ) -> Lot:
     """Correct what a lot is after intake (a parcel of "toys" holds lithium batteries): its
     waste class, UN hazard classes (None: the digest B18 defaults of the waste class) and intake
-    flags. A placed lot must still meet the storage rules and the placement hook where it
-    stands; the `reclassified` event keeps the values before and after, and the reason."""
+    flags (None: keep the lot's, read under the lock). A placed lot must still meet the storage
+    rules and the placement hook where it stands; the `reclassified` event keeps the values
+    before and after, and the reason."""
     reason = (reason or "").strip()
     _raise_reclassification_errors(waste_class, hazard_classes, reason)
     flags = {
@@ -436,7 +437,10 @@ def reclassify_lot(
         after = {
             "waste_class": waste_class,
             "hazard_classes": _new_hazard_classes(current, waste_class, hazard_classes),
-            **flags,
+            **{
+                name: getattr(current, name) if given is None else given
+                for name, given in flags.items()
+            },
         }
         if after == before:
             raise ValidationError(

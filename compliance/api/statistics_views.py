@@ -2,15 +2,17 @@
 with the previous year's beside each figure. JSON and CSV stream; XLSX has one sheet per
 breakdown plus totals. The JSON carries its data dictionary."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import APIView
 
-from compliance.statistics import AnnualStatistics
-from compliance.statistics.annual import check_year, find_office
-from compliance.statistics.exports import CONTENT_TYPES, FORMATS, export_response
+from compliance.statistics.exports import (
+    CONTENT_TYPES,
+    FORMATS,
+    export_response,
+    requested_statistics,
+)
 
 
 class FileFormatNegotiation(DefaultContentNegotiation):
@@ -50,23 +52,6 @@ class StatisticsView(APIView):
         },
     )
     def get(self, request, year: int):
-        errors: dict[str, list[str]] = {}
         file_format = request.query_params.get("format", "json")
-        if file_format not in FORMATS:
-            errors["format"] = [f"Choose one of: {', '.join(FORMATS)}."]
-        try:
-            check_year(year)
-        except ValidationError as error:
-            errors.update(error.message_dict)
-        office = None
-        try:
-            office = self._office()
-        except ValidationError as error:
-            errors.update(error.message_dict)
-        if errors:
-            raise ValidationError(errors)
-        return export_response(AnnualStatistics(year, office), file_format)
-
-    def _office(self):
-        code = self.request.query_params.get("office")
-        return find_office(code) if code not in (None, "") else None
+        stats = requested_statistics(year, file_format, request.query_params.get("office") or "")
+        return export_response(stats, file_format)

@@ -215,13 +215,15 @@ class Rulebook:
     def _ruled_out(self, waste_class: str, method: str, goods: Mapping[str, object]) -> bool:
         """Whether every rule permitting the method for the class requires what the goods'
         known flags deny."""
+        if not goods:
+            return False
         permitting = [
             rule
             for rule in self.rules
             if method in rule.permits
             and (rule.waste_classes is None or waste_class in rule.waste_classes)
         ]
-        return bool(goods) and all(
+        return all(
             rule.require is not None and _denied_by(rule.require, goods) for rule in permitting
         )
 

@@ -4,9 +4,9 @@ XLSX is written by openpyxl in write-only mode (one sheet per breakdown plus tot
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -15,7 +15,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from compliance.statistics.annual import AnnualStatistics, ComparedRow, Comparison
+from compliance.statistics.annual import (
+    AnnualStatistics,
+    ComparedRow,
+    Comparison,
+    check_year,
+    find_office,
+)
 from compliance.statistics.dictionary import (
     BREAKDOWNS,
     DEFINITIONS,
@@ -243,6 +249,31 @@ def check_format(file_format: str) -> str:
     if file_format not in FORMATS:
         raise ValidationError({"format": [f"Choose one of: {', '.join(FORMATS)}."]})
     return file_format
+
+
+T = TypeVar("T")
+
+
+def requested_statistics(year: int, file_format: str | None, office: str) -> AnnualStatistics:
+    """The statistics a download asks for (API and page): format (None: not asked), year and
+    office by code or id ("": all offices), each checked, so one ValidationError names every
+    bad field."""
+    errors: dict[str, list[str]] = {}
+
+    def collect(check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+            return None
+
+    if file_format is not None:
+        collect(lambda: check_format(file_format))
+    collect(lambda: check_year(year))
+    found = collect(lambda: find_office(office)) if office else None
+    if errors:
+        raise ValidationError(errors)
+    return AnnualStatistics(year, found)
 
 
 def export_response(stats: AnnualStatistics, file_format: str) -> HttpResponseBase:

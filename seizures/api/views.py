@@ -275,7 +275,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
             waste_class=data["waste_class"],
             hazard_classes=data.get("hazard_classes"),
             reason=data["reason"],
-            **{name: data.get(name, getattr(lot, name)) for name in INTAKE_FLAGS},
+            **{name: data.get(name) for name in INTAKE_FLAGS},
         )
         return self._lot(lot)
 
