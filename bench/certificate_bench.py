@@ -23,7 +23,7 @@ from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.platypus import SimpleDocTemplate  # noqa: E402
 
-from destruction.certificates import MARGIN, lot_table, render_pdf  # noqa: E402
+from destruction.certificates.pdf import MARGIN, lot_table, render_pdf  # noqa: E402
 
 METHODS = ("RECYCLE_SHRED", "RECOVER_WTE", "INCIN_HAZ_HT")
 OPERATIONS = {"RECYCLE_SHRED": ["R3", "R4", "R5"], "RECOVER_WTE": ["R1"], "INCIN_HAZ_HT": ["D10"]}

@@ -3,7 +3,7 @@
 import django_filters
 
 from compliance.models import CertificateReview
-from destruction.certificate_filtersets import CertificateFilterSet
+from destruction.certificates.filtersets import CertificateFilterSet
 from seizures.models import CustomsOffice
 
 

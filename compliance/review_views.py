@@ -11,7 +11,7 @@ from compliance.models import CertificateReview, ComplianceCheck
 from compliance.review_filtersets import ReviewFilterSet, ReviewQueueFilterSet
 from compliance.review_forms import FindingFormSet, ReviewForm, findings_from
 from compliance.reviews import conflict_of_duties, review_certificate, review_queue
-from destruction.certificate_filtersets import certificate_list
+from destruction.certificates.filtersets import certificate_list
 from destruction.models import DestructionRecord
 from project.errors import TransitionNotAllowed
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from compliance.models import CertificateReview, ComplianceCheck
-from destruction.certificate_filtersets import certificate_list
+from destruction.certificates.filtersets import certificate_list
 from destruction.models import Certificate, CertificateStatus, DestructionRecord, EvidenceFile
 from project.errors import TransitionNotAllowed
 

@@ -22,7 +22,7 @@ api_v1 = [
     path("", include("seizures.api.urls")),
     path("", include("destruction.api.urls")),
     path("", include("compliance.api.urls")),
-    path("", include("destruction.api.certificate_urls")),
+    path("", include("destruction.certificates.api.urls")),
     path("", include("compliance.api.review_urls")),
     path("", include("compliance.api.statistics_urls")),
 ]
@@ -37,7 +37,7 @@ urlpatterns = [
     path("", include("seizures.urls")),
     path("", include("destruction.urls")),
     path("", include("compliance.urls")),
-    path("", include("destruction.certificate_urls")),
+    path("", include("destruction.certificates.urls")),
     path("", include("compliance.review_urls")),
     path("", include("compliance.statistics_urls")),
     path("api/v1/", include(api_v1)),

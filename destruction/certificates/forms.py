@@ -3,7 +3,7 @@
 from django import forms
 from django.core.validators import RegexValidator
 
-from destruction.certification import MAX_UPLOAD_BYTES
+from destruction.certificates.services import MAX_UPLOAD_BYTES
 from destruction.models import DestructionOrder, OrderStatus
 
 

@@ -22,7 +22,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from destruction.certificates import blocking_rules, build_snapshot, latest_record_check, render_pdf
+from destruction.certificates.pdf import render_pdf
+from destruction.certificates.snapshot import blocking_rules, build_snapshot, latest_record_check
 from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
 from project.errors import TransitionNotAllowed
 from seizures.custody import append_events

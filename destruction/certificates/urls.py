@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from destruction import certificate_views as views
+from destruction.certificates import views
 
 app_name = "certificates"
 

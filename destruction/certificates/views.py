@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, FormView, ListView, View
 
-from destruction.api.certificate_views import VerifyThrottle, pdf_response
-from destruction.certificate_filtersets import CertificateFilterSet, certificate_list
-from destruction.certificate_forms import (
+from destruction.certificates.api.views import VerifyThrottle, pdf_response
+from destruction.certificates.filtersets import CertificateFilterSet, certificate_list
+from destruction.certificates.forms import (
     IssueCertificateForm,
     ReissueCertificateForm,
     RevokeCertificateForm,
     VerifyLookupForm,
     VerifyUploadForm,
 )
-from destruction.certification import (
+from destruction.certificates.services import (
     is_genuine,
     issue_certificate,
     public_status,
@@ -44,7 +44,7 @@ def add_service_error(form, error: Exception) -> None:
 
 class CertificateListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     permission_required = "destruction.view_certificate"
-    template_name = "destruction/certificate_list.html"
+    template_name = "destruction/certificates/certificate_list.html"
     paginate_by = 50
 
     def get_queryset(self):
@@ -68,7 +68,7 @@ class CertificateMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
 class CertificateDetailView(CertificateMixin, DetailView):
     permission_required = "destruction.view_certificate"
-    template_name = "destruction/certificate_detail.html"
+    template_name = "destruction/certificates/certificate_detail.html"
     context_object_name = "certificate"
 
     def get_object(self, queryset=None):
@@ -114,7 +114,7 @@ class ServiceFormView(FormView):
 
 class IssueCertificateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormView):
     permission_required = "destruction.issue_certificate"
-    template_name = "destruction/certificate_issue.html"
+    template_name = "destruction/certificates/certificate_issue.html"
     form_class = IssueCertificateForm
     success_message = "Certificate {result.number} issued."
 
@@ -127,7 +127,7 @@ class IssueCertificateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceF
 
 class RevokeCertificateView(CertificateMixin, ServiceFormView):
     permission_required = "destruction.revoke_certificate"
-    template_name = "destruction/certificate_revoke.html"
+    template_name = "destruction/certificates/certificate_revoke.html"
     form_class = RevokeCertificateForm
     success_message = "Certificate {result.number} revoked."
 
@@ -142,7 +142,7 @@ class RevokeCertificateView(CertificateMixin, ServiceFormView):
 
 class ReissueCertificateView(CertificateMixin, ServiceFormView):
     permission_required = "destruction.revoke_certificate"
-    template_name = "destruction/certificate_reissue.html"
+    template_name = "destruction/certificates/certificate_reissue.html"
     form_class = ReissueCertificateForm
     success_message = "Certificate {result.number} issued; it supersedes the revoked one."
 
@@ -164,7 +164,9 @@ def throttled(request) -> HttpResponse | None:
     if throttle.allow_request(request, None):
         return None
     response = render(
-        request, "destruction/verify_throttled.html", {"wait": int(throttle.wait() or 60)}
+        request,
+        "destruction/certificates/verify_throttled.html",
+        {"wait": int(throttle.wait() or 60)},
     )
     response.status_code = 429
     response["Retry-After"] = str(int(throttle.wait() or 60))
@@ -179,7 +181,7 @@ def verify_lookup(request) -> HttpResponse:
         return redirect("certificates:verify", code=form.cleaned_data["code"])
     return render(
         request,
-        "destruction/verify_lookup.html",
+        "destruction/certificates/verify_lookup.html",
         {"form": form},
         status=400 if form.is_bound else 200,
     )
@@ -200,7 +202,7 @@ def verify(request, code: str) -> HttpResponse:
             result = {"matches": is_genuine(certificate, uploaded), "sha256": uploaded}
     return render(
         request,
-        "destruction/verify.html",
+        "destruction/certificates/verify.html",
         {
             "status": public_status(certificate),
             "form": form,

@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from compliance.models import CertificateReview
-from destruction.certification import issue_certificate
+from destruction.certificates.services import issue_certificate
 from destruction.models import Certificate
 from tests.destruction.certificate_factories import (
     executed_order,

@@ -1,7 +1,7 @@
 import pytest
 
 from compliance.models import CertificateReview
-from destruction.certification import issue_certificate
+from destruction.certificates.services import issue_certificate
 from destruction.models import DestructionOrder
 from project.roles import ADMINISTRATOR
 from tests.conftest import user_in_role

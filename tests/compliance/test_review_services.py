@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from compliance.models import CertificateReview, ComplianceCheck
 from compliance.reviews import review_certificate, review_queue
-from destruction.certification import issue_certificate, revoke_certificate
+from destruction.certificates.services import issue_certificate, revoke_certificate
 from destruction.models import DestructionOrder, EvidenceFile
 from project.errors import TransitionNotAllowed
 from tests.destruction.certificate_factories import (

@@ -9,8 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader, PdfWriter
 
 from compliance.models import CertificateReview
-from destruction.api.certificate_views import VerifyThrottle
-from destruction.certification import issue_certificate, reissue_certificate, revoke_certificate
+from destruction.certificates.api.views import VerifyThrottle
+from destruction.certificates.services import (
+    issue_certificate,
+    reissue_certificate,
+    revoke_certificate,
+)
 from destruction.models import Certificate, CertificateStatus, OrderStatus
 from project.roles import ADMINISTRATOR
 from seizures.models import CustodyEvent

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.models import ComplianceCheck
-from destruction.api.certificate_views import VerifyThrottle
-from destruction.certification import issue_certificate, revoke_certificate
+from destruction.certificates.api.views import VerifyThrottle
+from destruction.certificates.services import issue_certificate, revoke_certificate
 from destruction.models import Certificate, CertificateStatus, OrderStatus
 from tests.destruction.certificate_factories import executed_order
 

@@ -6,8 +6,12 @@ import pytest
 from pypdf import PdfReader
 
 from compliance.models import ComplianceCheck
-from destruction.certificates import header_block, render_pdf, styles
-from destruction.certification import issue_certificate, reissue_certificate, revoke_certificate
+from destruction.certificates.pdf import header_block, render_pdf, styles
+from destruction.certificates.services import (
+    issue_certificate,
+    reissue_certificate,
+    revoke_certificate,
+)
 from destruction.models import DestructionRecord, Facility, FacilityPermit, OrderLine
 from seizures.models import CustodyEvent, Lot
 from tests.destruction.certificate_factories import (
@@ -257,7 +261,7 @@ def test_a_certificate_without_compliance_check_says_so_on_the_pdf(admin_user):
 
 
 def test_a_reissued_certificate_names_the_one_it_replaces(admin_user):
-    from destruction.certification import reissue_certificate, revoke_certificate
+    from destruction.certificates.services import reissue_certificate, revoke_certificate
 
     old = issue_certificate(order=executed_order(), actor=admin_user)
     revoke_certificate(certificate=old, reason="Permit number misprinted", actor=admin_user)

@@ -6,7 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from compliance.models import ComplianceCheck
-from destruction.certification import issue_certificate, reissue_certificate, revoke_certificate
+from destruction.certificates.services import (
+    issue_certificate,
+    reissue_certificate,
+    revoke_certificate,
+)
 from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
 from project.errors import TransitionNotAllowed
 from seizures.custody import verify_chains

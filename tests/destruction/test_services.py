@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from destruction import services
-from destruction.certification import issue_certificate
+from destruction.certificates.services import issue_certificate
 from destruction.models import (
     DestructionOrder,
     DestructionRecord,

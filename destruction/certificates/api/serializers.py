@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from destruction.certification import MAX_UPLOAD_BYTES
+from destruction.certificates.services import MAX_UPLOAD_BYTES
 from destruction.models import Certificate, DestructionOrder
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from destruction.api.certificate_views import CertificateViewSet, VerifyView
+from destruction.certificates.api.views import CertificateViewSet, VerifyView
 from project.routers import Router
 
 router = Router()

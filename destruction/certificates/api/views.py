@@ -12,7 +12,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from destruction.api.certificate_serializers import (
+from destruction.certificates.api.serializers import (
     CertificateDetailSerializer,
     CertificateListSerializer,
     IssueCertificateInput,
@@ -22,8 +22,8 @@ from destruction.api.certificate_serializers import (
     UploadCheckInput,
     UploadCheckSerializer,
 )
-from destruction.certificate_filtersets import CertificateFilterSet, certificate_list
-from destruction.certification import (
+from destruction.certificates.filtersets import CertificateFilterSet, certificate_list
+from destruction.certificates.services import (
     is_genuine,
     issue_certificate,
     public_status,

@@ -1,0 +1,341 @@
+"""Certificates of destruction, first half: a frozen snapshot of an executed order.
+
+`build_snapshot` reads the order once and returns plain JSON-ready data (digest C8, fields 1-14
+as far as the system holds them); `pdf.render_pdf` turns that dict into PDF bytes and reads
+nothing else, so what is printed can never drift from what was stored. The certificate keeps the
+snapshot, the bytes and their SHA-256 (X-CE-05: no edits after issue; a correction is a
+revocation and a re-issue).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from destruction.methods import METHODS, Method
+from destruction.models import (
+    DestructionOrder,
+    DestructionRecord,
+    EvidenceFile,
+    LegalBasis,
+    OrderLine,
+    OutputFraction,
+    OutputRoute,
+    Witness,
+)
+from seizures.categories import ProductCategory, WasteClass
+from seizures.custody import last_events_by_lot
+from seizures.models import Lot, SamplePurpose
+
+SNAPSHOT_SCHEMA = 1
+NO_CHECK_NOTE = "No compliance check recorded"
+
+
+def local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
+
+
+def day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def kg(value: Decimal | None) -> str:
+    return f"{value:.3f}" if value is not None else ""
+
+
+def operation_codes(method: str, permitted: set[str]) -> list[str]:
+    """The R/D codes under which the method ran: those the method needs that the permit lists;
+    when no permit lists one, the method's own codes (the compliance check flags the gap)."""
+    needed = METHODS[method].operations if method in METHODS else frozenset()
+    codes = needed & permitted or needed
+    return sorted(codes, key=lambda code: (code[0], int(code[1:])))
+
+
+def permit_on(order: DestructionOrder, on_date) -> dict[str, Any] | None:
+    """The facility permit valid on the destruction date (else the newest one), digest C8.7."""
+    permits = list(order.facility.permits.all())
+    valid = [p for p in permits if p.valid_from <= on_date <= p.valid_until]
+    chosen = (valid or permits or [None])[0]
+    if chosen is None:
+        return None
+    return {
+        "number": chosen.number,
+        "authority": chosen.authority,
+        "valid_from": day(chosen.valid_from),
+        "valid_until": day(chosen.valid_until),
+        "operations": list(chosen.operations),
+        "valid_on_destruction_date": chosen.valid_from <= on_date <= chosen.valid_until,
+    }
+
+
+def latest_record_check(order: DestructionOrder):
+    """The newest record-stage compliance check, read through the reverse relation: destruction
+    does not import compliance."""
+    return order.compliance_checks.filter(stage="record").order_by("-checked_at", "-id").first()
+
+
+def blocking_rules(check) -> list[str]:
+    """Rule ids of the blocking findings of a check (an unexplained non-compliant verdict
+    counts as blocking too)."""
+    if check is None:
+        return []
+    rules = [str(f.get("rule", "?")) for f in check.findings if f.get("severity") == "blocking"]
+    if not rules and check.verdict == "non_compliant":
+        rules = ["verdict non_compliant"]
+    return rules
+
+
+def compliance_summary(order: DestructionOrder) -> dict[str, Any]:
+    """The latest record check as printed. No check yet: the certificate says so instead of
+    claiming a verdict."""
+    check = latest_record_check(order)
+    if check is None:
+        return {
+            "recorded": False,
+            "verdict": "",
+            "rulebook_version": "",
+            "checked_at": "",
+            "note": NO_CHECK_NOTE,
+            "findings": [],
+        }
+    return {
+        "recorded": True,
+        "verdict": check.verdict,
+        "rulebook_version": check.rulebook_version,
+        "checked_at": local(check.checked_at),
+        "note": "",
+        "findings": [
+            {
+                "rule": str(f.get("rule", "")),
+                "severity": str(f.get("severity", "")),
+                "message": str(f.get("message", "")),
+            }
+            for f in check.findings
+            if f.get("severity") != "blocking"
+        ],
+    }
+
+
+def build_snapshot(
+    order: DestructionOrder,
+    *,
+    number: str,
+    issued_at,
+    verification_url: str,
+    issued_by_name: str,
+    supersedes: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the certificate states, as plain JSON data, read in a fixed number of queries
+    whatever the number of lots."""
+    order = (
+        DestructionOrder.objects.select_related("office", "facility")
+        .prefetch_related("facility__permits")
+        .get(pk=order.pk)
+    )
+    record = (
+        DestructionRecord.objects.filter(order=order)
+        .prefetch_related(
+            Prefetch("outputs", OutputFraction.objects.order_by("route", "id")),
+            Prefetch("witnesses", Witness.objects.order_by("id")),
+            Prefetch("evidence", EvidenceFile.objects.order_by("id")),
+        )
+        .get()
+    )
+    lines = list(
+        OrderLine.objects.filter(order=order, active=True)
+        .select_related("lot__seizure__office", "lot__seizure__right_holder")
+        .order_by("lot__reference")
+    )
+    lot_ids = [line.lot_id for line in lines]
+    heads = last_events_by_lot(lot_ids)
+    samples = Lot.objects.filter(parent_id__in=lot_ids).select_related("parent")
+    permit = permit_on(order, timezone.localdate(record.started_at))
+    permitted = set(permit["operations"]) if permit else set()
+    categories = dict(ProductCategory.choices)
+    waste_classes = dict(WasteClass.choices)
+    methods = dict(Method.choices)
+
+    lots, seizures, justifications = [], {}, []
+    by_method: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"lots": 0, "articles": 0, "weight": Decimal("0")}
+    )
+    total_weight = Decimal("0")
+    for line in lines:
+        lot, seizure = line.lot, line.lot.seizure
+        method = line.actual_method or line.method
+        # The reconciled weight of the lot at dispatch where it was weighed, else its seized
+        # gross weight (X-CE-02 compares certificate and lot quantities).
+        weight = (
+            line.dispatch_weight_kg if line.dispatch_weight_kg is not None else lot.gross_weight_kg
+        )
+        head = heads.get(lot.pk)
+        lots.append(
+            {
+                "reference": lot.reference,
+                "seizure": seizure.reference,
+                "category": lot.category,
+                "category_label": categories.get(lot.category, lot.category),
+                "waste_class": lot.waste_class,
+                "waste_class_label": waste_classes.get(lot.waste_class, lot.waste_class),
+                "description": lot.description,
+                "brand": lot.brand,
+                "hazard_classes": list(lot.hazard_classes),
+                "articles": lot.articles,
+                "weight_kg": kg(weight),
+                "method": method,
+                "operations": operation_codes(method, permitted),
+                "legal_basis": line.legal_basis,
+                "custody_sequence": head[0] if head else 0,
+                "custody_hash": head[1] if head else "",
+            }
+        )
+        summary = by_method[method]
+        summary["lots"] += 1
+        summary["articles"] += lot.articles
+        summary["weight"] += weight
+        total_weight += weight
+        if line.justification:
+            justifications.append({"subject": lot.reference, "text": line.justification})
+        if seizure.reference not in seizures:
+            holder = seizure.right_holder
+            seizures[seizure.reference] = {
+                "reference": seizure.reference,
+                "office": f"{seizure.office.code} {seizure.office.name}",
+                "consignment_number": seizure.consignment_number,
+                "detained_on": day(seizure.detained_on),
+                "notified_on": day(seizure.notified_on),
+                "legal_route": seizure.get_legal_route_display(),
+                "ipr_type": seizure.get_ipr_type_display(),
+                "right_holder": holder.name if holder else "",
+                "application_reference": holder.application_reference if holder else "",
+                "right_holder_agreement_on": day(seizure.right_holder_agreement_on),
+                "declarant_agreement_on": day(seizure.declarant_agreement_on),
+                "court_reference": seizure.court_reference,
+            }
+    if record.mass_balance_deviation and record.deviation_justification:
+        justifications.append(
+            {"subject": "Mass balance deviation", "text": record.deviation_justification}
+        )
+    if not record.customs_officer_present and record.officer_absence_reason:
+        justifications.append(
+            {"subject": "Customs officer absent", "text": record.officer_absence_reason}
+        )
+    outputs = list(record.outputs.all())
+    routes = dict(OutputRoute.choices)
+    purposes = dict(SamplePurpose.choices)
+    bases = dict(LegalBasis.choices)
+    right_holders = {(s["right_holder"], s["application_reference"]) for s in seizures.values()} - {
+        ("", "")
+    }
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "number": number,
+        "issued_at": local(issued_at),
+        "issue_date": day(timezone.localdate(issued_at)),
+        "issued_by": issued_by_name,
+        "verification_url": verification_url,
+        "supersedes": supersedes,
+        "office": {
+            "code": order.office.code,
+            "name": order.office.name,
+            "country": str(order.office.country),
+            "address": order.office.address,
+        },
+        "order": {
+            "reference": order.reference,
+            "planned_date": day(order.planned_date),
+            "payer": order.get_payer_display(),
+        },
+        "legal_bases": [
+            {"code": code, "label": bases.get(code, code)}
+            for code in sorted({line.legal_basis for line in lines})
+        ],
+        "right_holders": [
+            {"name": name, "application_reference": ref} for name, ref in sorted(right_holders)
+        ],
+        "seizures": sorted(seizures.values(), key=lambda s: s["reference"]),
+        "lots": lots,
+        "samples": [
+            {
+                "reference": s.reference,
+                "parent": s.parent.reference,
+                "articles": s.articles,
+                "purpose": purposes.get(s.sample_purpose, s.sample_purpose),
+                "holder": s.sample_holder,
+            }
+            for s in samples
+        ],
+        "methods": [
+            {
+                "code": code,
+                "label": methods.get(code, code),
+                "rank": METHODS[code].rank if code in METHODS else None,
+                "operations": operation_codes(code, permitted),
+                "lots": summary["lots"],
+                "articles": summary["articles"],
+                "weight_kg": kg(summary["weight"]),
+            }
+            for code, summary in sorted(by_method.items())
+        ],
+        "facility": {
+            "name": order.facility.name,
+            "operator": order.facility.operator,
+            "address": order.facility.address,
+            "country": str(order.facility.country),
+            "permit": permit,
+        },
+        "transport": {
+            "carrier": order.carrier_name,
+            "registration": order.carrier_registration,
+            "vehicle": order.vehicle,
+            "seals": list(order.seal_numbers),
+            "consignment_note": order.consignment_note_number,
+        },
+        "execution": {
+            "started_at": local(record.started_at),
+            "ended_at": local(record.ended_at),
+            "location": order.facility.address,
+            "temperature_c": record.temperature_c,
+            "residence_time_s": str(record.residence_time_s)
+            if record.residence_time_s is not None
+            else None,
+            "debranded": record.debranded,
+            "customs_officer_present": record.customs_officer_present,
+        },
+        "mass_balance": {
+            "dispatch_weight_kg": kg(order.dispatch_weight_kg),
+            "gate_weight_kg": kg(record.gate_weight_kg),
+            "weighbridge_ticket": record.weighbridge_ticket,
+            "output_total_kg": kg(sum((o.weight_kg for o in outputs), Decimal("0"))),
+            "outputs": [
+                {
+                    "route": o.route,
+                    "route_label": routes.get(o.route, o.route),
+                    "weight_kg": kg(o.weight_kg),
+                    "destination": o.destination,
+                }
+                for o in outputs
+            ],
+            "deviation": record.mass_balance_deviation,
+        },
+        "witnesses": [
+            {"name": w.name, "organisation": w.organisation, "role": w.get_role_display()}
+            for w in record.witnesses.all()
+        ],
+        "evidence": [
+            {"name": e.original_name, "kind": e.get_kind_display(), "sha256": e.sha256}
+            for e in record.evidence.all()
+        ],
+        "compliance": compliance_summary(order),
+        "justifications": justifications,
+        "totals": {
+            "lots": len(lots),
+            "articles": sum(lot["articles"] for lot in lots),
+            "weight_kg": kg(total_weight),
+            "methods": sorted(by_method),
+        },
+    }
