@@ -1,0 +1,120 @@
+"""Services of facilities: create or change a facility with its permit list, and delete one
+no order names. Each is one durable transaction."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.deletion import ProtectedError
+
+from destruction.methods import OPERATION_CODES
+from destruction.models import DestructionOrder, Facility, FacilityPermit, certification_errors
+
+
+@dataclass(frozen=True)
+class PermitInput:
+    number: str
+    authority: str
+    valid_from: datetime.date
+    valid_until: datetime.date
+    operations: Sequence[str]
+    waste_codes: Sequence[str] = ()
+    hazardous_allowed: bool = False
+
+
+FACILITY_FIELDS = (
+    "name",
+    "operator",
+    "address",
+    "country",
+    "certifications",
+    "max_incineration_temperature_c",
+    "active",
+)
+
+
+def save_facility(
+    *,
+    actor: User,
+    facility: Facility | None = None,
+    permits: Sequence[PermitInput] | None = None,
+    **fields,
+) -> Facility:
+    """Create or change a facility; `permits` (when given) replaces its permit list. A permit
+    already named by an order keeps its number (matched by number and updated in place)."""
+    unknown = set(fields) - set(FACILITY_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["This field cannot be set."] for name in sorted(unknown)})
+    errors: dict[str, list[str]] = {}
+    certifications = fields.get("certifications")
+    if certifications is not None:
+        # Checked before the transaction to report it with the permit errors; clean() again.
+        certification_problems = certification_errors(certifications)
+        if certification_problems:
+            errors["certifications"] = certification_problems
+        else:
+            fields["certifications"] = sorted(set(certifications))
+    if permits is not None:
+        permit_errors = _permit_errors(permits)
+        if permit_errors:
+            errors["permits"] = permit_errors
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(durable=True):
+        facility = facility or Facility()
+        for name, value in fields.items():
+            setattr(facility, name, value.strip() if isinstance(value, str) else value)
+        facility.full_clean()
+        facility.save()
+        if permits is not None:
+            keep = {p.number.strip() for p in permits}
+            facility.permits.exclude(number__in=keep).delete()
+            for p in permits:
+                FacilityPermit.objects.update_or_create(
+                    facility=facility,
+                    number=p.number.strip(),
+                    defaults={
+                        "authority": p.authority.strip(),
+                        "valid_from": p.valid_from,
+                        "valid_until": p.valid_until,
+                        "operations": sorted(set(p.operations), key=OPERATION_CODES.index),
+                        "waste_codes": sorted({c.strip() for c in p.waste_codes if c.strip()}),
+                        "hazardous_allowed": p.hazardous_allowed,
+                    },
+                )
+    return facility
+
+
+def delete_facility(*, facility: Facility, actor: User) -> None:
+    """Remove a facility never named by an order; others are taken out of use instead."""
+    with transaction.atomic(durable=True):
+        if DestructionOrder.objects.filter(facility=facility).exists():
+            raise ValidationError(
+                {"facility": ["Orders name this facility: mark it as no longer in use instead."]}
+            )
+        try:
+            facility.delete()
+        except ProtectedError as error:
+            raise ValidationError({"facility": ["The facility is still referenced."]}) from error
+
+
+def _permit_errors(permits: Sequence[PermitInput]) -> list[str]:
+    errors = []
+    numbers = [p.number.strip() for p in permits]
+    if len(set(numbers)) != len(numbers):
+        errors.append("Permit numbers must be unique.")
+    for p in permits:
+        label = p.number.strip() or "(no number)"
+        if not p.number.strip() or not p.authority.strip():
+            errors.append(f"Permit {label}: give the number and the issuing authority.")
+        if p.valid_from and p.valid_until and p.valid_until < p.valid_from:
+            errors.append(f"Permit {label}: valid until is before valid from.")
+        bad = [code for code in p.operations if code not in OPERATION_CODES]
+        if bad:
+            errors.append(f"Permit {label}: unknown R/D operation code {', '.join(map(str, bad))}.")
+        if not p.operations:
+            errors.append(f"Permit {label}: list the authorised R/D operation codes.")
+    return errors
