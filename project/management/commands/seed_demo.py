@@ -20,7 +20,7 @@ DEMO_LOADERS = (
     "seizures.demo.load",
     "destruction.demo.load",
     "compliance.demo.load",
-    "compliance.statistics_demo.load",
+    "compliance.statistics.demo.load",
 )
 
 
