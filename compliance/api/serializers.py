@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from compliance.engine import SEVERITIES
+from compliance.conditions import SEVERITIES
 from compliance.facts import STAGES
 from compliance.models import ComplianceCheck, Verdict
 from compliance.rulebook import MARKS
