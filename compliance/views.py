@@ -15,7 +15,7 @@ from compliance.checks import current_rulebook
 from compliance.conditions import SEVERITIES
 from compliance.filtersets import ComplianceCheckFilterSet, RuleFilterSet, compliance_checks
 from compliance.forms import WhatIfForm
-from compliance.rule_catalogue import rule_data
+from compliance.rulebook.catalogue import rule_data
 from compliance.services import run_what_if
 
 VIEW_CHECKS = "compliance.view_compliancecheck"

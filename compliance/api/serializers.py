@@ -181,7 +181,7 @@ class RuleSourceSerializer(serializers.Serializer):
 
 
 class RuleSerializer(serializers.Serializer):
-    """A rule of the rulebook (compliance.rule_catalogue.rule_data)."""
+    """A rule of the rulebook (compliance.rulebook.catalogue.rule_data)."""
 
     id = serializers.CharField()
     kind = serializers.CharField(help_text="check, or note (kept for reference, never checked).")
