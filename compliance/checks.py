@@ -25,7 +25,8 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from compliance.engine import INFO, SEVERITIES, Finding, evaluate
+from compliance.conditions import INFO, SEVERITIES
+from compliance.engine import Finding, evaluate
 from compliance.facts import (
     FACTS,
     STAGE_ORDER,

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from compliance.filtersets import compliance_checks
-from compliance.reviews import review_queue
+from compliance.reviews.services import review_queue
 from destruction.models import Certificate
 from project.dashboard import Panel
 
@@ -39,7 +39,7 @@ def compliance_checks_panel(request) -> dict:
 PANELS: tuple = (
     Panel(
         "Certificates to review",
-        "compliance/review_panel.html",
+        "compliance/reviews/review_panel.html",
         "compliance.review_certificate",
         review_queue_panel,
     ),

@@ -7,7 +7,7 @@ flagged one and re-issue it. Every step goes through the services.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from compliance.reviews import review_certificate
+from compliance.reviews.services import review_certificate
 from destruction.certificates.services import (
     issue_certificate,
     reissue_certificate,

@@ -16,12 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from destruction.methods import METHODS
-
-if TYPE_CHECKING:
-    from compliance.rulebook import Rulebook
 
 # Stages in the order the facts become known; a rule's ``applies_to`` names one or more.
 STAGES: Final[tuple[str, ...]] = ("storage", "order", "record", "certificate")
@@ -220,6 +217,18 @@ FACTS: Final[dict[str, Fact]] = {fact.name: fact for fact in _VOCABULARY}
 # --- helpers that derive facts from plain inputs -------------------------------------------
 
 
+class MethodTables(Protocol):
+    """What the fact helpers read from a rulebook (:class:`compliance.rulebook.Rulebook`): its
+    method tables. A protocol, because the rulebook is built on this vocabulary and sits above
+    it."""
+
+    def permitted_methods(self, waste_class: str) -> tuple[str, ...]: ...
+
+    def better_permitted_methods(
+        self, waste_class: str, method: str, goods: Mapping[str, object] | None = None
+    ) -> tuple[str, ...]: ...
+
+
 @dataclass(frozen=True)
 class Permit:
     """A facility permit as plain data: the operations it authorises and its validity."""
@@ -234,7 +243,7 @@ class Permit:
 
 
 def method_facts(
-    waste_class: str, method: str, rulebook: Rulebook, goods: Mapping[str, object] | None = None
+    waste_class: str, method: str, rulebook: MethodTables, goods: Mapping[str, object] | None = None
 ) -> dict[str, object]:
     """Facts about the method for the class: operations, permitted, the permitted methods that
     rank higher for goods with these intake flags (X-MF-01/02, X-MF-03)."""
@@ -336,7 +345,7 @@ def unknown_goods_flags(waste_class: str) -> dict[str, object]:
     return dict.fromkeys(UNKNOWN_GOODS_FLAGS.get(waste_class, ()))
 
 
-def what_if_facts(request: Mapping[str, Any], rulebook: Rulebook) -> dict[str, object]:
+def what_if_facts(request: Mapping[str, Any], rulebook: MethodTables) -> dict[str, object]:
     """Facts for a validated what-if request (waste class, method, hazards, date, facility,
     parameters). A what-if is one lot, so it never mixes hazardous and non-hazardous lots."""
     waste_class: str = request["waste_class"]

@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from compliance.engine import SEVERITIES
+from compliance.conditions import SEVERITIES
 from compliance.facts import STAGES
 from compliance.models import ComplianceCheck, Verdict
 from compliance.rulebook import MARKS, Rule

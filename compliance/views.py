@@ -12,10 +12,10 @@ from django.http import Http404
 from django.views.generic import DetailView, ListView, TemplateView
 
 from compliance.checks import current_rulebook
-from compliance.engine import SEVERITIES
+from compliance.conditions import SEVERITIES
 from compliance.filtersets import ComplianceCheckFilterSet, RuleFilterSet, compliance_checks
 from compliance.forms import WhatIfForm
-from compliance.rule_catalogue import rule_data
+from compliance.rulebook.catalogue import rule_data
 from compliance.services import run_what_if
 
 VIEW_CHECKS = "compliance.view_compliancecheck"

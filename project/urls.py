@@ -23,8 +23,8 @@ api_v1 = [
     path("", include("destruction.api.urls")),
     path("", include("compliance.api.urls")),
     path("", include("destruction.certificates.api.urls")),
-    path("", include("compliance.api.review_urls")),
-    path("", include("compliance.api.statistics_urls")),
+    path("", include("compliance.reviews.api.urls")),
+    path("", include("compliance.statistics.api.urls")),
 ]
 
 handler404 = "project.views.not_found"
@@ -38,8 +38,8 @@ urlpatterns = [
     path("", include("destruction.urls")),
     path("", include("compliance.urls")),
     path("", include("destruction.certificates.urls")),
-    path("", include("compliance.review_urls")),
-    path("", include("compliance.statistics_urls")),
+    path("", include("compliance.reviews.urls")),
+    path("", include("compliance.statistics.urls")),
     path("api/v1/", include(api_v1)),
     path(
         "api/schema/",

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from compliance.engine import SEVERITIES
+from compliance.conditions import SEVERITIES
 from compliance.facts import STAGES
 from compliance.models import ComplianceCheck, Verdict
 from compliance.rulebook import MARKS
@@ -181,7 +181,7 @@ class RuleSourceSerializer(serializers.Serializer):
 
 
 class RuleSerializer(serializers.Serializer):
-    """A rule of the rulebook (compliance.rule_catalogue.rule_data)."""
+    """A rule of the rulebook (compliance.rulebook.catalogue.rule_data)."""
 
     id = serializers.CharField()
     kind = serializers.CharField(help_text="check, or note (kept for reference, never checked).")

@@ -16,7 +16,7 @@ from compliance.filtersets import (
     RuleFilterSet,
     compliance_checks,
 )
-from compliance.rule_catalogue import rule_data
+from compliance.rulebook.catalogue import rule_data
 from compliance.services import run_what_if
 
 ERROR = inline_serializer(

@@ -38,7 +38,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from compliance.engine import (
+from compliance.conditions import (
     OPERATORS,
     PLACEHOLDER,
     SEVERITIES,
@@ -227,10 +227,6 @@ class Rulebook:
             rule.require is not None and _denied_by(rule.require, goods) for rule in permitting
         )
 
-    def rules_for(self, stage: str, waste_class: object, method: object) -> tuple[Rule, ...]:
-        """The checking rules in scope for the stage, waste class and method."""
-        return self.scope(stage, waste_class, method).rules
-
     def scope(self, stage: str, waste_class: object, method: object) -> Scope:
         """The rules in scope and their joined fast check, built once per combination."""
         key = (stage, waste_class, method)
@@ -241,7 +237,9 @@ class Rulebook:
                 for rule in self.rules
                 if rule.checks and rule.in_scope(stage, waste_class, method)
             )
-            scope = self._scopes[key] = Scope(rules, failing_function(rules))
+            scope = self._scopes[key] = Scope(
+                rules, failing_function(rules, [rule.fast for rule in rules])
+            )
         return scope
 
 

@@ -6,13 +6,11 @@ from datetime import date
 
 import pytest
 
+from compliance.conditions import BLOCKING, INFO, WARNING
 from compliance.engine import (
-    BLOCKING,
     COMPLIANT,
-    INFO,
     NEEDS_REVIEW,
     NON_COMPLIANT,
-    WARNING,
     Finding,
     evaluate,
     verdict,

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.models import CertificateReview, ComplianceCheck
-from compliance.reviews import review_certificate
+from compliance.reviews.services import review_certificate
 from destruction.certificates.services import issue_certificate
 from destruction.models import DestructionOrder, EvidenceFile
 from tests.destruction.certificate_factories import (

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from compliance.models import CertificateReview, ComplianceCheck
-from compliance.reviews import review_certificate, review_queue
+from compliance.reviews.services import review_certificate, review_queue
 from destruction.certificates.services import issue_certificate, revoke_certificate
 from destruction.models import DestructionOrder, EvidenceFile
 from project.errors import TransitionNotAllowed

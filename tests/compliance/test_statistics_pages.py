@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from compliance.charts import all_charts
 from compliance.models import ExchangeRate
 from compliance.statistics import AnnualStatistics
+from compliance.statistics.charts import all_charts
+from compliance.statistics.demo import load as load_demo_rates
 from compliance.statistics.rates import set_exchange_rates
-from compliance.statistics_demo import load as load_demo_rates
 from project.navigation import navigation
 from tests.compliance import statistics_data
 from tests.seizures.factories import LotFactory, SeizureFactory

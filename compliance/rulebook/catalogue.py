@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance.engine import AllOf, AnyOf, Condition, Leaf
+from compliance.conditions import AllOf, AnyOf, Condition, Leaf
 from compliance.facts import STAGE_ORDER
 from compliance.rulebook import Rule
 

@@ -22,8 +22,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from compliance.charts import all_charts
 from compliance.statistics import AnnualStatistics, Comparison
+from compliance.statistics.charts import all_charts
 from compliance.statistics.dictionary import BREAKDOWNS, DEFINITIONS, MEASURES, Section
 from compliance.statistics.display import change_text, figure_text
 

@@ -7,13 +7,13 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.views import View
 from django.views.generic import TemplateView
 
-from compliance.charts import all_charts
 from compliance.statistics import AnnualStatistics
+from compliance.statistics.charts import all_charts
 from compliance.statistics.dictionary import BREAKDOWNS, DEFINITIONS, MEASURES, Section
 from compliance.statistics.display import change_text, figure_text
 from compliance.statistics.exports import FORMATS, export_response, requested_statistics
-from compliance.statistics_forms import StatisticsForm, year_choices
-from compliance.statistics_report import render_report
+from compliance.statistics.forms import StatisticsForm, year_choices
+from compliance.statistics.report import render_report
 
 PERMISSION = "compliance.view_statistics"
 
@@ -64,7 +64,7 @@ def page_tables(stats: AnnualStatistics) -> tuple[list[dict], list[dict]]:
 
 class StatisticsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     permission_required = PERMISSION
-    template_name = "compliance/statistics.html"
+    template_name = "compliance/statistics/statistics.html"
 
     def get_context_data(self, **kwargs):
         years, default = year_choices()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from compliance import statistics_views as views
+from compliance.statistics import views
 
 app_name = "statistics"
 

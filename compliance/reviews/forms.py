@@ -3,7 +3,7 @@
 from django import forms
 
 from compliance.models import CertificateReview
-from compliance.reviews import SEVERITIES
+from compliance.reviews.services import SEVERITIES
 
 FINDING_ROWS = 3
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from compliance.models import CertificateReview
-from compliance.reviews import SEVERITIES
+from compliance.reviews.services import SEVERITIES
 
 
 class FindingSerializer(serializers.Serializer):

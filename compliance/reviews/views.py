@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView, TemplateView
 
 from compliance.models import CertificateReview, ComplianceCheck
-from compliance.review_filtersets import ReviewFilterSet, ReviewQueueFilterSet
-from compliance.review_forms import FindingFormSet, ReviewForm, findings_from
-from compliance.reviews import conflict_of_duties, review_certificate, review_queue
+from compliance.reviews.filtersets import ReviewFilterSet, ReviewQueueFilterSet
+from compliance.reviews.forms import FindingFormSet, ReviewForm, findings_from
+from compliance.reviews.services import conflict_of_duties, review_certificate, review_queue
 from destruction.certificates.filtersets import certificate_list
 from destruction.models import DestructionRecord
 from project.errors import TransitionNotAllowed
@@ -18,7 +18,7 @@ from project.errors import TransitionNotAllowed
 
 class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     permission_required = "compliance.review_certificate"
-    template_name = "compliance/review_queue.html"
+    template_name = "compliance/reviews/review_queue.html"
     paginate_by = 50
 
     def get_queryset(self):
@@ -33,7 +33,7 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
 class ReviewListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     permission_required = "compliance.view_certificatereview"
-    template_name = "compliance/review_list.html"
+    template_name = "compliance/reviews/review_list.html"
     paginate_by = 50
 
     def base(self):
@@ -56,7 +56,7 @@ class ReviewDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
     the decision form when this user may decide."""
 
     permission_required = "compliance.view_certificatereview"
-    template_name = "compliance/review_detail.html"
+    template_name = "compliance/reviews/review_detail.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.certificate = get_object_or_404(

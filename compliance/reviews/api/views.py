@@ -8,8 +8,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compliance.api.review_serializers import CertificateReviewSerializer, ReviewCertificateInput
-from compliance.reviews import review_certificate
+from compliance.reviews.api.serializers import CertificateReviewSerializer, ReviewCertificateInput
+from compliance.reviews.services import review_certificate
 from destruction.models import Certificate
 
 

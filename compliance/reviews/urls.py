@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from compliance import review_views as views
+from compliance.reviews import views
 
 app_name = "reviews"
 

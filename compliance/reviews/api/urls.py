@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.api.review_views import ReviewCertificateView
+from compliance.reviews.api.views import ReviewCertificateView
 
 # Beside the other certificate endpoints (/api/v1/certificates/{number}/...).
 urlpatterns = [
