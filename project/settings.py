@@ -235,7 +235,7 @@ DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"
 
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong
-# type, stops start-up (compliance.apps). Keys and defaults of rulebook 2026.2:
+# type, stops start-up (compliance.apps). Keys and defaults of rulebook 2026.3:
 #   min_witnesses_high_risk 2       witnesses: tobacco, controlled drugs, high-risk lots (X-WE-02)
 #   mass_tolerance_pct 2.0          gate vs dispatch mass deviation accepted, % (X-QM-02)
 #   mass_tolerance_kg 5.0           the same in kg; the larger of the two applies (X-QM-02)

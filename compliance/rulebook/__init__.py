@@ -57,7 +57,7 @@ from compliance.facts import FACTS, STAGES, ZONE_TYPES, Fact
 from destruction.methods import METHODS
 from seizures.categories import HazardClass, WasteClass
 
-DEFAULT_VERSION: Final = "2026.2"
+DEFAULT_VERSION: Final = "2026.3"
 RULEBOOK_DIR: Final = Path(__file__).resolve().parent
 MARKS: Final[tuple[str, ...]] = ("read", "known", "inferred")
 KINDS: Final[tuple[str, ...]] = ("check", "note")

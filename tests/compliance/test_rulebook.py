@@ -72,15 +72,21 @@ def assert_rejected(text: str, pattern: str, **kwargs: object) -> None:
 
 def test_default_rulebook_loads_with_its_version():
     rulebook = load_rulebook()
-    assert rulebook.version == DEFAULT_VERSION == "2026.2"
+    assert rulebook.version == DEFAULT_VERSION == "2026.3"
     assert len(rulebook.rules) > 150
 
 
-def test_only_the_rulebook_in_force_is_kept():
-    # A stored check keeps its findings (message, source) as they were, so the pages explain an
-    # old check without its rulebook file.
-    files = sorted(path.name for path in RULEBOOK_DIR.glob("*.toml"))
-    assert files == [f"{DEFAULT_VERSION}.toml"]
+def test_the_rulebook_in_force_is_the_newest_kept_version_and_every_kept_version_loads():
+    # A stored check keeps its findings (message, source) as they were; the previous version is
+    # kept so the changes page can compare the two.
+    versions = sorted(
+        (path.stem for path in RULEBOOK_DIR.glob("*.toml")),
+        key=lambda v: tuple(int(part) for part in v.split(".")),
+    )
+    assert versions[-1] == DEFAULT_VERSION
+    assert "2026.2" in versions
+    for version in versions:
+        assert load_rulebook(version).version == version
 
 
 def test_default_rulebook_is_cached_and_overrides_give_another_instance():

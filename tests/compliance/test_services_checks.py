@@ -73,7 +73,7 @@ def test_a_good_apparel_shredding_order_has_no_blocking_finding(warehouse_user):
     assert check.pk is not None
     assert check.stage == "submit"
     assert check.order == order
-    assert check.rulebook_version == "2026.2"
+    assert check.rulebook_version == "2026.3"
     assert "blocking" not in found(check).values()
     # Shredding is below donation, apparel's best permitted rank: a warning (X-MF-02).
     assert check.verdict == "needs_review"
@@ -278,7 +278,7 @@ def test_recording_without_signed_minutes_is_non_compliant(warehouse_user):
     check = check_order(order, stage="record", actor=warehouse_user)
 
     assert check.stage == "record"
-    assert check.rulebook_version == "2026.2"
+    assert check.rulebook_version == "2026.3"
     assert check.verdict == "non_compliant"
     minutes = [f for f in check.findings if f["rule"] == "X-WE-04"]
     assert {f["lot"] for f in minutes} == {line.lot.reference for line in order.lines.all()}
@@ -414,7 +414,7 @@ def test_a_placement_with_a_warning_is_stored_with_the_rulebook_version(warehous
     assert [f["rule"] for f in findings if f["severity"] == "warning"] == ["APP-S1"]
     check = ComplianceCheck.objects.get()
     assert check.verdict == "needs_review"
-    assert check.rulebook_version == "2026.2"
+    assert check.rulebook_version == "2026.3"
     assert check.findings[0]["lot"] == lot.reference
 
 

@@ -105,7 +105,7 @@ def test_submission_and_approval_store_a_check_each(warehouse_user, admin_user):
     assert [check.stage for check in checks] == ["submit", "approve"]
     assert [check.checked_by for check in checks] == [warehouse_user, admin_user]
     assert {check.verdict for check in checks} == {"needs_review"}  # shredding apparel: X-MF-02
-    assert {check.rulebook_version for check in checks} == {"2026.2"}
+    assert {check.rulebook_version for check in checks} == {"2026.3"}
     lot = order.lines.get().lot
     assert {finding["lot"] for finding in checks[0].findings} == {lot.reference}
 
@@ -118,7 +118,7 @@ def test_recording_the_destruction_stores_the_record_check_with_its_version(
     record(order, warehouse_user)
 
     check = ComplianceCheck.objects.get(order=order, stage="record")
-    assert check.rulebook_version == "2026.2"
+    assert check.rulebook_version == "2026.3"
     assert check.checked_by == warehouse_user
     # No signed minutes were uploaded: the record is kept but not compliant (X-WE-04).
     assert check.verdict == "non_compliant"
