@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from compliance.filtersets import compliance_checks
+from compliance.models import ComplianceCheck
 from compliance.reviews.services import review_queue
 from destruction.models import Certificate
 from project.dashboard import Panel
@@ -28,7 +28,11 @@ def review_queue_panel(request) -> dict:
 def compliance_checks_panel(request) -> dict:
     """Stored checks of the last 30 days that were not compliant, newest first."""
     since = timezone.now() - datetime.timedelta(days=RECENT_CHECKS_DAYS)
-    recent = compliance_checks().filter(checked_at__gte=since).exclude(verdict="compliant")
+    recent = (
+        ComplianceCheck.objects.for_list()
+        .filter(checked_at__gte=since)
+        .exclude(verdict="compliant")
+    )
     return {
         "non_compliant_count": recent.filter(verdict="non_compliant").count(),
         "needs_review_count": recent.filter(verdict="needs_review").count(),

@@ -129,10 +129,3 @@ class ComplianceCheckFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(lot__reference__iexact=value) | Q(order__lines__lot__reference__iexact=value)
         ).distinct()
-
-
-def compliance_checks():
-    """Stored checks with what a list shows, in one query."""
-    return ComplianceCheck.objects.select_related("order", "lot", "checked_by").order_by(
-        "-checked_at", "-id"
-    )

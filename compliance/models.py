@@ -13,6 +13,12 @@ class Verdict(models.TextChoices):
     NON_COMPLIANT = "non_compliant", "Non-compliant"
 
 
+class ComplianceCheckQuerySet(models.QuerySet):
+    def for_list(self) -> "ComplianceCheckQuerySet":
+        """Stored checks with what a list shows, in one query."""
+        return self.select_related("order", "lot", "checked_by").order_by("-checked_at", "-id")
+
+
 class ComplianceCheck(models.Model):
     """One run of the rulebook over an order, a record or a placement, kept explainable: the
     rulebook version and the findings are stored as they were."""
@@ -41,6 +47,8 @@ class ComplianceCheck(models.Model):
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = ComplianceCheckQuerySet.as_manager()
 
     class Meta:
         ordering = ["-checked_at", "-id"]

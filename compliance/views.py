@@ -13,8 +13,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from compliance.checks import current_rulebook
 from compliance.conditions import SEVERITIES
-from compliance.filtersets import ComplianceCheckFilterSet, RuleFilterSet, compliance_checks
+from compliance.filtersets import ComplianceCheckFilterSet, RuleFilterSet
 from compliance.forms import WhatIfForm
+from compliance.models import ComplianceCheck
 from compliance.rulebook.catalogue import rule_data
 from compliance.services import run_what_if
 
@@ -105,10 +106,10 @@ class CheckListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filterset = ComplianceCheckFilterSet(
-            self.request.GET or None, queryset=compliance_checks()
+            self.request.GET or None, queryset=ComplianceCheck.objects.for_list()
         )
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return compliance_checks().none()
+            return ComplianceCheck.objects.for_list().none()
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -131,7 +132,7 @@ class CheckDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     context_object_name = "check"
 
     def get_queryset(self):
-        return compliance_checks()
+        return ComplianceCheck.objects.for_list()
 
     def get_context_data(self, **kwargs):
         check = self.object

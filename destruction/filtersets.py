@@ -1,9 +1,10 @@
-"""One FilterSet per list of the destruction app, shared by the pages and the API; the lists'
-querysets live here too, so a page and its endpoint read the same rows with the same queries."""
+"""One FilterSet per list of the destruction app, shared by the pages and the API. The lists'
+querysets are QuerySet methods (`DestructionOrder.objects.for_list()`...), so a page and its
+endpoint read the same rows with the same queries; the eligible lots are read here, as the lot
+model belongs to the seizures app and the eligibility rule to this one."""
 
 import django_filters as filters
-from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
 
@@ -19,55 +20,6 @@ from destruction.models import (
 from project.filters import BooleanFilter, OrderingFilter
 from seizures.filtersets import json_list_contains, text_search
 from seizures.models import CustomsOffice, Lot
-
-
-def order_list() -> QuerySet[DestructionOrder]:
-    """Orders with everything a list row shows, in one query."""
-    active = Q(lines__active=True)
-    return (
-        DestructionOrder.objects.select_related(
-            "facility", "office", "prepared_by", "submitted_by", "approved_by"
-        )
-        .annotate(
-            lot_count=Count("lines", filter=active),
-            planned_weight_kg=Coalesce(
-                Sum("lines__lot__gross_weight_kg", filter=active),
-                0,
-                output_field=DecimalField(max_digits=14, decimal_places=3),
-            ),
-        )
-        .order_by("-planned_date", "-id")
-    )
-
-
-def order_detail() -> QuerySet[DestructionOrder]:
-    """Orders with their active lines (`active_lines`), record, outputs, witnesses, evidence."""
-    return (
-        order_list()
-        .select_related("dispatched_by", "cancelled_by", "record", "record__recorded_by")
-        .prefetch_related(
-            Prefetch(
-                "lines",
-                queryset=OrderLine.objects.filter(active=True)
-                .select_related("lot", "lot__seizure", "lot__location")
-                .order_by("lot__reference"),
-                to_attr="active_lines",
-            ),
-            "record__outputs",
-            "record__witnesses",
-            "record__evidence",
-        )
-    )
-
-
-def facility_list() -> QuerySet[Facility]:
-    return (
-        Facility.objects.prefetch_related(
-            Prefetch("permits", queryset=FacilityPermit.objects.order_by("-valid_until"))
-        )
-        .annotate(order_count=Count("orders"))
-        .order_by("name")
-    )
 
 
 def eligible_lots() -> QuerySet[Lot]:

@@ -7,10 +7,23 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 
 from destruction.methods import OPERATION_CODES, Method
 from seizures.models import CustomsOffice, Lot
+
+
+class FacilityQuerySet(models.QuerySet):
+    def for_list(self) -> "FacilityQuerySet":
+        """Facilities with their permits (newest first) and how many orders they serve."""
+        return (
+            self.prefetch_related(
+                models.Prefetch("permits", queryset=FacilityPermit.objects.order_by("-valid_until"))
+            )
+            .annotate(order_count=models.Count("orders"))
+            .order_by("name")
+        )
 
 
 class Facility(models.Model):
@@ -29,6 +42,8 @@ class Facility(models.Model):
     certifications = models.JSONField(default=list, blank=True)
     max_incineration_temperature_c = models.PositiveIntegerField(null=True, blank=True)
     active = models.BooleanField(default=True)
+
+    objects = FacilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -141,9 +156,40 @@ class Payer(models.TextChoices):
 
 
 class DestructionOrderQuerySet(models.QuerySet):
-    def with_related(self) -> "DestructionOrderQuerySet":
-        return self.select_related("facility", "office", "prepared_by").annotate(
-            lot_count=models.Count("lines", filter=Q(lines__active=True))
+    def for_list(self) -> "DestructionOrderQuerySet":
+        """Orders with everything a list row shows, in one query."""
+        active = Q(lines__active=True)
+        return (
+            self.select_related("facility", "office", "prepared_by", "submitted_by", "approved_by")
+            .annotate(
+                lot_count=models.Count("lines", filter=active),
+                planned_weight_kg=Coalesce(
+                    models.Sum("lines__lot__gross_weight_kg", filter=active),
+                    0,
+                    output_field=models.DecimalField(max_digits=14, decimal_places=3),
+                ),
+            )
+            .order_by("-planned_date", "-id")
+        )
+
+    def for_detail(self) -> "DestructionOrderQuerySet":
+        """Orders with their active lines (`active_lines`), record, outputs, witnesses,
+        evidence."""
+        return (
+            self.for_list()
+            .select_related("dispatched_by", "cancelled_by", "record", "record__recorded_by")
+            .prefetch_related(
+                models.Prefetch(
+                    "lines",
+                    queryset=OrderLine.objects.filter(active=True)
+                    .select_related("lot", "lot__seizure", "lot__location")
+                    .order_by("lot__reference"),
+                    to_attr="active_lines",
+                ),
+                "record__outputs",
+                "record__witnesses",
+                "record__evidence",
+            )
         )
 
 

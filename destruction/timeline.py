@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from destruction.models import DestructionOrder
+from project.users import display_name
 from seizures.models import CustodyEvent
 
 
@@ -18,24 +19,20 @@ class Entry:
     kind: str = "status"  # status or custody
 
 
-def name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
 def order_timeline(order: DestructionOrder) -> list[Entry]:
-    entries = [Entry(order.created_at, "Order prepared", name(order.prepared_by))]
+    entries = [Entry(order.created_at, "Order prepared", display_name(order.prepared_by))]
     if order.submitted_at:
         entries.append(
-            Entry(order.submitted_at, "Submitted for approval", name(order.submitted_by))
+            Entry(order.submitted_at, "Submitted for approval", display_name(order.submitted_by))
         )
     if order.approved_at:
-        entries.append(Entry(order.approved_at, "Approved", name(order.approved_by)))
+        entries.append(Entry(order.approved_at, "Approved", display_name(order.approved_by)))
     if order.dispatched_at:
         entries.append(
             Entry(
                 order.dispatched_at,
                 "Dispatched",
-                name(order.dispatched_by),
+                display_name(order.dispatched_by),
                 [
                     f"{order.dispatch_weight_kg} kg",
                     f"seals {', '.join(order.seal_numbers) or '—'}",
@@ -49,7 +46,7 @@ def order_timeline(order: DestructionOrder) -> list[Entry]:
             Entry(
                 record.recorded_at,
                 "Destruction recorded",
-                name(record.recorded_by),
+                display_name(record.recorded_by),
                 [f"{record.started_at:%Y-%m-%d %H:%M} to {record.ended_at:%Y-%m-%d %H:%M}"],
             )
         )
@@ -58,7 +55,7 @@ def order_timeline(order: DestructionOrder) -> list[Entry]:
             Entry(
                 order.cancelled_at,
                 "Cancelled",
-                name(order.cancelled_by),
+                display_name(order.cancelled_by),
                 [order.cancellation_reason],
             )
         )

@@ -15,9 +15,6 @@ from destruction.filtersets import (
     DestructionOrderFilterSet,
     FacilityFilterSet,
     eligible_lots,
-    facility_list,
-    order_detail,
-    order_list,
 )
 from destruction.forms import (
     ALLOWED_METHODS,
@@ -36,7 +33,7 @@ from destruction.forms import (
     posted_references,
     record_arguments,
 )
-from destruction.models import EvidenceFile, OrderStatus
+from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus
 from destruction.timeline import order_timeline
 from project.errors import TransitionNotAllowed
 from project.views import FilteredListView, Protected
@@ -52,7 +49,7 @@ class OrderListView(FilteredListView):
     template_name = "destruction/order_list.html"
 
     def base_queryset(self):
-        return order_list()
+        return DestructionOrder.objects.for_list()
 
 
 class ApprovalQueueView(Protected, ListView):
@@ -63,7 +60,11 @@ class ApprovalQueueView(Protected, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return order_list().filter(status=OrderStatus.SUBMITTED).order_by("planned_date", "id")
+        return (
+            DestructionOrder.objects.for_list()
+            .filter(status=OrderStatus.SUBMITTED)
+            .order_by("planned_date", "id")
+        )
 
 
 class PlannerView(Protected, TemplateView):
@@ -150,7 +151,7 @@ class OrderDetailView(Protected, DetailView):
     context_object_name = "order"
 
     def get_queryset(self):
-        return order_detail()
+        return DestructionOrder.objects.for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -195,7 +196,7 @@ class OrderActionView(Protected, View):
     files = False
 
     def post(self, request, pk):
-        self.order = get_object_or_404(order_detail(), pk=pk)
+        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=pk)
         form = None
         if self.form_class is not None:
             form = self.form_class(request.POST, request.FILES if self.files else None)
@@ -335,7 +336,7 @@ class RecordView(Protected, TemplateView):
     template_name = "destruction/record_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.order = get_object_or_404(order_detail(), pk=kwargs["pk"])
+        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -421,7 +422,7 @@ class FacilityListView(FilteredListView):
     template_name = "destruction/facility_list.html"
 
     def base_queryset(self):
-        return facility_list()
+        return Facility.objects.for_list()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(today=timezone.localdate(), **kwargs)
@@ -433,11 +434,11 @@ class FacilityDetailView(Protected, DetailView):
     context_object_name = "facility"
 
     def get_queryset(self):
-        return facility_list()
+        return Facility.objects.for_list()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            orders=order_list().filter(facility=self.object)[:20],
+            orders=DestructionOrder.objects.for_list().filter(facility=self.object)[:20],
             today=timezone.localdate(),
             **kwargs,
         )

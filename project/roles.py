@@ -10,8 +10,6 @@ ENVIRONMENTAL_AUDITOR = "Environmental auditor"
 ADMINISTRATOR = "Administrator"
 ROLES = (WAREHOUSE_STAFF, ENVIRONMENTAL_AUDITOR, ADMINISTRATOR)
 
-APPS = ("seizures", "destruction", "compliance")
-
 # "app.codename" grants one permission; "app.view_*" every view permission of the app;
 # "app.*" all of them.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {

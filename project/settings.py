@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "project.navigation.navigation",
             ],
+            "builtins": ["project.templatetags.users"],
         },
     },
 ]

@@ -15,6 +15,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from project.errors import TransitionNotAllowed
+from project.users import display_name
 from seizures.models import LOT_TRANSITIONS, CustodyEvent, Lot, LotStatus, StorageLocation
 
 # Lots per chain-head UPDATE (bound parameters stay far below every backend's limit).
@@ -51,7 +52,7 @@ def append_event(
         kind=kind,
         occurred_at=timezone.now(),
         actor=actor,
-        actor_name=actor.get_full_name() or actor.get_username(),
+        actor_name=display_name(actor),
         from_location=from_location,
         to_location=to_location,
         quantity=quantity,
@@ -73,7 +74,7 @@ def append_events(
     lots = list(lots)
     heads = last_events_by_lot([lot.pk for lot in lots])
     now = timezone.now()
-    actor_name = actor.get_full_name() or actor.get_username()
+    actor_name = display_name(actor)
     events = []
     for lot in lots:
         last = heads.get(lot.pk)
@@ -104,7 +105,7 @@ def start_chains(
     `to_location`, so intake and placement are one link."""
     require_transaction()
     now = timezone.now()
-    actor_name = actor.get_full_name() or actor.get_username()
+    actor_name = display_name(actor)
     events = []
     for lot in lots:
         event = CustodyEvent(
@@ -140,16 +141,12 @@ def record_heads(events: Sequence[CustodyEvent]) -> None:
 
 
 def last_events_by_lot(lot_ids: list[int]) -> dict[int, tuple[int, str]]:
-    """lot id -> (sequence, hash) of its newest event."""
-    heads: dict[int, tuple[int, str]] = {}
-    rows = (
-        CustodyEvent.objects.filter(lot_id__in=lot_ids)
-        .order_by("lot_id", "sequence")
-        .values_list("lot_id", "sequence", "hash")
+    """lot id -> (sequence, hash) of its newest event, from the chain head each lot stores (one
+    row per lot, however long its chain); lots without events are left out."""
+    rows = Lot.objects.filter(pk__in=lot_ids, custody_length__gt=0).values_list(
+        "pk", "custody_length", "custody_head"
     )
-    for lot_id, sequence, digest in rows.iterator():
-        heads[lot_id] = (sequence, digest)
-    return heads
+    return {lot_id: (sequence, digest) for lot_id, sequence, digest in rows}
 
 
 def change_lot_status(

@@ -3,8 +3,8 @@
 from django.db.models import Count, Q
 
 from project.dashboard import Panel
-from seizures.filtersets import long_stay_query, past_deadline_query
 from seizures.models import Lot, LotStatus
+from seizures.querysets import long_stay_query, past_deadline_query
 
 
 def storage_summary(request) -> dict:

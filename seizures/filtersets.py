@@ -1,14 +1,10 @@
 """One FilterSet per list, shared by the page and the API. Ordering is a filter too (`ordering`),
 so a malformed value of any parameter is a form error on the page and a 400 in the API."""
 
-import datetime
-
 import django_filters as filters
 from django import forms
-from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django_countries import countries
 
 from project.filters import BooleanFilter, OrderingFilter
@@ -30,7 +26,6 @@ from seizures.models import (
     Warehouse,
     ZoneType,
 )
-from seizures.storage import OCCUPYING_STATUSES
 
 
 def json_list_contains(queryset: QuerySet, field: str, value: str) -> QuerySet:
@@ -162,31 +157,17 @@ class LotFilterSet(filters.FilterSet):
     def filter_past_deadline(self, queryset, name, value):
         if value is None:
             return queryset
-        query = past_deadline_query()
-        return queryset.filter(query) if value else queryset.exclude(query)
+        return queryset.past_deadline(value)
 
     def filter_long_stay(self, queryset, name, value):
         if value is None:
             return queryset
-        query = long_stay_query()
-        return queryset.filter(query) if value else queryset.exclude(query)
+        return queryset.long_stay(value)
 
     def filter_ageing(self, queryset, name, value):
         if value is None:
             return queryset
-        query = past_deadline_query() | long_stay_query()
-        return queryset.filter(query) if value else queryset.exclude(query)
-
-
-def past_deadline_query() -> Q:
-    """Goods still held after the statutory deadline (digest X-CC-05 a)."""
-    return Q(status__in=OCCUPYING_STATUSES, seizure__deadline__lt=timezone.localdate())
-
-
-def long_stay_query() -> Q:
-    """Goods stored longer than the configured alarm (digest X-CC-05 d)."""
-    since = timezone.now() - datetime.timedelta(days=settings.LONG_STAY_ALARM_DAYS)
-    return Q(status__in=OCCUPYING_STATUSES, stored_since__lt=since)
+        return queryset.ageing(value)
 
 
 class StorageLocationFilterSet(filters.FilterSet):

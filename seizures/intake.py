@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from seizures.models import INTAKE_FLAGS, CustomsOffice, RightHolder, StorageLocation
-from seizures.validation import LotInput, lot_errors, seizure_errors
+from seizures.validation import CASE_ARGUMENTS, LotInput, lot_errors, seizure_errors
 
 MAX_ROWS = 20_000
 
@@ -220,7 +220,7 @@ def _case_errors(plans: Iterable[SeizurePlan]) -> list[RowError]:
     errors = []
     for plan in plans:
         found = seizure_errors(
-            **{name: plan.fields[name] for name in _CASE_ARGUMENTS},
+            **{name: plan.fields[name] for name in CASE_ARGUMENTS},
             total_articles=sum(lot.data.articles for lot in plan.lots),
             total_weight_kg=sum((lot.data.gross_weight_kg for lot in plan.lots), Decimal("0")),
             today=today,
@@ -228,21 +228,6 @@ def _case_errors(plans: Iterable[SeizurePlan]) -> list[RowError]:
         for name, messages in found.items():
             errors.extend(RowError(plan.line, name, message) for message in messages)
     return errors
-
-
-_CASE_ARGUMENTS = (
-    "detained_on",
-    "notified_on",
-    "legal_route",
-    "transport_mode",
-    "ipr_type",
-    "action_type",
-    "perishable",
-    "right_holder",
-    "traffic_type",
-    "customs_procedure",
-    "provenance_country",
-)
 
 
 class _Lookups:

@@ -9,11 +9,28 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_countries.fields import CountryField
 
 from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.choices import (
+    ActionType,
+    CustomsProcedure,
+    IPRType,
+    LegalRoute,
+    LotStatus,
+    SamplePurpose,
+    TrafficType,
+    TransportMode,
+    ZoneType,
+)
+from seizures.querysets import (
+    CustodyEventQuerySet,
+    LotQuerySet,
+    SeizureQuerySet,
+    StorageLocationQuerySet,
+)
+from seizures.storage import OCCUPYING_STATUSES
 
 
 class CustomsOffice(models.Model):
@@ -93,37 +110,8 @@ class Warehouse(models.Model):
         return f"{self.code} {self.name}"
 
 
-class ZoneType(models.TextChoices):
-    NON_HAZARDOUS = "non_hazardous", "Non-hazardous"
-    HAZARDOUS = "hazardous", "Hazardous"
-    FIRE_SEPARATED = "fire_separated", "Fire-separated"
-    HIGH_SECURITY = "high_security", "High security"
-    TEMPERATURE_CONTROLLED = "temperature_controlled", "Temperature-controlled"
-    QUARANTINE = "quarantine", "Quarantine"
-
-
 # Zone types built for hazardous goods (digest B18, S37): they cannot sit in a non-hazardous zone.
 HAZARDOUS_ZONES = (ZoneType.HAZARDOUS, ZoneType.FIRE_SEPARATED)
-
-
-class StorageLocationQuerySet(models.QuerySet):
-    def with_occupancy(self) -> "StorageLocationQuerySet":
-        """Annotate used_kg, lot_count and oldest_stored_since over the lots occupying each
-        location (in storage, on hold or allocated), in the same query."""
-        occupying = Q(lots__status__in=("in_storage", "on_hold", "allocated"))
-        return (
-            self.select_related("warehouse", "parent")
-            .annotate(
-                used_kg=Coalesce(
-                    models.Sum("lots__gross_weight_kg", filter=occupying),
-                    Decimal("0"),
-                    output_field=models.DecimalField(max_digits=14, decimal_places=3),
-                ),
-                lot_count=models.Count("lots", filter=occupying),
-                oldest_stored_since=models.Min("lots__stored_since", filter=occupying),
-            )
-            .order_by("code")
-        )
 
 
 class StorageLocation(models.Model):
@@ -256,9 +244,7 @@ class StorageLocation(models.Model):
 
     def _stored_goods_errors(self) -> dict[str, list[str]]:
         """Changing a location must not strand the lots stored there (X-CC-04, capacity)."""
-        from seizures.storage import OCCUPYING_STATUSES
-
-        stored = self.lots.filter(status__in=OCCUPYING_STATUSES)
+        stored = self.lots.occupying()
         errors: dict[str, list[str]] = {}
         used = stored.aggregate(kg=models.Sum("gross_weight_kg"))["kg"] or Decimal("0")
         if self.capacity_kg is not None and used > self.capacity_kg:
@@ -272,39 +258,6 @@ class StorageLocation(models.Model):
         return errors
 
 
-class TransportMode(models.TextChoices):
-    POSTAL = "postal", "Postal"
-    EXPRESS = "express", "Express courier"
-    AIR = "air", "Air"
-    SEA = "sea", "Sea"
-    ROAD = "road", "Road"
-    RAIL = "rail", "Rail"
-    INLAND_WATERWAY = "inland_waterway", "Inland waterway"
-    OTHER = "other", "Other or unknown"
-
-
-class TrafficType(models.TextChoices):
-    FREIGHT = "freight", "Freight"
-    PASSENGER = "passenger", "Passenger"
-
-
-class IPRType(models.TextChoices):
-    """Types of IP right (Reg. 608/2013 Art. 2(1))."""
-
-    EU_TRADE_MARK = "eu_trade_mark", "EU trade mark"
-    NATIONAL_TRADE_MARK = "national_trade_mark", "National trade mark"
-    INTERNATIONAL_TRADE_MARK = "international_trade_mark", "International trade mark"
-    DESIGN = "design", "Design"
-    COPYRIGHT = "copyright", "Copyright and related rights"
-    PATENT = "patent", "Patent"
-    SPC = "spc", "Supplementary protection certificate"
-    GEOGRAPHICAL_INDICATION = "geographical_indication", "Geographical indication"
-    PLANT_VARIETY = "plant_variety", "Plant variety right"
-    SEMICONDUCTOR_TOPOGRAPHY = "semiconductor_topography", "Semiconductor topography"
-    UTILITY_MODEL = "utility_model", "Utility model"
-    TRADE_NAME = "trade_name", "Trade name"
-
-
 COUNTERFEIT_OR_PIRATED = frozenset(
     {
         IPRType.EU_TRADE_MARK,
@@ -315,40 +268,6 @@ COUNTERFEIT_OR_PIRATED = frozenset(
         IPRType.DESIGN,
     }
 )
-
-
-class CustomsProcedure(models.TextChoices):
-    FREE_CIRCULATION = "free_circulation", "Release for free circulation"
-    EXPORT = "export", "Export"
-    RE_EXPORT = "re_export", "Re-export"
-    TRANSIT = "transit", "Transit"
-    TRANSHIPMENT = "transhipment", "Transhipment"
-    CUSTOMS_WAREHOUSING = "customs_warehousing", "Customs warehousing"
-    TEMPORARY_STORAGE = "temporary_storage", "Temporary storage"
-    FREE_ZONE = "free_zone", "Free zone"
-    INWARD_PROCESSING = "inward_processing", "Inward processing"
-
-
-class ActionType(models.TextChoices):
-    ON_APPLICATION = "on_application", "On application"
-    EX_OFFICIO = "ex_officio", "Ex officio"
-
-
-class LegalRoute(models.TextChoices):
-    STANDARD = "standard", "Standard procedure (Art. 23)"
-    SMALL_CONSIGNMENT = "small_consignment", "Small consignment (Art. 26)"
-    COURT = "court", "Court proceedings"
-    ABANDONMENT = "abandonment", "Abandonment to the State"
-
-
-class SeizureQuerySet(models.QuerySet):
-    def with_related(self) -> "SeizureQuerySet":
-        # Aggregating queries drop Meta.ordering: keep it explicitly (stable pagination).
-        return (
-            self.select_related("office", "right_holder")
-            .annotate(lot_count=models.Count("lots", filter=Q(lots__parent__isnull=True)))
-            .order_by(*Seizure._meta.ordering)
-        )
 
 
 class Seizure(models.Model):
@@ -423,15 +342,6 @@ class Seizure(models.Model):
         return self.reference
 
 
-class LotStatus(models.TextChoices):
-    IN_STORAGE = "in_storage", "In storage"
-    ON_HOLD = "on_hold", "On hold"
-    ALLOCATED = "allocated", "Allocated to a destruction order"
-    IN_TRANSIT = "in_transit", "In transit"
-    DESTROYED = "destroyed", "Destroyed"
-    RELEASED = "released", "Released"
-
-
 # A lot on hold only returns to storage when the hold is lifted: the legal hold blocks every
 # disposal, release included (release_lot refuses while the seizure is held).
 LOT_TRANSITIONS: dict[LotStatus, frozenset[LotStatus]] = {
@@ -444,33 +354,12 @@ LOT_TRANSITIONS: dict[LotStatus, frozenset[LotStatus]] = {
 }
 
 
-class SamplePurpose(models.TextChoices):
-    ANALYSIS = "analysis", "Laboratory analysis"
-    EVIDENCE = "evidence", "Criminal evidence"
-    EDUCATION = "education", "Education and training"
-
-
 # The intake classification flags of a lot, in display order: every way of creating a lot
 # accepts them and a sample inherits them.
 INTAKE_FLAGS = ("controlled_substances", "cytotoxic", "contains_asbestos", "high_risk")
 # What a lot is, as classified at intake and corrected later by a reclassification: the storage
 # rules, the placement hook and the destruction rules turn on these.
 CLASSIFICATION_FIELDS = ("waste_class", "hazard_classes", *INTAKE_FLAGS)
-
-
-class LotQuerySet(models.QuerySet):
-    def with_related(self) -> "LotQuerySet":
-        return self.select_related("seizure", "seizure__office", "location", "parent")
-
-    def in_storage(self) -> "LotQuerySet":
-        return self.filter(status=LotStatus.IN_STORAGE)
-
-    def occupying(self) -> "LotQuerySet":
-        """Lots physically in a warehouse location (counted for capacity and segregation)."""
-        return self.filter(
-            status__in=(LotStatus.IN_STORAGE, LotStatus.ON_HOLD, LotStatus.ALLOCATED),
-            location__isnull=False,
-        )
 
 
 class Lot(models.Model):
@@ -580,8 +469,6 @@ class Lot(models.Model):
     @property
     def past_deadline(self) -> bool:
         """Still in the warehouse after the seizure's statutory deadline."""
-        from seizures.storage import OCCUPYING_STATUSES
-
         deadline = self.seizure.deadline
         return (
             self.status in OCCUPYING_STATUSES
@@ -600,16 +487,6 @@ class Lot(models.Model):
     def hazard_label(self) -> str:
         names = dict(HazardClass.choices)
         return ", ".join(names.get(code, code) for code in self.hazard_classes) or "none"
-
-
-class CustodyEventQuerySet(models.QuerySet):
-    """Append-only: bulk updates and deletes are refused (and by a trigger on PostgreSQL)."""
-
-    def update(self, **kwargs):
-        raise PermissionError("Custody events are append-only.")
-
-    def delete(self):
-        raise PermissionError("Custody events are append-only.")
 
 
 class CustodyEvent(models.Model):

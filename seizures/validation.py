@@ -142,6 +142,23 @@ def classification_errors(waste_class: str | None, hazard_classes: Sequence[str]
     return errors
 
 
+# The case fields seizure_errors judges, as its keyword arguments: every caller passes these from
+# its own source (a form, a CSV row, a saved seizure) with the lots' totals.
+CASE_ARGUMENTS = (
+    "detained_on",
+    "notified_on",
+    "legal_route",
+    "transport_mode",
+    "ipr_type",
+    "action_type",
+    "perishable",
+    "right_holder",
+    "traffic_type",
+    "customs_procedure",
+    "provenance_country",
+)
+
+
 def seizure_errors(
     *,
     detained_on: datetime.date,

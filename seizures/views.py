@@ -25,8 +25,6 @@ from seizures.filtersets import (
     SeizureFilterSet,
     StorageLocationFilterSet,
     WarehouseFilterSet,
-    long_stay_query,
-    past_deadline_query,
 )
 from seizures.forms import (
     ImportForm,
@@ -302,11 +300,7 @@ class AgeingView(LotListView):
     export_name = "ageing-lots"
 
     def base_queryset(self):
-        return (
-            Lot.objects.with_related()
-            .filter(past_deadline_query() | long_stay_query())
-            .order_by("stored_since", "reference")
-        )
+        return Lot.objects.with_related().ageing().order_by("stored_since", "reference")
 
     def get_context_data(self, **kwargs):
         from django.conf import settings

@@ -13,6 +13,7 @@ from compliance.models import ComplianceCheck, Verdict
 from compliance.rulebook import MARKS
 from destruction.methods import OPERATION_CODES, Method
 from destruction.models import Facility
+from project.users import display_name
 from seizures.categories import HazardClass, WasteClass
 
 
@@ -236,4 +237,4 @@ class ComplianceCheckSerializer(serializers.ModelSerializer):
         ]
 
     def get_checked_by(self, check: ComplianceCheck) -> str:
-        return check.checked_by.get_full_name() or check.checked_by.get_username()
+        return display_name(check.checked_by)

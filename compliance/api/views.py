@@ -14,8 +14,8 @@ from compliance.filtersets import (
     ComplianceCheckFilterSet,
     RuleFilterForm,
     RuleFilterSet,
-    compliance_checks,
 )
+from compliance.models import ComplianceCheck
 from compliance.rulebook.catalogue import rule_data
 from compliance.services import run_what_if
 
@@ -95,4 +95,4 @@ class ComplianceCheckViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ComplianceCheckFilterSet
 
     def get_queryset(self):
-        return compliance_checks()
+        return ComplianceCheck.objects.for_list()

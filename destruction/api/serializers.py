@@ -17,13 +17,10 @@ from destruction.models import (
     Payer,
     Witness,
 )
+from project.users import display_name
 from seizures.models import Lot
 
 MAX_LINES = 500
-
-
-def user_name(user) -> str | None:
-    return (user.get_full_name() or user.get_username()) if user else None
 
 
 # --- facilities ----------------------------------------------------------------------------
@@ -348,13 +345,13 @@ class DestructionOrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_prepared_by(self, order) -> str:
-        return user_name(order.prepared_by)
+        return display_name(order.prepared_by) or None
 
     def get_submitted_by(self, order) -> str | None:
-        return user_name(order.submitted_by)
+        return display_name(order.submitted_by) or None
 
     def get_approved_by(self, order) -> str | None:
-        return user_name(order.approved_by)
+        return display_name(order.approved_by) or None
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
@@ -459,7 +456,7 @@ class DestructionRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_recorded_by(self, record) -> str:
-        return user_name(record.recorded_by)
+        return display_name(record.recorded_by) or None
 
 
 class DestructionOrderDetailSerializer(DestructionOrderSerializer):
@@ -487,10 +484,10 @@ class DestructionOrderDetailSerializer(DestructionOrderSerializer):
         read_only_fields = fields
 
     def get_dispatched_by(self, order) -> str | None:
-        return user_name(order.dispatched_by)
+        return display_name(order.dispatched_by) or None
 
     def get_cancelled_by(self, order) -> str | None:
-        return user_name(order.cancelled_by)
+        return display_name(order.cancelled_by) or None
 
 
 class EligibleLotSerializer(serializers.ModelSerializer):

@@ -20,11 +20,8 @@ from destruction.filtersets import (
     DestructionOrderFilterSet,
     FacilityFilterSet,
     eligible_lots,
-    facility_list,
-    order_detail,
-    order_list,
 )
-from destruction.models import EvidenceFile
+from destruction.models import DestructionOrder, EvidenceFile, Facility
 from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
 
@@ -65,7 +62,7 @@ class FacilityViewSet(viewsets.ModelViewSet):
     }
 
     def get_queryset(self):
-        return facility_list()
+        return Facility.objects.for_list()
 
     def _facility(self, facility, code=status.HTTP_200_OK) -> Response:
         return Response(
@@ -131,8 +128,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return order_list()
-        return order_detail()
+            return DestructionOrder.objects.for_list()
+        return DestructionOrder.objects.for_detail()
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -140,7 +137,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         return s.DestructionOrderDetailSerializer
 
     def _order(self, order, code=status.HTTP_200_OK) -> Response:
-        order = order_detail().get(pk=order.pk)
+        order = DestructionOrder.objects.for_detail().get(pk=order.pk)
         return Response(s.DestructionOrderDetailSerializer(order).data, status=code)
 
     @extend_schema(

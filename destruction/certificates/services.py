@@ -26,6 +26,7 @@ from destruction.certificates.pdf import render_pdf
 from destruction.certificates.snapshot import blocking_rules, build_snapshot, latest_record_check
 from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
 from project.errors import TransitionNotAllowed
+from project.users import display_name
 from seizures.custody import append_events
 from seizures.models import CustodyEvent, Lot, LotStatus
 
@@ -42,10 +43,6 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 def verification_url(code: str) -> str:
     return f"{settings.PUBLIC_BASE_URL}{reverse('certificates:verify', args=[code])}"
-
-
-def display_name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def order_lots(order: DestructionOrder) -> list[Lot]:

@@ -134,7 +134,7 @@ def add_lots(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
-        order = _touch_draft(order, "add lots to")
+        order = _touch_draft(order, "add lots")
         lots = _lock_lots_and_seizures([line.lot.pk for line in lines])
         if any(lot.seizure.office_id != order.office_id for lot in lots.values()):
             raise ValidationError(
@@ -165,7 +165,7 @@ def remove_lots(
     if not lots:
         raise ValidationError({"lots": ["Name the lots to remove."]})
     with transaction.atomic(durable=True):
-        order = _touch_draft(order, "remove lots from")
+        order = _touch_draft(order, "remove lots")
         ids = {lot.pk for lot in lots}
         lines = list(order.lines.filter(active=True).select_related("lot"))
         removed = [line for line in lines if line.lot_id in ids]
@@ -193,7 +193,7 @@ def update_line_references(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
-        order = _touch_draft(order, "edit the references of")
+        order = _touch_draft(order, "edit references")
         cleaned = {name: value.strip() for name, value in references.items()}
         updated = OrderLine.objects.filter(order=order, lot=lot, active=True).update(**cleaned)
         if updated != 1:
@@ -407,7 +407,7 @@ def clean_planned_witnesses(
     return cleaned, errors
 
 
-def _touch_draft(order: DestructionOrder, doing: str) -> DestructionOrder:
+def _touch_draft(order: DestructionOrder, change: str) -> DestructionOrder:
     """Lock a draft order for a change of its lots (guarded like a transition)."""
     updated = DestructionOrder.objects.filter(pk=order.pk, status=OrderStatus.DRAFT).update(
         updated_at=timezone.now()
@@ -416,7 +416,7 @@ def _touch_draft(order: DestructionOrder, doing: str) -> DestructionOrder:
         current = DestructionOrder.objects.get(pk=order.pk)
         raise TransitionNotAllowed(
             f"Order {current.reference} is {current.get_status_display().lower()}; only a draft "
-            f"order can {doing.split()[0]} lots."
+            f"order can {change}."
         )
     return _fresh(order)
 

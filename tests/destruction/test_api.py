@@ -653,7 +653,7 @@ def test_bad_line_references_are_400_and_a_submitted_order_409(api, warehouse_us
     assert empty.json()["errors"]["references"] == ["Give at least one reference to record."]
     assert submitted.status_code == 409
     assert submitted.json()["detail"] == (
-        f"Order {order.reference} is submitted; only a draft order can edit lots."
+        f"Order {order.reference} is submitted; only a draft order can edit references."
     )
     assert list(OrderLine.objects.values_list("lab_analysis_reference", flat=True)) == [""]
 

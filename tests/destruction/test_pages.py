@@ -641,7 +641,7 @@ def test_only_a_draft_shows_the_reference_forms_and_takes_their_post(
     )
 
     assert "Edit references" not in page
-    assert f"Order {order.reference} is submitted; only a draft order can edit lots." in (
+    assert f"Order {order.reference} is submitted; only a draft order can edit references." in (
         refused.content.decode()
     )
     assert auditor.status_code == 403

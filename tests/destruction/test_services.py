@@ -1207,7 +1207,7 @@ def test_references_are_refused_once_submitted_too_long_or_for_another_lot(
         "lot": [f"Lot BRU-2026-00077-01 is not in order {order.reference}."]
     }
     assert submitted.value.message == (
-        f"Order {order.reference} is submitted; only a draft order can edit lots."
+        f"Order {order.reference} is submitted; only a draft order can edit references."
     )
     assert references(order) == [("", "", "")]
 

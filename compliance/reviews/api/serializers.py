@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from compliance.models import CertificateReview
 from compliance.reviews.services import SEVERITIES
+from project.users import display_name
 
 
 class FindingSerializer(serializers.Serializer):
@@ -32,4 +33,4 @@ class CertificateReviewSerializer(serializers.ModelSerializer):
         fields = ["certificate", "decision", "findings", "comment", "reviewer", "decided_at"]
 
     def get_reviewer(self, review) -> str:
-        return review.reviewer.get_full_name() or review.reviewer.get_username()
+        return display_name(review.reviewer)

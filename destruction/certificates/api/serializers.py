@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from destruction.certificates.services import MAX_UPLOAD_BYTES
 from destruction.models import Certificate, DestructionOrder
+from project.users import display_name
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -51,8 +52,7 @@ class CertificateListSerializer(serializers.ModelSerializer):
         ]
 
     def get_issued_by(self, certificate) -> str:
-        user = certificate.issued_by
-        return user.get_full_name() or user.get_username()
+        return display_name(certificate.issued_by)
 
 
 class CertificateDetailSerializer(CertificateListSerializer):

@@ -1,0 +1,92 @@
+"""The reusable reads of the seizures models: what lists, pages, the API and the services select
+and annotate, one home for each (the FilterSets call these)."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from seizures.choices import LotStatus
+from seizures.storage import OCCUPYING_STATUSES
+
+
+def past_deadline_query() -> Q:
+    """Goods still held after the statutory deadline (digest X-CC-05 a)."""
+    return Q(status__in=OCCUPYING_STATUSES, seizure__deadline__lt=timezone.localdate())
+
+
+def long_stay_query() -> Q:
+    """Goods stored longer than the configured alarm (digest X-CC-05 d)."""
+    since = timezone.now() - datetime.timedelta(days=settings.LONG_STAY_ALARM_DAYS)
+    return Q(status__in=OCCUPYING_STATUSES, stored_since__lt=since)
+
+
+class StorageLocationQuerySet(models.QuerySet):
+    def with_occupancy(self) -> "StorageLocationQuerySet":
+        """Annotate used_kg, lot_count and oldest_stored_since over the lots occupying each
+        location (in storage, on hold or allocated), in the same query."""
+        occupying = Q(lots__status__in=OCCUPYING_STATUSES)
+        return (
+            self.select_related("warehouse", "parent")
+            .annotate(
+                used_kg=Coalesce(
+                    models.Sum("lots__gross_weight_kg", filter=occupying),
+                    Decimal("0"),
+                    output_field=models.DecimalField(max_digits=14, decimal_places=3),
+                ),
+                lot_count=models.Count("lots", filter=occupying),
+                oldest_stored_since=models.Min("lots__stored_since", filter=occupying),
+            )
+            .order_by("code")
+        )
+
+
+class SeizureQuerySet(models.QuerySet):
+    def with_related(self) -> "SeizureQuerySet":
+        # Aggregating queries drop Meta.ordering: keep it explicitly (stable pagination).
+        return (
+            self.select_related("office", "right_holder")
+            .annotate(lot_count=models.Count("lots", filter=Q(lots__parent__isnull=True)))
+            .order_by(*self.model._meta.ordering)
+        )
+
+
+class LotQuerySet(models.QuerySet):
+    def with_related(self) -> "LotQuerySet":
+        return self.select_related("seizure", "seizure__office", "location", "parent")
+
+    def in_storage(self) -> "LotQuerySet":
+        return self.filter(status=LotStatus.IN_STORAGE)
+
+    def occupying(self) -> "LotQuerySet":
+        """Lots physically in a warehouse location (counted for capacity and segregation)."""
+        return self.filter(status__in=OCCUPYING_STATUSES, location__isnull=False)
+
+    def past_deadline(self, matching: bool = True) -> "LotQuerySet":
+        """Lots past their statutory deadline (or, not matching, all the others)."""
+        return self._matching(past_deadline_query(), matching)
+
+    def long_stay(self, matching: bool = True) -> "LotQuerySet":
+        """Lots stored longer than the long-stay alarm (or, not matching, all the others)."""
+        return self._matching(long_stay_query(), matching)
+
+    def ageing(self, matching: bool = True) -> "LotQuerySet":
+        """Lots past their deadline or stored too long (digest X-CC-05)."""
+        return self._matching(past_deadline_query() | long_stay_query(), matching)
+
+    def _matching(self, query: Q, matching: bool) -> "LotQuerySet":
+        return self.filter(query) if matching else self.exclude(query)
+
+
+class CustodyEventQuerySet(models.QuerySet):
+    """Append-only: bulk updates and deletes are refused (and by a trigger on PostgreSQL)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Custody events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Custody events are append-only.")

@@ -1,0 +1,33 @@
+"""Every write of the seizures app. One public function = one durable transaction that writes its
+custody events in the same transaction (digest X-CC-01). Views, the API, the CSV intake, commands
+and the demo loader call these and never write models themselves.
+
+Bad input raises ``ValidationError({field: [messages]})``; a state conflict raises
+``TransitionNotAllowed``.
+
+By what they do: ``intake`` (seizures and lots coming in), ``storage`` (placing and moving lots),
+``lots`` (reclassify, sample, release), ``holds`` (legal holds) and ``reference`` (reference
+data and the deadlines it moves).
+"""
+
+from seizures.services.holds import lift_hold, place_hold
+from seizures.services.intake import add_lots, create_seizure, import_seizures, update_seizure
+from seizures.services.lots import reclassify_lot, release_lot, take_sample
+from seizures.services.reference import delete_reference_record, save_reference_record
+from seizures.services.storage import classification_of, move_lot
+
+__all__ = [
+    "add_lots",
+    "classification_of",
+    "create_seizure",
+    "delete_reference_record",
+    "import_seizures",
+    "lift_hold",
+    "move_lot",
+    "place_hold",
+    "reclassify_lot",
+    "release_lot",
+    "save_reference_record",
+    "take_sample",
+    "update_seizure",
+]

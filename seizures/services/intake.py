@@ -1,0 +1,388 @@
+"""Cases coming in: a seizure logged with its lots (by hand, via the API or from a CSV file),
+lots added later, the case data corrected; the reference numbering of seizures and lots."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from seizures import custody
+from seizures.intake import (
+    CASE_FIELDS,
+    IntakeRejected,
+    RowError,
+    SeizurePlan,
+    read_intake,
+    sorted_errors,
+)
+from seizures.models import (
+    INTAKE_FLAGS,
+    CustomsOffice,
+    Lot,
+    LotStatus,
+    RightHolder,
+    Seizure,
+    TrafficType,
+)
+from seizures.services.reference import holiday_dates, set_deadlines
+from seizures.services.storage import (
+    blocking_placement_findings,
+    placed,
+    placement_refusals_for_batch,
+    run_placement_checks,
+)
+from seizures.storage import LotFacts
+from seizures.validation import CASE_ARGUMENTS, LotInput, lot_errors, seizure_errors
+
+# Case fields a user may correct after intake. The office and the generated reference are the
+# case's identity and never change.
+EDITABLE_SEIZURE_FIELDS = frozenset(
+    {
+        *CASE_FIELDS,
+        "right_holder_agreement_on",
+        "declarant_agreement_on",
+        "declarant_objected",
+        "court_reference",
+        "notes",
+    }
+)
+
+
+def create_seizure(
+    *,
+    actor: User,
+    office: CustomsOffice,
+    detained_on: datetime.date,
+    transport_mode: str,
+    provenance_country: str,
+    ipr_type: str,
+    customs_procedure: str,
+    action_type: str,
+    legal_route: str,
+    lots: Sequence[LotInput],
+    place_of_detention: str = "",
+    traffic_type: str = TrafficType.FREIGHT,
+    right_holder: RightHolder | None = None,
+    declarant_name: str = "",
+    consignment_number: str = "",
+    notified_on: datetime.date | None = None,
+    perishable: bool = False,
+    notes: str = "",
+) -> Seizure:
+    """Log a seizure with its lots; each lot gets its first custody event, placed at intake when
+    it names a location."""
+    if not lots:
+        raise ValidationError({"lots": ["A seizure has at least one lot."]})
+    fields = {
+        "detained_on": detained_on,
+        "place_of_detention": place_of_detention,
+        "transport_mode": transport_mode,
+        "traffic_type": traffic_type,
+        "provenance_country": provenance_country,
+        "ipr_type": ipr_type,
+        "customs_procedure": customs_procedure,
+        "action_type": action_type,
+        "right_holder": right_holder,
+        "declarant_name": declarant_name,
+        "consignment_number": consignment_number,
+        "notified_on": notified_on,
+        "legal_route": legal_route,
+        "perishable": perishable,
+        "notes": notes,
+    }
+    _raise_lot_errors(lots, first_line=1)
+    _raise_case_errors(fields, lots)
+    with transaction.atomic(durable=True):
+        holidays = holiday_dates()
+        sequence = next_sequences({(office.pk, detained_on.year): 1})[(office.pk, detained_on.year)]
+        seizure = Seizure(office=office, year=detained_on.year, sequence=sequence, **fields)
+        seizure.reference = seizure_reference(office.code, detained_on.year, sequence)
+        seizure.created_by = actor
+        set_deadlines(seizure, holidays)
+        seizure.save()
+        _create_lots(seizure, lots, actor=actor, first_line=1)
+    return seizure
+
+
+def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor: User) -> list[Lot]:
+    """Add goods lines to an existing seizure (found later, counted after unpacking)."""
+    if not lots:
+        raise ValidationError({"lots": ["Add at least one lot."]})
+    with transaction.atomic(durable=True):
+        # The row lock numbers lines one writer at a time.
+        seizure = (
+            Seizure.objects.select_for_update(of=("self",))
+            .select_related("right_holder")
+            .get(pk=seizure.pk)
+        )
+        existing = Lot.objects.filter(seizure=seizure, parent__isnull=True).aggregate(
+            count=models.Count("id"),
+            articles=Coalesce(models.Sum("seized_articles"), 0),
+            kg=Coalesce(models.Sum("gross_weight_kg"), Decimal("0"), output_field=_decimal()),
+        )
+        first_line = existing["count"] + 1
+        _raise_lot_errors(lots, first_line=first_line)
+        fields = {name: getattr(seizure, name) for name in EDITABLE_SEIZURE_FIELDS}
+        _raise_case_errors(
+            fields, lots, extra_articles=existing["articles"], extra_kg=existing["kg"]
+        )
+        return _create_lots(seizure, lots, actor=actor, first_line=first_line)
+
+
+def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
+    """Correct or complete the case data (notification, agreements, court reference...); the
+    statutory deadline is recomputed from the notification date."""
+    unknown = set(changes) - EDITABLE_SEIZURE_FIELDS
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    with transaction.atomic(durable=True):
+        seizure = Seizure.objects.select_for_update().get(pk=seizure.pk)
+        for name, value in changes.items():
+            setattr(seizure, name, value)
+        totals = Lot.objects.filter(seizure=seizure, parent__isnull=True).aggregate(
+            articles=Coalesce(models.Sum("seized_articles"), 0),
+            kg=Coalesce(models.Sum("gross_weight_kg"), Decimal("0"), output_field=_decimal()),
+        )
+        errors = seizure_errors(
+            **_case_arguments(seizure),
+            total_articles=totals["articles"],
+            total_weight_kg=totals["kg"],
+            today=timezone.localdate(),
+        )
+        if errors:
+            raise ValidationError(errors)
+        set_deadlines(seizure, holiday_dates())
+        seizure.save()
+    return seizure
+
+
+def import_seizures(*, content: bytes | str, actor: User) -> list[Seizure]:
+    """Bulk intake (small consignments): every row of the CSV file is checked first - reading,
+    case rules, storage rules and the placement hook, each on every row it can judge - and the
+    whole file is refused with one per-line, per-column report (IntakeRejected) if any row is
+    wrong; otherwise all seizures, lots and first custody events are created in one
+    transaction, with bulk inserts."""
+    reading = read_intake(content)
+    with transaction.atomic(durable=True):
+        # Seizures need an office and a date for their reference, which lot messages name.
+        plans = [plan for plan in reading.plans if plan.fields["office"] is not None]
+        plans = [plan for plan in plans if plan.fields["detained_on"] is not None]
+        seizures = _numbered_seizures(plans, actor=actor)
+        errors = [*reading.errors, *_intake_placement_errors(plans, seizures)]
+        # The placement hook judges saved lots: save the seizures without errors so far (the
+        # rollback below removes them again when the file is refused).
+        failed = {error.line for error in errors}
+        clean = [
+            (plan, seizure)
+            for plan, seizure in zip(plans, seizures, strict=True)
+            if failed.isdisjoint(plan.lines)
+        ]
+        lots, lines = _save_intake(clean)
+        errors += _intake_hook_errors(lots, lines, actor=actor)
+        if errors:
+            raise IntakeRejected(sorted_errors(errors))
+        custody.start_chains(lots, actor=actor, details={"intake": "csv"})
+    return [seizure for _, seizure in clean]
+
+
+def _numbered_seizures(plans: Sequence[SeizurePlan], *, actor: User) -> list[Seizure]:
+    """Unsaved seizures with their reference (next free sequence per office and year) and
+    deadlines, one per plan."""
+    holidays = holiday_dates()
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for plan in plans:
+        counts[(plan.fields["office"].pk, plan.fields["detained_on"].year)] += 1
+    next_free = next_sequences(counts)
+    seizures = []
+    for plan in plans:
+        office, detained_on = plan.fields["office"], plan.fields["detained_on"]
+        key = (office.pk, detained_on.year)
+        seizure = Seizure(year=detained_on.year, sequence=next_free[key], **plan.fields)
+        next_free[key] += 1
+        seizure.reference = seizure_reference(office.code, seizure.year, seizure.sequence)
+        seizure.created_by = actor
+        set_deadlines(seizure, holidays)
+        seizures.append(seizure)
+    return seizures
+
+
+def _intake_placement_errors(
+    plans: Sequence[SeizurePlan], seizures: Sequence[Seizure]
+) -> list[RowError]:
+    """The storage rules (zone, segregation, capacity) for every lot of the file placed at
+    intake, checked together as one batch."""
+    requests, lines = [], []
+    for plan, seizure in zip(plans, seizures, strict=True):
+        for number, lot in enumerate(plan.lots, start=1):
+            if lot.data.location is not None:
+                facts = LotFacts(
+                    lot_reference(seizure.reference, number),
+                    lot.data.waste_class,
+                    tuple(lot.data.resolved_hazard_classes),
+                    lot.data.gross_weight_kg,
+                )
+                requests.append((facts, lot.data.location))
+                lines.append(lot.line)
+    if not requests:
+        return []
+    refusals = placement_refusals_for_batch(requests)
+    return [
+        RowError(line, "location", str(refusal))
+        for line, found in zip(lines, refusals, strict=True)
+        for refusal in found
+    ]
+
+
+def _save_intake(clean: Sequence[tuple[SeizurePlan, Seizure]]) -> tuple[list[Lot], list[int]]:
+    """Insert the seizures and their lots; the lots with the file line of each."""
+    Seizure.objects.bulk_create([seizure for _, seizure in clean], batch_size=1000)
+    now = timezone.now()
+    rows = [
+        (build_lot(seizure, lot.data, line=number, status=LotStatus.IN_STORAGE, now=now), lot.line)
+        for plan, seizure in clean
+        for number, lot in enumerate(plan.lots, start=1)
+    ]
+    lots = Lot.objects.bulk_create([lot for lot, _ in rows], batch_size=1000)
+    return lots, [line for _, line in rows]
+
+
+def _intake_hook_errors(
+    lots: Sequence[Lot], lines: Sequence[int], *, actor: User
+) -> list[RowError]:
+    """The placement hook's blocking findings, on the line of the lot they refuse."""
+    line_of = {lot.pk: line for lot, line in zip(lots, lines, strict=True)}
+    return [
+        RowError(line_of[lot.pk], "location", finding)
+        for (lot, _), findings in blocking_placement_findings(placed(lots), actor=actor)
+        for finding in findings
+    ]
+
+
+def seizure_reference(office_code: str, year: int, sequence: int) -> str:
+    return f"{office_code}-{year}-{sequence:05d}"
+
+
+def next_sequences(counts: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:
+    """(office id, year) -> first free sequence number, for `counts` new seizures each. Locks the
+    offices' rows (in id order, so two writers never deadlock) until the transaction ends: two
+    intakes at one office never draw the same number; the unique constraint backs this up."""
+    custody.require_transaction()
+    office_ids = sorted({office_id for office_id, _ in counts})
+    list(CustomsOffice.objects.select_for_update().filter(pk__in=office_ids).order_by("pk"))
+    highest = {
+        (row["office_id"], row["year"]): row["top"]
+        for row in Seizure.objects.filter(
+            office_id__in=office_ids, year__in={year for _, year in counts}
+        )
+        .values("office_id", "year")
+        .annotate(top=Max("sequence"))
+    }
+    return {key: (highest.get(key) or 0) + 1 for key in counts}
+
+
+def _create_lots(
+    seizure: Seizure, inputs: Sequence[LotInput], *, actor: User, first_line: int
+) -> list[Lot]:
+    placements = [(index, lot) for index, lot in enumerate(inputs) if lot.location is not None]
+    if placements:
+        refusals = placement_refusals_for_batch(
+            [
+                (
+                    LotFacts(
+                        lot_reference(seizure.reference, first_line + index),
+                        lot.waste_class,
+                        tuple(lot.resolved_hazard_classes),
+                        lot.gross_weight_kg,
+                    ),
+                    lot.location,
+                )
+                for index, lot in placements
+            ]
+        )
+        errors = {
+            f"lots[{first_line + index - 1}].location": [str(r) for r in found]
+            for (index, _), found in zip(placements, refusals, strict=True)
+            if found
+        }
+        if errors:
+            raise ValidationError(errors)
+    now = timezone.now()
+    status = LotStatus.ON_HOLD if seizure.on_hold else LotStatus.IN_STORAGE
+    lots = Lot.objects.bulk_create(
+        [
+            build_lot(seizure, data, line=first_line + index, status=status, now=now)
+            for index, data in enumerate(inputs)
+        ]
+    )
+    run_placement_checks(placed(lots), actor=actor)
+    custody.start_chains(lots, actor=actor, details={"seizure": seizure.reference})
+    return lots
+
+
+def build_lot(
+    seizure: Seizure, data: LotInput, *, line: int, status: str, now: datetime.datetime
+) -> Lot:
+    return Lot(
+        seizure=seizure,
+        reference=lot_reference(seizure.reference, line),
+        category=data.category,
+        waste_class=data.waste_class,
+        description=data.description.strip(),
+        brand=(data.brand or "").strip(),
+        seized_articles=data.articles,
+        articles=data.articles,
+        gross_weight_kg=data.gross_weight_kg,
+        retail_value=data.retail_value,
+        currency=data.currency,
+        hazard_classes=list(data.resolved_hazard_classes),
+        status=status,
+        location=data.location,
+        stored_since=now if data.location is not None else None,
+        **{name: getattr(data, name) for name in INTAKE_FLAGS},
+    )
+
+
+def lot_reference(seizure_reference: str, line: int) -> str:
+    return f"{seizure_reference}-{line:02d}"
+
+
+def _raise_lot_errors(lots: Sequence[LotInput], *, first_line: int) -> None:
+    errors: dict[str, list[str]] = {}
+    for index, lot in enumerate(lots):
+        lot.resolve()
+        for name, messages in lot_errors(lot).items():
+            errors[f"lots[{first_line + index - 1}].{name}"] = messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _raise_case_errors(
+    fields: dict,
+    lots: Sequence[LotInput],
+    *,
+    extra_articles: int = 0,
+    extra_kg: Decimal = Decimal("0"),
+) -> None:
+    errors = seizure_errors(
+        **{name: fields[name] for name in CASE_ARGUMENTS},
+        total_articles=extra_articles + sum(lot.articles for lot in lots),
+        total_weight_kg=extra_kg + sum((lot.gross_weight_kg for lot in lots), Decimal("0")),
+        today=timezone.localdate(),
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _case_arguments(seizure: Seizure) -> dict:
+    return {name: getattr(seizure, name) for name in CASE_ARGUMENTS}
+
+
+def _decimal() -> models.DecimalField:
+    return models.DecimalField(max_digits=14, decimal_places=3)
