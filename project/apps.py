@@ -11,6 +11,6 @@ class ProjectConfig(AppConfig):
     def ready(self) -> None:
         from project.roles import sync_role_permissions
 
-        # No sender: post_migrate is only sent for apps with models, and this app has none.
-        # The sync is idempotent; its last run sees every app's permissions.
+        # No sender: the sync runs after each app's migrations (it is idempotent), so its last
+        # run sees every app's permissions.
         post_migrate.connect(sync_role_permissions, dispatch_uid="sync_role_permissions")
