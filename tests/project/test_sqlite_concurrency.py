@@ -17,7 +17,7 @@ ROOT = Path(settings.BASE_DIR)
 def test_twenty_parallel_seizure_posts_all_succeed_and_chains_verify(tmp_path):
     # A fresh process on a database file: the suite's own database may be PostgreSQL or
     # in-memory SQLite, where locking does not show.
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own module and a temporary path
         [sys.executable, "-m", "tests.project.sqlite_writers", str(tmp_path / "db.sqlite3")],
         cwd=ROOT,
         env={**os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE": "true", "DJANGO_DEBUG": "1"},
