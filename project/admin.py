@@ -1,10 +1,21 @@
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
-from project.lockout import AdminSignInForm
 from project.models import ApiToken
 
-# The admin login names a lockout like the main login does.
-admin.site.login_form = AdminSignInForm
+
+def admin_login(request, extra_context=None):
+    """The administration signs in through the login page, which applies the lockout and the
+    second factor; a signed-in user without admin access is refused rather than sent back to
+    a login that would return them here."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next", reverse("admin:index")))
+
+
+admin.site.login = admin_login
 
 
 @admin.register(ApiToken)

@@ -1,13 +1,10 @@
 """Sign-in lockout (django-axes): after SIGNIN_FAILURE_LIMIT failed sign-ins for one username
 or from one address, further attempts, even with the right password, are refused until the
 cool-off ends or an administrator unlocks (admin "Access attempts", `manage.py
-axes_reset_username <name>` / `axes_reset_ip <address>`). The web and admin logins show the
-refusal as a form error, the token endpoint as 429 in the API's error shape."""
+axes_reset_username <name>` / `axes_reset_ip <address>`). The login page shows the
+refusal as a form error (project.forms), the token endpoint as 429 in the API's error shape."""
 
 from django.conf import settings
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from rest_framework import exceptions
 
@@ -24,26 +21,6 @@ def lockout_message() -> str:
 def is_locked_out(request) -> bool:
     """Set on the request by axes when it refused or counted the attempt that locks."""
     return bool(getattr(request, "axes_locked_out", False))
-
-
-class LockoutAwareMixin:
-    """Names the lockout instead of the usual "wrong username or password"."""
-
-    def clean(self):
-        try:
-            return super().clean()
-        except ValidationError:
-            if is_locked_out(self.request):
-                raise ValidationError(lockout_message(), code="locked_out") from None
-            raise
-
-
-class SignInForm(LockoutAwareMixin, AuthenticationForm):
-    pass
-
-
-class AdminSignInForm(LockoutAwareMixin, AdminAuthenticationForm):
-    pass
 
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:

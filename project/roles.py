@@ -51,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # API tokens: see who holds one; deleting one revokes it.
         "project.view_apitoken",
         "project.delete_apitoken",
+        # Authenticator apps (second factor) of the users.
+        "otp_totp.*",
     ),
 }
 

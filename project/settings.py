@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "seizures",
     "destruction",
     "compliance",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "project.second_factor.SecondFactorMiddleware",
     "project.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -143,6 +147,10 @@ AXES_LOCKOUT_CALLABLE = "project.lockout.lockout_response"
 # Attempts during a lockout do not restart the cool-off, so a guesser cannot keep a user out
 # for ever.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# Administrators sign in with an authenticator app's code too (project.second_factor).
+REQUIRE_ADMIN_2FA = env_flag("REQUIRE_ADMIN_2FA", False)
+OTP_TOTP_ISSUER = "Infringing Goods Tracker"
 
 # API tokens lapse after this many hours without use (project.authentication).
 API_TOKEN_IDLE_HOURS = float(os.environ.get("API_TOKEN_IDLE_HOURS", "8"))

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from project.client_address import ClientAddressThrottle
 from project.lockout import SignInLocked, is_locked_out
 from project.models import ApiToken
+from project.second_factor import verify_second_factor
 from project.services import issue_api_token, revoke_api_token
 
 ERROR = inline_serializer(
@@ -21,6 +22,12 @@ ERROR = inline_serializer(
 class TokenInput(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    otp_token = serializers.CharField(
+        max_length=16,
+        default="",
+        help_text="The authenticator app's code: administrators when REQUIRE_ADMIN_2FA is on, "
+        "and anyone with an authenticator set up.",
+    )
     name = serializers.CharField(
         max_length=ApiToken._meta.get_field("name").max_length,
         default="default",
@@ -68,6 +75,7 @@ class TokenView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to log in with provided credentials."]}
             )
+        verify_second_factor(user, data.validated_data["otp_token"])
         _, key = issue_api_token(user=user, name=data.validated_data["name"])
         return Response(TokenOutput({"token": key}).data)
 

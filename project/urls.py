@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 
 from project import views
-from project.lockout import SignInForm
+from project.forms import SignInForm
 from project.token_api import TokenView
 
 api_v1 = [

@@ -171,6 +171,6 @@ def test_the_schema_describes_the_token_endpoint():
     assert list(component["properties"]) == ["token"]
     request = operations["post"]["requestBody"]["content"]["application/json"]["schema"]
     fields = schema["components"]["schemas"][request["$ref"].rsplit("/", 1)[1]]["properties"]
-    assert set(fields) == {"username", "password", "name"}
+    assert set(fields) == {"username", "password", "otp_token", "name"}
     assert "204" in operations["delete"]["responses"]
     assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
