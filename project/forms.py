@@ -34,6 +34,8 @@ class SignInForm(AuthenticationForm):
             if is_locked_out(self.request):
                 raise ValidationError(lockout_message(), code="locked_out") from None
             raise
+        if self.user_cache is None:  # username or password missing: their fields say so
+            return self.cleaned_data
         device = verify_second_factor(self.user_cache, self.cleaned_data.get("otp_token", ""))
         if device is not None:
             # django-otp marks the session verified when the user logs in with this attribute.

@@ -114,3 +114,9 @@ def test_add_authenticator_prints_the_address_for_the_app(admin_user, capsys, re
     device = TOTPDevice.objects.get(user=admin_user)
     assert device.confirmed and b32decode(secret) == device.bin_key
     assert signed_in(sign_in(admin_user.username, code=code_for(device)))
+
+
+def test_a_missing_password_is_a_field_error(admin_user, required):
+    response = Client().post(reverse("login"), {"username": admin_user.username})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"password": ["This field is required."]}
