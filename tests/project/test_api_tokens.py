@@ -4,7 +4,6 @@ password change."""
 import hashlib
 
 import pytest
-from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
@@ -15,13 +14,6 @@ pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/api/v1/auth/token/"
 PROBE_URL = "/api/v1/lots/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def issue(username="warehouse", password=PASSWORD, **extra) -> str:
