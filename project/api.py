@@ -6,12 +6,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, parsers, permissions, status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, pagination, parsers, permissions, serializers, status
 from rest_framework.response import Response
 
 from project.errors import TransitionNotAllowed
 
 READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
+
+# The error shape of exception_handler, for the schema's error responses.
+ERROR = inline_serializer(
+    "ApiError",
+    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
+)
 
 # No request body of this API nests deeper than a few levels; a limit well above them refuses
 # crafted bodies before the serializers or the error summary (both recursive) walk them.

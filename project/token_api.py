@@ -1,22 +1,18 @@
 """POST /api/v1/auth/token/ issues a named token; DELETE revokes the token sent with it."""
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from project.api import ERROR
 from project.client_address import ClientAddressThrottle
 from project.lockout import SignInLocked, is_locked_out
 from project.models import ApiToken
 from project.second_factor import verify_second_factor
 from project.services import issue_api_token, revoke_api_token
-
-ERROR = inline_serializer(
-    "TokenError",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
-)
 
 
 class TokenInput(serializers.Serializer):
@@ -24,6 +20,7 @@ class TokenInput(serializers.Serializer):
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
     otp_token = serializers.CharField(
         max_length=16,
+        allow_blank=True,
         default="",
         help_text="The authenticator app's code: administrators when REQUIRE_ADMIN_2FA is on, "
         "and anyone with an authenticator set up.",
