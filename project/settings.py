@@ -147,6 +147,8 @@ AXES_LOCKOUT_CALLABLE = "project.lockout.lockout_response"
 # Attempts during a lockout do not restart the cool-off, so a guesser cannot keep a user out
 # for ever.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Masked in the form data an access attempt keeps (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 
 # Administrators sign in with an authenticator app's code too (project.second_factor).
 REQUIRE_ADMIN_2FA = env_flag("REQUIRE_ADMIN_2FA", False)

@@ -50,6 +50,9 @@ def test_web_login_locks_the_user_after_the_limit_even_with_the_right_password(w
     assert refused.status_code == 429
     assert "Try again in 15 minutes or ask an administrator" in refused.text
     assert "_auth_user_id" not in refused.wsgi_request.session
+    kept = "".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert "password=********************" in kept
+    assert "wrong" not in kept and PASSWORD not in kept
 
 
 def test_one_address_is_locked_after_failures_for_different_usernames(warehouse_user):
