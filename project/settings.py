@@ -144,8 +144,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES) if SIGNIN_LOCKOUT_
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "project.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "project.lockout.lockout_response"
-# Attempts during a lockout do not restart the cool-off, so a guesser cannot keep a user out
-# for ever.
+# Attempts during a lockout are refused without being counted: the lockout ends a cool-off
+# after the failure that caused it, however long a guesser keeps trying.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Masked in the form data an access attempt keeps (the password always is).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
