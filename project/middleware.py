@@ -7,6 +7,7 @@ from django.conf import settings
 # A session's expiry moves forward at most this often (seconds), so an active user costs one
 # session write a minute rather than one per request; the idle limit is met within a minute.
 SESSION_REFRESH_SECONDS = 60
+REFRESHED_AT = "refreshed_at"
 
 
 class SessionIdleTimeoutMiddleware:
@@ -21,11 +22,16 @@ class SessionIdleTimeoutMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            session = request.session
             now = int(time.time())
-            if now - session.get("refreshed_at", 0) >= SESSION_REFRESH_SECONDS:
-                session["refreshed_at"] = now
+            if now - request.session.get(REFRESHED_AT, 0) >= SESSION_REFRESH_SECONDS:
+                request.session[REFRESHED_AT] = now
         return self.get_response(request)
+
+
+def stamp_new_session(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver: a login saves the session anyway, so it starts the refresh
+    clock and the first request after it writes nothing."""
+    request.session[REFRESHED_AT] = int(time.time())
 
 
 class ContentSecurityPolicyMiddleware:
