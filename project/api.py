@@ -1,16 +1,62 @@
-"""API plumbing shared by every app: one error shape, pagination and action permissions."""
+"""API plumbing shared by every app: one error shape, pagination, action permissions and the
+JSON parser."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions, status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, pagination, parsers, permissions, serializers, status
 from rest_framework.response import Response
 
 from project.errors import TransitionNotAllowed
 
 READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
+
+# The error shape of exception_handler, for the schema's error responses.
+ERROR = inline_serializer(
+    "ApiError",
+    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
+)
+
+# No request body of this API nests deeper than a few levels; a limit well above them refuses
+# crafted bodies before the serializers or the error summary (both recursive) walk them.
+MAX_JSON_DEPTH = 32
+
+
+class BoundedJSONParser(parsers.JSONParser):
+    """JSON bodies, refused with 400 when nested deeper than MAX_JSON_DEPTH.
+
+    Python's json module raises RecursionError (not a ValueError, so DRF answers 500) for
+    about a thousand nested brackets; shallower nesting would still reach the recursive code
+    after parsing.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
+        if json_depth(data) > MAX_JSON_DEPTH:
+            raise exceptions.ParseError(
+                f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels."
+            )
+        return data
+
+
+def json_depth(data: Any) -> int:
+    """Nesting depth of parsed JSON, counted without recursion."""
+    deepest = 0
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            pending.extend((item, depth + 1) for item in value)
+    return deepest
 
 
 class Pagination(pagination.PageNumberPagination):

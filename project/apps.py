@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -9,8 +10,10 @@ class ProjectConfig(AppConfig):
     verbose_name = "Infringing Goods Tracker"
 
     def ready(self) -> None:
+        from project.middleware import stamp_new_session
         from project.roles import sync_role_permissions
 
-        # No sender: post_migrate is only sent for apps with models, and this app has none.
-        # The sync is idempotent; its last run sees every app's permissions.
+        # No sender: the sync runs after each app's migrations (it is idempotent), so its last
+        # run sees every app's permissions.
         post_migrate.connect(sync_role_permissions, dispatch_uid="sync_role_permissions")
+        user_logged_in.connect(stamp_new_session, dispatch_uid="stamp_new_session")

@@ -39,7 +39,19 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "compliance.add_certificatereview",
         "compliance.review_certificate",
     ),
-    ADMINISTRATOR: ("seizures.*", "destruction.*", "compliance.*"),
+    ADMINISTRATOR: (
+        "seizures.*",
+        "destruction.*",
+        "compliance.*",
+        # Sign-in lockouts: deleting a user's or an address's access attempts unlocks it.
+        "axes.view_*",
+        "axes.delete_accessattempt",
+        # API tokens: see who holds one; deleting one revokes it.
+        "project.view_apitoken",
+        "project.delete_apitoken",
+        # Authenticator apps (second factor) of the users.
+        "otp_totp.*",
+    ),
 }
 
 

@@ -4,7 +4,6 @@ stored checks with the rulebook version each used."""
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,6 +17,7 @@ from compliance.filtersets import (
 from compliance.models import ComplianceCheck
 from compliance.rulebook.catalogue import rule_data
 from compliance.services import run_what_if
+from project.api import BoundedJSONParser
 
 ERROR = inline_serializer(
     "ComplianceError",
@@ -33,7 +33,7 @@ class WhatIfView(APIView):
     parameters, which would be dropped silently and give a reassuring but wrong answer (415)."""
 
     permission_map = {"post": None}
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         summary="What-if compliance check of a planned destruction",

@@ -6,7 +6,6 @@ from compliance.api.serializers import WhatIfParametersInput
 from compliance.facts import WHAT_IF_PARAMETERS
 from compliance.forms import WhatIfForm
 from tests.destruction.factories import FacilityFactory
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ EXAMPLE = {
 @pytest.fixture
 def signed_in(client):
     def login(user):
-        client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)
         return client
 
     return login

@@ -9,7 +9,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+
+from project.services import issue_api_token
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 application = WSGIHandler()
@@ -29,7 +30,7 @@ def keep_test_connection_open():
 
 @pytest.fixture
 def admin_token(admin_user) -> str:
-    return Token.objects.create(user=admin_user).key
+    return issue_api_token(user=admin_user, name="fuzz")[1]
 
 
 @pytest.mark.django_db

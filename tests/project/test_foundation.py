@@ -74,7 +74,11 @@ def test_seed_demo_creates_the_three_logins(monkeypatch, capsys, client, setting
     out = capsys.readouterr().out
     for username in ("warehouse", "auditor", "admin"):
         assert username in out
-        assert client.login(username=username, password="demo-pass-123")
+        response = client.post(
+            reverse("login"), {"username": username, "password": "demo-pass-123"}
+        )
+        assert response.status_code == 302
+        assert response.url == reverse("dashboard")
 
 
 def test_seed_demo_refuses_with_debug_off(settings):
