@@ -8,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
@@ -33,24 +32,19 @@ from destruction.certificates.services import (
     verifiable,
 )
 from destruction.models import Certificate
+from project.client_address import client_address
 
 CONFLICT = OpenApiResponse(description="The certificate or order is not in a state for this.")
 
 
 class VerifyThrottle(SimpleRateThrottle):
-    """Scope "verify", per client address, for the public page and API alike.
-
-    DRF's default identity trusts a client-sent X-Forwarded-For when NUM_PROXIES is unset, which
-    would let a guesser pick a fresh identity per request; here the header counts only when
-    NUM_PROXIES says how many proxies are in front.
-    """
+    """Scope "verify", per client address (project.client_address: X-Forwarded-For counts only
+    behind DJANGO_NUM_PROXIES), for the public page and API alike."""
 
     scope = "verify"
 
     def get_ident(self, request) -> str:
-        if api_settings.NUM_PROXIES is not None:
-            return super().get_ident(request)
-        return request.META.get("REMOTE_ADDR", "")
+        return client_address(request)
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
