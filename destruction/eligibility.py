@@ -132,7 +132,8 @@ def _court_completion(facts: LegalFacts, *, today: datetime.date) -> Completion:
         return Completion(False, reason="X-LB-04: the court has not given judgment yet.")
     if outcome == JudgmentOutcome.RELEASE:
         return Completion(
-            False, reason=f"X-LB-04: the judgment of {facts.judgment_on:%Y-%m-%d} released the goods."
+            False,
+            reason=f"X-LB-04: the judgment of {facts.judgment_on:%Y-%m-%d} released the goods.",
         )
     if outcome != JudgmentOutcome.DESTRUCTION:
         return Completion(

@@ -25,13 +25,13 @@ from seizures.choices import (
     TransportMode,
     ZoneType,
 )
+from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS, on_court_route
 from seizures.querysets import (
     CustodyEventQuerySet,
     LotQuerySet,
     SeizureQuerySet,
     StorageLocationQuerySet,
 )
-from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS, on_court_route
 from seizures.storage import OCCUPYING_STATUSES
 
 

@@ -12,8 +12,6 @@ from decimal import Decimal
 
 from django_countries import countries
 
-from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS, on_court_route
-
 from seizures.categories import (
     DEFAULT_WASTE_CLASS,
     HazardClass,
@@ -21,6 +19,7 @@ from seizures.categories import (
     WasteClass,
     default_hazard_classes,
 )
+from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS, on_court_route
 from seizures.models import (
     COUNTERFEIT_OR_PIRATED,
     ActionType,
@@ -330,7 +329,7 @@ def _judgment_errors(
     add, started_on, judgment_on, outcome, final_since, appeal_until, today
 ) -> None:
     if not started_on:
-        add("proceedings_started_on", "A judgment needs the proceedings it ends: enter their start.")
+        add("proceedings_started_on", "A judgment ends proceedings: enter when they started.")
     if outcome not in JudgmentOutcome.values:
         add(
             "judgment_outcome",

@@ -146,9 +146,7 @@ def test_legal_route_completion_follows_the_route_rules(facts, expected):
         "proceedings without a reference",
     ],
 )
-def test_the_court_route_completes_only_with_a_final_judgment_ordering_destruction(
-    facts, expected
-):
+def test_the_court_route_completes_only_with_a_final_judgment_ordering_destruction(facts, expected):
     completion = legal_route_completion(facts, today=TODAY)
 
     if isinstance(expected, Completion):
