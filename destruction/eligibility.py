@@ -24,7 +24,7 @@ from django.db.models import F, Q
 
 from destruction.methods import METHODS
 from destruction.models import LegalBasis
-from seizures.deadlines import on_court_route
+from seizures.deadlines import on_court_route, proceedings_late
 from seizures.models import JudgmentOutcome, LegalRoute, LotStatus
 
 # The legal basis an order records for each seizure, from the seizure's legal route (X-LB-01).
@@ -108,24 +108,22 @@ def legal_route_completion(facts: LegalFacts, *, today: datetime.date) -> Comple
 def _court_completion(facts: LegalFacts, *, today: datetime.date) -> Completion:
     """Art. 23(3)-(5): proceedings started by the last day allowed, then a judgment ordering
     destruction that has become final (X-LB-05, X-LB-04)."""
-    started, due = facts.proceedings_started_on, facts.proceedings_due_on
-    if started is None or not facts.court_reference:
-        if due is not None and due < today:
-            return Completion(
-                False,
-                reason=f"X-LB-05: no proceedings were started by {due:%Y-%m-%d}: the goods are "
-                "to be released.",
+    due = facts.proceedings_due_on
+    # Proceedings count once their reference is recorded (a start date alone names no case).
+    started = facts.proceedings_started_on if facts.court_reference else None
+    if proceedings_late(started, due, today=today):
+        if started is None:
+            reason = f"no proceedings were started by {due:%Y-%m-%d}"
+        else:
+            reason = (
+                f"the proceedings started on {started:%Y-%m-%d}, after the last day {due:%Y-%m-%d}"
             )
+        return Completion(False, reason=f"X-LB-05: {reason}: the goods are to be released.")
+    if started is None:
         until = f" (to be started by {due:%Y-%m-%d})" if due is not None else ""
         return Completion(
             False,
             reason=f"X-LB-05: no court proceedings (court, reference, start) are recorded{until}.",
-        )
-    if due is not None and started > due:
-        return Completion(
-            False,
-            reason=f"X-LB-05: the proceedings started on {started:%Y-%m-%d}, after the last day "
-            f"{due:%Y-%m-%d}: the goods are to be released.",
         )
     outcome = facts.judgment_outcome
     if not outcome or facts.judgment_on is None:

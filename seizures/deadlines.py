@@ -80,6 +80,17 @@ def proceedings_due(
     return add_working_days(notified_on, days + extension_days, holidays)
 
 
+def proceedings_late(
+    started_on: datetime.date | None, due_on: datetime.date | None, *, today: datetime.date
+) -> bool:
+    """X-LB-05: proceedings not started by the last day allowed (none recorded once the day has
+    passed, or recorded as started after it): the goods are to be released. Without a last day
+    (no notification date) nothing is late."""
+    if due_on is None:
+        return False
+    return due_on < today if started_on is None else started_on > due_on
+
+
 def declarant_notice_due(
     detained_on: datetime.date, *, legal_route: str, holidays: Collection[datetime.date]
 ) -> datetime.date | None:

@@ -75,8 +75,11 @@ class LotQuerySet(models.QuerySet):
         return self.filter(status=LotStatus.IN_STORAGE)
 
     def proceedings_overdue(self, *, today: datetime.date) -> "LotQuerySet":
-        """Lots in storage whose court proceedings were not started in time (X-LB-05)."""
-        return self.in_storage().filter(proceedings_overdue_query(today=today, prefix="seizure__"))
+        """Lots to release because their court proceedings were not started in time (X-LB-05):
+        in storage, of seizures not under a legal hold (a hold stops every disposal)."""
+        return self.in_storage().filter(
+            proceedings_overdue_query(today=today, prefix="seizure__"), seizure__on_hold=False
+        )
 
     def occupying(self) -> "LotQuerySet":
         """Lots physically in a warehouse location (counted for capacity and segregation)."""
