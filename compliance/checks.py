@@ -183,7 +183,7 @@ def placement_facts(
         "days_in_storage": (today - stored_since).days,
     }
     untracked = dict(UNTRACKED)
-    legal_completion_facts(facts, untracked, seizure, today=today)
+    legal_completion_facts(facts, seizure, today=today)
     return facts, untracked
 
 
@@ -193,19 +193,13 @@ def declaration_reference(seizure) -> str:
     return (seizure.consignment_number or "").strip() or seizure.reference
 
 
-def legal_completion_facts(
-    facts: dict[str, object], untracked: dict[str, str], seizure, *, today: datetime.date
-) -> None:
+def legal_completion_facts(facts: dict[str, object], seizure, *, today: datetime.date) -> None:
     """``legal_basis_completed_on``: the day the legal route completed (destruction.eligibility,
-    X-LB-02..05), None (recorded as not complete) while it is open. A court route completes with
-    a reference but no date: the fact is then untracked rather than a breach of X-LB-04."""
-    completion = legal_route_completion(LegalFacts.of(seizure), today=today)
-    if not completion.complete:
-        facts["legal_basis_completed_on"] = None
-    elif completion.completed_on is not None:
-        facts["legal_basis_completed_on"] = completion.completed_on
-    else:
-        untracked["legal_basis_completed_on"] = INFO
+    X-LB-02..05; for a court case the day the judgment ordering destruction became final), None
+    (recorded as not complete) while it is open."""
+    facts["legal_basis_completed_on"] = legal_route_completion(
+        LegalFacts.of(seizure), today=today
+    ).completed_on
 
 
 # --- orders and records -------------------------------------------------------------------------
@@ -286,7 +280,7 @@ def order_facts(
         if facility.certifications:
             facts["facility_evaluated"] = True
         untracked = dict(UNTRACKED)
-        legal_completion_facts(facts, untracked, seizure, today=today)
+        legal_completion_facts(facts, seizure, today=today)
         if stage == "record":
             facts.update(record_facts)
             facts.update(
@@ -343,6 +337,8 @@ def _legal_facts(
     facts: dict[str, object] = {
         "right_holder_confirmed": seizure.right_holder_agreement_on is not None,
         "court_reference": seizure.court_reference,
+        "proceedings_started_on": seizure.proceedings_started_on,
+        "proceedings_due_on": seizure.proceedings_due_on,
         "counterfeit_or_pirated": seizure.ipr_type in COUNTERFEIT_OR_PIRATED,
         "art26_opted_in": bool(holder and holder.small_consignment_opt_in),
         "postal_or_express": seizure.transport_mode in ("postal", "express"),

@@ -108,6 +108,11 @@ _VOCABULARY: tuple[Fact, ...] = (
          "written, deemed (no objection by the deadline) or objected."),
     Fact("court_reference", "str", "order", "Court reference",
          "Reference of proceedings started after the declarant objected.", ""),
+    Fact("proceedings_started_on", "date", "order", "Proceedings started on",
+         "Day the right holder started court proceedings (Art. 23(3))."),
+    Fact("proceedings_due_on", "date", "order", "Proceedings due by",
+         "Last day to start proceedings: 10 working days from notification (3 if perishable), "
+         "plus any extension of up to 10 (Art. 23(3)-(4))."),
     Fact("counterfeit_or_pirated", "bool", "order", "Counterfeit or pirated",
          "Goods suspected of being counterfeit or pirated (not other IPR types)."),
     Fact("art26_opted_in", "bool", "order", "Art. 26 opted in",

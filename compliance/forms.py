@@ -1,4 +1,5 @@
-"""The what-if form: the same request as POST /api/v1/compliance/check/, as a page."""
+"""The what-if form (the same request as POST /api/v1/compliance/check/, as a page) and the choice
+of two rulebook versions to compare."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from compliance.facts import WHAT_IF_PARAMETERS
+from compliance.rulebook import DEFAULT_VERSION, kept_versions
 from destruction.methods import OPERATION_CODES, Method
 from destruction.models import Facility
 from seizures.categories import HazardClass, WasteClass
@@ -142,3 +144,18 @@ class WhatIfForm(forms.Form):
             "facility": facility,
             "parameters": {name: data.get(name) for name in WHAT_IF_PARAMETERS},
         }
+
+
+class RuleChangesForm(forms.Form):
+    """Two kept rulebook versions (`from`, `to`: Python keywords, so declared in __init__); by
+    default the version before the one in force, and the one in force."""
+
+    def __init__(self, data=None, **kwargs):
+        versions = kept_versions()
+        current = versions.index(DEFAULT_VERSION) if DEFAULT_VERSION in versions else -1
+        initial = {"from": versions[max(current - 1, 0)], "to": versions[current]}
+        # Unbound: compare the defaults, so the page opens on the latest changes.
+        super().__init__(data if data else initial, **kwargs)
+        choices = [(version, version) for version in versions]
+        self.fields["from"] = forms.ChoiceField(label="From version", choices=choices)
+        self.fields["to"] = forms.ChoiceField(label="To version", choices=choices)

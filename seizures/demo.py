@@ -146,8 +146,7 @@ SEIZURES = (
         lot("9b", "Handheld game consoles", 150, "45", "22500", None, brand="KidsJoy"),
     ]),
     ("BRU", "2026-06-23", "air", "passenger", "AE", "Maison Lumière SA", "court",
-     {"court_reference": "Brussels Court of First Instance 26/4512/A",
-      "place_of_detention": "Transfer baggage"}, [
+     {"place_of_detention": "Transfer baggage"}, [
         lot("5b", "Luxury handbags (criminal case exhibits)", 22, "28", "88000", "BRU-W1-SEC-C02",
             brand="Lumière"),
     ]),
@@ -197,6 +196,32 @@ SEIZURES = (
         lot("12e", "Woven labels and swing tags", 250000, "380", "5000", "ANR-W1-GEN-B04"),
         lot("12f", "Printed gift boxes", 12000, "900", "6000", "ANR-W1-GEN-B04"),
     ]),
+    # The declarant objected: the right holder went to court (pending, see COURT_CASES).
+    ("ANR", "2026-11-17", "sea", "freight", "CN", "KidsJoy Toys Ltd", "court",
+     {"consignment_number": "MSCU 503388-1"}, [
+        lot("9a", "Plush toys", 3000, "120", "24000", "ANR-W1-GEN-B01", brand="KidsJoy"),
+    ]),
+)
+
+# The court route (Art. 23(3)-(5)): what was recorded on which day. The handbags' judgment
+# ordering destruction is final; the plush toys' proceedings are pending.
+COURT_CASES = (
+    (("BRU", "2026-06-23"), "2026-06-30", {
+        "court_name": "Brussels Court of First Instance",
+        "court_reference": "26/4512/A",
+        "proceedings_started_on": datetime.date(2026, 6, 30),
+    }),
+    (("BRU", "2026-06-23"), "2026-10-30", {
+        "judgment_on": datetime.date(2026, 9, 29),
+        "judgment_outcome": "destruction",
+        "appeal_until": datetime.date(2026, 10, 29),
+        "judgment_final_since": datetime.date(2026, 10, 30),
+    }),
+    (("ANR", "2026-11-17"), "2026-11-24", {
+        "court_name": "Antwerp Court of First Instance",
+        "court_reference": "AR 26/8817",
+        "proceedings_started_on": datetime.date(2026, 11, 24),
+    }),
 )
 # fmt: on
 
@@ -226,6 +251,7 @@ def load(*, users: dict, stdout) -> None:
     with on_day("2026-03-05"):  # the postal hub's daily CSV of small consignments
         imported = services.import_seizures(content=EXAMPLE_CSV.read_bytes(), actor=warehouse_user)
     storage_history(warehouse_user, admin, seizures)
+    record_court_cases(admin, seizures)
     stdout.write(
         f"  {len(seizures) + len(imported)} seizures ({len(imported)} by CSV intake), "
         f"{Lot.objects.count()} lots, {StorageLocation.objects.count()} storage locations"
@@ -296,10 +322,8 @@ def log(actor, office, detained, mode, traffic, country, holder, route, extra, l
         "notified_on": detained_on + datetime.timedelta(days=1),
         **extra,
     }
-    # Fields that complete the case later (court reference...) are recorded by an update.
-    later = {name: fields.pop(name) for name in ("court_reference",) if name in fields}
     locations = {loc.code: loc for loc in StorageLocation.objects.all()}
-    seizure = services.create_seizure(
+    return services.create_seizure(
         actor=actor,
         office=office,
         detained_on=detained_on,
@@ -312,9 +336,6 @@ def log(actor, office, detained, mode, traffic, country, holder, route, extra, l
         lots=[LotInput(**{**data, "location": locations.get(data["location"])}) for data in lots],
         **fields,
     )
-    if later:
-        seizure = services.update_seizure(seizure=seizure, actor=actor, **later)
-    return seizure
 
 
 # Standard-route cases whose right holder confirmed the infringement and agreed in writing to
@@ -337,6 +358,12 @@ def record_right_holder_agreements(actor, seizures) -> None:
             services.update_seizure(
                 seizure=seizure, actor=actor, right_holder_agreement_on=agreed_on
             )
+
+
+def record_court_cases(actor, seizures) -> None:
+    for key, day, fields in COURT_CASES:
+        with on_day(day):
+            services.update_seizure(seizure=seizures[key], actor=actor, **fields)
 
 
 def storage_history(warehouse_user, admin, seizures) -> None:

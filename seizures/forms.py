@@ -10,6 +10,7 @@ from django_countries import countries
 
 from project.routers import ID_PATTERN
 from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS
 from seizures.models import (
     CLASSIFICATION_FIELDS,
     INTAKE_FLAGS,
@@ -17,6 +18,7 @@ from seizures.models import (
     CustomsOffice,
     CustomsProcedure,
     IPRType,
+    JudgmentOutcome,
     LegalRoute,
     Lot,
     RightHolder,
@@ -126,8 +128,9 @@ class SeizureEditForm(SeizureForm):
 
     right_holder_agreement_on = forms.DateField(required=False, widget=DATE)
     declarant_agreement_on = forms.DateField(required=False, widget=DATE)
-    declarant_objected = forms.BooleanField(required=False)
-    court_reference = forms.CharField(max_length=100, required=False)
+    declarant_objected = forms.BooleanField(
+        required=False, help_text="Then the court route applies: record it under Court route."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,6 +142,47 @@ class SeizureEditForm(SeizureForm):
         initial = {name: getattr(seizure, name) for name in names}
         initial["provenance_country"] = seizure.provenance_country.code
         return initial
+
+
+class CourtCaseForm(forms.Form):
+    """The court route of a seizure (Art. 23(3)-(5)): the proceedings, any extension of the
+    period to start them, and the judgment."""
+
+    court_name = forms.CharField(label="Court", max_length=200, required=False)
+    court_reference = forms.CharField(
+        label="Reference of the proceedings", max_length=100, required=False
+    )
+    proceedings_started_on = forms.DateField(
+        label="Proceedings started on", required=False, widget=DATE
+    )
+    proceedings_extension_days = forms.IntegerField(
+        label="Extension (working days)",
+        min_value=0,
+        max_value=MAX_PROCEEDINGS_EXTENSION_DAYS,
+        required=False,
+        help_text="Art. 23(4): once, up to 10 working days; not for perishable goods.",
+    )
+    proceedings_extension_reason = forms.CharField(
+        label="Extension granted (by whom, why)", max_length=300, required=False
+    )
+    judgment_on = forms.DateField(label="Judgment of", required=False, widget=DATE)
+    judgment_outcome = forms.ChoiceField(
+        label="Outcome", choices=[("", "---------"), *JudgmentOutcome.choices], required=False
+    )
+    judgment_final_since = forms.DateField(
+        label="Final since",
+        required=False,
+        widget=DATE,
+        help_text="Only a final judgment ordering destruction allows destruction.",
+    )
+    appeal_until = forms.DateField(label="Appeal window ends", required=False, widget=DATE)
+
+    def clean_proceedings_extension_days(self) -> int:
+        return self.cleaned_data["proceedings_extension_days"] or 0
+
+    @classmethod
+    def initial_for(cls, seizure: Seizure) -> dict:
+        return {name: getattr(seizure, name) for name in cls.base_fields}
 
 
 def hazard_classes_field() -> forms.MultipleChoiceField:

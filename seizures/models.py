@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +17,7 @@ from seizures.choices import (
     ActionType,
     CustomsProcedure,
     IPRType,
+    JudgmentOutcome,
     LegalRoute,
     LotStatus,
     SamplePurpose,
@@ -24,6 +25,7 @@ from seizures.choices import (
     TransportMode,
     ZoneType,
 )
+from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS, on_court_route
 from seizures.querysets import (
     CustodyEventQuerySet,
     LotQuerySet,
@@ -310,7 +312,34 @@ class Seizure(models.Model):
     right_holder_agreement_on = models.DateField(null=True, blank=True)
     declarant_agreement_on = models.DateField(null=True, blank=True)
     declarant_objected = models.BooleanField(default=False)
-    court_reference = models.CharField(max_length=100, blank=True)
+    # The court route (Art. 23(3)-(5), digest X-LB-05): a court reference is not a judgment.
+    # Proceedings must start within 10 working days of the notification (3 for perishables),
+    # extendable once by up to 10; only a final judgment ordering destruction completes the route.
+    court_name = models.CharField("court", max_length=200, blank=True)
+    court_reference = models.CharField(
+        max_length=100, blank=True, help_text="Reference of the proceedings."
+    )
+    proceedings_started_on = models.DateField(null=True, blank=True)
+    proceedings_extension_days = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(MAX_PROCEEDINGS_EXTENSION_DAYS)],
+        help_text="Working days the deadline for starting proceedings was extended (Art. 23(4)).",
+    )
+    proceedings_extension_reason = models.CharField(max_length=300, blank=True)
+    proceedings_due_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Court route: last day to start proceedings (working days, extension included).",
+    )
+    judgment_on = models.DateField(null=True, blank=True)
+    judgment_outcome = models.CharField(max_length=20, choices=JudgmentOutcome.choices, blank=True)
+    judgment_final_since = models.DateField(
+        null=True, blank=True, help_text="The judgment is final (no appeal possible) since."
+    )
+    appeal_until = models.DateField(
+        null=True, blank=True, help_text="Last day of the appeal window against the judgment."
+    )
     on_hold = models.BooleanField(default=False)
     hold_reason = models.TextField(blank=True)
     hold_by = models.ForeignKey(
@@ -330,7 +359,11 @@ class Seizure(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["office", "year", "sequence"], name="seizure_sequence_unique_per_office"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(proceedings_extension_days__lte=MAX_PROCEEDINGS_EXTENSION_DAYS),
+                name="seizure_proceedings_extension_within_limit",
+            ),
         ]
         indexes = [models.Index(fields=["detained_on"]), models.Index(fields=["legal_route"])]
         permissions = [
@@ -340,6 +373,10 @@ class Seizure(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def on_court_route(self) -> bool:
+        return on_court_route(self.legal_route, declarant_objected=self.declarant_objected)
 
 
 # A lot on hold only returns to storage when the hold is lifted: the legal hold blocks every

@@ -10,6 +10,7 @@ urlpatterns = [
     path("seizures/import/", views.ImportView.as_view(), name="seizure-import"),
     path("seizures/<int:pk>/", views.SeizureDetailView.as_view(), name="seizure-detail"),
     path("seizures/<int:pk>/edit/", views.SeizureEditView.as_view(), name="seizure-edit"),
+    path("seizures/<int:pk>/court/", views.CourtCaseView.as_view(), name="seizure-court"),
     path("seizures/<int:pk>/lots/new/", views.AddLotsView.as_view(), name="seizure-add-lots"),
     path("seizures/<int:pk>/hold/", views.HoldView.as_view(), name="seizure-hold"),
     path("seizures/<int:pk>/lift-hold/", views.LiftHoldView.as_view(), name="seizure-lift-hold"),

@@ -19,11 +19,13 @@ from seizures.categories import (
     WasteClass,
     default_hazard_classes,
 )
+from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS, on_court_route
 from seizures.models import (
     COUNTERFEIT_OR_PIRATED,
     ActionType,
     CustomsProcedure,
     IPRType,
+    JudgmentOutcome,
     LegalRoute,
     RightHolder,
     StorageLocation,
@@ -237,3 +239,116 @@ def _small_consignment_errors(
             f"{SMALL_CONSIGNMENT_MAX_KG} kg (this one: {total_articles} units, "
             f"{total_weight_kg} kg).",
         )
+
+
+# The fields of the court route (Art. 23(3)-(5)), recorded on the seizure.
+COURT_FIELDS = (
+    "court_name",
+    "court_reference",
+    "proceedings_started_on",
+    "proceedings_extension_days",
+    "proceedings_extension_reason",
+    "judgment_on",
+    "judgment_outcome",
+    "judgment_final_since",
+    "appeal_until",
+)
+_JUDGMENT_FIELDS = ("judgment_on", "judgment_outcome", "judgment_final_since", "appeal_until")
+
+
+def court_case_errors(
+    *,
+    legal_route: str,
+    declarant_objected: bool,
+    perishable: bool,
+    detained_on: datetime.date,
+    court_name: str,
+    court_reference: str,
+    proceedings_started_on: datetime.date | None,
+    proceedings_extension_days: int,
+    proceedings_extension_reason: str,
+    judgment_on: datetime.date | None,
+    judgment_outcome: str,
+    judgment_final_since: datetime.date | None,
+    appeal_until: datetime.date | None,
+    today: datetime.date,
+) -> Errors:
+    """Field errors of the proceedings and judgment: plausible dates in their order (detention,
+    proceedings started, judgment, final), the extension of Art. 23(4), a judgment only in
+    proceedings. A court reference alone (recorded before proceedings were tracked) is kept."""
+    errors: Errors = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    judgment_given = any((judgment_on, judgment_outcome, judgment_final_since, appeal_until))
+    recorded = proceedings_started_on or proceedings_extension_days or judgment_given
+    if recorded and not on_court_route(legal_route, declarant_objected=declarant_objected):
+        add(
+            "legal_route",
+            "Court proceedings are recorded on the court route only: choose it, or record that "
+            "the declarant objected.",
+        )
+    if proceedings_started_on:
+        if not (court_name or "").strip():
+            add("court_name", "Name the court where the proceedings were started.")
+        if not (court_reference or "").strip():
+            add("court_reference", "Enter the reference of the proceedings.")
+        if proceedings_started_on > today:
+            add("proceedings_started_on", "The proceedings cannot start in the future.")
+        elif detained_on and proceedings_started_on < detained_on:
+            add("proceedings_started_on", "Proceedings cannot start before the detention.")
+    if not 0 <= (proceedings_extension_days or 0) <= MAX_PROCEEDINGS_EXTENSION_DAYS:
+        add(
+            "proceedings_extension_days",
+            f"The period may be extended by at most {MAX_PROCEEDINGS_EXTENSION_DAYS} working "
+            "days (Art. 23(4)).",
+        )
+    elif proceedings_extension_days:
+        if perishable:
+            add(
+                "proceedings_extension_days",
+                "The period for perishable goods cannot be extended (Art. 23(4)).",
+            )
+        if not (proceedings_extension_reason or "").strip():
+            add("proceedings_extension_reason", "Record why and by whom the period was extended.")
+    if judgment_given:
+        _judgment_errors(
+            add,
+            proceedings_started_on,
+            judgment_on,
+            judgment_outcome,
+            judgment_final_since,
+            appeal_until,
+            today,
+        )
+    return errors
+
+
+def _judgment_errors(
+    add, started_on, judgment_on, outcome, final_since, appeal_until, today
+) -> None:
+    if not started_on:
+        add("proceedings_started_on", "A judgment ends proceedings: enter when they started.")
+    if outcome not in JudgmentOutcome.values:
+        add(
+            "judgment_outcome",
+            f"Choose the outcome: {', '.join(JudgmentOutcome.values)}.",
+        )
+    if not judgment_on:
+        add("judgment_on", "Enter the date of the judgment.")
+        return
+    if judgment_on > today:
+        add("judgment_on", "The judgment date cannot be in the future.")
+    if started_on and judgment_on < started_on:
+        add("judgment_on", "The judgment cannot come before the proceedings started.")
+    if final_since:
+        if final_since < judgment_on:
+            add("judgment_final_since", "A judgment cannot be final before it was given.")
+        if final_since > today:
+            add(
+                "judgment_final_since",
+                "Record the day the judgment became final once it has; until then leave it empty.",
+            )
+    if appeal_until and appeal_until < judgment_on:
+        add("appeal_until", "The appeal window cannot end before the judgment.")

@@ -18,6 +18,7 @@ from project import views
 from project.errors import TransitionNotAllowed
 from project.views import Protected
 from seizures import exports, labels, services
+from seizures.deadlines import proceedings_late
 from seizures.filtersets import (
     CustodyEventFilterSet,
     LotFilterSet,
@@ -27,6 +28,7 @@ from seizures.filtersets import (
     WarehouseFilterSet,
 )
 from seizures.forms import (
+    CourtCaseForm,
     ImportForm,
     LocationLabelsForm,
     LotLabelsForm,
@@ -138,7 +140,43 @@ class SeizureDetailView(Protected, DetailView):
         context = super().get_context_data(**kwargs)
         context["hold_form"] = ReasonForm()
         context["lift_form"] = OptionalReasonForm()
+        seizure = self.object
+        context["court_form"] = CourtCaseForm(initial=CourtCaseForm.initial_for(seizure))
+        context["proceedings_late"] = proceedings_late(
+            seizure.proceedings_started_on if seizure.court_reference else None,
+            seizure.proceedings_due_on,
+            today=timezone.localdate(),
+        )
         return context
+
+
+class CourtCaseView(Protected, FormView):
+    """The court section of a seizure: proceedings and judgment (Art. 23(3)-(5))."""
+
+    permission_required = "seizures.change_seizure"
+    template_name = "seizures/seizure_court.html"
+    form_class = CourtCaseForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return CourtCaseForm.initial_for(self.seizure)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(seizure=self.seizure, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.update_seizure(
+                seizure=self.seizure, actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_error(error, form)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Court route of {self.seizure.reference} recorded.")
+        return redirect("seizures:seizure-detail", pk=self.seizure.pk)
 
 
 class SeizureEditView(Protected, FormView):

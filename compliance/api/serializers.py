@@ -11,6 +11,7 @@ from compliance.conditions import SEVERITIES
 from compliance.facts import STAGES
 from compliance.models import ComplianceCheck, Verdict
 from compliance.rulebook import MARKS
+from compliance.rulebook.changes import ASPECTS
 from destruction.methods import OPERATION_CODES, Method
 from destruction.models import Facility
 from project.users import display_name
@@ -238,3 +239,42 @@ class ComplianceCheckSerializer(serializers.ModelSerializer):
 
     def get_checked_by(self, check: ComplianceCheck) -> str:
         return display_name(check.checked_by)
+
+
+class RuleTextSerializer(serializers.Serializer):
+    """A rule added or removed between two versions, its aspects as text."""
+
+    id = serializers.CharField()
+    severity = serializers.ChoiceField(choices=SEVERITIES)
+    message = serializers.CharField()
+    condition = serializers.CharField()
+    source = serializers.CharField()
+    scope = serializers.CharField()
+
+
+class AspectComparisonSerializer(serializers.Serializer):
+    aspect = serializers.ChoiceField(choices=ASPECTS)
+    before = serializers.CharField()
+    after = serializers.CharField()
+    changed = serializers.BooleanField()
+
+
+class RuleChangeSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    aspects = serializers.ListField(child=serializers.ChoiceField(choices=ASPECTS))
+    comparison = AspectComparisonSerializer(many=True)
+
+
+class RulebookChangesSerializer(serializers.Serializer):
+    """compliance.rulebook.catalogue.changes_data"""
+
+    added = RuleTextSerializer(many=True)
+    removed = RuleTextSerializer(many=True)
+    changed = RuleChangeSerializer(many=True)
+
+    def get_fields(self):
+        # "from" and "to" are Python keywords: declared here rather than as attributes.
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField()
+        fields["to"] = serializers.CharField()
+        return fields

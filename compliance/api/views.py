@@ -14,8 +14,9 @@ from compliance.filtersets import (
     RuleFilterForm,
     RuleFilterSet,
 )
+from compliance.forms import RuleChangesForm
 from compliance.models import ComplianceCheck
-from compliance.rulebook.catalogue import rule_data
+from compliance.rulebook.catalogue import rule_data, rulebook_changes
 from compliance.services import run_what_if
 from project.api import BoundedJSONParser
 
@@ -85,6 +86,31 @@ class RuleViewSet(viewsets.GenericViewSet):
         except KeyError:
             raise Http404 from None
         return Response(s.RuleSerializer(rule_data(rule)).data)
+
+
+class RulebookChangesView(APIView):
+    """GET /api/v1/compliance/rulebook/changes/?from=&to=: the rules added, removed and changed
+    between two kept rulebook versions (the changes page as data). Validated by the page's
+    form: an unknown version is a 400 naming the parameter."""
+
+    permission_map = {"get": VIEW_CHECKS}
+
+    @extend_schema(
+        summary="Rules added, removed and changed between two rulebook versions",
+        parameters=[
+            OpenApiParameter("from", str, description="The older kept version, e.g. 2026.2."),
+            OpenApiParameter("to", str, description="The newer kept version, e.g. 2026.3."),
+        ],
+        responses={200: s.RulebookChangesSerializer, 400: ERROR, 403: ERROR},
+    )
+    def get(self, request):
+        form = RuleChangesForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        data = form.cleaned_data
+        return Response(
+            s.RulebookChangesSerializer(rulebook_changes(data["from"], data["to"])).data
+        )
 
 
 class ComplianceCheckViewSet(viewsets.ReadOnlyModelViewSet):

@@ -273,6 +273,17 @@ def rulebook_path(version: str = DEFAULT_VERSION) -> Path:
     return RULEBOOK_DIR / f"{version}.toml"
 
 
+def kept_versions() -> tuple[str, ...]:
+    """The rulebook versions kept next to this file (stored checks name them), oldest first."""
+    versions = [path.stem for path in RULEBOOK_DIR.glob("*.toml")]
+    return tuple(sorted(versions, key=_version_key))
+
+
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    # "2026.10" comes after "2026.9": compare the numeric parts as numbers.
+    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in version.split("."))
+
+
 def load_rulebook(
     version: str = DEFAULT_VERSION, *, parameters: Mapping[str, object] | None = None
 ) -> Rulebook:

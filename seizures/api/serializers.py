@@ -7,6 +7,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS
 from seizures.models import (
     INTAKE_FLAGS,
     ActionType,
@@ -15,6 +16,7 @@ from seizures.models import (
     CustomsProcedure,
     Holiday,
     IPRType,
+    JudgmentOutcome,
     LegalRoute,
     Lot,
     RightHolder,
@@ -107,7 +109,16 @@ class SeizureSerializer(serializers.ModelSerializer):
             "right_holder_agreement_on",
             "declarant_agreement_on",
             "declarant_objected",
+            "court_name",
             "court_reference",
+            "proceedings_started_on",
+            "proceedings_extension_days",
+            "proceedings_extension_reason",
+            "proceedings_due_on",
+            "judgment_on",
+            "judgment_outcome",
+            "judgment_final_since",
+            "appeal_until",
             "on_hold",
             "hold_reason",
             "hold_by",
@@ -324,12 +335,27 @@ class SeizureCreateSerializer(SeizureCaseFieldsSerializer):
 
 
 class SeizureUpdateSerializer(SeizureCaseFieldsSerializer):
-    """PATCH: any subset of the case fields, plus the dates that complete the legal route."""
+    """PATCH: any subset of the case fields, plus what completes the legal route: the dates of
+    the agreements, and on the court route the proceedings and the judgment (Art. 23(3)-(5))."""
 
     right_holder_agreement_on = serializers.DateField(required=False, allow_null=True)
     declarant_agreement_on = serializers.DateField(required=False, allow_null=True)
     declarant_objected = serializers.BooleanField(required=False)
+    court_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     court_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    proceedings_started_on = serializers.DateField(required=False, allow_null=True)
+    proceedings_extension_days = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_PROCEEDINGS_EXTENSION_DAYS
+    )
+    proceedings_extension_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True
+    )
+    judgment_on = serializers.DateField(required=False, allow_null=True)
+    judgment_outcome = serializers.ChoiceField(
+        choices=JudgmentOutcome.choices, required=False, allow_blank=True
+    )
+    judgment_final_since = serializers.DateField(required=False, allow_null=True)
+    appeal_until = serializers.DateField(required=False, allow_null=True)
 
 
 class AddLotsSerializer(serializers.Serializer):

@@ -12,7 +12,12 @@ data and the deadlines it moves).
 
 from seizures.services.holds import lift_hold, place_hold
 from seizures.services.intake import add_lots, create_seizure, import_seizures, update_seizure
-from seizures.services.lots import reclassify_lot, release_lot, take_sample
+from seizures.services.lots import (
+    reclassify_lot,
+    release_lot,
+    release_overdue_court_cases,
+    take_sample,
+)
 from seizures.services.reference import delete_reference_record, save_reference_record
 from seizures.services.storage import classification_of, move_lot
 
@@ -27,6 +32,7 @@ __all__ = [
     "place_hold",
     "reclassify_lot",
     "release_lot",
+    "release_overdue_court_cases",
     "save_reference_record",
     "take_sample",
     "update_seizure",

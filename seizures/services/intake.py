@@ -39,7 +39,14 @@ from seizures.services.storage import (
     run_placement_checks,
 )
 from seizures.storage import LotFacts
-from seizures.validation import CASE_ARGUMENTS, LotInput, lot_errors, seizure_errors
+from seizures.validation import (
+    CASE_ARGUMENTS,
+    COURT_FIELDS,
+    LotInput,
+    court_case_errors,
+    lot_errors,
+    seizure_errors,
+)
 
 # Case fields a user may correct after intake. The office and the generated reference are the
 # case's identity and never change.
@@ -49,7 +56,7 @@ EDITABLE_SEIZURE_FIELDS = frozenset(
         "right_holder_agreement_on",
         "declarant_agreement_on",
         "declarant_objected",
-        "court_reference",
+        *COURT_FIELDS,
         "notes",
     }
 )
@@ -137,8 +144,9 @@ def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor: User) -> list
 
 
 def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
-    """Correct or complete the case data (notification, agreements, court reference...); the
-    statutory deadline is recomputed from the notification date."""
+    """Correct or complete the case data (notification, agreements, the court proceedings and
+    judgment...); the statutory deadline and the last day to start proceedings are recomputed
+    from the notification date."""
     unknown = set(changes) - EDITABLE_SEIZURE_FIELDS
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
@@ -150,12 +158,22 @@ def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
             articles=Coalesce(models.Sum("seized_articles"), 0),
             kg=Coalesce(models.Sum("gross_weight_kg"), Decimal("0"), output_field=_decimal()),
         )
+        today = timezone.localdate()
         errors = seizure_errors(
             **_case_arguments(seizure),
             total_articles=totals["articles"],
             total_weight_kg=totals["kg"],
-            today=timezone.localdate(),
+            today=today,
         )
+        for name, messages in court_case_errors(
+            **{name: getattr(seizure, name) for name in COURT_FIELDS},
+            legal_route=seizure.legal_route,
+            declarant_objected=seizure.declarant_objected,
+            perishable=seizure.perishable,
+            detained_on=seizure.detained_on,
+            today=today,
+        ).items():
+            errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
         set_deadlines(seizure, holiday_dates())

@@ -1,6 +1,7 @@
 """Changes to a lot in the warehouse: reclassification, samples taken out of it, release from
-customs control."""
+customs control (one lot, or every lot whose court proceedings were not started in time)."""
 
+import datetime
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -342,3 +343,55 @@ def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
         )
     current.refresh_from_db()
     return current
+
+
+def release_overdue_court_cases(*, actor: User, today: datetime.date | None = None) -> list[Lot]:
+    """X-LB-05 (Reg. 608/2013 Art. 23(3)): the right holder did not start proceedings by the
+    last day allowed, so the goods are released - the law leaves no choice, hence a daily run
+    rather than a proposal. Releases every lot in storage of such seizures with a `released`
+    custody event giving the reason; lots of a seizure under a legal hold stay, since the hold
+    stops every disposal, release included. Answers the released lots."""
+    today = today or timezone.localdate()
+    with transaction.atomic(durable=True):
+        # Seizures, then lots (the order of place_hold and release_lot).
+        overdue = list(
+            Seizure.objects.select_for_update()
+            .filter(pk__in=Lot.objects.proceedings_overdue(today=today).values("seizure_id"))
+            .order_by("pk")
+        )
+        lots = list(
+            Lot.objects.select_for_update(of=("self",))
+            .select_related("location")
+            # Re-read under the seizure locks: a hold placed meanwhile keeps its lots.
+            .filter(seizure__in=overdue, seizure__on_hold=False, status=LotStatus.IN_STORAGE)
+            .order_by("pk")
+        )
+        if not lots:
+            return []
+        custody.change_lot_status(
+            [lot.pk for lot in lots],
+            expected=LotStatus.IN_STORAGE,
+            new=LotStatus.RELEASED,
+            location=None,
+        )
+        seizures = {seizure.pk: seizure for seizure in overdue}
+        for lot in lots:
+            custody.append_event(
+                lot,
+                Kind.RELEASED,
+                actor=actor,
+                from_location=lot.location,
+                quantity=lot.articles,
+                details={"reason": _overdue_reason(seizures[lot.seizure_id]), "rule": "X-LB-05"},
+            )
+    return lots
+
+
+def _overdue_reason(seizure: Seizure) -> str:
+    due = f"{seizure.proceedings_due_on:%Y-%m-%d}"
+    if seizure.proceedings_started_on is None:
+        return f"X-LB-05: no court proceedings were started by {due} (Art. 23(3))."
+    return (
+        f"X-LB-05: the court proceedings started on {seizure.proceedings_started_on:%Y-%m-%d}, "
+        f"after the last day {due} (Art. 23(3))."
+    )

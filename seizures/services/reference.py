@@ -60,6 +60,7 @@ def recompute_deadlines(days: Iterable[datetime.date]) -> int:
     for day in days:
         covers |= Q(notified_on__lte=day, deadline__gte=day)
         covers |= Q(detained_on__lte=day, declarant_notice_due_on__gte=day)
+        covers |= Q(notified_on__lte=day, proceedings_due_on__gte=day)
     if not covers:
         return 0
     open_cases = Lot.objects.exclude(status__in=CLOSED_STATUSES).values("seizure_id")
@@ -69,7 +70,9 @@ def recompute_deadlines(days: Iterable[datetime.date]) -> int:
     holidays = holiday_dates()
     for seizure in seizures:
         set_deadlines(seizure, holidays)
-    Seizure.objects.bulk_update(seizures, ["deadline", "declarant_notice_due_on"], batch_size=500)
+    Seizure.objects.bulk_update(
+        seizures, ["deadline", "declarant_notice_due_on", "proceedings_due_on"], batch_size=500
+    )
     return len(seizures)
 
 
@@ -86,4 +89,11 @@ def set_deadlines(seizure: Seizure, holidays: frozenset[datetime.date]) -> None:
     )
     seizure.declarant_notice_due_on = deadlines.declarant_notice_due(
         seizure.detained_on, legal_route=seizure.legal_route, holidays=holidays
+    )
+    seizure.proceedings_due_on = deadlines.proceedings_due(
+        seizure.notified_on,
+        perishable=seizure.perishable,
+        on_court_route=seizure.on_court_route,
+        extension_days=seizure.proceedings_extension_days,
+        holidays=holidays,
     )

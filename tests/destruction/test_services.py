@@ -68,9 +68,7 @@ def snapshot(*lots):
 def test_creating_an_order_allocates_its_lots_with_a_custody_event(warehouse_user, facility):
     shirts = eligible_lot(reference="BRU-2026-00001-01")
     court = eligible_lot(
-        seizure=SeizureFactory(
-            office=shirts.seizure.office, legal_route="court", court_reference="Court 26/4512"
-        ),
+        seizure=SeizureFactory(office=shirts.seizure.office, final_judgment=True),
         reference="BRU-2026-00002-01",
     )
 
@@ -152,10 +150,14 @@ def _seizure(**fields):
         ({"right_holder_agreement_on": None}, "X-LB-02: the right holder's written agreement"),
         ({"deadline": None, "notified_on": None}, "X-LB-02: no statutory deadline"),
         (
-            {"declarant_objected": True},
-            "X-LB-05: the declarant objected; a court reference of the proceedings is needed",
+            {"declarant_objected": True, "proceedings_due_on": datetime.date(2099, 1, 10)},
+            "X-LB-05: no court proceedings (court, reference, start) are recorded (to be "
+            "started by 2099-01-10).",
         ),
-        ({"legal_route": "court"}, "X-LB-01: no court decision reference is recorded."),
+        (
+            {"legal_route": "court", "proceedings_due_on": datetime.date(2026, 3, 17)},
+            "X-LB-05: no proceedings were started by 2026-03-17: the goods are to be released.",
+        ),
         ({"legal_route": "abandonment"}, "X-LB-01: the declarant's written abandonment"),
         (
             {"legal_route": "small_consignment", "deadline": datetime.date(2099, 1, 10)},
@@ -167,7 +169,7 @@ def _seizure(**fields):
         "no right holder agreement",
         "no deadline",
         "declarant objected",
-        "court without reference",
+        "court proceedings not started in time",
         "abandonment without declarant",
         "small consignment deadline not reached",
     ],

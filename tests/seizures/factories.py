@@ -77,6 +77,20 @@ class SeizureFactory(factory.django.DjangoModelFactory):
     right_holder_agreement_on = datetime.date(2026, 3, 10)
     created_by = factory.SubFactory(UserFactory)
 
+    class Params:
+        # The court route completed (Art. 23(3)): proceedings started in time, a judgment
+        # ordering destruction, final since 2026-05-21.
+        final_judgment = factory.Trait(
+            legal_route=models.LegalRoute.COURT,
+            court_name="Brussels Court of First Instance",
+            court_reference="26/4512/A",
+            proceedings_started_on=datetime.date(2026, 3, 12),
+            proceedings_due_on=datetime.date(2026, 3, 17),
+            judgment_on=datetime.date(2026, 4, 20),
+            judgment_outcome=models.JudgmentOutcome.DESTRUCTION,
+            judgment_final_since=datetime.date(2026, 5, 21),
+        )
+
 
 class LotFactory(factory.django.DjangoModelFactory):
     class Meta:
