@@ -221,6 +221,14 @@ LOGGING = {
 # The public address printed on certificates (QR code and verification URL).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The electronic seal on certificates and reports (PAdES): a PKCS#12 file with the seal key, its
+# certificate and chain, and its passphrase. With a timestamp authority URL (RFC 3161) the seal is
+# PAdES-B-T, else B-B. Unset: unsealed with debug on (the demo makes its own demo seal), refused
+# with debug off (destruction/certificates/seal.py).
+CERTIFICATE_SEAL_P12 = os.environ.get("CERTIFICATE_SEAL_P12", "")
+CERTIFICATE_SEAL_PASSWORD = os.environ.get("CERTIFICATE_SEAL_PASSWORD", "")
+CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
+
 # Storage ageing: a lot in storage longer than this is listed as a long stay (digest X-CC-05d).
 LONG_STAY_ALARM_DAYS = int(os.environ.get("LONG_STAY_ALARM_DAYS", "180"))
 

@@ -19,6 +19,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from destruction.certificates.seal import SealBox, SealPlace
+
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
@@ -522,9 +524,15 @@ def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
 
 
 def render_pdf(snapshot: dict[str, Any]) -> bytes:
-    """The certificate as PDF bytes, from the snapshot alone. `invariant` drops the creation
-    time and random document id, so one snapshot always renders to the same bytes."""
+    """The certificate as PDF bytes, from the snapshot alone (unsealed)."""
+    return render(snapshot)[0]
+
+
+def render(snapshot: dict[str, Any]) -> tuple[bytes, SealBox]:
+    """The certificate as PDF bytes and the box kept for its seal. `invariant` drops the
+    creation time and random document id, so one snapshot always renders to the same bytes."""
     s = styles()
+    seal_place = SealPlace()
     story: list[Flowable] = [
         *header_block(snapshot, s),
         *legal_section(snapshot, s),
@@ -545,7 +553,9 @@ def render_pdf(snapshot: dict[str, Any]) -> bytes:
                     f"{esc(snapshot['office']['name'])}. This certificate is valid only while "
                     "the verification page shows it as valid.",
                     s["small"],
-                )
+                ),
+                Spacer(1, 2 * mm),
+                seal_place,
             ]
         ),
     ]
@@ -563,4 +573,5 @@ def render_pdf(snapshot: dict[str, Any]) -> bytes:
     )
     footer = f"Certificate of destruction {snapshot['number']}"
     document.build(story, canvasmaker=partial(NumberedCanvas, footer=footer))
-    return buffer.getvalue()
+    assert seal_place.box is not None  # noqa: S101 - drawn by build(), always
+    return buffer.getvalue(), seal_place.box

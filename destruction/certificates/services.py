@@ -22,12 +22,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from destruction.certificates.pdf import render_pdf
+from destruction.certificates.pdf import render
+from destruction.certificates.seal import SealUnavailable, seal_pdf
 from destruction.certificates.snapshot import blocking_rules, build_snapshot, latest_record_check
 from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
 from project.errors import TransitionNotAllowed
 from seizures.custody import append_events
-from seizures.models import CustodyEvent, Lot, LotStatus
+from seizures.models import CustodyEvent, CustomsOffice, Lot, LotStatus
 
 T = TypeVar("T")
 
@@ -98,7 +99,7 @@ def create_certificate(
             else None
         ),
     )
-    pdf = render_pdf(snapshot)
+    pdf = sealed(snapshot, number=number, office=order.office)
     return Certificate.objects.create(
         number=number,
         year=year,
@@ -114,6 +115,21 @@ def create_certificate(
         sha256=hashlib.sha256(pdf).hexdigest(),
         supersedes=supersedes,
     )
+
+
+def sealed(snapshot: dict[str, Any], *, number: str, office: CustomsOffice) -> bytes:
+    """The rendered certificate with the administration's seal; the stored hash is of these
+    sealed bytes. No usable seal where one is required refuses the issue."""
+    pdf, box = render(snapshot)
+    try:
+        return seal_pdf(
+            pdf,
+            office=f"{office.code} {office.name}",
+            reason=f"Certificate of destruction {number}",
+            box=box,
+        )
+    except SealUnavailable as error:
+        raise TransitionNotAllowed(str(error)) from error
 
 
 def retrying_sequence(function: Callable[[], T]) -> T:
