@@ -82,8 +82,9 @@ class Seal:
 
 @dataclass(frozen=True)
 class SealStatus:
-    """What validating a PDF's seal found. `valid`: intact, by the configured seal certificate
-    and chaining to its trust roots. `signed_revision_sha256` is the SHA-256 of the bytes the
+    """What validating a PDF's seal found. `valid`: intact (the signed bytes unchanged and no
+    later revision altering the sealed content), by the configured seal certificate and chaining
+    to its trust roots. `signed_revision_sha256` is the SHA-256 of the bytes the
     seal covers (the document as sealed), which identifies the sealed content even when a later
     tool appended an incremental update."""
 
@@ -268,10 +269,14 @@ def validate_seal(pdf: bytes) -> SealStatus:
         and x509.load_der_x509_certificate(signer_cert.dump()).subject == seal.certificate.subject
     )
     signed_at = status.timestamp_validity.timestamp if status.timestamp_validity else None
+    # docmdp_ok: pyHanko's difference analysis found no change to the sealed content in later
+    # revisions (a new page content stream laid over the sealed page fails it; metadata, a
+    # further signature or an annotation pass).
+    intact = bool(status.intact and status.valid and status.docmdp_ok)
     return SealStatus(
         present=True,
-        valid=bool(status.intact and status.valid and status.trusted and same_seal),
-        intact=bool(status.intact and status.valid),
+        valid=bool(intact and status.trusted and same_seal),
+        intact=intact,
         trusted=bool(status.trusted and same_seal),
         signer=signer,
         signed_at=signed_at or status.signer_reported_dt,

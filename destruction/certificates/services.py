@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -23,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from destruction.certificates.pdf import render
-from destruction.certificates.seal import SealUnavailable, seal_pdf
+from destruction.certificates.seal import SealStatus, SealUnavailable, seal_pdf, validate_seal
 from destruction.certificates.snapshot import blocking_rules, build_snapshot, latest_record_check
+from destruction.methods import Method
 from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
 from project.errors import TransitionNotAllowed
 from seizures.custody import append_events
@@ -253,6 +255,7 @@ def verifiable(code: str) -> Certificate:
             totals=KeyTransform("totals", "snapshot"),
             supersedes_number=F("supersedes__number"),
             superseded_by_number=F("superseded_by__number"),
+            superseded_by_code=F("superseded_by__verification_code"),
         )
         .prefetch_related("reviews"),
         verification_code=code,
@@ -282,6 +285,7 @@ def public_status(certificate: Certificate) -> dict[str, Any]:
             }
         )
     office = certificate.office
+    methods = dict(Method.choices)
     return {
         "number": certificate.number,
         "status": certificate.status,
@@ -291,17 +295,64 @@ def public_status(certificate: Certificate) -> dict[str, Any]:
         "sha256": certificate.sha256,
         "supersedes": certificate.supersedes_number,
         "superseded_by": certificate.superseded_by_number,
+        "superseded_by_code": certificate.superseded_by_code,
+        "revocation_reason": certificate.revocation_reason,
+        "methods": [
+            {"code": code, "label": methods.get(code, code)}
+            for code in (certificate.totals or {}).get("methods", [])
+        ],
+        "seal": stored_seal(certificate).as_public(),
         "decisions": sorted(decisions, key=lambda d: d["date"]),
     }
 
 
-def sha256_of_upload(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return digest.hexdigest()
+def stored_seal(certificate: Certificate) -> SealStatus:
+    """The seal of the genuine PDF as stored, validated now against the configured seal."""
+    pdf = Certificate.objects.filter(pk=certificate.pk).values_list("pdf", flat=True).get()
+    return validate_seal(bytes(pdf))
 
 
-def is_genuine(certificate: Certificate, uploaded_sha256: str) -> bool:
-    """Byte-identical to the stored PDF: equal SHA-256 (compared in constant time)."""
-    return hmac.compare_digest(uploaded_sha256, certificate.sha256)
+class UploadMatch(StrEnum):
+    """How an uploaded PDF relates to the genuine certificate."""
+
+    # Byte for byte the stored PDF.
+    IDENTICAL = "identical"
+    # Not identical, but it carries a valid seal of the administration over exactly the genuine
+    # certificate: a later tool appended an incremental update (a note, a signature...).
+    SEALED_COPY = "sealed_copy"
+    # It carries the seal, but the seal no longer matches the content: altered after sealing.
+    BROKEN_SEAL = "broken_seal"
+    # A valid seal over other content (another certificate, or another version of this one).
+    OTHER_DOCUMENT = "other_document"
+    # Neither identical nor sealed.
+    DIFFERENT = "different"
+
+
+GENUINE_MATCHES = frozenset({UploadMatch.IDENTICAL, UploadMatch.SEALED_COPY})
+
+
+def check_upload(certificate: Certificate, upload: UploadedFile) -> dict[str, Any]:
+    """Compare an uploaded PDF with the genuine certificate: byte-identical, or carrying a valid
+    seal by the configured seal certificate whose sealed revision is the genuine PDF (its
+    SHA-256 is the stored one). The upload is read in memory (at most MAX_UPLOAD_BYTES) and
+    not stored."""
+    data = b"".join(upload.chunks())
+    uploaded_sha256 = hashlib.sha256(data).hexdigest()
+    seal = validate_seal(data)
+    if hmac.compare_digest(uploaded_sha256, certificate.sha256):
+        match = UploadMatch.IDENTICAL
+    elif seal.valid and hmac.compare_digest(seal.signed_revision_sha256, certificate.sha256):
+        match = UploadMatch.SEALED_COPY
+    elif seal.present and not seal.valid:
+        match = UploadMatch.BROKEN_SEAL
+    elif seal.valid:
+        match = UploadMatch.OTHER_DOCUMENT
+    else:
+        match = UploadMatch.DIFFERENT
+    return {
+        "match": match.value,
+        "genuine": match in GENUINE_MATCHES,
+        "matches": match == UploadMatch.IDENTICAL,
+        "uploaded_sha256": uploaded_sha256,
+        "seal": seal.as_public(),
+    }
