@@ -118,6 +118,9 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
+# The certificate PDF's second language (destruction/certificates/labels.py): one .po per
+# language, compiled at install (`manage.py compile_translations`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

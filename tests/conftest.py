@@ -21,11 +21,14 @@ TEST_SEAL_PASSWORD = "test-seal-passphrase"
 @pytest.fixture(scope="session", autouse=True)
 def certificate_seal(tmp_path_factory):
     """A throwaway CA and seal certificate for the whole run: every issued certificate is sealed
-    as in production. Yields the CA's PEM path, the trust anchor of validation tests."""
+    as in production, with a public verification address. Yields the CA's PEM path, the trust
+    anchor of validation tests."""
     p12, ca_pem = make_seal_bundle(
         tmp_path_factory.mktemp("seal"), organisation="Test Customs", password=TEST_SEAL_PASSWORD
     )
     with override_settings(
+        # Tests run with debug off, like production: certificates need a public address.
+        PUBLIC_BASE_URL="https://igt.customs.test",
         CERTIFICATE_SEAL_P12=str(p12),
         CERTIFICATE_SEAL_PASSWORD=TEST_SEAL_PASSWORD,
         CERTIFICATE_TSA_URL="",

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -41,6 +42,22 @@ SEQUENCE_ATTEMPTS = 3
 VERIFICATION_CODE_BYTES = 32
 # An uploaded copy larger than this cannot be a certificate (1,000 lots render to ~150 KB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+LOCAL_HOSTS = frozenset({"localhost", "::1", "0.0.0.0"})  # noqa: S104 - a name compared, not bound
+
+
+def require_public_address() -> None:
+    """The verification address printed on a certificate must reach the issuing system from
+    anywhere: a localhost address is refused unless debug is on (development and the demo)."""
+    host = (urlsplit(settings.PUBLIC_BASE_URL).hostname or "").lower()
+    local = host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+    if local and not settings.DEBUG:
+        raise TransitionNotAllowed(
+            f"PUBLIC_BASE_URL is {settings.PUBLIC_BASE_URL!r}, a local address that nobody "
+            "receiving the certificate can open; set PUBLIC_BASE_URL to the public address of "
+            "the verification pages before issuing certificates."
+        )
 
 
 def verification_url(code: str) -> str:
@@ -79,6 +96,7 @@ def create_certificate(
 ) -> Certificate:
     """Number, snapshot, PDF and hash of a new valid certificate (inside the caller's
     transaction)."""
+    require_public_address()
     issued_at = timezone.now()
     year = timezone.localdate(issued_at).year
     last = Certificate.objects.filter(year=year).aggregate(last=Max("sequence"))["last"]
