@@ -603,7 +603,7 @@ def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
                 [_.stacked("Subject"), _.stacked("Justification")],
                 [
                     [
-                        Paragraph(esc(_(j["subject"])), s["cell"]),
+                        Paragraph(esc(subject_label(j["subject"], _)), s["cell"]),
                         Paragraph(esc(j["text"]), s["cell"]),
                     ]
                     for j in snapshot["justifications"]
@@ -612,6 +612,17 @@ def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             ),
         ]
     return flowables
+
+
+# The subjects of record-wide justifications (snapshot.build_snapshot); the others are lot
+# references, printed as they are.
+RECORD_SUBJECTS = frozenset(
+    {gettext_noop("Mass balance deviation"), gettext_noop("Customs officer absent")}
+)
+
+
+def subject_label(subject: str, _: Bilingual) -> str:
+    return _(subject) if subject in RECORD_SUBJECTS else subject
 
 
 def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
