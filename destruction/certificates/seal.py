@@ -15,12 +15,16 @@ tests; production uses the certificate of a trust service provider.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import hashlib
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -37,6 +41,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from reportlab.platypus.flowables import Flowable
+
+T = TypeVar("T")
 
 SEAL_FIELD = "Seal"
 # The demo seal lives under the var directory; its passphrase protects nothing of value.
@@ -121,6 +127,18 @@ class SealPlace(Flowable):
     def draw(self) -> None:
         x, y = self.canv.absolutePosition(0, 0)
         self.box = SealBox(self.canv.getPageNumber() - 1, x, y, x + SEAL_WIDTH, y + SEAL_HEIGHT)
+
+
+def outside_event_loop(function: Callable[[], T]) -> T:
+    """Run pyHanko's synchronous API, which calls asyncio.run(): that refuses to start inside a
+    running event loop (an ASGI worker, Playwright's sync API in the browser tests), so there it
+    runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
 
 
 def common_name(name: x509.Name) -> str:
@@ -214,13 +232,15 @@ def seal_pdf(pdf: bytes, *, office: str, reason: str, box: SealBox) -> bytes:
         ),
     )
     try:
-        output = pdf_signer.sign_pdf(
-            writer,
-            appearance_text_params={
-                "office": office,
-                "signer": seal.signer_name,
-                "level": "PAdES-B-T (timestamped)" if timestamper else "PAdES-B-B",
-            },
+        output = outside_event_loop(
+            lambda: pdf_signer.sign_pdf(
+                writer,
+                appearance_text_params={
+                    "office": office,
+                    "signer": seal.signer_name,
+                    "level": "PAdES-B-T (timestamped)" if timestamper else "PAdES-B-B",
+                },
+            )
         )
     except timestamps.TimestampRequestError as error:
         raise SealUnavailable(
@@ -261,7 +281,7 @@ def validate_seal(pdf: bytes) -> SealStatus:
         allow_fetching=False,
     )
     try:
-        status = validate_pdf_signature(signature, context)
+        status = outside_event_loop(lambda: validate_pdf_signature(signature, context))
     except Exception:  # a damaged signature structure is a broken seal
         return SealStatus(present=True, signer=signer)
     same_seal = (
