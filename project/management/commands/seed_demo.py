@@ -39,8 +39,9 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo data with DJANGO_DEBUG off; use --force.")
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         users = self.create_users(password)
-        if not settings.CERTIFICATE_SEAL_P12:
-            # The demo certificates are sealed like real ones, with a demo seal of their own.
+        if settings.DEBUG and not settings.CERTIFICATE_SEAL_P12:
+            # The demo certificates are sealed like real ones, with a demo seal of their own
+            # (with debug off, --force, the configured seal is used; none refuses to issue).
             call_command("make_demo_seal", stdout=self.stdout)
         self.load_data(users)
         self.stdout.write("Demo logins (username / password):")
