@@ -125,13 +125,27 @@ def data_table(
 ) -> Table:
     """A grid whose header row repeats on every page it spans. reportlab splits it between rows
     first and splits a row itself only when no whole row fits, so a justification or reason
-    longer than a page runs on over pages instead of failing the issue with a LayoutError."""
+    longer than a page runs on over pages instead of failing the issue with a LayoutError.
+    Header labels wrap to their column (two languages make them long)."""
+    header = [
+        header_cell(label, width) if isinstance(label, str) else label
+        for label, width in zip(header, widths, strict=True)
+    ]
     table = Table([header, *rows], colWidths=widths, repeatRows=1, splitInRow=1)
     style = grid_style()
     for column in right:
         style.add("ALIGN", (column, 0), (column, -1), "RIGHT")
     table.setStyle(style)
     return table
+
+
+def header_cell(label: str, width: float, font_size: float = 7.5) -> str:
+    """Each line of a header label broken to fit the column, in the header's bold font."""
+    return "\n".join(
+        part
+        for line in label.split("\n")
+        for part in simpleSplit(line, "Helvetica-Bold", font_size, width - 5) or [""]
+    )
 
 
 def facts_table(pairs: list[tuple[str, Any]], s: dict[str, ParagraphStyle]) -> Table:

@@ -94,7 +94,7 @@ def audited_order(language: str):
         parent=first,
         articles=3,
         seized_articles=3,
-        sample_purpose="right_holder",
+        sample_purpose="analysis",
         location=None,
     )
     OrderLine.objects.filter(pk=lines[1].pk).update(
