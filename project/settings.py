@@ -231,6 +231,8 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 CERTIFICATE_SEAL_P12 = os.environ.get("CERTIFICATE_SEAL_P12", "")
 CERTIFICATE_SEAL_PASSWORD = os.environ.get("CERTIFICATE_SEAL_PASSWORD", "")
 CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
+# PEM bundle of the timestamp authority's root(s): verification then trusts a B-T seal's time.
+CERTIFICATE_TSA_TRUST = os.environ.get("CERTIFICATE_TSA_TRUST", "")
 
 # Storage ageing: a lot in storage longer than this is listed as a long stay (digest X-CC-05d).
 LONG_STAY_ALARM_DAYS = int(os.environ.get("LONG_STAY_ALARM_DAYS", "180"))

@@ -32,6 +32,7 @@ def certificate_seal(tmp_path_factory):
         CERTIFICATE_SEAL_P12=str(p12),
         CERTIFICATE_SEAL_PASSWORD=TEST_SEAL_PASSWORD,
         CERTIFICATE_TSA_URL="",
+        CERTIFICATE_TSA_TRUST="",
     ):
         yield ca_pem
 

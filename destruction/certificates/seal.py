@@ -276,7 +276,7 @@ def validate_seal(pdf: bytes) -> SealStatus:
     context = ValidationContext(
         trust_roots=[
             asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
-            for c in seal.trust_roots
+            for c in (*seal.trust_roots, *timestamp_trust())
         ],
         allow_fetching=False,
     )
@@ -288,7 +288,10 @@ def validate_seal(pdf: bytes) -> SealStatus:
         signer_cert is not None
         and x509.load_der_x509_certificate(signer_cert.dump()).subject == seal.certificate.subject
     )
-    signed_at = status.timestamp_validity.timestamp if status.timestamp_validity else None
+    # The time of a timestamp whose authority is trusted (B-T), else the time the seal states.
+    stamp = status.timestamp_validity
+    timestamped = bool(stamp and stamp.intact and stamp.valid and stamp.trusted)
+    signed_at = stamp.timestamp if timestamped else status.signer_reported_dt
     # docmdp_ok: pyHanko's difference analysis found no change to the sealed content in later
     # revisions (a new page content stream laid over the sealed page fails it; metadata, a
     # further signature or an annotation pass).
@@ -299,11 +302,29 @@ def validate_seal(pdf: bytes) -> SealStatus:
         intact=intact,
         trusted=bool(status.trusted and same_seal),
         signer=signer,
-        signed_at=signed_at or status.signer_reported_dt,
-        timestamped=status.timestamp_validity is not None,
+        signed_at=signed_at,
+        timestamped=timestamped,
         covers_whole_file=signature.byte_range[-2] + signature.byte_range[-1] == len(pdf),
         signed_revision_sha256=hashlib.sha256(revision).hexdigest(),
     )
+
+
+def timestamp_trust() -> tuple[x509.Certificate, ...]:
+    """The roots of the timestamp authority (`CERTIFICATE_TSA_TRUST`, a PEM bundle), so that
+    verification trusts the time of a B-T seal; unset or unreadable: the seal still validates,
+    with the time it states."""
+    path = settings.CERTIFICATE_TSA_TRUST
+    if not path:
+        return ()
+    try:
+        return load_pem_bundle(path, Path(path).stat().st_mtime_ns)
+    except (OSError, ValueError):
+        return ()
+
+
+@lru_cache(maxsize=4)
+def load_pem_bundle(path: str, _modified: int) -> tuple[x509.Certificate, ...]:
+    return tuple(x509.load_pem_x509_certificates(Path(path).read_bytes()))
 
 
 def signed_revision(pdf: bytes, byte_range: list[int]) -> bytes:

@@ -5,6 +5,7 @@ import hashlib
 import io
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from django.core.management import CommandError, call_command
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -26,6 +27,7 @@ from destruction.certificates.services import (
 from destruction.models import Certificate, CertificateStatus, OrderStatus
 from project.errors import TransitionNotAllowed
 from tests.destruction.certificate_factories import executed_order
+from tests.destruction.tsa_server import TimestampServer
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +202,38 @@ def test_the_statistics_report_without_a_seal_in_production_is_refused_not_a_500
     response = client.get("/statistics/2025/report.pdf")
     assert response.status_code == 503
     assert b"No certificate seal is configured" in response.content
+
+
+@pytest.fixture
+def timestamp_authority(settings, tmp_path):
+    """A local RFC 3161 timestamp authority, configured and trusted."""
+    tsa = TimestampServer()
+    settings.CERTIFICATE_TSA_URL = tsa.start()
+    trust = tmp_path / "tsa.pem"
+    trust.write_bytes(tsa.certificate.public_bytes(serialization.Encoding.PEM))
+    settings.CERTIFICATE_TSA_TRUST = str(trust)
+    yield tsa
+    tsa.stop()
+
+
+def test_with_a_timestamp_authority_the_seal_is_pades_b_t(
+    admin_user, timestamp_authority, certificate_seal, settings
+):
+    certificate = issue_certificate(order=executed_order(), actor=admin_user)
+    pdf = bytes(certificate.pdf)
+
+    # pyHanko asks once more to size the signature before the real request.
+    assert timestamp_authority.requests >= 1
+    reader = PdfFileReader(io.BytesIO(pdf))
+    context = ValidationContext(
+        trust_roots=[
+            load_cert_from_pemder(str(certificate_seal)),
+            load_cert_from_pemder(settings.CERTIFICATE_TSA_TRUST),
+        ]
+    )
+    status = validate_pdf_signature(reader.embedded_signatures[0], context)
+    assert status.bottom_line
+    assert status.timestamp_validity is not None and status.timestamp_validity.trusted
+    seal = validate_seal(pdf)
+    assert seal.valid and seal.timestamped
+    assert seal.signed_at == status.timestamp_validity.timestamp
