@@ -18,7 +18,7 @@ from destruction.certificates.forms import (
     VerifyLookupForm,
     VerifyUploadForm,
 )
-from destruction.certificates.seal import SealUnavailable, current_seal
+from destruction.certificates.seal import SealUnavailable, current_seal, validate_seal
 from destruction.certificates.services import (
     check_upload,
     issue_certificate,
@@ -79,6 +79,7 @@ class CertificateDetailView(CertificateMixin, DetailView):
         user = self.request.user
         return super().get_context_data(
             snapshot=certificate.snapshot,
+            seal=validate_seal(bytes(certificate.pdf)),
             reviews=certificate.reviews.select_related("reviewer"),
             can_revoke=user.has_perm("destruction.revoke_certificate")
             and certificate.status == "valid",

@@ -326,3 +326,9 @@ def test_the_lookup_page_ignores_spaces_around_a_pasted_code(client, certificate
 
     assert response.status_code == 302
     assert response["Location"] == f"/verify/{certificate.verification_code}/"
+
+
+def test_the_certificate_page_shows_its_seal(client, admin_user, certificate):
+    client.force_login(admin_user)
+    body = client.get(f"/certificates/{certificate.number}/").content.decode()
+    assert 'data-testid="seal">valid: Test Customs certificate seal, ' in body
