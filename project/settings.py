@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
         "DestructionMethodEnum": "destruction.methods.Method",
         "OrderStatusEnum": "destruction.models.OrderStatus",
         "EvidenceKindEnum": "destruction.models.EvidenceFile.Kind",
+        "UploadMatchEnum": "destruction.certificates.services.UploadMatch",
     },
 }
 

@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -17,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.db.models.fields.json import KeyTransform
 from django.shortcuts import get_object_or_404
@@ -330,20 +329,20 @@ def stored_seal(certificate: Certificate) -> SealStatus:
     return validate_seal(bytes(pdf))
 
 
-class UploadMatch(StrEnum):
+class UploadMatch(models.TextChoices):
     """How an uploaded PDF relates to the genuine certificate."""
 
     # Byte for byte the stored PDF.
-    IDENTICAL = "identical"
+    IDENTICAL = "identical", "Identical to the genuine PDF"
     # Not identical, but it carries a valid seal of the administration over exactly the genuine
     # certificate: a later tool appended an incremental update (a note, a signature...).
-    SEALED_COPY = "sealed_copy"
+    SEALED_COPY = "sealed_copy", "Sealed copy of the genuine PDF"
     # It carries the seal, but the seal no longer matches the content: altered after sealing.
-    BROKEN_SEAL = "broken_seal"
+    BROKEN_SEAL = "broken_seal", "Seal broken"
     # A valid seal over other content (another certificate, or another version of this one).
-    OTHER_DOCUMENT = "other_document"
+    OTHER_DOCUMENT = "other_document", "Sealed, but another document"
     # Neither identical nor sealed.
-    DIFFERENT = "different"
+    DIFFERENT = "different", "Neither identical nor sealed"
 
 
 GENUINE_MATCHES = frozenset({UploadMatch.IDENTICAL, UploadMatch.SEALED_COPY})

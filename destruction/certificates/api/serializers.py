@@ -134,7 +134,7 @@ class UploadCheckInput(serializers.Serializer):
 
 class UploadCheckSerializer(serializers.Serializer):
     match = serializers.ChoiceField(
-        choices=[m.value for m in UploadMatch],
+        choices=UploadMatch.choices,
         help_text="identical: byte for byte the genuine PDF; sealed_copy: a valid seal covers "
         "exactly the genuine content (a tool appended changes after it); broken_seal: the seal "
         "does not match the content; other_document: a valid seal over other content; "
