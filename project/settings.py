@@ -187,6 +187,9 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
+# The certificate PDF's second language (destruction/certificates/labels.py): one .po per
+# language, compiled at install (`manage.py compile_translations`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -261,6 +264,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "destruction.models.OrderStatus",
         "EvidenceKindEnum": "destruction.models.EvidenceFile.Kind",
         "RuleAspectEnum": "compliance.rulebook.changes.ASPECTS",
+        "UploadMatchEnum": "destruction.certificates.services.UploadMatch",
     },
 }
 
@@ -295,6 +299,16 @@ LOGGING = {
 
 # The public address printed on certificates (QR code and verification URL).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The electronic seal on certificates and reports (PAdES): a PKCS#12 file with the seal key, its
+# certificate and chain, and its passphrase. With a timestamp authority URL (RFC 3161) the seal is
+# PAdES-B-T, else B-B. Unset: unsealed with debug on (the demo makes its own demo seal), refused
+# with debug off (destruction/certificates/seal.py).
+CERTIFICATE_SEAL_P12 = os.environ.get("CERTIFICATE_SEAL_P12", "")
+CERTIFICATE_SEAL_PASSWORD = os.environ.get("CERTIFICATE_SEAL_PASSWORD", "")
+CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
+# PEM bundle of the timestamp authority's root(s): verification then trusts a B-T seal's time.
+CERTIFICATE_TSA_TRUST = os.environ.get("CERTIFICATE_TSA_TRUST", "")
 
 # Storage ageing: a lot in storage longer than this is listed as a long stay (digest X-CC-05d).
 LONG_STAY_ALARM_DAYS = int(os.environ.get("LONG_STAY_ALARM_DAYS", "180"))

@@ -29,10 +29,11 @@ from seizures.validation import LotInput
 EXAMPLE_CSV = Path(__file__).resolve().parent / "examples" / "small_consignments.csv"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
+# Code, name, address, and the language printed beside English on its certificates.
 OFFICES = (
-    ("BRU", "Brussels Airport (Zaventem) cargo office", "Brucargo 728, 1931 Zaventem"),
-    ("ANR", "Antwerp Port customs office", "Noorderlaan 147, 2030 Antwerpen"),
-    ("LGG", "Liège Airport postal and express hub", "Rue de l'Aéroport, 4460 Grâce-Hollogne"),
+    ("BRU", "Brussels Airport (Zaventem) cargo office", "Brucargo 728, 1931 Zaventem", "nl"),
+    ("ANR", "Antwerp Port customs office", "Noorderlaan 147, 2030 Antwerpen", "nl"),
+    ("LGG", "Liège Airport postal and express hub", "Rue de l'Aéroport, 4460 Grâce-Hollogne", "fr"),
 )
 
 # Belgian public holidays: the statutory deadlines skip them.
@@ -261,8 +262,17 @@ def load(*, users: dict, stdout) -> None:
 def reference_data(admin) -> dict[str, CustomsOffice]:
     save = services.save_reference_record
     offices = {
-        code: save(CustomsOffice(code=code, name=name, country="BE", address=address), actor=admin)
-        for code, name, address in OFFICES
+        code: save(
+            CustomsOffice(
+                code=code,
+                name=name,
+                country="BE",
+                address=address,
+                certificate_language=language,
+            ),
+            actor=admin,
+        )
+        for code, name, address, language in OFFICES
     }
     for day, name in HOLIDAYS:
         save(Holiday(date=datetime.date.fromisoformat(day), name=name), actor=admin)

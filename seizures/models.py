@@ -35,6 +35,15 @@ from seizures.querysets import (
 from seizures.storage import OCCUPYING_STATUSES
 
 
+class CertificateLanguage(models.TextChoices):
+    """The second language of an office's certificates, printed beside English (a `.po` file
+    under locale/ per language)."""
+
+    FRENCH = "fr", "French"
+    DUTCH = "nl", "Dutch"
+    GERMAN = "de", "German"
+
+
 class CustomsOffice(models.Model):
     """A customs office that detains goods and issues certificates."""
 
@@ -42,6 +51,12 @@ class CustomsOffice(models.Model):
     name = models.CharField(max_length=200)
     country = CountryField()
     address = models.TextField(blank=True)
+    certificate_language = models.CharField(
+        max_length=5,
+        choices=CertificateLanguage.choices,
+        default=CertificateLanguage.FRENCH,
+        help_text="Certificates are printed in English and this language.",
+    )
 
     class Meta:
         ordering = ["code"]

@@ -178,7 +178,7 @@ class CustomsOfficeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CustomsOffice
-        fields = ("id", "code", "name", "country", "address")
+        fields = ("id", "code", "name", "country", "address", "certificate_language")
 
 
 class WarehouseSerializer(serializers.ModelSerializer):

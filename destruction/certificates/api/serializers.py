@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from destruction.certificates.services import MAX_UPLOAD_BYTES
+from destruction.certificates.services import MAX_UPLOAD_BYTES, UploadMatch
 from destruction.models import Certificate, DestructionOrder
 from project.users import display_name
 
@@ -90,6 +90,22 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="Revocation reason.")
 
 
+class SealSerializer(serializers.Serializer):
+    present = serializers.BooleanField(help_text="The PDF carries the administration's seal.")
+    valid = serializers.BooleanField(
+        help_text="Intact, by the configured seal certificate, chaining to its CA."
+    )
+    signer = serializers.CharField(allow_blank=True, help_text="Common name of the seal.")
+    signed_at = serializers.DateTimeField(
+        allow_null=True, help_text="Timestamp (B-T) or the seal's signing time (B-B)."
+    )
+
+
+class MethodLabelSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
 class PublicCertificateSerializer(serializers.Serializer):
     """What anyone holding the verification code may see: no personal names."""
 
@@ -101,6 +117,9 @@ class PublicCertificateSerializer(serializers.Serializer):
     sha256 = serializers.CharField(help_text="SHA-256 of the genuine PDF.")
     supersedes = serializers.CharField(allow_null=True)
     superseded_by = serializers.CharField(allow_null=True)
+    revocation_reason = serializers.CharField(allow_blank=True)
+    methods = MethodLabelSerializer(many=True, help_text="The methods in words.")
+    seal = SealSerializer(help_text="The seal of the genuine PDF, validated now.")
     decisions = DecisionSerializer(many=True)
 
 
@@ -114,6 +133,15 @@ class UploadCheckInput(serializers.Serializer):
 
 
 class UploadCheckSerializer(serializers.Serializer):
+    match = serializers.ChoiceField(
+        choices=UploadMatch.choices,
+        help_text="identical: byte for byte the genuine PDF; sealed_copy: a valid seal covers "
+        "exactly the genuine content (a tool appended changes after it); broken_seal: the seal "
+        "does not match the content; other_document: a valid seal over other content; "
+        "different: neither.",
+    )
+    genuine = serializers.BooleanField(help_text="identical or sealed_copy.")
     matches = serializers.BooleanField(help_text="True if byte-identical to the genuine PDF.")
     uploaded_sha256 = serializers.CharField()
+    seal = SealSerializer(help_text="The seal found in the uploaded file.")
     certificate = PublicCertificateSerializer()

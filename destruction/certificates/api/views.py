@@ -23,12 +23,11 @@ from destruction.certificates.api.serializers import (
 )
 from destruction.certificates.filtersets import CertificateFilterSet, certificate_list
 from destruction.certificates.services import (
-    is_genuine,
+    check_upload,
     issue_certificate,
     public_status,
     reissue_certificate,
     revoke_certificate,
-    sha256_of_upload,
     verifiable,
 )
 from destruction.models import Certificate
@@ -144,8 +143,10 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
 
 class VerifyView(APIView):
-    """Public: no login. GET the status of a certificate by its verification code; POST a PDF to
-    learn whether it is byte-identical to the genuine certificate. Rate-limited (scope verify)."""
+    """Public: no login. GET the status of a certificate by its verification code, with the seal
+    of its genuine PDF; POST a PDF to learn whether it is the genuine certificate (byte-identical,
+    or a copy whose valid seal covers exactly the genuine content). Rate-limited (scope
+    verify)."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
@@ -162,7 +163,7 @@ class VerifyView(APIView):
         return Response(PublicCertificateSerializer(public_status(certificate)).data)
 
     @extend_schema(
-        summary="Check an uploaded PDF against the genuine certificate",
+        summary="Check an uploaded PDF against the genuine certificate and its seal",
         auth=[],
         request={"multipart/form-data": UploadCheckInput},
         responses={200: UploadCheckSerializer, 404: OpenApiResponse(description="Unknown")},
@@ -171,10 +172,8 @@ class VerifyView(APIView):
         certificate = verifiable(code)
         data = UploadCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
-        uploaded = sha256_of_upload(data.validated_data["file"])
         body = {
-            "matches": is_genuine(certificate, uploaded),
-            "uploaded_sha256": uploaded,
+            **check_upload(certificate, data.validated_data["file"]),
             "certificate": public_status(certificate),
         }
         return Response(UploadCheckSerializer(body).data)
