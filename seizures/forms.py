@@ -26,7 +26,8 @@ from seizures.models import (
     TrafficType,
     TransportMode,
 )
-from seizures.validation import LotInput
+from seizures.services.amendments import LEGAL_FACTS
+from seizures.validation import MAX_TEXT, LotInput
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -118,7 +119,9 @@ class SeizureForm(forms.Form):
     )
     legal_route = forms.ChoiceField(choices=LegalRoute.choices)
     perishable = forms.BooleanField(required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SeizureEditForm(SeizureForm):
@@ -139,6 +142,29 @@ class SeizureEditForm(SeizureForm):
         initial = {name: getattr(seizure, name) for name in names}
         initial["provenance_country"] = seizure.provenance_country.code
         return initial
+
+
+class SeizureAmendForm(forms.Form):
+    """Amend the legal facts of a case whose goods left storage: the fields start from the
+    case's values; those changed are the amendment."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in LEGAL_FACTS:
+            self.fields[name] = SeizureEditForm.base_fields[name]
+        self.fields["reason"] = forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=MAX_TEXT,
+            help_text="Why the recorded facts were wrong, e.g. the court order received.",
+        )
+
+    @staticmethod
+    def initial_for(seizure: Seizure) -> dict:
+        initial = SeizureEditForm.initial_for(seizure)
+        return {name: initial[name] for name in LEGAL_FACTS}
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}
 
 
 def hazard_classes_field() -> forms.MultipleChoiceField:
@@ -287,6 +313,16 @@ class ReclassifyForm(forms.Form):
     @staticmethod
     def initial_for(lot: Lot) -> dict:
         return {name: getattr(lot, name) for name in CLASSIFICATION_FIELDS}
+
+    def amendment_changes(self) -> dict:
+        """The classification values changed on the form (the lot's are its initial values),
+        for an amendment of a lot that left storage: the hazard classes as ticked."""
+        data = self.cleaned_data
+        return {
+            name: list(data[name]) if name == "hazard_classes" else data[name]
+            for name in CLASSIFICATION_FIELDS
+            if name in self.changed_data
+        }
 
     def service_arguments(self) -> dict:
         """The reclassify_lot arguments of the cleaned form."""

@@ -262,9 +262,15 @@ def public_status(certificate: Certificate) -> dict[str, Any]:
                 "reason": certificate.revocation_reason,
             }
         )
+    amended = amended_after_issue(certificate)
+    decisions += [
+        {"kind": "amendment", "decision": "amended", "date": timezone.localdate(day), "reason": ""}
+        for day in amended
+    ]
     office = certificate.office
     return {
         "number": certificate.number,
+        "amended_after_issue": bool(amended),
         "status": certificate.status,
         "issue_date": timezone.localdate(certificate.issued_at),
         "issuing_office": f"{office.code} {office.name}",
@@ -274,6 +280,17 @@ def public_status(certificate: Certificate) -> dict[str, Any]:
         "superseded_by": certificate.superseded_by_number,
         "decisions": sorted(decisions, key=lambda d: d["date"]),
     }
+
+
+def amended_after_issue(certificate: Certificate) -> list:
+    """When the case or lots behind the certificate were amended after its issue (one time per
+    amendment), oldest first. The public page says so without naming who or why."""
+    events = CustodyEvent.objects.filter(
+        kind=CustodyEvent.Kind.AMENDED,
+        lot__order_lines__order_id=certificate.order_id,
+        occurred_at__gt=certificate.issued_at,
+    )
+    return sorted(set(events.values_list("occurred_at", flat=True)))
 
 
 def sha256_of_upload(upload: UploadedFile) -> str:

@@ -31,6 +31,7 @@ from seizures.models import (
     Seizure,
     TrafficType,
 )
+from seizures.services.amendments import AGREEMENT_DATES, refuse_legal_fact_edit
 from seizures.services.reference import holiday_dates, set_deadlines
 from seizures.services.storage import (
     blocking_placement_findings,
@@ -39,7 +40,14 @@ from seizures.services.storage import (
     run_placement_checks,
 )
 from seizures.storage import LotFacts
-from seizures.validation import CASE_ARGUMENTS, LotInput, lot_errors, seizure_errors
+from seizures.validation import (
+    CASE_ARGUMENTS,
+    LotInput,
+    date_range_errors,
+    lot_errors,
+    seizure_errors,
+    text_length_errors,
+)
 
 # Case fields a user may correct after intake. The office and the generated reference are the
 # case's identity and never change.
@@ -98,6 +106,9 @@ def create_seizure(
         "notes": notes,
     }
     _raise_lot_errors(lots, first_line=1)
+    notes_errors = text_length_errors({"notes": notes})
+    if notes_errors:
+        raise ValidationError(notes_errors)
     _raise_case_errors(fields, lots)
     with transaction.atomic(durable=True):
         holidays = holiday_dates()
@@ -142,8 +153,18 @@ def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
     unknown = set(changes) - EDITABLE_SEIZURE_FIELDS
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    errors = {
+        **date_range_errors(
+            {name: changes[name] for name in AGREEMENT_DATES if name in changes},
+            today=timezone.localdate(),
+        ),
+        **text_length_errors({"notes": changes.get("notes")}),
+    }
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(durable=True):
         seizure = Seizure.objects.select_for_update().get(pk=seizure.pk)
+        refuse_legal_fact_edit(seizure, changes)
         for name, value in changes.items():
             setattr(seizure, name, value)
         totals = Lot.objects.filter(seizure=seizure, parent__isnull=True).aggregate(
