@@ -16,6 +16,7 @@ from django.http import FileResponse
 from django.utils.text import get_valid_filename
 
 from destruction.models import EvidenceFile
+from project import audit
 
 Kind = EvidenceFile.Kind
 
@@ -133,7 +134,8 @@ def check_upload(upload: UploadedFile, kind: str, *, field: str = "evidence") ->
 
 def file_response(evidence: EvidenceFile) -> FileResponse:
     """The stored file as a download with the type recorded at upload; the browser is told not
-    to guess another type nor run anything in it."""
+    to guess another type nor run anything in it. Every download is in the audit trail."""
+    audit.record_download(evidence, what=evidence.original_name)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

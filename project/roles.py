@@ -38,8 +38,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "compliance.view_*",
         "compliance.add_certificatereview",
         "compliance.review_certificate",
+        "project.view_auditevent",
     ),
-    ADMINISTRATOR: ("seizures.*", "destruction.*", "compliance.*"),
+    ADMINISTRATOR: ("seizures.*", "destruction.*", "compliance.*", "project.view_auditevent"),
 }
 
 

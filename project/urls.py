@@ -7,6 +7,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.throttling import ScopedRateThrottle
 
 from project import views
+from project.audit_api import AuditEventViewSet
+from project.routers import Router
 
 
 class TokenView(ObtainAuthToken):
@@ -17,8 +19,12 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "token"
 
 
+audit_router = Router()
+audit_router.register("audit-events", AuditEventViewSet, basename="auditevent")
+
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include(audit_router.urls)),
     path("", include("seizures.api.urls")),
     path("", include("destruction.api.urls")),
     path("", include("compliance.api.urls")),
@@ -34,6 +40,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path(
+        "audit/<str:object_type>/<str:object_id>/",
+        views.HistoryView.as_view(),
+        name="audit-history",
+    ),
     path("", include("seizures.urls")),
     path("", include("destruction.urls")),
     path("", include("compliance.urls")),

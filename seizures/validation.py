@@ -243,19 +243,20 @@ def seizure_errors(
             )
     if str(provenance_country or "") not in COUNTRY_CODES:
         add("provenance_country", "Use an ISO 3166-1 alpha-2 country code such as CN.")
-    for name, message in date_range_errors(
-        {"detained_on": detained_on, "notified_on": notified_on}, today=today
-    ).items():
-        errors[name] = message
     if not detained_on:
         add("detained_on", "Enter the detention date.")
-    elif detained_on > today and "detained_on" not in errors:
+    elif detained_on > today:
         add("detained_on", "The detention date cannot be in the future.")
-    if notified_on and "notified_on" not in errors:
+    if notified_on:
         if notified_on > today:
             add("notified_on", "The notification date cannot be in the future.")
         if detained_on and notified_on < detained_on:
             add("notified_on", "Notification cannot come before the detention.")
+    # A date long past (0001-01-01) is no case either; the future is refused above already.
+    for name, messages in date_range_errors(
+        {"detained_on": detained_on, "notified_on": notified_on}, today=today
+    ).items():
+        errors.setdefault(name, messages)
     if action_type == ActionType.ON_APPLICATION and right_holder is None:
         add("right_holder", "Detention on application needs the right holder who applied.")
     if legal_route == LegalRoute.SMALL_CONSIGNMENT:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from destruction.certificates.pdf import render_pdf
 from destruction.certificates.snapshot import blocking_rules, build_snapshot, latest_record_check
 from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
+from project import audit
 from project.errors import TransitionNotAllowed
 from project.users import display_name
 from seizures.custody import append_events
@@ -141,6 +142,12 @@ def issue_certificate(*, order: DestructionOrder, actor: User) -> Certificate:
                     f"Only an executed order can be certified; {current.reference} is "
                     f"{current.get_status_display().lower()}."
                 )
+            audit.record_changed(
+                DestructionOrder,
+                current.pk,
+                {"status": (OrderStatus.EXECUTED, OrderStatus.CERTIFIED)},
+                object_repr=current.reference,
+            )
             lots = order_lots(current)
             require_certifiable(current, lots)
             certificate = create_certificate(current, actor=actor)
@@ -175,6 +182,15 @@ def revoke_certificate(*, certificate: Certificate, reason: str, actor: User) ->
             raise TransitionNotAllowed(
                 f"Only a valid certificate can be revoked; {certificate.number} is not valid."
             )
+        audit.record_changed(
+            Certificate,
+            certificate.pk,
+            {
+                "status": (CertificateStatus.VALID, CertificateStatus.REVOKED),
+                "reason": ("", reason),
+            },
+            object_repr=certificate.number,
+        )
         revoked = Certificate.objects.select_related("order").get(pk=certificate.pk)
         append_events(
             order_lots(revoked.order),

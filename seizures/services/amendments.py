@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from project import audit
 from project.errors import TransitionNotAllowed
 from project.users import display_name
 from seizures import custody
@@ -147,6 +148,12 @@ def amend_lot(*, lot: Lot, actor: User, changes: dict, reason: str) -> Amendment
         before = {name: getattr(current, name) for name in changed}
         after = {name: changes[name] for name in changed}
         Lot.objects.filter(pk=current.pk).update(**after, updated_at=timezone.now())
+        audit.record_changed(
+            Lot,
+            current.pk,
+            {name: (before[name], after[name]) for name in changed},
+            object_repr=current.reference,
+        )
         amendment = _record(
             seizure_id=current.seizure_id,
             lot=current,

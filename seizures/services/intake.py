@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from project import audit
 from seizures import custody
 from seizures.intake import (
     CASE_FIELDS,
@@ -210,6 +211,9 @@ def import_seizures(*, content: bytes | str, actor: User) -> list[Seizure]:
         if errors:
             raise IntakeRejected(sorted_errors(errors))
         custody.start_chains(lots, actor=actor, details={"intake": "csv"})
+        # Bulk inserts send no signals: the audit trail is written here, in bulk too.
+        audit.record_created([seizure for _, seizure in clean], actor=actor)
+        audit.record_created(lots, actor=actor)
     return [seizure for _, seizure in clean]
 
 
@@ -344,6 +348,7 @@ def _create_lots(
     )
     run_placement_checks(placed(lots), actor=actor)
     custody.start_chains(lots, actor=actor, details={"seizure": seizure.reference})
+    audit.record_created(lots, actor=actor)
     return lots
 
 
