@@ -1,12 +1,11 @@
 """The audit trail: who changed which record, when, from where, with the values before and after;
 sign-ins, tokens and downloads; append-only; the log page, the history tab and the API."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from destruction.certificates.services import issue_certificate
@@ -192,7 +191,7 @@ def test_the_api_filters_by_actor_type_id_and_dates(api, admin_user, auditor_use
     api(admin_user).patch(
         f"/api/v1/right-holders/{holder.pk}/", {"phone": "+32 2 000"}, format="json"
     )
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
 
     response = api(auditor_user).get(
         "/api/v1/audit-events/",
