@@ -29,7 +29,9 @@ from seizures.models import (
 from seizures.services.amendments import LEGAL_FACTS
 from seizures.validation import MAX_TEXT, LotInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# A date input sends and shows ISO dates whatever the locale's format (en-gb would render
+# 31/12/2026, which the browser's date input drops, so an edit would clear the date).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # The API's id pattern: ASCII digits only (str.isdigit() takes "²"), at most 18 of them, so a
 # value is refused here rather than failing int() or overflowing the database integer.

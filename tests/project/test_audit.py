@@ -179,11 +179,24 @@ def test_audit_events_are_append_only(db):
         AuditEvent.objects.all().update(actor_name="x")
     with pytest.raises(PermissionError):
         AuditEvent.objects.all().delete()
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE project_auditevent SET actor_name = 'rewritten'")
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM project_auditevent")
     assert AuditEvent.objects.get().object_repr == "someone"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_trigger_refuses_raw_update_and_delete_of_audit_events(postgresql):
+    audit.record(Action.LOGIN_FAILED, object_repr="someone")
+    for sql in (
+        "UPDATE project_auditevent SET actor_name = 'rewritten'",
+        "DELETE FROM project_auditevent",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert AuditEvent.objects.get().actor_name == ""
 
 
 def test_the_api_filters_by_actor_type_id_and_dates(api, admin_user, auditor_user):

@@ -330,6 +330,27 @@ def test_amendments_are_append_only_in_the_database(admin_user, certificate):
         amendment.save()
     with pytest.raises(PermissionError):
         Amendment.objects.all().delete()
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE seizures_amendment SET reason = 'rewritten'")
+    assert Amendment.objects.get().reason == "r"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_trigger_refuses_raw_update_and_delete_of_amendments(postgresql, admin_user):
+    certificate = issue_certificate(order=executed_order(), actor=admin_user)
+    amend_seizure(
+        seizure=seizure_of(certificate),
+        actor=admin_user,
+        changes={"court_reference": "TC-1"},
+        reason="r",
+    )
+    for sql in (
+        "UPDATE seizures_amendment SET reason = 'rewritten'",
+        "DELETE FROM seizures_amendment",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     assert Amendment.objects.get().reason == "r"
