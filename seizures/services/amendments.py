@@ -96,7 +96,9 @@ def amend_seizure(*, seizure: Seizure, actor: User, changes: dict, reason: str) 
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
         current = (
-            Seizure.objects.select_for_update().select_related("right_holder").get(pk=seizure.pk)
+            Seizure.objects.select_for_update(of=("self",))
+            .select_related("right_holder")
+            .get(pk=seizure.pk)
         )
         changed = [name for name in changes if _differs(current, name, changes)]
         if not changed:
