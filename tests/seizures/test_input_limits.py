@@ -56,3 +56,13 @@ def test_the_seizure_form_caps_notes(client, warehouse_user):
         response.context["form"].errors["notes"]
     )
     assert not Seizure.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["1989-12-31", "9999-12-31"])
+def test_reference_data_dates_outside_the_plausible_range_are_a_400(api, admin_user, day):
+    response = api(admin_user).post(
+        "/api/v1/holidays/", {"date": day, "name": "Typo Day"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "date" in response.json()["errors"]
