@@ -16,6 +16,8 @@ from seizures import custody, deadlines
 from seizures.models import Holiday, Lot, LotStatus, Seizure, StorageLocation
 from seizures.validation import date_range_errors
 
+# Reference dates typed by people that the plausible-range check judges (by field name).
+PLAUSIBLE_REFERENCE_DATES = ("date", "application_valid_from")
 # Lots whose case is over: their seizure's deadlines are history, not to be recomputed.
 CLOSED_STATUSES = (LotStatus.DESTROYED, LotStatus.RELEASED)
 
@@ -42,11 +44,10 @@ def save_reference_record(record: models.Model, *, actor: User) -> models.Model:
 
 
 def _raise_implausible_dates(record: models.Model) -> None:
-    """Holidays and right holders' application dates: the same plausible range as case dates."""
+    """A holiday and the start of a right holder's application: the same plausible range as
+    case dates (an application may run past a year from now, so its end is not judged)."""
     dates = {
-        field.name: getattr(record, field.name)
-        for field in record._meta.concrete_fields
-        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+        name: getattr(record, name) for name in PLAUSIBLE_REFERENCE_DATES if hasattr(record, name)
     }
     errors = date_range_errors(dates, today=timezone.localdate())
     if errors:

@@ -265,3 +265,33 @@ def test_the_history_tab_of_a_seizure_lists_its_changes(client, api, admin_user,
     text = page.content.decode()
     assert "Harriet" in text
     assert admin_user.username in text
+
+
+def test_the_audit_log_page_is_for_administrators_and_auditors(
+    client, admin_user, auditor_user, warehouse_user
+):
+    for user, expected in ((admin_user, 200), (auditor_user, 200), (warehouse_user, 403)):
+        client.force_login(user)
+        assert client.get("/audit/").status_code == expected
+    client.force_login(auditor_user)
+    assert client.get("/audit/?occurred_after=not-a-date").status_code == 200
+
+
+def test_record_pages_link_their_history_tab(client, admin_user, auditor_user):
+    certificate = issue_certificate(order=executed_order(), actor=admin_user)
+    order = certificate.order
+    lot = order.lines.get().lot
+    client.force_login(auditor_user)
+
+    for url, object_type, pk in (
+        (f"/seizures/{lot.seizure_id}/", "seizures.seizure", lot.seizure_id),
+        (f"/lots/{lot.pk}/", "seizures.lot", lot.pk),
+        (f"/orders/{order.pk}/", "destruction.destructionorder", order.pk),
+        (f"/certificates/{certificate.number}/", "destruction.certificate", certificate.pk),
+        (f"/facilities/{order.facility_id}/", "destruction.facility", order.facility_id),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert f"/audit/{object_type}/{pk}/" in page.content.decode(), url
+    history = client.get(f"/audit/destruction.destructionorder/{order.pk}/")
+    assert "certified" in history.content.decode()
