@@ -106,7 +106,7 @@ def amend_seizure(*, seizure: Seizure, actor: User, changes: dict, reason: str) 
         before = {name: _stored(current, name) for name in changed}
         for name in changed:
             setattr(current, name, changes[name])
-        _raise_case_errors(current)
+        raise_case_errors(current)
         set_deadlines(current, holiday_dates())
         current.save()
         after = {name: _stored(current, name) for name in changed}
@@ -212,7 +212,9 @@ def _agreement_date_errors(changes: dict) -> dict[str, list[str]]:
     return date_range_errors(dates, today=timezone.localdate())
 
 
-def _raise_case_errors(seizure: Seizure) -> None:
+def raise_case_errors(seizure: Seizure) -> None:
+    """The case rules on a seizure's (changed, unsaved) values with the totals of its lots: an
+    edit and an amendment are judged alike."""
     totals = Lot.objects.filter(seizure=seizure, parent__isnull=True).aggregate(
         articles=Coalesce(models.Sum("seized_articles"), 0),
         kg=Coalesce(

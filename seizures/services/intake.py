@@ -32,7 +32,11 @@ from seizures.models import (
     Seizure,
     TrafficType,
 )
-from seizures.services.amendments import AGREEMENT_DATES, refuse_legal_fact_edit
+from seizures.services.amendments import (
+    AGREEMENT_DATES,
+    raise_case_errors,
+    refuse_legal_fact_edit,
+)
 from seizures.services.reference import holiday_dates, set_deadlines
 from seizures.services.storage import (
     blocking_placement_findings,
@@ -168,18 +172,7 @@ def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
         refuse_legal_fact_edit(seizure, changes)
         for name, value in changes.items():
             setattr(seizure, name, value)
-        totals = Lot.objects.filter(seizure=seizure, parent__isnull=True).aggregate(
-            articles=Coalesce(models.Sum("seized_articles"), 0),
-            kg=Coalesce(models.Sum("gross_weight_kg"), Decimal("0"), output_field=_decimal()),
-        )
-        errors = seizure_errors(
-            **_case_arguments(seizure),
-            total_articles=totals["articles"],
-            total_weight_kg=totals["kg"],
-            today=timezone.localdate(),
-        )
-        if errors:
-            raise ValidationError(errors)
+        raise_case_errors(seizure)
         set_deadlines(seizure, holiday_dates())
         seizure.save()
     return seizure
@@ -404,10 +397,6 @@ def _raise_case_errors(
     )
     if errors:
         raise ValidationError(errors)
-
-
-def _case_arguments(seizure: Seizure) -> dict:
-    return {name: getattr(seizure, name) for name in CASE_ARGUMENTS}
 
 
 def _decimal() -> models.DecimalField:
