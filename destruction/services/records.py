@@ -39,6 +39,7 @@ from destruction.services._shared import (
     _transition,
     compliance_check,
 )
+from project import audit
 from project.errors import TransitionNotAllowed
 from seizures import custody
 from seizures.models import Lot, LotStatus
@@ -165,7 +166,7 @@ def record_destruction(
                 deviation_justification=justification if balance.breaches else "",
                 recorded_by=actor,
             )
-            OutputFraction.objects.bulk_create(
+            fractions = OutputFraction.objects.bulk_create(
                 OutputFraction(
                     record=record,
                     route=o.route,
@@ -174,7 +175,7 @@ def record_destruction(
                 )
                 for o in outputs
             )
-            Witness.objects.bulk_create(
+            present = Witness.objects.bulk_create(
                 Witness(
                     record=record,
                     name=w.name.strip(),
@@ -183,6 +184,7 @@ def record_destruction(
                 )
                 for w in witnesses
             )
+            audit.record_created([*fractions, *present], actor=actor)
             by_method: dict[str, list[Lot]] = defaultdict(list)
             for line in lines:
                 by_method[methods[line.lot_id]].append(line.lot)
