@@ -195,7 +195,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
 def _remember_before(sender, instance, raw=False, **kwargs) -> None:
     if raw or instance.pk is None:
         return
-    stored = sender._base_manager.filter(pk=instance.pk).first()
+    # Binary content (a certificate's PDF) is not compared: not read either.
+    binary = [f.name for f in sender._meta.concrete_fields if isinstance(f, models.BinaryField)]
+    stored = sender._base_manager.defer(*binary).filter(pk=instance.pk).first()
     instance._audit_before = snapshot(stored) if stored is not None else None
 
 
