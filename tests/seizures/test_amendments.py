@@ -354,3 +354,33 @@ def test_postgresql_trigger_refuses_raw_update_and_delete_of_amendments(postgres
         ):
             cursor.execute(sql)
     assert Amendment.objects.get().reason == "r"
+
+
+def test_the_lot_page_amends_the_classification_of_a_destroyed_lot(client, admin_user, certificate):
+    lot = Lot.objects.get(order_lines__order=certificate.order)
+    client.force_login(admin_user)
+    assert 'data-testid="amend"' in client.get(f"/lots/{lot.pk}/").content.decode()
+
+    response = client.post(
+        f"/lots/{lot.pk}/amend/",
+        {
+            "waste_class": lot.waste_class,
+            "hazard_classes": lot.hazard_classes,
+            "high_risk": "on",
+            "reason": "Flagged high-risk by the lab after destruction",
+        },
+    )
+
+    assert response.status_code == 302
+    amendment = Amendment.objects.get()
+    assert amendment.lot == lot
+    assert amendment.before == {"high_risk": False}
+    assert amendment.after == {"high_risk": True}
+
+
+def test_warehouse_staff_see_no_amendment_form(client, warehouse_user, certificate):
+    lot = Lot.objects.get(order_lines__order=certificate.order)
+    client.force_login(warehouse_user)
+
+    assert 'data-testid="amend"' not in client.get(f"/lots/{lot.pk}/").content.decode()
+    assert client.post(f"/lots/{lot.pk}/amend/", {"reason": "x"}).status_code == 403
