@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from compliance.models import ComplianceCheck
 from compliance.reviews.services import review_queue
-from destruction.models import Certificate
+from destruction.certificates.filtersets import certificate_list
 from project.dashboard import Panel
 
 RECENT_CHECKS_DAYS = 30
@@ -19,9 +19,10 @@ def review_queue_panel(request) -> dict:
     return {
         "review_count": queue.count(),
         "oldest": list(queue[:3]),
-        "flagged_count": Certificate.objects.filter(
-            status="valid", reviews__decision="flagged"
-        ).count(),
+        # The latest review counts: a certificate re-reviewed after an amendment may be cleared.
+        "flagged_count": certificate_list()
+        .filter(status="valid", review_decision="flagged")
+        .count(),
     }
 
 

@@ -59,7 +59,9 @@ class ComplianceCheck(models.Model):
 
 
 class CertificateReview(models.Model):
-    """An auditor's decision on an issued certificate (digest C8 X-CE-*)."""
+    """An auditor's decision on an issued certificate (digest C8 X-CE-*). One per certificate,
+    unless its lots are amended after the review: then it is reviewed again (the latest
+    counts)."""
 
     class Decision(models.TextChoices):
         APPROVED = "approved", "Approved"
@@ -78,9 +80,6 @@ class CertificateReview(models.Model):
 
     class Meta:
         ordering = ["-decided_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["certificate"], name="one_review_per_certificate")
-        ]
         permissions = [("review_certificate", "Can review certificates of destruction")]
 
     def __str__(self) -> str:

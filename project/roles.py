@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "compliance.view_*",
         "compliance.add_certificatereview",
         "compliance.review_certificate",
+        "project.view_auditevent",
     ),
     ADMINISTRATOR: (
         "seizures.*",
@@ -51,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "project.delete_apitoken",
         # Authenticator apps (second factor) of the users.
         "otp_totp.*",
+        "project.view_auditevent",
     ),
 }
 

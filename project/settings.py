@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "project.second_factor.SecondFactorMiddleware",
     "project.middleware.SessionIdleTimeoutMiddleware",
+    "project.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused by the lockout into its response (project.lockout).
@@ -322,6 +323,32 @@ STORAGE_PLACEMENT_CHECK = "compliance.services.check_placements"
 #   .findings; stage is "submit", "approve" or "record".
 DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"
 
+# The audit trail (project.audit): every save and delete of these models is recorded with its
+# actor, time, values before and after and the request's origin.
+AUDITED_MODELS = [
+    "seizures.Seizure",
+    "seizures.Lot",
+    "seizures.CustomsOffice",
+    "seizures.Warehouse",
+    "seizures.StorageLocation",
+    "seizures.RightHolder",
+    "seizures.Holiday",
+    "destruction.Facility",
+    "destruction.FacilityPermit",
+    "destruction.DestructionOrder",
+    "destruction.OrderLine",
+    "destruction.DestructionRecord",
+    "destruction.OutputFraction",
+    "destruction.Witness",
+    "destruction.EvidenceFile",
+    "destruction.Certificate",
+    "compliance.CertificateReview",
+    "compliance.ExchangeRate",
+    "auth.User",
+    "auth.Group",
+]
+# Issuing and deleting rows of this model are recorded as token issue and revoke.
+AUDIT_TOKEN_MODEL = "project.ApiToken"  # noqa: S105 - a model label, not a secret
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong
 # type, stops start-up (compliance.apps). Keys and defaults of rulebook 2026.3:

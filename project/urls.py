@@ -5,11 +5,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 
 from project import views
+from project.audit_api import AuditEventViewSet
 from project.forms import SignInForm
+from project.routers import Router
 from project.token_api import TokenView
+
+audit_router = Router()
+audit_router.register("audit-events", AuditEventViewSet, basename="auditevent")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include(audit_router.urls)),
     path("", include("seizures.api.urls")),
     path("", include("destruction.api.urls")),
     path("", include("compliance.api.urls")),
@@ -31,6 +37,12 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path(
+        "audit/<str:object_type>/<str:object_id>/",
+        views.HistoryView.as_view(),
+        name="audit-history",
+    ),
     path("", include("seizures.urls")),
     path("", include("destruction.urls")),
     path("", include("compliance.urls")),

@@ -7,6 +7,8 @@ from django.views.generic import ListView
 
 from project.api import error_body
 from project.dashboard import panels_for
+from project.filtersets import AuditEventFilterSet
+from project.models import AuditEvent
 from project.roles import ROLES
 
 
@@ -47,3 +49,33 @@ class FilteredListView(Protected, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filterset=self.filterset, **kwargs)
+
+
+class AuditLogView(FilteredListView):
+    """Administrators and auditors: every recorded create, change, delete, sign-in and download,
+    filtered like GET /api/v1/audit-events/."""
+
+    permission_required = "project.view_auditevent"
+    template_name = "audit/audit_log.html"
+    filterset_class = AuditEventFilterSet
+
+    def base_queryset(self):
+        return AuditEvent.objects.all()
+
+
+class HistoryView(Protected, ListView):
+    """The history tab of one record: its audit events, newest first."""
+
+    permission_required = "project.view_auditevent"
+    template_name = "audit/history.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return AuditEvent.objects.filter(
+            object_type=self.kwargs["object_type"], object_id=self.kwargs["object_id"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            object_type=self.kwargs["object_type"], object_id=self.kwargs["object_id"], **kwargs
+        )

@@ -28,9 +28,12 @@ from seizures.models import (
     TrafficType,
     TransportMode,
 )
-from seizures.validation import LotInput
+from seizures.services.amendments import LEGAL_FACTS
+from seizures.validation import MAX_TEXT, LotInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# A date input sends and shows ISO dates whatever the locale's format (en-gb would render
+# 31/12/2026, which the browser's date input drops, so an edit would clear the date).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # The API's id pattern: ASCII digits only (str.isdigit() takes "²"), at most 18 of them, so a
 # value is refused here rather than failing int() or overflowing the database integer.
@@ -120,7 +123,9 @@ class SeizureForm(forms.Form):
     )
     legal_route = forms.ChoiceField(choices=LegalRoute.choices)
     perishable = forms.BooleanField(required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SeizureEditForm(SeizureForm):
@@ -183,6 +188,29 @@ class CourtCaseForm(forms.Form):
     @classmethod
     def initial_for(cls, seizure: Seizure) -> dict:
         return {name: getattr(seizure, name) for name in cls.base_fields}
+
+
+class SeizureAmendForm(forms.Form):
+    """Amend the legal facts of a case whose goods left storage: the fields start from the
+    case's values; those changed are the amendment."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in LEGAL_FACTS:
+            self.fields[name] = SeizureEditForm.base_fields[name]
+        self.fields["reason"] = forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=MAX_TEXT,
+            help_text="Why the recorded facts were wrong, e.g. the court order received.",
+        )
+
+    @staticmethod
+    def initial_for(seizure: Seizure) -> dict:
+        initial = SeizureEditForm.initial_for(seizure)
+        return {name: initial[name] for name in LEGAL_FACTS}
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}
 
 
 def hazard_classes_field() -> forms.MultipleChoiceField:
@@ -331,6 +359,16 @@ class ReclassifyForm(forms.Form):
     @staticmethod
     def initial_for(lot: Lot) -> dict:
         return {name: getattr(lot, name) for name in CLASSIFICATION_FIELDS}
+
+    def amendment_changes(self) -> dict:
+        """The classification values changed on the form (the lot's are its initial values),
+        for an amendment of a lot that left storage: the hazard classes as ticked."""
+        data = self.cleaned_data
+        return {
+            name: list(data[name]) if name == "hazard_classes" else data[name]
+            for name in CLASSIFICATION_FIELDS
+            if name in self.changed_data
+        }
 
     def service_arguments(self) -> dict:
         """The reclassify_lot arguments of the cleaned form."""

@@ -17,8 +17,14 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from seizures.models import INTAKE_FLAGS, CustomsOffice, RightHolder, StorageLocation
-from seizures.validation import CASE_ARGUMENTS, LotInput, lot_errors, seizure_errors
+from seizures.models import INTAKE_FLAGS, CustomsOffice, RightHolder, Seizure, StorageLocation
+from seizures.validation import (
+    CASE_ARGUMENTS,
+    LotInput,
+    implausible_date,
+    lot_errors,
+    seizure_errors,
+)
 
 MAX_ROWS = 20_000
 
@@ -253,7 +259,7 @@ def _seizure_fields(row: dict, line: int, lookups: _Lookups, errors: list[RowErr
     return {
         "office": office,
         "detained_on": _date(row, "detained_on", line, errors, required=True),
-        "place_of_detention": row.get("place_of_detention", ""),
+        "place_of_detention": _text(row, "place_of_detention", line, errors),
         "transport_mode": row.get("transport_mode", ""),
         "traffic_type": row.get("traffic_type") or "freight",
         "provenance_country": row.get("provenance_country", "").upper(),
@@ -261,8 +267,8 @@ def _seizure_fields(row: dict, line: int, lookups: _Lookups, errors: list[RowErr
         "customs_procedure": row.get("customs_procedure", ""),
         "action_type": row.get("action_type", ""),
         "right_holder": right_holder,
-        "declarant_name": row.get("declarant_name", ""),
-        "consignment_number": row.get("consignment_number", ""),
+        "declarant_name": _text(row, "declarant_name", line, errors),
+        "consignment_number": _text(row, "consignment_number", line, errors),
         "notified_on": _date(row, "notified_on", line, errors, required=False),
         "legal_route": row.get("legal_route", ""),
         "perishable": _flag(row, "perishable", line, errors),
@@ -323,10 +329,25 @@ def _date(row, name, line, errors, *, required: bool) -> datetime.date | None:
             errors.append(RowError(line, name, "This column is required."))
         return None
     try:
-        return datetime.date.fromisoformat(text)
+        value = datetime.date.fromisoformat(text)
     except ValueError:
         errors.append(RowError(line, name, f"Use the date format YYYY-MM-DD, not {text!r}."))
         return None
+    # Refused here, not only by the case rules: the deadlines are computed from these dates
+    # before those rules run, and 9999-12-31 overflows them.
+    message = implausible_date(value, today=timezone.localdate())
+    if message:
+        errors.append(RowError(line, name, message))
+        return None
+    return value
+
+
+def _text(row, name, line, errors) -> str:
+    text = row.get(name, "")
+    limit = Seizure._meta.get_field(name).max_length
+    if len(text) > limit:
+        errors.append(RowError(line, name, f"Keep this under {limit} characters."))
+    return text
 
 
 def _whole(row, name, line, errors) -> int | None:

@@ -384,6 +384,7 @@ class Seizure(models.Model):
         permissions = [
             ("hold_seizure", "Can place and lift a legal hold"),
             ("import_seizures", "Can import seizures from a CSV file"),
+            ("amend_seizure", "Can amend the legal facts of a case after its goods left storage"),
         ]
 
     def __str__(self) -> str:
@@ -562,6 +563,7 @@ class CustodyEvent(models.Model):
         CERTIFIED = "certified", "Certificate issued"
         CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
         RECLASSIFIED = "reclassified", "Reclassified"
+        AMENDED = "amended", "Amended after disposal"
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="custody_events")
     sequence = models.PositiveIntegerField()
@@ -637,3 +639,49 @@ def _shown(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(value) or "—"
     return str(value) if value else "—"
+
+
+class AmendmentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Amendments are append-only.")
+
+    def delete(self):
+        raise PermissionError("Amendments are append-only.")
+
+
+class Amendment(models.Model):
+    """A correction of a case's legal facts or a lot's classification after goods left storage:
+    who, when, why, and the values before and after. Append-only like the custody chain; each
+    affected lot's chain gets an `amended` event naming it."""
+
+    seizure = models.ForeignKey(Seizure, on_delete=models.PROTECT, related_name="amendments")
+    # Set when a lot's classification was amended; empty for the case's legal facts.
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+    )
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    reason = models.TextField()
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    objects = AmendmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.lot or self.seizure} amended {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Amendments are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Amendments are append-only.")
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) of every changed value, in the order given."""
+        return [(name, self.before.get(name), value) for name, value in self.after.items()]

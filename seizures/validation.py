@@ -58,10 +58,52 @@ SMALL_CONSIGNMENT_MAX_KG = Decimal("2")
 SMALL_CONSIGNMENT_MODES = frozenset({TransportMode.POSTAL, TransportMode.EXPRESS})
 
 
+# A date a person typed is plausible from this day up to a year ahead: 0001-01-01 or 9999-12-31 is
+# a typing slip, and the far end overflows the working-day arithmetic of the deadlines.
+EARLIEST_PLAUSIBLE_DATE = datetime.date(1990, 1, 1)
+PLAUSIBLE_DAYS_AHEAD = 365
+# Longest free text (notes, reasons) a page, the API or a service stores.
+MAX_TEXT = 4000
+
+
+def implausible_date(value: datetime.date | None, *, today: datetime.date) -> str | None:
+    """The message for a date outside the plausible range, None when it is inside (or absent).
+    The one check of forms, serializers, the CSV intake and the services."""
+    if value is None:
+        return None
+    latest = today + datetime.timedelta(days=PLAUSIBLE_DAYS_AHEAD)
+    if value < EARLIEST_PLAUSIBLE_DATE or value > latest:
+        return (
+            f"Enter a date between {EARLIEST_PLAUSIBLE_DATE.isoformat()} and {latest.isoformat()}."
+        )
+    return None
+
+
+def date_range_errors(dates: dict[str, datetime.date | None], *, today: datetime.date) -> Errors:
+    """Field errors of the implausible dates among `dates` (field name -> date)."""
+    errors: Errors = {}
+    for name, value in dates.items():
+        message = implausible_date(value, today=today)
+        if message:
+            errors[name] = [message]
+    return errors
+
+
+def text_length_errors(texts: dict[str, str | None], *, limit: int = MAX_TEXT) -> Errors:
+    """Field errors of the free texts longer than `limit` characters."""
+    return {
+        name: [f"Keep this under {limit:,} characters."]
+        for name, value in texts.items()
+        if value and len(value) > limit
+    }
+
+
 # Storage limits of the Lot columns.
 MAX_ARTICLES = 2_000_000_000
 MAX_WEIGHT_KG = Decimal("1000000000")
 MAX_VALUE = Decimal("1000000000000")
+MAX_DESCRIPTION = 300
+MAX_BRAND = 120
 
 
 def _fits(value: Decimal, limit: Decimal, decimals: int) -> bool:
@@ -114,6 +156,10 @@ def lot_errors(lot: LotInput) -> Errors:
     errors.update(classification_errors(lot.waste_class, lot.resolved_hazard_classes))
     if not (lot.description or "").strip():
         add("description", "Describe the goods.")
+    elif len(lot.description) > MAX_DESCRIPTION:
+        add("description", f"Keep the description under {MAX_DESCRIPTION} characters.")
+    if len(lot.brand or "") > MAX_BRAND:
+        add("brand", f"Keep the brand under {MAX_BRAND} characters.")
     if lot.articles is None or lot.articles < 1:
         add("articles", "A lot holds at least one article.")
     elif lot.articles > MAX_ARTICLES:
@@ -208,6 +254,11 @@ def seizure_errors(
             add("notified_on", "The notification date cannot be in the future.")
         if detained_on and notified_on < detained_on:
             add("notified_on", "Notification cannot come before the detention.")
+    # A date long past (0001-01-01) is no case either; the future is refused above already.
+    for name, messages in date_range_errors(
+        {"detained_on": detained_on, "notified_on": notified_on}, today=today
+    ).items():
+        errors.setdefault(name, messages)
     if action_type == ActionType.ON_APPLICATION and right_holder is None:
         add("right_holder", "Detention on application needs the right holder who applied.")
     if legal_route == LegalRoute.SMALL_CONSIGNMENT:

@@ -38,6 +38,7 @@ from seizures.forms import (
     ReclassifyForm,
     SampleForm,
     ScanForm,
+    SeizureAmendForm,
     SeizureEditForm,
     SeizureForm,
     apply_service_error,
@@ -54,6 +55,7 @@ from seizures.models import (
     StorageLocation,
     Warehouse,
 )
+from seizures.services.amendments import LEFT_STORAGE
 from seizures.storage import MOVABLE_STATUSES, RECLASSIFIABLE_STATUSES, SAMPLEABLE_STATUSES
 
 
@@ -147,6 +149,7 @@ class SeizureDetailView(Protected, DetailView):
             seizure.proceedings_due_on,
             today=timezone.localdate(),
         )
+        context["amendments"] = seizure.amendments.select_related("lot")
         return context
 
 
@@ -202,7 +205,42 @@ class SeizureEditView(Protected, FormView):
         except ValidationError as error:
             apply_service_error(error, form)
             return self.form_invalid(form)
+        except TransitionNotAllowed as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
         messages.success(self.request, f"Seizure {self.seizure.reference} updated.")
+        return redirect("seizures:seizure-detail", pk=self.seizure.pk)
+
+
+class SeizureAmendView(Protected, FormView):
+    """Administrators amend the legal facts of a case, with a reason."""
+
+    permission_required = "seizures.amend_seizure"
+    template_name = "seizures/seizure_amend.html"
+    form_class = SeizureAmendForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return SeizureAmendForm.initial_for(self.seizure)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(seizure=self.seizure, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.amend_seizure(
+                seizure=self.seizure,
+                actor=self.request.user,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_error(error, form)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Seizure {self.seizure.reference} amended.")
         return redirect("seizures:seizure-detail", pk=self.seizure.pk)
 
 
@@ -371,6 +409,7 @@ class LotDetailView(Protected, DetailView):
             can_sample=lot.status in SAMPLEABLE_STATUSES and not lot.parent_id,
             can_release=lot.status == LotStatus.IN_STORAGE,
             can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
+            can_amend=lot.status in LEFT_STORAGE,
             move_form=MoveForm(),
             sample_form=SampleForm(),
             release_form=ReasonForm(),
@@ -382,6 +421,7 @@ class LotDetailView(Protected, DetailView):
         context.setdefault(
             "reclassify_form", ReclassifyForm(initial=ReclassifyForm.initial_for(lot))
         )
+        context.setdefault("amend_form", ReclassifyForm(initial=ReclassifyForm.initial_for(lot)))
         return context
 
 
@@ -408,6 +448,33 @@ class LotReclassifyView(LotDetailView):
                 messages.success(request, f"Lot {lot.reference} reclassified.")
                 return redirect("seizures:lot-detail", pk=lot.pk)
         return self.render_to_response(self.get_context_data(reclassify_form=form))
+
+
+class LotAmendView(LotDetailView):
+    """POST only: administrators amend the classification of a lot that left storage."""
+
+    permission_required = "seizures.amend_seizure"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = ReclassifyForm(request.POST, initial=ReclassifyForm.initial_for(self.object))
+        if form.is_valid():
+            try:
+                services.amend_lot(
+                    lot=self.object,
+                    actor=request.user,
+                    changes=form.amendment_changes(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                apply_service_error(error, form)
+            except TransitionNotAllowed as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Lot {self.object.reference} amended.")
+                return redirect("seizures:lot-detail", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(amend_form=form))
 
 
 class LotActionView(ServiceActionView):

@@ -28,6 +28,7 @@ from destruction.certificates.seal import SealStatus, SealUnavailable, seal_pdf,
 from destruction.certificates.snapshot import blocking_rules, build_snapshot, latest_record_check
 from destruction.methods import Method
 from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
+from project import audit
 from project.errors import TransitionNotAllowed
 from project.users import display_name
 from seizures.custody import append_events
@@ -176,6 +177,12 @@ def issue_certificate(*, order: DestructionOrder, actor: User) -> Certificate:
                     f"Only an executed order can be certified; {current.reference} is "
                     f"{current.get_status_display().lower()}."
                 )
+            audit.record_changed(
+                DestructionOrder,
+                current.pk,
+                {"status": (OrderStatus.EXECUTED, OrderStatus.CERTIFIED)},
+                object_repr=current.reference,
+            )
             lots = order_lots(current)
             require_certifiable(current, lots)
             certificate = create_certificate(current, actor=actor)
@@ -210,6 +217,15 @@ def revoke_certificate(*, certificate: Certificate, reason: str, actor: User) ->
             raise TransitionNotAllowed(
                 f"Only a valid certificate can be revoked; {certificate.number} is not valid."
             )
+        audit.record_changed(
+            Certificate,
+            certificate.pk,
+            {
+                "status": (CertificateStatus.VALID, CertificateStatus.REVOKED),
+                "reason": ("", reason),
+            },
+            object_repr=certificate.number,
+        )
         revoked = Certificate.objects.select_related("order").get(pk=certificate.pk)
         append_events(
             order_lots(revoked.order),
@@ -298,10 +314,16 @@ def public_status(certificate: Certificate) -> dict[str, Any]:
                 "reason": certificate.revocation_reason,
             }
         )
+    amended = amended_after_issue(certificate)
+    decisions += [
+        {"kind": "amendment", "decision": "amended", "date": timezone.localdate(day), "reason": ""}
+        for day in amended
+    ]
     office = certificate.office
     methods = dict(Method.choices)
     return {
         "number": certificate.number,
+        "amended_after_issue": bool(amended),
         "status": certificate.status,
         "issue_date": timezone.localdate(certificate.issued_at),
         "issuing_office": f"{office.code} {office.name}",
@@ -324,6 +346,17 @@ def stored_seal(certificate: Certificate) -> SealStatus:
     """The seal of the genuine PDF as stored, validated now against the configured seal."""
     pdf = Certificate.objects.filter(pk=certificate.pk).values_list("pdf", flat=True).get()
     return validate_seal(bytes(pdf))
+
+
+def amended_after_issue(certificate: Certificate) -> list:
+    """When the case or lots behind the certificate were amended after its issue (one time per
+    amendment), oldest first. The public page says so without naming who or why."""
+    events = CustodyEvent.objects.filter(
+        kind=CustodyEvent.Kind.AMENDED,
+        lot__order_lines__order_id=certificate.order_id,
+        occurred_at__gt=certificate.issued_at,
+    )
+    return sorted(set(events.values_list("occurred_at", flat=True)))
 
 
 class UploadMatch(models.TextChoices):

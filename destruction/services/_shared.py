@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 from destruction.eligibility import Refusal
 from destruction.models import ORDER_TRANSITIONS, DestructionOrder, OrderLine, OrderStatus
+from project import audit
 from project.errors import TransitionNotAllowed
 from seizures.models import CustodyEvent, Lot, Seizure
 
@@ -84,13 +85,20 @@ def _transition(
     updated = DestructionOrder.objects.filter(pk=order.pk, status=expected, **(guard or {})).update(
         status=new, updated_at=timezone.now(), **changes
     )
-    if updated != 1:
-        status = DestructionOrder.objects.filter(pk=order.pk).values_list("status", flat=True)
-        current = STATUS_LABELS.get(status.first() or "", "gone")
-        raise TransitionNotAllowed(
-            f"Order {order.reference} is {current.lower()}, not "
-            f"{STATUS_LABELS[expected].lower()}; it cannot become {STATUS_LABELS[new].lower()}."
+    if updated == 1:
+        audit.record_changed(
+            DestructionOrder,
+            order.pk,
+            {"status": (expected, new), **{name: (None, value) for name, value in changes.items()}},
+            object_repr=order.reference,
         )
+        return
+    status = DestructionOrder.objects.filter(pk=order.pk).values_list("status", flat=True)
+    current = STATUS_LABELS.get(status.first() or "", "gone")
+    raise TransitionNotAllowed(
+        f"Order {order.reference} is {current.lower()}, not "
+        f"{STATUS_LABELS[expected].lower()}; it cannot become {STATUS_LABELS[new].lower()}."
+    )
 
 
 def _fresh(order: DestructionOrder) -> DestructionOrder:

@@ -4,6 +4,7 @@ dispatched -> executed), evidence files added before certification, and the mass
 written by a transaction that rolls back are removed from disk."""
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,9 +39,12 @@ from destruction.services._shared import (
     _transition,
     compliance_check,
 )
+from project import audit
 from project.errors import TransitionNotAllowed
 from seizures import custody
 from seizures.models import Lot, LotStatus
+
+logger = logging.getLogger(__name__)
 
 MAX_OUTPUTS = 20
 # Free-text limits of the execution record; the record form and the API take them from here.
@@ -162,7 +166,7 @@ def record_destruction(
                 deviation_justification=justification if balance.breaches else "",
                 recorded_by=actor,
             )
-            OutputFraction.objects.bulk_create(
+            fractions = OutputFraction.objects.bulk_create(
                 OutputFraction(
                     record=record,
                     route=o.route,
@@ -171,7 +175,7 @@ def record_destruction(
                 )
                 for o in outputs
             )
-            Witness.objects.bulk_create(
+            present = Witness.objects.bulk_create(
                 Witness(
                     record=record,
                     name=w.name.strip(),
@@ -180,6 +184,7 @@ def record_destruction(
                 )
                 for w in witnesses
             )
+            audit.record_created([*fractions, *present], actor=actor)
             by_method: dict[str, list[Lot]] = defaultdict(list)
             for line in lines:
                 by_method[methods[line.lot_id]].append(line.lot)
@@ -466,7 +471,21 @@ def _store_evidence(record: DestructionRecord, item: CheckedUpload, *, actor: Us
         uploaded_by=actor,
     )
     item.upload.seek(0)
-    evidence.file.save(item.stored_name, item.upload, save=False)
+    try:
+        evidence.file.save(item.stored_name, item.upload, save=False)
+    except OSError as error:
+        # A full disk or a folder the server may not write to: the transaction rolls back and
+        # the user keeps what they typed, with a message instead of a server error.
+        logger.error("Evidence storage failed for order %s: %s", record.order.reference, error)
+        raise ValidationError(
+            {
+                "evidence": [
+                    f"{item.original_name}: the evidence store cannot be written to right now; "
+                    "nothing was saved. Try again later or ask an administrator to check the "
+                    "evidence folder."
+                ]
+            }
+        ) from error
     evidence.save()
     return evidence
 

@@ -9,8 +9,10 @@ from rest_framework import serializers
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS
 from seizures.models import (
+    CLASSIFICATION_FIELDS,
     INTAKE_FLAGS,
     ActionType,
+    Amendment,
     CustodyEvent,
     CustomsOffice,
     CustomsProcedure,
@@ -27,7 +29,8 @@ from seizures.models import (
     TransportMode,
     Warehouse,
 )
-from seizures.validation import LotInput
+from seizures.services.amendments import LEGAL_FACTS
+from seizures.validation import MAX_TEXT, LotInput
 
 # --- output ----------------------------------------------------------------------------------
 
@@ -326,7 +329,7 @@ class SeizureCaseFieldsSerializer(serializers.Serializer):
     notified_on = serializers.DateField(required=False, allow_null=True, default=None)
     legal_route = serializers.ChoiceField(choices=LegalRoute.choices)
     perishable = serializers.BooleanField(required=False, default=False)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
 
 
 class SeizureCreateSerializer(SeizureCaseFieldsSerializer):
@@ -386,6 +389,55 @@ class ReclassifySerializer(serializers.Serializer):
     )
     high_risk = serializers.BooleanField(required=False, help_text="Flagged high-risk (X-WE-02).")
     reason = serializers.CharField(max_length=2000)
+
+
+class AmendSerializer(serializers.Serializer):
+    """An amendment: the values to change (by field name) and why. `changes` is read by the
+    subclass's `fields_class`, so an amended value is parsed like the same value edited."""
+
+    changes = serializers.DictField(help_text="Field name -> new value.")
+    reason = serializers.CharField(max_length=MAX_TEXT)
+    amendable: tuple[str, ...]
+    fields_class: type[serializers.Serializer]
+
+    def validate_changes(self, changes: dict) -> dict:
+        unknown = sorted(set(changes) - set(self.amendable))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Only these can be amended: {', '.join(self.amendable)} "
+                f"(not {', '.join(unknown)})."
+            )
+        inner = self.fields_class(data=changes, partial=True)
+        if not inner.is_valid():
+            raise serializers.ValidationError(inner.errors)
+        return {name: inner.validated_data[name] for name in changes}
+
+
+class SeizureAmendSerializer(AmendSerializer):
+    amendable = LEGAL_FACTS
+    fields_class = SeizureUpdateSerializer
+
+
+class LotClassificationSerializer(serializers.Serializer):
+    waste_class = serializers.ChoiceField(choices=WasteClass.choices)
+    hazard_classes = serializers.ListField(
+        child=serializers.ChoiceField(choices=HazardClass.choices)
+    )
+    controlled_substances = serializers.BooleanField()
+    cytotoxic = serializers.BooleanField()
+    contains_asbestos = serializers.BooleanField()
+    high_risk = serializers.BooleanField()
+
+
+class LotAmendSerializer(AmendSerializer):
+    amendable = CLASSIFICATION_FIELDS
+    fields_class = LotClassificationSerializer
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Amendment
+        fields = ["id", "seizure", "lot", "occurred_at", "actor_name", "reason", "before", "after"]
 
 
 class SampleSerializer(serializers.Serializer):

@@ -80,6 +80,7 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "hold": "seizures.hold_seizure",
         "lift_hold": "seizures.hold_seizure",
         "import_csv": "seizures.import_seizures",
+        "amend": "seizures.amend_seizure",
         "export": "seizures.view_seizure",
     }
 
@@ -127,6 +128,19 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         services.update_seizure(seizure=seizure, actor=request.user, **serializer.validated_data)
         return self._detail(seizure)
+
+    @extend_schema(
+        request=s.SeizureAmendSerializer, responses={201: s.AmendmentSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        """Amend legal facts of the case (administrators): with a reason, kept with the values
+        before and after; each lot's chain gets an `amended` event and certificates covering
+        them return to the auditors' review queue."""
+        seizure = self.get_object()
+        data = self._valid(s.SeizureAmendSerializer, request.data)
+        amendment = services.amend_seizure(seizure=seizure, actor=request.user, **data)
+        return Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=s.AddLotsSerializer, responses={201: s.LotSerializer(many=True), **WRITE_ERRORS}
@@ -222,6 +236,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "sample": "seizures.sample_lot",
         "release": "seizures.release_lot",
         "reclassify": "seizures.change_lot",
+        "amend": "seizures.amend_seizure",
         "custody": "seizures.view_custodyevent",
         "labels": "seizures.print_labels",
         "export": "seizures.view_lot",
@@ -278,6 +293,18 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
             **{name: data.get(name) for name in INTAKE_FLAGS},
         )
         return self._lot(lot)
+
+    @extend_schema(
+        request=s.LotAmendSerializer, responses={201: s.AmendmentSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        """Amend the classification of a lot that has left storage (administrators), with a
+        reason; a lot in storage is reclassified instead."""
+        lot = self.get_object()
+        data = SeizureViewSet._valid(s.LotAmendSerializer, request.data)
+        amendment = services.amend_lot(lot=lot, actor=request.user, **data)
+        return Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: s.CustodyEventSerializer(many=True), 403: ERROR, 404: ERROR})
     @action(detail=True, methods=["get"], filter_backends=(), pagination_class=None)

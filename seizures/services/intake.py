@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from project import audit
 from seizures import custody
 from seizures.intake import (
     CASE_FIELDS,
@@ -31,6 +32,11 @@ from seizures.models import (
     Seizure,
     TrafficType,
 )
+from seizures.services.amendments import (
+    AGREEMENT_DATES,
+    raise_case_errors,
+    refuse_legal_fact_edit,
+)
 from seizures.services.reference import holiday_dates, set_deadlines
 from seizures.services.storage import (
     blocking_placement_findings,
@@ -43,9 +49,10 @@ from seizures.validation import (
     CASE_ARGUMENTS,
     COURT_FIELDS,
     LotInput,
-    court_case_errors,
+    date_range_errors,
     lot_errors,
     seizure_errors,
+    text_length_errors,
 )
 
 # Case fields a user may correct after intake. The office and the generated reference are the
@@ -105,6 +112,9 @@ def create_seizure(
         "notes": notes,
     }
     _raise_lot_errors(lots, first_line=1)
+    notes_errors = text_length_errors({"notes": notes})
+    if notes_errors:
+        raise ValidationError(notes_errors)
     _raise_case_errors(fields, lots)
     with transaction.atomic(durable=True):
         holidays = holiday_dates()
@@ -150,32 +160,21 @@ def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
     unknown = set(changes) - EDITABLE_SEIZURE_FIELDS
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    errors = {
+        **date_range_errors(
+            {name: changes[name] for name in AGREEMENT_DATES if name in changes},
+            today=timezone.localdate(),
+        ),
+        **text_length_errors({"notes": changes.get("notes")}),
+    }
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(durable=True):
         seizure = Seizure.objects.select_for_update().get(pk=seizure.pk)
+        refuse_legal_fact_edit(seizure, changes)
         for name, value in changes.items():
             setattr(seizure, name, value)
-        totals = Lot.objects.filter(seizure=seizure, parent__isnull=True).aggregate(
-            articles=Coalesce(models.Sum("seized_articles"), 0),
-            kg=Coalesce(models.Sum("gross_weight_kg"), Decimal("0"), output_field=_decimal()),
-        )
-        today = timezone.localdate()
-        errors = seizure_errors(
-            **_case_arguments(seizure),
-            total_articles=totals["articles"],
-            total_weight_kg=totals["kg"],
-            today=today,
-        )
-        for name, messages in court_case_errors(
-            **{name: getattr(seizure, name) for name in COURT_FIELDS},
-            legal_route=seizure.legal_route,
-            declarant_objected=seizure.declarant_objected,
-            perishable=seizure.perishable,
-            detained_on=seizure.detained_on,
-            today=today,
-        ).items():
-            errors.setdefault(name, []).extend(messages)
-        if errors:
-            raise ValidationError(errors)
+        raise_case_errors(seizure)
         set_deadlines(seizure, holiday_dates())
         seizure.save()
     return seizure
@@ -207,6 +206,9 @@ def import_seizures(*, content: bytes | str, actor: User) -> list[Seizure]:
         if errors:
             raise IntakeRejected(sorted_errors(errors))
         custody.start_chains(lots, actor=actor, details={"intake": "csv"})
+        # Bulk inserts send no signals: the audit trail is written here, in bulk too.
+        audit.record_created([seizure for _, seizure in clean], actor=actor)
+        audit.record_created(lots, actor=actor)
     return [seizure for _, seizure in clean]
 
 
@@ -341,6 +343,7 @@ def _create_lots(
     )
     run_placement_checks(placed(lots), actor=actor)
     custody.start_chains(lots, actor=actor, details={"seizure": seizure.reference})
+    audit.record_created(lots, actor=actor)
     return lots
 
 
@@ -396,10 +399,6 @@ def _raise_case_errors(
     )
     if errors:
         raise ValidationError(errors)
-
-
-def _case_arguments(seizure: Seizure) -> dict:
-    return {name: getattr(seizure, name) for name in CASE_ARGUMENTS}
 
 
 def _decimal() -> models.DecimalField:

@@ -23,6 +23,7 @@ from seizures.models import (
     Seizure,
     StorageLocation,
 )
+from seizures.services.amendments import lot_amendment_url
 from seizures.services.storage import (
     classification_of,
     location_facts,
@@ -140,7 +141,8 @@ def _refuse_reclassification_status(lot: Lot) -> None:
         )
     raise TransitionNotAllowed(
         f"Lot {lot.reference} is {lot.get_status_display().lower()}; only lots in storage or on "
-        "hold can be reclassified."
+        "hold can be reclassified. Correct a lot that has left storage by an amendment with a "
+        f"reason (POST {lot_amendment_url(lot.pk)})."
     )
 
 

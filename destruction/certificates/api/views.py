@@ -31,6 +31,7 @@ from destruction.certificates.services import (
     verifiable,
 )
 from destruction.models import Certificate
+from project import audit
 from project.client_address import client_address
 
 CONFLICT = OpenApiResponse(description="The certificate or order is not in a state for this.")
@@ -50,6 +51,8 @@ class VerifyThrottle(SimpleRateThrottle):
 
 
 def pdf_response(certificate: Certificate) -> HttpResponse:
+    """The certificate's PDF; every download is in the audit trail."""
+    audit.record_download(certificate, what=f"{certificate.number}.pdf")
     response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     response["X-Content-SHA256"] = certificate.sha256
