@@ -197,7 +197,9 @@ class SeizureAmendForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in LEGAL_FACTS:
-            self.fields[name] = SeizureEditForm.base_fields[name]
+            self.fields[name] = (
+                SeizureEditForm.base_fields.get(name) or CourtCaseForm.base_fields[name]
+            )
         self.fields["reason"] = forms.CharField(
             widget=forms.Textarea(attrs={"rows": 2}),
             max_length=MAX_TEXT,
@@ -206,7 +208,7 @@ class SeizureAmendForm(forms.Form):
 
     @staticmethod
     def initial_for(seizure: Seizure) -> dict:
-        initial = SeizureEditForm.initial_for(seizure)
+        initial = SeizureEditForm.initial_for(seizure) | CourtCaseForm.initial_for(seizure)
         return {name: initial[name] for name in LEGAL_FACTS}
 
     def changes(self) -> dict:

@@ -83,14 +83,15 @@ def test_the_edit_page_shows_the_conflict_and_keeps_the_form(client, warehouse_u
     client.force_login(warehouse_user)
     page = client.get(f"/seizures/{seizure.pk}/edit/")
     data = posted(page.context["form"].initial)
-    data["court_reference"] = "Court 12"
+    before = Seizure.objects.get(pk=seizure.pk).provenance_country.code
+    data["provenance_country"] = "US" if before != "US" else "CN"
 
     response = client.post(f"/seizures/{seizure.pk}/edit/", data)
 
     assert response.status_code == 200
     assert response.context["form"].errors, response.context["form"].data
     assert "amend" in str(response.context["form"].errors)
-    assert Seizure.objects.get(pk=seizure.pk).court_reference == ""
+    assert Seizure.objects.get(pk=seizure.pk).provenance_country.code == before
 
 
 def test_amending_a_certified_seizure_keeps_before_after_event_and_flags_the_certificate(
