@@ -9,6 +9,7 @@ from django_countries import countries
 
 from project.filters import BooleanFilter, OrderingFilter
 from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.forms import WasteCodeFormField
 from seizures.models import (
     ActionType,
     CustodyEvent,
@@ -27,7 +28,7 @@ from seizures.models import (
     ZoneType,
 )
 from seizures.querysets import hazardous_waste_query
-from seizures.waste_codes import canonical_code, chapters
+from seizures.waste_codes import chapters
 
 
 def json_list_contains(queryset: QuerySet, field: str, value: str) -> QuerySet:
@@ -46,19 +47,6 @@ def text_search(fields: tuple[str, ...]):
         return queryset.filter(query) if value.strip() else queryset
 
     return search
-
-
-class WasteCodeFormField(forms.CharField):
-    """A List of Waste code in any spelling, cleaned to the list's ("160305" -> "16 03 05*")."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return value
-        try:
-            return canonical_code(value)
-        except ValueError as error:
-            raise forms.ValidationError(str(error), code="unknown") from error
 
 
 class WasteCodeFilter(filters.CharFilter):

@@ -27,7 +27,7 @@ from seizures.models import (
     TransportMode,
 )
 from seizures.validation import LotInput
-from seizures.waste_codes import HP_PROPERTIES
+from seizures.waste_codes import HP_PROPERTIES, canonical_code
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -150,6 +150,19 @@ def hazard_classes_field() -> forms.MultipleChoiceField:
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class WasteCodeFormField(forms.CharField):
+    """A List of Waste code in any spelling, cleaned to the list's ("160305" -> "16 03 05*")."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return canonical_code(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="unknown") from error
 
 
 def hp_properties_field() -> forms.MultipleChoiceField:

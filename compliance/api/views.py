@@ -18,6 +18,7 @@ from compliance.filtersets import (
 from compliance.models import ComplianceCheck
 from compliance.rulebook.catalogue import rule_data
 from compliance.services import run_what_if
+from seizures.waste_codes import lookup
 
 ERROR = inline_serializer(
     "ComplianceError",
@@ -49,6 +50,9 @@ class WhatIfView(APIView):
                 {
                     "verdict": result.verdict,
                     "rulebook_version": result.rulebook_version,
+                    "ewc_code": result.facts["ewc_code"],
+                    "ewc_description": lookup(result.facts["ewc_code"]).description,
+                    "hazardous_waste": result.facts["hazardous_waste"],
                     "findings": result.findings,
                 }
             ).data
