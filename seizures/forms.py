@@ -27,7 +27,13 @@ from seizures.models import (
     TransportMode,
 )
 from seizures.validation import LotInput
-from seizures.waste_codes import HP_PROPERTIES, canonical_code
+from seizures.waste_codes import (
+    DEFAULT_CODES,
+    HP_PROPERTIES,
+    WasteCode,
+    canonical_code,
+    lookup,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -175,14 +181,26 @@ def hp_properties_field() -> forms.MultipleChoiceField:
     )
 
 
+# The <datalist> of the EWC field (seizures/includes/ewc_defaults.html): the codes lots get by
+# default, proposed as the user types.
+EWC_DEFAULTS_LIST = "ewc-defaults"
+
+
 def ewc_code_field(help_text: str) -> forms.CharField:
     return forms.CharField(
         label="EWC code",
         max_length=20,
         required=False,
         help_text=help_text,
-        widget=forms.TextInput(attrs={"placeholder": "default for the goods"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "default for the goods", "list": EWC_DEFAULTS_LIST}
+        ),
     )
+
+
+def proposed_waste_codes() -> list[WasteCode]:
+    """The List of Waste entries the defaults table gives, each once, in table order."""
+    return [lookup(code) for code in dict.fromkeys(row.code for row in DEFAULT_CODES)]
 
 
 class LotForm(forms.Form):
@@ -342,7 +360,7 @@ class ReclassifyForm(forms.Form):
         """The lot's values; its EWC code only when chosen by hand, so a default code follows
         the new classification."""
         initial = {name: getattr(lot, name) for name in CLASSIFICATION_FIELDS}
-        if not lot.ewc_reason:
+        if lot.ewc_code == lot.default_ewc_code():
             initial["ewc_code"] = ""
         return initial
 

@@ -31,7 +31,7 @@ from seizures.querysets import (
     StorageLocationQuerySet,
 )
 from seizures.storage import OCCUPYING_STATUSES
-from seizures.waste_codes import WasteCode, is_hazardous_waste, lookup
+from seizures.waste_codes import WasteCode, default_code, is_hazardous_waste, lookup
 
 
 class CustomsOffice(models.Model):
@@ -512,6 +512,16 @@ class Lot(models.Model):
     def waste_code(self) -> WasteCode | None:
         """The List of Waste entry of the lot's code (description, chapter, hazardous)."""
         return lookup(self.ewc_code)
+
+    def default_ewc_code(self) -> str:
+        """The code the lot's classification gives by default (seizures.waste_codes)."""
+        return default_code(
+            category=self.category,
+            waste_class=self.waste_class,
+            hazard_classes=self.hazard_classes or (),
+            cytotoxic=self.cytotoxic,
+            contains_asbestos=self.contains_asbestos,
+        )
 
     @property
     def hazardous_waste(self) -> bool:

@@ -355,3 +355,41 @@ def test_the_migration_gives_existing_lots_their_default_code():
     migration.default_codes(django_apps, None)
     assert Lot.objects.get(pk=medicines.pk).ewc_code == "20 01 31*"
     assert Lot.objects.get(pk=shirts.pk).ewc_code == "20 01 11"
+
+
+@pytest.mark.django_db
+def test_the_lot_forms_propose_the_default_codes(client, warehouse_user):
+    lot = LotFactory(category="3a")
+    client.force_login(warehouse_user)
+    intake = client.get("/seizures/new/").content.decode()
+    assert '<datalist id="ewc-defaults">' in intake
+    assert '<option value="16 06 01*">Lead batteries</option>' in intake
+    assert 'list="ewc-defaults"' in intake
+    page = client.get(f"/lots/{lot.pk}/").content.decode()
+    assert "Default EWC code for this lot as classified now: 20 01 11." in page
+
+
+@pytest.mark.django_db
+def test_the_reclassify_page_stores_a_chosen_code(client, warehouse_user):
+    lot = LotFactory(category="3a")
+    client.force_login(warehouse_user)
+    response = client.post(
+        f"/lots/{lot.pk}/reclassify/",
+        {
+            "waste_class": "APP",
+            "default_hazard_classes": "on",
+            "ewc_code": "160306",
+            "hp_properties": ["HP14"],
+            "reason": "Synthetic fibres treated with biocides",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    stored = Lot.objects.get(pk=lot.pk)
+    assert (stored.ewc_code, stored.hp_properties) == ("16 03 06", ["HP14"])
+    assert stored.ewc_reason == "Synthetic fibres treated with biocides"
+    refused = client.post(
+        f"/lots/{lot.pk}/reclassify/",
+        {"waste_class": "APP", "ewc_code": "99", "reason": "typo"},
+    )
+    assert "is not a code of the EU List of Waste" in refused.content.decode()
