@@ -236,15 +236,7 @@ def order_facts(
     number of queries, whatever the number of lots."""
     lines = list(order_lines(order))
     facility = Facility.objects.get(pk=order.facility_id)
-    permits = [
-        Permit(
-            operations=frozenset(permit.operations or ()),
-            valid_from=permit.valid_from,
-            valid_until=permit.valid_until,
-            hazardous_permitted=permit.hazardous_allowed,
-        )
-        for permit in facility.permits.all()
-    ]
+    permits = stored_permits(facility)
     holidays = frozenset(Holiday.objects.values_list("date", flat=True))
     consignments = _consignments({line.lot.seizure_id for line in lines})
     record = _record(order) if stage == "record" else None
@@ -275,7 +267,7 @@ def order_facts(
             "consignment_note_number": order.consignment_note_number,
             "seal_numbers": tuple(order.seal_numbers or ()),
             **method_facts(lot.waste_class, method, rulebook, goods_flags(goods)),
-            **permit_facts(permits, method, on_date),
+            **permit_facts(permits, method, on_date, lot.ewc_code),
         }
         if facility.certifications:
             facts["facility_evaluated"] = True
@@ -291,6 +283,21 @@ def order_facts(
             )
         result.append(LotFacts(lot.pk, lot.reference, facts, untracked))
     return result
+
+
+def stored_permits(facility: Facility) -> list[Permit]:
+    """The facility's permits as the fact helpers read them."""
+    return [
+        Permit(
+            operations=frozenset(permit.operations or ()),
+            valid_from=permit.valid_from,
+            valid_until=permit.valid_until,
+            hazardous_permitted=permit.hazardous_allowed,
+            waste_codes=frozenset(permit.waste_codes or ()),
+            mixing_permitted=permit.mixing_permitted,
+        )
+        for permit in facility.permits.all()
+    ]
 
 
 def line_reference_facts(line: OrderLine) -> dict[str, bool]:
@@ -312,6 +319,8 @@ def _goods_facts(lot: Lot, seizure) -> dict[str, object]:
     return {
         "waste_class": lot.waste_class,
         "hazard_classes": tuple(lot.hazard_classes or ()),
+        "ewc_code": lot.ewc_code,
+        "hazardous_waste": lot.hazardous_waste,
         "perishable": seizure.perishable,
         "declaration_reference": declaration_reference(seizure),
         # A design right infringed by the shape itself: de-branding cannot cure it (APP-M1).
@@ -378,10 +387,11 @@ def _consignments(seizure_ids: Iterable[int]) -> dict[int, tuple[int, Decimal]]:
 
 def _mixed_batches(lines: Sequence[OrderLine], methods: Mapping[int, str]) -> dict[str, bool]:
     """X-MF-05: lots treated together (same method in one order) are one batch; it is mixed
-    when it holds both hazardous and non-hazardous lots."""
+    when it holds both hazardous and non-hazardous waste (by EWC code or HP property, not by UN
+    class)."""
     kinds: dict[str, set[bool]] = defaultdict(set)
     for line in lines:
-        kinds[methods[line.pk]].add(bool(line.lot.hazard_classes))
+        kinds[methods[line.pk]].add(line.lot.hazardous_waste)
     return {method: len(found) > 1 for method, found in kinds.items()}
 
 
@@ -458,16 +468,11 @@ def what_if_request_facts(request: Mapping[str, Any], rulebook: Rulebook) -> dic
         request["facility"] = None
     facts = what_if_facts(request, rulebook)
     if stored is not None:
-        permits = [
-            Permit(
-                frozenset(permit.operations or ()),
-                permit.valid_from,
-                permit.valid_until,
-                permit.hazardous_allowed,
+        facts.update(
+            permit_facts(
+                stored_permits(stored), request["method"], request["on_date"], facts["ewc_code"]
             )
-            for permit in stored.permits.all()
-        ]
-        facts.update(permit_facts(permits, request["method"], request["on_date"]))
+        )
         if stored.certifications:
             facts["facility_evaluated"] = True
     return facts

@@ -18,6 +18,7 @@ from compliance.forms import RuleChangesForm, WhatIfForm
 from compliance.models import ComplianceCheck
 from compliance.rulebook.catalogue import rule_data, rulebook_changes
 from compliance.services import run_what_if
+from seizures.waste_codes import lookup
 
 VIEW_CHECKS = "compliance.view_compliancecheck"
 SEVERITY_HEADINGS = {
@@ -58,6 +59,7 @@ class WhatIfView(LoginRequiredMixin, TemplateView):
         if form.is_bound and form.is_valid():
             result = run_what_if(form.request())
             context["result"] = result
+            context["waste_code"] = lookup(str(result.facts["ewc_code"]))
             context["groups"] = by_severity(finding.as_dict() for finding in result.findings)
         return super().get_context_data(**context, **kwargs)
 

@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 
 from destruction.methods import OPERATION_CODES, Method
 from seizures.models import CustomsOffice, Lot
+from seizures.waste_codes import canonical_code, code_errors
 
 
 class FacilityQuerySet(models.QuerySet):
@@ -87,8 +88,16 @@ class FacilityPermit(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField()
     operations = models.JSONField(default=list, help_text="R/D operation codes, e.g. R1, D10.")
-    waste_codes = models.JSONField(default=list, blank=True, help_text="European waste codes.")
+    waste_codes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="EU List of Waste codes the permit accepts, e.g. 16 06 01* (WFD Art. 23).",
+    )
     hazardous_allowed = models.BooleanField(default=False)
+    mixing_permitted = models.BooleanField(
+        default=False,
+        help_text="Permitted to mix hazardous with non-hazardous waste (WFD Art. 18(2); X-MF-05).",
+    )
 
     class Meta:
         ordering = ["facility", "-valid_until"]
@@ -113,6 +122,16 @@ class FacilityPermit(models.Model):
             ]
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = ["Valid until is before valid from."]
+        waste_code_problems = (
+            code_errors(self.waste_codes)
+            if isinstance(self.waste_codes, list)
+            else ["List the EU List of Waste codes."]
+        )
+        if waste_code_problems:
+            errors["waste_codes"] = waste_code_problems
+        else:
+            # The list's spelling, as the facility service stores it (the admin saves here).
+            self.waste_codes = sorted({canonical_code(code) for code in self.waste_codes})
         if errors:
             raise ValidationError(errors)
 

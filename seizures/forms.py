@@ -30,6 +30,13 @@ from seizures.models import (
 )
 from seizures.services.amendments import LEGAL_FACTS
 from seizures.validation import MAX_TEXT, LotInput
+from seizures.waste_codes import (
+    DEFAULT_CODES,
+    HP_PROPERTIES,
+    WasteCode,
+    canonical_code,
+    lookup,
+)
 
 # A date input sends and shows ISO dates whatever the locale's format (en-gb would render
 # 31/12/2026, which the browser's date input drops, so an edit would clear the date).
@@ -225,6 +232,51 @@ def hazard_classes_field() -> forms.MultipleChoiceField:
     )
 
 
+class WasteCodeFormField(forms.CharField):
+    """A List of Waste code in any spelling, cleaned to the list's ("160305" -> "16 03 05*")."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return canonical_code(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="unknown") from error
+
+
+def hp_properties_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Hazardous properties (HP)",
+        choices=HP_PROPERTIES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="WFD Annex III; any ticked makes the waste hazardous whatever its code.",
+    )
+
+
+# The <datalist> of the EWC field (seizures/includes/ewc_defaults.html): the codes lots get by
+# default, proposed as the user types.
+EWC_DEFAULTS_LIST = "ewc-defaults"
+
+
+def ewc_code_field(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="EWC code",
+        max_length=20,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"placeholder": "default for the goods", "list": EWC_DEFAULTS_LIST}
+        ),
+    )
+
+
+def proposed_waste_codes() -> list[WasteCode]:
+    """The List of Waste entries the defaults table gives, each once, in table order."""
+    return [lookup(code) for code in dict.fromkeys(row.code for row in DEFAULT_CODES)]
+
+
 class LotForm(forms.Form):
     category = forms.ChoiceField(
         label="EU product category", choices=[("", "---------"), *ProductCategory.choices]
@@ -267,6 +319,17 @@ class LotForm(forms.Form):
         label="Contains asbestos", required=False, help_text="AUT-S2, AUT-M3"
     )
     high_risk = forms.BooleanField(label="High risk", required=False, help_text="X-WE-02")
+    ewc_code = ewc_code_field(
+        "European List of Waste, e.g. 16 03 05*. Empty: the default of the category, waste class "
+        "and hazards (e.g. 20 01 11 textiles, 16 06 05 batteries)."
+    )
+    ewc_reason = forms.CharField(
+        label="Why this EWC code",
+        max_length=2000,
+        required=False,
+        help_text="Required when the code is not the default for the goods.",
+    )
+    hp_properties = hp_properties_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -290,6 +353,9 @@ class LotForm(forms.Form):
             currency=data.get("currency") or "EUR",
             hazard_classes=data["hazard_classes"] if data.get("set_hazard_classes") else None,
             location=data.get("location"),
+            ewc_code=data.get("ewc_code") or None,
+            ewc_reason=data.get("ewc_reason") or "",
+            hp_properties=data.get("hp_properties") or (),
             **{name: data.get(name, False) for name in INTAKE_FLAGS},
         )
 
@@ -352,6 +418,11 @@ class ReclassifyForm(forms.Form):
     cytotoxic = LotForm.base_fields["cytotoxic"]
     contains_asbestos = LotForm.base_fields["contains_asbestos"]
     high_risk = LotForm.base_fields["high_risk"]
+    ewc_code = ewc_code_field(
+        "European List of Waste code. Empty: the default of the new classification; another "
+        "code keeps the reason below as its reason."
+    )
+    hp_properties = hp_properties_field()
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
@@ -360,7 +431,12 @@ class ReclassifyForm(forms.Form):
 
     @staticmethod
     def initial_for(lot: Lot) -> dict:
-        return {name: getattr(lot, name) for name in CLASSIFICATION_FIELDS}
+        """The lot's values; its EWC code only when chosen by hand, so a default code follows
+        the new classification."""
+        initial = {name: getattr(lot, name) for name in CLASSIFICATION_FIELDS}
+        if lot.ewc_code == lot.default_ewc_code():
+            initial["ewc_code"] = ""
+        return initial
 
     def amendment_changes(self) -> dict:
         """The classification values changed on the form (the lot's are its initial values),
@@ -379,6 +455,8 @@ class ReclassifyForm(forms.Form):
             "waste_class": data["waste_class"],
             "hazard_classes": None if data["default_hazard_classes"] else data["hazard_classes"],
             "reason": data["reason"],
+            "ewc_code": data["ewc_code"] or None,
+            "hp_properties": data["hp_properties"],
             **{name: data[name] for name in INTAKE_FLAGS},
         }
 

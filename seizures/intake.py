@@ -59,6 +59,9 @@ LOT_COLUMNS = (
     "hazard_classes",
     "location",
     *INTAKE_FLAGS,
+    "ewc_code",
+    "ewc_reason",
+    "hp_properties",
 )
 COLUMNS = ("seizure_key", *SEIZURE_COLUMNS, *LOT_COLUMNS)
 REQUIRED_COLUMNS = frozenset(
@@ -292,6 +295,11 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
     elif hazards_text:
         hazards = [c.strip() for c in hazards_text.replace(",", ";").split(";") if c.strip()]
     flags = {name: _flag(row, name, line, errors) for name in INTAKE_FLAGS}
+    hp_properties = [
+        hp.strip().upper()
+        for hp in row.get("hp_properties", "").replace(",", ";").split(";")
+        if hp.strip()
+    ]
     if len(errors) > before:
         return None
     lot = LotInput(
@@ -305,6 +313,9 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
         currency=(row.get("currency") or "EUR").upper(),
         hazard_classes=hazards,
         location=location,
+        ewc_code=row.get("ewc_code") or None,
+        ewc_reason=row.get("ewc_reason", ""),
+        hp_properties=hp_properties,
         **flags,
     )
     lot.resolve()

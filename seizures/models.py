@@ -33,6 +33,7 @@ from seizures.querysets import (
     StorageLocationQuerySet,
 )
 from seizures.storage import OCCUPYING_STATUSES
+from seizures.waste_codes import WasteCode, default_code, is_hazardous_waste, lookup
 
 
 class CertificateLanguage(models.TextChoices):
@@ -412,7 +413,13 @@ LOT_TRANSITIONS: dict[LotStatus, frozenset[LotStatus]] = {
 INTAKE_FLAGS = ("controlled_substances", "cytotoxic", "contains_asbestos", "high_risk")
 # What a lot is, as classified at intake and corrected later by a reclassification: the storage
 # rules, the placement hook and the destruction rules turn on these.
-CLASSIFICATION_FIELDS = ("waste_class", "hazard_classes", *INTAKE_FLAGS)
+CLASSIFICATION_FIELDS = (
+    "waste_class",
+    "hazard_classes",
+    "ewc_code",
+    "hp_properties",
+    *INTAKE_FLAGS,
+)
 
 
 class Lot(models.Model):
@@ -441,6 +448,22 @@ class Lot(models.Model):
     )
     currency = models.CharField(max_length=3, default="EUR")
     hazard_classes = models.JSONField(default=list, blank=True)
+    # What the goods are as waste (List of Waste, seizures.waste_codes): defaulted from the
+    # category, waste class and hazards; a user who chooses another code records why.
+    ewc_code = models.CharField(
+        "EWC code",
+        max_length=10,
+        help_text="European List of Waste code, e.g. 16 03 05* (the asterisk marks hazardous).",
+    )
+    ewc_reason = models.TextField(
+        "EWC code reason", blank=True, help_text="Why the code differs from the default."
+    )
+    hp_properties = models.JSONField(
+        "hazardous properties",
+        default=list,
+        blank=True,
+        help_text="Hazardous properties HP1-HP15 (WFD Annex III) found in the goods.",
+    )
     # Intake classification (digest PHA-S2, AUT-S2, table B18): what the destruction rules turn
     # on and the category alone cannot tell (not every medicine is a controlled drug).
     controlled_substances = models.BooleanField(
@@ -498,6 +521,7 @@ class Lot(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["category"]),
             models.Index(fields=["waste_class"]),
+            models.Index(fields=["ewc_code"]),
         ]
         permissions = [
             ("move_lot", "Can place and move lots"),
@@ -536,6 +560,27 @@ class Lot(models.Model):
             for name in INTAKE_FLAGS
             if getattr(self, name)
         ]
+
+    @property
+    def waste_code(self) -> WasteCode | None:
+        """The List of Waste entry of the lot's code (description, chapter, hazardous)."""
+        return lookup(self.ewc_code)
+
+    def default_ewc_code(self) -> str:
+        """The code the lot's classification gives by default (seizures.waste_codes)."""
+        return default_code(
+            category=self.category,
+            waste_class=self.waste_class,
+            hazard_classes=self.hazard_classes or (),
+            cytotoxic=self.cytotoxic,
+            contains_asbestos=self.contains_asbestos,
+        )
+
+    @property
+    def hazardous_waste(self) -> bool:
+        """Hazardous as waste: by its code's asterisk or a recorded HP property (WFD Annex III),
+        not by its UN transport classes."""
+        return is_hazardous_waste(self.ewc_code, self.hp_properties or ())
 
     def hazard_label(self) -> str:
         names = dict(HazardClass.choices)

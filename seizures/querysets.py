@@ -37,6 +37,12 @@ def proceedings_overdue_query(*, today: datetime.date, prefix: str = "") -> Q:
     )
 
 
+def hazardous_waste_query(prefix: str = "") -> Q:
+    """Hazardous waste: a List of Waste code with its asterisk or a recorded HP property (WFD
+    Annex III), not a UN hazard class. `prefix` reaches the lot through a relation ("lot__")."""
+    return Q(**{f"{prefix}ewc_code__endswith": "*"}) | ~Q(**{f"{prefix}hp_properties": []})
+
+
 class StorageLocationQuerySet(models.QuerySet):
     def with_occupancy(self) -> "StorageLocationQuerySet":
         """Annotate used_kg, lot_count and oldest_stored_since over the lots occupying each

@@ -32,6 +32,7 @@ from seizures.models import (
     TrafficType,
     TransportMode,
 )
+from seizures.waste_codes import HP_CODES, default_code, lookup
 
 Errors = dict[str, list[str]]
 
@@ -130,7 +131,13 @@ class LotInput:
     cytotoxic: bool = False
     contains_asbestos: bool = False
     high_risk: bool = False
+    # List of Waste code (None: the default of the goods) and why a chosen one differs from it.
+    ewc_code: str | None = None
+    ewc_reason: str = ""
+    hp_properties: Sequence[str] = ()
     resolved_hazard_classes: list[str] = field(default_factory=list, init=False)
+    default_ewc_code: str = field(default="", init=False)
+    resolved_ewc_code: str = field(default="", init=False)
 
     def resolve(self) -> None:
         """Fill the defaults (digest D2 category -> waste class, B18 -> hazard classes)."""
@@ -142,6 +149,19 @@ class LotInput:
             )
         else:
             self.resolved_hazard_classes = list(dict.fromkeys(self.hazard_classes))
+        self.default_ewc_code = default_code(
+            category=self.category,
+            waste_class=self.waste_class,
+            hazard_classes=self.resolved_hazard_classes,
+            cytotoxic=self.cytotoxic,
+            contains_asbestos=self.contains_asbestos,
+        )
+        self.resolved_ewc_code = resolved_code(self.ewc_code, self.default_ewc_code)
+
+    @property
+    def recorded_ewc_reason(self) -> str:
+        """The reason kept with the lot: only a code other than the default needs one."""
+        return "" if self.resolved_ewc_code == self.default_ewc_code else self.ewc_reason.strip()
 
 
 def lot_errors(lot: LotInput) -> Errors:
@@ -154,6 +174,9 @@ def lot_errors(lot: LotInput) -> Errors:
     if lot.category not in CATEGORIES:
         add("category", f"Unknown EU product category {lot.category!r} (e.g. 3a, 11, 12d).")
     errors.update(classification_errors(lot.waste_class, lot.resolved_hazard_classes))
+    errors.update(
+        waste_code_errors(lot.ewc_code, lot.default_ewc_code, lot.ewc_reason, lot.hp_properties)
+    )
     if not (lot.description or "").strip():
         add("description", "Describe the goods.")
     elif len(lot.description) > MAX_DESCRIPTION:
@@ -187,6 +210,40 @@ def classification_errors(waste_class: str | None, hazard_classes: Sequence[str]
     unknown = [c for c in hazard_classes if c not in HAZARD_CLASSES]
     if unknown:
         errors["hazard_classes"] = [f"Unknown UN hazard class: {', '.join(unknown)}."]
+    return errors
+
+
+def resolved_code(ewc_code: str | None, default: str) -> str:
+    """The canonical form of a chosen code, the default when none is chosen, "" if unknown."""
+    if not (ewc_code or "").strip():
+        return default
+    entry = lookup(ewc_code)
+    return entry.code if entry is not None else ""
+
+
+def waste_code_errors(
+    ewc_code: str | None, default: str, reason: str, hp_properties: Sequence[str]
+) -> Errors:
+    """Field errors of a lot's List of Waste code, the same at intake, in the API and at a
+    reclassification: a known code, and a reason when it is not the default of the goods."""
+    errors: Errors = {}
+    code = resolved_code(ewc_code, default)
+    if not code:
+        errors["ewc_code"] = [
+            f"{str(ewc_code).strip()!r} is not a code of the EU List of Waste (e.g. 16 03 05*)."
+        ]
+    elif code != default and not (reason or "").strip():
+        errors["ewc_reason"] = [
+            f"The default code for these goods is {default}; give the reason for {code}."
+        ]
+    if isinstance(hp_properties, str) or not isinstance(hp_properties, Sequence):
+        errors["hp_properties"] = ["List the hazardous properties, e.g. HP3, HP14."]
+    else:
+        unknown = [str(hp) for hp in hp_properties if hp not in HP_CODES]
+        if unknown:
+            errors["hp_properties"] = [
+                f"Unknown hazardous property: {', '.join(unknown)} (HP1 to HP15)."
+            ]
     return errors
 
 

@@ -44,6 +44,7 @@ from seizures.forms import (
     apply_service_error,
     is_id,
     lot_formset,
+    proposed_waste_codes,
 )
 from seizures.intake import COLUMNS, IntakeRejected
 from seizures.models import (
@@ -108,6 +109,7 @@ class SeizureCreateView(Protected, TemplateView):
         context.setdefault("form", SeizureForm(initial={"detained_on": timezone.localdate()}))
         context.setdefault("formset", lot_formset(self.extra_lines() - 1)(prefix="lots"))
         context["more_lines"] = self.extra_lines() + 3
+        context["proposed_waste_codes"] = proposed_waste_codes()
         return context
 
     def post(self, request, *args, **kwargs):
@@ -255,6 +257,7 @@ class AddLotsView(Protected, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(seizure=self.seizure, **kwargs)
         context.setdefault("formset", lot_formset(2)(prefix="lots"))
+        context["proposed_waste_codes"] = proposed_waste_codes()
         return context
 
     def post(self, request, *args, **kwargs):
@@ -416,6 +419,7 @@ class LotDetailView(Protected, DetailView):
             samples=samples,
             reconciles=lot.articles + sum(s.seized_articles for s in samples)
             == lot.seized_articles,
+            proposed_waste_codes=proposed_waste_codes(),
         )
         # A refused reclassification comes back with its bound form and errors.
         context.setdefault(

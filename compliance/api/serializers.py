@@ -15,6 +15,7 @@ from compliance.rulebook.changes import ASPECTS
 from destruction.methods import OPERATION_CODES, Method
 from destruction.models import Facility
 from project.users import display_name
+from seizures.api.serializers import WasteCodeField, hp_properties_field
 from seizures.categories import HazardClass, WasteClass
 
 
@@ -61,6 +62,15 @@ class WhatIfFacilityInput(StrictSerializer):
     permit_valid_from = serializers.DateField(required=False)
     permit_valid_until = serializers.DateField(required=False)
     hazardous_permitted = serializers.BooleanField(required=False)
+    waste_codes = serializers.ListField(
+        child=WasteCodeField(),
+        required=False,
+        help_text="EU List of Waste codes the permit lists (X-MF-09); omitted: not described.",
+    )
+    mixing_permitted = serializers.BooleanField(
+        required=False,
+        help_text="The permit allows mixing hazardous with non-hazardous waste (X-MF-05).",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "id" in attrs:
@@ -156,6 +166,12 @@ class WhatIfInput(StrictSerializer):
         required=False,
         help_text="UN hazard classes; omitted: the waste class's usual classes (B18).",
     )
+    ewc_code = WasteCodeField(
+        required=False,
+        help_text="EU List of Waste code, e.g. 16 03 05*; omitted: the default of the waste "
+        "class and hazard classes. An unknown code is a 400.",
+    )
+    hp_properties = hp_properties_field(required=False)
     on_date = serializers.DateField(required=False, help_text="Destruction date; omitted: today.")
     facility = WhatIfFacilityInput(required=False, allow_null=True)
     parameters = WhatIfParametersInput(required=False)
@@ -172,6 +188,11 @@ class WhatIfFindingSerializer(serializers.Serializer):
 class WhatIfResultSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     rulebook_version = serializers.CharField()
+    ewc_code = serializers.CharField(help_text="The EU List of Waste code judged.")
+    ewc_description = serializers.CharField()
+    hazardous_waste = serializers.BooleanField(
+        help_text="By the code's asterisk or an HP property (X-MF-03, X-MF-05, X-CC-07)."
+    )
     findings = WhatIfFindingSerializer(many=True)
 
 

@@ -19,6 +19,7 @@ from compliance.models import ComplianceCheck
 from compliance.rulebook.catalogue import rule_data, rulebook_changes
 from compliance.services import run_what_if
 from project.api import BoundedJSONParser
+from seizures.waste_codes import lookup
 
 ERROR = inline_serializer(
     "ComplianceError",
@@ -50,6 +51,9 @@ class WhatIfView(APIView):
                 {
                     "verdict": result.verdict,
                     "rulebook_version": result.rulebook_version,
+                    "ewc_code": result.facts["ewc_code"],
+                    "ewc_description": lookup(result.facts["ewc_code"]).description,
+                    "hazardous_waste": result.facts["hazardous_waste"],
                     "findings": result.findings,
                 }
             ).data

@@ -18,6 +18,7 @@ from destruction.models import (
     Witness,
 )
 from project.users import display_name
+from seizures.api.serializers import WasteCodeField
 from seizures.models import Lot
 
 MAX_LINES = 500
@@ -31,7 +32,10 @@ class FacilityPermitSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=OPERATION_CODES), allow_empty=False
     )
     waste_codes = serializers.ListField(
-        child=serializers.CharField(max_length=20), required=False, default=list
+        child=WasteCodeField(),
+        required=False,
+        default=list,
+        help_text="EU List of Waste codes the permit accepts (WFD Art. 23); any spelling.",
     )
 
     class Meta:
@@ -44,6 +48,7 @@ class FacilityPermitSerializer(serializers.ModelSerializer):
             "operations",
             "waste_codes",
             "hazardous_allowed",
+            "mixing_permitted",
         )
         # Uniqueness per facility is the service's business (permits are replaced as a list).
         validators: list = []

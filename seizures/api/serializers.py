@@ -31,6 +31,38 @@ from seizures.models import (
 )
 from seizures.services.amendments import LEGAL_FACTS
 from seizures.validation import MAX_TEXT, LotInput
+from seizures.waste_codes import HP_PROPERTIES, lookup
+
+
+class WasteCodeField(serializers.CharField):
+    """A List of Waste code in any spelling ("160305", "16 03 05*"), read as the list writes it;
+    a code the list does not know is a field error."""
+
+    default_error_messages = {
+        "unknown": "{value!r} is not a code of the EU List of Waste (e.g. 16 03 05*).",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        text = super().to_internal_value(data)
+        if not text:
+            return text
+        entry = lookup(text)
+        if entry is None:
+            self.fail("unknown", value=text)
+        return entry.code
+
+
+def hp_properties_field(**kwargs) -> serializers.ListField:
+    kwargs.setdefault(
+        "help_text",
+        "Hazardous properties HP1-HP15 (WFD Annex III); any makes the waste hazardous.",
+    )
+    return serializers.ListField(child=serializers.ChoiceField(choices=HP_PROPERTIES), **kwargs)
+
 
 # --- output ----------------------------------------------------------------------------------
 
@@ -44,6 +76,12 @@ class LotSerializer(serializers.ModelSerializer):
     deadline = serializers.DateField(source="seizure.deadline", read_only=True)
     days_in_storage = serializers.IntegerField(read_only=True, allow_null=True)
     hazard_classes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    hp_properties = serializers.ListField(child=serializers.CharField(), read_only=True)
+    ewc_description = serializers.CharField(
+        source="waste_code.description", read_only=True, default=None
+    )
+    ewc_chapter = serializers.CharField(source="waste_code.chapter", read_only=True, default=None)
+    hazardous_waste = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Lot
@@ -66,6 +104,12 @@ class LotSerializer(serializers.ModelSerializer):
             "retail_value",
             "currency",
             "hazard_classes",
+            "ewc_code",
+            "ewc_description",
+            "ewc_chapter",
+            "ewc_reason",
+            "hp_properties",
+            "hazardous_waste",
             *INTAKE_FLAGS,
             "status",
             "location",
@@ -287,6 +331,19 @@ class LotInputSerializer(serializers.Serializer):
     high_risk = serializers.BooleanField(
         required=False, default=False, help_text="Flagged high-risk (X-WE-02)."
     )
+    ewc_code = WasteCodeField(
+        required=False,
+        allow_blank=True,
+        help_text="List of Waste code; omit for the default of the goods (then no reason).",
+    )
+    ewc_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the code differs from the default (required when it does).",
+    )
+    hp_properties = hp_properties_field(required=False, default=list)
 
     def to_lot_input(self, data: dict) -> LotInput:
         return LotInput(
@@ -300,6 +357,9 @@ class LotInputSerializer(serializers.Serializer):
             currency=data.get("currency", "EUR"),
             hazard_classes=data.get("hazard_classes"),
             location=data.get("location"),
+            ewc_code=data.get("ewc_code") or None,
+            ewc_reason=data["ewc_reason"],
+            hp_properties=data["hp_properties"],
             **{name: data[name] for name in INTAKE_FLAGS},
         )
 
@@ -388,6 +448,14 @@ class ReclassifySerializer(serializers.Serializer):
         required=False, help_text="Suspected asbestos (AUT-S2, AUT-M3)."
     )
     high_risk = serializers.BooleanField(required=False, help_text="Flagged high-risk (X-WE-02).")
+    ewc_code = WasteCodeField(
+        required=False,
+        allow_blank=True,
+        help_text="List of Waste code; omit for the default of the new classification.",
+    )
+    hp_properties = hp_properties_field(
+        required=False, help_text="Hazardous properties HP1-HP15; omit to keep the lot's."
+    )
     reason = serializers.CharField(max_length=2000)
 
 

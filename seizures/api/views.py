@@ -290,6 +290,8 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
             waste_class=data["waste_class"],
             hazard_classes=data.get("hazard_classes"),
             reason=data["reason"],
+            ewc_code=data.get("ewc_code"),
+            hp_properties=data.get("hp_properties"),
             **{name: data.get(name) for name in INTAKE_FLAGS},
         )
         return self._lot(lot)

@@ -54,6 +54,7 @@ from seizures.validation import (
     seizure_errors,
     text_length_errors,
 )
+from seizures.waste_codes import ordered_hp_properties
 
 # Case fields a user may correct after intake. The office and the generated reference are the
 # case's identity and never change.
@@ -363,6 +364,9 @@ def build_lot(
         retail_value=data.retail_value,
         currency=data.currency,
         hazard_classes=list(data.resolved_hazard_classes),
+        ewc_code=data.resolved_ewc_code,
+        ewc_reason=data.recorded_ewc_reason,
+        hp_properties=ordered_hp_properties(data.hp_properties),
         status=status,
         location=data.location,
         stored_since=now if data.location is not None else None,

@@ -37,7 +37,8 @@ from seizures.storage import (
     LotFacts,
     classification_refusals,
 )
-from seizures.validation import classification_errors
+from seizures.validation import classification_errors, resolved_code, waste_code_errors
+from seizures.waste_codes import default_code, ordered_hp_properties
 
 Kind = CustodyEvent.Kind
 
@@ -53,12 +54,16 @@ def reclassify_lot(
     cytotoxic: bool | None = None,
     contains_asbestos: bool | None = None,
     high_risk: bool | None = None,
+    ewc_code: str | None = None,
+    hp_properties: Sequence[str] | None = None,
 ) -> Lot:
     """Correct what a lot is after intake (a parcel of "toys" holds lithium batteries): its
-    waste class, UN hazard classes (None: the digest B18 defaults of the waste class) and intake
-    flags (None: keep the lot's, read under the lock). A placed lot must still meet the storage
-    rules and the placement hook where it stands; the `reclassified` event keeps the values
-    before and after, and the reason."""
+    waste class, UN hazard classes (None: the digest B18 defaults of the waste class), intake
+    flags (None: keep the lot's, read under the lock), List of Waste code (None or "": the
+    default of the new classification; another one keeps the reason as its EWC reason) and
+    hazardous properties (None: keep the lot's). A placed lot must still meet the storage rules
+    and the placement hook where it stands; the `reclassified` event keeps the values before and
+    after, and the reason."""
     reason = (reason or "").strip()
     _raise_reclassification_errors(waste_class, hazard_classes, reason)
     flags = {
@@ -84,13 +89,37 @@ def reclassify_lot(
                 for name, given in flags.items()
             },
         }
+        after["hp_properties"] = (
+            list(current.hp_properties)
+            if hp_properties is None
+            else ordered_hp_properties(hp_properties)
+        )
+        default = default_code(
+            category=current.category,
+            waste_class=waste_class,
+            hazard_classes=after["hazard_classes"],
+            cytotoxic=after["cytotoxic"],
+            contains_asbestos=after["contains_asbestos"],
+        )
+        errors = waste_code_errors(
+            ewc_code,
+            default,
+            reason,
+            after["hp_properties"] if hp_properties is None else hp_properties,
+        )
+        if errors:
+            raise ValidationError(errors)
+        after["ewc_code"] = resolved_code(ewc_code, default)
         if after == before:
             raise ValidationError(
                 {"lot": [f"Nothing to change: lot {current.reference} is already so classified."]}
             )
         if current.location is not None:
             _refuse_storage_conflicts(current, after)
-        Lot.objects.filter(pk=current.pk).update(**after, updated_at=timezone.now())
+        ewc_reason = "" if after["ewc_code"] == default else reason
+        Lot.objects.filter(pk=current.pk).update(
+            **after, ewc_reason=ewc_reason, updated_at=timezone.now()
+        )
         for name, value in after.items():
             setattr(current, name, value)
         # The hook reads what the location holds from the database: it judges the saved lot,
@@ -255,6 +284,9 @@ def take_sample(
             retail_value=value,
             currency=parent.currency,
             hazard_classes=list(parent.hazard_classes),
+            ewc_code=parent.ewc_code,
+            ewc_reason=parent.ewc_reason,
+            hp_properties=list(parent.hp_properties),
             status=parent.status,
             location=parent.location,
             stored_since=parent.stored_since,

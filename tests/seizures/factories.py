@@ -5,6 +5,7 @@ import factory
 
 from seizures import models
 from seizures.categories import DEFAULT_WASTE_CLASS, default_hazard_classes
+from seizures.waste_codes import default_code
 from tests.factories import UserFactory
 
 
@@ -109,6 +110,15 @@ class LotFactory(factory.django.DjangoModelFactory):
     currency = "EUR"
     hazard_classes = factory.LazyAttribute(
         lambda o: list(default_hazard_classes(o.category, o.waste_class))
+    )
+    ewc_code = factory.LazyAttribute(
+        lambda o: default_code(
+            category=o.category,
+            waste_class=o.waste_class,
+            hazard_classes=o.hazard_classes,
+            cytotoxic=getattr(o, "cytotoxic", False),
+            contains_asbestos=getattr(o, "contains_asbestos", False),
+        )
     )
     status = models.LotStatus.IN_STORAGE
     location = factory.SubFactory(StorageLocationFactory)
