@@ -33,6 +33,10 @@ HEAD = colors.HexColor("#e6ebf1")
 # Category over waste class, and method over R/D codes, share a column: rows are two lines high
 # for the description anyway, and the description keeps the width it needs.
 # Sentences too long for a line of code, marked for makemessages and translated where printed.
+EWC_LEGEND = gettext_noop(
+    "the lot's code in the European List of Waste (Decision 2000/532/EC); an asterisk marks "
+    "hazardous waste."
+)
 RD_LEGEND = gettext_noop(
     "recovery or disposal operations (Directive 2008/98/EC, Annexes I and II) of the facility "
     "permit."
@@ -214,6 +218,24 @@ def lot_legend(lots: list[dict[str, Any]], s: dict[str, ParagraphStyle], _: Bili
         f"{esc(_('R/D code'))}: {esc(_(RD_LEGEND))} "
         f"{esc(_('Weight kg'))}: {esc(_(WEIGHT_LEGEND))}",
         s["small"],
+    )
+
+
+def waste_code_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
+    """Per lot: its code in the List of Waste, hazardous or not, and the entry's description."""
+    rows = [
+        [
+            lot["reference"],
+            lot["ewc_code"] or "-",
+            yes_no(_, lot["hazardous_waste"]),
+            wrapped(lot["ewc_description"], 110 * mm),
+        ]
+        for lot in lots
+    ]
+    return data_table(
+        [_.stacked("Lot"), _.stacked("EWC code"), _.stacked("Hazardous waste"), _("Description")],
+        rows,
+        [30 * mm, 22 * mm, 28 * mm, 100 * mm],
     )
 
 
@@ -710,6 +732,13 @@ def render(snapshot: dict[str, Any]) -> tuple[bytes, SealBox]:
                 esc(_("Articles seized = destroyed + sampled + released, per lot.")), s["small"]
             ),
             quantity_table(lots, _),
+        ]
+    if lots and "ewc_code" in lots[0]:
+        # Snapshots issued before lots carried EWC codes print without this table.
+        story += [
+            Paragraph(esc(_("Waste codes")), s["h2"]),
+            Paragraph(esc(_(EWC_LEGEND)), s["small"]),
+            waste_code_table(lots, _),
         ]
     story += [
         *people_section(snapshot, s),

@@ -235,3 +235,24 @@ def test_a_localhost_verification_address_is_accepted_with_debug_on(admin_user, 
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
     certificate = issue_certificate(order=executed_order(), actor=admin_user)
     assert certificate.snapshot["verification_url"].startswith("http://127.0.0.1:8000/verify/")
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_each_lot_prints_its_waste_code_and_the_legend_names_it(admin_user, language):
+    order, _ = audited_order(language)
+    lot = Lot.objects.filter(order_lines__order=order).order_by("reference").first()
+    Lot.objects.filter(pk=lot.pk).update(ewc_code="16 05 04*")
+
+    certificate = issue_certificate(order=order, actor=admin_user)
+    _pages, text = pdf_text(certificate.pdf)
+
+    [entry] = [row for row in certificate.snapshot["lots"] if row["reference"] == lot.reference]
+    assert entry["ewc_code"] == "16 05 04*"
+    assert entry["hazardous_waste"] is True
+    assert "16 05 04*" in text
+    hazardous = {"fr": "yes / oui", "nl": "yes / ja"}[language]
+    assert (
+        f"{lot.reference} 16 05 04* {hazardous} Gases in pressure containers (including halons) "
+        "containing hazardous substances"
+    ) in text
+    assert {"fr": "Codes déchets", "nl": "Afvalcodes"}[language] in text
