@@ -351,7 +351,7 @@ def test_the_migration_gives_existing_lots_their_default_code():
     medicines = LotFactory(category="11", cytotoxic=True, gross_weight_kg=Decimal("3"))
     shirts = LotFactory(category="3a")
     Lot.objects.update(ewc_code="")
-    migration = importlib.import_module("seizures.migrations.0007_lot_ewc_code")
+    migration = importlib.import_module("seizures.migrations.0010_lot_ewc_code")
     migration.default_codes(django_apps, None)
     assert Lot.objects.get(pk=medicines.pk).ewc_code == "20 01 31*"
     assert Lot.objects.get(pk=shirts.pk).ewc_code == "20 01 11"
