@@ -24,6 +24,7 @@ from seizures.models import (
     Warehouse,
     ZoneType,
 )
+from seizures.seals import seal_custody
 from seizures.validation import LotInput
 
 EXAMPLE_CSV = Path(__file__).resolve().parent / "examples" / "small_consignments.csv"
@@ -418,3 +419,10 @@ def on_day(day: str, *, days_later: int = 0):
         return
     with time_machine.travel(moment, tick=True):
         yield
+
+
+def seal(*, users: dict, stdout) -> None:
+    """The first custody seal, over the chains every demo loader wrote (seed_demo runs it last,
+    after writing the demo key)."""
+    made = seal_custody()
+    stdout.write(f"Custody seal #{made.pk} over {made.tree_size} lots.")

@@ -11,6 +11,7 @@ from seizures.models import (
     INTAKE_FLAGS,
     ActionType,
     CustodyEvent,
+    CustodySeal,
     CustomsOffice,
     CustomsProcedure,
     Holiday,
@@ -25,6 +26,7 @@ from seizures.models import (
     TransportMode,
     Warehouse,
 )
+from seizures.seals import message_of
 from seizures.validation import LotInput
 
 # --- output ----------------------------------------------------------------------------------
@@ -160,6 +162,30 @@ class CustodyEventSerializer(serializers.ModelSerializer):
 
 
 # --- reference data (validated again by the model's clean() in the service) -------------------
+
+
+class CustodySealSerializer(serializers.ModelSerializer):
+    """A custody seal as anyone may check it: `signed_message` is the exact text the Ed25519
+    signature covers (verify it with `public_key`, raw and hex)."""
+
+    signed_message = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustodySeal
+        fields = (
+            "id",
+            "created_at",
+            "tree_size",
+            "root",
+            "signature",
+            "public_key",
+            "key_fingerprint",
+            "previous",
+            "signed_message",
+        )
+
+    def get_signed_message(self, seal: CustodySeal) -> str:
+        return message_of(seal, seal.previous).decode()
 
 
 class CustomsOfficeSerializer(serializers.ModelSerializer):

@@ -22,7 +22,11 @@ DEMO_LOADERS = (
     "destruction.demo.load",
     "compliance.demo.load",
     "compliance.statistics.demo.load",
+    # Last: the first custody seal covers all the demo chains.
+    "seizures.demo.seal",
 )
+# Writes a demo custody seal key where CUSTODY_SEAL_KEY points when no key is there yet.
+DEMO_SEAL_KEY = "seizures.seals.ensure_demo_key"
 
 
 class Command(BaseCommand):
@@ -39,6 +43,7 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo data with DJANGO_DEBUG off; use --force.")
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         users = self.create_users(password)
+        import_string(DEMO_SEAL_KEY)(stdout=self.stdout)
         self.load_data(users)
         self.stdout.write("Demo logins (username / password):")
         for username, _, _, role in DEMO_USERS:
