@@ -4,6 +4,7 @@ verify_custody against rewritten chains, deleted lots and altered seals."""
 import hashlib
 import io
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from project.errors import TransitionNotAllowed
@@ -362,3 +363,54 @@ def test_ensure_demo_key_writes_a_private_key_once(settings, tmp_path):
     assert f"Demo custody seal key written to {path}." in out.getvalue()
     ensure_demo_key()
     assert Path(path).read_bytes() == first
+
+
+# --- PostgreSQL: the production roles of the README ------------------------------------------
+
+APP_ROLE_GRANTS = """
+GRANT USAGE ON SCHEMA public TO {role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+"""
+
+
+def refused(sql: str, message: str) -> None:
+    """The statement fails with `message`, in a savepoint so the test's transaction goes on."""
+    with (
+        pytest.raises(DatabaseError, match=message),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_app_role_that_owns_no_table_cannot_get_round_the_triggers(postgresql, chained_lot):
+    seal_custody()
+    suffix = os.getpid()
+    app, owner = f"igt_app_test_{suffix}", f"igt_owner_test_{suffix}"
+    tables = ("seizures_custodyevent", "seizures_custodyseal")
+    # One transaction, rolled back at the end: the roles (cluster-wide) are never committed.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE ROLE {app} NOLOGIN")
+            cursor.execute(f"CREATE ROLE {owner} NOLOGIN")
+            cursor.execute(APP_ROLE_GRANTS.format(role=app))
+            for table in tables:
+                cursor.execute(f"ALTER TABLE {table} OWNER TO {owner}")
+            cursor.execute(f"SET LOCAL ROLE {app}")
+        for table in tables:
+            refused(f"ALTER TABLE {table} DISABLE TRIGGER ALL", "must be owner")
+            refused(f"TRUNCATE {table}", "permission denied")
+            refused(f"UPDATE {table} SET id = id", "append-only")  # noqa: S608 - fixed names
+            refused(f"DELETE FROM {table}", "append-only")  # noqa: S608 - fixed names
+        refused("SET session_replication_role = replica", "permission denied")
+        # The owner role that runs the migrations (no superuser) cannot truncate either.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL ROLE {owner}")
+        for table in tables:
+            refused(f"TRUNCATE {table}", f"{table} is append-only \\(TRUNCATE refused\\)")
+        transaction.set_rollback(True)
+    assert CustodyEvent.objects.filter(lot=chained_lot).count() == 3
+    call_command("verify_custody")
