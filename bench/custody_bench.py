@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+
+from bench import generate_lots  # noqa: E402 - after the path is set
 
 CHUNK_LOTS = 20_000
 SEIZURE_COLUMNS = (
@@ -58,8 +59,6 @@ def setup(fresh: bool) -> str:
     import django
 
     django.setup()
-    import generate_lots
-
     if fresh:
         generate_lots.recreate_database()
     generate_lots.migrate()
@@ -98,7 +97,6 @@ def event_row(event, event_id: int) -> tuple:
 
 def generate(events: int, per_lot: int) -> int:
     """Write the lots and their chains; returns the number of lots."""
-    import generate_lots
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -144,7 +142,6 @@ def generate(events: int, per_lot: int) -> int:
 
 def grow(lots: int, per_lot: int) -> int:
     """One more event on every hundredth lot, so the second seal has changes to store."""
-    import generate_lots
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
