@@ -1,5 +1,6 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 from project.errors import TransitionNotAllowed
 from seizures.seals import seal_custody
@@ -16,6 +17,10 @@ class Command(BaseCommand):
             seal = seal_custody()
         except (ImproperlyConfigured, TransitionNotAllowed) as error:
             raise CommandError(str(error)) from error
+        except IntegrityError as error:
+            # Two runs sealed onto the same previous seal: the other one won.
+            message = "Another seal_custody ran at the same time; nothing sealed."
+            raise CommandError(message) from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seal #{seal.pk}: {seal.tree_size} lots, root {seal.root}, "
