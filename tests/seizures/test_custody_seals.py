@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from project.errors import TransitionNotAllowed
-from seizures import services
+from seizures import demo, services
 from seizures.custody import verify_chains
 from seizures.models import CustodyEvent, CustodySeal, Lot
 from seizures.seals import (
@@ -414,3 +414,27 @@ def test_an_app_role_that_owns_no_table_cannot_get_round_the_triggers(postgresql
         transaction.set_rollback(True)
     assert CustodyEvent.objects.filter(lot=chained_lot).count() == 3
     call_command("verify_custody")
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+def test_seed_demo_writes_a_key_and_seals_the_demo_chains(settings, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-1")
+    settings.DEBUG = True
+    settings.CUSTODY_SEAL_KEY = str(tmp_path / "var" / "custody-seal-demo-key.pem")
+    call_command("seed_demo")
+    assert Path(settings.CUSTODY_SEAL_KEY).is_file()
+    seal = CustodySeal.objects.get()
+    assert seal.tree_size == Lot.objects.count() > 0
+    assert seal.public_key == public_hex(signing_key().public_key())
+    call_command("verify_custody")
+    assert "all match the 1 custody seal(s)" in capsys.readouterr().out
+
+
+def test_the_demo_stays_unsealed_without_a_key(settings):
+    settings.CUSTODY_SEAL_KEY = ""
+    out = io.StringIO()
+    demo.seal(users={}, stdout=out)
+    assert "No CUSTODY_SEAL_KEY" in out.getvalue()
+    assert not CustodySeal.objects.exists()
