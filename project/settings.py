@@ -349,6 +349,20 @@ AUDITED_MODELS = [
 ]
 # Issuing and deleting rows of this model are recorded as token issue and revoke.
 AUDIT_TOKEN_MODEL = "project.ApiToken"  # noqa: S105 - a model label, not a secret
+# Custody seals (seizures.seals, `manage.py seal_custody`): the Ed25519 private key (PEM, PKCS#8)
+# that signs them, a file outside the database and its backups. In debug it defaults to a demo
+# key under DJANGO_VAR_DIR, which seed_demo writes when it is missing.
+CUSTODY_SEAL_KEY = os.environ.get("CUSTODY_SEAL_KEY") or (
+    str(VAR_DIR / "custody-seal-demo-key.pem") if DEBUG else ""
+)
+# Public keys (PEM files, comma-separated) whose seals verify_custody accepts besides the public
+# half of CUSTODY_SEAL_KEY: keys used before a rotation, or a checking host's only keys.
+CUSTODY_SEAL_TRUSTED_KEYS = env_list("CUSTODY_SEAL_TRUSTED_KEYS", "")
+# Further checks verify_custody runs, by dotted path (the layers above seizures compare their own
+# frozen copies of chain hashes): each is called with no argument and returns a list of
+# seizures.custody.BrokenLink.
+CUSTODY_VERIFICATION_CHECKS = ["destruction.certificates.custody.certificate_problems"]
+
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong
 # type, stops start-up (compliance.apps). Keys and defaults of rulebook 2026.3:

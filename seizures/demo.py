@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 from seizures import services
 from seizures.models import (
     CustomsOffice,
@@ -24,6 +26,7 @@ from seizures.models import (
     Warehouse,
     ZoneType,
 )
+from seizures.seals import seal_custody
 from seizures.validation import LotInput
 
 EXAMPLE_CSV = Path(__file__).resolve().parent / "examples" / "small_consignments.csv"
@@ -455,3 +458,14 @@ def on_day(day: str, *, days_later: int = 0):
         return
     with time_machine.travel(moment, tick=True):
         yield
+
+
+def seal(*, users: dict, stdout) -> None:
+    """The first custody seal, over the chains every demo loader wrote (seed_demo runs it last,
+    after writing the demo key). With debug off and no CUSTODY_SEAL_KEY there is no key to
+    sign with: the demo stays unsealed rather than failing after all its data was loaded."""
+    if not settings.CUSTODY_SEAL_KEY:
+        stdout.write("No CUSTODY_SEAL_KEY: the demo custody chains are not sealed.")
+        return
+    made = seal_custody()
+    stdout.write(f"Custody seal #{made.pk} over {made.tree_size} lots.")

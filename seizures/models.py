@@ -28,6 +28,7 @@ from seizures.choices import (
 from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS, on_court_route
 from seizures.querysets import (
     CustodyEventQuerySet,
+    CustodySealQuerySet,
     LotQuerySet,
     SeizureQuerySet,
     StorageLocationQuerySet,
@@ -675,6 +676,41 @@ class CustodyEvent(models.Model):
             for name in CLASSIFICATION_FIELDS
             if before.get(name) != after.get(name)
         )
+
+
+class CustodySeal(models.Model):
+    """A signed Merkle root over every lot's custody chain head (RFC 6962 style), made by
+    `seal_custody`: once a seal is exported, a chain rewritten and re-hashed in the database no
+    longer matches it. `leaves` holds the (lot id, chain length, head) triples that changed since
+    the previous seal (all of them in the first), zlib-compressed, so that any seal's whole leaf
+    set can be rebuilt by replaying the seals in order (seizures.seals)."""
+
+    created_at = models.DateTimeField()
+    tree_size = models.PositiveIntegerField(help_text="Lots (leaves) in the tree.")
+    root = models.CharField(max_length=64, help_text="Merkle root, hex SHA-256.")
+    signature = models.CharField(max_length=128, help_text="Ed25519 signature, hex.")
+    public_key = models.CharField(max_length=64, help_text="Ed25519 public key, raw, hex.")
+    key_fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the public key.")
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next"
+    )
+    leaves = models.BinaryField(editable=False)
+
+    objects = CustodySealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"seal #{self.pk} ({self.tree_size} lots, {self.root[:12]})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Custody seals are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Custody seals are append-only.")
 
 
 def _shown(value: object) -> str:

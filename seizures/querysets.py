@@ -115,3 +115,13 @@ class CustodyEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionError("Custody events are append-only.")
+
+
+class CustodySealQuerySet(models.QuerySet):
+    """Append-only like the events the seals anchor (and a trigger on PostgreSQL)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Custody seals are append-only.")
+
+    def delete(self):
+        raise PermissionError("Custody seals are append-only.")

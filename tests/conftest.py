@@ -43,6 +43,14 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _private_seal_key(settings, tmp_path):
+    """Each test signs custody seals with its own key (written on first use by
+    ensure_demo_key), never with a key under the project's var/ directory."""
+    settings.CUSTODY_SEAL_KEY = str(tmp_path / "custody-seal-key.pem")
+    settings.CUSTODY_SEAL_TRUSTED_KEYS = []
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Test users hash their passwords with a fast hasher; production keeps Django's default."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,6 +14,7 @@ from seizures.models import (
     ActionType,
     Amendment,
     CustodyEvent,
+    CustodySeal,
     CustomsOffice,
     CustomsProcedure,
     Holiday,
@@ -29,6 +30,7 @@ from seizures.models import (
     TransportMode,
     Warehouse,
 )
+from seizures.seals import message_of
 from seizures.services.amendments import LEGAL_FACTS
 from seizures.validation import MAX_TEXT, LotInput
 from seizures.waste_codes import HP_PROPERTIES, lookup
@@ -218,6 +220,30 @@ class CustodyEventSerializer(serializers.ModelSerializer):
 
 
 # --- reference data (validated again by the model's clean() in the service) -------------------
+
+
+class CustodySealSerializer(serializers.ModelSerializer):
+    """A custody seal as anyone may check it: `signed_message` is the exact text the Ed25519
+    signature covers (verify it with `public_key`, raw and hex)."""
+
+    signed_message = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustodySeal
+        fields = (
+            "id",
+            "created_at",
+            "tree_size",
+            "root",
+            "signature",
+            "public_key",
+            "key_fingerprint",
+            "previous",
+            "signed_message",
+        )
+
+    def get_signed_message(self, seal: CustodySeal) -> str:
+        return message_of(seal, seal.previous).decode()
 
 
 class CustomsOfficeSerializer(serializers.ModelSerializer):

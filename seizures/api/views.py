@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from project.api import error_body
@@ -28,6 +29,7 @@ from seizures.intake import IntakeRejected
 from seizures.models import (
     INTAKE_FLAGS,
     CustodyEvent,
+    CustodySeal,
     CustomsOffice,
     Holiday,
     Lot,
@@ -342,6 +344,18 @@ class CustodyEventViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return CustodyEvent.objects.select_related("lot", "from_location", "to_location").order_by(
             "-occurred_at", "-id"
         )
+
+
+class CustodySealViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public, no login: the seals are only counts, hashes and signatures, and an anchor is
+    worth something only when others can keep copies of it (as Certificate Transparency logs
+    publish their signed tree heads), so that a replaced history no longer matches them."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    serializer_class = s.CustodySealSerializer
+    filter_backends = ()
+    queryset = CustodySeal.objects.select_related("previous").defer("leaves", "previous__leaves")
 
 
 class ReferenceViewSet(FilteredViewSetMixin, viewsets.ModelViewSet):

@@ -23,7 +23,11 @@ DEMO_LOADERS = (
     "destruction.demo.load",
     "compliance.demo.load",
     "compliance.statistics.demo.load",
+    # Last: the first custody seal covers all the demo chains.
+    "seizures.demo.seal",
 )
+# Writes a demo custody seal key where CUSTODY_SEAL_KEY points when no key is there yet.
+DEMO_SEAL_KEY = "seizures.seals.ensure_demo_key"
 
 
 class Command(BaseCommand):
@@ -44,6 +48,7 @@ class Command(BaseCommand):
             # The demo certificates are sealed like real ones, with a demo seal of their own
             # (with debug off, --force, the configured seal is used; none refuses to issue).
             call_command("make_demo_seal", stdout=self.stdout)
+        import_string(DEMO_SEAL_KEY)(stdout=self.stdout)
         self.load_data(users)
         self.stdout.write("Demo logins (username / password):")
         for username, _, _, role in DEMO_USERS:
