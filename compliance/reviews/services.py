@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from compliance.models import CertificateReview, ComplianceCheck
-from destruction.certificates.filtersets import certificate_list
 from destruction.models import Certificate, CertificateStatus, DestructionRecord, EvidenceFile
 from project.errors import TransitionNotAllowed
 
@@ -26,7 +25,7 @@ MAX_COMMENT = 4000
 def review_queue() -> QuerySet[Certificate]:
     """Valid certificates that no auditor has reviewed yet, oldest first."""
     return (
-        certificate_list()
+        Certificate.objects.for_list()
         .filter(status=CertificateStatus.VALID, reviews__isnull=True)
         .order_by("issued_at", "id")
     )
