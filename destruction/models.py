@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 
@@ -450,9 +451,35 @@ class CertificateStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+# A certificate is never edited (C8.14): a valid one is revoked, and a revoked one is superseded
+# by its re-issue; both stay as they are.
+CERTIFICATE_TRANSITIONS: dict[CertificateStatus, frozenset[CertificateStatus]] = {
+    CertificateStatus.VALID: frozenset({CertificateStatus.REVOKED}),
+    CertificateStatus.REVOKED: frozenset({CertificateStatus.SUPERSEDED}),
+    CertificateStatus.SUPERSEDED: frozenset(),
+}
+
+
 class CertificateQuerySet(models.QuerySet):
     def with_related(self) -> "CertificateQuerySet":
         return self.select_related("order", "order__facility", "office", "issued_by")
+
+    def for_list(self) -> "CertificateQuerySet":
+        """Certificates for lists: without their PDF and snapshot (only the snapshot's totals
+        and verdict), with the review decision (at most one per certificate) and the
+        superseding links, all in one query."""
+        return (
+            self.with_related()
+            .defer("pdf", "snapshot")
+            .annotate(
+                totals=KeyTransform("totals", "snapshot"),
+                verdict=KeyTextTransform("verdict", KeyTransform("compliance", "snapshot")),
+                review_decision=F("reviews__decision"),
+                reviewed_at=F("reviews__decided_at"),
+                superseded_by_number=F("superseded_by__number"),
+                supersedes_number=F("supersedes__number"),
+            )
+        )
 
 
 class Certificate(models.Model):

@@ -24,8 +24,16 @@ from django.utils import timezone
 
 from destruction.certificates.pdf import render_pdf
 from destruction.certificates.snapshot import blocking_rules, build_snapshot, latest_record_check
-from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
+from destruction.models import (
+    CERTIFICATE_TRANSITIONS,
+    ORDER_TRANSITIONS,
+    Certificate,
+    CertificateStatus,
+    DestructionOrder,
+    OrderStatus,
+)
 from project.errors import TransitionNotAllowed
+from project.transitions import change_status
 from project.users import display_name
 from seizures.custody import append_events
 from seizures.models import CustodyEvent, Lot, LotStatus
@@ -133,14 +141,17 @@ def issue_certificate(*, order: DestructionOrder, actor: User) -> Certificate:
     def issue() -> Certificate:
         with transaction.atomic(durable=True):
             current = DestructionOrder.objects.select_related("office").get(pk=order.pk)
-            updated = DestructionOrder.objects.filter(
-                pk=order.pk, status=OrderStatus.EXECUTED
-            ).update(status=OrderStatus.CERTIFIED, updated_at=timezone.now())
-            if updated != 1:
-                raise TransitionNotAllowed(
+            change_status(
+                DestructionOrder.objects.filter(pk=order.pk),
+                table=ORDER_TRANSITIONS,
+                sources={OrderStatus.EXECUTED},
+                target=OrderStatus.CERTIFIED,
+                conflict=lambda: (
                     f"Only an executed order can be certified; {current.reference} is "
                     f"{current.get_status_display().lower()}."
-                )
+                ),
+                updated_at=timezone.now(),
+            )
             lots = order_lots(current)
             require_certifiable(current, lots)
             certificate = create_certificate(current, actor=actor)
@@ -163,18 +174,18 @@ def revoke_certificate(*, certificate: Certificate, reason: str, actor: User) ->
         raise ValidationError({"reason": ["Give the reason for the revocation."]})
     with transaction.atomic(durable=True):
         now = timezone.now()
-        updated = Certificate.objects.filter(
-            pk=certificate.pk, status=CertificateStatus.VALID
-        ).update(
-            status=CertificateStatus.REVOKED,
+        change_status(
+            Certificate.objects.filter(pk=certificate.pk),
+            table=CERTIFICATE_TRANSITIONS,
+            sources={CertificateStatus.VALID},
+            target=CertificateStatus.REVOKED,
+            conflict=lambda: (
+                f"Only a valid certificate can be revoked; {certificate.number} is not valid."
+            ),
             revoked_at=now,
             revoked_by=actor,
             revocation_reason=reason,
         )
-        if updated != 1:
-            raise TransitionNotAllowed(
-                f"Only a valid certificate can be revoked; {certificate.number} is not valid."
-            )
         revoked = Certificate.objects.select_related("order").get(pk=certificate.pk)
         append_events(
             order_lots(revoked.order),
@@ -195,14 +206,16 @@ def reissue_certificate(*, certificate: Certificate, actor: User, note: str = ""
 
     def reissue() -> Certificate:
         with transaction.atomic(durable=True):
-            updated = Certificate.objects.filter(
-                pk=certificate.pk, status=CertificateStatus.REVOKED
-            ).update(status=CertificateStatus.SUPERSEDED)
-            if updated != 1:
-                raise TransitionNotAllowed(
+            change_status(
+                Certificate.objects.filter(pk=certificate.pk),
+                table=CERTIFICATE_TRANSITIONS,
+                sources={CertificateStatus.REVOKED},
+                target=CertificateStatus.SUPERSEDED,
+                conflict=lambda: (
                     f"Only a revoked certificate can be re-issued; revoke {certificate.number} "
                     "first (or it was re-issued already)."
-                )
+                ),
+            )
             old = Certificate.objects.select_related("order__office").get(pk=certificate.pk)
             lots = order_lots(old.order)
             require_certifiable(old.order, lots)
