@@ -64,14 +64,14 @@ class ComplianceCheck(models.Model):
         """The stored findings that block (the hook contract, project.compliance.OrderCheck)."""
         return [
             contract.Finding(
-                row["rule"],
-                contract.Severity(row["severity"]),
-                row["message"],
+                row.get("rule", ""),
+                contract.Severity.BLOCKING,
+                row.get("message", ""),
                 row.get("detail", ""),
                 row.get("lot", ""),
             )
             for row in self.findings
-            if row["severity"] == contract.Severity.BLOCKING
+            if row.get("severity") == contract.Severity.BLOCKING
         ]
 
 

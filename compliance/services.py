@@ -40,7 +40,7 @@ ORDER_STAGES = {
     ComplianceCheck.Stage.APPROVE: "order",
     ComplianceCheck.Stage.RECORD: "record",
 }
-_SEVERITY_RANK = {"blocking": 0, "warning": 1, "info": 2}
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(contract.Severity)}
 
 
 def check_placements(

@@ -15,9 +15,10 @@ from django.db.models import QuerySet
 
 from compliance.models import CertificateReview, ComplianceCheck
 from destruction.models import Certificate, CertificateStatus, DestructionRecord, EvidenceFile
+from project.compliance import Severity
 from project.errors import TransitionNotAllowed
 
-SEVERITIES = ("blocking", "warning", "info")
+SEVERITIES = tuple(Severity)
 MAX_FINDINGS = 50
 MAX_COMMENT = 4000
 
