@@ -4,13 +4,16 @@ from django.conf import settings
 from django.db import models
 
 from destruction.models import Certificate, DestructionOrder
+from project import compliance as contract
 from seizures.models import Lot
 
 
 class Verdict(models.TextChoices):
-    COMPLIANT = "compliant", "Compliant"
-    NEEDS_REVIEW = "needs_review", "Needs review"
-    NON_COMPLIANT = "non_compliant", "Non-compliant"
+    """The contract's verdicts (project.compliance.Verdict) with their labels."""
+
+    COMPLIANT = contract.Verdict.COMPLIANT, "Compliant"
+    NEEDS_REVIEW = contract.Verdict.NEEDS_REVIEW, "Needs review"
+    NON_COMPLIANT = contract.Verdict.NON_COMPLIANT, "Non-compliant"
 
 
 class ComplianceCheckQuerySet(models.QuerySet):
@@ -56,6 +59,20 @@ class ComplianceCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} {self.verdict} ({self.rulebook_version})"
+
+    def blocking_findings(self) -> list[contract.Finding]:
+        """The stored findings that block (the hook contract, project.compliance.OrderCheck)."""
+        return [
+            contract.Finding(
+                row.get("rule", ""),
+                contract.Severity.BLOCKING,
+                row.get("message", ""),
+                row.get("detail", ""),
+                row.get("lot", ""),
+            )
+            for row in self.findings
+            if row.get("severity") == contract.Severity.BLOCKING
+        ]
 
 
 class CertificateReview(models.Model):

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 
 from destruction.methods import OPERATION_CODES, Method
-from seizures.models import CustomsOffice, Lot
+from seizures.models import CustodyEvent, CustomsOffice, Lot
 from seizures.waste_codes import canonical_code, code_errors
 
 
@@ -469,9 +470,53 @@ class CertificateStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+# A certificate is never edited (C8.14): a valid one is revoked, and a revoked one is superseded
+# by its re-issue; both stay as they are.
+CERTIFICATE_TRANSITIONS: dict[CertificateStatus, frozenset[CertificateStatus]] = {
+    CertificateStatus.VALID: frozenset({CertificateStatus.REVOKED}),
+    CertificateStatus.REVOKED: frozenset({CertificateStatus.SUPERSEDED}),
+    CertificateStatus.SUPERSEDED: frozenset(),
+}
+
+
 class CertificateQuerySet(models.QuerySet):
     def with_related(self) -> "CertificateQuerySet":
         return self.select_related("order", "order__facility", "office", "issued_by")
+
+    def for_list(self) -> "CertificateQuerySet":
+        """Certificates for lists: without their PDF and snapshot (only the snapshot's totals
+        and verdict), with the latest review decision, the latest amendment of its lots after
+        issue (when and why) and the superseding links, all in one query."""
+        # A certificate amended after its review is reviewed again: the latest review counts. The
+        # review model belongs to compliance (above this app): reached through the relation.
+        reviews = (
+            Certificate._meta.get_field("reviews")
+            .related_model.objects.filter(certificate=OuterRef("pk"))
+            .order_by("-decided_at", "-id")
+        )
+        amendments = CustodyEvent.objects.filter(
+            kind=CustodyEvent.Kind.AMENDED,
+            lot__order_lines__order=OuterRef("order"),
+            occurred_at__gt=OuterRef("issued_at"),
+        ).order_by("-occurred_at", "-id")
+        return (
+            self.with_related()
+            .defer("pdf", "snapshot")
+            .annotate(
+                totals=KeyTransform("totals", "snapshot"),
+                verdict=KeyTextTransform("verdict", KeyTransform("compliance", "snapshot")),
+                review_decision=Subquery(reviews.values("decision")[:1]),
+                reviewed_at=Subquery(reviews.values("decided_at")[:1]),
+                amended_at=Subquery(amendments.values("occurred_at")[:1]),
+                amendment_reason=Subquery(
+                    amendments.annotate(reason=KeyTextTransform("reason", "details")).values(
+                        "reason"
+                    )[:1]
+                ),
+                superseded_by_number=F("superseded_by__number"),
+                supersedes_number=F("supersedes__number"),
+            )
+        )
 
 
 class Certificate(models.Model):

@@ -315,13 +315,22 @@ CERTIFICATE_TSA_TRUST = os.environ.get("CERTIFICATE_TSA_TRUST", "")
 LONG_STAY_ALARM_DAYS = int(os.environ.get("LONG_STAY_ALARM_DAYS", "180"))
 
 # Cross-app hooks, called by dotted path so that imports keep pointing one way
-# (compliance -> destruction -> seizures). Empty: no check runs.
+# (compliance -> destruction -> seizures); what they return is typed in project/compliance.py.
+# Empty: no check runs.
 # STORAGE_PLACEMENT_CHECK(placements, *, actor) -> for each (lot, location) of the batch, a list
-#   of finding dicts (rule, severity, message, source); a "blocking" finding refuses the batch.
+#   of Finding; a blocking one refuses the batch.
 STORAGE_PLACEMENT_CHECK = "compliance.services.check_placements"
-# DESTRUCTION_COMPLIANCE_CHECK(order, *, stage, actor) -> a stored check with .verdict and
-#   .findings; stage is "submit", "approve" or "record".
+# STORAGE_RULE_SEVERITIES() -> {rule id: Severity} of the rulebook's storage rules: the storage
+#   refusals of the seizures app (X-CC-04, BAT-S1, FOOD-S2) refuse only where the rule blocks.
+#   Empty: every storage refusal blocks.
+STORAGE_RULE_SEVERITIES = "compliance.services.storage_rule_severities"
+# DESTRUCTION_COMPLIANCE_CHECK(order, *, stage, actor) -> an OrderCheck (.verdict,
+#   .blocking_findings()); stage is "submit", "approve" or "record".
 DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"
+# MASS_BALANCE_TOLERANCE() -> MassTolerance of X-QM-02 from the rulebook (mass_tolerance_pct,
+#   mass_tolerance_kg): gate vs dispatch weight and outputs vs gate weight may differ by the
+#   larger of the two; beyond it a deviation needs a written justification. Empty: no tolerance.
+MASS_BALANCE_TOLERANCE = "compliance.services.mass_balance_tolerance"
 
 # The audit trail (project.audit): every save and delete of these models is recorded with its
 # actor, time, values before and after and the request's origin.
@@ -375,15 +384,18 @@ CUSTODY_VERIFICATION_CHECKS = ["destruction.certificates.custody.certificate_pro
 #   long_stay_days 365              long-stay alarm for any goods (X-CC-05 c)
 #   stocktake_interval_days 90      maximum days between stocktakes (X-CC-06)
 # e.g. COMPLIANCE_PARAMETERS = {"min_witnesses_high_risk": 3, "mass_tolerance_pct": 1.5}
-COMPLIANCE_PARAMETERS: dict[str, object] = {}
+# The mass-balance tolerance may also be set from the environment (MASS_BALANCE_TOLERANCE_PERCENT,
+# MASS_BALANCE_TOLERANCE_KG); it is the rulebook parameter either way (see MASS_BALANCE_TOLERANCE).
+COMPLIANCE_PARAMETERS: dict[str, object] = {
+    parameter: float(os.environ[variable])
+    for parameter, variable in (
+        ("mass_tolerance_pct", "MASS_BALANCE_TOLERANCE_PERCENT"),
+        ("mass_tolerance_kg", "MASS_BALANCE_TOLERANCE_KG"),
+    )
+    if os.environ.get(variable)
+}
 
 # Statistics are converted to this currency with the yearly rate table.
 REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR")
 
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
-
-# Mass balance of a destruction (digest X-QM-02): gate vs dispatch weight and outputs vs gate
-# weight may differ by the larger of this share and this mass; beyond it is a deviation that
-# needs a written justification.
-MASS_BALANCE_TOLERANCE_PERCENT = float(os.environ.get("MASS_BALANCE_TOLERANCE_PERCENT", "2"))
-MASS_BALANCE_TOLERANCE_KG = float(os.environ.get("MASS_BALANCE_TOLERANCE_KG", "5"))

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from project.errors import TransitionNotAllowed
+from project.transitions import change_status
 from project.users import display_name
 from seizures.models import LOT_TRANSITIONS, CustodyEvent, Lot, LotStatus, StorageLocation
 
@@ -156,16 +156,19 @@ def change_lot_status(
     nothing changes and TransitionNotAllowed is raised."""
     require_transaction()
     allowed = {expected} if isinstance(expected, str) else set(expected)
-    for status in allowed:
-        if LotStatus(new) not in LOT_TRANSITIONS[LotStatus(status)]:
-            raise TransitionNotAllowed(f"A lot cannot go from {status} to {new}.")
-    updated = Lot.objects.filter(pk__in=lot_ids, status__in=allowed).update(
-        status=new, updated_at=timezone.now(), **changes
-    )
-    if updated != len(set(lot_ids)):
-        raise TransitionNotAllowed(
+    change_status(
+        Lot.objects.filter(pk__in=lot_ids),
+        table=LOT_TRANSITIONS,
+        sources=allowed,
+        target=new,
+        count=len(set(lot_ids)),
+        conflict=lambda: (
             f"Some lots are no longer {' or '.join(sorted(allowed))}; nothing was changed."
-        )
+        ),
+        not_allowed=lambda status: f"A lot cannot go from {status} to {new}.",
+        updated_at=timezone.now(),
+        **changes,
+    )
 
 
 @dataclass(frozen=True)

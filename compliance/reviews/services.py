@@ -14,11 +14,11 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
 from compliance.models import CertificateReview, ComplianceCheck
-from destruction.certificates.filtersets import certificate_list
 from destruction.models import Certificate, CertificateStatus, DestructionRecord, EvidenceFile
+from project.compliance import Severity
 from project.errors import TransitionNotAllowed
 
-SEVERITIES = ("blocking", "warning", "info")
+SEVERITIES = tuple(Severity)
 MAX_FINDINGS = 50
 MAX_COMMENT = 4000
 
@@ -27,7 +27,7 @@ def review_queue() -> QuerySet[Certificate]:
     """Valid certificates that no auditor has reviewed yet, or whose lots were amended after
     issue and after the latest review (`amended_at`, `amendment_reason` say why), oldest first."""
     return (
-        certificate_list()
+        Certificate.objects.for_list()
         .filter(status=CertificateStatus.VALID)
         .filter(Q(review_decision__isnull=True) | Q(amended_at__gt=F("reviewed_at")))
         .order_by("issued_at", "id")

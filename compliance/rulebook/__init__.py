@@ -55,6 +55,7 @@ from compliance.conditions import (
 )
 from compliance.facts import FACTS, STAGES, ZONE_TYPES, Fact
 from destruction.methods import METHODS
+from project.compliance import Severity
 from seizures.categories import HazardClass, WasteClass
 
 DEFAULT_VERSION: Final = "2026.3"
@@ -104,7 +105,7 @@ class Rule:
 
     id: str
     kind: str
-    severity: str
+    severity: Severity
     applies_to: frozenset[str]
     message: str
     sources: tuple[Source, ...]
@@ -394,7 +395,7 @@ def _build_rule(
     return Rule(
         id=rule_id,
         kind=kind,
-        severity=_choice(raw.get("severity"), SEVERITIES, "severity"),
+        severity=Severity(_choice(raw.get("severity"), SEVERITIES, "severity")),
         applies_to=frozenset(_stages(raw.get("applies_to"))),
         message=_text(raw.get("message"), "message"),
         sources=_rule_sources(raw.get("source"), sources),

@@ -1,13 +1,12 @@
 """The certificate list filters, shared by the certificate pages, the API and the review queue."""
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models import Exists, OuterRef, Q
 
 from destruction.methods import Method
 from destruction.models import Certificate, CertificateStatus, Facility, OrderLine
 from seizures.categories import WasteClass
-from seizures.models import CustodyEvent, CustomsOffice
+from seizures.models import CustomsOffice
 
 # The verdict frozen in the certificate's snapshot; "unchecked": no record check was recorded.
 VERDICT_CHOICES = (
@@ -21,48 +20,6 @@ REVIEW_CHOICES = (
     ("approved", "Approved"),
     ("flagged", "Flagged"),
 )
-
-
-def amendments_after_issue() -> QuerySet[CustodyEvent]:
-    """The `amended` custody events of the lots of the outer certificate's order after the
-    certificate was issued, newest first (for a Subquery on Certificate)."""
-    return CustodyEvent.objects.filter(
-        kind=CustodyEvent.Kind.AMENDED,
-        lot__order_lines__order=OuterRef("order"),
-        occurred_at__gt=OuterRef("issued_at"),
-    ).order_by("-occurred_at", "-id")
-
-
-def certificate_list() -> QuerySet[Certificate]:
-    """Certificates for lists: without their PDF and snapshot (only the snapshot's totals and
-    verdict), with the latest review decision, the latest amendment of its lots after issue
-    (when and why) and the superseding links, all in one query."""
-    # A certificate amended after its review is reviewed again: the latest review counts. The
-    # review model belongs to compliance (above this app): reached through the relation.
-    reviews = (
-        Certificate._meta.get_field("reviews")
-        .related_model.objects.filter(certificate=OuterRef("pk"))
-        .order_by("-decided_at", "-id")
-    )
-    amendments = amendments_after_issue()
-    return (
-        Certificate.objects.with_related()
-        .defer("pdf", "snapshot")
-        .annotate(
-            totals=KeyTransform("totals", "snapshot"),
-            verdict=KeyTextTransform("verdict", KeyTransform("compliance", "snapshot")),
-            review_decision=Subquery(reviews.values("decision")[:1]),
-            reviewed_at=Subquery(reviews.values("decided_at")[:1]),
-            amended_at=Subquery(amendments.values("occurred_at")[:1]),
-            amendment_reason=Subquery(
-                amendments.annotate(reason=KeyTextTransform("reason", "details")).values("reason")[
-                    :1
-                ]
-            ),
-            superseded_by_number=F("superseded_by__number"),
-            supersedes_number=F("supersedes__number"),
-        )
-    )
 
 
 class CertificateFilterSet(django_filters.FilterSet):

@@ -27,9 +27,17 @@ from destruction.certificates.pdf import render
 from destruction.certificates.seal import SealStatus, SealUnavailable, seal_pdf, validate_seal
 from destruction.certificates.snapshot import blocking_rules, build_snapshot, latest_record_check
 from destruction.methods import Method
-from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
+from destruction.models import (
+    CERTIFICATE_TRANSITIONS,
+    ORDER_TRANSITIONS,
+    Certificate,
+    CertificateStatus,
+    DestructionOrder,
+    OrderStatus,
+)
 from project import audit
 from project.errors import TransitionNotAllowed
+from project.transitions import change_status
 from project.users import display_name
 from seizures.custody import append_events
 from seizures.models import CustodyEvent, CustomsOffice, Lot, LotStatus
@@ -169,14 +177,17 @@ def issue_certificate(*, order: DestructionOrder, actor: User) -> Certificate:
     def issue() -> Certificate:
         with transaction.atomic(durable=True):
             current = DestructionOrder.objects.select_related("office").get(pk=order.pk)
-            updated = DestructionOrder.objects.filter(
-                pk=order.pk, status=OrderStatus.EXECUTED
-            ).update(status=OrderStatus.CERTIFIED, updated_at=timezone.now())
-            if updated != 1:
-                raise TransitionNotAllowed(
+            change_status(
+                DestructionOrder.objects.filter(pk=order.pk),
+                table=ORDER_TRANSITIONS,
+                sources={OrderStatus.EXECUTED},
+                target=OrderStatus.CERTIFIED,
+                conflict=lambda: (
                     f"Only an executed order can be certified; {current.reference} is "
                     f"{current.get_status_display().lower()}."
-                )
+                ),
+                updated_at=timezone.now(),
+            )
             audit.record_changed(
                 DestructionOrder,
                 current.pk,
@@ -205,18 +216,18 @@ def revoke_certificate(*, certificate: Certificate, reason: str, actor: User) ->
         raise ValidationError({"reason": ["Give the reason for the revocation."]})
     with transaction.atomic(durable=True):
         now = timezone.now()
-        updated = Certificate.objects.filter(
-            pk=certificate.pk, status=CertificateStatus.VALID
-        ).update(
-            status=CertificateStatus.REVOKED,
+        change_status(
+            Certificate.objects.filter(pk=certificate.pk),
+            table=CERTIFICATE_TRANSITIONS,
+            sources={CertificateStatus.VALID},
+            target=CertificateStatus.REVOKED,
+            conflict=lambda: (
+                f"Only a valid certificate can be revoked; {certificate.number} is not valid."
+            ),
             revoked_at=now,
             revoked_by=actor,
             revocation_reason=reason,
         )
-        if updated != 1:
-            raise TransitionNotAllowed(
-                f"Only a valid certificate can be revoked; {certificate.number} is not valid."
-            )
         audit.record_changed(
             Certificate,
             certificate.pk,
@@ -246,14 +257,16 @@ def reissue_certificate(*, certificate: Certificate, actor: User, note: str = ""
 
     def reissue() -> Certificate:
         with transaction.atomic(durable=True):
-            updated = Certificate.objects.filter(
-                pk=certificate.pk, status=CertificateStatus.REVOKED
-            ).update(status=CertificateStatus.SUPERSEDED)
-            if updated != 1:
-                raise TransitionNotAllowed(
+            change_status(
+                Certificate.objects.filter(pk=certificate.pk),
+                table=CERTIFICATE_TRANSITIONS,
+                sources={CertificateStatus.REVOKED},
+                target=CertificateStatus.SUPERSEDED,
+                conflict=lambda: (
                     f"Only a revoked certificate can be re-issued; revoke {certificate.number} "
                     "first (or it was re-issued already)."
-                )
+                ),
+            )
             old = Certificate.objects.select_related("order__office").get(pk=certificate.pk)
             lots = order_lots(old.order)
             require_certifiable(old.order, lots)

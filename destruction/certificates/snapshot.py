@@ -27,6 +27,7 @@ from destruction.models import (
     OutputRoute,
     Witness,
 )
+from project.compliance import Severity, Verdict
 from seizures.categories import ProductCategory, WasteClass
 from seizures.custody import last_events_by_lot
 from seizures.models import Lot, SamplePurpose
@@ -139,9 +140,9 @@ def blocking_rules(check) -> list[str]:
     counts as blocking too)."""
     if check is None:
         return []
-    rules = [str(f.get("rule", "?")) for f in check.findings if f.get("severity") == "blocking"]
-    if not rules and check.verdict == "non_compliant":
-        rules = ["verdict non_compliant"]
+    rules = [finding.rule or "?" for finding in check.blocking_findings()]
+    if not rules and check.verdict == Verdict.NON_COMPLIANT:
+        rules = [f"verdict {Verdict.NON_COMPLIANT}"]
     return rules
 
 
@@ -186,7 +187,7 @@ def compliance_summary(order: DestructionOrder, justifications: dict[str, str]) 
                 "justification": justifications.get(str(f.get("lot", "")), ""),
             }
             for f in check.findings
-            if f.get("severity") != "blocking"
+            if f.get("severity") != Severity.BLOCKING
         ],
     }
 

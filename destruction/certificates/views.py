@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, FormView, ListView, View
 
 from destruction.certificates.api.views import VerifyThrottle, pdf_response
-from destruction.certificates.filtersets import CertificateFilterSet, certificate_list
+from destruction.certificates.filtersets import CertificateFilterSet
 from destruction.certificates.forms import (
     IssueCertificateForm,
     ReissueCertificateForm,
@@ -48,9 +48,11 @@ class CertificateListView(LoginRequiredMixin, PermissionRequiredMixin, ListView)
     paginate_by = 50
 
     def get_queryset(self):
-        self.filterset = CertificateFilterSet(self.request.GET or None, queryset=certificate_list())
+        self.filterset = CertificateFilterSet(
+            self.request.GET or None, queryset=Certificate.objects.for_list()
+        )
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return certificate_list().none()
+            return Certificate.objects.for_list().none()
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -61,7 +63,7 @@ class CertificateMixin(LoginRequiredMixin, PermissionRequiredMixin):
     def certificate(self) -> Certificate:
         if not hasattr(self, "_certificate"):
             self._certificate = get_object_or_404(
-                certificate_list().defer(None), number=self.kwargs["number"]
+                Certificate.objects.for_list().defer(None), number=self.kwargs["number"]
             )
         return self._certificate
 

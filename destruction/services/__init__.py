@@ -36,7 +36,6 @@ from destruction.services.records import (
     add_evidence,
     mass_balance,
     record_destruction,
-    tolerance_kg,
 )
 
 __all__ = [
@@ -65,6 +64,5 @@ __all__ = [
     "remove_lots",
     "save_facility",
     "submit_order",
-    "tolerance_kg",
     "update_line_references",
 ]

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -38,6 +37,7 @@ from destruction.services._shared import (
     _too_long,
     _transition,
     compliance_check,
+    mass_tolerance,
 )
 from project import audit
 from project.errors import TransitionNotAllowed
@@ -262,20 +262,16 @@ class MassBalance:
 MASS_BALANCE_JUSTIFY = "X-QM-02: explain the deviation in a written justification."
 
 
-def tolerance_kg(reference_kg: Decimal) -> Decimal:
-    """The larger of a share of the reference mass and a fixed mass (X-QM-02, configurable)."""
-    share = reference_kg * Decimal(str(settings.MASS_BALANCE_TOLERANCE_PERCENT)) / 100
-    return max(share, Decimal(str(settings.MASS_BALANCE_TOLERANCE_KG)))
-
-
 def mass_balance(
     *, dispatch_kg: Decimal | None, gate_kg: Decimal, output_kg: Decimal
 ) -> MassBalance:
     """Gate weight against dispatch weight, and the output fractions against the gate weight,
-    each within the tolerance; every breach is described with its figures."""
+    each within the rulebook's tolerance (see mass_tolerance); every breach is described with
+    its figures."""
+    tolerance = mass_tolerance()
     breaches = []
-    dispatch_tolerance = tolerance_kg(dispatch_kg or Decimal("0"))
-    gate_tolerance = tolerance_kg(gate_kg)
+    dispatch_tolerance = tolerance.of(dispatch_kg or Decimal("0"))
+    gate_tolerance = tolerance.of(gate_kg)
     if dispatch_kg is not None and abs(gate_kg - dispatch_kg) > dispatch_tolerance:
         breaches.append(
             f"X-QM-02: gate weight {gate_kg} kg differs from the dispatch weight {dispatch_kg} kg "

@@ -30,6 +30,7 @@ from seizures.services.storage import (
     lots_present,
     placed,
     run_placement_checks,
+    storage_rule_severities,
 )
 from seizures.storage import (
     RECLASSIFIABLE_STATUSES,
@@ -198,7 +199,7 @@ def _refuse_storage_conflicts(lot: Lot, after: dict) -> None:
         lot.reference, after["waste_class"], tuple(after["hazard_classes"]), lot.gross_weight_kg
     )
     refusals = classification_refusals(
-        facts, location_facts(location), present.get(location.pk, [])
+        facts, location_facts(location), present.get(location.pk, []), storage_rule_severities()
     )
     if refusals:
         raise ValidationError({"location": [str(refusal) for refusal in refusals]})

@@ -1,6 +1,5 @@
 import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from destruction.models import (
     OrderStatus,
     Payer,
 )
+from project.compliance import CheckResult, Finding, Severity, Verdict
 from project.errors import TransitionNotAllowed
 from seizures import services as seizure_services
 from seizures.custody import verify_chains
@@ -576,18 +576,18 @@ checks_run: list = []
 
 def non_compliant_check(order, *, stage, actor):
     checks_run.append((order.reference, stage, actor.username))
-    return SimpleNamespace(
-        verdict="non_compliant",
-        findings=[
-            {"rule": "APP-X1", "severity": "blocking", "message": "Landfill of textiles."},
-            {"rule": "X-MF-02", "severity": "warning", "message": "Lower rank."},
-        ],
+    return CheckResult(
+        Verdict.NON_COMPLIANT,
+        (
+            Finding("APP-X1", Severity.BLOCKING, "Landfill of textiles."),
+            Finding("X-MF-02", Severity.WARNING, "Lower rank."),
+        ),
     )
 
 
 def compliant_check(order, *, stage, actor):
     checks_run.append((order.reference, stage, actor.username))
-    return SimpleNamespace(verdict="compliant", findings=[])
+    return CheckResult(Verdict.COMPLIANT)
 
 
 def test_a_non_compliant_check_refuses_submission_with_its_blocking_rules(
@@ -799,8 +799,7 @@ def test_outputs_must_add_up_to_the_gate_weight_within_the_tolerance(order_in, w
 
 
 def test_the_mass_balance_tolerance_is_configurable(settings):
-    settings.MASS_BALANCE_TOLERANCE_PERCENT = 2
-    settings.MASS_BALANCE_TOLERANCE_KG = 5
+    settings.COMPLIANCE_PARAMETERS = {"mass_tolerance_pct": 2.0, "mass_tolerance_kg": 5.0}
     within = services.mass_balance(
         dispatch_kg=Decimal("1000"), gate_kg=Decimal("1019"), output_kg=Decimal("1019")
     )
@@ -809,8 +808,7 @@ def test_the_mass_balance_tolerance_is_configurable(settings):
     )
     assert (within.tolerance_dispatch_kg, within.breaches) == (Decimal("20"), ())
     assert len(beyond.breaches) == 1
-    settings.MASS_BALANCE_TOLERANCE_KG = 0
-    settings.MASS_BALANCE_TOLERANCE_PERCENT = 0.5
+    settings.COMPLIANCE_PARAMETERS = {"mass_tolerance_pct": 0.5, "mass_tolerance_kg": 0.0}
     strict = services.mass_balance(
         dispatch_kg=Decimal("100"), gate_kg=Decimal("101"), output_kg=Decimal("101")
     )

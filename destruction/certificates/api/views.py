@@ -21,7 +21,7 @@ from destruction.certificates.api.serializers import (
     UploadCheckInput,
     UploadCheckSerializer,
 )
-from destruction.certificates.filtersets import CertificateFilterSet, certificate_list
+from destruction.certificates.filtersets import CertificateFilterSet
 from destruction.certificates.services import (
     check_upload,
     issue_certificate,
@@ -76,7 +76,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     }
 
     def get_queryset(self):
-        queryset = certificate_list()
+        queryset = Certificate.objects.for_list()
         if self.action == "retrieve":
             queryset = queryset.defer(None)
         return queryset
@@ -87,7 +87,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
 
     def detail_of(self, certificate: Certificate) -> dict:
-        certificate = certificate_list().defer(None).get(pk=certificate.pk)
+        certificate = Certificate.objects.for_list().defer(None).get(pk=certificate.pk)
         return CertificateDetailSerializer(certificate).data
 
     @extend_schema(
