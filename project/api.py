@@ -14,10 +14,16 @@ from project.errors import TransitionNotAllowed
 
 READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
 
-# The error shape of exception_handler, for the schema's error responses.
+# The error shape of exception_handler, for the schema's error responses: always both keys;
+# `errors` is empty when the refusal concerns no field (401, 403, 404, 405, 409, 429).
 ERROR = inline_serializer(
     "ApiError",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
+    {
+        "detail": serializers.CharField(help_text="One line for clients showing one message."),
+        "errors": serializers.DictField(
+            help_text="Messages by field (non_field_errors: the body as a whole)."
+        ),
+    },
 )
 
 # No request body of this API nests deeper than a few levels; a limit well above them refuses
@@ -110,10 +116,11 @@ def validation_errors(error: DjangoValidationError) -> dict[str, list[str]]:
 
 
 def error_body(detail: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"detail": detail}
-    if errors:
-        body["errors"] = errors
-    return body
+    """The one error shape: `detail` and `errors`, both always present (the README's promise)."""
+    return {"detail": detail, "errors": errors or {}}
+
+
+BODY_ERRORS = (exceptions.ParseError, exceptions.UnsupportedMediaType)
 
 
 def exception_handler(exc, context):
@@ -138,8 +145,12 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = error_body(first_message(errors), errors)
-    elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data = error_body(str(response.data["detail"]))
+    elif isinstance(exc, BODY_ERRORS):
+        # A body that cannot be read (malformed JSON, an unsupported content type) is bad input
+        # of the body as a whole, so its message is also a non-field error.
+        response.data = error_body(str(exc.detail), {"non_field_errors": [str(exc.detail)]})
+    else:
+        response.data = error_body(str(getattr(exc, "detail", response.data)))
     return response
 
 

@@ -22,6 +22,7 @@ from destruction.filtersets import (
     eligible_lots,
 )
 from destruction.models import DestructionOrder, EvidenceFile, Facility
+from project.api import BoundedJSONParser
 from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
 
@@ -223,12 +224,29 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         services.dispatch_order(order=order, actor=request.user, **data)
         return self._order(order)
 
-    @extend_schema(request=s.RecordSerializer, responses=ORDER_RESPONSES)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request={
+            "application/json": s.RecordSerializer,
+            "multipart/form-data": s.RecordWithEvidenceSerializer,
+        },
+        responses=ORDER_RESPONSES,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=(BoundedJSONParser, MultiPartParser),
+    )
     def record(self, request, pk=None):
-        """Record the destruction (JSON); add evidence files with POST .../evidence/."""
+        """Record the destruction: JSON, or multipart/form-data with the evidence files (the
+        JSON body in the part `record`, files in parts named by kind: `minutes`, `photo`, ...).
+        The record check runs and the order answers with it (`record_check`: verdict, findings
+        and `next_steps`, e.g. the signed minutes to upload when X-WE-04 blocks); evidence
+        added later with POST .../evidence/ runs it again."""
         order = self.get_object()
-        data = valid(s.RecordSerializer, request.data).to_service_arguments()
+        if request.content_type.startswith("multipart/"):
+            data = valid(s.RecordWithEvidenceSerializer, request.data).to_service_arguments()
+        else:
+            data = valid(s.RecordSerializer, request.data).to_service_arguments()
         services.record_destruction(order=order, actor=request.user, **data)
         return self._order(order)
 
@@ -253,7 +271,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def upload_evidence(self, request, pk=None):
         """Attach an evidence file (photo, video, weighbridge ticket, minutes) to the record of
-        an executed order; type checked by content, size limited, SHA-256 stored."""
+        an executed order; type checked by content, size limited, SHA-256 stored. The record
+        check runs again: the answer's `record_check` shows the new verdict."""
         order = self.get_object()
         data = valid(s.EvidenceUploadSerializer, request.data).validated_data
         services.add_evidence(order=order, kind=data["kind"], file=data["file"], actor=request.user)
