@@ -172,13 +172,20 @@ def test_minutes_added_on_the_order_page_run_the_record_check_again(
     order = dispatched_through_the_api(staff, api(admin_user), facility)
     staff.post(f"{ORDERS}{order}/record/", record_body(), format="json")
     client.force_login(warehouse_user)
+    blocked = client.get(f"/orders/{order}/").content.decode()
 
     response = client.post(
         f"/orders/{order}/evidence/",
         {"kind": "minutes", "file": SimpleUploadedFile("minutes.png", PNG)},
     )
 
+    assert "the record check blocks the certificate" in blocked
+    assert "upload the minutes of destruction signed by all witnesses" in blocked
     assert response.status_code == 302
+    assert (
+        "a certificate of destruction can be issued"
+        in client.get(f"/orders/{order}/").content.decode()
+    )
     latest = ComplianceCheck.objects.filter(order_id=order, stage="record").latest("id")
     assert latest.verdict == "needs_review"
     assert staff.get(f"{ORDERS}{order}/").json()["record_check"]["next_steps"] == []
