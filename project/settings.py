@@ -306,6 +306,9 @@ STORAGE_PLACEMENT_CHECK = "compliance.services.check_placements"
 # DESTRUCTION_COMPLIANCE_CHECK(order, *, stage, actor) -> a stored check with .verdict and
 #   .findings; stage is "submit", "approve" or "record".
 DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"
+# LOT_DESTRUCTION_REFUSALS(lot) -> why the lot may not be planned for destruction today (empty:
+#   eligible); the lot page shows them.
+LOT_DESTRUCTION_REFUSALS = "destruction.eligibility.destruction_refusals"
 
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong
