@@ -260,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         "DestructionMethodEnum": "destruction.methods.Method",
         "OrderStatusEnum": "destruction.models.OrderStatus",
         "EvidenceKindEnum": "destruction.models.EvidenceFile.Kind",
+        "VerdictEnum": "compliance.models.Verdict",
     },
 }
 

@@ -509,7 +509,7 @@ class DestructionRecordSerializer(serializers.ModelSerializer):
         return display_name(record.recorded_by) or None
 
 
-class FindingSerializer(serializers.Serializer):
+class RecordFindingSerializer(serializers.Serializer):
     """A finding as stored in a compliance check."""
 
     rule = serializers.CharField(help_text="Rule id, e.g. X-WE-04.")
@@ -531,7 +531,7 @@ class RecordCheckSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=("compliant", "needs_review", "non_compliant"))
     rulebook_version = serializers.CharField()
     checked_at = serializers.DateTimeField()
-    findings = FindingSerializer(many=True)
+    findings = RecordFindingSerializer(many=True)
     next_steps = serializers.ListField(
         child=serializers.CharField(),
         help_text="What to add or resolve for each blocking finding; empty when nothing blocks.",

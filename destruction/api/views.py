@@ -1,7 +1,10 @@
 """API of the destruction app: facilities (administrators write) and destruction orders, with
 one POST action per step (input serializer -> one service -> the updated order)."""
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -39,6 +42,21 @@ FILE_RESPONSE = {
     403: ERROR,
     404: ERROR,
 }
+
+
+@contextmanager
+def errors_under_lines():
+    """The order services name the lots of a plan `lots` in their errors (the planner page's
+    field); the API's create and add-lots requests name them `lines`, so their errors come
+    back under `lines` too (one name per concept)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict") or "lots" not in error.error_dict:
+            raise
+        errors = dict(error.error_dict)
+        errors["lines"] = [*errors.get("lines", []), *errors.pop("lots")]
+        raise DjangoValidationError(errors) from error
 
 
 def valid(serializer_class, data, **kwargs):
@@ -148,7 +166,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         """Plan an order from eligible lots; they are allocated to it."""
         data = valid(s.OrderCreateSerializer, request.data).to_service_arguments()
-        order = services.create_order(actor=request.user, **data)
+        with errors_under_lines():
+            order = services.create_order(actor=request.user, **data)
         return self._order(order, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -170,7 +189,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         """Add eligible lots to a draft order."""
         order = self.get_object()
         data = valid(s.OrderAddLotsSerializer, request.data).to_service_arguments()
-        services.add_lots(order=order, actor=request.user, **data)
+        with errors_under_lines():
+            services.add_lots(order=order, actor=request.user, **data)
         return self._order(order)
 
     @extend_schema(request=s.OrderRemoveLotsSerializer, responses=ORDER_RESPONSES)

@@ -44,7 +44,7 @@ def test_a_late_agreement_is_not_eligible_and_cannot_be_planned(api, warehouse_u
 
     assert [row["reference"] for row in eligible.json()["results"]] == [on_time.reference]
     assert planned.status_code == 400
-    assert planned.json()["errors"]["lots"] == [
+    assert planned.json()["errors"]["lines"] == [
         f"Lot {late.reference} (seizure {late.seizure.reference}): {LATE_REASON}"
     ]
     assert not DestructionOrder.objects.exists()
