@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, pagination, parsers, permissions, serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from project.errors import TransitionNotAllowed
@@ -63,6 +64,15 @@ def json_depth(data: Any) -> int:
             deepest = max(deepest, depth)
             pending.extend((item, depth + 1) for item in value)
     return deepest
+
+
+class FileNegotiation(DefaultContentNegotiation):
+    """File endpoints (PDFs, labels, CSV exports, statistics, evidence) answer a success with
+    their own bytes and media type, whatever the renderers know: a client asking for that type
+    (Accept: application/pdf) gets the file, not a 406. Errors always answer in JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -25,7 +24,7 @@ from destruction.filtersets import (
     eligible_lots,
 )
 from destruction.models import DestructionOrder, EvidenceFile, Facility
-from project.api import BoundedJSONParser
+from project.api import BoundedJSONParser, FileNegotiation
 from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
 
@@ -148,6 +147,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "list":
             return DestructionOrder.objects.for_list()
+        if self.action == "eligible_lots":
+            return eligible_lots()
         return DestructionOrder.objects.for_detail()
 
     def get_serializer_class(self):
@@ -173,14 +174,17 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         responses={200: s.EligibleLotSerializer(many=True), 400: ERROR, 403: ERROR},
     )
-    @action(detail=False, methods=["get"], url_path="eligible-lots", filter_backends=())
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="eligible-lots",
+        # The lot list's own filters (and so the schema lists them for this action).
+        filterset_class=LotFilterSet,
+    )
     def eligible_lots(self, request):
         """Lots that may be planned today (in storage, no hold, legal route complete), filtered
         with the lot list's parameters."""
-        filterset = LotFilterSet(request.query_params, queryset=eligible_lots(), request=request)
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        page = self.paginate_queryset(filterset.qs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(s.EligibleLotSerializer(page, many=True).data)
 
     @extend_schema(request=s.OrderAddLotsSerializer, responses=ORDER_RESPONSES)
@@ -304,6 +308,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["get"],
         url_path=rf"evidence/(?P<evidence_pk>{ID_PATTERN})",
         filter_backends=(),
+        content_negotiation_class=FileNegotiation,
     )
     def download_evidence(self, request, pk=None, evidence_pk=None):
         """Download an evidence file (never served under a public URL)."""

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from project.api import error_body
+from project.api import FileNegotiation, error_body
 from seizures import exports, labels, services
 from seizures.api import serializers as s
 from seizures.filtersets import (
@@ -62,7 +62,7 @@ class FilteredViewSetMixin:
     export_name = "export"
 
     @extend_schema(responses=CSV_RESPONSE)
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], content_negotiation_class=FileNegotiation)
     def export(self, request):
         """The filtered list as a CSV download (streamed, all pages)."""
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
@@ -292,7 +292,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=s.LotLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of labels (Code 128 + QR + text) for the given lots."""
         data = SeizureViewSet._valid(s.LotLabelsSerializer, request.data)
@@ -386,7 +386,7 @@ class StorageLocationViewSet(ReferenceViewSet):
     @extend_schema(
         request=s.LocationLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of location labels (Code 128 + QR + text)."""
         data = SeizureViewSet._valid(s.LocationLabelsSerializer, request.data)
