@@ -173,3 +173,48 @@ def first_message(errors: Any) -> str:
     if isinstance(errors, list) and errors:
         return first_message(errors[0])
     return str(errors) if errors else "Invalid input."
+
+
+# Error responses every operation can give, documented by `document_errors` where a view did
+# not: the schema then states the one error shape for each of them.
+GENERIC_ERRORS = {
+    "400": "Bad input: malformed body or filters, or field errors.",
+    "401": "Not authenticated (no, invalid or expired token or session).",
+    "403": "Authenticated, but without the permission for this operation.",
+    "404": "No such object.",
+}
+
+
+def document_errors(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every 4xx response of every operation carries the
+    ApiError schema, and each operation documents the generic errors it can give (400 when it
+    takes a body or parameters, 401 and 403 when it needs a login, 404 when its path names an
+    object)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "ApiError",
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}, "errors": {"type": "object"}},
+            "required": ["detail", "errors"],
+        },
+    )
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            secured = any(requirement for requirement in operation.get("security", [{}]))
+            parameters = operation.get("parameters", [])
+            wanted = {
+                "400": "requestBody" in operation or any(p["in"] == "query" for p in parameters),
+                "401": secured,
+                "403": secured,
+                "404": "{" in path,
+            }
+            for code, needed in wanted.items():
+                if needed and code not in responses:
+                    responses[code] = {"description": GENERIC_ERRORS[code]}
+            for code, response in responses.items():
+                if str(code).startswith("4") and "content" not in response:
+                    response["content"] = content
+    return result

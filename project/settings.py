@@ -251,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "project.api.document_errors",
+    ],
     # Choice sets sharing a field name ("status") get their own component names.
     "ENUM_NAME_OVERRIDES": {
         "CertificateStatusEnum": "destruction.models.CertificateStatus",

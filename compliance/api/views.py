@@ -2,7 +2,7 @@
 stored checks with the rulebook version each used."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,12 +17,8 @@ from compliance.filtersets import (
 from compliance.models import ComplianceCheck
 from compliance.rulebook.catalogue import rule_data
 from compliance.services import run_what_if
-from project.api import BoundedJSONParser
+from project.api import ERROR, BoundedJSONParser
 
-ERROR = inline_serializer(
-    "ComplianceError",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
-)
 VIEW_CHECKS = "compliance.view_compliancecheck"
 
 

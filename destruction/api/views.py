@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -24,14 +24,10 @@ from destruction.filtersets import (
     eligible_lots,
 )
 from destruction.models import DestructionOrder, EvidenceFile, Facility
-from project.api import BoundedJSONParser, FileNegotiation
+from project.api import ERROR, BoundedJSONParser, FileNegotiation
 from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
 
-ERROR = inline_serializer(
-    "DestructionError",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
-)
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 ORDER_RESPONSES = {200: s.DestructionOrderDetailSerializer, **WRITE_ERRORS}
 FILE_RESPONSE = {

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from project.api import FileNegotiation, error_body
+from project.api import ERROR, FileNegotiation, error_body
 from seizures import exports, labels, services
 from seizures.api import serializers as s
 from seizures.filtersets import (
@@ -41,10 +41,6 @@ CSV_RESPONSE = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description
 PDF_RESPONSE = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF labels")
 }
-ERROR = inline_serializer(
-    "Error",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
-)
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
