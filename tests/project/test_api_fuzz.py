@@ -6,17 +6,17 @@ error, a documented status code and media type, and a body that matches the docu
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
 )
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
-from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, settings
 
 from project.services import issue_api_token
 
