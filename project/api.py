@@ -181,7 +181,8 @@ GENERIC_ERRORS = {
     "400": "Bad input: malformed body or filters, or field errors.",
     "401": "Not authenticated (no, invalid or expired token or session).",
     "403": "Authenticated, but without the permission for this operation.",
-    "404": "No such object.",
+    "404": "No such object, or no such page of a list.",
+    "429": "Too many requests: retry after the seconds in Retry-After.",
 }
 
 
@@ -189,7 +190,7 @@ def document_errors(result: dict[str, Any], generator, request, public) -> dict[
     """drf-spectacular post-processing hook: every 4xx response of every operation carries the
     ApiError schema, and each operation documents the generic errors it can give (400 when it
     takes a body or parameters, 401 and 403 when it needs a login, 404 when its path names an
-    object)."""
+    object or it lists pages, 429 when it is rate-limited)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault(
         "ApiError",
@@ -200,8 +201,13 @@ def document_errors(result: dict[str, Any], generator, request, public) -> dict[
         },
     )
     content = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+    throttled = {
+        (path, method.lower())
+        for path, _, method, view in getattr(generator, "endpoints", None) or ()
+        if getattr(view.cls, "throttle_classes", ())
+    }
     for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             secured = any(requirement for requirement in operation.get("security", [{}]))
             parameters = operation.get("parameters", [])
@@ -209,7 +215,8 @@ def document_errors(result: dict[str, Any], generator, request, public) -> dict[
                 "400": "requestBody" in operation or any(p["in"] == "query" for p in parameters),
                 "401": secured,
                 "403": secured,
-                "404": "{" in path,
+                "404": "{" in path or any(p["name"] == "page" for p in parameters),
+                "429": (path, method) in throttled,
             }
             for code, needed in wanted.items():
                 if needed and code not in responses:
