@@ -173,7 +173,9 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
                 {
                     "detail": serializers.CharField(),
                     "errors": inline_serializer(
-                        "ImportErrors", {"rows": s.ImportErrorSerializer(many=True)}
+                        # Rows for a rejected file; field errors (no file) otherwise.
+                        "ImportErrors",
+                        {"rows": s.ImportErrorSerializer(many=True, required=False)},
                     ),
                 },
             ),
