@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import F, Q
+from django.utils import timezone
 
 from destruction.methods import METHODS
 from destruction.models import LegalBasis
@@ -99,6 +100,8 @@ def legal_route_completion(facts: LegalFacts, *, today: datetime.date) -> Comple
                 reason="X-LB-02: the right holder's written agreement to destruction is not "
                 "recorded.",
             )
+        if facts.deadline is not None and facts.right_holder_agreement_on > facts.deadline:
+            return Completion(False, reason=late_agreement_reason(facts))
         if not declarant.complete:
             return declarant
         return Completion(True, max(facts.right_holder_agreement_on, declarant.completed_on))
@@ -147,6 +150,17 @@ def _court_completion(facts: LegalFacts, *, today: datetime.date) -> Completion:
             "not final yet.",
         )
     return Completion(True, final)
+
+
+def late_agreement_reason(facts: LegalFacts) -> str:
+    """X-LB-02: the right holder confirms within the statutory deadline (10 working days, 3 for
+    perishables); an agreement dated later never completes the Art. 23 route, so the lot is
+    not eligible, not plannable and not submittable (one rule for all three)."""
+    return (
+        f"X-LB-02: the right holder's agreement of {facts.right_holder_agreement_on:%Y-%m-%d} "
+        f"came after the deadline of {facts.deadline:%Y-%m-%d}; it does not complete the "
+        "Art. 23 route."
+    )
 
 
 def _declarant_consent(facts: LegalFacts, *, today: datetime.date) -> Completion:
@@ -202,6 +216,7 @@ def completion_query(*, today: datetime.date, prefix: str = "seizure__") -> Q:
             q(legal_route=LegalRoute.STANDARD)
             & not_objected
             & q(right_holder_agreement_on__isnull=False)
+            & (q(deadline__isnull=True) | q(right_holder_agreement_on__lte=F(f"{prefix}deadline")))
             & declarant
         )
     )
@@ -280,6 +295,14 @@ def lot_refusals(
             )
         )
     return refusals
+
+
+def destruction_refusals(lot) -> list[str]:
+    """Why the lot may not be planned for destruction today (empty: it is eligible): the lot
+    page shows these (settings.LOT_DESTRUCTION_REFUSALS), from the rule the planner, the
+    eligible-lots list and submission apply."""
+    refusals = lot_refusals(LotFacts.of(lot), planned_date=None, today=timezone.localdate())
+    return [refusal.message for refusal in refusals]
 
 
 def hold_refusals(lots: Iterable[LotFacts]) -> list[Refusal]:

@@ -255,6 +255,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "project.api.document_errors",
+    ],
     # Choice sets sharing a field name ("status") get their own component names.
     "ENUM_NAME_OVERRIDES": {
         "CertificateStatusEnum": "destruction.models.CertificateStatus",
@@ -266,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "destruction.models.EvidenceFile.Kind",
         "RuleAspectEnum": "compliance.rulebook.changes.ASPECTS",
         "UploadMatchEnum": "destruction.certificates.services.UploadMatch",
+        "VerdictEnum": "compliance.models.Verdict",
     },
 }
 
@@ -371,6 +376,9 @@ CUSTODY_SEAL_TRUSTED_KEYS = env_list("CUSTODY_SEAL_TRUSTED_KEYS", "")
 # frozen copies of chain hashes): each is called with no argument and returns a list of
 # seizures.custody.BrokenLink.
 CUSTODY_VERIFICATION_CHECKS = ["destruction.certificates.custody.certificate_problems"]
+# LOT_DESTRUCTION_REFUSALS(lot) -> why the lot may not be planned for destruction today (empty:
+#   eligible); the lot page shows them.
+LOT_DESTRUCTION_REFUSALS = "destruction.eligibility.destruction_refusals"
 
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong

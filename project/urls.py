@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
@@ -64,4 +64,8 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Last: any other path under /api/ is a 404 in the API's error shape, also with DEBUG on
+    # (where Django would answer its HTML debug page instead of calling handler404). Only paths
+    # ending in "/" match, so a missing slash is still redirected by APPEND_SLASH.
+    re_path(r"^api/(?:.*/)?$", views.api_not_found),
 ]

@@ -4,6 +4,7 @@ the custody events are the services' business."""
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -11,6 +12,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
@@ -387,6 +389,14 @@ class AgeingView(LotListView):
         return super().get_context_data(long_stay_days=settings.LONG_STAY_ALARM_DAYS, **kwargs)
 
 
+def destruction_refusals(lot: Lot) -> list[str] | None:
+    """Why the lot is not eligible for destruction, from the destruction app's rule through
+    settings.LOT_DESTRUCTION_REFUSALS (imports point one way); None when no hook is set."""
+    if not settings.LOT_DESTRUCTION_REFUSALS:
+        return None
+    return import_string(settings.LOT_DESTRUCTION_REFUSALS)(lot)
+
+
 class LotDetailView(Protected, DetailView):
     permission_required = "seizures.view_lot"
     template_name = "seizures/lot_detail.html"
@@ -420,6 +430,7 @@ class LotDetailView(Protected, DetailView):
             reconciles=lot.articles + sum(s.seized_articles for s in samples)
             == lot.seized_articles,
             proposed_waste_codes=proposed_waste_codes(),
+            destruction_refusals=destruction_refusals(lot),
         )
         # A refused reclassification comes back with its bound form and errors.
         context.setdefault(

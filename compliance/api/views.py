@@ -2,7 +2,7 @@
 stored checks with the rulebook version each used."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,13 +18,9 @@ from compliance.forms import RuleChangesForm
 from compliance.models import ComplianceCheck
 from compliance.rulebook.catalogue import rule_data, rulebook_changes
 from compliance.services import run_what_if
-from project.api import BoundedJSONParser
+from project.api import ERROR, BoundedJSONParser
 from seizures.waste_codes import lookup
 
-ERROR = inline_serializer(
-    "ComplianceError",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
-)
 VIEW_CHECKS = "compliance.view_compliancecheck"
 
 

@@ -52,6 +52,7 @@ MAX_ABSENCE_REASON = 2000
 MAX_JUSTIFICATION = 4000
 MAX_DESTINATION = 200
 MAX_TICKET = 80
+MISSING_TICKET = "X-QM-02: give the number of the weighbridge ticket of the gate weight."
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,8 @@ def record_destruction(
 def add_evidence(
     *, order: DestructionOrder, kind: str, file: UploadedFile, actor: User
 ) -> EvidenceFile:
-    """Attach one more evidence file to an executed order's record (before certification)."""
+    """Attach one more evidence file to an executed order's record (before certification) and
+    run the record check again (a stored check each time)."""
     item = check_upload(file, kind, field="file")
     saved: list[EvidenceFile] = []
     try:
@@ -246,6 +248,9 @@ def add_evidence(
                 )
             record = DestructionRecord.objects.select_related("order").get(order_id=order.pk)
             saved.append(_store_evidence(record, item, actor=actor))
+            # The evidence may satisfy a blocking record rule (X-WE-04: signed minutes): the
+            # record check runs again and is stored, so the certificate reads the new verdict.
+            compliance_check(record.order, stage="record", actor=actor)
     except BaseException:
         _discard_files(saved)
         raise
@@ -366,9 +371,7 @@ def _record_input_errors(
         errors["gate_weight_kg"] = ["Give the gate weight from the weighbridge (kg)."]
     ticket = (weighbridge_ticket or "").strip()
     if not ticket:
-        errors["weighbridge_ticket"] = [
-            "X-QM-02: give the number of the weighbridge ticket of the gate weight."
-        ]
+        errors["weighbridge_ticket"] = [MISSING_TICKET]
     elif len(ticket) > MAX_TICKET:
         errors["weighbridge_ticket"] = [_too_long(MAX_TICKET, ticket)]
     for name, value in (

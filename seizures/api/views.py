@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from project.api import error_body
+from project.api import ERROR, FileNegotiation, error_body
 from seizures import exports, labels, services
 from seizures.api import serializers as s
 from seizures.filtersets import (
@@ -43,10 +43,6 @@ CSV_RESPONSE = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description
 PDF_RESPONSE = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF labels")
 }
-ERROR = inline_serializer(
-    "Error",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
-)
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
@@ -64,7 +60,7 @@ class FilteredViewSetMixin:
     export_name = "export"
 
     @extend_schema(responses=CSV_RESPONSE)
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], content_negotiation_class=FileNegotiation)
     def export(self, request):
         """The filtered list as a CSV download (streamed, all pages)."""
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
@@ -193,7 +189,9 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
                 {
                     "detail": serializers.CharField(),
                     "errors": inline_serializer(
-                        "ImportErrors", {"rows": s.ImportErrorSerializer(many=True)}
+                        # Rows for a rejected file; field errors (no file) otherwise.
+                        "ImportErrors",
+                        {"rows": s.ImportErrorSerializer(many=True, required=False)},
                     ),
                 },
             ),
@@ -323,7 +321,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=s.LotLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of labels (Code 128 + QR + text) for the given lots."""
         data = SeizureViewSet._valid(s.LotLabelsSerializer, request.data)
@@ -429,7 +427,7 @@ class StorageLocationViewSet(ReferenceViewSet):
     @extend_schema(
         request=s.LocationLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of location labels (Code 128 + QR + text)."""
         data = SeizureViewSet._valid(s.LocationLabelsSerializer, request.data)

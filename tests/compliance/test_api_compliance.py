@@ -277,8 +277,9 @@ def test_the_what_if_takes_json_only(api, warehouse_user, content_type):
 
     assert response.status_code == 415
     body = response.json()
-    assert set(body) == {"detail"}
+    assert set(body) == {"detail", "errors"}
     assert "Unsupported media type" in body["detail"]
+    assert body["errors"] == {"non_field_errors": [body["detail"]]}
 
 
 def test_an_unknown_facility_id_or_a_mixed_facility_is_refused(api, warehouse_user):

@@ -17,7 +17,8 @@ from tests.seizures.factories import CustomsOfficeFactory, SeizureFactory
 TODAY = datetime.date(2026, 6, 15)
 PAST = datetime.date(2026, 6, 1)
 FUTURE = datetime.date(2026, 6, 30)
-AGREED = datetime.date(2026, 6, 3)
+AGREED = datetime.date(2026, 5, 28)  # within the PAST deadline
+LATE = datetime.date(2026, 6, 2)  # the day after the PAST deadline
 # The court route (Art. 23(3)): proceedings started on the last day allowed, a judgment ordering
 # destruction, final since FINAL.
 STARTED = datetime.date(2026, 5, 4)
@@ -42,12 +43,16 @@ def court(**changes) -> LegalFacts:
     ("facts", "expected"),
     [
         # Art. 23: right holder agreed, declarant deemed to consent after the deadline.
-        (LegalFacts("standard", PAST, AGREED), Completion(True, AGREED)),
+        (LegalFacts("standard", PAST, AGREED), Completion(True, PAST)),
         (LegalFacts("standard", PAST, datetime.date(2026, 5, 20)), Completion(True, PAST)),
         (
             LegalFacts("standard", FUTURE, AGREED, declarant_agreement_on=TODAY),
             Completion(True, TODAY),
         ),
+        # X-LB-02: an agreement on the deadline day completes the route, one a day later never.
+        (LegalFacts("standard", PAST, PAST), Completion(True, PAST)),
+        (LegalFacts("standard", PAST, LATE), None),
+        (LegalFacts("standard", PAST, LATE, declarant_agreement_on=PAST), None),
         (LegalFacts("standard", PAST, None), None),
         (LegalFacts("standard", FUTURE, AGREED), None),
         (LegalFacts("standard", TODAY, AGREED), None),  # the deadline day itself still runs
@@ -170,7 +175,7 @@ def test_the_database_filter_agrees_with_the_pure_rule_on_every_combination():
     combinations = itertools.product(
         ("standard", "small_consignment", "court", "abandonment"),
         (None, PAST, FUTURE),  # deadline
-        (None, AGREED),  # right holder agreement
+        (None, PAST, LATE),  # right holder agreement: on the deadline day, after it
         (None, AGREED),  # declarant agreement
         (False, True),  # declarant objected
         COURT_STATES.values(),
@@ -237,3 +242,12 @@ def test_a_facility_no_longer_in_use_is_refused_for_every_method(method):
     )
 
     assert refusal == "Facility Plant is no longer in use."
+
+
+def test_a_late_agreement_says_when_it_came_and_the_deadline():
+    completion = legal_route_completion(LegalFacts("standard", PAST, LATE), today=TODAY)
+
+    assert completion.reason == (
+        "X-LB-02: the right holder's agreement of 2026-06-02 came after the deadline of "
+        "2026-06-01; it does not complete the Art. 23 route."
+    )

@@ -148,6 +148,11 @@ def _seizure(**fields):
             "X-LB-02: the declarant's deadline runs until 2099-01-10",
         ),
         ({"right_holder_agreement_on": None}, "X-LB-02: the right holder's written agreement"),
+        (
+            {"right_holder_agreement_on": datetime.date(2026, 3, 18)},
+            "X-LB-02: the right holder's agreement of 2026-03-18 came after the deadline of "
+            "2026-03-17",
+        ),
         ({"deadline": None, "notified_on": None}, "X-LB-02: no statutory deadline"),
         (
             {"declarant_objected": True, "proceedings_due_on": datetime.date(2099, 1, 10)},
@@ -167,6 +172,7 @@ def _seizure(**fields):
     ids=[
         "deadline not reached",
         "no right holder agreement",
+        "late right holder agreement",
         "no deadline",
         "declarant objected",
         "court proceedings not started in time",
@@ -190,8 +196,9 @@ def test_a_lot_whose_legal_route_is_incomplete_cannot_be_planned(
 
 
 def test_destruction_is_planned_only_after_the_legal_route_completed(warehouse_user, facility):
-    # The right holder's agreement is dated the planned day itself (X-LB-04: strictly after).
-    lot = eligible_lot(seizure=_seizure(right_holder_agreement_on=planned_day(7)))
+    # The declarant's written agreement is dated the planned day itself (X-LB-04: strictly
+    # after; a right holder's agreement that late would be past the deadline, X-LB-02).
+    lot = eligible_lot(seizure=_seizure(declarant_agreement_on=planned_day(7)))
     before = snapshot(lot)
 
     with pytest.raises(ValidationError) as refused:

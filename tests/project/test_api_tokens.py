@@ -74,7 +74,7 @@ def test_delete_revokes_the_token_sent(warehouse_user):
     assert client.delete(TOKEN_URL).status_code == 204
     response = client.get(PROBE_URL)
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid token."}
+    assert response.json() == {"detail": "Invalid token.", "errors": {}}
     assert list(ApiToken.objects.values_list("name", flat=True)) == ["integration"]
     assert with_token(kept).get(PROBE_URL).status_code == 200
 

@@ -23,7 +23,10 @@ def post_raw(client: APIClient, url: str, body: str):
 def test_token_endpoint_answers_400_to_json_nested_past_the_recursion_limit(depth):
     response = post_raw(APIClient(), "/api/v1/auth/token/", nested(depth))
     assert response.status_code == 400
-    assert response.json() == {"detail": "JSON parse error - nested too deeply."}
+    assert response.json() == {
+        "detail": "JSON parse error - nested too deeply.",
+        "errors": {"non_field_errors": ["JSON parse error - nested too deeply."]},
+    }
 
 
 def test_json_one_level_past_the_limit_is_refused_and_at_the_limit_reaches_validation():

@@ -1,5 +1,6 @@
 """Input and output serializers of the certificate endpoints and the public verification."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from destruction.certificates.services import MAX_UPLOAD_BYTES, UploadMatch
@@ -55,11 +56,51 @@ class CertificateListSerializer(serializers.ModelSerializer):
         return display_name(certificate.issued_by)
 
 
+class SnapshotSerializer(serializers.Serializer):
+    """The parts of a certificate's snapshot (schema names its version). Snapshots are stored as
+    issued, so an older one may lack a part a newer schema added."""
+
+    schema = serializers.IntegerField(required=False, help_text="Version of the snapshot layout.")
+    number = serializers.CharField(required=False)
+    issued_at = serializers.CharField(required=False)
+    issue_date = serializers.CharField(required=False)
+    issued_by = serializers.CharField(required=False)
+    verification_url = serializers.CharField(required=False)
+    supersedes = serializers.DictField(required=False, allow_null=True)
+    office = serializers.DictField(required=False)
+    order = serializers.DictField(required=False)
+    legal_bases = serializers.ListField(child=serializers.DictField(), required=False)
+    right_holders = serializers.ListField(child=serializers.DictField(), required=False)
+    seizures = serializers.ListField(child=serializers.DictField(), required=False)
+    lots = serializers.ListField(child=serializers.DictField(), required=False)
+    samples = serializers.ListField(child=serializers.DictField(), required=False)
+    methods = serializers.ListField(child=serializers.DictField(), required=False)
+    facility = serializers.DictField(required=False)
+    transport = serializers.DictField(required=False)
+    execution = serializers.DictField(required=False)
+    mass_balance = serializers.DictField(required=False)
+    witnesses = serializers.ListField(child=serializers.DictField(), required=False)
+    evidence = serializers.ListField(child=serializers.DictField(), required=False)
+    compliance = serializers.DictField(required=False)
+    justifications = serializers.ListField(child=serializers.DictField(), required=False)
+    totals = TotalsSerializer(required=False)
+
+
+@extend_schema_field(SnapshotSerializer)
+class SnapshotField(serializers.JSONField):
+    """The stored snapshot, served byte for byte as issued; typed in the schema."""
+
+
 class CertificateDetailSerializer(CertificateListSerializer):
-    snapshot = serializers.JSONField(help_text="Everything the certificate states, as issued.")
+    snapshot = SnapshotField(help_text="Everything the certificate states, as issued.")
+    verification_code = serializers.CharField(
+        help_text="The code of the public verification page (the end of "
+        "snapshot.verification_url), for a right holder or an authority to check the "
+        "certificate with."
+    )
 
     class Meta(CertificateListSerializer.Meta):
-        fields = [*CertificateListSerializer.Meta.fields, "snapshot"]
+        fields = [*CertificateListSerializer.Meta.fields, "verification_code", "snapshot"]
 
 
 class IssueCertificateInput(serializers.Serializer):

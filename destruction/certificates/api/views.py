@@ -32,6 +32,7 @@ from destruction.certificates.services import (
 )
 from destruction.models import Certificate
 from project import audit
+from project.api import FileNegotiation
 from project.client_address import client_address
 
 CONFLICT = OpenApiResponse(description="The certificate or order is not in a state for this.")
@@ -60,8 +61,16 @@ def pdf_response(certificate: Certificate) -> HttpResponse:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Certificates of destruction (filterable)"),
-    retrieve=extend_schema(summary="One certificate with its frozen snapshot"),
+    list=extend_schema(
+        summary="Certificates of destruction (filterable)",
+        description="Certificates of destruction, newest first, filtered by status, office, "
+        "facility, dates and review.",
+    ),
+    retrieve=extend_schema(
+        summary="One certificate with its frozen snapshot",
+        description="One certificate with everything it states as issued (the snapshot) and, "
+        "for those allowed to issue or revoke certificates, its verification code.",
+    ),
 )
 class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "number"
@@ -96,6 +105,8 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         responses={201: CertificateDetailSerializer, 409: CONFLICT},
     )
     def create(self, request):
+        """Certify an executed order whose latest record check has no blocking finding: a new
+        valid certificate (number, snapshot, PDF, SHA-256); the lots become certified."""
         data = IssueCertificateInput(data=request.data)
         data.is_valid(raise_exception=True)
         certificate = issue_certificate(order=data.validated_data["order"], actor=request.user)
@@ -105,8 +116,9 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         summary="The certificate's PDF, byte for byte as issued",
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=FileNegotiation)
     def pdf(self, request, number=None):
+        """The PDF exactly as issued (its SHA-256 in X-Content-SHA256); errors in JSON."""
         certificate = self.get_object_with_pdf()
         return pdf_response(certificate)
 
@@ -121,6 +133,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, number=None):
+        """Revoke a valid certificate, with the reason; it stays on record as revoked."""
         certificate = self.get_object()
         data = RevokeCertificateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -136,6 +149,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def reissue(self, request, number=None):
+        """Issue a corrected certificate for the order of a revoked one; it supersedes it."""
         certificate = self.get_object()
         data = ReissueCertificateInput(data=request.data)
         data.is_valid(raise_exception=True)
