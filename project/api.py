@@ -182,6 +182,7 @@ GENERIC_ERRORS = {
     "401": "Not authenticated (no, invalid or expired token or session).",
     "403": "Authenticated, but without the permission for this operation.",
     "404": "No such object, or no such page of a list.",
+    "415": "The body's media type is not one this operation reads.",
     "429": "Too many requests: retry after the seconds in Retry-After.",
 }
 
@@ -190,7 +191,7 @@ def document_errors(result: dict[str, Any], generator, request, public) -> dict[
     """drf-spectacular post-processing hook: every 4xx response of every operation carries the
     ApiError schema, and each operation documents the generic errors it can give (400 when it
     takes a body or parameters, 401 and 403 when it needs a login, 404 when its path names an
-    object or it lists pages, 429 when it is rate-limited)."""
+    object or it lists pages, 415 when it takes a body, 429 when it is rate-limited)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault(
         "ApiError",
@@ -216,6 +217,7 @@ def document_errors(result: dict[str, Any], generator, request, public) -> dict[
                 "401": secured,
                 "403": secured,
                 "404": "{" in path or any(p["name"] == "page" for p in parameters),
+                "415": "requestBody" in operation,
                 "429": (path, method) in throttled,
             }
             for code, needed in wanted.items():

@@ -20,7 +20,7 @@ def test_administrator_amends_a_certified_seizure_auditor_reviews_again_public_s
     login(admin_user)
     page.goto(f"{live_server.url}/seizures/{seizure.pk}/")
     page.get_by_role("link", name="Amend legal facts").click()
-    page.get_by_label("Court reference").fill("TC-2026-117")
+    page.get_by_label("Reference of the proceedings").fill("TC-2026-117")
     page.get_by_label("Reason").fill("Court judgment received after destruction")
     page.get_by_role("button", name="Amend").click()
     expect(page.get_by_text(f"Seizure {seizure.reference} amended.")).to_be_visible()

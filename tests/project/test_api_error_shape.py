@@ -71,7 +71,7 @@ def test_a_throttled_request_is_a_429_in_the_error_shape(api, monkeypatch):
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("post", "/api/v1/seizures/12/amend/"),
+        ("post", "/api/v1/seizures/12/no-such-step/"),
         ("get", "/api/v1/no-such-resource/"),
         ("delete", "/api/v2/lots/"),
         ("get", "/api/"),
