@@ -223,8 +223,8 @@ def register_facility(admin, entry) -> Facility:
 
 def treatment(lot, facilities) -> tuple[Facility, str]:
     """The facility and method a customs officer would choose for the goods (digest B0/B1-B17):
-    material recycling where a recycler takes them, energy recovery otherwise, hazardous-waste
-    incineration for medicines and chemicals."""
+    material recycling where a recycler takes them, energy recovery otherwise (non-cytotoxic
+    medicines included, PHA-M2), hazardous-waste incineration for cytotoxics and chemicals."""
     if lot.waste_class == "BAT":
         return facilities["BatteryBack Hoboken"], "RECYCLE_BATTERY"
     if lot.waste_class == "ELE":
@@ -234,7 +234,7 @@ def treatment(lot, facilities) -> tuple[Facility, str]:
         return facilities["Textile Loop Gent"], "RECYCLE_DISMANTLE"
     if lot.waste_class in TEXTILE_LIKE and not lot.hazard_classes:
         return facilities["Textile Loop Gent"], "RECYCLE_SHRED"
-    if lot.waste_class in {"PHA", "CHE"}:
+    if lot.waste_class == "CHE" or (lot.waste_class == "PHA" and lot.cytotoxic):
         return facilities["Indaver Doel energy-from-waste"], "INCIN_HAZ_HT"
     return facilities["Indaver Doel energy-from-waste"], "RECOVER_WTE"
 

@@ -4,6 +4,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from compliance.models import ComplianceCheck
 from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus
 from seizures.custody import verify_chains
 from seizures.models import LotStatus
@@ -35,3 +36,16 @@ def test_the_full_demo_has_destruction_orders_in_every_status(monkeypatch):
     assert "destruction orders" in out.getvalue()
     assert "left out" not in out.getvalue()
     assert verify_chains() == []
+
+
+def test_the_demo_certificates_rest_on_compliant_records(monkeypatch):
+    """Issue 12: nothing is wrong with the demo's certified orders, so the records their
+    certificates rest on are compliant (X-MF-02 compares only with methods the lots could have
+    had: no donation without consent, no WEEE route for non-electrical goods)."""
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password")
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+
+    certified = DestructionOrder.objects.filter(status=OrderStatus.CERTIFIED)
+    checks = ComplianceCheck.objects.filter(order__in=certified, stage="record")
+    assert checks.count() == certified.count() == 3
+    assert set(checks.values_list("verdict", flat=True)) == {"compliant"}
