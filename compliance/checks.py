@@ -186,6 +186,7 @@ def placement_facts(
         "waste_class": lot.waste_class,
         "hazard_classes": tuple(lot.hazard_classes or ()),
         "perishable": seizure.perishable,
+        "damaged": lot.damaged,
         "declaration_reference": declaration_reference(seizure),
         "zone_type": location.zone_type,
         "location_hazard_classes": tuple(location.accepted_hazard_classes or ()),

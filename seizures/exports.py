@@ -100,6 +100,7 @@ LOT_COLUMNS: list[Column] = [
     ("cytotoxic", lambda lot: lot.cytotoxic),
     ("contains_asbestos", lambda lot: lot.contains_asbestos),
     ("high_risk", lambda lot: lot.high_risk),
+    ("damaged", lambda lot: lot.damaged),
     ("status", lambda lot: lot.status),
     ("location", lambda lot: _code(lot, "location")),
     ("stored_since", lambda lot: lot.stored_since),

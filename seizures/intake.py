@@ -17,7 +17,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from seizures.models import INTAKE_FLAGS, CustomsOffice, RightHolder, StorageLocation
+from seizures.models import LOT_INTAKE_FLAGS, CustomsOffice, RightHolder, StorageLocation
 from seizures.validation import CASE_ARGUMENTS, LotInput, lot_errors, seizure_errors
 
 MAX_ROWS = 20_000
@@ -52,7 +52,7 @@ LOT_COLUMNS = (
     "currency",
     "hazard_classes",
     "location",
-    *INTAKE_FLAGS,
+    *LOT_INTAKE_FLAGS,
 )
 COLUMNS = ("seizure_key", *SEIZURE_COLUMNS, *LOT_COLUMNS)
 REQUIRED_COLUMNS = frozenset(
@@ -285,7 +285,7 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
         hazards = []
     elif hazards_text:
         hazards = [c.strip() for c in hazards_text.replace(",", ";").split(";") if c.strip()]
-    flags = {name: _flag(row, name, line, errors) for name in INTAKE_FLAGS}
+    flags = {name: _flag(row, name, line, errors) for name in LOT_INTAKE_FLAGS}
     if len(errors) > before:
         return None
     lot = LotInput(

@@ -360,6 +360,11 @@ INTAKE_FLAGS = ("controlled_substances", "cytotoxic", "contains_asbestos", "high
 # What a lot is, as classified at intake and corrected later by a reclassification: the storage
 # rules, the placement hook and the destruction rules turn on these.
 CLASSIFICATION_FIELDS = ("waste_class", "hazard_classes", *INTAKE_FLAGS)
+# The lot's physical condition (X-CC-04, BAT-S2): recorded at intake and whenever it is found
+# later (services.record_lot_condition), not a classification, so a sample does not inherit it.
+CONDITION_FLAGS = ("damaged",)
+# Every flag a new lot is created with (forms, CSV, API).
+LOT_INTAKE_FLAGS = (*INTAKE_FLAGS, *CONDITION_FLAGS)
 
 
 class Lot(models.Model):
@@ -409,6 +414,11 @@ class Lot(models.Model):
         default=False,
         help_text="Flagged high-risk at intake; two independent witnesses at destruction "
         "(X-WE-02).",
+    )
+    damaged = models.BooleanField(
+        default=False,
+        help_text="Damaged, swollen or leaking items: they belong in the quarantine zone "
+        "(X-CC-04, BAT-S2).",
     )
     status = models.CharField(
         max_length=20, choices=LotStatus.choices, default=LotStatus.IN_STORAGE
@@ -510,6 +520,7 @@ class CustodyEvent(models.Model):
         CERTIFIED = "certified", "Certificate issued"
         CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
         RECLASSIFIED = "reclassified", "Reclassified"
+        CONDITION_RECORDED = "condition_recorded", "Condition recorded"
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="custody_events")
     sequence = models.PositiveIntegerField()

@@ -86,6 +86,8 @@ class LotInput:
     cytotoxic: bool = False
     contains_asbestos: bool = False
     high_risk: bool = False
+    # Condition at intake (models.CONDITION_FLAGS; X-CC-04: a damaged lot goes to quarantine).
+    damaged: bool = False
     resolved_hazard_classes: list[str] = field(default_factory=list, init=False)
 
     def resolve(self) -> None:

@@ -27,6 +27,7 @@ from seizures.filtersets import (
     WarehouseFilterSet,
 )
 from seizures.forms import (
+    ConditionForm,
     ImportForm,
     LocationLabelsForm,
     LotLabelsForm,
@@ -52,7 +53,12 @@ from seizures.models import (
     StorageLocation,
     Warehouse,
 )
-from seizures.storage import MOVABLE_STATUSES, RECLASSIFIABLE_STATUSES, SAMPLEABLE_STATUSES
+from seizures.storage import (
+    CONDITION_STATUSES,
+    MOVABLE_STATUSES,
+    RECLASSIFIABLE_STATUSES,
+    SAMPLEABLE_STATUSES,
+)
 
 
 class FilteredListView(views.FilteredListView):
@@ -333,6 +339,7 @@ class LotDetailView(Protected, DetailView):
             can_sample=lot.status in SAMPLEABLE_STATUSES and not lot.parent_id,
             can_release=lot.status == LotStatus.IN_STORAGE,
             can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
+            can_record_condition=lot.status in CONDITION_STATUSES,
             move_form=MoveForm(),
             sample_form=SampleForm(),
             release_form=ReasonForm(),
@@ -344,7 +351,34 @@ class LotDetailView(Protected, DetailView):
         context.setdefault(
             "reclassify_form", ReclassifyForm(initial=ReclassifyForm.initial_for(lot))
         )
+        context.setdefault("condition_form", ConditionForm(initial={"damaged": not lot.damaged}))
         return context
+
+
+class LotConditionView(LotDetailView):
+    """POST only: record the lot found damaged or no longer so, or show the lot page again with
+    the refusal on the condition form."""
+
+    permission_required = "seizures.move_lot"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = ConditionForm(request.POST)
+        if form.is_valid():
+            try:
+                lot = services.record_lot_condition(
+                    lot=self.object, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_error(error, form)
+            except TransitionNotAllowed as error:
+                form.add_error(None, error.message)
+            else:
+                state = "damaged" if lot.damaged else "not damaged"
+                messages.success(request, f"Lot {lot.reference} recorded as {state}.")
+                return redirect("seizures:lot-detail", pk=lot.pk)
+        return self.render_to_response(self.get_context_data(condition_form=form))
 
 
 class LotReclassifyView(LotDetailView):

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.models import (
-    INTAKE_FLAGS,
+    LOT_INTAKE_FLAGS,
     ActionType,
     CustodyEvent,
     CustomsOffice,
@@ -61,7 +61,7 @@ class LotSerializer(serializers.ModelSerializer):
             "retail_value",
             "currency",
             "hazard_classes",
-            *INTAKE_FLAGS,
+            *LOT_INTAKE_FLAGS,
             "status",
             "location",
             "location_code",
@@ -273,6 +273,9 @@ class LotInputSerializer(serializers.Serializer):
     high_risk = serializers.BooleanField(
         required=False, default=False, help_text="Flagged high-risk (X-WE-02)."
     )
+    damaged = serializers.BooleanField(
+        required=False, default=False, help_text="Damaged or leaking: quarantine (X-CC-04)."
+    )
 
     def to_lot_input(self, data: dict) -> LotInput:
         return LotInput(
@@ -286,7 +289,7 @@ class LotInputSerializer(serializers.Serializer):
             currency=data.get("currency", "EUR"),
             hazard_classes=data.get("hazard_classes"),
             location=data.get("location"),
-            **{name: data[name] for name in INTAKE_FLAGS},
+            **{name: data[name] for name in LOT_INTAKE_FLAGS},
         )
 
 
@@ -360,6 +363,13 @@ class ReclassifySerializer(serializers.Serializer):
     )
     high_risk = serializers.BooleanField(required=False, help_text="Flagged high-risk (X-WE-02).")
     reason = serializers.CharField(max_length=2000)
+
+
+class ConditionSerializer(serializers.Serializer):
+    """What was found of a lot's condition (X-CC-04, BAT-S2)."""
+
+    damaged = serializers.BooleanField(help_text="Damaged, swollen or leaking.")
+    note = serializers.CharField(max_length=2000, help_text="What was found.")
 
 
 class SampleSerializer(serializers.Serializer):

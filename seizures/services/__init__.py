@@ -6,13 +6,18 @@ Bad input raises ``ValidationError({field: [messages]})``; a state conflict rais
 ``TransitionNotAllowed``.
 
 By what they do: ``intake`` (seizures and lots coming in), ``storage`` (placing and moving lots),
-``lots`` (reclassify, sample, release), ``holds`` (legal holds) and ``reference`` (reference
-data and the deadlines it moves).
+``lots`` (reclassify, record the condition, sample, release), ``holds`` (legal holds) and
+``reference`` (reference data and the deadlines it moves).
 """
 
 from seizures.services.holds import lift_hold, place_hold
 from seizures.services.intake import add_lots, create_seizure, import_seizures, update_seizure
-from seizures.services.lots import reclassify_lot, release_lot, take_sample
+from seizures.services.lots import (
+    reclassify_lot,
+    record_lot_condition,
+    release_lot,
+    take_sample,
+)
 from seizures.services.reference import delete_reference_record, save_reference_record
 from seizures.services.storage import classification_of, move_lot
 
@@ -26,6 +31,7 @@ __all__ = [
     "move_lot",
     "place_hold",
     "reclassify_lot",
+    "record_lot_condition",
     "release_lot",
     "save_reference_record",
     "take_sample",
