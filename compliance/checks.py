@@ -51,9 +51,6 @@ from seizures.storage import OCCUPYING_STATUSES
 # undecidable only for lack of them may keep.
 UNTRACKED: Final[dict[str, str]] = {
     "days_since_stocktake": INFO,  # X-CC-06: stocktakes are not recorded per location
-    "excise_authority_informed": INFO,  # ALC-C1
-    "liquid_volume_l": INFO,  # COS-C1
-    "decomposition_state": INFO,  # FOOD-C1
     "facility_evaluated": INFO,  # CHE-C1: known only through certifications (mapped if any)
     "animal_origin": INFO,  # FOOD-M1: in the lab or veterinary report on paper
     "pressure_sterilised": INFO,  # FOOD-M1: in the digestion plant's record on paper
@@ -338,6 +335,7 @@ def line_reference_facts(line: OrderLine) -> dict[str, bool]:
         "right_holder_consent": bool(line.right_holder_consent_reference),
         "customs_decision_recorded": bool(line.customs_decision_reference),
         "lab_analysis_done": bool(line.lab_analysis_reference),
+        "excise_authority_informed": bool(line.excise_notification_reference),
     }
 
 
@@ -452,8 +450,16 @@ def _record_facts(
         and all(output.destination.strip() for output in outputs),
         "mass_deviation_justification": record.deviation_justification,
     }
+    if record.decomposition_state:
+        facts["decomposition_state"] = record.decomposition_state
     # Not recorded (None) stays absent: the rule reports it missing rather than reading a value.
-    for name in ("temperature_c", "residence_time_s", "halogenated_over_1pct", "particle_size_mm"):
+    for name in (
+        "temperature_c",
+        "residence_time_s",
+        "halogenated_over_1pct",
+        "particle_size_mm",
+        "liquid_volume_l",
+    ):
         value = getattr(record, name)
         if value is not None:
             facts[name] = float(value) if isinstance(value, Decimal) else value

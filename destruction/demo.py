@@ -241,9 +241,13 @@ def treatment(lot, facilities) -> tuple[Facility, str]:
 
 def line_input(lot, method: str) -> services.LineInput:
     """The lot's line; chemicals come with the lab report that identified their active
-    substances (CHE-S3), without which the order cannot be submitted."""
+    substances (CHE-S3), without which the order cannot be submitted, and alcohol with the
+    notice to the excise authority (ALC-C1)."""
     lab = f"LAB-2026-{lot.pk:05d}" if lot.waste_class == "CHE" else ""
-    return services.LineInput(lot=lot, method=method, lab_analysis_reference=lab)
+    excise = f"EXC-2026-{lot.pk:05d}" if lot.waste_class == "ALC" else ""
+    return services.LineInput(
+        lot=lot, method=method, lab_analysis_reference=lab, excise_notification_reference=excise
+    )
 
 
 def bucket_eligible_lots(facilities) -> dict[tuple, list]:
@@ -332,6 +336,7 @@ def record(order, actor, number) -> None:
     gate = order.dispatch_weight_kg + Decimal("0.4")  # weighbridge vs warehouse scale
     line = order.lines.filter(active=True).first()
     incineration = line.method in {"RECOVER_WTE", "INCIN_HAZ_HT"}
+    classes = set(order.lines.filter(active=True).values_list("lot__waste_class", flat=True))
     outputs = (
         [
             services.OutputInput("energy_recovery", gate * Decimal("0.78"), "Doel grid, R1"),
@@ -357,6 +362,11 @@ def record(order, actor, number) -> None:
         particle_size_mm=None if incineration else Decimal("20"),
         debranded=not incineration,
         batteries_removed=line.method == "RECYCLE_BATTERY",
+        # Liquids are measured as well as weighed (COS-C1); food's state is noted (FOOD-C1).
+        liquid_volume_l=(
+            (gate * Decimal("0.6")).quantize(Decimal("0.001")) if classes & {"COS", "ALC"} else None
+        ),
+        decomposition_state="intact" if "FOOD" in classes else "",
         outputs=[
             services.OutputInput(o.route, o.weight_kg.quantize(Decimal("0.001")), o.destination)
             for o in outputs
