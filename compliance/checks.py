@@ -50,7 +50,7 @@ from seizures.storage import OCCUPYING_STATUSES
 # Facts this system does not record (no model field), with the highest severity a rule that is
 # undecidable only for lack of them may keep.
 UNTRACKED: Final[dict[str, str]] = {
-    "days_since_stocktake": INFO,  # X-CC-06: stocktakes are not recorded per location
+    "days_since_stocktake": INFO,  # X-CC-06: until a location's first stocktake is recorded
     "facility_evaluated": INFO,  # CHE-C1: known only through certifications (mapped if any)
     "animal_origin": INFO,  # FOOD-M1: in the lab or veterinary report on paper
     "pressure_sterilised": INFO,  # FOOD-M1: in the digestion plant's record on paper
@@ -191,6 +191,8 @@ def placement_facts(
         "days_in_storage": (today - stored_since).days,
         "recovery_planned": recovery_planned,
     }
+    if location.last_stocktake_on is not None:
+        facts["days_since_stocktake"] = (today - location.last_stocktake_on).days
     untracked = dict(UNTRACKED)
     legal_completion_facts(facts, untracked, seizure, today=today)
     # X-CC-05 (c): the lot became waste with the destruction decision, the day its legal route

@@ -120,6 +120,7 @@ LOCATION_COLUMNS: list[Column] = [
     ("used_kg", lambda loc: loc.used_kg),
     ("lots", lambda loc: loc.lot_count),
     ("active", lambda loc: loc.active),
+    ("last_stocktake_on", lambda loc: loc.last_stocktake_on),
 ]
 
 WAREHOUSE_COLUMNS: list[Column] = [

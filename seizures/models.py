@@ -145,6 +145,11 @@ class StorageLocation(models.Model):
         "count toward theirs, not toward this one.",
     )
     active = models.BooleanField(default=True)
+    last_stocktake_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Day the location was last counted, discrepancies logged (X-CC-06).",
+    )
 
     objects = StorageLocationQuerySet.as_manager()
 
@@ -162,6 +167,8 @@ class StorageLocation(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
+        if self.last_stocktake_on and self.last_stocktake_on > timezone.localdate():
+            errors["last_stocktake_on"] = ["A stocktake cannot be recorded for a future day."]
         unknown = [c for c in self.accepted_hazard_classes or [] if c not in HazardClass.values]
         if unknown:
             errors["accepted_hazard_classes"] = [f"Unknown UN hazard class: {', '.join(unknown)}."]

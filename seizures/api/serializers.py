@@ -205,6 +205,7 @@ class StorageLocationSerializer(serializers.ModelSerializer):
             "accepted_hazard_classes",
             "capacity_kg",
             "active",
+            "last_stocktake_on",
             "used_kg",
             "lot_count",
         )

@@ -73,3 +73,34 @@ def test_a_lot_waste_for_over_a_year_alarms_unless_recovery_is_planned(warehouse
     OrderLineFactory(order=order_with(), lot=lot, method="RECYCLE_SHRED")
     after = {f["rule"] for f in check_placement(lot, bay, actor=warehouse_user)}
     assert "X-CC-05" not in after
+
+
+@pytest.mark.parametrize(("days_ago", "warns"), [(90, False), (91, True)])
+def test_a_location_not_counted_for_over_90_days_warns(warehouse_user, days_ago, warns):
+    counted = timezone.localdate() - datetime.timedelta(days=days_ago)
+    bay = StorageLocationFactory(zone_type=ZoneType.NON_HAZARDOUS, last_stocktake_on=counted)
+    lot = LotFactory(seizure=settled_seizure(), category="3a", location=bay)
+
+    findings = {f["rule"]: f["severity"] for f in check_placement(lot, bay, actor=warehouse_user)}
+
+    assert (findings.get("X-CC-06") == "warning") is warns
+
+
+def test_a_stocktake_is_recorded_on_the_location_through_the_api(api, admin_user):
+    bay = StorageLocationFactory()
+    today = timezone.localdate()
+
+    response = api(admin_user).patch(
+        f"/api/v1/locations/{bay.pk}/", {"last_stocktake_on": str(today)}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    bay.refresh_from_db()
+    assert bay.last_stocktake_on == today
+
+    future = api(admin_user).patch(
+        f"/api/v1/locations/{bay.pk}/",
+        {"last_stocktake_on": str(today + datetime.timedelta(days=1))},
+        format="json",
+    )
+    assert future.status_code == 400
+    assert "last_stocktake_on" in future.json()["errors"]
