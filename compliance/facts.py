@@ -350,9 +350,10 @@ WHAT_IF_FACTS: Final[frozenset[str]] = frozenset(WHAT_IF_PARAMETERS + PERMIT_FAC
 # What is known of a lot before its destruction that rules some permitted methods out for it,
 # so the waste hierarchy (X-MF-02) compares only with methods whose conditions this lot meets:
 # its intake flags (PHA-M2/M3: no kiln for cytotoxics; AUT-M1/M4/M5: asbestos is not shredded or
-# burnt), its hazard classes and whether it is electrical (WEEE routes), and the papers of its
-# order line (donation and education need right-holder consent and a customs decision; a design
-# that itself infringes or a failed safety test rules donation out).
+# burnt), its hazard classes, whether it is electrical (WEEE routes) or of animal origin
+# (FOOD-M1), and the papers of its order line (donation and education need right-holder consent
+# and a customs decision; a design that itself infringes or a failed safety test rules donation
+# out).
 GOODS_FLAGS: Final[tuple[str, ...]] = (
     "cytotoxic",
     "asbestos",
@@ -392,7 +393,7 @@ def what_if_facts(request: Mapping[str, Any], rulebook: MethodTables) -> dict[st
         **unknown_goods_flags(waste_class),
     }
     parameters = request.get("parameters") or {}
-    goods = what_if_goods(request)
+    goods = _what_if_goods(request)
     facts["electrical"] = goods["electrical"]
     facts.update(method_facts(waste_class, method, rulebook, goods))
     facility = request.get("facility")
@@ -410,13 +411,12 @@ def what_if_facts(request: Mapping[str, Any], rulebook: MethodTables) -> dict[st
     return facts
 
 
-def what_if_goods(request: Mapping[str, Any]) -> dict[str, object]:
+def _what_if_goods(request: Mapping[str, Any]) -> dict[str, object]:
     """What a what-if states of its goods, with ``electrical`` derived as for a stored lot
     (seizures.categories.is_electrical, without a sub-category) unless the planner said."""
     parameters = request.get("parameters") or {}
+    hazard_classes = tuple(request.get("hazard_classes") or ())
     electrical = parameters.get("electrical")
     if electrical is None:
-        hazards = request.get("hazard_classes") or ()
-        electrical = is_electrical(None, request["waste_class"], hazards)
-    hazard_classes = tuple(request.get("hazard_classes") or ())
+        electrical = is_electrical(None, request["waste_class"], hazard_classes)
     return {**goods_flags(parameters), "hazard_classes": hazard_classes, "electrical": electrical}
