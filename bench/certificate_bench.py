@@ -1,5 +1,7 @@
 """Benchmark the certificate renderer: a 1-lot and a 1,000-lot certificate against a bare reportlab
-document holding the same lot table (same columns, rows and repeated header), in the same run.
+document holding the same lot table (same columns, rows and repeated header), and the sealed
+certificate (render + PAdES seal with a throwaway EC P-256 seal) against the unsealed one, in the
+same run.
 
 Run: .venv/bin/python bench/certificate_bench.py [repeats]. The renderer is pure (snapshot dict in,
 PDF bytes out), so no database is needed; Django is set up only for the model imports.
@@ -7,8 +9,10 @@ PDF bytes out), so no database is needed; Django is set up only for the model im
 
 import io
 import os
+import secrets
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,11 +23,15 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.platypus import SimpleDocTemplate  # noqa: E402
 
-from destruction.certificates.pdf import MARGIN, lot_table, render_pdf  # noqa: E402
+from destruction.certificates.labels import Bilingual  # noqa: E402
+from destruction.certificates.pdf import MARGIN, lot_table, render, render_pdf  # noqa: E402
+from destruction.certificates.seal import make_seal_bundle, seal_pdf  # noqa: E402
+from destruction.certificates.snapshot import PROCESS_PARAMETERS  # noqa: E402
 
 METHODS = ("RECYCLE_SHRED", "RECOVER_WTE", "INCIN_HAZ_HT")
 OPERATIONS = {"RECYCLE_SHRED": ["R3", "R4", "R5"], "RECOVER_WTE": ["R1"], "INCIN_HAZ_HT": ["D10"]}
@@ -44,16 +52,28 @@ def snapshot(lots: int) -> dict:
             "hazard_classes": [],
             "articles": 120,
             "weight_kg": "18.250",
+            "gross_weight_kg": "18.400",
+            "weighed_kg": "18.250",
+            "reconciliation": {
+                "seized": 122,
+                "destroyed": 120,
+                "sampled": 2,
+                "released": 0,
+                "balanced": True,
+            },
             "method": METHODS[n % 3],
+            "method_label": METHODS[n % 3],
             "operations": OPERATIONS[METHODS[n % 3]],
             "legal_basis": "art23",
+            "legal_basis_label": "Reg. 608/2013 Art. 23 (standard procedure)",
             "custody_sequence": 6,
             "custody_hash": f"{n:064x}",
         }
         for n in range(lots)
     ]
     return {
-        "schema": 1,
+        "schema": 2,
+        "language": "fr",
         "number": "CD-2026-00042",
         "issued_at": "2026-11-28 10:00 CET",
         "issue_date": "2026-11-28",
@@ -77,6 +97,7 @@ def snapshot(lots: int) -> dict:
                 "application_reference": "AFA-EU-00012",
                 "right_holder_agreement_on": "2026-09-10",
                 "declarant_agreement_on": "",
+                "deemed_consent_on": "2026-09-16",
                 "court_reference": "",
             }
             for s in range(max(1, lots // 50))
@@ -124,6 +145,10 @@ def snapshot(lots: int) -> dict:
             "residence_time_s": "2.0",
             "debranded": True,
             "customs_officer_present": True,
+            "parameters": [
+                {"key": key, "label": label, "unit": unit, "value": "1" if unit else False}
+                for key, label, unit in PROCESS_PARAMETERS
+            ],
         },
         "mass_balance": {
             "dispatch_weight_kg": "18250.000",
@@ -147,6 +172,7 @@ def snapshot(lots: int) -> dict:
         "compliance": {
             "recorded": True,
             "verdict": "compliant",
+            "verdict_label": "Compliant",
             "rulebook_version": "2026.1",
             "checked_at": "2026-11-20 13:00 CET",
             "note": "",
@@ -166,7 +192,7 @@ def bare_table_pdf(data: dict) -> bytes:
     """Only the lot table, in a plain SimpleDocTemplate: the floor any certificate must pay."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN)
-    document.build([lot_table(data["lots"])])
+    document.build([lot_table(data["lots"], Bilingual(data["language"]))])
     return buffer.getvalue()
 
 
@@ -183,21 +209,36 @@ def pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+def sealed_pdf(data: dict) -> bytes:
+    """What issuing stores: the rendered certificate with the PAdES seal (B-B) added."""
+    pdf, box = render(data)
+    return seal_pdf(pdf, office="BRU Brussels Airport", reason="bench", box=box)
+
+
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    render_pdf(snapshot(1))  # warm imports and font caches
-    print(f"median of {repeats} runs per figure")
-    print(
-        f"{'lots':>6} {'certificate':>13} {'bare table':>12} {'ratio':>7} {'pages':>11} {'size':>9}"
-    )
-    for lots in (1, 1000):
-        data = snapshot(lots)
-        full, full_pdf = timed(render_pdf, data, repeats)
-        bare, bare_pdf = timed(bare_table_pdf, data, repeats)
+    with tempfile.TemporaryDirectory() as directory:
+        passphrase = secrets.token_urlsafe(12)
+        p12, _ = make_seal_bundle(Path(directory), organisation="Bench", password=passphrase)
+        settings.CERTIFICATE_SEAL_P12, settings.CERTIFICATE_SEAL_PASSWORD = str(p12), passphrase
+        settings.CERTIFICATE_TSA_URL = ""
+        sealed_pdf(snapshot(1))  # warm imports, font caches and the loaded seal
+        print(f"median of {repeats} runs per figure")
         print(
-            f"{lots:>6} {full * 1000:>10.1f} ms {bare * 1000:>9.1f} ms {full / bare:>6.2f}x "
-            f"{pages(full_pdf):>4} / {pages(bare_pdf):<4} {len(full_pdf) / 1024:>6.0f} KB"
+            f"{'lots':>6} {'certificate':>13} {'bare table':>12} {'ratio':>7} "
+            f"{'sealed':>11} {'seal ratio':>10} {'pages':>11} {'size':>9}"
         )
+        for lots in (1, 1000):
+            data = snapshot(lots)
+            full, full_pdf = timed(render_pdf, data, repeats)
+            bare, bare_pdf = timed(bare_table_pdf, data, repeats)
+            sealed, sealed_bytes = timed(sealed_pdf, data, repeats)
+            print(
+                f"{lots:>6} {full * 1000:>10.1f} ms {bare * 1000:>9.1f} ms {full / bare:>6.2f}x "
+                f"{sealed * 1000:>8.1f} ms {sealed / full:>9.2f}x "
+                f"{pages(full_pdf):>4} / {pages(bare_pdf):<4} "
+                f"{len(sealed_bytes) / 1024:>6.0f} KB"
+            )
 
 
 if __name__ == "__main__":

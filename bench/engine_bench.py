@@ -18,6 +18,7 @@ from compliance.facts import Permit, method_facts, permit_facts  # noqa: E402
 from compliance.rulebook import Rulebook, load_rulebook  # noqa: E402
 from destruction.methods import METHODS  # noqa: E402
 from seizures.categories import DEFAULT_HAZARD_CLASSES, WasteClass  # noqa: E402
+from seizures.waste_codes import DEFAULT_CODES, default_code, is_hazardous_waste  # noqa: E402
 
 TARGET_PER_SECOND = 50_000
 ON_DATE = date(2026, 12, 1)
@@ -26,6 +27,7 @@ PERMIT = Permit(
     date(2024, 1, 1),
     date(2027, 12, 31),
     hazardous_permitted=True,
+    waste_codes=frozenset(row.code for row in DEFAULT_CODES),
 )
 BASE_FACTS: dict[str, object] = {
     "on_date": ON_DATE,
@@ -62,12 +64,16 @@ def combinations(rulebook: Rulebook) -> list[tuple[tuple[str, str, str], dict[st
     """Every (waste class, method, variant) with its facts, built once outside the timing."""
     cases = []
     for waste_class, method, variant in itertools.product(WasteClass.values, METHODS, VARIANTS):
+        hazards = DEFAULT_HAZARD_CLASSES[waste_class]
+        code = default_code(category="", waste_class=waste_class, hazard_classes=hazards)
         facts = {
             **BASE_FACTS,
             "waste_class": waste_class,
             "method": method,
-            "hazard_classes": DEFAULT_HAZARD_CLASSES[waste_class],
-            **permit_facts([PERMIT], method, ON_DATE),
+            "hazard_classes": hazards,
+            "ewc_code": code,
+            "hazardous_waste": is_hazardous_waste(code),
+            **permit_facts([PERMIT], method, ON_DATE, code),
             **method_facts(waste_class, method, rulebook),
             **VARIANTS[variant],
         }

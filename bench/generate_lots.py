@@ -176,6 +176,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
         TrafficType,
         TransportMode,
     )
+    from seizures.waste_codes import default_code
 
     rng = random.Random(seed)
     writer = Writer()
@@ -203,6 +204,14 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
     hazards = {
         c: json.dumps(list(DEFAULT_HAZARD_CLASSES[DEFAULT_WASTE_CLASS[c]])) for c in categories
     }
+    codes = {
+        c: default_code(
+            category=c,
+            waste_class=DEFAULT_WASTE_CLASS[c],
+            hazard_classes=DEFAULT_HAZARD_CLASSES[DEFAULT_WASTE_CLASS[c]],
+        )
+        for c in categories
+    }
     methods = [m for m, info in METHODS.items() if not info.forbidden]
     countries = ["CN"] * 8 + ["HK"] * 3 + ["TR"] * 2 + ["AE", "VN", "IN", "US", "TH", "MA", "SG"]
     currencies = ["EUR"] * 14 + ["USD"] * 4 + ["GBP", "CNY"]
@@ -226,7 +235,8 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
     lot_columns = (
         "id", "seizure", "reference", "parent", "sample_purpose", "sample_holder", "category",
         "waste_class", "description", "brand", "seized_articles", "articles", "gross_weight_kg",
-        "retail_value", "currency", "hazard_classes", "status", "created_at", "updated_at",
+        "retail_value", "currency", "hazard_classes", "ewc_code", "hp_properties", "status",
+        "created_at", "updated_at",
     )  # fmt: skip
     line_columns = ("id", "order", "lot", "method", "actual_method", "legal_basis",
                     "justification", "active")  # fmt: skip
@@ -266,7 +276,8 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                     lot_rows.append((
                         lot_id, seizure_id, f"B{lot_id}", None, "", "", category,
                         DEFAULT_WASTE_CLASS[category], "Bench goods", "", articles, articles, kg,
-                        value, rng.choice(currencies), hazards[category], status, now, now,
+                        value, rng.choice(currencies), hazards[category], codes[category], "[]",
+                        status, now, now,
                     ))  # fmt: skip
                     if status == "destroyed":
                         ended = detained + datetime.timedelta(days=rng.randint(5, 300))
@@ -292,7 +303,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                             lot_id, seizure_id, f"B{lot_id}", parent, "analysis", "Bench lab",
                             category, DEFAULT_WASTE_CLASS[category], "Bench sample", "", 1, 1,
                             Decimal("0.100"), Decimal("1.00"), "EUR", hazards[category],
-                            "in_storage", now, now,
+                            codes[category], "[]", "in_storage", now, now,
                         ))  # fmt: skip
                         lot_id += 1
                 seizure_id += 1

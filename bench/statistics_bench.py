@@ -92,12 +92,12 @@ def vendor_sql(postgresql: bool, time_zone: str) -> dict[str, str]:
         local_date = f"(rec.ended_at AT TIME ZONE '{time_zone}')::date"
         days = f"({local_date} - s.detained_on)"
         month = f"EXTRACT(MONTH FROM rec.ended_at AT TIME ZONE '{time_zone}')"
-        hazardous = "l.hazard_classes <> '[]'::jsonb"
+        hazardous = "(l.ewc_code LIKE '%%*' OR l.hp_properties <> '[]'::jsonb)"
     else:
         local_date = f"django_datetime_cast_date(rec.ended_at, '{time_zone}', 'UTC')"
         days = f"CAST(ROUND(julianday({local_date}) - julianday(s.detained_on)) AS INTEGER)"
         month = f"django_datetime_extract('month', rec.ended_at, '{time_zone}', 'UTC')"
-        hazardous = "l.hazard_classes <> '[]'"
+        hazardous = "(l.ewc_code LIKE '%%*' OR l.hp_properties <> '[]')"
     return {
         "days": days,
         "month": month,
@@ -228,7 +228,13 @@ def raw_figures(cursor, year: int, postgresql: bool, reporting: str, time_zone: 
         )
     )
     measures = ("lots_destroyed", "articles_destroyed", "kg_destroyed")
-    for key, dimension in (("method", sql["method"]), ("hierarchy_rank", sql["rank"])):
+    waste_hazard = f"CASE WHEN {sql['hazardous']} THEN 'hazardous' ELSE 'non_hazardous' END"
+    for key, dimension in (
+        ("method", sql["method"]),
+        ("hierarchy_rank", sql["rank"]),
+        ("ewc_chapter", "SUBSTR(l.ewc_code, 1, 2)"),
+        ("hazardous_waste", waste_hazard),
+    ):
         rows = run(f"SELECT {dimension}, {LINE_MEASURES} {LINES_FROM} GROUP BY 1")
         out[key] = {str(r[0]): dict(zip(measures, r[1:], strict=True)) for r in rows}
     rows = run(f"SELECT f.route, SUM(f.weight_kg) {OUTPUTS_FROM} GROUP BY 1")

@@ -194,7 +194,7 @@ def placement_facts(
     if location.last_stocktake_on is not None:
         facts["days_since_stocktake"] = (today - location.last_stocktake_on).days
     untracked = dict(UNTRACKED)
-    legal_completion_facts(facts, untracked, seizure, today=today)
+    legal_completion_facts(facts, seizure, today=today)
     # X-CC-05 (c): the lot became waste with the destruction decision, the day its legal route
     # completed (Art. 23(1) agreement, Art. 26, a judgment): from then on it waits as waste.
     # Not waste yet, or the day is not recorded (a court route): blank, which the rule passes.
@@ -222,19 +222,13 @@ def declaration_reference(seizure) -> str:
     return (seizure.consignment_number or "").strip() or seizure.reference
 
 
-def legal_completion_facts(
-    facts: dict[str, object], untracked: dict[str, str], seizure, *, today: datetime.date
-) -> None:
+def legal_completion_facts(facts: dict[str, object], seizure, *, today: datetime.date) -> None:
     """``legal_basis_completed_on``: the day the legal route completed (destruction.eligibility,
-    X-LB-02..05), None (recorded as not complete) while it is open. A court route completes with
-    a reference but no date: the fact is then untracked rather than a breach of X-LB-04."""
-    completion = legal_route_completion(LegalFacts.of(seizure), today=today)
-    if not completion.complete:
-        facts["legal_basis_completed_on"] = None
-    elif completion.completed_on is not None:
-        facts["legal_basis_completed_on"] = completion.completed_on
-    else:
-        untracked["legal_basis_completed_on"] = INFO
+    X-LB-02..05; for a court case the day the judgment ordering destruction became final), None
+    (recorded as not complete) while it is open."""
+    facts["legal_basis_completed_on"] = legal_route_completion(
+        LegalFacts.of(seizure), today=today
+    ).completed_on
 
 
 # --- orders and records -------------------------------------------------------------------------
@@ -271,15 +265,7 @@ def order_facts(
     number of queries, whatever the number of lots."""
     lines = list(order_lines(order))
     facility = Facility.objects.get(pk=order.facility_id)
-    permits = [
-        Permit(
-            operations=frozenset(permit.operations or ()),
-            valid_from=permit.valid_from,
-            valid_until=permit.valid_until,
-            hazardous_permitted=permit.hazardous_allowed,
-        )
-        for permit in facility.permits.all()
-    ]
+    permits = stored_permits(facility)
     holidays = frozenset(Holiday.objects.values_list("date", flat=True))
     consignments = _consignments({line.lot.seizure_id for line in lines})
     record = _record(order) if stage == "record" else None
@@ -311,12 +297,12 @@ def order_facts(
             "consignment_note_number": order.consignment_note_number,
             "seal_numbers": tuple(order.seal_numbers or ()),
             **method_facts(lot.waste_class, method, rulebook, goods_flags({**goods, **papers})),
-            **permit_facts(permits, method, on_date),
+            **permit_facts(permits, method, on_date, lot.ewc_code),
         }
         if facility.certifications:
             facts["facility_evaluated"] = True
         untracked = dict(UNTRACKED)
-        legal_completion_facts(facts, untracked, seizure, today=today)
+        legal_completion_facts(facts, seizure, today=today)
         if stage == "record":
             facts.update(record_facts)
             facts.update(
@@ -327,6 +313,21 @@ def order_facts(
             )
         result.append(LotFacts(lot.pk, lot.reference, facts, untracked))
     return result
+
+
+def stored_permits(facility: Facility) -> list[Permit]:
+    """The facility's permits as the fact helpers read them."""
+    return [
+        Permit(
+            operations=frozenset(permit.operations or ()),
+            valid_from=permit.valid_from,
+            valid_until=permit.valid_until,
+            hazardous_permitted=permit.hazardous_allowed,
+            waste_codes=frozenset(permit.waste_codes or ()),
+            mixing_permitted=permit.mixing_permitted,
+        )
+        for permit in facility.permits.all()
+    ]
 
 
 def line_reference_facts(line: OrderLine) -> dict[str, bool]:
@@ -349,6 +350,8 @@ def _goods_facts(lot: Lot, seizure) -> dict[str, object]:
     return {
         "waste_class": lot.waste_class,
         "hazard_classes": tuple(lot.hazard_classes or ()),
+        "ewc_code": lot.ewc_code,
+        "hazardous_waste": lot.hazardous_waste,
         "perishable": seizure.perishable,
         "declaration_reference": declaration_reference(seizure),
         # A design right infringed by the shape itself: de-branding cannot cure it (APP-M1).
@@ -375,6 +378,8 @@ def _legal_facts(
     facts: dict[str, object] = {
         "right_holder_confirmed": seizure.right_holder_agreement_on is not None,
         "court_reference": seizure.court_reference,
+        "proceedings_started_on": seizure.proceedings_started_on,
+        "proceedings_due_on": seizure.proceedings_due_on,
         "counterfeit_or_pirated": seizure.ipr_type in COUNTERFEIT_OR_PIRATED,
         "art26_opted_in": bool(holder and holder.small_consignment_opt_in),
         "postal_or_express": seizure.transport_mode in ("postal", "express"),
@@ -414,10 +419,11 @@ def _consignments(seizure_ids: Iterable[int]) -> dict[int, tuple[int, Decimal]]:
 
 def _mixed_batches(lines: Sequence[OrderLine], methods: Mapping[int, str]) -> dict[str, bool]:
     """X-MF-05: lots treated together (same method in one order) are one batch; it is mixed
-    when it holds both hazardous and non-hazardous lots."""
+    when it holds both hazardous and non-hazardous waste (by EWC code or HP property, not by UN
+    class)."""
     kinds: dict[str, set[bool]] = defaultdict(set)
     for line in lines:
-        kinds[methods[line.pk]].add(bool(line.lot.hazard_classes))
+        kinds[methods[line.pk]].add(line.lot.hazardous_waste)
     return {method: len(found) > 1 for method, found in kinds.items()}
 
 
@@ -502,16 +508,11 @@ def what_if_request_facts(request: Mapping[str, Any], rulebook: Rulebook) -> dic
         request["facility"] = None
     facts = what_if_facts(request, rulebook)
     if stored is not None:
-        permits = [
-            Permit(
-                frozenset(permit.operations or ()),
-                permit.valid_from,
-                permit.valid_until,
-                permit.hazardous_allowed,
+        facts.update(
+            permit_facts(
+                stored_permits(stored), request["method"], request["on_date"], facts["ewc_code"]
             )
-            for permit in stored.permits.all()
-        ]
-        facts.update(permit_facts(permits, request["method"], request["on_date"]))
+        )
         if stored.certifications:
             facts["facility_evaluated"] = True
     return facts

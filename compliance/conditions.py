@@ -16,11 +16,13 @@ from datetime import date
 from typing import Any, Final, TypeVar
 
 from compliance.facts import FACTS, Fact
+from project.compliance import Severity
 
-BLOCKING: Final = "blocking"
-WARNING: Final = "warning"
-INFO: Final = "info"
-SEVERITIES: Final[tuple[str, ...]] = (BLOCKING, WARNING, INFO)
+# The severities of the hooks' contract (project.compliance), most severe first.
+BLOCKING: Final = Severity.BLOCKING
+WARNING: Final = Severity.WARNING
+INFO: Final = Severity.INFO
+SEVERITIES: Final[tuple[Severity, ...]] = tuple(Severity)
 
 Facts = Mapping[str, object]
 # True: the condition holds; False: it is breached; None: a fact it needs is not recorded.

@@ -7,6 +7,7 @@ from django.utils import timezone
 from compliance.models import ComplianceCheck
 from compliance.reviews.services import review_queue
 from destruction.models import Certificate
+from project.compliance import Verdict
 from project.dashboard import Panel
 
 RECENT_CHECKS_DAYS = 30
@@ -19,9 +20,10 @@ def review_queue_panel(request) -> dict:
     return {
         "review_count": queue.count(),
         "oldest": list(queue[:3]),
-        "flagged_count": Certificate.objects.filter(
-            status="valid", reviews__decision="flagged"
-        ).count(),
+        # The latest review counts: a certificate re-reviewed after an amendment may be cleared.
+        "flagged_count": Certificate.objects.for_list()
+        .filter(status="valid", review_decision="flagged")
+        .count(),
     }
 
 
@@ -31,11 +33,11 @@ def compliance_checks_panel(request) -> dict:
     recent = (
         ComplianceCheck.objects.for_list()
         .filter(checked_at__gte=since)
-        .exclude(verdict="compliant")
+        .exclude(verdict=Verdict.COMPLIANT)
     )
     return {
-        "non_compliant_count": recent.filter(verdict="non_compliant").count(),
-        "needs_review_count": recent.filter(verdict="needs_review").count(),
+        "non_compliant_count": recent.filter(verdict=Verdict.NON_COMPLIANT).count(),
+        "needs_review_count": recent.filter(verdict=Verdict.NEEDS_REVIEW).count(),
         "latest_checks": list(recent[:3]),
     }
 

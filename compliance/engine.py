@@ -18,12 +18,13 @@ from typing import Final
 from compliance.conditions import BLOCKING, INFO, SEVERITIES, WARNING, Facts, Outcome
 from compliance.facts import FACTS, STAGE_ORDER
 from compliance.rulebook import Rule, Rulebook
+from project.compliance import Verdict
 
 _SEVERITY_ORDER: Final[dict[str, int]] = {name: rank for rank, name in enumerate(SEVERITIES)}
 
-NON_COMPLIANT: Final = "non_compliant"
-NEEDS_REVIEW: Final = "needs_review"
-COMPLIANT: Final = "compliant"
+NON_COMPLIANT: Final = Verdict.NON_COMPLIANT
+NEEDS_REVIEW: Final = Verdict.NEEDS_REVIEW
+COMPLIANT: Final = Verdict.COMPLIANT
 
 
 # --- findings --------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ def evaluate(
     return findings
 
 
-def verdict(findings: Sequence[Finding]) -> str:
+def verdict(findings: Sequence[Finding]) -> Verdict:
     """non_compliant if any finding blocks, else needs_review if any warns, else compliant."""
     severities = {finding.severity for finding in findings}
     if BLOCKING in severities:

@@ -20,6 +20,7 @@ from typing import Any, Final, Protocol
 
 from destruction.methods import METHODS
 from seizures.categories import is_electrical
+from seizures.waste_codes import default_code, is_hazardous_waste
 
 # Stages in the order the facts become known; a rule's ``applies_to`` names one or more.
 STAGES: Final[tuple[str, ...]] = ("storage", "order", "record", "certificate")
@@ -61,6 +62,11 @@ _VOCABULARY: tuple[Fact, ...] = (
     # --- the goods (lot) -------------------------------------------------------------------
     Fact("waste_class", "str", "storage", "Waste class", "Rulebook goods category (WasteClass)."),
     Fact("hazard_classes", "strings", "storage", "Hazard classes", "UN hazard classes."),
+    Fact("ewc_code", "str", "storage", "EWC code",
+         "EU List of Waste code of the goods, e.g. 16 03 05* (seizures.waste_codes)."),
+    Fact("hazardous_waste", "bool", "storage", "Hazardous waste",
+         "Hazardous as waste: the EWC code has an asterisk or an HP property is recorded "
+         "(WFD Art. 3(2), Annex III); not the same as having a UN transport class."),
     Fact("perishable", "bool", "storage", "Perishable", "Goods are perishable.", False),
     Fact("damaged", "bool", "storage", "Damaged", "Damaged, swollen or leaking items.", False),
     Fact("high_risk", "bool", "storage", "High risk", "Lot flagged high-risk (C4).", False),
@@ -120,6 +126,11 @@ _VOCABULARY: tuple[Fact, ...] = (
          "written, deemed (no objection by the deadline) or objected."),
     Fact("court_reference", "str", "order", "Court reference",
          "Reference of proceedings started after the declarant objected.", ""),
+    Fact("proceedings_started_on", "date", "order", "Proceedings started on",
+         "Day the right holder started court proceedings (Art. 23(3))."),
+    Fact("proceedings_due_on", "date", "order", "Proceedings due by",
+         "Last day to start proceedings: 10 working days from notification (3 if perishable), "
+         "plus any extension of up to 10 (Art. 23(3)-(4))."),
     Fact("counterfeit_or_pirated", "bool", "order", "Counterfeit or pirated",
          "Goods suspected of being counterfeit or pirated (not other IPR types)."),
     Fact("art26_opted_in", "bool", "order", "Art. 26 opted in",
@@ -153,7 +164,8 @@ _VOCABULARY: tuple[Fact, ...] = (
     Fact("mixed_hazard_batch", "bool", "order", "Mixed hazard batch",
          "The batch mixes hazardous and non-hazardous lots.", False),
     Fact("mixing_permitted", "bool", "order", "Mixing permitted",
-         "The facility is permitted to mix hazardous with non-hazardous waste.", False),
+         "A permit valid on the date that covers the method allows mixing hazardous with "
+         "non-hazardous waste (WFD Art. 18(2)).", False),
     # --- the facility ------------------------------------------------------------------------
     Fact("permit_valid_on_date", "bool", "order", "Permit valid on date",
          "A facility permit is valid on the destruction date."),
@@ -161,6 +173,9 @@ _VOCABULARY: tuple[Fact, ...] = (
          "A permit valid on the date lists an R/D operation of the method."),
     Fact("hazardous_permitted", "bool", "order", "Hazardous waste permitted",
          "A permit valid on the date allows hazardous waste."),
+    Fact("permit_lists_waste_code", "bool", "order", "Permit lists the EWC code",
+         "A permit valid on the date that covers the method lists the goods' EWC code "
+         "(WFD Art. 23(1): the types of waste a permit allows)."),
     Fact("facility_accepts_pressurised", "bool", "order", "Facility accepts pressurised",
          "The facility accepts pressurised containers (aerosols, lighters).", False),
     Fact("facility_evaluated", "bool", "order", "Facility evaluated",
@@ -245,12 +260,16 @@ class MethodTables(Protocol):
 
 @dataclass(frozen=True)
 class Permit:
-    """A facility permit as plain data: the operations it authorises and its validity."""
+    """A facility permit as plain data: the operations it authorises, its validity, the EWC codes
+    it accepts (None: not described, as in a what-if that leaves them out) and whether it allows
+    mixing hazardous with non-hazardous waste."""
 
     operations: frozenset[str]
     valid_from: date
     valid_until: date
     hazardous_permitted: bool = False
+    waste_codes: frozenset[str] | None = None
+    mixing_permitted: bool = False
 
     def valid_on(self, on_date: date) -> bool:
         return self.valid_from <= on_date <= self.valid_until
@@ -276,16 +295,27 @@ def goods_flags(facts: Mapping[str, object]) -> dict[str, object]:
     return {name: facts[name] for name in GOODS_FLAGS if facts.get(name) is not None}
 
 
-def permit_facts(permits: Iterable[Permit], method: str, on_date: date) -> dict[str, object]:
-    """Facts about the facility's permits for the method on the date (X-MF-03)."""
+def permit_facts(
+    permits: Iterable[Permit], method: str, on_date: date, ewc_code: str | None = None
+) -> dict[str, object]:
+    """Facts about the facility's permits for the method on the date (X-MF-03), the goods' EWC
+    code among the codes they list (X-MF-09) and mixing (X-MF-05). Whether the code is listed
+    stays unknown when no permit describes its codes."""
     valid = [permit for permit in permits if permit.valid_on(on_date)]
     needed = METHODS[method].operations if method in METHODS else frozenset()
     covering = [permit for permit in valid if not needed or permit.operations & needed]
-    return {
+    facts: dict[str, object] = {
         "permit_valid_on_date": bool(valid),
         "facility_covers_method": bool(covering),
         "hazardous_permitted": any(permit.hazardous_permitted for permit in covering),
+        "mixing_permitted": any(permit.mixing_permitted for permit in covering),
     }
+    described = [permit for permit in permits if permit.waste_codes is not None]
+    if ewc_code and described:
+        facts["permit_lists_waste_code"] = any(
+            ewc_code in (permit.waste_codes or ()) for permit in covering
+        )
+    return facts
 
 
 def mass_facts(
@@ -342,6 +372,8 @@ PERMIT_FACTS: Final[tuple[str, ...]] = (
     "permit_valid_on_date",
     "facility_covers_method",
     "hazardous_permitted",
+    "permit_lists_waste_code",
+    "mixing_permitted",
 )
 # Every fact a what-if request can state: one a rule needs but the request leaves out is worth
 # a warning (the planner can add it); the others are information (engine.evaluate's askable).
@@ -379,32 +411,47 @@ def unknown_goods_flags(waste_class: str) -> dict[str, object]:
 
 
 def what_if_facts(request: Mapping[str, Any], rulebook: MethodTables) -> dict[str, object]:
-    """Facts for a validated what-if request (waste class, method, hazards, date, facility,
-    parameters). A what-if is one lot, so it never mixes hazardous and non-hazardous lots."""
+    """Facts for a validated what-if request (waste class, method, hazards, EWC code, date,
+    facility, parameters). An omitted EWC code is the default of the waste class and hazards
+    (seizures.waste_codes), so the findings name the code they judged. A what-if is one lot, so
+    it never mixes hazardous and non-hazardous lots."""
     waste_class: str = request["waste_class"]
     method: str = request["method"]
     on_date: date = request["on_date"]
+    hazard_classes = tuple(request.get("hazard_classes") or ())
+    parameters = request.get("parameters") or {}
+    ewc_code = request.get("ewc_code") or default_code(
+        category="",
+        waste_class=waste_class,
+        hazard_classes=hazard_classes,
+        cytotoxic=bool(parameters.get("cytotoxic")),
+        contains_asbestos=bool(parameters.get("asbestos")),
+    )
     facts: dict[str, object] = {
         "waste_class": waste_class,
         "method": method,
-        "hazard_classes": tuple(request.get("hazard_classes") or ()),
+        "hazard_classes": hazard_classes,
+        "ewc_code": ewc_code,
+        "hazardous_waste": is_hazardous_waste(ewc_code, request.get("hp_properties") or ()),
         "on_date": on_date,
         "mixed_hazard_batch": False,
         **unknown_goods_flags(waste_class),
     }
-    parameters = request.get("parameters") or {}
     goods = _what_if_goods(request)
     facts["electrical"] = goods["electrical"]
     facts.update(method_facts(waste_class, method, rulebook, goods))
     facility = request.get("facility")
     if facility:
+        codes = facility.get("waste_codes")
         permit = Permit(
             operations=frozenset(facility.get("operations") or ()),
             valid_from=facility["permit_valid_from"],
             valid_until=facility["permit_valid_until"],
             hazardous_permitted=bool(facility.get("hazardous_permitted")),
+            waste_codes=None if codes is None else frozenset(codes),
+            mixing_permitted=bool(facility.get("mixing_permitted")),
         )
-        facts.update(permit_facts([permit], method, on_date))
+        facts.update(permit_facts([permit], method, on_date, ewc_code))
     facts.update(
         (name, parameters[name]) for name in WHAT_IF_PARAMETERS if parameters.get(name) is not None
     )

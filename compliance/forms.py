@@ -1,4 +1,5 @@
-"""The what-if form: the same request as POST /api/v1/compliance/check/, as a page."""
+"""The what-if form (the same request as POST /api/v1/compliance/check/, as a page) and the choice
+of two rulebook versions to compare."""
 
 from __future__ import annotations
 
@@ -9,12 +10,22 @@ from django import forms
 from django.utils import timezone
 
 from compliance.facts import WHAT_IF_PARAMETERS
+from compliance.rulebook import DEFAULT_VERSION, kept_versions
 from destruction.methods import OPERATION_CODES, Method
 from destruction.models import Facility
 from seizures.categories import HazardClass, WasteClass
+from seizures.forms import WasteCodeFormField
+from seizures.waste_codes import canonical_code, code_errors
 
 UNKNOWN_YES_NO = [("", "Not known"), ("true", "Yes"), ("false", "No")]
-PERMIT_FIELDS = ("operations", "permit_valid_from", "permit_valid_until", "hazardous_permitted")
+PERMIT_FIELDS = (
+    "operations",
+    "permit_valid_from",
+    "permit_valid_until",
+    "hazardous_permitted",
+    "waste_codes",
+    "mixing_permitted",
+)
 
 
 def yes_no_field(label: str) -> forms.TypedChoiceField:
@@ -36,6 +47,12 @@ class WhatIfForm(forms.Form):
         choices=HazardClass.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick none for goods without a UN hazard class.",
+    )
+    ewc_code = WasteCodeFormField(
+        label="EWC code",
+        required=False,
+        max_length=20,
+        help_text="EU List of Waste, e.g. 16 03 05*; empty: the default of the waste class.",
     )
     on_date = forms.DateField(
         label="Destruction date", widget=forms.DateInput(attrs={"type": "date"})
@@ -60,6 +77,15 @@ class WhatIfForm(forms.Form):
         label="Permit valid until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     hazardous_permitted = forms.BooleanField(label="Permit allows hazardous waste", required=False)
+    waste_codes = forms.CharField(
+        label="Permit EWC codes",
+        required=False,
+        max_length=2000,
+        help_text="List of Waste codes the permit lists, separated by commas; empty: not checked.",
+    )
+    mixing_permitted = forms.BooleanField(
+        label="Permit allows mixing hazardous with non-hazardous waste", required=False
+    )
     temperature_c = forms.FloatField(label="Temperature (°C)", required=False, min_value=0)
     residence_time_s = forms.FloatField(label="Residence time (s)", required=False, min_value=0)
     halogenated_over_1pct = yes_no_field("Over 1 % halogenated organics")
@@ -112,6 +138,15 @@ class WhatIfForm(forms.Form):
             raise forms.ValidationError(f"Unknown R/D code: {', '.join(unknown)}.")
         return codes
 
+    def clean_waste_codes(self) -> list[str] | None:
+        """The permit's codes in the list's spelling; None when not described."""
+        codes = [code for code in re.split(r"[,;\n]+", self.cleaned_data["waste_codes"])]
+        codes = [code.strip() for code in codes if code.strip()]
+        problems = code_errors(codes)
+        if problems:
+            raise forms.ValidationError(problems)
+        return [canonical_code(code) for code in codes] or None
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         described = bool(
@@ -142,7 +177,23 @@ class WhatIfForm(forms.Form):
             "waste_class": data["waste_class"],
             "method": data["method"],
             "hazard_classes": list(data.get("hazard_classes") or []),
+            "ewc_code": data.get("ewc_code") or None,
             "on_date": data["on_date"],
             "facility": facility,
             "parameters": {name: data.get(name) for name in WHAT_IF_PARAMETERS},
         }
+
+
+class RuleChangesForm(forms.Form):
+    """Two kept rulebook versions (`from`, `to`: Python keywords, so declared in __init__); by
+    default the version before the one in force, and the one in force."""
+
+    def __init__(self, data=None, **kwargs):
+        versions = kept_versions()
+        current = versions.index(DEFAULT_VERSION) if DEFAULT_VERSION in versions else -1
+        initial = {"from": versions[max(current - 1, 0)], "to": versions[current]}
+        # Unbound: compare the defaults, so the page opens on the latest changes.
+        super().__init__(data if data else initial, **kwargs)
+        choices = [(version, version) for version in versions]
+        self.fields["from"] = forms.ChoiceField(label="From version", choices=choices)
+        self.fields["to"] = forms.ChoiceField(label="To version", choices=choices)

@@ -4,13 +4,16 @@ from django.conf import settings
 from django.db import models
 
 from destruction.models import Certificate, DestructionOrder
+from project import compliance as contract
 from seizures.models import Lot
 
 
 class Verdict(models.TextChoices):
-    COMPLIANT = "compliant", "Compliant"
-    NEEDS_REVIEW = "needs_review", "Needs review"
-    NON_COMPLIANT = "non_compliant", "Non-compliant"
+    """The contract's verdicts (project.compliance.Verdict) with their labels."""
+
+    COMPLIANT = contract.Verdict.COMPLIANT, "Compliant"
+    NEEDS_REVIEW = contract.Verdict.NEEDS_REVIEW, "Needs review"
+    NON_COMPLIANT = contract.Verdict.NON_COMPLIANT, "Non-compliant"
 
 
 class ComplianceCheckQuerySet(models.QuerySet):
@@ -57,9 +60,25 @@ class ComplianceCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.stage} {self.verdict} ({self.rulebook_version})"
 
+    def blocking_findings(self) -> list[contract.Finding]:
+        """The stored findings that block (the hook contract, project.compliance.OrderCheck)."""
+        return [
+            contract.Finding(
+                row.get("rule", ""),
+                contract.Severity.BLOCKING,
+                row.get("message", ""),
+                row.get("detail", ""),
+                row.get("lot", ""),
+            )
+            for row in self.findings
+            if row.get("severity") == contract.Severity.BLOCKING
+        ]
+
 
 class CertificateReview(models.Model):
-    """An auditor's decision on an issued certificate (digest C8 X-CE-*)."""
+    """An auditor's decision on an issued certificate (digest C8 X-CE-*). One per certificate,
+    unless its lots are amended after the review: then it is reviewed again (the latest
+    counts)."""
 
     class Decision(models.TextChoices):
         APPROVED = "approved", "Approved"
@@ -78,9 +97,6 @@ class CertificateReview(models.Model):
 
     class Meta:
         ordering = ["-decided_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["certificate"], name="one_review_per_certificate")
-        ]
         permissions = [("review_certificate", "Can review certificates of destruction")]
 
     def __str__(self) -> str:

@@ -1,7 +1,9 @@
 """Compliance checks in the workflow, and the what-if check.
 
-``check_placements`` and ``check_order`` are the cross-app hooks named by
-settings.STORAGE_PLACEMENT_CHECK and settings.DESTRUCTION_COMPLIANCE_CHECK. The seizures and
+``check_placements``, ``storage_rule_severities``, ``check_order`` and ``mass_balance_tolerance``
+are the cross-app hooks named by settings.STORAGE_PLACEMENT_CHECK, STORAGE_RULE_SEVERITIES,
+DESTRUCTION_COMPLIANCE_CHECK and MASS_BALANCE_TOLERANCE; what they return is typed in
+project.compliance. The seizures and
 destruction services call them *inside their own transaction*, so they open none: the stored
 check is written, or rolled back, with the placement or the order transition it belongs to.
 Every stored check keeps the rulebook version and its findings as they were, so an old result
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -30,6 +33,7 @@ from compliance.engine import Finding, evaluate, verdict
 from compliance.facts import WHAT_IF_FACTS
 from compliance.models import ComplianceCheck, Verdict
 from destruction.models import DestructionOrder
+from project import compliance as contract
 from seizures.models import Lot, StorageLocation
 
 ORDER_STAGES = {
@@ -37,12 +41,12 @@ ORDER_STAGES = {
     ComplianceCheck.Stage.APPROVE: "order",
     ComplianceCheck.Stage.RECORD: "record",
 }
-_SEVERITY_RANK = {"blocking": 0, "warning": 1, "info": 2}
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(contract.Severity)}
 
 
 def check_placements(
     placements: Sequence[tuple[Lot, StorageLocation]], *, actor: User
-) -> list[list[dict[str, Any]]]:
+) -> list[list[contract.Finding]]:
     """The storage rules for each (lot, location) of a batch (zone type against the hazard
     classes, B18 and X-CC-04; co-location, FOOD-S2; storage-time alarms, X-CC-05): every finding
     of each placement, in order; a "blocking" one makes the caller refuse the batch. What the
@@ -57,7 +61,7 @@ def check_placements(
     today = timezone.localdate()
     present = co_located_waste_classes(location.pk for _, location in placements)
     awaiting_recovery = lots_awaiting_recovery(lot.pk for lot, _ in placements)
-    results: list[list[dict[str, Any]]] = []
+    results: list[list[contract.Finding]] = []
     kept: list[ComplianceCheck] = []
     for lot, location in placements:
         facts, untracked = placement_facts(
@@ -81,14 +85,34 @@ def check_placements(
                     checked_by=actor,
                 )
             )
-        results.append(rows)
+        results.append([contract_finding(finding) for finding in findings])
     ComplianceCheck.objects.bulk_create(kept, batch_size=1000)
     return results
 
 
-def check_placement(lot: Lot, location: StorageLocation, *, actor: User) -> list[dict[str, Any]]:
+def check_placement(lot: Lot, location: StorageLocation, *, actor: User) -> list[contract.Finding]:
     """The storage rules for one placement (see `check_placements`)."""
     return check_placements([(lot, location)], actor=actor)[0]
+
+
+def storage_rule_severities() -> dict[str, contract.Severity]:
+    """The severity of each storage rule in the rulebook in force: the seizures app's own
+    storage checks (X-CC-04 segregation, BAT-S1, FOOD-S2) refuse a placement only for a rule
+    that blocks here, so the rulebook is the one source of how much a storage rule weighs."""
+    return {
+        rule.id: rule.severity for rule in current_rulebook().rules if "storage" in rule.applies_to
+    }
+
+
+def mass_balance_tolerance() -> contract.MassTolerance:
+    """The mass-balance tolerance of X-QM-02 (parameters mass_tolerance_pct and
+    mass_tolerance_kg of the rulebook in force, with settings.COMPLIANCE_PARAMETERS): the
+    record service refuses an unjustified deviation by the same numbers the rule checks."""
+    parameters = current_rulebook().parameters
+    return contract.MassTolerance(
+        percent=Decimal(str(parameters["mass_tolerance_pct"].value)),
+        kg=Decimal(str(parameters["mass_tolerance_kg"].value)),
+    )
 
 
 def check_order(order: DestructionOrder, *, stage: str, actor: User) -> ComplianceCheck:
@@ -116,6 +140,13 @@ def check_order(order: DestructionOrder, *, stage: str, actor: User) -> Complian
         verdict=verdict(findings),
         findings=rows,
         checked_by=actor,
+    )
+
+
+def contract_finding(finding: Finding, *, lot: str = "") -> contract.Finding:
+    """An engine finding as the hooks return it (project.compliance.Finding)."""
+    return contract.Finding(
+        finding.rule, contract.Severity(finding.severity), finding.message, finding.detail, lot
     )
 
 

@@ -14,10 +14,11 @@ from django.views.generic import DetailView, ListView, TemplateView
 from compliance.checks import current_rulebook
 from compliance.conditions import SEVERITIES
 from compliance.filtersets import ComplianceCheckFilterSet, RuleFilterSet
-from compliance.forms import WhatIfForm
+from compliance.forms import RuleChangesForm, WhatIfForm
 from compliance.models import ComplianceCheck
-from compliance.rulebook.catalogue import rule_data
+from compliance.rulebook.catalogue import rule_data, rulebook_changes
 from compliance.services import run_what_if
+from seizures.waste_codes import lookup
 
 VIEW_CHECKS = "compliance.view_compliancecheck"
 SEVERITY_HEADINGS = {
@@ -58,6 +59,7 @@ class WhatIfView(LoginRequiredMixin, TemplateView):
         if form.is_bound and form.is_valid():
             result = run_what_if(form.request())
             context["result"] = result
+            context["waste_code"] = lookup(str(result.facts["ewc_code"]))
             context["groups"] = by_severity(finding.as_dict() for finding in result.findings)
         return super().get_context_data(**context, **kwargs)
 
@@ -81,6 +83,26 @@ class RuleListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             filter_form=filterset.form,
             **kwargs,
         )
+
+
+class RuleChangesView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """What changed between two kept rulebook versions (stored checks keep theirs)."""
+
+    permission_required = VIEW_CHECKS
+    template_name = "compliance/rule_changes.html"
+
+    def get_context_data(self, **kwargs):
+        form = RuleChangesForm(self.request.GET)
+        context: dict[str, Any] = {"form": form}
+        if form.is_valid():
+            context["changes"] = rulebook_changes(
+                form.cleaned_data["from"], form.cleaned_data["to"]
+            )
+        return super().get_context_data(**context, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        status = 200 if "changes" in context else 400
+        return super().render_to_response(context, status=status, **kwargs)
 
 
 class RuleDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):

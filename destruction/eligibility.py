@@ -4,10 +4,12 @@ and the API.
 
 - Legal route complete (digest C1 X-LB-02..05, C2): Art. 23 needs the right holder's written
   agreement and the declarant's agreement or the statutory deadline passed without objection;
-  Art. 26 (small consignments) the declarant's agreement or the deadline passed; court
-  proceedings a court reference; abandonment the declarant's written abandonment. A declarant
-  who objected leaves only the court route (X-LB-05).
-- X-LB-04: destruction only after the day the legal route completed.
+  Art. 26 (small consignments) the declarant's agreement or the deadline passed; abandonment the
+  declarant's written abandonment. A declarant who objected leaves only the court route, which
+  needs proceedings started in time (Art. 23(3)-(4), X-LB-05) and a final judgment ordering
+  destruction: a court reference alone is not a judgment.
+- X-LB-04: destruction only after the day the legal route completed (for a court case, the day
+  the judgment became final).
 - Lots in storage only, never under a legal hold.
 - X-MF-01 / X-MF-03: the method is not forbidden, and the facility holds a permit valid on the
   destruction date that lists one of the method's R/D operation codes (and allows hazardous
@@ -18,11 +20,13 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from destruction.methods import METHODS
 from destruction.models import LegalBasis
-from seizures.models import LegalRoute, LotStatus
+from seizures.deadlines import on_court_route, proceedings_late
+from seizures.models import JudgmentOutcome, LegalRoute, LotStatus
 
 # The legal basis an order records for each seizure, from the seizure's legal route (X-LB-01).
 LEGAL_BASIS_OF_ROUTE: dict[str, str] = {
@@ -43,6 +47,11 @@ class LegalFacts:
     declarant_agreement_on: datetime.date | None = None
     declarant_objected: bool = False
     court_reference: str = ""
+    proceedings_started_on: datetime.date | None = None
+    proceedings_due_on: datetime.date | None = None
+    judgment_on: datetime.date | None = None
+    judgment_outcome: str = ""
+    judgment_final_since: datetime.date | None = None
 
     @classmethod
     def of(cls, seizure) -> "LegalFacts":
@@ -53,13 +62,18 @@ class LegalFacts:
             declarant_agreement_on=seizure.declarant_agreement_on,
             declarant_objected=seizure.declarant_objected,
             court_reference=(seizure.court_reference or "").strip(),
+            proceedings_started_on=seizure.proceedings_started_on,
+            proceedings_due_on=seizure.proceedings_due_on,
+            judgment_on=seizure.judgment_on,
+            judgment_outcome=seizure.judgment_outcome,
+            judgment_final_since=seizure.judgment_final_since,
         )
 
 
 @dataclass(frozen=True)
 class Completion:
-    """Whether the legal route is complete and since when (None: complete, no date applies,
-    as for a court decision); `reason` says what is missing when it is not."""
+    """Whether the legal route is complete and since when (the date is set whenever it is);
+    `reason` says what is missing when it is not."""
 
     complete: bool
     completed_on: datetime.date | None = None
@@ -68,16 +82,8 @@ class Completion:
 
 def legal_route_completion(facts: LegalFacts, *, today: datetime.date) -> Completion:
     route = facts.legal_route
-    if route == LegalRoute.COURT or (facts.declarant_objected and route != LegalRoute.ABANDONMENT):
-        if facts.court_reference:
-            return Completion(True)
-        if route == LegalRoute.COURT:
-            return Completion(False, reason="X-LB-01: no court decision reference is recorded.")
-        return Completion(
-            False,
-            reason="X-LB-05: the declarant objected; a court reference of the proceedings is "
-            "needed before destruction.",
-        )
+    if on_court_route(route, declarant_objected=facts.declarant_objected):
+        return _court_completion(facts, today=today)
     if route == LegalRoute.ABANDONMENT:
         if facts.declarant_agreement_on:
             return Completion(True, facts.declarant_agreement_on)
@@ -94,10 +100,67 @@ def legal_route_completion(facts: LegalFacts, *, today: datetime.date) -> Comple
                 reason="X-LB-02: the right holder's written agreement to destruction is not "
                 "recorded.",
             )
+        if facts.deadline is not None and facts.right_holder_agreement_on > facts.deadline:
+            return Completion(False, reason=late_agreement_reason(facts))
         if not declarant.complete:
             return declarant
         return Completion(True, max(facts.right_holder_agreement_on, declarant.completed_on))
     return Completion(False, reason=f"Unknown legal route {route!r}.")
+
+
+def _court_completion(facts: LegalFacts, *, today: datetime.date) -> Completion:
+    """Art. 23(3)-(5): proceedings started by the last day allowed, then a judgment ordering
+    destruction that has become final (X-LB-05, X-LB-04)."""
+    due = facts.proceedings_due_on
+    # Proceedings count once their reference is recorded (a start date alone names no case).
+    started = facts.proceedings_started_on if facts.court_reference else None
+    if proceedings_late(started, due, today=today):
+        if started is None:
+            reason = f"no proceedings were started by {due:%Y-%m-%d}"
+        else:
+            reason = (
+                f"the proceedings started on {started:%Y-%m-%d}, after the last day {due:%Y-%m-%d}"
+            )
+        return Completion(False, reason=f"X-LB-05: {reason}: the goods are to be released.")
+    if started is None:
+        until = f" (to be started by {due:%Y-%m-%d})" if due is not None else ""
+        return Completion(
+            False,
+            reason=f"X-LB-05: no court proceedings (court, reference, start) are recorded{until}.",
+        )
+    outcome = facts.judgment_outcome
+    if not outcome or facts.judgment_on is None:
+        return Completion(False, reason="X-LB-04: the court has not given judgment yet.")
+    if outcome == JudgmentOutcome.RELEASE:
+        return Completion(
+            False,
+            reason=f"X-LB-04: the judgment of {facts.judgment_on:%Y-%m-%d} released the goods.",
+        )
+    if outcome != JudgmentOutcome.DESTRUCTION:
+        return Completion(
+            False,
+            reason=f"X-LB-04: the judgment of {facts.judgment_on:%Y-%m-%d} does not order "
+            "destruction.",
+        )
+    final = facts.judgment_final_since
+    if final is None or final > today:
+        return Completion(
+            False,
+            reason=f"X-LB-04: the judgment of {facts.judgment_on:%Y-%m-%d} ordering destruction is "
+            "not final yet.",
+        )
+    return Completion(True, final)
+
+
+def late_agreement_reason(facts: LegalFacts) -> str:
+    """X-LB-02: the right holder confirms within the statutory deadline (10 working days, 3 for
+    perishables); an agreement dated later never completes the Art. 23 route, so the lot is
+    not eligible, not plannable and not submittable (one rule for all three)."""
+    return (
+        f"X-LB-02: the right holder's agreement of {facts.right_holder_agreement_on:%Y-%m-%d} "
+        f"came after the deadline of {facts.deadline:%Y-%m-%d}; it does not complete the "
+        "Art. 23 route."
+    )
 
 
 def _declarant_consent(facts: LegalFacts, *, today: datetime.date) -> Completion:
@@ -127,22 +190,33 @@ def completion_query(*, today: datetime.date, prefix: str = "seizure__") -> Q:
     def q(**lookups) -> Q:
         return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
 
-    has_court = ~q(court_reference="")
+    final_destruction = (
+        ~q(court_reference="")
+        & q(proceedings_started_on__isnull=False)
+        & (
+            q(proceedings_due_on__isnull=True)
+            | q(proceedings_started_on__lte=F(f"{prefix}proceedings_due_on"))
+        )
+        & q(judgment_on__isnull=False)
+        & q(judgment_outcome=JudgmentOutcome.DESTRUCTION)
+        & q(judgment_final_since__lte=today)
+    )
     declarant = q(declarant_agreement_on__isnull=False) | q(deadline__lt=today)
     not_objected = q(declarant_objected=False)
     return (
-        (q(legal_route=LegalRoute.COURT) & has_court)
+        (q(legal_route=LegalRoute.COURT) & final_destruction)
         | (q(legal_route=LegalRoute.ABANDONMENT) & q(declarant_agreement_on__isnull=False))
         | (
             q(legal_route__in=(LegalRoute.STANDARD, LegalRoute.SMALL_CONSIGNMENT))
             & q(declarant_objected=True)
-            & has_court
+            & final_destruction
         )
         | (q(legal_route=LegalRoute.SMALL_CONSIGNMENT) & not_objected & declarant)
         | (
             q(legal_route=LegalRoute.STANDARD)
             & not_objected
             & q(right_holder_agreement_on__isnull=False)
+            & (q(deadline__isnull=True) | q(right_holder_agreement_on__lte=F(f"{prefix}deadline")))
             & declarant
         )
     )
@@ -221,6 +295,14 @@ def lot_refusals(
             )
         )
     return refusals
+
+
+def destruction_refusals(lot) -> list[str]:
+    """Why the lot may not be planned for destruction today (empty: it is eligible): the lot
+    page shows these (settings.LOT_DESTRUCTION_REFUSALS), from the rule the planner, the
+    eligible-lots list and submission apply."""
+    refusals = lot_refusals(LotFacts.of(lot), planned_date=None, today=timezone.localdate())
+    return [refusal.message for refusal in refusals]
 
 
 def hold_refusals(lots: Iterable[LotFacts]) -> list[Refusal]:

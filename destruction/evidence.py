@@ -16,6 +16,7 @@ from django.http import FileResponse
 from django.utils.text import get_valid_filename
 
 from destruction.models import EvidenceFile
+from project import audit
 
 Kind = EvidenceFile.Kind
 
@@ -49,6 +50,10 @@ MP4_BRANDS = frozenset(
     {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V "}
 )
 QUICKTIME_BRAND = b"qt  "
+# Markup a browser would render: a file that carries it besides its own type (a PDF/HTML or
+# JPEG/HTML polyglot) is refused whatever its first bytes say.
+ACTIVE_CONTENT = (b"<html", b"<!doctype", b"<script", b"<iframe", b"<svg", b"<body", b"<object")
+OVERLAP = max(len(marker) for marker in ACTIVE_CONTENT)
 
 
 def sniff(head: bytes) -> FileType | None:
@@ -79,6 +84,19 @@ def safe_filename(name: str) -> str:
         return get_valid_filename(name)
     except SuspiciousFileOperation:
         return "file"
+
+
+def single_stem(name: str) -> str:
+    """The name without any extension, inner dots made underscores: "scan.html.pdf" ->
+    "scan_html", so that the stored or downloaded name has only the extension of the content."""
+    stem = PurePath(name).stem.replace(".", "_")
+    return safe_filename(stem)[:80]
+
+
+def download_name(evidence: EvidenceFile) -> str:
+    """The name a download is saved under: the uploader's name with the content's extension."""
+    extension = PurePath(evidence.file.name).suffix
+    return f"{single_stem(evidence.original_name)}{extension}"
 
 
 @dataclass(frozen=True)
@@ -114,11 +132,19 @@ def check_upload(upload: UploadedFile, kind: str, *, field: str = "evidence") ->
         )
     digest = hashlib.sha256()
     upload.seek(0)
+    tail = b""
     for chunk in upload.chunks():
         digest.update(chunk)
+        # The whole file is read: markup may hide anywhere, across a chunk boundary too.
+        window = (tail + chunk).lower()
+        if any(marker in window for marker in ACTIVE_CONTENT):
+            raise ValidationError(
+                {field: [f"{label}: the file also holds web page markup; it is refused."]}
+            )
+        tail = window[-OVERLAP:]
     upload.seek(0)
     original = safe_filename(raw_name)[:150]
-    stem = safe_filename(PurePath(original).stem)[:80]
+    stem = single_stem(original)
     return CheckedUpload(
         upload=upload,
         kind=kind,
@@ -133,11 +159,12 @@ def check_upload(upload: UploadedFile, kind: str, *, field: str = "evidence") ->
 
 def file_response(evidence: EvidenceFile) -> FileResponse:
     """The stored file as a download with the type recorded at upload; the browser is told not
-    to guess another type nor run anything in it."""
+    to guess another type nor run anything in it. Every download is in the audit trail."""
+    audit.record_download(evidence, what=evidence.original_name)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=download_name(evidence),
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 
 from destruction.methods import OPERATION_CODES, Method
-from seizures.models import CustomsOffice, Lot
+from seizures.models import CustodyEvent, CustomsOffice, Lot
+from seizures.waste_codes import canonical_code, code_errors
 
 
 class FacilityQuerySet(models.QuerySet):
@@ -87,8 +89,16 @@ class FacilityPermit(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField()
     operations = models.JSONField(default=list, help_text="R/D operation codes, e.g. R1, D10.")
-    waste_codes = models.JSONField(default=list, blank=True, help_text="European waste codes.")
+    waste_codes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="EU List of Waste codes the permit accepts, e.g. 16 06 01* (WFD Art. 23).",
+    )
     hazardous_allowed = models.BooleanField(default=False)
+    mixing_permitted = models.BooleanField(
+        default=False,
+        help_text="Permitted to mix hazardous with non-hazardous waste (WFD Art. 18(2); X-MF-05).",
+    )
 
     class Meta:
         ordering = ["facility", "-valid_until"]
@@ -113,6 +123,16 @@ class FacilityPermit(models.Model):
             ]
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = ["Valid until is before valid from."]
+        waste_code_problems = (
+            code_errors(self.waste_codes)
+            if isinstance(self.waste_codes, list)
+            else ["List the EU List of Waste codes."]
+        )
+        if waste_code_problems:
+            errors["waste_codes"] = waste_code_problems
+        else:
+            # The list's spelling, as the facility service stores it (the admin saves here).
+            self.waste_codes = sorted({canonical_code(code) for code in self.waste_codes})
         if errors:
             raise ValidationError(errors)
 
@@ -477,9 +497,53 @@ class CertificateStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+# A certificate is never edited (C8.14): a valid one is revoked, and a revoked one is superseded
+# by its re-issue; both stay as they are.
+CERTIFICATE_TRANSITIONS: dict[CertificateStatus, frozenset[CertificateStatus]] = {
+    CertificateStatus.VALID: frozenset({CertificateStatus.REVOKED}),
+    CertificateStatus.REVOKED: frozenset({CertificateStatus.SUPERSEDED}),
+    CertificateStatus.SUPERSEDED: frozenset(),
+}
+
+
 class CertificateQuerySet(models.QuerySet):
     def with_related(self) -> "CertificateQuerySet":
         return self.select_related("order", "order__facility", "office", "issued_by")
+
+    def for_list(self) -> "CertificateQuerySet":
+        """Certificates for lists: without their PDF and snapshot (only the snapshot's totals
+        and verdict), with the latest review decision, the latest amendment of its lots after
+        issue (when and why) and the superseding links, all in one query."""
+        # A certificate amended after its review is reviewed again: the latest review counts. The
+        # review model belongs to compliance (above this app): reached through the relation.
+        reviews = (
+            Certificate._meta.get_field("reviews")
+            .related_model.objects.filter(certificate=OuterRef("pk"))
+            .order_by("-decided_at", "-id")
+        )
+        amendments = CustodyEvent.objects.filter(
+            kind=CustodyEvent.Kind.AMENDED,
+            lot__order_lines__order=OuterRef("order"),
+            occurred_at__gt=OuterRef("issued_at"),
+        ).order_by("-occurred_at", "-id")
+        return (
+            self.with_related()
+            .defer("pdf", "snapshot")
+            .annotate(
+                totals=KeyTransform("totals", "snapshot"),
+                verdict=KeyTextTransform("verdict", KeyTransform("compliance", "snapshot")),
+                review_decision=Subquery(reviews.values("decision")[:1]),
+                reviewed_at=Subquery(reviews.values("decided_at")[:1]),
+                amended_at=Subquery(amendments.values("occurred_at")[:1]),
+                amendment_reason=Subquery(
+                    amendments.annotate(reason=KeyTextTransform("reason", "details")).values(
+                        "reason"
+                    )[:1]
+                ),
+                superseded_by_number=F("superseded_by__number"),
+                supersedes_number=F("supersedes__number"),
+            )
+        )
 
 
 class Certificate(models.Model):

@@ -34,6 +34,7 @@ from destruction.forms import (
     record_arguments,
 )
 from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus
+from destruction.record_check import record_check
 from destruction.timeline import order_timeline
 from project.errors import TransitionNotAllowed
 from project.views import FilteredListView, Protected
@@ -161,6 +162,7 @@ class OrderDetailView(Protected, DetailView):
             timeline=order_timeline(order),
             own_order=user.pk in (order.prepared_by_id, order.submitted_by_id),
             record=getattr(order, "record", None),
+            record_check=record_check(order) if order.status == OrderStatus.EXECUTED else None,
             max_reference=services.MAX_REFERENCE,
             cancellable=order.status
             in (

@@ -67,6 +67,14 @@ def auditor_pages(page: Page, url: str, password: str) -> None:
     shoot(page, "what-if-findings")
 
 
+def phone_shot(page: Page, url: str) -> None:
+    """The public verification page as a phone shows it (390 px wide)."""
+    phone = page.context.browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(url)
+    shoot(phone, "public-verification-phone")
+    phone.close()
+
+
 def admin_pages(page: Page, url: str, password: str) -> None:
     page.goto(f"{url}/orders/?status=certified")
     page.goto(first_link(page, r"/orders/\d+/$"))
@@ -78,6 +86,7 @@ def admin_pages(page: Page, url: str, password: str) -> None:
     page.context.clear_cookies()
     page.goto(verify_url)
     shoot(page, "public-verification")
+    phone_shot(page, verify_url)
     log_in(page, url, "admin", password)  # the public page was seen logged out
     page.goto(f"{url}/statistics/?year=2026")
     shoot(page, "statistics")

@@ -1,16 +1,78 @@
-"""API plumbing shared by every app: one error shape, pagination and action permissions."""
+"""API plumbing shared by every app: one error shape, pagination, action permissions and the
+JSON parser."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions, status
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, pagination, parsers, permissions, serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from project.errors import TransitionNotAllowed
 
 READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
+
+# The error shape of exception_handler, for the schema's error responses: always both keys;
+# `errors` is empty when the refusal concerns no field (401, 403, 404, 405, 409, 429).
+ERROR = inline_serializer(
+    "ApiError",
+    {
+        "detail": serializers.CharField(help_text="One line for clients showing one message."),
+        "errors": serializers.DictField(
+            help_text="Messages by field (non_field_errors: the body as a whole)."
+        ),
+    },
+)
+
+# No request body of this API nests deeper than a few levels; a limit well above them refuses
+# crafted bodies before the serializers or the error summary (both recursive) walk them.
+MAX_JSON_DEPTH = 32
+
+
+class BoundedJSONParser(parsers.JSONParser):
+    """JSON bodies, refused with 400 when nested deeper than MAX_JSON_DEPTH.
+
+    Python's json module raises RecursionError (not a ValueError, so DRF answers 500) for
+    about a thousand nested brackets; shallower nesting would still reach the recursive code
+    after parsing.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
+        if json_depth(data) > MAX_JSON_DEPTH:
+            raise exceptions.ParseError(
+                f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels."
+            )
+        return data
+
+
+def json_depth(data: Any) -> int:
+    """Nesting depth of parsed JSON, counted without recursion."""
+    deepest = 0
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            pending.extend((item, depth + 1) for item in value)
+    return deepest
+
+
+class FileNegotiation(DefaultContentNegotiation):
+    """File endpoints (PDFs, labels, CSV exports, statistics, evidence) answer a success with
+    their own bytes and media type, whatever the renderers know: a client asking for that type
+    (Accept: application/pdf) gets the file, not a 406. Errors always answer in JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -64,10 +126,11 @@ def validation_errors(error: DjangoValidationError) -> dict[str, list[str]]:
 
 
 def error_body(detail: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"detail": detail}
-    if errors:
-        body["errors"] = errors
-    return body
+    """The one error shape: `detail` and `errors`, both always present (the README's promise)."""
+    return {"detail": detail, "errors": errors or {}}
+
+
+BODY_ERRORS = (exceptions.ParseError, exceptions.UnsupportedMediaType)
 
 
 def exception_handler(exc, context):
@@ -92,8 +155,12 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = error_body(first_message(errors), errors)
-    elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data = error_body(str(response.data["detail"]))
+    elif isinstance(exc, BODY_ERRORS):
+        # A body that cannot be read (malformed JSON, an unsupported content type) is bad input
+        # of the body as a whole, so its message is also a non-field error.
+        response.data = error_body(str(exc.detail), {"non_field_errors": [str(exc.detail)]})
+    else:
+        response.data = error_body(str(getattr(exc, "detail", response.data)))
     return response
 
 
@@ -106,3 +173,55 @@ def first_message(errors: Any) -> str:
     if isinstance(errors, list) and errors:
         return first_message(errors[0])
     return str(errors) if errors else "Invalid input."
+
+
+# Error responses every operation can give, documented by `document_errors` where a view did
+# not: the schema then states the one error shape for each of them.
+GENERIC_ERRORS = {
+    "400": "Bad input: malformed body or filters, or field errors.",
+    "401": "Not authenticated (no, invalid or expired token or session).",
+    "403": "Authenticated, but without the permission for this operation.",
+    "404": "No such object, or no such page of a list.",
+    "429": "Too many requests: retry after the seconds in Retry-After.",
+}
+
+
+def document_errors(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every 4xx response of every operation carries the
+    ApiError schema, and each operation documents the generic errors it can give (400 when it
+    takes a body or parameters, 401 and 403 when it needs a login, 404 when its path names an
+    object or it lists pages, 429 when it is rate-limited)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "ApiError",
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}, "errors": {"type": "object"}},
+            "required": ["detail", "errors"],
+        },
+    )
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+    throttled = {
+        (path, method.lower())
+        for path, _, method, view in getattr(generator, "endpoints", None) or ()
+        if getattr(view.cls, "throttle_classes", ())
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            secured = any(requirement for requirement in operation.get("security", [{}]))
+            parameters = operation.get("parameters", [])
+            wanted = {
+                "400": "requestBody" in operation or any(p["in"] == "query" for p in parameters),
+                "401": secured,
+                "403": secured,
+                "404": "{" in path or any(p["name"] == "page" for p in parameters),
+                "429": (path, method) in throttled,
+            }
+            for code, needed in wanted.items():
+                if needed and code not in responses:
+                    responses[code] = {"description": GENERIC_ERRORS[code]}
+            for code, response in responses.items():
+                if str(code).startswith("4") and "content" not in response:
+                    response["content"] = content
+    return result

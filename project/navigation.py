@@ -14,7 +14,13 @@ class NavEntry:
     permission: str | None  # None: any logged-in user
 
 
-HOME = ("Home", (NavEntry("Dashboard", "dashboard", None),))
+HOME = (
+    "Home",
+    (
+        NavEntry("Dashboard", "dashboard", None),
+        NavEntry("Audit log", "audit-log", "project.view_auditevent"),
+    ),
+)
 
 # Each app lists its own sections in <app>/navigation.py; apps in the order a seized lot travels.
 APPS_WITH_NAVIGATION = ("seizures", "destruction", "compliance")

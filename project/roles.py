@@ -38,8 +38,22 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "compliance.view_*",
         "compliance.add_certificatereview",
         "compliance.review_certificate",
+        "project.view_auditevent",
     ),
-    ADMINISTRATOR: ("seizures.*", "destruction.*", "compliance.*"),
+    ADMINISTRATOR: (
+        "seizures.*",
+        "destruction.*",
+        "compliance.*",
+        # Sign-in lockouts: deleting a user's or an address's access attempts unlocks it.
+        "axes.view_*",
+        "axes.delete_accessattempt",
+        # API tokens: see who holds one; deleting one revokes it.
+        "project.view_apitoken",
+        "project.delete_apitoken",
+        # Authenticator apps (second factor) of the users.
+        "otp_totp.*",
+        "project.view_auditevent",
+    ),
 }
 
 

@@ -5,6 +5,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,11 +50,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_countries",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "seizures",
     "destruction",
     "compliance",
@@ -62,14 +65,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "project.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "project.second_factor.SecondFactorMiddleware",
+    "project.middleware.SessionIdleTimeoutMiddleware",
+    "project.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused by the lockout into its response (project.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -100,8 +110,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once when two requests write together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent writers wait for each other instead of failing with "database is locked":
+    # IMMEDIATE takes the write lock when a transaction begins, so a transaction never has to
+    # upgrade a read lock mid-way (which SQLite refuses at once, busy timeout or not); the
+    # timeout (seconds) is how long a writer waits; WAL lets readers go on during a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -112,6 +131,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The lockout backend first: it refuses a locked-out user or address before the password is
+# even checked (project/lockout.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+# 0: locked until an administrator unlocks.
+SIGNIN_LOCKOUT_MINUTES = int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15"))
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES) if SIGNIN_LOCKOUT_MINUTES else None
+# Counted per username and per address separately: either reaching the limit locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "project.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "project.lockout.lockout_response"
+# Attempts during a lockout are refused without being counted: the lockout ends a cool-off
+# after the failure that caused it, however long a guesser keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Masked in the form data an access attempt keeps (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+
+# Administrators sign in with an authenticator app's code too (project.second_factor).
+REQUIRE_ADMIN_2FA = env_flag("REQUIRE_ADMIN_2FA", False)
+OTP_TOTP_ISSUER = "Infringing Goods Tracker"
+
+# API tokens lapse after this many hours without use (project.authentication).
+API_TOKEN_IDLE_HOURS = float(os.environ.get("API_TOKEN_IDLE_HOURS", "8"))
+
+# Signed out after this many minutes without a request (sliding; project.middleware).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Scripts only from this site (no inline script anywhere, the API docs included). Inline styles
+# are allowed: the statistics charts are server-drawn SVG with style attributes; with images,
+# fonts and connections limited to this site, a style cannot send data elsewhere.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -119,6 +188,9 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
+# The certificate PDF's second language (destruction/certificates/labels.py): one .po per
+# language, compiled at install (`manage.py compile_translations`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -144,10 +216,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "project.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["project.api.ActionPermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "project.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -178,6 +255,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "project.api.document_errors",
+    ],
     # Choice sets sharing a field name ("status") get their own component names.
     "ENUM_NAME_OVERRIDES": {
         "CertificateStatusEnum": "destruction.models.CertificateStatus",
@@ -187,6 +268,9 @@ SPECTACULAR_SETTINGS = {
         "DestructionMethodEnum": "destruction.methods.Method",
         "OrderStatusEnum": "destruction.models.OrderStatus",
         "EvidenceKindEnum": "destruction.models.EvidenceFile.Kind",
+        "RuleAspectEnum": "compliance.rulebook.changes.ASPECTS",
+        "UploadMatchEnum": "destruction.certificates.services.UploadMatch",
+        "VerdictEnum": "compliance.models.Verdict",
     },
 }
 
@@ -222,17 +306,79 @@ LOGGING = {
 # The public address printed on certificates (QR code and verification URL).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The electronic seal on certificates and reports (PAdES): a PKCS#12 file with the seal key, its
+# certificate and chain, and its passphrase. With a timestamp authority URL (RFC 3161) the seal is
+# PAdES-B-T, else B-B. Unset: unsealed with debug on (the demo makes its own demo seal), refused
+# with debug off (destruction/certificates/seal.py).
+CERTIFICATE_SEAL_P12 = os.environ.get("CERTIFICATE_SEAL_P12", "")
+CERTIFICATE_SEAL_PASSWORD = os.environ.get("CERTIFICATE_SEAL_PASSWORD", "")
+CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
+# PEM bundle of the timestamp authority's root(s): verification then trusts a B-T seal's time.
+CERTIFICATE_TSA_TRUST = os.environ.get("CERTIFICATE_TSA_TRUST", "")
+
 # Storage ageing: a lot in storage longer than this is listed as a long stay (digest X-CC-05d).
 LONG_STAY_ALARM_DAYS = int(os.environ.get("LONG_STAY_ALARM_DAYS", "180"))
 
 # Cross-app hooks, called by dotted path so that imports keep pointing one way
-# (compliance -> destruction -> seizures). Empty: no check runs.
+# (compliance -> destruction -> seizures); what they return is typed in project/compliance.py.
+# Empty: no check runs.
 # STORAGE_PLACEMENT_CHECK(placements, *, actor) -> for each (lot, location) of the batch, a list
-#   of finding dicts (rule, severity, message, source); a "blocking" finding refuses the batch.
+#   of Finding; a blocking one refuses the batch.
 STORAGE_PLACEMENT_CHECK = "compliance.services.check_placements"
-# DESTRUCTION_COMPLIANCE_CHECK(order, *, stage, actor) -> a stored check with .verdict and
-#   .findings; stage is "submit", "approve" or "record".
+# STORAGE_RULE_SEVERITIES() -> {rule id: Severity} of the rulebook's storage rules: the storage
+#   refusals of the seizures app (X-CC-04, BAT-S1, FOOD-S2) refuse only where the rule blocks.
+#   Empty: every storage refusal blocks.
+STORAGE_RULE_SEVERITIES = "compliance.services.storage_rule_severities"
+# DESTRUCTION_COMPLIANCE_CHECK(order, *, stage, actor) -> an OrderCheck (.verdict,
+#   .blocking_findings()); stage is "submit", "approve" or "record".
 DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"
+# MASS_BALANCE_TOLERANCE() -> MassTolerance of X-QM-02 from the rulebook (mass_tolerance_pct,
+#   mass_tolerance_kg): gate vs dispatch weight and outputs vs gate weight may differ by the
+#   larger of the two; beyond it a deviation needs a written justification. Empty: no tolerance.
+MASS_BALANCE_TOLERANCE = "compliance.services.mass_balance_tolerance"
+
+# The audit trail (project.audit): every save and delete of these models is recorded with its
+# actor, time, values before and after and the request's origin.
+AUDITED_MODELS = [
+    "seizures.Seizure",
+    "seizures.Lot",
+    "seizures.CustomsOffice",
+    "seizures.Warehouse",
+    "seizures.StorageLocation",
+    "seizures.RightHolder",
+    "seizures.Holiday",
+    "destruction.Facility",
+    "destruction.FacilityPermit",
+    "destruction.DestructionOrder",
+    "destruction.OrderLine",
+    "destruction.DestructionRecord",
+    "destruction.OutputFraction",
+    "destruction.Witness",
+    "destruction.EvidenceFile",
+    "destruction.Certificate",
+    "compliance.CertificateReview",
+    "compliance.ExchangeRate",
+    "auth.User",
+    "auth.Group",
+]
+# Issuing and deleting rows of this model are recorded as token issue and revoke.
+AUDIT_TOKEN_MODEL = "project.ApiToken"  # noqa: S105 - a model label, not a secret
+# Custody seals (seizures.seals, `manage.py seal_custody`): the Ed25519 private key (PEM, PKCS#8)
+# that signs them, a file outside the database and its backups. In debug it defaults to a demo
+# key under DJANGO_VAR_DIR, which seed_demo writes when it is missing.
+CUSTODY_SEAL_KEY = os.environ.get("CUSTODY_SEAL_KEY") or (
+    str(VAR_DIR / "custody-seal-demo-key.pem") if DEBUG else ""
+)
+# Public keys (PEM files, comma-separated) whose seals verify_custody accepts besides the public
+# half of CUSTODY_SEAL_KEY: keys used before a rotation, or a checking host's only keys.
+CUSTODY_SEAL_TRUSTED_KEYS = env_list("CUSTODY_SEAL_TRUSTED_KEYS", "")
+# Further checks verify_custody runs, by dotted path (the layers above seizures compare their own
+# frozen copies of chain hashes): each is called with no argument and returns a list of
+# seizures.custody.BrokenLink.
+CUSTODY_VERIFICATION_CHECKS = ["destruction.certificates.custody.certificate_problems"]
+# LOT_DESTRUCTION_REFUSALS(lot) -> why the lot may not be planned for destruction today (empty:
+#   eligible); the lot page shows them.
+LOT_DESTRUCTION_REFUSALS = "destruction.eligibility.destruction_refusals"
 
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong
@@ -245,15 +391,18 @@ DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"
 #   hazardous_long_stay_days 180    long-stay alarm for goods with a hazard class (X-CC-05 d)
 #   stocktake_interval_days 90      maximum days between stocktakes (X-CC-06)
 # e.g. COMPLIANCE_PARAMETERS = {"min_witnesses_high_risk": 3, "mass_tolerance_pct": 1.5}
-COMPLIANCE_PARAMETERS: dict[str, object] = {}
+# The mass-balance tolerance may also be set from the environment (MASS_BALANCE_TOLERANCE_PERCENT,
+# MASS_BALANCE_TOLERANCE_KG); it is the rulebook parameter either way (see MASS_BALANCE_TOLERANCE).
+COMPLIANCE_PARAMETERS: dict[str, object] = {
+    parameter: float(os.environ[variable])
+    for parameter, variable in (
+        ("mass_tolerance_pct", "MASS_BALANCE_TOLERANCE_PERCENT"),
+        ("mass_tolerance_kg", "MASS_BALANCE_TOLERANCE_KG"),
+    )
+    if os.environ.get(variable)
+}
 
 # Statistics are converted to this currency with the yearly rate table.
 REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR")
 
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
-
-# Mass balance of a destruction (digest X-QM-02): gate vs dispatch weight and outputs vs gate
-# weight may differ by the larger of this share and this mass; beyond it is a deviation that
-# needs a written justification.
-MASS_BALANCE_TOLERANCE_PERCENT = float(os.environ.get("MASS_BALANCE_TOLERANCE_PERCENT", "2"))
-MASS_BALANCE_TOLERANCE_KG = float(os.environ.get("MASS_BALANCE_TOLERANCE_KG", "5"))

@@ -1,24 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.throttling import ScopedRateThrottle
 
 from project import views
+from project.audit_api import AuditEventViewSet
+from project.forms import SignInForm
+from project.routers import Router
+from project.token_api import TokenView
 
-
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} -> {"token"}; use as `Authorization: Token <token>`."""
-
-    permission_classes = ()
-    throttle_classes = (ScopedRateThrottle,)
-    throttle_scope = "token"
-
+audit_router = Router()
+audit_router.register("audit-events", AuditEventViewSet, basename="auditevent")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include(audit_router.urls)),
     path("", include("seizures.api.urls")),
     path("", include("destruction.api.urls")),
     path("", include("compliance.api.urls")),
@@ -31,9 +28,21 @@ handler404 = "project.views.not_found"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path(
+        "audit/<str:object_type>/<str:object_id>/",
+        views.HistoryView.as_view(),
+        name="audit-history",
+    ),
     path("", include("seizures.urls")),
     path("", include("destruction.urls")),
     path("", include("compliance.urls")),
@@ -48,9 +57,15 @@ urlpatterns = [
     ),
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(
+        # The split view serves its start-up script as a file: the Content-Security-Policy
+        # allows no inline script.
+        SpectacularSwaggerSplitView.as_view(
             url_name="api-schema", permission_classes=(IsAuthenticated,)
         ),
         name="api-docs",
     ),
+    # Last: any other path under /api/ is a 404 in the API's error shape, also with DEBUG on
+    # (where Django would answer its HTML debug page instead of calling handler404). Only paths
+    # ending in "/" match, so a missing slash is still redirected by APPEND_SLASH.
+    re_path(r"^api/(?:.*/)?$", views.api_not_found),
 ]

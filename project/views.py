@@ -3,10 +3,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView
 
 from project.api import error_body
 from project.dashboard import panels_for
+from project.filtersets import AuditEventFilterSet
+from project.models import AuditEvent
 from project.roles import ROLES
 
 
@@ -19,8 +22,14 @@ def dashboard(request):
 def not_found(request, exception=None):
     """A 404 in the API's error shape under /api/, the usual page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("Not found."), status=404)
+        return api_not_found(request)
     return defaults.page_not_found(request, exception)
+
+
+@csrf_exempt  # it changes nothing; a POST must get the 404, not the CSRF page
+def api_not_found(request, exception=None):
+    """No API operation at this path, whatever the method: the API's error shape."""
+    return JsonResponse(error_body("Not found."), status=404)
 
 
 class Protected(LoginRequiredMixin, PermissionRequiredMixin):
@@ -47,3 +56,33 @@ class FilteredListView(Protected, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filterset=self.filterset, **kwargs)
+
+
+class AuditLogView(FilteredListView):
+    """Administrators and auditors: every recorded create, change, delete, sign-in and download,
+    filtered like GET /api/v1/audit-events/."""
+
+    permission_required = "project.view_auditevent"
+    template_name = "audit/audit_log.html"
+    filterset_class = AuditEventFilterSet
+
+    def base_queryset(self):
+        return AuditEvent.objects.all()
+
+
+class HistoryView(Protected, ListView):
+    """The history tab of one record: its audit events, newest first."""
+
+    permission_required = "project.view_auditevent"
+    template_name = "audit/history.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return AuditEvent.objects.filter(
+            object_type=self.kwargs["object_type"], object_id=self.kwargs["object_id"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            object_type=self.kwargs["object_type"], object_id=self.kwargs["object_id"], **kwargs
+        )

@@ -22,7 +22,7 @@ from seizures.models import (
 
 @admin.register(CustomsOffice)
 class CustomsOfficeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "country")
+    list_display = ("code", "name", "country", "certificate_language")
     search_fields = ("code", "name")
 
 

@@ -69,6 +69,14 @@ class LegalRoute(models.TextChoices):
     ABANDONMENT = "abandonment", "Abandonment to the State"
 
 
+class JudgmentOutcome(models.TextChoices):
+    """What the court decided in proceedings started under Art. 23(3) of Reg. 608/2013."""
+
+    DESTRUCTION = "destruction", "Destruction ordered"
+    RELEASE = "release", "Goods released"
+    OTHER = "other", "Other"
+
+
 class LotStatus(models.TextChoices):
     IN_STORAGE = "in_storage", "In storage"
     ON_HOLD = "on_hold", "On hold"

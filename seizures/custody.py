@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from project.errors import TransitionNotAllowed
+from project.transitions import change_status
 from project.users import display_name
 from seizures.models import LOT_TRANSITIONS, CustodyEvent, Lot, LotStatus, StorageLocation
 
@@ -156,16 +156,19 @@ def change_lot_status(
     nothing changes and TransitionNotAllowed is raised."""
     require_transaction()
     allowed = {expected} if isinstance(expected, str) else set(expected)
-    for status in allowed:
-        if LotStatus(new) not in LOT_TRANSITIONS[LotStatus(status)]:
-            raise TransitionNotAllowed(f"A lot cannot go from {status} to {new}.")
-    updated = Lot.objects.filter(pk__in=lot_ids, status__in=allowed).update(
-        status=new, updated_at=timezone.now(), **changes
-    )
-    if updated != len(set(lot_ids)):
-        raise TransitionNotAllowed(
+    change_status(
+        Lot.objects.filter(pk__in=lot_ids),
+        table=LOT_TRANSITIONS,
+        sources=allowed,
+        target=new,
+        count=len(set(lot_ids)),
+        conflict=lambda: (
             f"Some lots are no longer {' or '.join(sorted(allowed))}; nothing was changed."
-        )
+        ),
+        not_allowed=lambda status: f"A lot cannot go from {status} to {new}.",
+        updated_at=timezone.now(),
+        **changes,
+    )
 
 
 @dataclass(frozen=True)
@@ -180,10 +183,20 @@ class BrokenLink:
         return f"{self.lot_reference}{where}: {self.reason}"
 
 
-def verify_chains(lot_ids: Iterable[int] | None = None) -> list[BrokenLink]:
+# lot id -> {sealed chain length: (sealed head hash, seal id)}, from seizures.seals.check_seals
+SealedHeads = dict[int, dict[int, tuple[str, int]]]
+
+
+def verify_chains(
+    lot_ids: Iterable[int] | None = None, sealed: SealedHeads | None = None
+) -> list[BrokenLink]:
     """Walk every lot and its chain in order; report the first broken link of each broken
     chain. Walking the lots (not only the events) finds a lot whose events were all deleted,
-    and the head stored on the lot finds a chain whose newest events were deleted."""
+    and the head stored on the lot finds a chain whose newest events were deleted. With the
+    heads of the custody seals, an event at a sealed length must carry the sealed hash, which
+    a chain rewritten and re-hashed does not; a sealed lot missing from the lots is reported
+    too (deleted with its events)."""
+    sealed = sealed or {}
     lots = Lot.objects.order_by("pk").only("pk", "reference", "custody_length", "custody_head")
     events = CustodyEvent.objects.order_by("lot_id", "sequence")
     if lot_ids is not None:
@@ -193,19 +206,36 @@ def verify_chains(lot_ids: Iterable[int] | None = None) -> list[BrokenLink]:
     chains = groupby(events.iterator(chunk_size=2000), key=attrgetter("lot_id"))
     chain = next(chains, None)
     broken: list[BrokenLink] = []
+    seen: set[int] = set()
     for lot in lots.iterator(chunk_size=2000):
+        seen.add(lot.pk)
         lot_events: list[CustodyEvent] = []
         if chain is not None and chain[0] == lot.pk:
             lot_events = list(chain[1])
             chain = next(chains, None)
-        problem = chain_problem(lot, lot_events)
+        problem = chain_problem(lot, lot_events, sealed.get(lot.pk, {}))
         if problem:
             broken.append(problem)
+    wanted = sealed.keys() if lot_ids is None else sealed.keys() & set(ids)
+    for lot_id in sorted(wanted - seen):
+        length, (_, seal_id) = max(sealed[lot_id].items())
+        broken.append(
+            BrokenLink(
+                f"lot id {lot_id}",
+                None,
+                f"sealed with {length} events in seal #{seal_id} but the lot is gone "
+                "(deleted with its events)",
+            )
+        )
     return broken
 
 
-def chain_problem(lot: Lot, events: Sequence[CustodyEvent]) -> BrokenLink | None:
-    """The first broken link of one lot's chain (events in sequence order), or None."""
+def chain_problem(
+    lot: Lot, events: Sequence[CustodyEvent], sealed: dict[int, tuple[str, int]] | None = None
+) -> BrokenLink | None:
+    """The first broken link of one lot's chain (events in sequence order), or None. `sealed`:
+    the lot's sealed chain lengths and their heads."""
+    sealed = sealed or {}
     if not events:
         return BrokenLink(lot.reference, None, "no custody events (the chain was deleted)")
     previous_hash = ""
@@ -213,7 +243,21 @@ def chain_problem(lot: Lot, events: Sequence[CustodyEvent]) -> BrokenLink | None
         reason = link_problem(event, previous_hash, expected_sequence)
         if reason:
             return BrokenLink(lot.reference, event.sequence, reason)
+        if event.sequence in sealed and sealed[event.sequence][0] != event.hash:
+            return BrokenLink(
+                lot.reference,
+                event.sequence,
+                f"differs from the hash sealed in seal #{sealed[event.sequence][1]} "
+                "(chain rewritten since)",
+            )
         previous_hash = event.hash
+    if sealed and max(sealed) > events[-1].sequence:
+        length, (_, seal_id) = max(sealed.items())
+        return BrokenLink(
+            lot.reference,
+            events[-1].sequence,
+            f"the chain ends here but seal #{seal_id} sealed {length} events",
+        )
     last = events[-1]
     if (last.sequence, last.hash) != (lot.custody_length, lot.custody_head):
         return BrokenLink(

@@ -14,6 +14,10 @@ PERISHABLE_WORKING_DAYS = 3
 # Art. 26(3): the declarant of a small consignment is notified within 1 working day of the
 # suspension of release (digest X-LB-03).
 SMALL_CONSIGNMENT_NOTICE_WORKING_DAYS = 1
+# Art. 23(3)-(4): after the declarant objects, the right holder starts proceedings within the same
+# 10 working days (3 for perishables); customs may extend the period once by up to 10 working
+# days, never for perishable goods (digest S17, X-LB-05).
+MAX_PROCEEDINGS_EXTENSION_DAYS = 10
 
 SATURDAY = 5
 
@@ -52,6 +56,39 @@ def statutory_deadline(
         return None
     days = PERISHABLE_WORKING_DAYS if perishable else STANDARD_WORKING_DAYS
     return add_working_days(notified_on, days, holidays)
+
+
+def on_court_route(legal_route: str, *, declarant_objected: bool) -> bool:
+    """Court proceedings decide the case when the route says so or when the declarant objected
+    to destruction under Art. 23 or 26 (an abandonment has no declarant left to object)."""
+    return legal_route == "court" or (declarant_objected and legal_route != "abandonment")
+
+
+def proceedings_due(
+    notified_on: datetime.date | None,
+    *,
+    perishable: bool,
+    on_court_route: bool,
+    extension_days: int,
+    holidays: Collection[datetime.date],
+) -> datetime.date | None:
+    """Court route only: the last day for the right holder to start proceedings (Art. 23(3)),
+    the statutory period from the notification plus the recorded extension (Art. 23(4))."""
+    if notified_on is None or not on_court_route:
+        return None
+    days = PERISHABLE_WORKING_DAYS if perishable else STANDARD_WORKING_DAYS
+    return add_working_days(notified_on, days + extension_days, holidays)
+
+
+def proceedings_late(
+    started_on: datetime.date | None, due_on: datetime.date | None, *, today: datetime.date
+) -> bool:
+    """X-LB-05: proceedings not started by the last day allowed (none recorded once the day has
+    passed, or recorded as started after it): the goods are to be released. Without a last day
+    (no notification date) nothing is late."""
+    if due_on is None:
+        return False
+    return due_on < today if started_on is None else started_on > due_on
 
 
 def declarant_notice_due(

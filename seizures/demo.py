@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 from seizures import services
 from seizures.models import (
     CustomsOffice,
@@ -24,15 +26,17 @@ from seizures.models import (
     Warehouse,
     ZoneType,
 )
+from seizures.seals import seal_custody
 from seizures.validation import LotInput
 
 EXAMPLE_CSV = Path(__file__).resolve().parent / "examples" / "small_consignments.csv"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
+# Code, name, address, and the language printed beside English on its certificates.
 OFFICES = (
-    ("BRU", "Brussels Airport (Zaventem) cargo office", "Brucargo 728, 1931 Zaventem"),
-    ("ANR", "Antwerp Port customs office", "Noorderlaan 147, 2030 Antwerpen"),
-    ("LGG", "Liège Airport postal and express hub", "Rue de l'Aéroport, 4460 Grâce-Hollogne"),
+    ("BRU", "Brussels Airport (Zaventem) cargo office", "Brucargo 728, 1931 Zaventem", "nl"),
+    ("ANR", "Antwerp Port customs office", "Noorderlaan 147, 2030 Antwerpen", "nl"),
+    ("LGG", "Liège Airport postal and express hub", "Rue de l'Aéroport, 4460 Grâce-Hollogne", "fr"),
 )
 
 # Belgian public holidays: the statutory deadlines skip them.
@@ -146,8 +150,7 @@ SEIZURES = (
         lot("9b", "Handheld game consoles", 150, "45", "22500", None, brand="KidsJoy"),
     ]),
     ("BRU", "2026-06-23", "air", "passenger", "AE", "Maison Lumière SA", "court",
-     {"court_reference": "Brussels Court of First Instance 26/4512/A",
-      "place_of_detention": "Transfer baggage"}, [
+     {"place_of_detention": "Transfer baggage"}, [
         lot("5b", "Luxury handbags (criminal case exhibits)", 22, "28", "88000", "BRU-W1-SEC-C02",
             brand="Lumière"),
     ]),
@@ -197,6 +200,32 @@ SEIZURES = (
         lot("12e", "Woven labels and swing tags", 250000, "380", "5000", "ANR-W1-GEN-B04"),
         lot("12f", "Printed gift boxes", 12000, "900", "6000", "ANR-W1-GEN-B04"),
     ]),
+    # The declarant objected: the right holder went to court (pending, see COURT_CASES).
+    ("ANR", "2026-11-17", "sea", "freight", "CN", "KidsJoy Toys Ltd", "court",
+     {"consignment_number": "MSCU 503388-1"}, [
+        lot("9a", "Plush toys", 3000, "120", "24000", "ANR-W1-GEN-B01", brand="KidsJoy"),
+    ]),
+)
+
+# The court route (Art. 23(3)-(5)): what was recorded on which day. The handbags' judgment
+# ordering destruction is final; the plush toys' proceedings are pending.
+COURT_CASES = (
+    (("BRU", "2026-06-23"), "2026-06-30", {
+        "court_name": "Brussels Court of First Instance",
+        "court_reference": "26/4512/A",
+        "proceedings_started_on": datetime.date(2026, 6, 30),
+    }),
+    (("BRU", "2026-06-23"), "2026-10-30", {
+        "judgment_on": datetime.date(2026, 9, 29),
+        "judgment_outcome": "destruction",
+        "appeal_until": datetime.date(2026, 10, 29),
+        "judgment_final_since": datetime.date(2026, 10, 30),
+    }),
+    (("ANR", "2026-11-17"), "2026-11-24", {
+        "court_name": "Antwerp Court of First Instance",
+        "court_reference": "AR 26/8817",
+        "proceedings_started_on": datetime.date(2026, 11, 24),
+    }),
 )
 # fmt: on
 
@@ -226,6 +255,7 @@ def load(*, users: dict, stdout) -> None:
     with on_day("2026-03-05"):  # the postal hub's daily CSV of small consignments
         imported = services.import_seizures(content=EXAMPLE_CSV.read_bytes(), actor=warehouse_user)
     storage_history(warehouse_user, admin, seizures)
+    record_court_cases(admin, seizures)
     stdout.write(
         f"  {len(seizures) + len(imported)} seizures ({len(imported)} by CSV intake), "
         f"{Lot.objects.count()} lots, {StorageLocation.objects.count()} storage locations"
@@ -235,8 +265,17 @@ def load(*, users: dict, stdout) -> None:
 def reference_data(admin) -> dict[str, CustomsOffice]:
     save = services.save_reference_record
     offices = {
-        code: save(CustomsOffice(code=code, name=name, country="BE", address=address), actor=admin)
-        for code, name, address in OFFICES
+        code: save(
+            CustomsOffice(
+                code=code,
+                name=name,
+                country="BE",
+                address=address,
+                certificate_language=language,
+            ),
+            actor=admin,
+        )
+        for code, name, address, language in OFFICES
     }
     for day, name in HOLIDAYS:
         save(Holiday(date=datetime.date.fromisoformat(day), name=name), actor=admin)
@@ -296,10 +335,8 @@ def log(actor, office, detained, mode, traffic, country, holder, route, extra, l
         "notified_on": detained_on + datetime.timedelta(days=1),
         **extra,
     }
-    # Fields that complete the case later (court reference...) are recorded by an update.
-    later = {name: fields.pop(name) for name in ("court_reference",) if name in fields}
     locations = {loc.code: loc for loc in StorageLocation.objects.all()}
-    seizure = services.create_seizure(
+    return services.create_seizure(
         actor=actor,
         office=office,
         detained_on=detained_on,
@@ -312,9 +349,6 @@ def log(actor, office, detained, mode, traffic, country, holder, route, extra, l
         lots=[LotInput(**{**data, "location": locations.get(data["location"])}) for data in lots],
         **fields,
     )
-    if later:
-        seizure = services.update_seizure(seizure=seizure, actor=actor, **later)
-    return seizure
 
 
 # Standard-route cases whose right holder confirmed the infringement and agreed in writing to
@@ -337,6 +371,12 @@ def record_right_holder_agreements(actor, seizures) -> None:
             services.update_seizure(
                 seizure=seizure, actor=actor, right_holder_agreement_on=agreed_on
             )
+
+
+def record_court_cases(actor, seizures) -> None:
+    for key, day, fields in COURT_CASES:
+        with on_day(day):
+            services.update_seizure(seizure=seizures[key], actor=actor, **fields)
 
 
 def storage_history(warehouse_user, admin, seizures) -> None:
@@ -418,3 +458,14 @@ def on_day(day: str, *, days_later: int = 0):
         return
     with time_machine.travel(moment, tick=True):
         yield
+
+
+def seal(*, users: dict, stdout) -> None:
+    """The first custody seal, over the chains every demo loader wrote (seed_demo runs it last,
+    after writing the demo key). With debug off and no CUSTODY_SEAL_KEY there is no key to
+    sign with: the demo stays unsealed rather than failing after all its data was loaded."""
+    if not settings.CUSTODY_SEAL_KEY:
+        stdout.write("No CUSTODY_SEAL_KEY: the demo custody chains are not sealed.")
+        return
+    made = seal_custody()
+    stdout.write(f"Custody seal #{made.pk} over {made.tree_size} lots.")

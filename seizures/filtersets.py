@@ -9,6 +9,7 @@ from django_countries import countries
 
 from project.filters import BooleanFilter, OrderingFilter
 from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.forms import WasteCodeFormField
 from seizures.models import (
     ActionType,
     CustodyEvent,
@@ -26,6 +27,8 @@ from seizures.models import (
     Warehouse,
     ZoneType,
 )
+from seizures.querysets import hazardous_waste_query
+from seizures.waste_codes import chapters
 
 
 def json_list_contains(queryset: QuerySet, field: str, value: str) -> QuerySet:
@@ -44,6 +47,10 @@ def text_search(fields: tuple[str, ...]):
         return queryset.filter(query) if value.strip() else queryset
 
     return search
+
+
+class WasteCodeFilter(filters.CharFilter):
+    field_class = WasteCodeFormField
 
 
 class SeizureFilterSet(filters.FilterSet):
@@ -105,6 +112,14 @@ class LotFilterSet(filters.FilterSet):
     category = filters.ChoiceFilter(choices=ProductCategory.choices)
     waste_class = filters.ChoiceFilter(choices=WasteClass.choices)
     hazard_class = filters.ChoiceFilter(choices=HazardClass.choices, method="filter_hazard")
+    ewc_code = WasteCodeFilter(label="EWC code")
+    ewc_chapter = filters.ChoiceFilter(
+        label="EWC chapter",
+        choices=lambda: [(code, f"{code} {title}") for code, title in chapters().items()],
+        field_name="ewc_code",
+        lookup_expr="startswith",
+    )
+    hazardous_waste = BooleanFilter(label="Hazardous waste", method="filter_hazardous_waste")
     right_holder = filters.ModelChoiceFilter(
         field_name="seizure__right_holder", queryset=RightHolder.objects.all()
     )
@@ -154,6 +169,12 @@ class LotFilterSet(filters.FilterSet):
 
     def filter_hazard(self, queryset, name, value):
         return json_list_contains(queryset, "hazard_classes", value) if value else queryset
+
+    def filter_hazardous_waste(self, queryset, name, value):
+        if value is None:
+            return queryset
+        query = hazardous_waste_query()
+        return queryset.filter(query) if value else queryset.exclude(query)
 
     def filter_past_deadline(self, queryset, name, value):
         if value is None:

@@ -10,6 +10,7 @@ from django_countries import countries
 
 from project.routers import ID_PATTERN
 from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS
 from seizures.models import (
     CLASSIFICATION_FIELDS,
     INTAKE_FLAGS,
@@ -18,6 +19,7 @@ from seizures.models import (
     CustomsOffice,
     CustomsProcedure,
     IPRType,
+    JudgmentOutcome,
     LegalRoute,
     Lot,
     RightHolder,
@@ -27,9 +29,19 @@ from seizures.models import (
     TrafficType,
     TransportMode,
 )
-from seizures.validation import LotInput
+from seizures.services.amendments import LEGAL_FACTS
+from seizures.validation import MAX_TEXT, LotInput
+from seizures.waste_codes import (
+    DEFAULT_CODES,
+    HP_PROPERTIES,
+    WasteCode,
+    canonical_code,
+    lookup,
+)
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# A date input sends and shows ISO dates whatever the locale's format (en-gb would render
+# 31/12/2026, which the browser's date input drops, so an edit would clear the date).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # The API's id pattern: ASCII digits only (str.isdigit() takes "²"), at most 18 of them, so a
 # value is refused here rather than failing int() or overflowing the database integer.
@@ -119,7 +131,9 @@ class SeizureForm(forms.Form):
     )
     legal_route = forms.ChoiceField(choices=LegalRoute.choices)
     perishable = forms.BooleanField(required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SeizureEditForm(SeizureForm):
@@ -127,8 +141,9 @@ class SeizureEditForm(SeizureForm):
 
     right_holder_agreement_on = forms.DateField(required=False, widget=DATE)
     declarant_agreement_on = forms.DateField(required=False, widget=DATE)
-    declarant_objected = forms.BooleanField(required=False)
-    court_reference = forms.CharField(max_length=100, required=False)
+    declarant_objected = forms.BooleanField(
+        required=False, help_text="Then the court route applies: record it under Court route."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +157,72 @@ class SeizureEditForm(SeizureForm):
         return initial
 
 
+class CourtCaseForm(forms.Form):
+    """The court route of a seizure (Art. 23(3)-(5)): the proceedings, any extension of the
+    period to start them, and the judgment."""
+
+    court_name = forms.CharField(label="Court", max_length=200, required=False)
+    court_reference = forms.CharField(
+        label="Reference of the proceedings", max_length=100, required=False
+    )
+    proceedings_started_on = forms.DateField(
+        label="Proceedings started on", required=False, widget=DATE
+    )
+    proceedings_extension_days = forms.IntegerField(
+        label="Extension (working days)",
+        min_value=0,
+        max_value=MAX_PROCEEDINGS_EXTENSION_DAYS,
+        required=False,
+        help_text="Art. 23(4): once, up to 10 working days; not for perishable goods.",
+    )
+    proceedings_extension_reason = forms.CharField(
+        label="Extension granted (by whom, why)", max_length=300, required=False
+    )
+    judgment_on = forms.DateField(label="Judgment of", required=False, widget=DATE)
+    judgment_outcome = forms.ChoiceField(
+        label="Outcome", choices=[("", "---------"), *JudgmentOutcome.choices], required=False
+    )
+    judgment_final_since = forms.DateField(
+        label="Final since",
+        required=False,
+        widget=DATE,
+        help_text="Only a final judgment ordering destruction allows destruction.",
+    )
+    appeal_until = forms.DateField(label="Appeal window ends", required=False, widget=DATE)
+
+    def clean_proceedings_extension_days(self) -> int:
+        return self.cleaned_data["proceedings_extension_days"] or 0
+
+    @classmethod
+    def initial_for(cls, seizure: Seizure) -> dict:
+        return {name: getattr(seizure, name) for name in cls.base_fields}
+
+
+class SeizureAmendForm(forms.Form):
+    """Amend the legal facts of a case whose goods left storage: the fields start from the
+    case's values; those changed are the amendment."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in LEGAL_FACTS:
+            self.fields[name] = (
+                SeizureEditForm.base_fields.get(name) or CourtCaseForm.base_fields[name]
+            )
+        self.fields["reason"] = forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=MAX_TEXT,
+            help_text="Why the recorded facts were wrong, e.g. the court order received.",
+        )
+
+    @staticmethod
+    def initial_for(seizure: Seizure) -> dict:
+        initial = SeizureEditForm.initial_for(seizure) | CourtCaseForm.initial_for(seizure)
+        return {name: initial[name] for name in LEGAL_FACTS}
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "reason"}
+
+
 def hazard_classes_field() -> forms.MultipleChoiceField:
     """The UN hazard classes as ticks, at intake and when a lot is reclassified."""
     return forms.MultipleChoiceField(
@@ -150,6 +231,51 @@ def hazard_classes_field() -> forms.MultipleChoiceField:
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class WasteCodeFormField(forms.CharField):
+    """A List of Waste code in any spelling, cleaned to the list's ("160305" -> "16 03 05*")."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return canonical_code(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="unknown") from error
+
+
+def hp_properties_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Hazardous properties (HP)",
+        choices=HP_PROPERTIES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="WFD Annex III; any ticked makes the waste hazardous whatever its code.",
+    )
+
+
+# The <datalist> of the EWC field (seizures/includes/ewc_defaults.html): the codes lots get by
+# default, proposed as the user types.
+EWC_DEFAULTS_LIST = "ewc-defaults"
+
+
+def ewc_code_field(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="EWC code",
+        max_length=20,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"placeholder": "default for the goods", "list": EWC_DEFAULTS_LIST}
+        ),
+    )
+
+
+def proposed_waste_codes() -> list[WasteCode]:
+    """The List of Waste entries the defaults table gives, each once, in table order."""
+    return [lookup(code) for code in dict.fromkeys(row.code for row in DEFAULT_CODES)]
 
 
 class LotForm(forms.Form):
@@ -197,6 +323,17 @@ class LotForm(forms.Form):
     damaged = forms.BooleanField(
         label="Damaged or leaking", required=False, help_text="X-CC-04: place it in quarantine"
     )
+    ewc_code = ewc_code_field(
+        "European List of Waste, e.g. 16 03 05*. Empty: the default of the category, waste class "
+        "and hazards (e.g. 20 01 11 textiles, 16 06 05 batteries)."
+    )
+    ewc_reason = forms.CharField(
+        label="Why this EWC code",
+        max_length=2000,
+        required=False,
+        help_text="Required when the code is not the default for the goods.",
+    )
+    hp_properties = hp_properties_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,6 +357,9 @@ class LotForm(forms.Form):
             currency=data.get("currency") or "EUR",
             hazard_classes=data["hazard_classes"] if data.get("set_hazard_classes") else None,
             location=data.get("location"),
+            ewc_code=data.get("ewc_code") or None,
+            ewc_reason=data.get("ewc_reason") or "",
+            hp_properties=data.get("hp_properties") or (),
             **{name: data.get(name, False) for name in LOT_INTAKE_FLAGS},
         )
 
@@ -297,6 +437,11 @@ class ReclassifyForm(forms.Form):
     cytotoxic = LotForm.base_fields["cytotoxic"]
     contains_asbestos = LotForm.base_fields["contains_asbestos"]
     high_risk = LotForm.base_fields["high_risk"]
+    ewc_code = ewc_code_field(
+        "European List of Waste code. Empty: the default of the new classification; another "
+        "code keeps the reason below as its reason."
+    )
+    hp_properties = hp_properties_field()
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
@@ -305,7 +450,22 @@ class ReclassifyForm(forms.Form):
 
     @staticmethod
     def initial_for(lot: Lot) -> dict:
-        return {name: getattr(lot, name) for name in CLASSIFICATION_FIELDS}
+        """The lot's values; its EWC code only when chosen by hand, so a default code follows
+        the new classification."""
+        initial = {name: getattr(lot, name) for name in CLASSIFICATION_FIELDS}
+        if lot.ewc_code == lot.default_ewc_code():
+            initial["ewc_code"] = ""
+        return initial
+
+    def amendment_changes(self) -> dict:
+        """The classification values changed on the form (the lot's are its initial values),
+        for an amendment of a lot that left storage: the hazard classes as ticked."""
+        data = self.cleaned_data
+        return {
+            name: list(data[name]) if name == "hazard_classes" else data[name]
+            for name in CLASSIFICATION_FIELDS
+            if name in self.changed_data
+        }
 
     def service_arguments(self) -> dict:
         """The reclassify_lot arguments of the cleaned form."""
@@ -314,6 +474,8 @@ class ReclassifyForm(forms.Form):
             "waste_class": data["waste_class"],
             "hazard_classes": None if data["default_hazard_classes"] else data["hazard_classes"],
             "reason": data["reason"],
+            "ewc_code": data["ewc_code"] or None,
+            "hp_properties": data["hp_properties"],
             **{name: data[name] for name in INTAKE_FLAGS},
         }
 

@@ -17,8 +17,20 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from seizures.models import LOT_INTAKE_FLAGS, CustomsOffice, RightHolder, StorageLocation
-from seizures.validation import CASE_ARGUMENTS, LotInput, lot_errors, seizure_errors
+from seizures.models import (
+    LOT_INTAKE_FLAGS,
+    CustomsOffice,
+    RightHolder,
+    Seizure,
+    StorageLocation,
+)
+from seizures.validation import (
+    CASE_ARGUMENTS,
+    LotInput,
+    implausible_date,
+    lot_errors,
+    seizure_errors,
+)
 
 MAX_ROWS = 20_000
 
@@ -53,6 +65,9 @@ LOT_COLUMNS = (
     "hazard_classes",
     "location",
     *LOT_INTAKE_FLAGS,
+    "ewc_code",
+    "ewc_reason",
+    "hp_properties",
 )
 COLUMNS = ("seizure_key", *SEIZURE_COLUMNS, *LOT_COLUMNS)
 REQUIRED_COLUMNS = frozenset(
@@ -253,7 +268,7 @@ def _seizure_fields(row: dict, line: int, lookups: _Lookups, errors: list[RowErr
     return {
         "office": office,
         "detained_on": _date(row, "detained_on", line, errors, required=True),
-        "place_of_detention": row.get("place_of_detention", ""),
+        "place_of_detention": _text(row, "place_of_detention", line, errors),
         "transport_mode": row.get("transport_mode", ""),
         "traffic_type": row.get("traffic_type") or "freight",
         "provenance_country": row.get("provenance_country", "").upper(),
@@ -261,8 +276,8 @@ def _seizure_fields(row: dict, line: int, lookups: _Lookups, errors: list[RowErr
         "customs_procedure": row.get("customs_procedure", ""),
         "action_type": row.get("action_type", ""),
         "right_holder": right_holder,
-        "declarant_name": row.get("declarant_name", ""),
-        "consignment_number": row.get("consignment_number", ""),
+        "declarant_name": _text(row, "declarant_name", line, errors),
+        "consignment_number": _text(row, "consignment_number", line, errors),
         "notified_on": _date(row, "notified_on", line, errors, required=False),
         "legal_route": row.get("legal_route", ""),
         "perishable": _flag(row, "perishable", line, errors),
@@ -286,6 +301,11 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
     elif hazards_text:
         hazards = [c.strip() for c in hazards_text.replace(",", ";").split(";") if c.strip()]
     flags = {name: _flag(row, name, line, errors) for name in LOT_INTAKE_FLAGS}
+    hp_properties = [
+        hp.strip().upper()
+        for hp in row.get("hp_properties", "").replace(",", ";").split(";")
+        if hp.strip()
+    ]
     if len(errors) > before:
         return None
     lot = LotInput(
@@ -299,6 +319,9 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
         currency=(row.get("currency") or "EUR").upper(),
         hazard_classes=hazards,
         location=location,
+        ewc_code=row.get("ewc_code") or None,
+        ewc_reason=row.get("ewc_reason", ""),
+        hp_properties=hp_properties,
         **flags,
     )
     lot.resolve()
@@ -323,10 +346,25 @@ def _date(row, name, line, errors, *, required: bool) -> datetime.date | None:
             errors.append(RowError(line, name, "This column is required."))
         return None
     try:
-        return datetime.date.fromisoformat(text)
+        value = datetime.date.fromisoformat(text)
     except ValueError:
         errors.append(RowError(line, name, f"Use the date format YYYY-MM-DD, not {text!r}."))
         return None
+    # Refused here, not only by the case rules: the deadlines are computed from these dates
+    # before those rules run, and 9999-12-31 overflows them.
+    message = implausible_date(value, today=timezone.localdate())
+    if message:
+        errors.append(RowError(line, name, message))
+        return None
+    return value
+
+
+def _text(row, name, line, errors) -> str:
+    text = row.get(name, "")
+    limit = Seizure._meta.get_field(name).max_length
+    if len(text) > limit:
+        errors.append(RowError(line, name, f"Keep this under {limit} characters."))
+    return text
 
 
 def _whole(row, name, line, errors) -> int | None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +17,7 @@ from seizures.choices import (
     ActionType,
     CustomsProcedure,
     IPRType,
+    JudgmentOutcome,
     LegalRoute,
     LotStatus,
     SamplePurpose,
@@ -24,13 +25,25 @@ from seizures.choices import (
     TransportMode,
     ZoneType,
 )
+from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS, on_court_route
 from seizures.querysets import (
     CustodyEventQuerySet,
+    CustodySealQuerySet,
     LotQuerySet,
     SeizureQuerySet,
     StorageLocationQuerySet,
 )
 from seizures.storage import OCCUPYING_STATUSES
+from seizures.waste_codes import WasteCode, default_code, is_hazardous_waste, lookup
+
+
+class CertificateLanguage(models.TextChoices):
+    """The second language of an office's certificates, printed beside English (a `.po` file
+    under locale/ per language)."""
+
+    FRENCH = "fr", "French"
+    DUTCH = "nl", "Dutch"
+    GERMAN = "de", "German"
 
 
 class CustomsOffice(models.Model):
@@ -40,6 +53,12 @@ class CustomsOffice(models.Model):
     name = models.CharField(max_length=200)
     country = CountryField()
     address = models.TextField(blank=True)
+    certificate_language = models.CharField(
+        max_length=5,
+        choices=CertificateLanguage.choices,
+        default=CertificateLanguage.FRENCH,
+        help_text="Certificates are printed in English and this language.",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -317,7 +336,34 @@ class Seizure(models.Model):
     right_holder_agreement_on = models.DateField(null=True, blank=True)
     declarant_agreement_on = models.DateField(null=True, blank=True)
     declarant_objected = models.BooleanField(default=False)
-    court_reference = models.CharField(max_length=100, blank=True)
+    # The court route (Art. 23(3)-(5), digest X-LB-05): a court reference is not a judgment.
+    # Proceedings must start within 10 working days of the notification (3 for perishables),
+    # extendable once by up to 10; only a final judgment ordering destruction completes the route.
+    court_name = models.CharField("court", max_length=200, blank=True)
+    court_reference = models.CharField(
+        max_length=100, blank=True, help_text="Reference of the proceedings."
+    )
+    proceedings_started_on = models.DateField(null=True, blank=True)
+    proceedings_extension_days = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(MAX_PROCEEDINGS_EXTENSION_DAYS)],
+        help_text="Working days the deadline for starting proceedings was extended (Art. 23(4)).",
+    )
+    proceedings_extension_reason = models.CharField(max_length=300, blank=True)
+    proceedings_due_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Court route: last day to start proceedings (working days, extension included).",
+    )
+    judgment_on = models.DateField(null=True, blank=True)
+    judgment_outcome = models.CharField(max_length=20, choices=JudgmentOutcome.choices, blank=True)
+    judgment_final_since = models.DateField(
+        null=True, blank=True, help_text="The judgment is final (no appeal possible) since."
+    )
+    appeal_until = models.DateField(
+        null=True, blank=True, help_text="Last day of the appeal window against the judgment."
+    )
     on_hold = models.BooleanField(default=False)
     hold_reason = models.TextField(blank=True)
     hold_by = models.ForeignKey(
@@ -337,16 +383,25 @@ class Seizure(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["office", "year", "sequence"], name="seizure_sequence_unique_per_office"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(proceedings_extension_days__lte=MAX_PROCEEDINGS_EXTENSION_DAYS),
+                name="seizure_proceedings_extension_within_limit",
+            ),
         ]
         indexes = [models.Index(fields=["detained_on"]), models.Index(fields=["legal_route"])]
         permissions = [
             ("hold_seizure", "Can place and lift a legal hold"),
             ("import_seizures", "Can import seizures from a CSV file"),
+            ("amend_seizure", "Can amend the legal facts of a case after its goods left storage"),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def on_court_route(self) -> bool:
+        return on_court_route(self.legal_route, declarant_objected=self.declarant_objected)
 
 
 # A lot on hold only returns to storage when the hold is lifted: the legal hold blocks every
@@ -366,7 +421,13 @@ LOT_TRANSITIONS: dict[LotStatus, frozenset[LotStatus]] = {
 INTAKE_FLAGS = ("controlled_substances", "cytotoxic", "contains_asbestos", "high_risk")
 # What a lot is, as classified at intake and corrected later by a reclassification: the storage
 # rules, the placement hook and the destruction rules turn on these.
-CLASSIFICATION_FIELDS = ("waste_class", "hazard_classes", *INTAKE_FLAGS)
+CLASSIFICATION_FIELDS = (
+    "waste_class",
+    "hazard_classes",
+    "ewc_code",
+    "hp_properties",
+    *INTAKE_FLAGS,
+)
 # The lot's physical condition (X-CC-04, BAT-S2): recorded at intake and whenever it is found
 # later (services.record_lot_condition), not a classification, so a sample does not inherit it.
 CONDITION_FLAGS = ("damaged",)
@@ -400,6 +461,22 @@ class Lot(models.Model):
     )
     currency = models.CharField(max_length=3, default="EUR")
     hazard_classes = models.JSONField(default=list, blank=True)
+    # What the goods are as waste (List of Waste, seizures.waste_codes): defaulted from the
+    # category, waste class and hazards; a user who chooses another code records why.
+    ewc_code = models.CharField(
+        "EWC code",
+        max_length=10,
+        help_text="European List of Waste code, e.g. 16 03 05* (the asterisk marks hazardous).",
+    )
+    ewc_reason = models.TextField(
+        "EWC code reason", blank=True, help_text="Why the code differs from the default."
+    )
+    hp_properties = models.JSONField(
+        "hazardous properties",
+        default=list,
+        blank=True,
+        help_text="Hazardous properties HP1-HP15 (WFD Annex III) found in the goods.",
+    )
     # Intake classification (digest PHA-S2, AUT-S2, table B18): what the destruction rules turn
     # on and the category alone cannot tell (not every medicine is a controlled drug).
     controlled_substances = models.BooleanField(
@@ -462,6 +539,7 @@ class Lot(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["category"]),
             models.Index(fields=["waste_class"]),
+            models.Index(fields=["ewc_code"]),
         ]
         permissions = [
             ("move_lot", "Can place and move lots"),
@@ -501,6 +579,27 @@ class Lot(models.Model):
             if getattr(self, name)
         ]
 
+    @property
+    def waste_code(self) -> WasteCode | None:
+        """The List of Waste entry of the lot's code (description, chapter, hazardous)."""
+        return lookup(self.ewc_code)
+
+    def default_ewc_code(self) -> str:
+        """The code the lot's classification gives by default (seizures.waste_codes)."""
+        return default_code(
+            category=self.category,
+            waste_class=self.waste_class,
+            hazard_classes=self.hazard_classes or (),
+            cytotoxic=self.cytotoxic,
+            contains_asbestos=self.contains_asbestos,
+        )
+
+    @property
+    def hazardous_waste(self) -> bool:
+        """Hazardous as waste: by its code's asterisk or a recorded HP property (WFD Annex III),
+        not by its UN transport classes."""
+        return is_hazardous_waste(self.ewc_code, self.hp_properties or ())
+
     def hazard_label(self) -> str:
         names = dict(HazardClass.choices)
         return ", ".join(names.get(code, code) for code in self.hazard_classes) or "none"
@@ -528,6 +627,7 @@ class CustodyEvent(models.Model):
         CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
         RECLASSIFIED = "reclassified", "Reclassified"
         CONDITION_RECORDED = "condition_recorded", "Condition recorded"
+        AMENDED = "amended", "Amended after disposal"
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="custody_events")
     sequence = models.PositiveIntegerField()
@@ -596,6 +696,41 @@ class CustodyEvent(models.Model):
         )
 
 
+class CustodySeal(models.Model):
+    """A signed Merkle root over every lot's custody chain head (RFC 6962 style), made by
+    `seal_custody`: once a seal is exported, a chain rewritten and re-hashed in the database no
+    longer matches it. `leaves` holds the (lot id, chain length, head) triples that changed since
+    the previous seal (all of them in the first), zlib-compressed, so that any seal's whole leaf
+    set can be rebuilt by replaying the seals in order (seizures.seals)."""
+
+    created_at = models.DateTimeField()
+    tree_size = models.PositiveIntegerField(help_text="Lots (leaves) in the tree.")
+    root = models.CharField(max_length=64, help_text="Merkle root, hex SHA-256.")
+    signature = models.CharField(max_length=128, help_text="Ed25519 signature, hex.")
+    public_key = models.CharField(max_length=64, help_text="Ed25519 public key, raw, hex.")
+    key_fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the public key.")
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next"
+    )
+    leaves = models.BinaryField(editable=False)
+
+    objects = CustodySealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"seal #{self.pk} ({self.tree_size} lots, {self.root[:12]})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Custody seals are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Custody seals are append-only.")
+
+
 def _shown(value: object) -> str:
     """A classification value as people read it: codes, yes/no, a dash for none."""
     if isinstance(value, bool):
@@ -603,3 +738,49 @@ def _shown(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(value) or "—"
     return str(value) if value else "—"
+
+
+class AmendmentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Amendments are append-only.")
+
+    def delete(self):
+        raise PermissionError("Amendments are append-only.")
+
+
+class Amendment(models.Model):
+    """A correction of a case's legal facts or a lot's classification after goods left storage:
+    who, when, why, and the values before and after. Append-only like the custody chain; each
+    affected lot's chain gets an `amended` event naming it."""
+
+    seizure = models.ForeignKey(Seizure, on_delete=models.PROTECT, related_name="amendments")
+    # Set when a lot's classification was amended; empty for the case's legal facts.
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+    )
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    reason = models.TextField()
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    objects = AmendmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.lot or self.seizure} amended {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Amendments are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Amendments are append-only.")
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) of every changed value, in the order given."""
+        return [(name, self.before.get(name), value) for name, value in self.after.items()]

@@ -25,6 +25,24 @@ def long_stay_query() -> Q:
     return Q(status__in=OCCUPYING_STATUSES, stored_since__lt=since)
 
 
+def proceedings_overdue_query(*, today: datetime.date, prefix: str = "") -> Q:
+    """Court route: the right holder did not start proceedings by the last day allowed (none
+    recorded and the day has passed, or recorded as started after it), so the goods are to be
+    released (Art. 23(3), digest X-LB-05). Seizures (prefix "") or lots ("seizure__"); only
+    court-route seizures have a `proceedings_due_on`."""
+    due = f"{prefix}proceedings_due_on"
+    started = f"{prefix}proceedings_started_on"
+    return Q(**{f"{due}__lt": today, f"{started}__isnull": True}) | Q(
+        **{f"{started}__gt": models.F(due)}
+    )
+
+
+def hazardous_waste_query(prefix: str = "") -> Q:
+    """Hazardous waste: a List of Waste code with its asterisk or a recorded HP property (WFD
+    Annex III), not a UN hazard class. `prefix` reaches the lot through a relation ("lot__")."""
+    return Q(**{f"{prefix}ewc_code__endswith": "*"}) | ~Q(**{f"{prefix}hp_properties": []})
+
+
 class StorageLocationQuerySet(models.QuerySet):
     def with_occupancy(self) -> "StorageLocationQuerySet":
         """Annotate used_kg, lot_count and oldest_stored_since over the lots occupying each
@@ -62,6 +80,13 @@ class LotQuerySet(models.QuerySet):
     def in_storage(self) -> "LotQuerySet":
         return self.filter(status=LotStatus.IN_STORAGE)
 
+    def proceedings_overdue(self, *, today: datetime.date) -> "LotQuerySet":
+        """Lots to release because their court proceedings were not started in time (X-LB-05):
+        in storage, of seizures not under a legal hold (a hold stops every disposal)."""
+        return self.in_storage().filter(
+            proceedings_overdue_query(today=today, prefix="seizure__"), seizure__on_hold=False
+        )
+
     def occupying(self) -> "LotQuerySet":
         """Lots physically in a warehouse location (counted for capacity and segregation)."""
         return self.filter(status__in=OCCUPYING_STATUSES, location__isnull=False)
@@ -90,3 +115,13 @@ class CustodyEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionError("Custody events are append-only.")
+
+
+class CustodySealQuerySet(models.QuerySet):
+    """Append-only like the events the seals anchor (and a trigger on PostgreSQL)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Custody seals are append-only.")
+
+    def delete(self):
+        raise PermissionError("Custody seals are append-only.")

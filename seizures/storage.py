@@ -12,11 +12,22 @@ placement with the messages returned here. Each refusal names its rule:
   location itself count: a zone's capacity is the floor space left outside its bays, not a total
   over its sub-locations.
 - ST-ACT: nothing is placed in a location taken out of use.
+
+How much a rule weighs is the rulebook's to say (compliance/rulebook/<version>.toml): the services
+pass the rulebook's storage severities (settings.STORAGE_RULE_SEVERITIES) and only a rule that
+blocks there refuses; a warning there (FOOD-S2 in 2026.3) lets the placement go ahead and the
+compliance storage check records it. ST-CAP and ST-ACT are warehouse practice, not in the
+rulebook: they always refuse, as does every rule when no severities are given.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from project.compliance import Severity
+
+# Rule id -> its severity in the rulebook in force; a rule not named refuses.
+Severities = Mapping[str, Severity]
 
 # Lot statuses that physically occupy a location (counted for capacity and segregation).
 OCCUPYING_STATUSES = ("in_storage", "on_hold", "allocated")
@@ -129,35 +140,43 @@ class Occupancy:
 
 
 def placement_refusals(
-    lot: LotFacts, location: LocationFacts, present: Iterable[LotFacts | Presence] | Occupancy
+    lot: LotFacts,
+    location: LocationFacts,
+    present: Iterable[LotFacts | Presence] | Occupancy,
+    severities: Severities | None = None,
 ) -> list[Refusal]:
-    """Every rule the placement of `lot` at `location` would break, given what is `present`
-    there (lots or profiles, not including `lot`). Empty: the placement is allowed."""
+    """Every blocking rule the placement of `lot` at `location` would break, given what is
+    `present` there (lots or profiles, not including `lot`). Empty: the placement is allowed."""
     occupancy = present if isinstance(present, Occupancy) else Occupancy.of(present)
     refusals: list[Refusal] = []
     if not location.active:
         refusals.append(Refusal("ST-ACT", f"location {location.code} is not in use"))
-    refusals.extend(classification_refusals(lot, location, occupancy))
+    refusals.extend(classification_refusals(lot, location, occupancy, severities))
     refusals.extend(_capacity_refusals(lot, location, occupancy.weight))
     return refusals
 
 
 def classification_refusals(
-    lot: LotFacts, location: LocationFacts, present: Iterable[LotFacts | Presence] | Occupancy
+    lot: LotFacts,
+    location: LocationFacts,
+    present: Iterable[LotFacts | Presence] | Occupancy,
+    severities: Severities | None = None,
 ) -> list[Refusal]:
-    """The rules that turn on what the lot is (X-CC-04 zone and segregation, BAT-S1, FOOD-S2),
-    not on its weight or the location's use: what a lot reclassified where it stands must still
-    meet."""
+    """The blocking rules that turn on what the lot is (X-CC-04 zone and segregation, BAT-S1,
+    FOOD-S2), not on its weight or the location's use: what a lot reclassified where it stands
+    must still meet."""
     occupancy = present if isinstance(present, Occupancy) else Occupancy.of(present)
     refusals = _zone_refusals(lot, location)
     for other in occupancy.profiles.values():
         refusals.extend(_segregation_refusals(lot, other))
-    return refusals
+    severities = severities or {}
+    return [r for r in refusals if severities.get(r.rule, Severity.BLOCKING) == Severity.BLOCKING]
 
 
 def plan_placements(
     requests: Sequence[tuple[LotFacts, LocationFacts]],
     present: Mapping[str, Iterable[LotFacts | Presence]],
+    severities: Severities | None = None,
 ) -> list[list[Refusal]]:
     """Check many placements made together (a seizure with several lots, a CSV file): each lot
     is checked against what is already there *and* the earlier lots of the same batch.
@@ -166,7 +185,7 @@ def plan_placements(
     results: list[list[Refusal]] = []
     for lot, location in requests:
         here = occupancy.setdefault(location.code, Occupancy())
-        refusals = placement_refusals(lot, location, here)
+        refusals = placement_refusals(lot, location, here, severities)
         if not refusals:
             here.add(Presence.of(lot))
         results.append(refusals)

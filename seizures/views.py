@@ -4,6 +4,7 @@ the custody events are the services' business."""
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -11,6 +12,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
@@ -18,6 +20,7 @@ from project import views
 from project.errors import TransitionNotAllowed
 from project.views import Protected
 from seizures import exports, labels, services
+from seizures.deadlines import proceedings_late
 from seizures.filtersets import (
     CustodyEventFilterSet,
     LotFilterSet,
@@ -28,6 +31,7 @@ from seizures.filtersets import (
 )
 from seizures.forms import (
     ConditionForm,
+    CourtCaseForm,
     ImportForm,
     LocationLabelsForm,
     LotLabelsForm,
@@ -37,11 +41,13 @@ from seizures.forms import (
     ReclassifyForm,
     SampleForm,
     ScanForm,
+    SeizureAmendForm,
     SeizureEditForm,
     SeizureForm,
     apply_service_error,
     is_id,
     lot_formset,
+    proposed_waste_codes,
 )
 from seizures.intake import COLUMNS, IntakeRejected
 from seizures.models import (
@@ -53,6 +59,7 @@ from seizures.models import (
     StorageLocation,
     Warehouse,
 )
+from seizures.services.amendments import LEFT_STORAGE
 from seizures.storage import (
     CONDITION_STATUSES,
     MOVABLE_STATUSES,
@@ -110,6 +117,7 @@ class SeizureCreateView(Protected, TemplateView):
         context.setdefault("form", SeizureForm(initial={"detained_on": timezone.localdate()}))
         context.setdefault("formset", lot_formset(self.extra_lines() - 1)(prefix="lots"))
         context["more_lines"] = self.extra_lines() + 3
+        context["proposed_waste_codes"] = proposed_waste_codes()
         return context
 
     def post(self, request, *args, **kwargs):
@@ -144,7 +152,44 @@ class SeizureDetailView(Protected, DetailView):
         context = super().get_context_data(**kwargs)
         context["hold_form"] = ReasonForm()
         context["lift_form"] = OptionalReasonForm()
+        seizure = self.object
+        context["court_form"] = CourtCaseForm(initial=CourtCaseForm.initial_for(seizure))
+        context["proceedings_late"] = proceedings_late(
+            seizure.proceedings_started_on if seizure.court_reference else None,
+            seizure.proceedings_due_on,
+            today=timezone.localdate(),
+        )
+        context["amendments"] = seizure.amendments.select_related("lot")
         return context
+
+
+class CourtCaseView(Protected, FormView):
+    """The court section of a seizure: proceedings and judgment (Art. 23(3)-(5))."""
+
+    permission_required = "seizures.change_seizure"
+    template_name = "seizures/seizure_court.html"
+    form_class = CourtCaseForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return CourtCaseForm.initial_for(self.seizure)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(seizure=self.seizure, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.update_seizure(
+                seizure=self.seizure, actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_error(error, form)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Court route of {self.seizure.reference} recorded.")
+        return redirect("seizures:seizure-detail", pk=self.seizure.pk)
 
 
 class SeizureEditView(Protected, FormView):
@@ -170,7 +215,42 @@ class SeizureEditView(Protected, FormView):
         except ValidationError as error:
             apply_service_error(error, form)
             return self.form_invalid(form)
+        except TransitionNotAllowed as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
         messages.success(self.request, f"Seizure {self.seizure.reference} updated.")
+        return redirect("seizures:seizure-detail", pk=self.seizure.pk)
+
+
+class SeizureAmendView(Protected, FormView):
+    """Administrators amend the legal facts of a case, with a reason."""
+
+    permission_required = "seizures.amend_seizure"
+    template_name = "seizures/seizure_amend.html"
+    form_class = SeizureAmendForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return SeizureAmendForm.initial_for(self.seizure)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(seizure=self.seizure, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.amend_seizure(
+                seizure=self.seizure,
+                actor=self.request.user,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_error(error, form)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Seizure {self.seizure.reference} amended.")
         return redirect("seizures:seizure-detail", pk=self.seizure.pk)
 
 
@@ -185,6 +265,7 @@ class AddLotsView(Protected, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(seizure=self.seizure, **kwargs)
         context.setdefault("formset", lot_formset(2)(prefix="lots"))
+        context["proposed_waste_codes"] = proposed_waste_codes()
         return context
 
     def post(self, request, *args, **kwargs):
@@ -314,6 +395,14 @@ class AgeingView(LotListView):
         return super().get_context_data(long_stay_days=settings.LONG_STAY_ALARM_DAYS, **kwargs)
 
 
+def destruction_refusals(lot: Lot) -> list[str] | None:
+    """Why the lot is not eligible for destruction, from the destruction app's rule through
+    settings.LOT_DESTRUCTION_REFUSALS (imports point one way); None when no hook is set."""
+    if not settings.LOT_DESTRUCTION_REFUSALS:
+        return None
+    return import_string(settings.LOT_DESTRUCTION_REFUSALS)(lot)
+
+
 class LotDetailView(Protected, DetailView):
     permission_required = "seizures.view_lot"
     template_name = "seizures/lot_detail.html"
@@ -340,18 +429,22 @@ class LotDetailView(Protected, DetailView):
             can_release=lot.status == LotStatus.IN_STORAGE,
             can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
             can_record_condition=lot.status in CONDITION_STATUSES,
+            can_amend=lot.status in LEFT_STORAGE,
             move_form=MoveForm(),
             sample_form=SampleForm(),
             release_form=ReasonForm(),
             samples=samples,
             reconciles=lot.articles + sum(s.seized_articles for s in samples)
             == lot.seized_articles,
+            proposed_waste_codes=proposed_waste_codes(),
+            destruction_refusals=destruction_refusals(lot),
         )
         # A refused reclassification comes back with its bound form and errors.
         context.setdefault(
             "reclassify_form", ReclassifyForm(initial=ReclassifyForm.initial_for(lot))
         )
         context.setdefault("condition_form", ConditionForm(initial={"damaged": not lot.damaged}))
+        context.setdefault("amend_form", ReclassifyForm(initial=ReclassifyForm.initial_for(lot)))
         return context
 
 
@@ -404,6 +497,33 @@ class LotReclassifyView(LotDetailView):
                 messages.success(request, f"Lot {lot.reference} reclassified.")
                 return redirect("seizures:lot-detail", pk=lot.pk)
         return self.render_to_response(self.get_context_data(reclassify_form=form))
+
+
+class LotAmendView(LotDetailView):
+    """POST only: administrators amend the classification of a lot that left storage."""
+
+    permission_required = "seizures.amend_seizure"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = ReclassifyForm(request.POST, initial=ReclassifyForm.initial_for(self.object))
+        if form.is_valid():
+            try:
+                services.amend_lot(
+                    lot=self.object,
+                    actor=request.user,
+                    changes=form.amendment_changes(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                apply_service_error(error, form)
+            except TransitionNotAllowed as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Lot {self.object.reference} amended.")
+                return redirect("seizures:lot-detail", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(amend_form=form))
 
 
 class LotActionView(ServiceActionView):

@@ -2,8 +2,10 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import override_settings
 from rest_framework.test import APIClient
 
+from destruction.certificates.seal import make_seal_bundle
 from project.roles import ADMINISTRATOR, ENVIRONMENTAL_AUDITOR, WAREHOUSE_STAFF
 from tests.environment import require_postgresql
 from tests.factories import UserFactory
@@ -13,9 +15,39 @@ from tests.factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+TEST_SEAL_PASSWORD = "test-seal-passphrase"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def certificate_seal(tmp_path_factory):
+    """A throwaway CA and seal certificate for the whole run: every issued certificate is sealed
+    as in production, with a public verification address. Yields the CA's PEM path, the trust
+    anchor of validation tests."""
+    p12, ca_pem = make_seal_bundle(
+        tmp_path_factory.mktemp("seal"), organisation="Test Customs", password=TEST_SEAL_PASSWORD
+    )
+    with override_settings(
+        # Tests run with debug off, like production: certificates need a public address.
+        PUBLIC_BASE_URL="https://igt.customs.test",
+        CERTIFICATE_SEAL_P12=str(p12),
+        CERTIFICATE_SEAL_PASSWORD=TEST_SEAL_PASSWORD,
+        CERTIFICATE_TSA_URL="",
+        CERTIFICATE_TSA_TRUST="",
+    ):
+        yield ca_pem
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _private_seal_key(settings, tmp_path):
+    """Each test signs custody seals with its own key (written on first use by
+    ensure_demo_key), never with a key under the project's var/ directory."""
+    settings.CUSTODY_SEAL_KEY = str(tmp_path / "custody-seal-key.pem")
+    settings.CUSTODY_SEAL_TRUSTED_KEYS = []
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,11 @@ from compliance.conditions import SEVERITIES
 from compliance.facts import STAGES
 from compliance.models import ComplianceCheck, Verdict
 from compliance.rulebook import MARKS
+from compliance.rulebook.changes import ASPECTS
 from destruction.methods import OPERATION_CODES, Method
 from destruction.models import Facility
 from project.users import display_name
+from seizures.api.serializers import WasteCodeField, hp_properties_field
 from seizures.categories import HazardClass, WasteClass
 
 
@@ -60,6 +62,15 @@ class WhatIfFacilityInput(StrictSerializer):
     permit_valid_from = serializers.DateField(required=False)
     permit_valid_until = serializers.DateField(required=False)
     hazardous_permitted = serializers.BooleanField(required=False)
+    waste_codes = serializers.ListField(
+        child=WasteCodeField(),
+        required=False,
+        help_text="EU List of Waste codes the permit lists (X-MF-09); omitted: not described.",
+    )
+    mixing_permitted = serializers.BooleanField(
+        required=False,
+        help_text="The permit allows mixing hazardous with non-hazardous waste (X-MF-05).",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "id" in attrs:
@@ -172,6 +183,12 @@ class WhatIfInput(StrictSerializer):
         required=False,
         help_text="UN hazard classes; omitted: the waste class's usual classes (B18).",
     )
+    ewc_code = WasteCodeField(
+        required=False,
+        help_text="EU List of Waste code, e.g. 16 03 05*; omitted: the default of the waste "
+        "class and hazard classes. An unknown code is a 400.",
+    )
+    hp_properties = hp_properties_field(required=False)
     on_date = serializers.DateField(required=False, help_text="Destruction date; omitted: today.")
     facility = WhatIfFacilityInput(required=False, allow_null=True)
     parameters = WhatIfParametersInput(required=False)
@@ -188,6 +205,11 @@ class WhatIfFindingSerializer(serializers.Serializer):
 class WhatIfResultSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     rulebook_version = serializers.CharField()
+    ewc_code = serializers.CharField(help_text="The EU List of Waste code judged.")
+    ewc_description = serializers.CharField()
+    hazardous_waste = serializers.BooleanField(
+        help_text="By the code's asterisk or an HP property (X-MF-03, X-MF-05, X-CC-07)."
+    )
     findings = WhatIfFindingSerializer(many=True)
 
 
@@ -255,3 +277,42 @@ class ComplianceCheckSerializer(serializers.ModelSerializer):
 
     def get_checked_by(self, check: ComplianceCheck) -> str:
         return display_name(check.checked_by)
+
+
+class RuleTextSerializer(serializers.Serializer):
+    """A rule added or removed between two versions, its aspects as text."""
+
+    id = serializers.CharField()
+    severity = serializers.ChoiceField(choices=SEVERITIES)
+    message = serializers.CharField()
+    condition = serializers.CharField()
+    source = serializers.CharField()
+    scope = serializers.CharField()
+
+
+class AspectComparisonSerializer(serializers.Serializer):
+    aspect = serializers.ChoiceField(choices=ASPECTS)
+    before = serializers.CharField()
+    after = serializers.CharField()
+    changed = serializers.BooleanField()
+
+
+class RuleChangeSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    aspects = serializers.ListField(child=serializers.ChoiceField(choices=ASPECTS))
+    comparison = AspectComparisonSerializer(many=True)
+
+
+class RulebookChangesSerializer(serializers.Serializer):
+    """compliance.rulebook.catalogue.changes_data"""
+
+    added = RuleTextSerializer(many=True)
+    removed = RuleTextSerializer(many=True)
+    changed = RuleChangeSerializer(many=True)
+
+    def get_fields(self):
+        # "from" and "to" are Python keywords: declared here rather than as attributes.
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField()
+        fields["to"] = serializers.CharField()
+        return fields

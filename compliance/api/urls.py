@@ -1,6 +1,11 @@
 from django.urls import path
 
-from compliance.api.views import ComplianceCheckViewSet, RuleViewSet, WhatIfView
+from compliance.api.views import (
+    ComplianceCheckViewSet,
+    RulebookChangesView,
+    RuleViewSet,
+    WhatIfView,
+)
 from project.routers import Router
 
 router = Router()
@@ -9,5 +14,10 @@ router.register("compliance-checks", ComplianceCheckViewSet, basename="complianc
 
 urlpatterns = [
     path("compliance/check/", WhatIfView.as_view(), name="compliance-what-if"),
+    path(
+        "compliance/rulebook/changes/",
+        RulebookChangesView.as_view(),
+        name="compliance-rulebook-changes",
+    ),
     *router.urls,
 ]

@@ -2,9 +2,8 @@
 stored checks with the rulebook version each used."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,14 +14,13 @@ from compliance.filtersets import (
     RuleFilterForm,
     RuleFilterSet,
 )
+from compliance.forms import RuleChangesForm
 from compliance.models import ComplianceCheck
-from compliance.rulebook.catalogue import rule_data
+from compliance.rulebook.catalogue import rule_data, rulebook_changes
 from compliance.services import run_what_if
+from project.api import ERROR, BoundedJSONParser
+from seizures.waste_codes import lookup
 
-ERROR = inline_serializer(
-    "ComplianceError",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
-)
 VIEW_CHECKS = "compliance.view_compliancecheck"
 
 
@@ -33,7 +31,7 @@ class WhatIfView(APIView):
     parameters, which would be dropped silently and give a reassuring but wrong answer (415)."""
 
     permission_map = {"post": None}
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         summary="What-if compliance check of a planned destruction",
@@ -49,6 +47,9 @@ class WhatIfView(APIView):
                 {
                     "verdict": result.verdict,
                     "rulebook_version": result.rulebook_version,
+                    "ewc_code": result.facts["ewc_code"],
+                    "ewc_description": lookup(result.facts["ewc_code"]).description,
+                    "hazardous_waste": result.facts["hazardous_waste"],
                     "findings": result.findings,
                 }
             ).data
@@ -85,6 +86,31 @@ class RuleViewSet(viewsets.GenericViewSet):
         except KeyError:
             raise Http404 from None
         return Response(s.RuleSerializer(rule_data(rule)).data)
+
+
+class RulebookChangesView(APIView):
+    """GET /api/v1/compliance/rulebook/changes/?from=&to=: the rules added, removed and changed
+    between two kept rulebook versions (the changes page as data). Validated by the page's
+    form: an unknown version is a 400 naming the parameter."""
+
+    permission_map = {"get": VIEW_CHECKS}
+
+    @extend_schema(
+        summary="Rules added, removed and changed between two rulebook versions",
+        parameters=[
+            OpenApiParameter("from", str, description="The older kept version, e.g. 2026.2."),
+            OpenApiParameter("to", str, description="The newer kept version, e.g. 2026.3."),
+        ],
+        responses={200: s.RulebookChangesSerializer, 400: ERROR, 403: ERROR},
+    )
+    def get(self, request):
+        form = RuleChangesForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        data = form.cleaned_data
+        return Response(
+            s.RulebookChangesSerializer(rulebook_changes(data["from"], data["to"])).data
+        )
 
 
 class ComplianceCheckViewSet(viewsets.ReadOnlyModelViewSet):

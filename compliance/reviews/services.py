@@ -10,24 +10,26 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
 
 from compliance.models import CertificateReview, ComplianceCheck
-from destruction.certificates.filtersets import certificate_list
 from destruction.models import Certificate, CertificateStatus, DestructionRecord, EvidenceFile
+from project.compliance import Severity
 from project.errors import TransitionNotAllowed
 
-SEVERITIES = ("blocking", "warning", "info")
+SEVERITIES = tuple(Severity)
 MAX_FINDINGS = 50
 MAX_COMMENT = 4000
 
 
 def review_queue() -> QuerySet[Certificate]:
-    """Valid certificates that no auditor has reviewed yet, oldest first."""
+    """Valid certificates that no auditor has reviewed yet, or whose lots were amended after
+    issue and after the latest review (`amended_at`, `amendment_reason` say why), oldest first."""
     return (
-        certificate_list()
-        .filter(status=CertificateStatus.VALID, reviews__isnull=True)
+        Certificate.objects.for_list()
+        .filter(status=CertificateStatus.VALID)
+        .filter(Q(review_decision__isnull=True) | Q(amended_at__gt=F("reviewed_at")))
         .order_by("issued_at", "id")
     )
 
@@ -102,36 +104,32 @@ def review_certificate(
         raise ValidationError({"comment": [f"Keep the comment under {MAX_COMMENT} characters."]})
     if decision == CertificateReview.Decision.FLAGGED and not cleaned:
         raise ValidationError({"findings": ["A flagged certificate needs at least one finding."]})
-    try:
-        with transaction.atomic(durable=True):
-            # Locked so that a revocation cannot slip in between the status check and the insert.
-            current = (
-                Certificate.objects.select_for_update()
-                .select_related("order")
-                .defer("pdf", "snapshot")
-                .get(pk=certificate.pk)
+    with transaction.atomic(durable=True):
+        # Locked so that a revocation cannot slip in between the status check and the insert.
+        current = (
+            Certificate.objects.select_for_update()
+            .select_related("order")
+            .defer("pdf", "snapshot")
+            .get(pk=certificate.pk)
+        )
+        if conflict_of_duties(current, actor):
+            raise PermissionDenied(
+                "You took part in this order or issued its certificate; another auditor "
+                "must review it (separation of duties)."
             )
-            if conflict_of_duties(current, actor):
-                raise PermissionDenied(
-                    "You took part in this order or issued its certificate; another auditor "
-                    "must review it (separation of duties)."
-                )
-            if current.status != CertificateStatus.VALID:
-                raise TransitionNotAllowed(
-                    f"Certificate {current.number} is {current.status}; only a valid "
-                    "certificate is reviewed."
-                )
-            if CertificateReview.objects.filter(certificate=current).exists():
-                raise TransitionNotAllowed(f"Certificate {current.number} is already reviewed.")
-            return CertificateReview.objects.create(
-                certificate=current,
-                decision=decision,
-                findings=cleaned,
-                comment=comment,
-                reviewer=actor,
+        if current.status != CertificateStatus.VALID:
+            raise TransitionNotAllowed(
+                f"Certificate {current.number} is {current.status}; only a valid "
+                "certificate is reviewed."
             )
-    except IntegrityError as error:
-        # Two auditors deciding at the same moment: the one-review constraint keeps the first.
-        raise TransitionNotAllowed(f"Certificate {certificate.number} is already reviewed.") from (
-            error
+        if not review_queue().filter(pk=current.pk).exists():
+            raise TransitionNotAllowed(
+                f"Certificate {current.number} is already reviewed (and not amended since)."
+            )
+        return CertificateReview.objects.create(
+            certificate=current,
+            decision=decision,
+            findings=cleaned,
+            comment=comment,
+            reviewer=actor,
         )

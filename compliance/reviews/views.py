@@ -11,8 +11,7 @@ from compliance.models import CertificateReview, ComplianceCheck
 from compliance.reviews.filtersets import ReviewFilterSet, ReviewQueueFilterSet
 from compliance.reviews.forms import FindingFormSet, ReviewForm, findings_from
 from compliance.reviews.services import conflict_of_duties, review_certificate, review_queue
-from destruction.certificates.filtersets import certificate_list
-from destruction.models import DestructionRecord
+from destruction.models import Certificate, DestructionRecord
 from project.errors import TransitionNotAllowed
 
 
@@ -60,7 +59,7 @@ class ReviewDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
 
     def dispatch(self, request, *args, **kwargs):
         self.certificate = get_object_or_404(
-            certificate_list().defer(None), number=kwargs["number"]
+            Certificate.objects.for_list().defer(None), number=kwargs["number"]
         )
         return super().dispatch(request, *args, **kwargs)
 

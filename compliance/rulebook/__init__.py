@@ -55,6 +55,7 @@ from compliance.conditions import (
 )
 from compliance.facts import FACTS, STAGES, ZONE_TYPES, Fact
 from destruction.methods import METHODS
+from project.compliance import Severity
 from seizures.categories import HazardClass, WasteClass
 
 DEFAULT_VERSION: Final = "2026.3"
@@ -109,7 +110,7 @@ class Rule:
 
     id: str
     kind: str
-    severity: str
+    severity: Severity
     applies_to: frozenset[str]
     message: str
     sources: tuple[Source, ...]
@@ -281,6 +282,17 @@ def rulebook_path(version: str = DEFAULT_VERSION) -> Path:
     return RULEBOOK_DIR / f"{version}.toml"
 
 
+def kept_versions() -> tuple[str, ...]:
+    """The rulebook versions kept next to this file (stored checks name them), oldest first."""
+    versions = [path.stem for path in RULEBOOK_DIR.glob("*.toml")]
+    return tuple(sorted(versions, key=_version_key))
+
+
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    # "2026.10" comes after "2026.9": compare the numeric parts as numbers.
+    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in version.split("."))
+
+
 def load_rulebook(
     version: str = DEFAULT_VERSION, *, parameters: Mapping[str, object] | None = None
 ) -> Rulebook:
@@ -391,7 +403,7 @@ def _build_rule(
     return Rule(
         id=rule_id,
         kind=kind,
-        severity=_choice(raw.get("severity"), SEVERITIES, "severity"),
+        severity=Severity(_choice(raw.get("severity"), SEVERITIES, "severity")),
         applies_to=frozenset(_stages(raw.get("applies_to"))),
         message=_text(raw.get("message"), "message"),
         sources=_rule_sources(raw.get("source"), sources),

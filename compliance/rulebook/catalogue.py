@@ -1,5 +1,6 @@
 """The rulebook as something to read: each rule with its scope, condition in words, source and
-mark, for the rulebook pages and GET /api/v1/rules/."""
+mark, for the rulebook pages and GET /api/v1/rules/; and what changed between two versions, the
+two texts side by side (the changes page and GET /api/v1/compliance/rulebook/changes/)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from compliance.conditions import AllOf, AnyOf, Condition, Leaf
 from compliance.facts import STAGE_ORDER
-from compliance.rulebook import Rule
+from compliance.rulebook import Rule, load_rulebook
+from compliance.rulebook.changes import ASPECTS, RulebookChanges, diff_rulebooks
 
 
 def describe_condition(condition: Condition | None) -> str:
@@ -60,3 +62,68 @@ def rule_data(rule: Rule) -> dict[str, Any]:
         "mark": rule.mark,
         "see": list(rule.see),
     }
+
+
+def aspect_texts(rule: Rule) -> dict[str, str]:
+    """The aspects a rule change is judged on (changes.ASPECTS), each as one text."""
+    data = rule_data(rule)
+    condition = [
+        f"{label}: {text}"
+        for label, text in (
+            ("When", data["when"]),
+            ("Requires", data["require"]),
+            ("Permits", ", ".join(data["permits"])),
+            ("Forbids", ", ".join(data["forbids"])),
+        )
+        if text
+    ]
+    scope = [
+        f"stages {', '.join(data['applies_to'])}",
+        f"classes {', '.join(data['waste_classes'] or ['all'])}",
+        f"methods {', '.join(data['methods'] or ['all'])}",
+    ]
+    if rule.kind == "note":
+        scope.append("note (never checked)")
+    return {
+        "severity": rule.severity,
+        "message": rule.message,
+        "condition": "; ".join(condition) or "none",
+        "source": rule.source_text,
+        "scope": "; ".join(scope),
+    }
+
+
+def changes_data(changes: RulebookChanges) -> dict[str, Any]:
+    """The changes as plain data: added and removed rules whole, changed rules aspect by aspect
+    with the text of each version."""
+    changed = []
+    for change in changes.changed:
+        before, after = aspect_texts(change.before), aspect_texts(change.after)
+        changed.append(
+            {
+                "id": change.id,
+                "aspects": list(change.aspects),
+                "comparison": [
+                    {
+                        "aspect": aspect,
+                        "before": before[aspect],
+                        "after": after[aspect],
+                        "changed": aspect in change.aspects,
+                    }
+                    for aspect in ASPECTS
+                ],
+            }
+        )
+    return {
+        "from": changes.before,
+        "to": changes.after,
+        "added": [{"id": rule.id, **aspect_texts(rule)} for rule in changes.added],
+        "removed": [{"id": rule.id, **aspect_texts(rule)} for rule in changes.removed],
+        "changed": changed,
+    }
+
+
+def rulebook_changes(before: str, after: str) -> dict[str, Any]:
+    """The changes between two kept versions as the page and the API show them. The files are
+    compared as kept, without the administration's parameter overrides."""
+    return changes_data(diff_rulebooks(load_rulebook(before), load_rulebook(after)))

@@ -135,7 +135,9 @@ MEASURES: dict[str, Measure] = {
             "hazardous_kg",
             "Hazardous kg destroyed",
             "kg",
-            "Kg destroyed from lots carrying at least one UN hazard class (digest B18).",
+            "Kg destroyed of hazardous waste: lots whose EU List of Waste code carries an "
+            "asterisk or with a recorded hazardous property HP1-HP15 (WFD Art. 3(2), Annex III); "
+            "a UN transport class alone does not make waste hazardous.",
         ),
         Measure(
             "hazardous_share",
@@ -389,6 +391,22 @@ BREAKDOWNS: dict[str, BreakdownInfo] = {
             METHOD_MEASURES,
             "Rank of the method in the waste hierarchy (WFD Art. 4; 2 re-use .. 5 disposal, 9 "
             "forbidden).",
+        ),
+        BreakdownInfo(
+            "ewc_chapter",
+            "EWC chapter",
+            Section.ENVIRONMENT,
+            METHOD_MEASURES,
+            "Chapter of the lot's European List of Waste code (Decision 2000/532/EC; the code's "
+            "first two digits, e.g. 16 wastes not otherwise specified, 20 municipal wastes).",
+        ),
+        BreakdownInfo(
+            "hazardous_waste",
+            "Hazardous or non-hazardous",
+            Section.ENVIRONMENT,
+            METHOD_MEASURES,
+            "Hazardous waste (EWC code with an asterisk or a recorded HP property) and "
+            "non-hazardous waste.",
         ),
         BreakdownInfo(
             "output_route",

@@ -30,7 +30,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, NullIf, TruncDate
+from django.db.models.functions import Coalesce, ExtractMonth, NullIf, Substr, TruncDate
 from django.utils import timezone
 from django_countries import countries
 
@@ -57,6 +57,8 @@ from seizures.models import (
     TrafficType,
     TransportMode,
 )
+from seizures.querysets import hazardous_waste_query
+from seizures.waste_codes import chapters
 
 Figure = int | Decimal | None
 MONEY = Decimal("0.01")
@@ -374,8 +376,9 @@ def environment_totals(scope: Scope) -> dict[str, Figure]:
     aggregates: dict[str, Aggregate] = {
         **method_aggregates(),
         "orders": Count("order", distinct=True),
+        # Hazardous waste by its EWC code or an HP property, not by a UN transport class.
         "hazardous_kg": Sum(
-            line_weight(), filter=~Q(lot__hazard_classes=[]), output_field=decimal_field(3)
+            line_weight(), filter=hazardous_waste_query("lot__"), output_field=decimal_field(3)
         ),
         "days_to_destruction_mean": Avg("days", output_field=FloatField()),
     }
@@ -521,6 +524,28 @@ def rank_rows(scope: Scope) -> list[Row]:
     return labelled(grouped(lines, method_aggregates()), labels)
 
 
+def ewc_chapter_rows(scope: Scope) -> list[Row]:
+    """Kg destroyed by chapter of the European List of Waste (the code's first two digits)."""
+    lines = destroyed_lines(scope).values(value=Substr("lot__ewc_code", 1, 2))
+    labels = {code: f"{code} {title}" for code, title in chapters().items()}
+    return labelled(grouped(lines, method_aggregates()), labels)
+
+
+def hazardous_waste_rows(scope: Scope) -> list[Row]:
+    """Kg destroyed of hazardous and of non-hazardous waste (EWC asterisk or HP property)."""
+    kind = Case(
+        When(hazardous_waste_query("lot__"), then=Value(HAZARDOUS)),
+        default=Value(NON_HAZARDOUS),
+        output_field=CharField(),
+    )
+    lines = destroyed_lines(scope).values(value=kind)
+    return labelled(grouped(lines, method_aggregates()), WASTE_HAZARD_LABELS)
+
+
+HAZARDOUS, NON_HAZARDOUS = "hazardous", "non_hazardous"
+WASTE_HAZARD_LABELS = {HAZARDOUS: "Hazardous waste", NON_HAZARDOUS: "Non-hazardous waste"}
+
+
 def route_rows(scope: Scope) -> list[Row]:
     outputs = output_fractions(scope).values(value=F("route"))
     return labelled(grouped(outputs, {"output_kg": Sum("weight_kg")}), choices(OutputRoute))
@@ -571,6 +596,8 @@ BREAKDOWN_QUERIES: dict[str, Callable[[Scope], list[Row]]] = {
     "currency": currency_rows,
     "method": method_rows,
     "hierarchy_rank": rank_rows,
+    "ewc_chapter": ewc_chapter_rows,
+    "hazardous_waste": hazardous_waste_rows,
     "output_route": route_rows,
     "month": month_rows,
 }
@@ -589,6 +616,8 @@ VOCABULARY_ORDER: dict[str, list[str]] = {
     "outcome": list(Outcome.values),
     "method": list(Method.values),
     "hierarchy_rank": [str(rank) for rank in HierarchyRank.values],
+    "ewc_chapter": list(chapters()),
+    "hazardous_waste": list(WASTE_HAZARD_LABELS),
     "output_route": list(OutputRoute.values),
     "month": [str(n) for n in range(1, 13)],
 }

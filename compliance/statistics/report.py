@@ -26,6 +26,7 @@ from compliance.statistics import AnnualStatistics, Comparison
 from compliance.statistics.charts import all_charts
 from compliance.statistics.dictionary import BREAKDOWNS, DEFINITIONS, MEASURES, Section
 from compliance.statistics.display import change_text, figure_text
+from destruction.certificates.seal import SealPlace, seal_pdf
 
 STYLES = getSampleStyleSheet()
 SMALL = STYLES["BodyText"].clone("Small", fontSize=8, leading=10)
@@ -122,7 +123,10 @@ def breakdown_table(stats: AnnualStatistics, key: str) -> Table:
 
 
 def render_report(stats: AnnualStatistics) -> bytes:
+    """The report as PDF bytes, sealed like a certificate (seal.seal_pdf raises SealUnavailable
+    where a seal is required and none is usable)."""
     buffer = io.BytesIO()
+    seal_place = SealPlace()
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -185,5 +189,9 @@ def render_report(stats: AnnualStatistics) -> bytes:
                 SMALL,
             )
         )
+    story += [Spacer(1, 4 * mm), seal_place]
     document.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+    issuer = (
+        f"{stats.office.code} {stats.office.name}" if stats.office else "Customs administration"
+    )
+    return seal_pdf(buffer.getvalue(), office=issuer, reason=stats.title, box=seal_place.box)

@@ -14,6 +14,7 @@ from compliance.statistics.display import change_text, figure_text
 from compliance.statistics.exports import FORMATS, export_response, requested_statistics
 from compliance.statistics.forms import StatisticsForm, year_choices
 from compliance.statistics.report import render_report
+from destruction.certificates.seal import SealUnavailable
 
 PERMISSION = "compliance.view_statistics"
 
@@ -121,6 +122,10 @@ class StatisticsReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
             stats = requested_statistics(year, None, request.GET.get("office", "").strip())
         except ValidationError as error:
             return bad_request(error)
-        response = HttpResponse(render_report(stats), content_type="application/pdf")
+        try:
+            pdf = render_report(stats)
+        except SealUnavailable as error:
+            return HttpResponse(str(error), status=503, content_type="text/plain")
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{stats.filename("pdf")}"'
         return response

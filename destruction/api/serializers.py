@@ -1,6 +1,9 @@
 """Input serializers (plain Serializers: HTTP -> service arguments) and output serializers of the
 facility and destruction-order endpoints."""
 
+import json
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from destruction import services
@@ -13,12 +16,16 @@ from destruction.models import (
     Facility,
     FacilityPermit,
     OrderLine,
+    OrderStatus,
     OutputFraction,
     OutputRoute,
     Payer,
     Witness,
 )
+from destruction.record_check import record_check
+from project.api import MAX_JSON_DEPTH, json_depth
 from project.users import display_name
+from seizures.api.serializers import WasteCodeField
 from seizures.models import Lot
 
 MAX_LINES = 500
@@ -32,7 +39,10 @@ class FacilityPermitSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=OPERATION_CODES), allow_empty=False
     )
     waste_codes = serializers.ListField(
-        child=serializers.CharField(max_length=20), required=False, default=list
+        child=WasteCodeField(),
+        required=False,
+        default=list,
+        help_text="EU List of Waste codes the permit accepts (WFD Art. 23); any spelling.",
     )
 
     class Meta:
@@ -45,6 +55,7 @@ class FacilityPermitSerializer(serializers.ModelSerializer):
             "operations",
             "waste_codes",
             "hazardous_allowed",
+            "mixing_permitted",
         )
         # Uniqueness per facility is the service's business (permits are replaced as a list).
         validators: list = []
@@ -243,9 +254,11 @@ class RecordSerializer(serializers.Serializer):
     gate_weight_kg = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
     weighbridge_ticket = serializers.CharField(
         max_length=services.MAX_TICKET,
-        required=False,
-        allow_blank=True,
-        help_text="Number of the weighbridge ticket of the gate weight; required (X-QM-02).",
+        help_text="Number of the weighbridge ticket of the gate weight (X-QM-02).",
+        error_messages={
+            "required": services.MISSING_TICKET,
+            "blank": services.MISSING_TICKET,
+        },
     )
     actual_methods = ActualMethodSerializer(
         many=True,
@@ -308,6 +321,48 @@ class RecordSerializer(serializers.Serializer):
         }
         data["outputs"] = [services.OutputInput(**row) for row in data["outputs"]]
         data["witnesses"] = [services.WitnessInput(**row) for row in data["witnesses"]]
+        return data
+
+
+class RecordWithEvidenceSerializer(serializers.Serializer):
+    """The record as multipart/form-data: the JSON body of a JSON record in the part `record`,
+    and evidence files in parts named by their kind (any number of each)."""
+
+    record = serializers.CharField(
+        help_text="The record as in a JSON request (started_at, ended_at, gate_weight_kg, "
+        "weighbridge_ticket, outputs, witnesses, ...), as JSON text."
+    )
+    photo = serializers.ListField(child=serializers.FileField(), required=False)
+    video = serializers.ListField(child=serializers.FileField(), required=False)
+    weighbridge_ticket = serializers.ListField(child=serializers.FileField(), required=False)
+    minutes = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="The minutes of destruction signed by all witnesses (X-WE-04).",
+    )
+    other = serializers.ListField(child=serializers.FileField(), required=False)
+
+    def validate_record(self, value: str) -> dict:
+        # Read as the JSON parser reads a body: deep nesting is refused, never a 500.
+        try:
+            record = json.loads(value)
+        except (ValueError, RecursionError):
+            raise serializers.ValidationError("Not valid JSON.") from None
+        if not isinstance(record, dict) or json_depth(record) > MAX_JSON_DEPTH:
+            raise serializers.ValidationError("Give the record as a JSON object.")
+        return record
+
+    def to_service_arguments(self) -> dict:
+        """The record's arguments, validated as a JSON record is (errors under the same field
+        names), with the evidence files."""
+        record = RecordSerializer(data=self.validated_data["record"])
+        record.is_valid(raise_exception=True)
+        data = record.to_service_arguments()
+        data["evidence"] = [
+            services.EvidenceInput(kind=kind, file=upload)
+            for kind in EvidenceFile.Kind.values
+            for upload in self.validated_data.get(kind, ())
+        ]
         return data
 
 
@@ -478,9 +533,41 @@ class DestructionRecordSerializer(serializers.ModelSerializer):
         return display_name(record.recorded_by) or None
 
 
+class RecordFindingSerializer(serializers.Serializer):
+    """A finding as stored in a compliance check."""
+
+    rule = serializers.CharField(help_text="Rule id, e.g. X-WE-04.")
+    severity = serializers.ChoiceField(choices=("blocking", "warning", "info"))
+    message = serializers.CharField(help_text="What the rule asks, in plain language.")
+    detail = serializers.CharField(help_text="Why it fired.")
+    source = serializers.CharField()
+    mark = serializers.CharField()
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Facts the rule needs that are not recorded."
+    )
+    lot = serializers.CharField(required=False, help_text="Reference of the lot concerned.")
+
+
+class RecordCheckSerializer(serializers.Serializer):
+    """The latest compliance check of the record; it runs when the destruction is recorded and
+    again whenever evidence is added. A blocking finding stops the certificate until fixed."""
+
+    verdict = serializers.ChoiceField(choices=("compliant", "needs_review", "non_compliant"))
+    rulebook_version = serializers.CharField()
+    checked_at = serializers.DateTimeField()
+    findings = RecordFindingSerializer(many=True)
+    next_steps = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What to add or resolve for each blocking finding; empty when nothing blocks.",
+    )
+
+
 class DestructionOrderDetailSerializer(DestructionOrderSerializer):
     lines = OrderLineSerializer(source="active_lines", many=True)
     record = DestructionRecordSerializer(read_only=True, allow_null=True)
+    record_check = serializers.SerializerMethodField(
+        help_text="The latest record check (null before the destruction is recorded)."
+    )
     dispatched_by = serializers.SerializerMethodField()
     cancelled_by = serializers.SerializerMethodField()
 
@@ -499,8 +586,16 @@ class DestructionOrderDetailSerializer(DestructionOrderSerializer):
             "cancellation_reason",
             "lines",
             "record",
+            "record_check",
         )
         read_only_fields = fields
+
+    @extend_schema_field(RecordCheckSerializer(allow_null=True))
+    def get_record_check(self, order) -> dict | None:
+        if order.status not in (OrderStatus.EXECUTED, OrderStatus.CERTIFIED):
+            return None
+        check = record_check(order)
+        return RecordCheckSerializer(check).data if check else None
 
     def get_dispatched_by(self, order) -> str | None:
         return display_name(order.dispatched_by) or None

@@ -1,13 +1,15 @@
 """API of the destruction app: facilities (administrators write) and destruction orders, with
 one POST action per step (input serializer -> one service -> the updated order)."""
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -22,13 +24,10 @@ from destruction.filtersets import (
     eligible_lots,
 )
 from destruction.models import DestructionOrder, EvidenceFile, Facility
+from project.api import ERROR, BoundedJSONParser, FileNegotiation
 from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
 
-ERROR = inline_serializer(
-    "DestructionError",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
-)
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 ORDER_RESPONSES = {200: s.DestructionOrderDetailSerializer, **WRITE_ERRORS}
 FILE_RESPONSE = {
@@ -38,6 +37,21 @@ FILE_RESPONSE = {
     403: ERROR,
     404: ERROR,
 }
+
+
+@contextmanager
+def errors_under_lines():
+    """The order services name the lots of a plan `lots` in their errors (the planner page's
+    field); the API's create and add-lots requests name them `lines`, so their errors come
+    back under `lines` too (one name per concept)."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict") or "lots" not in error.error_dict:
+            raise
+        errors = dict(error.error_dict)
+        errors["lines"] = [*errors.get("lines", []), *errors.pop("lots")]
+        raise DjangoValidationError(errors) from error
 
 
 def valid(serializer_class, data, **kwargs):
@@ -129,6 +143,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "list":
             return DestructionOrder.objects.for_list()
+        if self.action == "eligible_lots":
+            return eligible_lots()
         return DestructionOrder.objects.for_detail()
 
     def get_serializer_class(self):
@@ -147,20 +163,24 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         """Plan an order from eligible lots; they are allocated to it."""
         data = valid(s.OrderCreateSerializer, request.data).to_service_arguments()
-        order = services.create_order(actor=request.user, **data)
+        with errors_under_lines():
+            order = services.create_order(actor=request.user, **data)
         return self._order(order, status.HTTP_201_CREATED)
 
     @extend_schema(
         responses={200: s.EligibleLotSerializer(many=True), 400: ERROR, 403: ERROR},
     )
-    @action(detail=False, methods=["get"], url_path="eligible-lots", filter_backends=())
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="eligible-lots",
+        # The lot list's own filters (and so the schema lists them for this action).
+        filterset_class=LotFilterSet,
+    )
     def eligible_lots(self, request):
         """Lots that may be planned today (in storage, no hold, legal route complete), filtered
         with the lot list's parameters."""
-        filterset = LotFilterSet(request.query_params, queryset=eligible_lots(), request=request)
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        page = self.paginate_queryset(filterset.qs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(s.EligibleLotSerializer(page, many=True).data)
 
     @extend_schema(request=s.OrderAddLotsSerializer, responses=ORDER_RESPONSES)
@@ -169,7 +189,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         """Add eligible lots to a draft order."""
         order = self.get_object()
         data = valid(s.OrderAddLotsSerializer, request.data).to_service_arguments()
-        services.add_lots(order=order, actor=request.user, **data)
+        with errors_under_lines():
+            services.add_lots(order=order, actor=request.user, **data)
         return self._order(order)
 
     @extend_schema(request=s.OrderRemoveLotsSerializer, responses=ORDER_RESPONSES)
@@ -223,12 +244,29 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         services.dispatch_order(order=order, actor=request.user, **data)
         return self._order(order)
 
-    @extend_schema(request=s.RecordSerializer, responses=ORDER_RESPONSES)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request={
+            "application/json": s.RecordSerializer,
+            "multipart/form-data": s.RecordWithEvidenceSerializer,
+        },
+        responses=ORDER_RESPONSES,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=(BoundedJSONParser, MultiPartParser),
+    )
     def record(self, request, pk=None):
-        """Record the destruction (JSON); add evidence files with POST .../evidence/."""
+        """Record the destruction: JSON, or multipart/form-data with the evidence files (the
+        JSON body in the part `record`, files in parts named by kind: `minutes`, `photo`, ...).
+        The record check runs and the order answers with it (`record_check`: verdict, findings
+        and `next_steps`, e.g. the signed minutes to upload when X-WE-04 blocks); evidence
+        added later with POST .../evidence/ runs it again."""
         order = self.get_object()
-        data = valid(s.RecordSerializer, request.data).to_service_arguments()
+        if request.content_type.startswith("multipart/"):
+            data = valid(s.RecordWithEvidenceSerializer, request.data).to_service_arguments()
+        else:
+            data = valid(s.RecordSerializer, request.data).to_service_arguments()
         services.record_destruction(order=order, actor=request.user, **data)
         return self._order(order)
 
@@ -253,7 +291,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def upload_evidence(self, request, pk=None):
         """Attach an evidence file (photo, video, weighbridge ticket, minutes) to the record of
-        an executed order; type checked by content, size limited, SHA-256 stored."""
+        an executed order; type checked by content, size limited, SHA-256 stored. The record
+        check runs again: the answer's `record_check` shows the new verdict."""
         order = self.get_object()
         data = valid(s.EvidenceUploadSerializer, request.data).validated_data
         services.add_evidence(order=order, kind=data["kind"], file=data["file"], actor=request.user)
@@ -265,6 +304,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["get"],
         url_path=rf"evidence/(?P<evidence_pk>{ID_PATTERN})",
         filter_backends=(),
+        content_negotiation_class=FileNegotiation,
     )
     def download_evidence(self, request, pk=None, evidence_pk=None):
         """Download an evidence file (never served under a public URL)."""

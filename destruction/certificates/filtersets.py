@@ -1,8 +1,7 @@
 """The certificate list filters, shared by the certificate pages, the API and the review queue."""
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models import Exists, OuterRef, Q
 
 from destruction.methods import Method
 from destruction.models import Certificate, CertificateStatus, Facility, OrderLine
@@ -21,24 +20,6 @@ REVIEW_CHOICES = (
     ("approved", "Approved"),
     ("flagged", "Flagged"),
 )
-
-
-def certificate_list() -> QuerySet[Certificate]:
-    """Certificates for lists: without their PDF and snapshot (only the snapshot's totals and
-    verdict), with the review decision (at most one per certificate) and the superseding links,
-    all in one query."""
-    return (
-        Certificate.objects.with_related()
-        .defer("pdf", "snapshot")
-        .annotate(
-            totals=KeyTransform("totals", "snapshot"),
-            verdict=KeyTextTransform("verdict", KeyTransform("compliance", "snapshot")),
-            review_decision=F("reviews__decision"),
-            reviewed_at=F("reviews__decided_at"),
-            superseded_by_number=F("superseded_by__number"),
-            supersedes_number=F("supersedes__number"),
-        )
-    )
 
 
 class CertificateFilterSet(django_filters.FilterSet):
@@ -91,5 +72,5 @@ class CertificateFilterSet(django_filters.FilterSet):
 
     def filter_review(self, queryset, name, value):
         if value == "none":
-            return queryset.filter(reviews__isnull=True)
-        return queryset.filter(reviews__decision=value)
+            return queryset.filter(review_decision__isnull=True)
+        return queryset.filter(review_decision=value)

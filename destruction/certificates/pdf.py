@@ -1,6 +1,8 @@
 """Certificates of destruction, second half: the snapshot (see `snapshot.build_snapshot`)
 rendered as PDF bytes with reportlab. `render_pdf` reads nothing but the snapshot dict, so a
-certificate prints only what was stored.
+certificate prints only what was stored. Every label is printed in English and in the office's
+language (`labels.Bilingual`, the snapshot's "language"); data (descriptions, names, free texts)
+is printed as recorded.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import io
 from functools import partial
 from typing import Any
 
+from django.utils.translation import gettext_noop
 from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -19,6 +22,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from destruction.certificates.labels import Bilingual, article_count, lot_count, yes_no
+from destruction.certificates.seal import SealBox, SealPlace
+
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
@@ -26,25 +32,36 @@ GRID = colors.HexColor("#9aa5b1")
 HEAD = colors.HexColor("#e6ebf1")
 # Category over waste class, and method over R/D codes, share a column: rows are two lines high
 # for the description anyway, and the description keeps the width it needs.
-LOT_COLUMNS = (
-    ("Lot reference", 27 * mm),
-    ("Cat.\nWaste", 11 * mm),
-    ("Hazard", 13 * mm),
-    ("Description", 45 * mm),
-    ("Brand", 24 * mm),
-    ("Articles", 13 * mm),
-    ("Weight kg", 16 * mm),
-    ("Method\nR/D", 31 * mm),
+# Sentences too long for a line of code, marked for makemessages and translated where printed.
+EWC_LEGEND = gettext_noop(
+    "the lot's code in the European List of Waste (Decision 2000/532/EC); an asterisk marks "
+    "hazardous waste."
 )
+RD_LEGEND = gettext_noop(
+    "recovery or disposal operations (Directive 2008/98/EC, Annexes I and II) of the facility "
+    "permit."
+)
+WEIGHT_LEGEND = gettext_noop("weighed at dispatch, else the gross weight at seizure.")
+PERMIT_NOT_VALID = gettext_noop(
+    "this permit was not valid on the destruction date; no permit of the facility on record "
+    "covered that date."
+)
+VALID_ONLY_WHILE = gettext_noop(
+    "This certificate is valid only while the verification page shows it as valid."
+)
+LOT_WIDTHS = (27 * mm, 12 * mm, 13 * mm, 44 * mm, 23 * mm, 14 * mm, 16 * mm, 31 * mm)
 
 
 class NumberedCanvas(Canvas):
     """Defers each page until the end so that every footer can say "page x of y"."""
 
-    def __init__(self, *args, footer: str = "", **kwargs) -> None:
+    def __init__(
+        self, *args, footer: str = "", page_label: str = "Page %(page)s of %(total)s", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
         self._footer = footer
+        self._page_label = page_label
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
@@ -57,7 +74,11 @@ class NumberedCanvas(Canvas):
             self.setFont("Helvetica", 7.5)
             self.setFillColor(colors.HexColor("#3b4755"))
             self.drawString(MARGIN, 9 * mm, self._footer)
-            self.drawRightString(PAGE_WIDTH - MARGIN, 9 * mm, f"Page {self._pageNumber} of {total}")
+            self.drawRightString(
+                PAGE_WIDTH - MARGIN,
+                9 * mm,
+                self._page_label % {"page": self._pageNumber, "total": total},
+            )
             super().showPage()
         super().save()
 
@@ -108,7 +129,12 @@ def data_table(
 ) -> Table:
     """A grid whose header row repeats on every page it spans. reportlab splits it between rows
     first and splits a row itself only when no whole row fits, so a justification or reason
-    longer than a page runs on over pages instead of failing the issue with a LayoutError."""
+    longer than a page runs on over pages instead of failing the issue with a LayoutError.
+    Header labels wrap to their column (two languages make them long)."""
+    header = [
+        header_cell(label, width) if isinstance(label, str) else label
+        for label, width in zip(header, widths, strict=True)
+    ]
     table = Table([header, *rows], colWidths=widths, repeatRows=1, splitInRow=1)
     style = grid_style()
     for column in right:
@@ -117,11 +143,23 @@ def data_table(
     return table
 
 
+def header_cell(label: str, width: float, font_size: float = 7.5) -> str:
+    """Each line of a header label broken to fit the column, in the header's bold font."""
+    return "\n".join(
+        part
+        for line in label.split("\n")
+        for part in simpleSplit(line, "Helvetica-Bold", font_size, width - 5) or [""]
+    )
+
+
 def facts_table(pairs: list[tuple[str, Any]], s: dict[str, ParagraphStyle]) -> Table:
-    """Label/value pairs in two columns; values wrap, and a value longer than a page (a free-text
-    address) splits across pages."""
-    rows = [[label, Paragraph(esc(value) or "-", s["cell"])] for label, value in pairs]
-    table = Table(rows, colWidths=[45 * mm, CONTENT_WIDTH - 45 * mm], splitInRow=1)
+    """Label/value pairs in two columns; labels and values wrap, and a value longer than a page
+    (a free-text address) splits across pages."""
+    rows = [
+        [Paragraph(f"<b>{esc(label)}</b>", s["cell"]), Paragraph(esc(value) or "-", s["cell"])]
+        for label, value in pairs
+    ]
+    table = Table(rows, colWidths=[55 * mm, CONTENT_WIDTH - 55 * mm], splitInRow=1)
     style = grid_style(header=False)
     style.add("FONT", (0, 0), (0, -1), "Helvetica-Bold", 7.5)
     style.add("BACKGROUND", (0, 0), (0, -1), HEAD)
@@ -140,56 +178,121 @@ def wrapped(text: str, width: float, font_size: float = 7.5) -> str:
     return "\n".join(simpleSplit(text or "", "Helvetica", font_size, width - 5))
 
 
-def lot_table(lots: list[dict[str, Any]]) -> Table:
-    widths = dict(LOT_COLUMNS)
+def lot_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
+    widths = LOT_WIDTHS
     rows = [
         [
             lot["reference"],
             f"{lot['category']}\n{lot['waste_class']}",
-            wrapped(", ".join(lot["hazard_classes"]) or "-", widths["Hazard"]),
-            wrapped(lot["description"], widths["Description"]),
-            wrapped(lot["brand"], widths["Brand"]),
+            wrapped(", ".join(lot["hazard_classes"]) or "-", widths[2]),
+            wrapped(lot["description"], widths[3]),
+            wrapped(lot["brand"], widths[4]),
             str(lot["articles"]),
             lot["weight_kg"],
             f"{lot['method']}\n{'/'.join(lot['operations'])}",
         ]
         for lot in lots
     ]
-    return data_table(
-        [name for name, _ in LOT_COLUMNS],
-        rows,
-        [width for _, width in LOT_COLUMNS],
-        right=(5, 6),
-    )
+    header = [
+        _.stacked("Lot reference"),
+        f"{_.stacked('Cat.')}\n{_.stacked('Waste')}",
+        _.stacked("UN class"),
+        _.stacked("Description"),
+        _.stacked("Brand"),
+        _.stacked("Articles"),
+        _.stacked("Weight kg"),
+        f"{_('Method')}\n{_('R/D code')}",
+    ]
+    return data_table(header, rows, list(widths), right=(5, 6))
 
 
-def lot_legend(lots: list[dict[str, Any]], s: dict[str, ParagraphStyle]) -> Paragraph:
-    """The names of the waste class codes in the table, once below it rather than in each row."""
+def lot_legend(lots: list[dict[str, Any]], s: dict[str, ParagraphStyle], _: Bilingual) -> Paragraph:
+    """The names of the codes in the table, once below it rather than in each row."""
     classes = sorted({(lot["waste_class"], lot["waste_class_label"]) for lot in lots})
+    categories = sorted({(lot["category"], lot["category_label"]) for lot in lots})
     names = "; ".join(f"{esc(code)} {esc(label)}" for code, label in classes) or "-"
+    cats = "; ".join(f"{esc(label)}" for _code, label in categories) or "-"
     return Paragraph(
-        f"Waste: rulebook waste class ({names}). Hazard: UN dangerous-goods classes, "
-        "- for none. R/D: recovery or disposal operations of the facility permit.",
+        f"{esc(_('Cat.'))}: {cats}. {esc(_('Waste'))}: {names}. "
+        f"{esc(_('UN class'))}: {esc(_('UN dangerous-goods classes, - for none.'))} "
+        f"{esc(_('R/D code'))}: {esc(_(RD_LEGEND))} "
+        f"{esc(_('Weight kg'))}: {esc(_(WEIGHT_LEGEND))}",
         s["small"],
     )
 
 
+def waste_code_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
+    """Per lot: its code in the List of Waste, hazardous or not, and the entry's description."""
+    rows = [
+        [
+            lot["reference"],
+            lot["ewc_code"] or "-",
+            yes_no(_, lot["hazardous_waste"]),
+            wrapped(lot["ewc_description"], 110 * mm),
+        ]
+        for lot in lots
+    ]
+    return data_table(
+        [_.stacked("Lot"), _.stacked("EWC code"), _.stacked("Hazardous waste"), _("Description")],
+        rows,
+        [30 * mm, 22 * mm, 28 * mm, 100 * mm],
+    )
+
+
+def quantity_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
+    """Per lot: articles seized = destroyed + sampled + released (X-QM-01) and the weights."""
+    rows = []
+    for lot in lots:
+        r = lot["reconciliation"]
+        rows.append(
+            [
+                lot["reference"],
+                str(r["seized"]),
+                str(r["destroyed"]),
+                str(r["sampled"]),
+                str(r["released"]),
+                yes_no(_, r["balanced"]),
+                lot["gross_weight_kg"],
+                lot["weighed_kg"] or "-",
+            ]
+        )
+    return data_table(
+        [
+            _.stacked("Lot"),
+            _.stacked("Articles seized"),
+            _.stacked("Destroyed"),
+            _.stacked("Sampled"),
+            _.stacked("Released"),
+            _.stacked("Balanced"),
+            _.stacked("Gross kg at seizure"),
+            _.stacked("Kg weighed at dispatch"),
+        ],
+        rows,
+        [30 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm, 18 * mm, 26 * mm, 26 * mm],
+        right=(1, 2, 3, 4, 6, 7),
+    )
+
+
 def header_block(snapshot: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    _ = labels(snapshot)
     office = snapshot["office"]
     totals = snapshot["totals"]
     left = [
-        Paragraph("Certificate of destruction", s["title"]),
-        Paragraph(f"<b>Number:</b> {esc(snapshot['number'])}", s["body"]),
-        Paragraph(f"<b>Issue date:</b> {esc(snapshot['issue_date'])}", s["body"]),
+        Paragraph(esc(_("Certificate of destruction")), s["title"]),
+        Paragraph(f"<b>{esc(_('Number'))}:</b> {esc(snapshot['number'])}", s["body"]),
+        Paragraph(f"<b>{esc(_('Issue date'))}:</b> {esc(snapshot['issue_date'])}", s["body"]),
         Paragraph(
-            f"<b>Issuing office:</b> {esc(office['code'])} {esc(office['name'])} "
+            f"<b>{esc(_('Issuing office'))}:</b> {esc(office['code'])} {esc(office['name'])} "
             f"({esc(office['country'])})",
             s["body"],
         ),
-        Paragraph(f"<b>Destruction order:</b> {esc(snapshot['order']['reference'])}", s["body"]),
         Paragraph(
-            f"<b>Totals:</b> {totals['lots']} lots, {totals['articles']} articles, "
-            f"{esc(totals['weight_kg'])} kg",
+            f"<b>{esc(_('Destruction order'))}:</b> {esc(snapshot['order']['reference'])}",
+            s["body"],
+        ),
+        Paragraph(
+            f"<b>{esc(_('Totals'))}:</b> {esc(lot_count(_, totals['lots']))}, "
+            f"{esc(article_count(_, totals['articles']))}, {esc(totals['weight_kg'])} kg",
             s["body"],
         ),
     ]
@@ -199,7 +302,7 @@ def header_block(snapshot: dict[str, Any], s: dict[str, ParagraphStyle]) -> list
         table,
         *supersedes_note(snapshot, s),
         Spacer(1, 2 * mm),
-        Paragraph("Check that this certificate is genuine and still valid at:", s["small"]),
+        Paragraph(esc(_("Check that this certificate is genuine and still valid at")), s["small"]),
         Paragraph(esc(snapshot["verification_url"]), s["mono"]),
     ]
 
@@ -208,20 +311,39 @@ def supersedes_note(snapshot: dict[str, Any], s) -> list[Flowable]:
     """The certificate this one replaces, with the revocation reason and correction note: free
     texts of any length, so a paragraph of its own (it may run over pages), not a cell of the
     header table beside the QR code (which cannot split)."""
+    _ = labels(snapshot)
     old = snapshot.get("supersedes")
     if not old:
         return []
-    text = f"<b>Replaces certificate {esc(old['number'])}</b>, revoked: {esc(old['reason'])}"
+    text = (
+        f"<b>{esc(_('Replaces certificate'))} {esc(old['number'])}</b>. "
+        f"{esc(_('Revoked'))}: {esc(old['reason'])}"
+    )
     if old.get("note"):
-        text += f". Correction: {esc(old['note'])}"
+        text += f". {esc(_('Correction'))}: {esc(old['note'])}"
     return [Paragraph(text, s["body"])]
 
 
+def legal_dates(z: dict[str, Any], _: Bilingual) -> str:
+    """The decisions that made destruction lawful, each with its date."""
+    parts = [
+        z["right_holder_agreement_on"]
+        and f"{_('right holder agreed')} {z['right_holder_agreement_on']}",
+        z["declarant_agreement_on"] and f"{_('declarant agreed')} {z['declarant_agreement_on']}",
+        z.get("deemed_consent_on")
+        and f"{_('declarant consent deemed (no objection by the deadline)')} "
+        f"{z['deemed_consent_on']}",
+        z["court_reference"] and f"{_('court decision')} {z['court_reference']}",
+    ]
+    return "; ".join(part for part in parts if part) or "-"
+
+
 def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    _ = labels(snapshot)
     bases = ", ".join(b["label"] for b in snapshot["legal_bases"]) or "-"
     holders = (
         "; ".join(
-            f"{h['name']} (application {h['application_reference'] or 'none'})"
+            f"{h['name']} ({_('application')} {h['application_reference'] or _('none')})"
             for h in snapshot["right_holders"]
         )
         or "-"
@@ -235,47 +357,33 @@ def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             z["notified_on"] or "-",
             Paragraph(esc(z["ipr_type"]), s["cell"]),
             Paragraph(esc(z["legal_route"]), s["cell"]),
-            Paragraph(
-                esc(
-                    "; ".join(
-                        part
-                        for part in (
-                            z["right_holder_agreement_on"]
-                            and f"right holder agreed {z['right_holder_agreement_on']}",
-                            z["declarant_agreement_on"]
-                            and f"declarant agreed {z['declarant_agreement_on']}",
-                            z["court_reference"] and f"court {z['court_reference']}",
-                        )
-                        if part
-                    )
-                ),
-                s["cell"],
-            ),
+            Paragraph(esc(legal_dates(z, _)), s["cell"]),
         ]
         for z in snapshot["seizures"]
     ]
     return [
-        Paragraph("Legal basis and right holder", s["h2"]),
-        facts_table([("Legal basis", bases), ("Right holder", holders)], s),
-        Paragraph("Seizures", s["h2"]),
+        Paragraph(esc(_("Legal basis and right holder")), s["h2"]),
+        facts_table([(_("Legal basis"), bases), (_("Right holder"), holders)], s),
+        Paragraph(esc(_("Seizures")), s["h2"]),
         data_table(
             [
-                "Seizure",
-                "Office",
-                "Consignment",
-                "Detained",
-                "Notified",
-                "IPR type",
-                "Legal route",
-                "Decisions",
+                _.stacked("Seizure"),
+                _.stacked("Office"),
+                _.stacked("Consignment"),
+                _.stacked("Detained"),
+                _.stacked("Notified"),
+                _.stacked("IPR type"),
+                _.stacked("Legal route"),
+                _.stacked("Decisions"),
             ],
             seizure_rows,
-            [27 * mm, 24 * mm, 22 * mm, 16 * mm, 16 * mm, 22 * mm, 25 * mm, 28 * mm],
+            [25 * mm, 22 * mm, 20 * mm, 16 * mm, 16 * mm, 20 * mm, 23 * mm, 38 * mm],
         ),
     ]
 
 
 def method_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    _ = labels(snapshot)
     rows = [
         [
             m["code"],
@@ -289,9 +397,17 @@ def method_section(snapshot: dict[str, Any], s) -> list[Flowable]:
         for m in snapshot["methods"]
     ]
     return [
-        Paragraph("Methods", s["h2"]),
+        Paragraph(esc(_("Methods")), s["h2"]),
         data_table(
-            ["Method", "Description", "Rank", "R/D", "Lots", "Articles", "Weight kg"],
+            [
+                _.stacked("Method"),
+                _.stacked("Description"),
+                _.stacked("Rank"),
+                _.stacked("R/D code"),
+                _.stacked("Lots"),
+                _.stacked("Articles"),
+                _.stacked("Weight kg"),
+            ],
             rows,
             [30 * mm, 67 * mm, 11 * mm, 22 * mm, 14 * mm, 18 * mm, 18 * mm],
             right=(4, 5, 6),
@@ -299,7 +415,15 @@ def method_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     ]
 
 
+def parameter_value(parameter: dict[str, Any], _: Bilingual) -> str:
+    value = parameter["value"]
+    if value is None or isinstance(value, bool):
+        return yes_no(_, value)
+    return f"{value} {parameter['unit']}".strip()
+
+
 def facility_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    _ = labels(snapshot)
     facility, transport, execution = (
         snapshot["facility"],
         snapshot["transport"],
@@ -307,46 +431,46 @@ def facility_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     )
     permit = facility["permit"]
     permit_text = (
-        f"{permit['number']}, {permit['authority']}, valid {permit['valid_from']} to "
-        f"{permit['valid_until']}, operations {', '.join(permit['operations'])}"
+        f"{permit['number']}, {permit['authority']}, {_('valid')} {permit['valid_from']} - "
+        f"{permit['valid_until']}, {_('operations')} {', '.join(permit['operations'])}"
         if permit
-        else "no permit recorded"
+        else _("no permit recorded")
     )
     if permit and permit["valid_on_destruction_date"]:
-        permit_text += "; valid on the destruction date"
-    parameters = []
-    if execution["temperature_c"] is not None:
-        parameters.append(f"{execution['temperature_c']} °C")
-    if execution["residence_time_s"] is not None:
-        parameters.append(f"residence time {execution['residence_time_s']} s")
-    if execution["debranded"]:
-        parameters.append("de-branded")
+        permit_text += f"; {_('valid on the destruction date')}"
+    parameters = [(_(p["label"]), parameter_value(p, _)) for p in execution.get("parameters", [])]
     return [
-        Paragraph("Facility, transport and execution", s["h2"]),
+        Paragraph(esc(_("Facility, transport and execution")), s["h2"]),
         facts_table(
             [
-                ("Facility", f"{facility['name']} ({facility['operator']})"),
-                ("Address", f"{facility['address']}, {facility['country']}"),
-                ("Permit", permit_text),
+                (_("Facility"), f"{facility['name']} ({facility['operator']})"),
+                (_("Address"), f"{facility['address']}, {facility['country']}"),
+                (_("Permit"), permit_text),
                 (
-                    "Carrier",
-                    f"{transport['carrier']} (registration {transport['registration'] or '-'})",
+                    _("Carrier"),
+                    f"{transport['carrier']} ({_('registration')} "
+                    f"{transport['registration'] or '-'})",
                 ),
-                ("Vehicle", transport["vehicle"]),
-                ("Seals", ", ".join(transport["seals"])),
-                ("Consignment note", transport["consignment_note"]),
-                ("Started", execution["started_at"]),
-                ("Ended", execution["ended_at"]),
-                ("Location", execution["location"]),
-                ("Process parameters", ", ".join(parameters)),
+                (_("Vehicle"), transport["vehicle"]),
+                (_("Seals"), ", ".join(transport["seals"])),
+                (_("Consignment note"), transport["consignment_note"]),
+                (_("Started"), execution["started_at"]),
+                (_("Ended"), execution["ended_at"]),
+                (_("Location"), execution["location"]),
             ],
             s,
         ),
-        *permit_warning(permit, s),
+        *permit_warning(permit, s, _),
+        # Snapshots before schema 2 hold no parameter list.
+        *(
+            [Paragraph(esc(_("Process parameters")), s["h2"]), facts_table(parameters, s)]
+            if parameters
+            else []
+        ),
     ]
 
 
-def permit_warning(permit: dict[str, Any] | None, s) -> list[Flowable]:
+def permit_warning(permit: dict[str, Any] | None, s, _: Bilingual) -> list[Flowable]:
     """X-CE-03: when no permit of the facility covered the destruction date, the snapshot holds
     the one with the latest validity; the certificate must say so rather than let it pass as the
     permit under which the goods were destroyed."""
@@ -354,42 +478,48 @@ def permit_warning(permit: dict[str, Any] | None, s) -> list[Flowable]:
         return []
     return [
         Paragraph(
-            f"Warning: permit {esc(permit['number'])} was not valid on the destruction date; "
-            "no permit of the facility on record covered that date.",
+            f"{esc(_('Warning'))}: {esc(permit['number'])}: {esc(_(PERMIT_NOT_VALID))}",
             s["warning"],
         )
     ]
 
 
 def mass_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    _ = labels(snapshot)
     mass = snapshot["mass_balance"]
     rows = [
-        [o["route_label"], o["weight_kg"], Paragraph(esc(o["destination"]), s["cell"])]
+        [
+            Paragraph(esc(o["route_label"]), s["cell"]),
+            o["weight_kg"],
+            Paragraph(esc(o["destination"]) or "-", s["cell"]),
+        ]
         for o in mass["outputs"]
     ]
-    rows.append(["Total output", mass["output_total_kg"], ""])
+    rows.append([_("Total output"), mass["output_total_kg"], ""])
     return [
-        Paragraph("Mass balance", s["h2"]),
+        Paragraph(esc(_("Mass balance")), s["h2"]),
         facts_table(
             [
-                ("Weight at dispatch", f"{mass['dispatch_weight_kg'] or '-'} kg"),
-                ("Weight at gate", f"{mass['gate_weight_kg']} kg"),
-                ("Weighbridge ticket", mass["weighbridge_ticket"]),
-                ("Deviation declared", "yes" if mass["deviation"] else "no"),
+                (_("Weight at dispatch"), f"{mass['dispatch_weight_kg'] or '-'} kg"),
+                (_("Weight at gate"), f"{mass['gate_weight_kg']} kg"),
+                (_("Weighbridge ticket"), mass["weighbridge_ticket"]),
+                (_("Deviation declared"), yes_no(_, mass["deviation"])),
             ],
             s,
         ),
         Spacer(1, 2 * mm),
         data_table(
-            ["Output fraction", "Weight kg", "Destination"],
+            [_.stacked("Output fraction"), _.stacked("Weight kg"), _.stacked("Destination")],
             rows,
-            [40 * mm, 25 * mm, CONTENT_WIDTH - 65 * mm],
+            [45 * mm, 25 * mm, CONTENT_WIDTH - 70 * mm],
             right=(1,),
         ),
     ]
 
 
 def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    _ = labels(snapshot)
+    none = _("none recorded")
     witnesses = [
         [
             Paragraph(esc(w["name"]), s["cell"]),
@@ -397,29 +527,37 @@ def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             w["role"],
         ]
         for w in snapshot["witnesses"]
-    ] or [["none recorded", "", ""]]
+    ] or [[none, "", ""]]
     evidence = [
         [Paragraph(esc(e["name"]), s["cell"]), e["kind"], e["sha256"]] for e in snapshot["evidence"]
-    ] or [["none recorded", "", ""]]
+    ] or [[none, "", ""]]
     flowables: list[Flowable] = [
         # A heading left alone at the foot of a page, its table on the next, reads as missing.
         KeepTogether(
             [
-                Paragraph("Witnesses", s["h2"]),
-                Paragraph(officer_presence(snapshot["execution"]), s["body"]),
+                Paragraph(esc(_("Witnesses")), s["h2"]),
+                Paragraph(officer_presence(snapshot["execution"], _), s["body"]),
                 data_table(
-                    ["Name", "Organisation", "Role"], witnesses, [60 * mm, 70 * mm, 50 * mm]
+                    [_.stacked("Name"), _.stacked("Organisation"), _.stacked("Role")],
+                    witnesses,
+                    [60 * mm, 70 * mm, 50 * mm],
                 ),
             ]
         ),
-        Paragraph("Evidence", s["h2"]),
-        evidence_table(evidence),
+        Paragraph(esc(_("Evidence")), s["h2"]),
+        evidence_table(evidence, _),
     ]
     if snapshot["samples"]:
         flowables += [
-            Paragraph("Samples retained", s["h2"]),
+            Paragraph(esc(_("Samples retained")), s["h2"]),
             data_table(
-                ["Sample", "From lot", "Articles", "Purpose", "Holder"],
+                [
+                    _.stacked("Sample"),
+                    _.stacked("From lot"),
+                    _.stacked("Articles"),
+                    _.stacked("Purpose"),
+                    _.stacked("Holder"),
+                ],
                 [
                     [
                         x["reference"],
@@ -437,54 +575,73 @@ def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     return flowables
 
 
-def officer_presence(execution: dict[str, Any]) -> str:
+def officer_presence(execution: dict[str, Any], _: Bilingual) -> str:
     """C8.11: the customs officer attends, or the absence is documented (the record refuses an
     absence without a reason, printed under Deviations and justifications)."""
+    label = f"<b>{esc(_('Customs officer present'))}:</b>"
     if execution["customs_officer_present"]:
-        return "<b>Customs officer present:</b> yes"
+        return f"{label} {esc(_('yes'))}"
     return (
-        "<b>Customs officer present:</b> no; the documented reason is under Deviations and "
-        "justifications"
+        f"{label} {esc(_('no'))}. "
+        f"{esc(_('The documented reason is under Deviations and justifications.'))}"
     )
 
 
-def evidence_table(rows: list[list[Any]]) -> Table:
-    table = data_table(["File", "Kind", "SHA-256"], rows, [55 * mm, 25 * mm, 100 * mm])
+def evidence_table(rows: list[list[Any]], _: Bilingual) -> Table:
+    table = data_table(
+        [_.stacked("File"), _.stacked("Kind"), "SHA-256"], rows, [55 * mm, 25 * mm, 100 * mm]
+    )
     table.setStyle(TableStyle([("FONT", (2, 1), (2, -1), "Courier", 6.5)]))
     return table
 
 
 def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    _ = labels(snapshot)
     check = snapshot["compliance"]
     if check["recorded"]:
-        verdict = (
-            f"{check['verdict']} (rulebook {check['rulebook_version']}, {check['checked_at']})"
-        )
+        words = check.get("verdict_label") or check["verdict"]
+        verdict = f"{_(words)} ({_('rulebook')} {check['rulebook_version']}, {check['checked_at']})"
     else:
-        verdict = check["note"]
+        verdict = _(check["note"])
     flowables: list[Flowable] = [
-        Paragraph("Compliance", s["h2"]),
-        facts_table([("Verdict", verdict)], s),
+        Paragraph(esc(_("Compliance")), s["h2"]),
+        facts_table([(_("Verdict"), verdict)], s),
     ]
     if check["findings"]:
         flowables += [
             Spacer(1, 2 * mm),
             data_table(
-                ["Rule", "Severity", "Finding"],
                 [
-                    [f["rule"], f["severity"], Paragraph(esc(f["message"]), s["cell"])]
+                    _.stacked("Rule"),
+                    _.stacked("Severity"),
+                    _.stacked("Finding"),
+                    _.stacked("Justification"),
+                ],
+                [
+                    [
+                        f["rule"],
+                        _.stacked(f["severity"].capitalize()),
+                        Paragraph(
+                            esc(f"{f['lot']}: {f['message']}" if f.get("lot") else f["message"]),
+                            s["cell"],
+                        ),
+                        Paragraph(esc(f.get("justification") or "-"), s["cell"]),
+                    ]
                     for f in check["findings"]
                 ],
-                [25 * mm, 20 * mm, CONTENT_WIDTH - 45 * mm],
+                [20 * mm, 20 * mm, 80 * mm, CONTENT_WIDTH - 120 * mm],
             ),
         ]
     if snapshot["justifications"]:
         flowables += [
-            Paragraph("Deviations and justifications", s["h2"]),
+            Paragraph(esc(_("Deviations and justifications")), s["h2"]),
             data_table(
-                ["Subject", "Justification"],
+                [_.stacked("Subject"), _.stacked("Justification")],
                 [
-                    [j["subject"], Paragraph(esc(j["text"]), s["cell"])]
+                    [
+                        Paragraph(esc(subject_label(j["subject"], _)), s["cell"]),
+                        Paragraph(esc(j["text"]), s["cell"]),
+                    ]
                     for j in snapshot["justifications"]
                 ],
                 [40 * mm, CONTENT_WIDTH - 40 * mm],
@@ -493,10 +650,22 @@ def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     return flowables
 
 
+# The subjects of record-wide justifications (snapshot.build_snapshot); the others are lot
+# references, printed as they are.
+RECORD_SUBJECTS = frozenset(
+    {gettext_noop("Mass balance deviation"), gettext_noop("Customs officer absent")}
+)
+
+
+def subject_label(subject: str, _: Bilingual) -> str:
+    return _(subject) if subject in RECORD_SUBJECTS else subject
+
+
 def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    _ = labels(snapshot)
     # "Lot", not "Lot reference": the lot table's header stays recognisable on each page it spans.
     table = data_table(
-        ["Lot", "Event", "Last custody hash (SHA-256)"],
+        [_.stacked("Lot"), _.stacked("Event"), _("Last custody hash (SHA-256)")],
         [
             [lot["reference"], str(lot["custody_sequence"]), lot["custody_hash"]]
             for lot in snapshot["lots"]
@@ -510,9 +679,14 @@ def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     return [
         KeepTogether(
             [
-                Paragraph("Chain of custody at issue", s["h2"]),
+                Paragraph(esc(_("Chain of custody at issue")), s["h2"]),
                 Paragraph(
-                    "The hash of each lot's newest custody event when the certificate was issued.",
+                    esc(
+                        _(
+                            "The hash of each lot's newest custody event when the certificate "
+                            "was issued."
+                        )
+                    ),
                     s["small"],
                 ),
                 table,
@@ -521,19 +695,52 @@ def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     ]
 
 
+def labels(snapshot: dict[str, Any]) -> Bilingual:
+    """English and the office's language (none in snapshots from before schema 2)."""
+    return Bilingual(snapshot.get("language", ""))
+
+
 def render_pdf(snapshot: dict[str, Any]) -> bytes:
-    """The certificate as PDF bytes, from the snapshot alone. `invariant` drops the creation
-    time and random document id, so one snapshot always renders to the same bytes."""
+    """The certificate as PDF bytes, from the snapshot alone (unsealed)."""
+    return render(snapshot)[0]
+
+
+def render(snapshot: dict[str, Any]) -> tuple[bytes, SealBox]:
+    """The certificate as PDF bytes and the box kept for its seal. `invariant` drops the
+    creation time and random document id, so one snapshot always renders to the same bytes."""
     s = styles()
+    _ = labels(snapshot)
+    seal_place = SealPlace()
+    lots = snapshot["lots"]
     story: list[Flowable] = [
         *header_block(snapshot, s),
         *legal_section(snapshot, s),
-        Paragraph(f"Goods destroyed ({snapshot['totals']['lots']} lots)", s["h2"]),
-        lot_table(snapshot["lots"]),
-        lot_legend(snapshot["lots"], s),
+        Paragraph(
+            f"{esc(_('Goods destroyed'))} ({esc(lot_count(_, snapshot['totals']['lots']))})",
+            s["h2"],
+        ),
+        lot_table(lots, _),
+        lot_legend(lots, s, _),
         *method_section(snapshot, s),
         *facility_section(snapshot, s),
         *mass_section(snapshot, s),
+    ]
+    if lots and "reconciliation" in lots[0]:
+        story += [
+            Paragraph(esc(_("Quantities and reconciliation")), s["h2"]),
+            Paragraph(
+                esc(_("Articles seized = destroyed + sampled + released, per lot.")), s["small"]
+            ),
+            quantity_table(lots, _),
+        ]
+    if lots and "ewc_code" in lots[0]:
+        # Snapshots issued before lots carried EWC codes print without this table.
+        story += [
+            Paragraph(esc(_("Waste codes")), s["h2"]),
+            Paragraph(esc(_(EWC_LEGEND)), s["small"]),
+            waste_code_table(lots, _),
+        ]
+    story += [
         *people_section(snapshot, s),
         *compliance_section(snapshot, s),
         *custody_section(snapshot, s),
@@ -541,15 +748,18 @@ def render_pdf(snapshot: dict[str, Any]) -> bytes:
         KeepTogether(
             [
                 Paragraph(
-                    f"Issued on {esc(snapshot['issued_at'])} by {esc(snapshot['issued_by'])}, "
-                    f"{esc(snapshot['office']['name'])}. This certificate is valid only while "
-                    "the verification page shows it as valid.",
+                    f"{esc(_('Issued'))}: {esc(snapshot['issued_at'])}, "
+                    f"{esc(snapshot['issued_by'])}, {esc(snapshot['office']['name'])}. "
+                    f"{esc(_(VALID_ONLY_WHILE))}",
                     s["small"],
-                )
+                ),
+                Spacer(1, 2 * mm),
+                seal_place,
             ]
         ),
     ]
     buffer = io.BytesIO()
+    title = f"{_('Certificate of destruction')} {snapshot['number']}"
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -557,10 +767,11 @@ def render_pdf(snapshot: dict[str, Any]) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=16 * mm,
-        title=f"Certificate of destruction {snapshot['number']}",
+        title=title,
         author=snapshot["office"]["name"],
         invariant=True,
     )
-    footer = f"Certificate of destruction {snapshot['number']}"
-    document.build(story, canvasmaker=partial(NumberedCanvas, footer=footer))
-    return buffer.getvalue()
+    page_label = _("Page %(page)s of %(total)s")
+    document.build(story, canvasmaker=partial(NumberedCanvas, footer=title, page_label=page_label))
+    assert seal_place.box is not None  # noqa: S101 - drawn by build(), always
+    return buffer.getvalue(), seal_place.box

@@ -10,25 +10,37 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.db.models.fields.json import KeyTransform
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from destruction.certificates.pdf import render_pdf
+from destruction.certificates.pdf import render
+from destruction.certificates.seal import SealStatus, SealUnavailable, seal_pdf, validate_seal
 from destruction.certificates.snapshot import blocking_rules, build_snapshot, latest_record_check
-from destruction.models import Certificate, CertificateStatus, DestructionOrder, OrderStatus
+from destruction.methods import Method
+from destruction.models import (
+    CERTIFICATE_TRANSITIONS,
+    ORDER_TRANSITIONS,
+    Certificate,
+    CertificateStatus,
+    DestructionOrder,
+    OrderStatus,
+)
+from project import audit
 from project.errors import TransitionNotAllowed
+from project.transitions import change_status
 from project.users import display_name
 from seizures.custody import append_events
-from seizures.models import CustodyEvent, Lot, LotStatus
+from seizures.models import CustodyEvent, CustomsOffice, Lot, LotStatus
 
 T = TypeVar("T")
 
@@ -39,6 +51,22 @@ SEQUENCE_ATTEMPTS = 3
 VERIFICATION_CODE_BYTES = 32
 # An uploaded copy larger than this cannot be a certificate (1,000 lots render to ~150 KB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+LOCAL_HOSTS = frozenset({"localhost", "::1", "0.0.0.0"})  # noqa: S104 - a name compared, not bound
+
+
+def require_public_address() -> None:
+    """The verification address printed on a certificate must reach the issuing system from
+    anywhere: a localhost address is refused unless debug is on (development and the demo)."""
+    host = (urlsplit(settings.PUBLIC_BASE_URL).hostname or "").lower()
+    local = host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+    if local and not settings.DEBUG:
+        raise TransitionNotAllowed(
+            f"PUBLIC_BASE_URL is {settings.PUBLIC_BASE_URL!r}, a local address that nobody "
+            "receiving the certificate can open; set PUBLIC_BASE_URL to the public address of "
+            "the verification pages before issuing certificates."
+        )
 
 
 def verification_url(code: str) -> str:
@@ -73,6 +101,7 @@ def create_certificate(
 ) -> Certificate:
     """Number, snapshot, PDF and hash of a new valid certificate (inside the caller's
     transaction)."""
+    require_public_address()
     issued_at = timezone.now()
     year = timezone.localdate(issued_at).year
     last = Certificate.objects.filter(year=year).aggregate(last=Max("sequence"))["last"]
@@ -95,7 +124,7 @@ def create_certificate(
             else None
         ),
     )
-    pdf = render_pdf(snapshot)
+    pdf = sealed(snapshot, number=number, office=order.office)
     return Certificate.objects.create(
         number=number,
         year=year,
@@ -111,6 +140,21 @@ def create_certificate(
         sha256=hashlib.sha256(pdf).hexdigest(),
         supersedes=supersedes,
     )
+
+
+def sealed(snapshot: dict[str, Any], *, number: str, office: CustomsOffice) -> bytes:
+    """The rendered certificate with the administration's seal; the stored hash is of these
+    sealed bytes. No usable seal where one is required refuses the issue."""
+    pdf, box = render(snapshot)
+    try:
+        return seal_pdf(
+            pdf,
+            office=f"{office.code} {office.name}",
+            reason=f"Certificate of destruction {number}",
+            box=box,
+        )
+    except SealUnavailable as error:
+        raise TransitionNotAllowed(str(error)) from error
 
 
 def retrying_sequence(function: Callable[[], T]) -> T:
@@ -133,14 +177,23 @@ def issue_certificate(*, order: DestructionOrder, actor: User) -> Certificate:
     def issue() -> Certificate:
         with transaction.atomic(durable=True):
             current = DestructionOrder.objects.select_related("office").get(pk=order.pk)
-            updated = DestructionOrder.objects.filter(
-                pk=order.pk, status=OrderStatus.EXECUTED
-            ).update(status=OrderStatus.CERTIFIED, updated_at=timezone.now())
-            if updated != 1:
-                raise TransitionNotAllowed(
+            change_status(
+                DestructionOrder.objects.filter(pk=order.pk),
+                table=ORDER_TRANSITIONS,
+                sources={OrderStatus.EXECUTED},
+                target=OrderStatus.CERTIFIED,
+                conflict=lambda: (
                     f"Only an executed order can be certified; {current.reference} is "
                     f"{current.get_status_display().lower()}."
-                )
+                ),
+                updated_at=timezone.now(),
+            )
+            audit.record_changed(
+                DestructionOrder,
+                current.pk,
+                {"status": (OrderStatus.EXECUTED, OrderStatus.CERTIFIED)},
+                object_repr=current.reference,
+            )
             lots = order_lots(current)
             require_certifiable(current, lots)
             certificate = create_certificate(current, actor=actor)
@@ -163,18 +216,27 @@ def revoke_certificate(*, certificate: Certificate, reason: str, actor: User) ->
         raise ValidationError({"reason": ["Give the reason for the revocation."]})
     with transaction.atomic(durable=True):
         now = timezone.now()
-        updated = Certificate.objects.filter(
-            pk=certificate.pk, status=CertificateStatus.VALID
-        ).update(
-            status=CertificateStatus.REVOKED,
+        change_status(
+            Certificate.objects.filter(pk=certificate.pk),
+            table=CERTIFICATE_TRANSITIONS,
+            sources={CertificateStatus.VALID},
+            target=CertificateStatus.REVOKED,
+            conflict=lambda: (
+                f"Only a valid certificate can be revoked; {certificate.number} is not valid."
+            ),
             revoked_at=now,
             revoked_by=actor,
             revocation_reason=reason,
         )
-        if updated != 1:
-            raise TransitionNotAllowed(
-                f"Only a valid certificate can be revoked; {certificate.number} is not valid."
-            )
+        audit.record_changed(
+            Certificate,
+            certificate.pk,
+            {
+                "status": (CertificateStatus.VALID, CertificateStatus.REVOKED),
+                "reason": ("", reason),
+            },
+            object_repr=certificate.number,
+        )
         revoked = Certificate.objects.select_related("order").get(pk=certificate.pk)
         append_events(
             order_lots(revoked.order),
@@ -195,14 +257,16 @@ def reissue_certificate(*, certificate: Certificate, actor: User, note: str = ""
 
     def reissue() -> Certificate:
         with transaction.atomic(durable=True):
-            updated = Certificate.objects.filter(
-                pk=certificate.pk, status=CertificateStatus.REVOKED
-            ).update(status=CertificateStatus.SUPERSEDED)
-            if updated != 1:
-                raise TransitionNotAllowed(
+            change_status(
+                Certificate.objects.filter(pk=certificate.pk),
+                table=CERTIFICATE_TRANSITIONS,
+                sources={CertificateStatus.REVOKED},
+                target=CertificateStatus.SUPERSEDED,
+                conflict=lambda: (
                     f"Only a revoked certificate can be re-issued; revoke {certificate.number} "
                     "first (or it was re-issued already)."
-                )
+                ),
+            )
             old = Certificate.objects.select_related("order__office").get(pk=certificate.pk)
             lots = order_lots(old.order)
             require_certifiable(old.order, lots)
@@ -234,6 +298,7 @@ def verifiable(code: str) -> Certificate:
             totals=KeyTransform("totals", "snapshot"),
             supersedes_number=F("supersedes__number"),
             superseded_by_number=F("superseded_by__number"),
+            superseded_by_code=F("superseded_by__verification_code"),
         )
         .prefetch_related("reviews"),
         verification_code=code,
@@ -262,9 +327,16 @@ def public_status(certificate: Certificate) -> dict[str, Any]:
                 "reason": certificate.revocation_reason,
             }
         )
+    amended = amended_after_issue(certificate)
+    decisions += [
+        {"kind": "amendment", "decision": "amended", "date": timezone.localdate(day), "reason": ""}
+        for day in amended
+    ]
     office = certificate.office
+    methods = dict(Method.choices)
     return {
         "number": certificate.number,
+        "amended_after_issue": bool(amended),
         "status": certificate.status,
         "issue_date": timezone.localdate(certificate.issued_at),
         "issuing_office": f"{office.code} {office.name}",
@@ -272,17 +344,75 @@ def public_status(certificate: Certificate) -> dict[str, Any]:
         "sha256": certificate.sha256,
         "supersedes": certificate.supersedes_number,
         "superseded_by": certificate.superseded_by_number,
+        "superseded_by_code": certificate.superseded_by_code,
+        "revocation_reason": certificate.revocation_reason,
+        "methods": [
+            {"code": code, "label": methods.get(code, code)}
+            for code in (certificate.totals or {}).get("methods", [])
+        ],
+        "seal": stored_seal(certificate).as_public(),
         "decisions": sorted(decisions, key=lambda d: d["date"]),
     }
 
 
-def sha256_of_upload(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return digest.hexdigest()
+def stored_seal(certificate: Certificate) -> SealStatus:
+    """The seal of the genuine PDF as stored, validated now against the configured seal."""
+    pdf = Certificate.objects.filter(pk=certificate.pk).values_list("pdf", flat=True).get()
+    return validate_seal(bytes(pdf))
 
 
-def is_genuine(certificate: Certificate, uploaded_sha256: str) -> bool:
-    """Byte-identical to the stored PDF: equal SHA-256 (compared in constant time)."""
-    return hmac.compare_digest(uploaded_sha256, certificate.sha256)
+def amended_after_issue(certificate: Certificate) -> list:
+    """When the case or lots behind the certificate were amended after its issue (one time per
+    amendment), oldest first. The public page says so without naming who or why."""
+    events = CustodyEvent.objects.filter(
+        kind=CustodyEvent.Kind.AMENDED,
+        lot__order_lines__order_id=certificate.order_id,
+        occurred_at__gt=certificate.issued_at,
+    )
+    return sorted(set(events.values_list("occurred_at", flat=True)))
+
+
+class UploadMatch(models.TextChoices):
+    """How an uploaded PDF relates to the genuine certificate."""
+
+    # Byte for byte the stored PDF.
+    IDENTICAL = "identical", "Identical to the genuine PDF"
+    # Not identical, but it carries a valid seal of the administration over exactly the genuine
+    # certificate: a later tool appended an incremental update (a note, a signature...).
+    SEALED_COPY = "sealed_copy", "Sealed copy of the genuine PDF"
+    # It carries the seal, but the seal no longer matches the content: altered after sealing.
+    BROKEN_SEAL = "broken_seal", "Seal broken"
+    # A valid seal over other content (another certificate, or another version of this one).
+    OTHER_DOCUMENT = "other_document", "Sealed, but another document"
+    # Neither identical nor sealed.
+    DIFFERENT = "different", "Neither identical nor sealed"
+
+
+GENUINE_MATCHES = frozenset({UploadMatch.IDENTICAL, UploadMatch.SEALED_COPY})
+
+
+def check_upload(certificate: Certificate, upload: UploadedFile) -> dict[str, Any]:
+    """Compare an uploaded PDF with the genuine certificate: byte-identical, or carrying a valid
+    seal by the configured seal certificate whose sealed revision is the genuine PDF (its
+    SHA-256 is the stored one). The upload is read in memory (at most MAX_UPLOAD_BYTES) and
+    not stored."""
+    data = b"".join(upload.chunks())
+    uploaded_sha256 = hashlib.sha256(data).hexdigest()
+    seal = validate_seal(data)
+    if hmac.compare_digest(uploaded_sha256, certificate.sha256):
+        match = UploadMatch.IDENTICAL
+    elif seal.valid and hmac.compare_digest(seal.signed_revision_sha256, certificate.sha256):
+        match = UploadMatch.SEALED_COPY
+    elif seal.present and not seal.valid:
+        match = UploadMatch.BROKEN_SEAL
+    elif seal.valid:
+        match = UploadMatch.OTHER_DOCUMENT
+    else:
+        match = UploadMatch.DIFFERENT
+    return {
+        "match": match.value,
+        "genuine": match in GENUINE_MATCHES,
+        "matches": match == UploadMatch.IDENTICAL,
+        "uploaded_sha256": uploaded_sha256,
+        "seal": seal.as_public(),
+    }

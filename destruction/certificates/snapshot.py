@@ -27,11 +27,14 @@ from destruction.models import (
     OutputRoute,
     Witness,
 )
+from project.compliance import Severity, Verdict
 from seizures.categories import ProductCategory, WasteClass
 from seizures.custody import last_events_by_lot
 from seizures.models import Lot, SamplePurpose
 
-SNAPSHOT_SCHEMA = 1
+# 2: seal-ready layout, second language, quantities and reconciliation per lot, every process
+# parameter, legal dates with deemed consent, verdict in words.
+SNAPSHOT_SCHEMA = 2
 NO_CHECK_NOTE = "No compliance check recorded"
 
 
@@ -72,6 +75,60 @@ def permit_on(order: DestructionOrder, on_date) -> dict[str, Any] | None:
     }
 
 
+def reconciliation(lot: Lot, sampled: int) -> dict[str, Any]:
+    """Articles seized = destroyed + sampled + released (X-QM-01). A certified lot is destroyed
+    whole: release applies to whole lots, which never reach a certificate, so none is released
+    from a certified lot; the equation still prints, and says when it does not balance."""
+    released = 0
+    return {
+        "seized": lot.seized_articles,
+        "destroyed": lot.articles,
+        "sampled": sampled,
+        "released": released,
+        "balanced": lot.seized_articles == lot.articles + sampled + released,
+    }
+
+
+def deemed_consent(seizure, on_day) -> str:
+    """The day the declarant's consent was deemed given (Art. 23(1)(c)): the statutory deadline
+    passed with neither a written agreement nor an objection."""
+    if seizure.declarant_agreement_on or seizure.declarant_objected or seizure.deadline is None:
+        return ""
+    return day(seizure.deadline) if seizure.deadline < on_day else ""
+
+
+# (key, label, unit): every parameter of the destruction record, printed whether or not it
+# applies to the method, so a blank shows as "not recorded" rather than as missing.
+PROCESS_PARAMETERS = (
+    ("temperature_c", "Combustion temperature", "°C"),
+    ("residence_time_s", "Gas residence time", "s"),
+    ("particle_size_mm", "Particle size after shredding", "mm"),
+    ("halogenated_over_1pct", "Halogenated organic substances over 1 % (as chlorine)", ""),
+    ("debranded", "De-branded", ""),
+    ("batteries_removed", "Batteries removed before treatment", ""),
+    ("aerosols_degassed", "Aerosols and lighters degassed", ""),
+    ("pyrotechnics_neutralised", "Pyrotechnic parts neutralised", ""),
+    ("denatured", "Denatured (unsmokeable or undrinkable)", ""),
+)
+
+
+def process_parameters(record: DestructionRecord) -> list[dict[str, Any]]:
+    """Each parameter as {key, label, unit, value}; value a string, True/False, or None when
+    not recorded."""
+    rows = []
+    for key, label, unit in PROCESS_PARAMETERS:
+        value = getattr(record, key)
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                "value": value if value is None or isinstance(value, bool) else str(value),
+            }
+        )
+    return rows
+
+
 def latest_record_check(order: DestructionOrder):
     """The newest record-stage compliance check, read through the reverse relation: destruction
     does not import compliance."""
@@ -83,20 +140,32 @@ def blocking_rules(check) -> list[str]:
     counts as blocking too)."""
     if check is None:
         return []
-    rules = [str(f.get("rule", "?")) for f in check.findings if f.get("severity") == "blocking"]
-    if not rules and check.verdict == "non_compliant":
-        rules = ["verdict non_compliant"]
+    rules = [finding.rule or "?" for finding in check.blocking_findings()]
+    if not rules and check.verdict == Verdict.NON_COMPLIANT:
+        rules = [f"verdict {Verdict.NON_COMPLIANT}"]
     return rules
 
 
-def compliance_summary(order: DestructionOrder) -> dict[str, Any]:
-    """The latest record check as printed. No check yet: the certificate says so instead of
-    claiming a verdict."""
+# The verdict in words (compliance.models.Verdict, which destruction cannot import). A check
+# with blocking findings never reaches a certificate, so "needs review" means warnings, each
+# printed with its justification where one was recorded.
+VERDICT_WORDS = {
+    "compliant": "Compliant",
+    "needs_review": "Compliant, with the warnings listed below",
+    "non_compliant": "Non-compliant",
+}
+
+
+def compliance_summary(order: DestructionOrder, justifications: dict[str, str]) -> dict[str, Any]:
+    """The latest record check as printed, each warning with the justification recorded for its
+    lot (`justifications`: lot reference -> text). No check yet: the certificate says so instead
+    of claiming a verdict."""
     check = latest_record_check(order)
     if check is None:
         return {
             "recorded": False,
             "verdict": "",
+            "verdict_label": "",
             "rulebook_version": "",
             "checked_at": "",
             "note": NO_CHECK_NOTE,
@@ -105,6 +174,7 @@ def compliance_summary(order: DestructionOrder) -> dict[str, Any]:
     return {
         "recorded": True,
         "verdict": check.verdict,
+        "verdict_label": VERDICT_WORDS.get(check.verdict, check.verdict),
         "rulebook_version": check.rulebook_version,
         "checked_at": local(check.checked_at),
         "note": "",
@@ -113,9 +183,11 @@ def compliance_summary(order: DestructionOrder) -> dict[str, Any]:
                 "rule": str(f.get("rule", "")),
                 "severity": str(f.get("severity", "")),
                 "message": str(f.get("message", "")),
+                "lot": str(f.get("lot", "")),
+                "justification": justifications.get(str(f.get("lot", "")), ""),
             }
             for f in check.findings
-            if f.get("severity") != "blocking"
+            if f.get("severity") != Severity.BLOCKING
         ],
     }
 
@@ -152,12 +224,17 @@ def build_snapshot(
     )
     lot_ids = [line.lot_id for line in lines]
     heads = last_events_by_lot(lot_ids)
-    samples = Lot.objects.filter(parent_id__in=lot_ids).select_related("parent")
+    samples = list(Lot.objects.filter(parent_id__in=lot_ids).select_related("parent"))
+    sampled: dict[int, int] = defaultdict(int)
+    for sample in samples:
+        sampled[sample.parent_id] += sample.seized_articles
     permit = permit_on(order, timezone.localdate(record.started_at))
     permitted = set(permit["operations"]) if permit else set()
     categories = dict(ProductCategory.choices)
     waste_classes = dict(WasteClass.choices)
     methods = dict(Method.choices)
+    bases = dict(LegalBasis.choices)
+    issue_day = timezone.localdate(issued_at)
 
     lots, seizures, justifications = [], {}, []
     by_method: dict[str, dict[str, Any]] = defaultdict(
@@ -184,11 +261,19 @@ def build_snapshot(
                 "description": lot.description,
                 "brand": lot.brand,
                 "hazard_classes": list(lot.hazard_classes),
+                "ewc_code": lot.ewc_code,
+                "ewc_description": lot.waste_code.description if lot.waste_code else "",
+                "hazardous_waste": lot.hazardous_waste,
                 "articles": lot.articles,
                 "weight_kg": kg(weight),
+                "gross_weight_kg": kg(lot.gross_weight_kg),
+                "weighed_kg": kg(line.dispatch_weight_kg),
+                "reconciliation": reconciliation(lot, sampled[lot.pk]),
                 "method": method,
+                "method_label": methods.get(method, method),
                 "operations": operation_codes(method, permitted),
                 "legal_basis": line.legal_basis,
+                "legal_basis_label": bases.get(line.legal_basis, line.legal_basis),
                 "custody_sequence": head[0] if head else 0,
                 "custody_hash": head[1] if head else "",
             }
@@ -214,6 +299,7 @@ def build_snapshot(
                 "application_reference": holder.application_reference if holder else "",
                 "right_holder_agreement_on": day(seizure.right_holder_agreement_on),
                 "declarant_agreement_on": day(seizure.declarant_agreement_on),
+                "deemed_consent_on": deemed_consent(seizure, issue_day),
                 "court_reference": seizure.court_reference,
             }
     if record.mass_balance_deviation and record.deviation_justification:
@@ -227,7 +313,6 @@ def build_snapshot(
     outputs = list(record.outputs.all())
     routes = dict(OutputRoute.choices)
     purposes = dict(SamplePurpose.choices)
-    bases = dict(LegalBasis.choices)
     right_holders = {(s["right_holder"], s["application_reference"]) for s in seizures.values()} - {
         ("", "")
     }
@@ -237,6 +322,7 @@ def build_snapshot(
         "issued_at": local(issued_at),
         "issue_date": day(timezone.localdate(issued_at)),
         "issued_by": issued_by_name,
+        "language": order.office.certificate_language,
         "verification_url": verification_url,
         "supersedes": supersedes,
         "office": {
@@ -305,6 +391,7 @@ def build_snapshot(
             else None,
             "debranded": record.debranded,
             "customs_officer_present": record.customs_officer_present,
+            "parameters": process_parameters(record),
         },
         "mass_balance": {
             "dispatch_weight_kg": kg(order.dispatch_weight_kg),
@@ -330,7 +417,7 @@ def build_snapshot(
             {"name": e.original_name, "kind": e.get_kind_display(), "sha256": e.sha256}
             for e in record.evidence.all()
         ],
-        "compliance": compliance_summary(order),
+        "compliance": compliance_summary(order, {j["subject"]: j["text"] for j in justifications}),
         "justifications": justifications,
         "totals": {
             "lots": len(lots),

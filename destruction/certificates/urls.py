@@ -18,5 +18,6 @@ urlpatterns = [
         name="reissue",
     ),
     path("verify/", views.verify_lookup, name="verify-lookup"),
+    path("verify/seal-ca.pem", views.seal_certificate, name="seal-ca"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, FormView, ListView, View
 
 from destruction.certificates.api.views import VerifyThrottle, pdf_response
-from destruction.certificates.filtersets import CertificateFilterSet, certificate_list
+from destruction.certificates.filtersets import CertificateFilterSet
 from destruction.certificates.forms import (
     IssueCertificateForm,
     ReissueCertificateForm,
@@ -18,13 +18,13 @@ from destruction.certificates.forms import (
     VerifyLookupForm,
     VerifyUploadForm,
 )
+from destruction.certificates.seal import SealUnavailable, current_seal, validate_seal
 from destruction.certificates.services import (
-    is_genuine,
+    check_upload,
     issue_certificate,
     public_status,
     reissue_certificate,
     revoke_certificate,
-    sha256_of_upload,
     verifiable,
 )
 from destruction.models import Certificate
@@ -48,9 +48,11 @@ class CertificateListView(LoginRequiredMixin, PermissionRequiredMixin, ListView)
     paginate_by = 50
 
     def get_queryset(self):
-        self.filterset = CertificateFilterSet(self.request.GET or None, queryset=certificate_list())
+        self.filterset = CertificateFilterSet(
+            self.request.GET or None, queryset=Certificate.objects.for_list()
+        )
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return certificate_list().none()
+            return Certificate.objects.for_list().none()
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -61,7 +63,7 @@ class CertificateMixin(LoginRequiredMixin, PermissionRequiredMixin):
     def certificate(self) -> Certificate:
         if not hasattr(self, "_certificate"):
             self._certificate = get_object_or_404(
-                certificate_list().defer(None), number=self.kwargs["number"]
+                Certificate.objects.for_list().defer(None), number=self.kwargs["number"]
             )
         return self._certificate
 
@@ -79,6 +81,7 @@ class CertificateDetailView(CertificateMixin, DetailView):
         user = self.request.user
         return super().get_context_data(
             snapshot=certificate.snapshot,
+            seal=validate_seal(bytes(certificate.pdf)),
             reviews=certificate.reviews.select_related("reviewer"),
             can_revoke=user.has_perm("destruction.revoke_certificate")
             and certificate.status == "valid",
@@ -189,7 +192,8 @@ def verify_lookup(request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def verify(request, code: str) -> HttpResponse:
-    """Public: the status of a certificate, and a byte-for-byte check of an uploaded PDF."""
+    """Public: the status of a certificate and of its seal, and the check of an uploaded PDF
+    (byte-identical, or a valid seal over the genuine content)."""
     refused = throttled(request)
     if refused:
         return refused
@@ -198,8 +202,7 @@ def verify(request, code: str) -> HttpResponse:
     if request.method == "POST":
         form = VerifyUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            uploaded = sha256_of_upload(form.cleaned_data["file"])
-            result = {"matches": is_genuine(certificate, uploaded), "sha256": uploaded}
+            result = check_upload(certificate, form.cleaned_data["file"])
     return render(
         request,
         "destruction/certificates/verify.html",
@@ -208,6 +211,27 @@ def verify(request, code: str) -> HttpResponse:
             "form": form,
             "result": result,
             "action": reverse("certificates:verify", args=[code]),
+            "seal_available": seal_trust_pem() is not None,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+def seal_trust_pem() -> bytes | None:
+    try:
+        seal = current_seal()
+    except SealUnavailable:
+        return None
+    return seal.trust_pem() if seal else None
+
+
+@require_safe
+def seal_certificate(request) -> HttpResponse:
+    """Public: the CA certificate (PEM) of the seal, for a PDF reader's trust list or
+    `pyhanko sign validate --trust`."""
+    pem = seal_trust_pem()
+    if pem is None:
+        raise Http404("No certificate seal is configured.")
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="certificate-seal-ca.pem"'
+    return response

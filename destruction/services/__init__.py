@@ -29,6 +29,7 @@ from destruction.services.records import (
     MAX_DESTINATION,
     MAX_JUSTIFICATION,
     MAX_TICKET,
+    MISSING_TICKET,
     EvidenceInput,
     MassBalance,
     OutputInput,
@@ -36,7 +37,6 @@ from destruction.services.records import (
     add_evidence,
     mass_balance,
     record_destruction,
-    tolerance_kg,
 )
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "MAX_JUSTIFICATION",
     "MAX_REFERENCE",
     "MAX_TICKET",
+    "MISSING_TICKET",
     "EvidenceInput",
     "LineInput",
     "MassBalance",
@@ -65,6 +66,5 @@ __all__ = [
     "remove_lots",
     "save_facility",
     "submit_order",
-    "tolerance_kg",
     "update_line_references",
 ]

@@ -25,6 +25,7 @@ from destruction.eligibility import (
 )
 from destruction.models import DestructionOrder, Facility, OrderLine
 from destruction.services._shared import Kind, _lock_seizures, _too_long
+from project import audit
 from project.errors import TransitionNotAllowed
 from seizures import custody
 from seizures.models import Lot, LotStatus
@@ -157,7 +158,7 @@ def _allocate(
     basis = {pk: LEGAL_BASIS_OF_ROUTE[lot.seizure.legal_route] for pk, lot in lots.items()}
     try:
         with transaction.atomic():
-            OrderLine.objects.bulk_create(
+            created = OrderLine.objects.bulk_create(
                 OrderLine(
                     order=order,
                     lot_id=line.lot.pk,
@@ -170,6 +171,7 @@ def _allocate(
             )
     except IntegrityError as error:  # the partial unique constraint: already in another order
         raise TransitionNotAllowed("A lot is already in another open order.") from error
+    audit.record_created(created, actor=actor)
     groups: dict[tuple[str, str], list[Lot]] = defaultdict(list)
     for line in lines:
         groups[(line.method, basis[line.lot.pk])].append(lots[line.lot.pk])

@@ -14,7 +14,10 @@ from django.utils.module_loading import import_string
 
 from destruction.eligibility import Refusal
 from destruction.models import ORDER_TRANSITIONS, DestructionOrder, OrderLine, OrderStatus
+from project import audit
+from project.compliance import NO_TOLERANCE, MassTolerance, OrderCheck, Verdict
 from project.errors import TransitionNotAllowed
+from project.transitions import change_status
 from seizures.models import CustodyEvent, Lot, Seizure
 
 Kind = CustodyEvent.Kind
@@ -22,30 +25,33 @@ STATUS_LABELS = dict(OrderStatus.choices)
 MAX_WITNESSES = 20
 
 
-def compliance_check(order: DestructionOrder, *, stage: str, actor: User) -> Any:
+def compliance_check(order: DestructionOrder, *, stage: str, actor: User) -> OrderCheck | None:
     """Run settings.DESTRUCTION_COMPLIANCE_CHECK (compliance app) if configured; it stores and
-    returns the check (.verdict, .findings). None when no check is configured."""
+    returns the check. None when no check is configured."""
     if not settings.DESTRUCTION_COMPLIANCE_CHECK:
         return None
     check = import_string(settings.DESTRUCTION_COMPLIANCE_CHECK)
     return check(order, stage=stage, actor=actor)
 
 
+def mass_tolerance() -> MassTolerance:
+    """The X-QM-02 tolerance from settings.MASS_BALANCE_TOLERANCE (the compliance rulebook's
+    parameters, so the refusal here and the rule's finding agree)."""
+    if not settings.MASS_BALANCE_TOLERANCE:
+        return NO_TOLERANCE
+    return import_string(settings.MASS_BALANCE_TOLERANCE)()
+
+
 def _refuse_non_compliant(order: DestructionOrder, *, stage: str, actor: User) -> None:
     result = compliance_check(order, stage=stage, actor=actor)
-    if result is None or result.verdict != "non_compliant":
+    if result is None or result.verdict != Verdict.NON_COMPLIANT:
         return
-    blocking = [
-        f"{f.get('rule') or '?'}{' (lot ' + f['lot'] + ')' if f.get('lot') else ''}: "
-        f"{f.get('message', '')}"
-        for f in result.findings
-        if f.get("severity") in ("blocking", "error")
-    ]
+    blocking = [str(finding) for finding in result.blocking_findings()]
     raise ValidationError(
         {
             "compliance": [
                 f"The compliance check refuses to {stage} order {order.reference}.",
-                *(blocking or ["Verdict non_compliant."]),
+                *(blocking or [f"Verdict {Verdict.NON_COMPLIANT}."]),
             ]
         }
     )
@@ -76,21 +82,34 @@ def _transition(
     **changes,
 ) -> None:
     """The guarded update of the order's status (one row, else TransitionNotAllowed)."""
-    if new not in ORDER_TRANSITIONS[expected]:
-        raise TransitionNotAllowed(
-            f"Order {order.reference} is {STATUS_LABELS[expected].lower()}; it cannot become "
-            f"{STATUS_LABELS[new].lower()}."
-        )
-    updated = DestructionOrder.objects.filter(pk=order.pk, status=expected, **(guard or {})).update(
-        status=new, updated_at=timezone.now(), **changes
-    )
-    if updated != 1:
+
+    def conflict() -> str:
         status = DestructionOrder.objects.filter(pk=order.pk).values_list("status", flat=True)
         current = STATUS_LABELS.get(status.first() or "", "gone")
-        raise TransitionNotAllowed(
+        return (
             f"Order {order.reference} is {current.lower()}, not "
             f"{STATUS_LABELS[expected].lower()}; it cannot become {STATUS_LABELS[new].lower()}."
         )
+
+    change_status(
+        DestructionOrder.objects.filter(pk=order.pk, **(guard or {})),
+        table=ORDER_TRANSITIONS,
+        sources={expected},
+        target=new,
+        conflict=conflict,
+        not_allowed=lambda source: (
+            f"Order {order.reference} is {STATUS_LABELS[source].lower()}; it cannot become "
+            f"{STATUS_LABELS[new].lower()}."
+        ),
+        updated_at=timezone.now(),
+        **changes,
+    )
+    audit.record_changed(
+        DestructionOrder,
+        order.pk,
+        {"status": (expected, new), **{name: (None, value) for name, value in changes.items()}},
+        object_repr=order.reference,
+    )
 
 
 def _fresh(order: DestructionOrder) -> DestructionOrder:

@@ -12,6 +12,7 @@ from django.db.models.deletion import ProtectedError
 
 from destruction.methods import OPERATION_CODES
 from destruction.models import DestructionOrder, Facility, FacilityPermit, certification_errors
+from seizures.waste_codes import canonical_code, code_errors
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class PermitInput:
     operations: Sequence[str]
     waste_codes: Sequence[str] = ()
     hazardous_allowed: bool = False
+    mixing_permitted: bool = False
 
 
 FACILITY_FIELDS = (
@@ -81,8 +83,10 @@ def save_facility(
                         "valid_from": p.valid_from,
                         "valid_until": p.valid_until,
                         "operations": sorted(set(p.operations), key=OPERATION_CODES.index),
-                        "waste_codes": sorted({c.strip() for c in p.waste_codes if c.strip()}),
+                        # The list's spelling, so the permit check compares like with like.
+                        "waste_codes": sorted({canonical_code(c) for c in p.waste_codes}),
                         "hazardous_allowed": p.hazardous_allowed,
+                        "mixing_permitted": p.mixing_permitted,
                     },
                 )
     return facility
@@ -117,4 +121,5 @@ def _permit_errors(permits: Sequence[PermitInput]) -> list[str]:
             errors.append(f"Permit {label}: unknown R/D operation code {', '.join(map(str, bad))}.")
         if not p.operations:
             errors.append(f"Permit {label}: list the authorised R/D operation codes.")
+        errors.extend(f"Permit {label}: {problem}" for problem in code_errors(p.waste_codes))
     return errors

@@ -4,12 +4,12 @@ dispatched -> executed), evidence files added before certification, and the mass
 written by a transaction that rolls back are removed from disk."""
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -38,10 +38,14 @@ from destruction.services._shared import (
     _too_long,
     _transition,
     compliance_check,
+    mass_tolerance,
 )
+from project import audit
 from project.errors import TransitionNotAllowed
 from seizures import custody
 from seizures.models import Lot, LotStatus
+
+logger = logging.getLogger(__name__)
 
 MAX_OUTPUTS = 20
 # Free-text limits of the execution record; the record form and the API take them from here.
@@ -49,6 +53,7 @@ MAX_ABSENCE_REASON = 2000
 MAX_JUSTIFICATION = 4000
 MAX_DESTINATION = 200
 MAX_TICKET = 80
+MISSING_TICKET = "X-QM-02: give the number of the weighbridge ticket of the gate weight."
 
 
 @dataclass(frozen=True)
@@ -169,7 +174,7 @@ def record_destruction(
                 deviation_justification=justification if balance.breaches else "",
                 recorded_by=actor,
             )
-            OutputFraction.objects.bulk_create(
+            fractions = OutputFraction.objects.bulk_create(
                 OutputFraction(
                     record=record,
                     route=o.route,
@@ -178,7 +183,7 @@ def record_destruction(
                 )
                 for o in outputs
             )
-            Witness.objects.bulk_create(
+            present = Witness.objects.bulk_create(
                 Witness(
                     record=record,
                     name=w.name.strip(),
@@ -187,6 +192,7 @@ def record_destruction(
                 )
                 for w in witnesses
             )
+            audit.record_created([*fractions, *present], actor=actor)
             by_method: dict[str, list[Lot]] = defaultdict(list)
             for line in lines:
                 by_method[methods[line.lot_id]].append(line.lot)
@@ -231,7 +237,8 @@ def record_destruction(
 def add_evidence(
     *, order: DestructionOrder, kind: str, file: UploadedFile, actor: User
 ) -> EvidenceFile:
-    """Attach one more evidence file to an executed order's record (before certification)."""
+    """Attach one more evidence file to an executed order's record (before certification) and
+    run the record check again (a stored check each time)."""
     item = check_upload(file, kind, field="file")
     saved: list[EvidenceFile] = []
     try:
@@ -248,6 +255,9 @@ def add_evidence(
                 )
             record = DestructionRecord.objects.select_related("order").get(order_id=order.pk)
             saved.append(_store_evidence(record, item, actor=actor))
+            # The evidence may satisfy a blocking record rule (X-WE-04: signed minutes): the
+            # record check runs again and is stored, so the certificate reads the new verdict.
+            compliance_check(record.order, stage="record", actor=actor)
     except BaseException:
         _discard_files(saved)
         raise
@@ -264,20 +274,16 @@ class MassBalance:
 MASS_BALANCE_JUSTIFY = "X-QM-02: explain the deviation in a written justification."
 
 
-def tolerance_kg(reference_kg: Decimal) -> Decimal:
-    """The larger of a share of the reference mass and a fixed mass (X-QM-02, configurable)."""
-    share = reference_kg * Decimal(str(settings.MASS_BALANCE_TOLERANCE_PERCENT)) / 100
-    return max(share, Decimal(str(settings.MASS_BALANCE_TOLERANCE_KG)))
-
-
 def mass_balance(
     *, dispatch_kg: Decimal | None, gate_kg: Decimal, output_kg: Decimal
 ) -> MassBalance:
     """Gate weight against dispatch weight, and the output fractions against the gate weight,
-    each within the tolerance; every breach is described with its figures."""
+    each within the rulebook's tolerance (see mass_tolerance); every breach is described with
+    its figures."""
+    tolerance = mass_tolerance()
     breaches = []
-    dispatch_tolerance = tolerance_kg(dispatch_kg or Decimal("0"))
-    gate_tolerance = tolerance_kg(gate_kg)
+    dispatch_tolerance = tolerance.of(dispatch_kg or Decimal("0"))
+    gate_tolerance = tolerance.of(gate_kg)
     if dispatch_kg is not None and abs(gate_kg - dispatch_kg) > dispatch_tolerance:
         breaches.append(
             f"X-QM-02: gate weight {gate_kg} kg differs from the dispatch weight {dispatch_kg} kg "
@@ -374,9 +380,7 @@ def _record_input_errors(
         errors["gate_weight_kg"] = ["Give the gate weight from the weighbridge (kg)."]
     ticket = (weighbridge_ticket or "").strip()
     if not ticket:
-        errors["weighbridge_ticket"] = [
-            "X-QM-02: give the number of the weighbridge ticket of the gate weight."
-        ]
+        errors["weighbridge_ticket"] = [MISSING_TICKET]
     elif len(ticket) > MAX_TICKET:
         errors["weighbridge_ticket"] = [_too_long(MAX_TICKET, ticket)]
     for name, value in (
@@ -478,7 +482,21 @@ def _store_evidence(record: DestructionRecord, item: CheckedUpload, *, actor: Us
         uploaded_by=actor,
     )
     item.upload.seek(0)
-    evidence.file.save(item.stored_name, item.upload, save=False)
+    try:
+        evidence.file.save(item.stored_name, item.upload, save=False)
+    except OSError as error:
+        # A full disk or a folder the server may not write to: the transaction rolls back and
+        # the user keeps what they typed, with a message instead of a server error.
+        logger.error("Evidence storage failed for order %s: %s", record.order.reference, error)
+        raise ValidationError(
+            {
+                "evidence": [
+                    f"{item.original_name}: the evidence store cannot be written to right now; "
+                    "nothing was saved. Try again later or ask an administrator to check the "
+                    "evidence folder."
+                ]
+            }
+        ) from error
     evidence.save()
     return evidence
 

@@ -7,14 +7,19 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from seizures.categories import HazardClass, ProductCategory, WasteClass
+from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS
 from seizures.models import (
+    CLASSIFICATION_FIELDS,
     LOT_INTAKE_FLAGS,
     ActionType,
+    Amendment,
     CustodyEvent,
+    CustodySeal,
     CustomsOffice,
     CustomsProcedure,
     Holiday,
     IPRType,
+    JudgmentOutcome,
     LegalRoute,
     Lot,
     RightHolder,
@@ -25,7 +30,41 @@ from seizures.models import (
     TransportMode,
     Warehouse,
 )
-from seizures.validation import LotInput
+from seizures.seals import message_of
+from seizures.services.amendments import LEGAL_FACTS
+from seizures.validation import MAX_TEXT, LotInput
+from seizures.waste_codes import HP_PROPERTIES, lookup
+
+
+class WasteCodeField(serializers.CharField):
+    """A List of Waste code in any spelling ("160305", "16 03 05*"), read as the list writes it;
+    a code the list does not know is a field error."""
+
+    default_error_messages = {
+        "unknown": "{value!r} is not a code of the EU List of Waste (e.g. 16 03 05*).",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        text = super().to_internal_value(data)
+        if not text:
+            return text
+        entry = lookup(text)
+        if entry is None:
+            self.fail("unknown", value=text)
+        return entry.code
+
+
+def hp_properties_field(**kwargs) -> serializers.ListField:
+    kwargs.setdefault(
+        "help_text",
+        "Hazardous properties HP1-HP15 (WFD Annex III); any makes the waste hazardous.",
+    )
+    return serializers.ListField(child=serializers.ChoiceField(choices=HP_PROPERTIES), **kwargs)
+
 
 # --- output ----------------------------------------------------------------------------------
 
@@ -39,6 +78,12 @@ class LotSerializer(serializers.ModelSerializer):
     deadline = serializers.DateField(source="seizure.deadline", read_only=True)
     days_in_storage = serializers.IntegerField(read_only=True, allow_null=True)
     hazard_classes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    hp_properties = serializers.ListField(child=serializers.CharField(), read_only=True)
+    ewc_description = serializers.CharField(
+        source="waste_code.description", read_only=True, default=None
+    )
+    ewc_chapter = serializers.CharField(source="waste_code.chapter", read_only=True, default=None)
+    hazardous_waste = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Lot
@@ -61,6 +106,12 @@ class LotSerializer(serializers.ModelSerializer):
             "retail_value",
             "currency",
             "hazard_classes",
+            "ewc_code",
+            "ewc_description",
+            "ewc_chapter",
+            "ewc_reason",
+            "hp_properties",
+            "hazardous_waste",
             *LOT_INTAKE_FLAGS,
             "status",
             "location",
@@ -107,7 +158,16 @@ class SeizureSerializer(serializers.ModelSerializer):
             "right_holder_agreement_on",
             "declarant_agreement_on",
             "declarant_objected",
+            "court_name",
             "court_reference",
+            "proceedings_started_on",
+            "proceedings_extension_days",
+            "proceedings_extension_reason",
+            "proceedings_due_on",
+            "judgment_on",
+            "judgment_outcome",
+            "judgment_final_since",
+            "appeal_until",
             "on_hold",
             "hold_reason",
             "hold_by",
@@ -162,12 +222,36 @@ class CustodyEventSerializer(serializers.ModelSerializer):
 # --- reference data (validated again by the model's clean() in the service) -------------------
 
 
+class CustodySealSerializer(serializers.ModelSerializer):
+    """A custody seal as anyone may check it: `signed_message` is the exact text the Ed25519
+    signature covers (verify it with `public_key`, raw and hex)."""
+
+    signed_message = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustodySeal
+        fields = (
+            "id",
+            "created_at",
+            "tree_size",
+            "root",
+            "signature",
+            "public_key",
+            "key_fingerprint",
+            "previous",
+            "signed_message",
+        )
+
+    def get_signed_message(self, seal: CustodySeal) -> str:
+        return message_of(seal, seal.previous).decode()
+
+
 class CustomsOfficeSerializer(serializers.ModelSerializer):
     country = CountryField()
 
     class Meta:
         model = CustomsOffice
-        fields = ("id", "code", "name", "country", "address")
+        fields = ("id", "code", "name", "country", "address", "certificate_language")
 
 
 class WarehouseSerializer(serializers.ModelSerializer):
@@ -277,6 +361,19 @@ class LotInputSerializer(serializers.Serializer):
     damaged = serializers.BooleanField(
         required=False, default=False, help_text="Damaged or leaking: quarantine (X-CC-04)."
     )
+    ewc_code = WasteCodeField(
+        required=False,
+        allow_blank=True,
+        help_text="List of Waste code; omit for the default of the goods (then no reason).",
+    )
+    ewc_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the code differs from the default (required when it does).",
+    )
+    hp_properties = hp_properties_field(required=False, default=list)
 
     def to_lot_input(self, data: dict) -> LotInput:
         return LotInput(
@@ -290,6 +387,9 @@ class LotInputSerializer(serializers.Serializer):
             currency=data.get("currency", "EUR"),
             hazard_classes=data.get("hazard_classes"),
             location=data.get("location"),
+            ewc_code=data.get("ewc_code") or None,
+            ewc_reason=data["ewc_reason"],
+            hp_properties=data["hp_properties"],
             **{name: data[name] for name in LOT_INTAKE_FLAGS},
         )
 
@@ -319,7 +419,7 @@ class SeizureCaseFieldsSerializer(serializers.Serializer):
     notified_on = serializers.DateField(required=False, allow_null=True, default=None)
     legal_route = serializers.ChoiceField(choices=LegalRoute.choices)
     perishable = serializers.BooleanField(required=False, default=False)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
 
 
 class SeizureCreateSerializer(SeizureCaseFieldsSerializer):
@@ -328,12 +428,27 @@ class SeizureCreateSerializer(SeizureCaseFieldsSerializer):
 
 
 class SeizureUpdateSerializer(SeizureCaseFieldsSerializer):
-    """PATCH: any subset of the case fields, plus the dates that complete the legal route."""
+    """PATCH: any subset of the case fields, plus what completes the legal route: the dates of
+    the agreements, and on the court route the proceedings and the judgment (Art. 23(3)-(5))."""
 
     right_holder_agreement_on = serializers.DateField(required=False, allow_null=True)
     declarant_agreement_on = serializers.DateField(required=False, allow_null=True)
     declarant_objected = serializers.BooleanField(required=False)
+    court_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     court_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    proceedings_started_on = serializers.DateField(required=False, allow_null=True)
+    proceedings_extension_days = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_PROCEEDINGS_EXTENSION_DAYS
+    )
+    proceedings_extension_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True
+    )
+    judgment_on = serializers.DateField(required=False, allow_null=True)
+    judgment_outcome = serializers.ChoiceField(
+        choices=JudgmentOutcome.choices, required=False, allow_blank=True
+    )
+    judgment_final_since = serializers.DateField(required=False, allow_null=True)
+    appeal_until = serializers.DateField(required=False, allow_null=True)
 
 
 class AddLotsSerializer(serializers.Serializer):
@@ -363,6 +478,14 @@ class ReclassifySerializer(serializers.Serializer):
         required=False, help_text="Suspected asbestos (AUT-S2, AUT-M3)."
     )
     high_risk = serializers.BooleanField(required=False, help_text="Flagged high-risk (X-WE-02).")
+    ewc_code = WasteCodeField(
+        required=False,
+        allow_blank=True,
+        help_text="List of Waste code; omit for the default of the new classification.",
+    )
+    hp_properties = hp_properties_field(
+        required=False, help_text="Hazardous properties HP1-HP15; omit to keep the lot's."
+    )
     reason = serializers.CharField(max_length=2000)
 
 
@@ -371,6 +494,55 @@ class ConditionSerializer(serializers.Serializer):
 
     damaged = serializers.BooleanField(help_text="Damaged, swollen or leaking.")
     note = serializers.CharField(max_length=2000, help_text="What was found.")
+
+
+class AmendSerializer(serializers.Serializer):
+    """An amendment: the values to change (by field name) and why. `changes` is read by the
+    subclass's `fields_class`, so an amended value is parsed like the same value edited."""
+
+    changes = serializers.DictField(help_text="Field name -> new value.")
+    reason = serializers.CharField(max_length=MAX_TEXT)
+    amendable: tuple[str, ...]
+    fields_class: type[serializers.Serializer]
+
+    def validate_changes(self, changes: dict) -> dict:
+        unknown = sorted(set(changes) - set(self.amendable))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Only these can be amended: {', '.join(self.amendable)} "
+                f"(not {', '.join(unknown)})."
+            )
+        inner = self.fields_class(data=changes, partial=True)
+        if not inner.is_valid():
+            raise serializers.ValidationError(inner.errors)
+        return {name: inner.validated_data[name] for name in changes}
+
+
+class SeizureAmendSerializer(AmendSerializer):
+    amendable = LEGAL_FACTS
+    fields_class = SeizureUpdateSerializer
+
+
+class LotClassificationSerializer(serializers.Serializer):
+    waste_class = serializers.ChoiceField(choices=WasteClass.choices)
+    hazard_classes = serializers.ListField(
+        child=serializers.ChoiceField(choices=HazardClass.choices)
+    )
+    controlled_substances = serializers.BooleanField()
+    cytotoxic = serializers.BooleanField()
+    contains_asbestos = serializers.BooleanField()
+    high_risk = serializers.BooleanField()
+
+
+class LotAmendSerializer(AmendSerializer):
+    amendable = CLASSIFICATION_FIELDS
+    fields_class = LotClassificationSerializer
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Amendment
+        fields = ["id", "seizure", "lot", "occurred_at", "actor_name", "reason", "before", "after"]
 
 
 class SampleSerializer(serializers.Serializer):

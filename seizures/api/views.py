@@ -9,9 +9,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from project.api import error_body
+from project.api import ERROR, FileNegotiation, error_body
 from seizures import exports, labels, services
 from seizures.api import serializers as s
 from seizures.filtersets import (
@@ -28,6 +29,7 @@ from seizures.intake import IntakeRejected
 from seizures.models import (
     INTAKE_FLAGS,
     CustodyEvent,
+    CustodySeal,
     CustomsOffice,
     Holiday,
     Lot,
@@ -41,10 +43,6 @@ CSV_RESPONSE = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description
 PDF_RESPONSE = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF labels")
 }
-ERROR = inline_serializer(
-    "Error",
-    {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)},
-)
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
@@ -62,7 +60,7 @@ class FilteredViewSetMixin:
     export_name = "export"
 
     @extend_schema(responses=CSV_RESPONSE)
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], content_negotiation_class=FileNegotiation)
     def export(self, request):
         """The filtered list as a CSV download (streamed, all pages)."""
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
@@ -80,6 +78,7 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "hold": "seizures.hold_seizure",
         "lift_hold": "seizures.hold_seizure",
         "import_csv": "seizures.import_seizures",
+        "amend": "seizures.amend_seizure",
         "export": "seizures.view_seizure",
     }
 
@@ -127,6 +126,19 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         services.update_seizure(seizure=seizure, actor=request.user, **serializer.validated_data)
         return self._detail(seizure)
+
+    @extend_schema(
+        request=s.SeizureAmendSerializer, responses={201: s.AmendmentSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        """Amend legal facts of the case (administrators): with a reason, kept with the values
+        before and after; each lot's chain gets an `amended` event and certificates covering
+        them return to the auditors' review queue."""
+        seizure = self.get_object()
+        data = self._valid(s.SeizureAmendSerializer, request.data)
+        amendment = services.amend_seizure(seizure=seizure, actor=request.user, **data)
+        return Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=s.AddLotsSerializer, responses={201: s.LotSerializer(many=True), **WRITE_ERRORS}
@@ -177,7 +189,9 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
                 {
                     "detail": serializers.CharField(),
                     "errors": inline_serializer(
-                        "ImportErrors", {"rows": s.ImportErrorSerializer(many=True)}
+                        # Rows for a rejected file; field errors (no file) otherwise.
+                        "ImportErrors",
+                        {"rows": s.ImportErrorSerializer(many=True, required=False)},
                     ),
                 },
             ),
@@ -223,6 +237,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "release": "seizures.release_lot",
         "reclassify": "seizures.change_lot",
         "condition": "seizures.move_lot",
+        "amend": "seizures.amend_seizure",
         "custody": "seizures.view_custodyevent",
         "labels": "seizures.print_labels",
         "export": "seizures.view_lot",
@@ -286,9 +301,23 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
             waste_class=data["waste_class"],
             hazard_classes=data.get("hazard_classes"),
             reason=data["reason"],
+            ewc_code=data.get("ewc_code"),
+            hp_properties=data.get("hp_properties"),
             **{name: data.get(name) for name in INTAKE_FLAGS},
         )
         return self._lot(lot)
+
+    @extend_schema(
+        request=s.LotAmendSerializer, responses={201: s.AmendmentSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        """Amend the classification of a lot that has left storage (administrators), with a
+        reason; a lot in storage is reclassified instead."""
+        lot = self.get_object()
+        data = SeizureViewSet._valid(s.LotAmendSerializer, request.data)
+        amendment = services.amend_lot(lot=lot, actor=request.user, **data)
+        return Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: s.CustodyEventSerializer(many=True), 403: ERROR, 404: ERROR})
     @action(detail=True, methods=["get"], filter_backends=(), pagination_class=None)
@@ -303,7 +332,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=s.LotLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of labels (Code 128 + QR + text) for the given lots."""
         data = SeizureViewSet._valid(s.LotLabelsSerializer, request.data)
@@ -324,6 +353,18 @@ class CustodyEventViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return CustodyEvent.objects.select_related("lot", "from_location", "to_location").order_by(
             "-occurred_at", "-id"
         )
+
+
+class CustodySealViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public, no login: the seals are only counts, hashes and signatures, and an anchor is
+    worth something only when others can keep copies of it (as Certificate Transparency logs
+    publish their signed tree heads), so that a replaced history no longer matches them."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    serializer_class = s.CustodySealSerializer
+    filter_backends = ()
+    queryset = CustodySeal.objects.select_related("previous").defer("leaves", "previous__leaves")
 
 
 class ReferenceViewSet(FilteredViewSetMixin, viewsets.ModelViewSet):
@@ -397,7 +438,7 @@ class StorageLocationViewSet(ReferenceViewSet):
     @extend_schema(
         request=s.LocationLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of location labels (Code 128 + QR + text)."""
         data = SeizureViewSet._valid(s.LocationLabelsSerializer, request.data)

@@ -6,16 +6,19 @@ Bad input raises ``ValidationError({field: [messages]})``; a state conflict rais
 ``TransitionNotAllowed``.
 
 By what they do: ``intake`` (seizures and lots coming in), ``storage`` (placing and moving lots),
-``lots`` (reclassify, record the condition, sample, release), ``holds`` (legal holds) and
+``lots`` (reclassify, record the condition, sample, release), ``holds`` (legal holds),
+``amendments`` (legal facts and classification corrected after the goods left storage) and
 ``reference`` (reference data and the deadlines it moves).
 """
 
+from seizures.services.amendments import amend_lot, amend_seizure
 from seizures.services.holds import lift_hold, place_hold
 from seizures.services.intake import add_lots, create_seizure, import_seizures, update_seizure
 from seizures.services.lots import (
     reclassify_lot,
     record_lot_condition,
     release_lot,
+    release_overdue_court_cases,
     take_sample,
 )
 from seizures.services.reference import delete_reference_record, save_reference_record
@@ -23,6 +26,8 @@ from seizures.services.storage import classification_of, move_lot
 
 __all__ = [
     "add_lots",
+    "amend_lot",
+    "amend_seizure",
     "classification_of",
     "create_seizure",
     "delete_reference_record",
@@ -33,6 +38,7 @@ __all__ = [
     "reclassify_lot",
     "record_lot_condition",
     "release_lot",
+    "release_overdue_court_cases",
     "save_reference_record",
     "take_sample",
     "update_seizure",

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from project import audit
 from project.errors import TransitionNotAllowed
 from seizures import custody
 from seizures.models import CustodyEvent, Lot, LotStatus, Seizure
@@ -25,6 +26,12 @@ def place_hold(*, seizure: Seizure, reason: str, actor: User) -> Seizure:
         )
         if updated != 1:
             raise TransitionNotAllowed(f"Seizure {seizure.reference} is already on hold.")
+        audit.record_changed(
+            Seizure,
+            seizure.pk,
+            {"on_hold": (False, True), "hold_reason": ("", reason)},
+            object_repr=seizure.reference,
+        )
         lots = list(
             Lot.objects.select_for_update().filter(
                 seizure_id=seizure.pk, status=LotStatus.IN_STORAGE
@@ -53,6 +60,12 @@ def lift_hold(*, seizure: Seizure, actor: User, reason: str = "") -> Seizure:
         }
         Seizure.objects.filter(pk=current.pk).update(
             on_hold=False, hold_reason="", hold_by=None, hold_at=None
+        )
+        audit.record_changed(
+            Seizure,
+            current.pk,
+            {"on_hold": (True, False), "hold_reason": (current.hold_reason, "")},
+            object_repr=current.reference,
         )
         lots = list(
             Lot.objects.select_for_update().filter(seizure_id=current.pk, status=LotStatus.ON_HOLD)

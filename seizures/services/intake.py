@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from project import audit
 from seizures import custody
 from seizures.intake import (
     CASE_FIELDS,
@@ -31,6 +32,11 @@ from seizures.models import (
     Seizure,
     TrafficType,
 )
+from seizures.services.amendments import (
+    AGREEMENT_DATES,
+    raise_case_errors,
+    refuse_legal_fact_edit,
+)
 from seizures.services.reference import holiday_dates, set_deadlines
 from seizures.services.storage import (
     blocking_placement_findings,
@@ -39,7 +45,16 @@ from seizures.services.storage import (
     run_placement_checks,
 )
 from seizures.storage import LotFacts
-from seizures.validation import CASE_ARGUMENTS, LotInput, lot_errors, seizure_errors
+from seizures.validation import (
+    CASE_ARGUMENTS,
+    COURT_FIELDS,
+    LotInput,
+    date_range_errors,
+    lot_errors,
+    seizure_errors,
+    text_length_errors,
+)
+from seizures.waste_codes import ordered_hp_properties
 
 # Case fields a user may correct after intake. The office and the generated reference are the
 # case's identity and never change.
@@ -49,7 +64,7 @@ EDITABLE_SEIZURE_FIELDS = frozenset(
         "right_holder_agreement_on",
         "declarant_agreement_on",
         "declarant_objected",
-        "court_reference",
+        *COURT_FIELDS,
         "notes",
     }
 )
@@ -98,6 +113,9 @@ def create_seizure(
         "notes": notes,
     }
     _raise_lot_errors(lots, first_line=1)
+    notes_errors = text_length_errors({"notes": notes})
+    if notes_errors:
+        raise ValidationError(notes_errors)
     _raise_case_errors(fields, lots)
     with transaction.atomic(durable=True):
         holidays = holiday_dates()
@@ -137,27 +155,27 @@ def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor: User) -> list
 
 
 def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
-    """Correct or complete the case data (notification, agreements, court reference...); the
-    statutory deadline is recomputed from the notification date."""
+    """Correct or complete the case data (notification, agreements, the court proceedings and
+    judgment...); the statutory deadline and the last day to start proceedings are recomputed
+    from the notification date."""
     unknown = set(changes) - EDITABLE_SEIZURE_FIELDS
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    errors = {
+        **date_range_errors(
+            {name: changes[name] for name in AGREEMENT_DATES if name in changes},
+            today=timezone.localdate(),
+        ),
+        **text_length_errors({"notes": changes.get("notes")}),
+    }
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(durable=True):
         seizure = Seizure.objects.select_for_update().get(pk=seizure.pk)
+        refuse_legal_fact_edit(seizure, changes)
         for name, value in changes.items():
             setattr(seizure, name, value)
-        totals = Lot.objects.filter(seizure=seizure, parent__isnull=True).aggregate(
-            articles=Coalesce(models.Sum("seized_articles"), 0),
-            kg=Coalesce(models.Sum("gross_weight_kg"), Decimal("0"), output_field=_decimal()),
-        )
-        errors = seizure_errors(
-            **_case_arguments(seizure),
-            total_articles=totals["articles"],
-            total_weight_kg=totals["kg"],
-            today=timezone.localdate(),
-        )
-        if errors:
-            raise ValidationError(errors)
+        raise_case_errors(seizure)
         set_deadlines(seizure, holiday_dates())
         seizure.save()
     return seizure
@@ -189,6 +207,9 @@ def import_seizures(*, content: bytes | str, actor: User) -> list[Seizure]:
         if errors:
             raise IntakeRejected(sorted_errors(errors))
         custody.start_chains(lots, actor=actor, details={"intake": "csv"})
+        # Bulk inserts send no signals: the audit trail is written here, in bulk too.
+        audit.record_created([seizure for _, seizure in clean], actor=actor)
+        audit.record_created(lots, actor=actor)
     return [seizure for _, seizure in clean]
 
 
@@ -323,6 +344,7 @@ def _create_lots(
     )
     run_placement_checks(placed(lots), actor=actor)
     custody.start_chains(lots, actor=actor, details={"seizure": seizure.reference})
+    audit.record_created(lots, actor=actor)
     return lots
 
 
@@ -342,6 +364,9 @@ def build_lot(
         retail_value=data.retail_value,
         currency=data.currency,
         hazard_classes=list(data.resolved_hazard_classes),
+        ewc_code=data.resolved_ewc_code,
+        ewc_reason=data.recorded_ewc_reason,
+        hp_properties=ordered_hp_properties(data.hp_properties),
         status=status,
         location=data.location,
         stored_since=now if data.location is not None else None,
@@ -378,10 +403,6 @@ def _raise_case_errors(
     )
     if errors:
         raise ValidationError(errors)
-
-
-def _case_arguments(seizure: Seizure) -> dict:
-    return {name: getattr(seizure, name) for name in CASE_ARGUMENTS}
 
 
 def _decimal() -> models.DecimalField:

@@ -1,6 +1,7 @@
 """Changes to a lot in the warehouse: reclassification, samples taken out of it, release from
-customs control."""
+customs control (one lot, or every lot whose court proceedings were not started in time)."""
 
+import datetime
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,6 +23,7 @@ from seizures.models import (
     Seizure,
     StorageLocation,
 )
+from seizures.services.amendments import lot_amendment_url
 from seizures.services.storage import (
     blocking_placement_findings,
     classification_of,
@@ -29,6 +31,7 @@ from seizures.services.storage import (
     lots_present,
     placed,
     run_placement_checks,
+    storage_rule_severities,
 )
 from seizures.storage import (
     CONDITION_STATUSES,
@@ -37,7 +40,8 @@ from seizures.storage import (
     LotFacts,
     classification_refusals,
 )
-from seizures.validation import classification_errors
+from seizures.validation import classification_errors, resolved_code, waste_code_errors
+from seizures.waste_codes import default_code, ordered_hp_properties
 
 Kind = CustodyEvent.Kind
 
@@ -53,12 +57,16 @@ def reclassify_lot(
     cytotoxic: bool | None = None,
     contains_asbestos: bool | None = None,
     high_risk: bool | None = None,
+    ewc_code: str | None = None,
+    hp_properties: Sequence[str] | None = None,
 ) -> Lot:
     """Correct what a lot is after intake (a parcel of "toys" holds lithium batteries): its
-    waste class, UN hazard classes (None: the digest B18 defaults of the waste class) and intake
-    flags (None: keep the lot's, read under the lock). A placed lot must still meet the storage
-    rules and the placement hook where it stands; the `reclassified` event keeps the values
-    before and after, and the reason."""
+    waste class, UN hazard classes (None: the digest B18 defaults of the waste class), intake
+    flags (None: keep the lot's, read under the lock), List of Waste code (None or "": the
+    default of the new classification; another one keeps the reason as its EWC reason) and
+    hazardous properties (None: keep the lot's). A placed lot must still meet the storage rules
+    and the placement hook where it stands; the `reclassified` event keeps the values before and
+    after, and the reason."""
     reason = (reason or "").strip()
     _raise_reclassification_errors(waste_class, hazard_classes, reason)
     flags = {
@@ -84,13 +92,37 @@ def reclassify_lot(
                 for name, given in flags.items()
             },
         }
+        after["hp_properties"] = (
+            list(current.hp_properties)
+            if hp_properties is None
+            else ordered_hp_properties(hp_properties)
+        )
+        default = default_code(
+            category=current.category,
+            waste_class=waste_class,
+            hazard_classes=after["hazard_classes"],
+            cytotoxic=after["cytotoxic"],
+            contains_asbestos=after["contains_asbestos"],
+        )
+        errors = waste_code_errors(
+            ewc_code,
+            default,
+            reason,
+            after["hp_properties"] if hp_properties is None else hp_properties,
+        )
+        if errors:
+            raise ValidationError(errors)
+        after["ewc_code"] = resolved_code(ewc_code, default)
         if after == before:
             raise ValidationError(
                 {"lot": [f"Nothing to change: lot {current.reference} is already so classified."]}
             )
         if current.location is not None:
             _refuse_storage_conflicts(current, after)
-        Lot.objects.filter(pk=current.pk).update(**after, updated_at=timezone.now())
+        ewc_reason = "" if after["ewc_code"] == default else reason
+        Lot.objects.filter(pk=current.pk).update(
+            **after, ewc_reason=ewc_reason, updated_at=timezone.now()
+        )
         for name, value in after.items():
             setattr(current, name, value)
         # The hook reads what the location holds from the database: it judges the saved lot,
@@ -141,7 +173,8 @@ def _refuse_reclassification_status(lot: Lot) -> None:
         )
     raise TransitionNotAllowed(
         f"Lot {lot.reference} is {lot.get_status_display().lower()}; only lots in storage or on "
-        "hold can be reclassified."
+        "hold can be reclassified. Correct a lot that has left storage by an amendment with a "
+        f"reason (POST {lot_amendment_url(lot.pk)})."
     )
 
 
@@ -168,7 +201,7 @@ def _refuse_storage_conflicts(lot: Lot, after: dict) -> None:
         lot.reference, after["waste_class"], tuple(after["hazard_classes"]), lot.gross_weight_kg
     )
     refusals = classification_refusals(
-        facts, location_facts(location), present.get(location.pk, [])
+        facts, location_facts(location), present.get(location.pk, []), storage_rule_severities()
     )
     if refusals:
         raise ValidationError({"location": [str(refusal) for refusal in refusals]})
@@ -254,6 +287,9 @@ def take_sample(
             retail_value=value,
             currency=parent.currency,
             hazard_classes=list(parent.hazard_classes),
+            ewc_code=parent.ewc_code,
+            ewc_reason=parent.ewc_reason,
+            hp_properties=list(parent.hp_properties),
             status=parent.status,
             location=parent.location,
             stored_since=parent.stored_since,
@@ -385,3 +421,55 @@ def record_lot_condition(*, lot: Lot, damaged: bool, note: str, actor: User) -> 
         )
     current.refresh_from_db()
     return current
+
+
+def release_overdue_court_cases(*, actor: User, today: datetime.date | None = None) -> list[Lot]:
+    """X-LB-05 (Reg. 608/2013 Art. 23(3)): the right holder did not start proceedings by the
+    last day allowed, so the goods are released - the law leaves no choice, hence a daily run
+    rather than a proposal. Releases every lot in storage of such seizures with a `released`
+    custody event giving the reason; lots of a seizure under a legal hold stay, since the hold
+    stops every disposal, release included. Answers the released lots."""
+    today = today or timezone.localdate()
+    with transaction.atomic(durable=True):
+        # Seizures, then lots (the order of place_hold and release_lot).
+        overdue = list(
+            Seizure.objects.select_for_update()
+            .filter(pk__in=Lot.objects.proceedings_overdue(today=today).values("seizure_id"))
+            .order_by("pk")
+        )
+        lots = list(
+            Lot.objects.select_for_update(of=("self",))
+            .select_related("location")
+            # Re-read under the seizure locks: a hold placed meanwhile keeps its lots.
+            .filter(seizure__in=overdue, seizure__on_hold=False, status=LotStatus.IN_STORAGE)
+            .order_by("pk")
+        )
+        if not lots:
+            return []
+        custody.change_lot_status(
+            [lot.pk for lot in lots],
+            expected=LotStatus.IN_STORAGE,
+            new=LotStatus.RELEASED,
+            location=None,
+        )
+        seizures = {seizure.pk: seizure for seizure in overdue}
+        for lot in lots:
+            custody.append_event(
+                lot,
+                Kind.RELEASED,
+                actor=actor,
+                from_location=lot.location,
+                quantity=lot.articles,
+                details={"reason": _overdue_reason(seizures[lot.seizure_id]), "rule": "X-LB-05"},
+            )
+    return lots
+
+
+def _overdue_reason(seizure: Seizure) -> str:
+    due = f"{seizure.proceedings_due_on:%Y-%m-%d}"
+    if seizure.proceedings_started_on is None:
+        return f"X-LB-05: no court proceedings were started by {due} (Art. 23(3))."
+    return (
+        f"X-LB-05: the court proceedings started on {seizure.proceedings_started_on:%Y-%m-%d}, "
+        f"after the last day {due} (Art. 23(3))."
+    )

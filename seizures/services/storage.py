@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from project.compliance import Finding
 from project.errors import TransitionNotAllowed
 from seizures import custody
 from seizures.models import CLASSIFICATION_FIELDS, CustodyEvent, Lot, StorageLocation
@@ -22,6 +23,7 @@ from seizures.storage import (
     LotFacts,
     Presence,
     Refusal,
+    Severities,
     placement_refusals,
     plan_placements,
 )
@@ -47,7 +49,10 @@ def move_lot(*, lot: Lot, location: StorageLocation, actor: User) -> Lot:
         target = StorageLocation.objects.select_for_update().get(pk=location.pk)
         present = lots_present({target.pk}, exclude=[current.pk])
         refusals = placement_refusals(
-            lot_facts(current), location_facts(target), present.get(target.pk, [])
+            lot_facts(current),
+            location_facts(target),
+            present.get(target.pk, []),
+            storage_rule_severities(),
         )
         if refusals:
             raise ValidationError({"location": [str(r) for r in refusals]})
@@ -138,8 +143,19 @@ def placement_refusals_for_batch(
     present = lots_present(locked)
     by_code = {locked[pk].code: facts for pk, facts in present.items()}
     return plan_placements(
-        [(facts, location_facts(locked[location.pk])) for facts, location in requests], by_code
+        [(facts, location_facts(locked[location.pk])) for facts, location in requests],
+        by_code,
+        storage_rule_severities(),
     )
+
+
+def storage_rule_severities() -> Severities:
+    """The rulebook's severity of each storage rule (settings.STORAGE_RULE_SEVERITIES, the
+    compliance app): the storage rules above refuse only where their rule blocks. Unset: every
+    refusal blocks."""
+    if not settings.STORAGE_RULE_SEVERITIES:
+        return {}
+    return import_string(settings.STORAGE_RULE_SEVERITIES)()
 
 
 def blocking_placement_findings(
@@ -151,14 +167,10 @@ def blocking_placement_findings(
     if not settings.STORAGE_PLACEMENT_CHECK or not placements:
         return []
     check = import_string(settings.STORAGE_PLACEMENT_CHECK)
-    results = check(placements, actor=actor)
+    results: Sequence[Sequence[Finding]] = check(placements, actor=actor)
     found = []
     for placement, findings in zip(placements, results, strict=True):
-        blocking = [
-            f"{finding.get('rule', '')}: {finding.get('message', '')}"
-            for finding in findings or []
-            if finding.get("severity") == "blocking"
-        ]
+        blocking = [f"{found.rule}: {found.message}" for found in findings if found.blocking]
         if blocking:
             found.append((placement, blocking))
     return found

@@ -59,11 +59,11 @@ def test_auditor_approves_and_flags_administrator_revokes_and_reissues_public_se
     # Anyone, without logging in, sees that the old certificate was replaced.
     public = page.context.browser.new_context().new_page()
     public.goto(f"{live_server.url}/verify/{flagged.verification_code}/")
-    expect(public.get_by_test_id("public-status")).to_have_text("superseded")
+    expect(public.get_by_test_id("public-status")).to_have_text("Superseded")
     expect(public.get_by_test_id("superseded-by")).to_have_text(new.number)
     expect(public.get_by_text("audit review flagged")).to_be_visible()
     expect(public.get_by_role("button", name="Log out")).to_have_count(0)
     public.goto(f"{live_server.url}/verify/{approved.verification_code}/")
-    expect(public.get_by_test_id("public-status")).to_have_text("valid")
+    expect(public.get_by_test_id("public-status")).to_have_text("Valid")
     expect(public.get_by_text("audit review approved")).to_be_visible()
     public.context.close()

@@ -14,6 +14,9 @@ def test_a_planner_checks_a_cold_incineration_and_sees_findings_by_severity(
     page.get_by_label("Waste class").select_option("PHA")
     page.get_by_label("Disposal method").select_option("INCIN_HAZ_HT")
     page.get_by_label("6.1 Toxic substances").check()
+    # Cytotoxic medicines: hazardous waste by their code (X-MF-03), listed by the permit (X-MF-09).
+    page.get_by_label("EWC code", exact=True).fill("20 01 31*")
+    page.get_by_label("Permit EWC codes").fill("20 01 31*, 20 01 32")
     page.get_by_label("Destruction date").fill("2026-12-01")
     page.get_by_label("Permit operations").fill("D10")
     page.get_by_label("Permit valid from").fill("2024-01-01")
@@ -25,6 +28,7 @@ def test_a_planner_checks_a_cold_incineration_and_sees_findings_by_severity(
 
     verdict = page.get_by_test_id("what-if-verdict")
     expect(verdict).to_contain_text("Non-compliant")
+    expect(page.get_by_test_id("what-if-ewc")).to_contain_text("20 01 31* Cytotoxic")
     blocking = page.get_by_test_id("findings-blocking")
     expect(blocking.get_by_role("heading")).to_contain_text("Blocking")
     expect(blocking.locator('li[data-rule="X-MF-04"]')).to_contain_text("850")

@@ -31,6 +31,7 @@ ISSUE_EXAMPLE = {
         "permit_valid_from": "2024-01-01",
         "permit_valid_until": "2027-12-31",
         "hazardous_permitted": True,
+        "waste_codes": ["20 01 31*", "20 01 32"],
     },
     "parameters": {
         "temperature_c": 1150,
@@ -99,7 +100,9 @@ def test_a_what_if_missing_what_decides_it_needs_review_not_compliant(api, wareh
 
     assert body["verdict"] == "needs_review"
     warnings = {rule for rule, severity in rules_of(body).items() if severity == "warning"}
-    assert warnings == {"PHA-M1", "X-MF-04", "X-MF-03", "X-WE-01", "X-WE-02", "X-MF-02"}
+    assert warnings == {
+        *("PHA-M1", "X-MF-04", "PHA-C1", "X-MF-03", "X-MF-09", "X-WE-01", "X-WE-02", "X-MF-02")
+    }
     pha_m1 = next(f for f in body["findings"] if f["rule"] == "PHA-M1")
     assert pha_m1["detail"] == "Not given: Residence time (s)"
 
@@ -116,7 +119,11 @@ def test_pre_treatment_parameters_of_the_record_can_be_checked(
         "method": "RECYCLE_SHRED",
         "hazard_classes": ["2.1"],
         "on_date": "2026-12-01",
-        "facility": {**ISSUE_EXAMPLE["facility"], "operations": ["R4"]},
+        "facility": {
+            **ISSUE_EXAMPLE["facility"],
+            "operations": ["R4"],
+            "waste_codes": ["16 05 04*"],
+        },
         "parameters": {
             "aerosols_degassed": degassed,
             "batteries_removed": True,
@@ -137,6 +144,7 @@ def test_pre_treatment_parameters_of_the_record_can_be_checked(
 def test_a_cold_incinerator_without_a_hazardous_permit_is_non_compliant(api, auditor_user):
     request = {
         **ISSUE_EXAMPLE,
+        "ewc_code": "20 01 31*",  # cytotoxic medicines: hazardous waste
         "facility": {**ISSUE_EXAMPLE["facility"], "hazardous_permitted": False},
         "parameters": {**ISSUE_EXAMPLE["parameters"], "temperature_c": 800, "cytotoxic": True},
     }
@@ -269,8 +277,9 @@ def test_the_what_if_takes_json_only(api, warehouse_user, content_type):
 
     assert response.status_code == 415
     body = response.json()
-    assert set(body) == {"detail"}
+    assert set(body) == {"detail", "errors"}
     assert "Unsupported media type" in body["detail"]
+    assert body["errors"] == {"non_field_errors": [body["detail"]]}
 
 
 def test_an_unknown_facility_id_or_a_mixed_facility_is_refused(api, warehouse_user):

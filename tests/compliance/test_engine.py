@@ -27,6 +27,7 @@ from compliance.facts import (
 from compliance.rulebook import Rulebook, load_rulebook
 from destruction.methods import METHODS
 from seizures.categories import DEFAULT_HAZARD_CLASSES, WasteClass
+from seizures.waste_codes import default_code, is_hazardous_waste
 
 ON_DATE = date(2026, 12, 1)
 ALL_OPERATIONS = frozenset(code for info in METHODS.values() for code in info.operations)
@@ -50,11 +51,23 @@ def order_facts(rulebook: Rulebook, waste_class: str, method: str, **overrides: 
     """An order whose paperwork, facility and destruction parameters all comply, so the only
     findings are those the case under test provokes."""
     hazard_classes = overrides.pop("hazard_classes", DEFAULT_HAZARD_CLASSES[waste_class])
-    permit = Permit(ALL_OPERATIONS, date(2024, 1, 1), date(2027, 12, 31), hazardous_permitted=True)
+    ewc_code = overrides.pop(
+        "ewc_code",
+        default_code(category="", waste_class=waste_class, hazard_classes=hazard_classes),
+    )
+    permit = Permit(
+        ALL_OPERATIONS,
+        date(2024, 1, 1),
+        date(2027, 12, 31),
+        hazardous_permitted=True,
+        waste_codes=frozenset({ewc_code}),
+    )
     facts: dict[str, object] = {
         "waste_class": waste_class,
         "method": method,
         "hazard_classes": hazard_classes,
+        "ewc_code": ewc_code,
+        "hazardous_waste": is_hazardous_waste(ewc_code),
         "on_date": ON_DATE,
         "legal_basis": "art23",
         "legal_basis_completed_on": date(2026, 11, 2),
@@ -79,7 +92,7 @@ def order_facts(rulebook: Rulebook, waste_class: str, method: str, **overrides: 
         "denatured": True,
         "customs_officer_present": True,
         "witnesses": 2,
-        **permit_facts([permit], method, ON_DATE),
+        **permit_facts([permit], method, ON_DATE, ewc_code),
         **method_facts(waste_class, method, rulebook),
     }
     facts.update(overrides)
@@ -204,7 +217,18 @@ METHOD_CASES = [
             "cytotoxic": True,
             "temperature_c": 1250,
             "hazardous_permitted": False,
+            "ewc_code": "20 01 31*",
         },
+        {"PHA-C1", "X-MF-03"},
+        NON_COMPLIANT,
+    ),
+    # Medicines other than cytotoxics (20 01 32) are not hazardous waste, UN class 6.1 or not:
+    # a permit without hazardous waste meets X-MF-03 (PHA-C1 still asks for a pharmaceutical
+    # permit).
+    (
+        "PHA",
+        "INCIN_HAZ_HT",
+        {**HIGH_TEMPERATURE, "hazardous_permitted": False, "ewc_code": "20 01 32"},
         {"PHA-C1"},
         NON_COMPLIANT,
     ),
@@ -926,6 +950,7 @@ WHAT_IF = {
         "permit_valid_from": date(2024, 1, 1),
         "permit_valid_until": date(2027, 12, 31),
         "hazardous_permitted": True,
+        "waste_codes": ["20 01 31*", "20 01 32"],
     },
     "parameters": {
         "temperature_c": 1150,
@@ -968,7 +993,9 @@ def test_a_what_if_without_facility_or_parameters_is_not_compliant(rulebook):
     assert {rule for rule, finding in by_rule.items() if finding.severity == WARNING} == {
         "PHA-M1",  # residence time
         "X-MF-04",
-        "X-MF-03",  # the facility and its permit
+        "PHA-C1",  # the facility and its permit
+        "X-MF-03",
+        "X-MF-09",
         "X-WE-01",  # who attends
         "X-WE-02",  # witnesses, unless the medicines are not controlled drugs
         "X-MF-02",
@@ -995,7 +1022,7 @@ def test_what_if_with_a_cold_furnace_for_cytotoxics_and_one_witness_is_non_compl
 def test_what_if_with_an_expired_permit_blocks(rulebook):
     facility = {**WHAT_IF["facility"], "permit_valid_until": date(2026, 6, 30)}
     findings = plan({**WHAT_IF, "facility": facility}, rulebook)
-    assert raised(findings) == {"X-MF-03", "X-MF-02"}
+    assert raised(findings) == {"X-MF-03", "X-MF-09", "PHA-C1", "X-MF-02"}
     assert verdict(findings) == NON_COMPLIANT
 
 

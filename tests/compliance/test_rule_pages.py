@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from compliance.models import ComplianceCheck
 from tests.destruction.factories import DestructionOrderFactory
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def browser_client(client):
     def login(user):
-        client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)
         return client
 
     return login

@@ -404,7 +404,7 @@ def test_an_ordinary_placement_has_nothing_worth_storing(warehouse_user):
 
     findings = check_placement(lot, bay, actor=warehouse_user)
 
-    assert {f["severity"] for f in findings} <= {"info"}
+    assert {f.severity for f in findings} <= {"info"}
     assert not ComplianceCheck.objects.exists()
 
 
@@ -414,7 +414,7 @@ def test_medicines_in_an_ordinary_zone_are_blocked(warehouse_user):
 
     findings = check_placement(lot, bay, actor=warehouse_user)
 
-    blocking = {f["rule"] for f in findings if f["severity"] == "blocking"}
+    blocking = {f.rule for f in findings if f.severity == "blocking"}
     assert blocking == {"PHA-S1"}
     check = ComplianceCheck.objects.get()
     assert (check.stage, check.lot, check.verdict) == ("storage", lot, "non_compliant")
@@ -426,7 +426,7 @@ def test_a_placement_with_a_warning_is_stored_with_the_rulebook_version(warehous
 
     findings = check_placement(lot, cage, actor=warehouse_user)
 
-    assert [f["rule"] for f in findings if f["severity"] == "warning"] == ["APP-S1"]
+    assert [f.rule for f in findings if f.severity == "warning"] == ["APP-S1"]
     check = ComplianceCheck.objects.get()
     assert check.verdict == "needs_review"
     assert check.rulebook_version == "2026.3"
@@ -440,7 +440,7 @@ def test_food_next_to_chemicals_is_a_warning(warehouse_user):
 
     findings = check_placement(food, bay, actor=warehouse_user)
 
-    assert {f["rule"]: f["severity"] for f in findings}["FOOD-S2"] == "warning"
+    assert {f.rule: f.severity for f in findings}["FOOD-S2"] == "warning"
 
 
 def test_a_long_stay_with_no_legal_basis_raises_the_storage_alarm(warehouse_user):
@@ -450,9 +450,9 @@ def test_a_long_stay_with_no_legal_basis_raises_the_storage_alarm(warehouse_user
 
     findings = check_placement(lot, bay, actor=warehouse_user)
 
-    alarm = next(f for f in findings if f["rule"] == "X-CC-05")
-    assert alarm["severity"] == "warning"
-    assert "no legal basis is completed" in alarm["detail"]
+    alarm = next(f for f in findings if f.rule == "X-CC-05")
+    assert alarm.severity == "warning"
+    assert "no legal basis is completed" in alarm.detail
 
 
 def test_start_up_fails_on_an_unknown_compliance_parameter(settings):
@@ -506,8 +506,8 @@ def test_a_batch_sees_the_lots_placed_with_it_and_not_the_lot_itself(warehouse_u
 
     on_food, on_chemicals = check_placements([(food, bay), (chemicals, bay)], actor=warehouse_user)
 
-    assert {f["rule"]: f["severity"] for f in on_food}["FOOD-S2"] == "warning"
-    assert "FOOD-S2" not in {f["rule"] for f in on_chemicals}  # the food rule is food's own
+    assert {f.rule: f.severity for f in on_food}["FOOD-S2"] == "warning"
+    assert "FOOD-S2" not in {f.rule for f in on_chemicals}  # the food rule is food's own
     assert ComplianceCheck.objects.filter(lot=food, verdict="needs_review").exists()
 
 
@@ -518,7 +518,7 @@ def test_a_batch_of_placements_costs_the_same_queries_for_1_and_30_lots(warehous
         lots = [apparel_lot(location=cage) for _ in range(count)]
         with CaptureQueriesContext(connection) as captured:
             results = check_placements([(lot, cage) for lot in lots], actor=warehouse_user)
-        assert all("APP-S1" in {f["rule"] for f in found} for found in results)
+        assert all("APP-S1" in {f.rule for f in found} for found in results)
         return len(captured)
 
     assert queries(1) == queries(30)

@@ -6,7 +6,6 @@ from compliance.api.serializers import WhatIfParametersInput
 from compliance.facts import WHAT_IF_PARAMETERS
 from compliance.forms import WhatIfForm
 from tests.destruction.factories import FacilityFactory
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +18,7 @@ EXAMPLE = {
     "permit_valid_from": "2024-01-01",
     "permit_valid_until": "2027-12-31",
     "hazardous_permitted": "on",
+    "waste_codes": "20 01 31*, 20 01 32, 160306",
     "temperature_c": "1150",
     "residence_time_s": "2",
     "halogenated_over_1pct": "false",
@@ -33,7 +33,7 @@ EXAMPLE = {
 @pytest.fixture
 def signed_in(client):
     def login(user):
-        client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)
         return client
 
     return login
@@ -100,7 +100,13 @@ def test_the_record_parameters_are_on_the_form(signed_in, warehouse_user):
 def test_a_cold_burn_shows_blocking_findings_first_with_their_sources(signed_in, roleless_user):
     response = signed_in(roleless_user).get(
         "/compliance/what-if/",
-        {**EXAMPLE, "temperature_c": "800", "hazardous_permitted": "", "cytotoxic": "true"},
+        {
+            **EXAMPLE,
+            "temperature_c": "800",
+            "hazardous_permitted": "",
+            "cytotoxic": "true",
+            "ewc_code": "200131",
+        },
     )
 
     html = response.content.decode()

@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 
 from destruction import models
+from seizures.waste_codes import DEFAULT_CODES
 from tests.factories import UserFactory
 from tests.seizures.factories import CustomsOfficeFactory, LotFactory
 
@@ -34,7 +35,8 @@ class FacilityPermitFactory(factory.django.DjangoModelFactory):
     valid_from = datetime.date(2024, 1, 1)
     valid_until = datetime.date(2028, 12, 31)
     operations = factory.LazyFunction(lambda: ["R1", "R3", "R4", "R5", "R12", "D10"])
-    waste_codes = factory.LazyFunction(lambda: ["20 01 10", "20 01 11", "16 03 06"])
+    # Every code a lot gets by default, so a test's lots meet X-MF-09 unless it says otherwise.
+    waste_codes = factory.LazyFunction(lambda: sorted({row.code for row in DEFAULT_CODES}))
     hazardous_allowed = True
 
 

@@ -221,7 +221,10 @@ def test_order_creation_errors_are_400_with_field_errors(api, warehouse_user, fa
     assert shape.status_code == 400
     assert set(shape.json()["errors"]) == {"lines", "facility", "planned_date"}
     assert rule.status_code == 400
-    assert "X-LB-02" in rule.json()["errors"]["lots"][0]
+    # The request names the lots `lines`; the refusal comes back under the same name.
+    assert set(rule.json()["errors"]) == {"lines"}
+    assert "X-LB-02" in rule.json()["errors"]["lines"][0]
+    assert rule.json()["detail"].startswith("lines: ")
     assert not DestructionOrder.objects.exists()
 
 
@@ -418,7 +421,10 @@ def test_auditors_cannot_act_on_orders(api, auditor_user, order_in, action, stat
     response = api(auditor_user).post(url(order, action), {}, format="json")
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "You do not have permission to perform this action."}
+    assert response.json() == {
+        "detail": "You do not have permission to perform this action.",
+        "errors": {},
+    }
     order.refresh_from_db()
     assert order.status == status
     assert CustodyEvent.objects.count() == events

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 
 from compliance.models import CertificateReview
 from destruction.certificates.api.views import VerifyThrottle
@@ -15,6 +16,7 @@ from destruction.certificates.services import (
     reissue_certificate,
     revoke_certificate,
 )
+from destruction.methods import Method
 from destruction.models import Certificate, CertificateStatus, OrderStatus
 from project.roles import ADMINISTRATOR
 from seizures.models import CustodyEvent
@@ -349,6 +351,10 @@ def test_the_public_verification_needs_no_login_and_shows_only_public_fields(api
 
     assert response.status_code == 200
     body = response.json()
+    seal = body.pop("seal")
+    assert seal["present"] is True and seal["valid"] is True
+    assert seal["signer"] == "Test Customs certificate seal"
+    assert seal["signed_at"].startswith(certificate.issued_at.astimezone().strftime("%Y-%m-%d"))
     assert body == {
         "number": certificate.number,
         "status": "valid",
@@ -358,6 +364,8 @@ def test_the_public_verification_needs_no_login_and_shows_only_public_fields(api
         "sha256": certificate.sha256,
         "supersedes": None,
         "superseded_by": None,
+        "revocation_reason": "",
+        "methods": [{"code": "RECYCLE_SHRED", "label": Method.RECYCLE_SHRED.label}],
         "decisions": [],
     }
 
@@ -396,8 +404,10 @@ def test_uploading_the_genuine_pdf_matches(api, certificate):
     response = api().post(verify_url(certificate), {"file": upload}, format="multipart")
 
     assert response.status_code == 200
-    assert response.json()["matches"] is True
-    assert response.json()["uploaded_sha256"] == certificate.sha256
+    body = response.json()
+    assert (body["match"], body["genuine"], body["matches"]) == ("identical", True, True)
+    assert body["uploaded_sha256"] == certificate.sha256
+    assert body["seal"]["valid"] is True
 
 
 def forged_copy(certificate) -> bytes:
@@ -411,15 +421,69 @@ def forged_copy(certificate) -> bytes:
     return forged
 
 
-def test_uploading_a_modified_pdf_does_not_match(api, certificate):
+def test_uploading_a_modified_pdf_does_not_match_and_says_its_seal_is_broken(api, certificate):
     tampered = forged_copy(certificate)
     upload = SimpleUploadedFile("cert.pdf", tampered, "application/pdf")
 
     response = api().post(verify_url(certificate), {"file": upload}, format="multipart")
 
     assert response.status_code == 200
-    assert response.json()["matches"] is False
-    assert response.json()["uploaded_sha256"] == hashlib.sha256(tampered).hexdigest()
+    body = response.json()
+    assert (body["match"], body["genuine"], body["matches"]) == ("broken_seal", False, False)
+    assert body["seal"]["present"] is True and body["seal"]["valid"] is False
+    assert body["uploaded_sha256"] == hashlib.sha256(tampered).hexdigest()
+
+
+def test_a_copy_saved_again_incrementally_with_its_seal_intact_is_genuine(api, certificate):
+    writer = PdfWriter(io.BytesIO(bytes(certificate.pdf)), incremental=True)
+    writer.add_metadata({"/Subject": "Filed by the right holder"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    upload = SimpleUploadedFile("cert.pdf", buffer.getvalue(), "application/pdf")
+
+    body = api().post(verify_url(certificate), {"file": upload}, format="multipart").json()
+
+    assert (body["match"], body["genuine"], body["matches"]) == ("sealed_copy", True, False)
+    assert body["seal"]["valid"] is True
+
+
+def test_an_incremental_update_that_lays_new_text_over_the_page_breaks_the_seal(api, certificate):
+    """The shadow attack: an appended revision adds a content stream to the sealed page. The
+    signed bytes are untouched, but pyHanko's difference analysis refuses the change."""
+    writer = PdfWriter(io.BytesIO(bytes(certificate.pdf)), incremental=True)
+    overlay = DecodedStreamObject()
+    overlay.set_data(b"BT /F1 30 Tf 100 700 Td (999 lots) Tj ET")
+    page = writer.pages[0]
+    page[NameObject("/Contents")] = ArrayObject(
+        [page.raw_get("/Contents"), writer._add_object(overlay)]
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    upload = SimpleUploadedFile("cert.pdf", buffer.getvalue(), "application/pdf")
+
+    body = api().post(verify_url(certificate), {"file": upload}, format="multipart").json()
+
+    assert (body["match"], body["genuine"]) == ("broken_seal", False)
+
+
+def test_a_sealed_certificate_uploaded_to_another_code_is_another_document(
+    api, certificate, admin_user
+):
+    other = issue_certificate(order=executed_order(), actor=admin_user)
+    upload = SimpleUploadedFile("cert.pdf", bytes(other.pdf), "application/pdf")
+
+    body = api().post(verify_url(certificate), {"file": upload}, format="multipart").json()
+
+    assert (body["match"], body["genuine"]) == ("other_document", False)
+
+
+def test_an_unsealed_unrelated_file_is_different(api, certificate):
+    upload = SimpleUploadedFile("cert.pdf", b"%PDF-1.4 not a certificate", "application/pdf")
+
+    body = api().post(verify_url(certificate), {"file": upload}, format="multipart").json()
+
+    assert (body["match"], body["genuine"]) == ("different", False)
+    assert body["seal"] == {"present": False, "valid": False, "signer": "", "signed_at": None}
 
 
 def test_uploading_nothing_gives_400(api, certificate):

@@ -8,7 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 from compliance.models import ComplianceCheck
 from destruction.certificates.api.views import VerifyThrottle
-from destruction.certificates.services import issue_certificate, revoke_certificate
+from destruction.certificates.services import (
+    issue_certificate,
+    reissue_certificate,
+    revoke_certificate,
+)
 from destruction.models import Certificate, CertificateStatus, OrderStatus
 from tests.destruction.certificate_factories import executed_order
 
@@ -196,7 +200,7 @@ def test_the_public_page_shows_status_and_totals_without_login(client, certifica
     body = response.content.decode()
     assert response.status_code == 200
     assert certificate.number in body
-    assert 'data-testid="public-status">valid<' in body
+    assert 'data-status="valid">Valid<' in body
     assert certificate.sha256 in body
     assert "25.000 kg" in body
     assert certificate.issued_by.first_name not in body
@@ -211,24 +215,69 @@ def test_the_public_page_shows_a_revocation_with_its_reason(client, admin_user, 
 
     body = client.get(f"/verify/{certificate.verification_code}/").content.decode()
 
-    assert 'data-testid="public-status">revoked<' in body
+    assert 'data-status="revoked">Revoked<' in body
     assert "Permit misprinted" in body
 
 
-def test_the_public_page_checks_an_uploaded_pdf_byte_for_byte(client, certificate):
+def test_the_public_page_checks_an_uploaded_pdf_and_its_seal(client, certificate):
     url = f"/verify/{certificate.verification_code}/"
-    genuine = SimpleUploadedFile("c.pdf", bytes(certificate.pdf), "application/pdf")
-    modified = SimpleUploadedFile(
-        "c.pdf", bytes(certificate.pdf) + b"\n% edited", "application/pdf"
-    )
+    pdf = bytes(certificate.pdf)
+    flipped = bytearray(pdf)
+    flipped[len(pdf) // 4] ^= 0x01
 
-    same = client.post(url, {"file": genuine}).content.decode()
-    different = client.post(url, {"file": modified}).content.decode()
+    def upload(data: bytes) -> str:
+        file = SimpleUploadedFile("c.pdf", data, "application/pdf")
+        return client.post(url, {"file": file}).content.decode()
+
+    same = upload(pdf)
+    # A comment after the end of the file: not the same bytes, the sealed content unchanged.
+    appended = upload(pdf + b"\n% filed on 2026-12-01")
+    tampered = upload(bytes(flipped))
     empty = client.post(url, {})
 
-    assert "identical to the genuine certificate" in same and "NOT identical" not in same
-    assert "NOT identical" in different
+    assert 'data-match="identical"' in same and "Genuine copy" in same
+    assert 'data-match="sealed_copy"' in appended and "Genuine, sealed copy" in appended
+    assert 'data-match="broken_seal"' in tampered and "Seal broken" in tampered
+    assert "Genuine" not in tampered
     assert empty.status_code == 400
+
+
+def test_the_public_page_shows_the_seal_and_offers_its_ca_certificate(
+    client, certificate, certificate_seal
+):
+    body = client.get(f"/verify/{certificate.verification_code}/").content.decode()
+    pem = client.get("/verify/seal-ca.pem")
+
+    assert "Sealed by Test Customs certificate seal on" in body
+    assert "the seal is valid" in body
+    assert 'href="/verify/seal-ca.pem"' in body
+    assert pem.status_code == 200
+    assert pem.content == certificate_seal.read_bytes()
+
+
+def test_the_ca_certificate_is_404_when_no_seal_is_configured(client, settings, tmp_path):
+    settings.DEBUG = True
+    settings.CERTIFICATE_SEAL_P12 = ""
+    settings.VAR_DIR = tmp_path
+    assert client.get("/verify/seal-ca.pem").status_code == 404
+
+
+def test_a_superseded_certificate_links_to_its_replacement(client, admin_user, certificate):
+    revoke_certificate(certificate=certificate, reason="Permit misprinted", actor=admin_user)
+    new = reissue_certificate(certificate=certificate, actor=admin_user)
+
+    old_page = client.get(f"/verify/{certificate.verification_code}/").content.decode()
+    new_page = client.get(f"/verify/{new.verification_code}/").content.decode()
+
+    assert 'data-status="superseded">Superseded<' in old_page
+    assert f'href="/verify/{new.verification_code}/" data-testid="superseded-by">{new.number}' in (
+        old_page
+    )
+    assert 'data-status="valid">Valid<' in new_page
+    assert (
+        f'It amends and replaces certificate <strong data-testid="supersedes">{certificate.number}'
+        in new_page
+    )
 
 
 def test_the_public_page_is_rate_limited(client, certificate, monkeypatch):
@@ -277,3 +326,9 @@ def test_the_lookup_page_ignores_spaces_around_a_pasted_code(client, certificate
 
     assert response.status_code == 302
     assert response["Location"] == f"/verify/{certificate.verification_code}/"
+
+
+def test_the_certificate_page_shows_its_seal(client, admin_user, certificate):
+    client.force_login(admin_user)
+    body = client.get(f"/certificates/{certificate.number}/").content.decode()
+    assert 'data-testid="seal">valid: Test Customs certificate seal, ' in body

@@ -180,9 +180,16 @@ def test_a_later_clean_record_check_allows_the_certificate(admin_user):
     compliance = certificate.snapshot["compliance"]
     assert compliance["recorded"] is True
     assert compliance["verdict"] == "needs_review"
+    assert compliance["verdict_label"] == "Compliant, with the warnings listed below"
     assert compliance["rulebook_version"] == "2026.1"
     assert compliance["findings"] == [
-        {"rule": "X-MF-02", "severity": "warning", "message": "Lower rank method"}
+        {
+            "rule": "X-MF-02",
+            "severity": "warning",
+            "message": "Lower rank method",
+            "lot": "",
+            "justification": "",
+        }
     ]
 
 

@@ -5,7 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from compliance.models import ComplianceCheck
-from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus
+from destruction.certificates.seal import DEMO_CA_FILE, validate_seal
+from destruction.models import Certificate, DestructionOrder, EvidenceFile, Facility, OrderStatus
 from seizures.custody import verify_chains
 from seizures.models import LotStatus
 
@@ -36,6 +37,26 @@ def test_the_full_demo_has_destruction_orders_in_every_status(monkeypatch):
     assert "destruction orders" in out.getvalue()
     assert "left out" not in out.getvalue()
     assert verify_chains() == []
+    # Every demo certificate is sealed, in the second language of its office.
+    certificates = list(Certificate.objects.select_related("office"))
+    assert certificates
+    assert all(validate_seal(bytes(c.pdf)).valid for c in certificates)
+    assert {c.snapshot["language"] for c in certificates} <= {"fr", "nl"}
+
+
+def test_seed_demo_makes_a_demo_seal_with_debug_on_and_no_seal_configured(
+    settings, tmp_path, monkeypatch
+):
+    settings.DEBUG = True
+    settings.CERTIFICATE_SEAL_P12 = ""
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(
+        "project.management.commands.seed_demo.Command.load_data", lambda self, users: None
+    )
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert (tmp_path / "demo-seal" / DEMO_CA_FILE).exists()
 
 
 def test_the_demo_certificates_rest_on_compliant_records(monkeypatch):

@@ -17,27 +17,50 @@ from tests.seizures.factories import CustomsOfficeFactory, SeizureFactory
 TODAY = datetime.date(2026, 6, 15)
 PAST = datetime.date(2026, 6, 1)
 FUTURE = datetime.date(2026, 6, 30)
-AGREED = datetime.date(2026, 6, 3)
+AGREED = datetime.date(2026, 5, 28)  # within the PAST deadline
+LATE = datetime.date(2026, 6, 2)  # the day after the PAST deadline
+# The court route (Art. 23(3)): proceedings started on the last day allowed, a judgment ordering
+# destruction, final since FINAL.
+STARTED = datetime.date(2026, 5, 4)
+DUE = datetime.date(2026, 5, 4)
+JUDGED = datetime.date(2026, 5, 20)
+FINAL = datetime.date(2026, 6, 10)
+FINAL_DESTRUCTION = {
+    "court_reference": "Brussels 26/4512",
+    "proceedings_started_on": STARTED,
+    "proceedings_due_on": DUE,
+    "judgment_on": JUDGED,
+    "judgment_outcome": "destruction",
+    "judgment_final_since": FINAL,
+}
+
+
+def court(**changes) -> LegalFacts:
+    return LegalFacts("court", **{**FINAL_DESTRUCTION, **changes})
 
 
 @pytest.mark.parametrize(
     ("facts", "expected"),
     [
         # Art. 23: right holder agreed, declarant deemed to consent after the deadline.
-        (LegalFacts("standard", PAST, AGREED), Completion(True, AGREED)),
+        (LegalFacts("standard", PAST, AGREED), Completion(True, PAST)),
         (LegalFacts("standard", PAST, datetime.date(2026, 5, 20)), Completion(True, PAST)),
         (
             LegalFacts("standard", FUTURE, AGREED, declarant_agreement_on=TODAY),
             Completion(True, TODAY),
         ),
+        # X-LB-02: an agreement on the deadline day completes the route, one a day later never.
+        (LegalFacts("standard", PAST, PAST), Completion(True, PAST)),
+        (LegalFacts("standard", PAST, LATE), None),
+        (LegalFacts("standard", PAST, LATE, declarant_agreement_on=PAST), None),
         (LegalFacts("standard", PAST, None), None),
         (LegalFacts("standard", FUTURE, AGREED), None),
         (LegalFacts("standard", TODAY, AGREED), None),  # the deadline day itself still runs
         (LegalFacts("standard", None, AGREED), None),
         (LegalFacts("standard", PAST, AGREED, declarant_objected=True), None),
         (
-            LegalFacts("standard", PAST, AGREED, declarant_objected=True, court_reference="C-1"),
-            Completion(True),
+            LegalFacts("standard", PAST, AGREED, declarant_objected=True, **FINAL_DESTRUCTION),
+            Completion(True, FINAL),
         ),
         # Art. 26: the declarant's agreement or the deadline passed.
         (LegalFacts("small_consignment", PAST), Completion(True, PAST)),
@@ -47,7 +70,9 @@ AGREED = datetime.date(2026, 6, 3)
             Completion(True, AGREED),
         ),
         (LegalFacts("court", PAST, AGREED), None),
-        (LegalFacts("court", court_reference="Brussels 26/4512"), Completion(True)),
+        # A court reference is not a judgment.
+        (LegalFacts("court", court_reference="Brussels 26/4512"), None),
+        (LegalFacts("court", **FINAL_DESTRUCTION), Completion(True, FINAL)),
         (LegalFacts("abandonment"), None),
         (LegalFacts("abandonment", declarant_agreement_on=AGREED), Completion(True, AGREED)),
     ],
@@ -62,19 +87,101 @@ def test_legal_route_completion_follows_the_route_rules(facts, expected):
         assert completion == expected
 
 
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (court(), Completion(True, FINAL)),
+        (court(judgment_final_since=TODAY), Completion(True, TODAY)),
+        (
+            court(judgment_final_since=TODAY + datetime.timedelta(days=1)),
+            "X-LB-04: the judgment of 2026-05-20 ordering destruction is not final yet.",
+        ),
+        (
+            court(judgment_final_since=None),
+            "X-LB-04: the judgment of 2026-05-20 ordering destruction is not final yet.",
+        ),
+        (
+            court(judgment_outcome="release"),
+            "X-LB-04: the judgment of 2026-05-20 released the goods.",
+        ),
+        (
+            court(judgment_outcome="other"),
+            "X-LB-04: the judgment of 2026-05-20 does not order destruction.",
+        ),
+        (
+            court(judgment_outcome="", judgment_on=None, judgment_final_since=None),
+            "X-LB-04: the court has not given judgment yet.",
+        ),
+        # Started on the last day allowed: in time; a day later: too late (X-LB-05).
+        (court(proceedings_due_on=STARTED), Completion(True, FINAL)),
+        (
+            court(proceedings_due_on=STARTED - datetime.timedelta(days=1)),
+            "X-LB-05: the proceedings started on 2026-05-04, after the last day 2026-05-03: "
+            "the goods are to be released.",
+        ),
+        # No notification date, so no last day to compare with: not judged late.
+        (court(proceedings_due_on=None), Completion(True, FINAL)),
+        (
+            court(proceedings_started_on=None, proceedings_due_on=TODAY),
+            "X-LB-05: no court proceedings (court, reference, start) are recorded (to be started "
+            "by 2026-06-15).",
+        ),
+        (
+            court(proceedings_started_on=None, proceedings_due_on=TODAY - datetime.timedelta(1)),
+            "X-LB-05: no proceedings were started by 2026-06-14: the goods are to be released.",
+        ),
+        (
+            court(court_reference=""),
+            "X-LB-05: no proceedings were started by 2026-05-04: the goods are to be released.",
+        ),
+    ],
+    ids=[
+        "final judgment ordering destruction",
+        "final since today",
+        "final from tomorrow",
+        "judgment not final",
+        "judgment released the goods",
+        "judgment of another outcome",
+        "no judgment",
+        "proceedings started on the last day",
+        "proceedings started a day late",
+        "no notification date",
+        "proceedings not started, last day today",
+        "proceedings not started, last day passed",
+        "proceedings without a reference",
+    ],
+)
+def test_the_court_route_completes_only_with_a_final_judgment_ordering_destruction(facts, expected):
+    completion = legal_route_completion(facts, today=TODAY)
+
+    if isinstance(expected, Completion):
+        assert completion == expected
+    else:
+        assert completion == Completion(False, reason=expected)
+
+
+COURT_STATES = {
+    "none": {},
+    "final destruction": FINAL_DESTRUCTION,
+    "started late": {**FINAL_DESTRUCTION, "proceedings_due_on": datetime.date(2026, 5, 1)},
+    "not final": {**FINAL_DESTRUCTION, "judgment_final_since": None},
+    "released": {**FINAL_DESTRUCTION, "judgment_outcome": "release"},
+}
+
+
 @pytest.mark.django_db
 def test_the_database_filter_agrees_with_the_pure_rule_on_every_combination():
     office = CustomsOfficeFactory(code="BRU")
     combinations = itertools.product(
         ("standard", "small_consignment", "court", "abandonment"),
         (None, PAST, FUTURE),  # deadline
-        (None, AGREED),  # right holder agreement
+        (None, PAST, LATE),  # right holder agreement: on the deadline day, after it
         (None, AGREED),  # declarant agreement
         (False, True),  # declarant objected
-        ("", "Court 1"),
+        COURT_STATES.values(),
     )
     expected = set()
-    for route, deadline, holder, declarant, objected, court in combinations:
+    for route, deadline, holder, declarant, objected, court_state in combinations:
         seizure = SeizureFactory(
             office=office,
             legal_route=route,
@@ -82,7 +189,7 @@ def test_the_database_filter_agrees_with_the_pure_rule_on_every_combination():
             right_holder_agreement_on=holder,
             declarant_agreement_on=declarant,
             declarant_objected=objected,
-            court_reference=court,
+            **court_state,
         )
         if legal_route_completion(LegalFacts.of(seizure), today=TODAY).complete:
             expected.add(seizure.pk)
@@ -135,3 +242,12 @@ def test_a_facility_no_longer_in_use_is_refused_for_every_method(method):
     )
 
     assert refusal == "Facility Plant is no longer in use."
+
+
+def test_a_late_agreement_says_when_it_came_and_the_deadline():
+    completion = legal_route_completion(LegalFacts("standard", PAST, LATE), today=TODAY)
+
+    assert completion.reason == (
+        "X-LB-02: the right holder's agreement of 2026-06-02 came after the deadline of "
+        "2026-06-01; it does not complete the Art. 23 route."
+    )

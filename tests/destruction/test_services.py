@@ -1,6 +1,5 @@
 import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from destruction.models import (
     OrderStatus,
     Payer,
 )
+from project.compliance import CheckResult, Finding, Severity, Verdict
 from project.errors import TransitionNotAllowed
 from seizures import services as seizure_services
 from seizures.custody import verify_chains
@@ -68,9 +68,7 @@ def snapshot(*lots):
 def test_creating_an_order_allocates_its_lots_with_a_custody_event(warehouse_user, facility):
     shirts = eligible_lot(reference="BRU-2026-00001-01")
     court = eligible_lot(
-        seizure=SeizureFactory(
-            office=shirts.seizure.office, legal_route="court", court_reference="Court 26/4512"
-        ),
+        seizure=SeizureFactory(office=shirts.seizure.office, final_judgment=True),
         reference="BRU-2026-00002-01",
     )
 
@@ -150,12 +148,21 @@ def _seizure(**fields):
             "X-LB-02: the declarant's deadline runs until 2099-01-10",
         ),
         ({"right_holder_agreement_on": None}, "X-LB-02: the right holder's written agreement"),
+        (
+            {"right_holder_agreement_on": datetime.date(2026, 3, 18)},
+            "X-LB-02: the right holder's agreement of 2026-03-18 came after the deadline of "
+            "2026-03-17",
+        ),
         ({"deadline": None, "notified_on": None}, "X-LB-02: no statutory deadline"),
         (
-            {"declarant_objected": True},
-            "X-LB-05: the declarant objected; a court reference of the proceedings is needed",
+            {"declarant_objected": True, "proceedings_due_on": datetime.date(2099, 1, 10)},
+            "X-LB-05: no court proceedings (court, reference, start) are recorded (to be "
+            "started by 2099-01-10).",
         ),
-        ({"legal_route": "court"}, "X-LB-01: no court decision reference is recorded."),
+        (
+            {"legal_route": "court", "proceedings_due_on": datetime.date(2026, 3, 17)},
+            "X-LB-05: no proceedings were started by 2026-03-17: the goods are to be released.",
+        ),
         ({"legal_route": "abandonment"}, "X-LB-01: the declarant's written abandonment"),
         (
             {"legal_route": "small_consignment", "deadline": datetime.date(2099, 1, 10)},
@@ -165,9 +172,10 @@ def _seizure(**fields):
     ids=[
         "deadline not reached",
         "no right holder agreement",
+        "late right holder agreement",
         "no deadline",
         "declarant objected",
-        "court without reference",
+        "court proceedings not started in time",
         "abandonment without declarant",
         "small consignment deadline not reached",
     ],
@@ -188,8 +196,9 @@ def test_a_lot_whose_legal_route_is_incomplete_cannot_be_planned(
 
 
 def test_destruction_is_planned_only_after_the_legal_route_completed(warehouse_user, facility):
-    # The right holder's agreement is dated the planned day itself (X-LB-04: strictly after).
-    lot = eligible_lot(seizure=_seizure(right_holder_agreement_on=planned_day(7)))
+    # The declarant's written agreement is dated the planned day itself (X-LB-04: strictly
+    # after; a right holder's agreement that late would be past the deadline, X-LB-02).
+    lot = eligible_lot(seizure=_seizure(declarant_agreement_on=planned_day(7)))
     before = snapshot(lot)
 
     with pytest.raises(ValidationError) as refused:
@@ -574,18 +583,18 @@ checks_run: list = []
 
 def non_compliant_check(order, *, stage, actor):
     checks_run.append((order.reference, stage, actor.username))
-    return SimpleNamespace(
-        verdict="non_compliant",
-        findings=[
-            {"rule": "APP-X1", "severity": "blocking", "message": "Landfill of textiles."},
-            {"rule": "X-MF-02", "severity": "warning", "message": "Lower rank."},
-        ],
+    return CheckResult(
+        Verdict.NON_COMPLIANT,
+        (
+            Finding("APP-X1", Severity.BLOCKING, "Landfill of textiles."),
+            Finding("X-MF-02", Severity.WARNING, "Lower rank."),
+        ),
     )
 
 
 def compliant_check(order, *, stage, actor):
     checks_run.append((order.reference, stage, actor.username))
-    return SimpleNamespace(verdict="compliant", findings=[])
+    return CheckResult(Verdict.COMPLIANT)
 
 
 def test_a_non_compliant_check_refuses_submission_with_its_blocking_rules(
@@ -797,8 +806,7 @@ def test_outputs_must_add_up_to_the_gate_weight_within_the_tolerance(order_in, w
 
 
 def test_the_mass_balance_tolerance_is_configurable(settings):
-    settings.MASS_BALANCE_TOLERANCE_PERCENT = 2
-    settings.MASS_BALANCE_TOLERANCE_KG = 5
+    settings.COMPLIANCE_PARAMETERS = {"mass_tolerance_pct": 2.0, "mass_tolerance_kg": 5.0}
     within = services.mass_balance(
         dispatch_kg=Decimal("1000"), gate_kg=Decimal("1019"), output_kg=Decimal("1019")
     )
@@ -807,8 +815,7 @@ def test_the_mass_balance_tolerance_is_configurable(settings):
     )
     assert (within.tolerance_dispatch_kg, within.breaches) == (Decimal("20"), ())
     assert len(beyond.breaches) == 1
-    settings.MASS_BALANCE_TOLERANCE_KG = 0
-    settings.MASS_BALANCE_TOLERANCE_PERCENT = 0.5
+    settings.COMPLIANCE_PARAMETERS = {"mass_tolerance_pct": 0.5, "mass_tolerance_kg": 0.0}
     strict = services.mass_balance(
         dispatch_kg=Decimal("100"), gate_kg=Decimal("101"), output_kg=Decimal("101")
     )

@@ -5,6 +5,7 @@ import factory
 
 from seizures import models
 from seizures.categories import DEFAULT_WASTE_CLASS, default_hazard_classes
+from seizures.waste_codes import default_code
 from tests.factories import UserFactory
 
 
@@ -77,6 +78,20 @@ class SeizureFactory(factory.django.DjangoModelFactory):
     right_holder_agreement_on = datetime.date(2026, 3, 10)
     created_by = factory.SubFactory(UserFactory)
 
+    class Params:
+        # The court route completed (Art. 23(3)): proceedings started in time, a judgment
+        # ordering destruction, final since 2026-05-21.
+        final_judgment = factory.Trait(
+            legal_route=models.LegalRoute.COURT,
+            court_name="Brussels Court of First Instance",
+            court_reference="26/4512/A",
+            proceedings_started_on=datetime.date(2026, 3, 12),
+            proceedings_due_on=datetime.date(2026, 3, 17),
+            judgment_on=datetime.date(2026, 4, 20),
+            judgment_outcome=models.JudgmentOutcome.DESTRUCTION,
+            judgment_final_since=datetime.date(2026, 5, 21),
+        )
+
 
 class LotFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -95,6 +110,15 @@ class LotFactory(factory.django.DjangoModelFactory):
     currency = "EUR"
     hazard_classes = factory.LazyAttribute(
         lambda o: list(default_hazard_classes(o.category, o.waste_class))
+    )
+    ewc_code = factory.LazyAttribute(
+        lambda o: default_code(
+            category=o.category,
+            waste_class=o.waste_class,
+            hazard_classes=o.hazard_classes,
+            cytotoxic=getattr(o, "cytotoxic", False),
+            contains_asbestos=getattr(o, "contains_asbestos", False),
+        )
     )
     status = models.LotStatus.IN_STORAGE
     location = factory.SubFactory(StorageLocationFactory)

@@ -25,6 +25,12 @@ def test_demo_data_covers_storage_intake_and_custody(
         stdout=io.StringIO(),
     )
     assert 15 <= Seizure.objects.count() <= 25
+    # The court route: one judgment ordering destruction that is final, one case pending.
+    court = Seizure.objects.filter(legal_route="court")
+    final = court.get(judgment_final_since__isnull=False)
+    assert (final.judgment_outcome, final.court_reference) == ("destruction", "26/4512/A")
+    pending = court.get(judgment_on__isnull=True)
+    assert pending.proceedings_started_on <= pending.proceedings_due_on
     assert set(Seizure.objects.values_list("transport_mode", flat=True)) == set(
         TransportMode.values
     )

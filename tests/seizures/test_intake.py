@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from project.compliance import Finding, Severity
 from seizures import services
 from seizures.intake import IntakeRejected, read_intake
 from seizures.models import CustodyEvent, Lot, Seizure
@@ -98,7 +99,7 @@ def test_a_dash_means_no_hazard_classes_and_empty_files_are_refused(example_refe
 
 def refuse_pharmaceuticals(placements, *, actor):
     """A placement hook that blocks every pharmaceutical lot (as PHA-S1 would)."""
-    finding = {"rule": "PHA-S1", "severity": "blocking", "message": "Locked store only"}
+    finding = Finding("PHA-S1", Severity.BLOCKING, "Locked store only")
     return [[finding] if lot.waste_class == "PHA" else [] for lot, _ in placements]
 
 

@@ -80,14 +80,28 @@ def test_reclassify_stores_the_new_classes_and_appends_a_chained_event(
     assert event.kind == Kind.RECLASSIFIED
     assert event.actor == warehouse_user and event.from_location == battery_bay
     assert event.details == {
-        "before": {"waste_class": "TOY", "hazard_classes": [], **NO_FLAGS},
-        "after": {"waste_class": "BAT", "hazard_classes": ["9"], **NO_FLAGS, "high_risk": True},
+        "before": {
+            "waste_class": "TOY",
+            "hazard_classes": [],
+            "ewc_code": "16 03 06",
+            "hp_properties": [],
+            **NO_FLAGS,
+        },
+        "after": {
+            "waste_class": "BAT",
+            "hazard_classes": ["9"],
+            "ewc_code": "16 06 05",
+            "hp_properties": [],
+            **NO_FLAGS,
+            "high_risk": True,
+        },
         "reason": "Lithium batteries found inside",
     }
     assert (stored.custody_length, stored.custody_head) == (event.sequence, event.hash)
     assert verify_chains([lot.pk]) == []
     assert event.classification_changes() == (
-        "waste class TOY → BAT, hazard classes — → 9, high risk no → yes"
+        "waste class TOY → BAT, hazard classes — → 9, ewc code 16 03 06 → 16 06 05, "
+        "high risk no → yes"
     )
 
 
@@ -365,8 +379,8 @@ def test_lot_page_reclassifies_and_shows_the_event(client, warehouse_user, toy_l
     page = response.content.decode()
     assert f"Lot {toy_lot.reference} reclassified." in page
     assert (
-        "Reclassified: waste class TOY → BAT, hazard classes — → 9, high risk no → yes; "
-        "reason: Lithium batteries found inside"
+        "Reclassified: waste class TOY → BAT, hazard classes — → 9, ewc code 16 03 06 → "
+        "16 06 05, high risk no → yes; reason: Lithium batteries found inside"
     ) in page
     stored = Lot.objects.get(pk=toy_lot.pk)
     assert (stored.waste_class, stored.hazard_classes, stored.high_risk) == ("BAT", ["9"], True)

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from project.compliance import Finding, Severity
 from project.errors import TransitionNotAllowed
 from seizures import services
 from seizures.custody import verify_chains
@@ -220,12 +221,12 @@ def test_placement_hook_blocking_finding_refuses_the_move(
 
 
 def blocking_check(placements, *, actor):
-    finding = {"rule": "APP-S1", "severity": "blocking", "message": "Keep dry", "source": "S05"}
+    finding = Finding("APP-S1", Severity.BLOCKING, "Keep dry")
     return [[finding] for _ in placements]
 
 
 def warning_check(placements, *, actor):
-    finding = {"rule": "X-CC-05", "severity": "warning", "message": "Long stay", "source": "S17"}
+    finding = Finding("X-CC-05", Severity.WARNING, "Long stay")
     return [[finding] for _ in placements]
 
 

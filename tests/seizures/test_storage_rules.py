@@ -1,7 +1,9 @@
 from decimal import Decimal
+from itertools import product
 
 import pytest
 
+from project.compliance import Severity
 from seizures.storage import LocationFacts, LotFacts, placement_refusals, plan_placements
 
 
@@ -105,3 +107,76 @@ def test_a_full_location_is_checked_by_profile_and_names_one_lot_of_many():
     refusals = placement_refusals(PERFUME, location(ALL_CLASSES, capacity="2000"), present)
     assert [r.rule for r in refusals] == ["X-CC-04", "X-CC-04"]
     assert "lot ANR-2026-00007-01 (and 44 similar) (class 5.1)" in str(refusals[0])
+
+
+# The segregation table (X-CC-04, digest S37) written out entry by entry: deleting or changing an
+# entry fails its case. Each pair is refused both ways round; a class next to itself is not.
+SEGREGATED = [
+    ("2.1", "5.1", "flammable gases and aerosols must be kept apart from oxidisers"),
+    ("3", "5.1", "flammable liquids must be kept apart from oxidisers"),
+    ("4.1", "5.1", "flammable solids must be kept apart from oxidisers"),
+    ("8", "5.1", "corrosives must be kept apart from oxidisers"),
+    ("1.4", "2.1", "explosives must be kept apart from flammable gases"),
+    ("1.4", "3", "explosives must be kept apart from flammable liquids"),
+    ("1.4", "4.1", "explosives must be kept apart from flammable solids"),
+    ("1.4", "5.1", "explosives must be kept apart from oxidisers"),
+    ("1.4", "8", "explosives must be kept apart from corrosives"),
+]
+
+
+def chemical(reference: str, hazard_class: str):
+    return lot(reference, "CHE", (hazard_class,))
+
+
+@pytest.mark.parametrize(("mine", "theirs", "reason"), SEGREGATED)
+def test_each_segregated_pair_is_refused_both_ways_and_each_class_may_share_with_itself(
+    mine, theirs, reason
+):
+    bay = location(ALL_CLASSES)
+    for new, present in ((mine, theirs), (theirs, mine)):
+        refusals = placement_refusals(
+            lot("NEW", "CHE", (new,)), bay, [lot("OLD", "CHE", (present,))]
+        )
+        assert [str(r) for r in refusals] == [
+            f"X-CC-04: {reason}: lot NEW (class {new}) cannot share a location with lot OLD "
+            f"(class {present})"
+        ]
+    for same in (mine, theirs):
+        assert (
+            placement_refusals(lot("NEW", "CHE", (same,)), bay, [lot("OLD", "CHE", (same,))]) == []
+        )
+
+
+def test_classes_not_in_the_segregation_table_may_share_a_location():
+    listed = {frozenset((mine, theirs)) for mine, theirs, _ in SEGREGATED}
+    bay = location(ALL_CLASSES)
+    for mine, theirs in product(ALL_CLASSES, ALL_CLASSES):
+        if frozenset((mine, theirs)) in listed:
+            continue
+        refusals = placement_refusals(chemical("NEW", mine), bay, [chemical("OLD", theirs)])
+        assert refusals == [], (mine, theirs)
+
+
+def test_the_zone_must_accept_every_hazard_class_of_the_lot():
+    # X-CC-04: the accepted classes exactly: allowed; one class short: refused, naming it.
+    assert placement_refusals(lot(hazards=("3", "8")), location(("3", "8")), []) == []
+    refusals = placement_refusals(lot(hazards=("3", "8")), location(("3",)), [])
+    assert [(r.rule, "hazard class 8 " in r.message) for r in refusals] == [("X-CC-04", True)]
+
+
+@pytest.mark.parametrize(
+    ("rule", "new", "present"),
+    [
+        ("BAT-S1", BATTERIES, SHIRTS),
+        ("FOOD-S2", FOOD, MEDICINES),
+        ("X-CC-04", OXIDISER, PERFUME),
+    ],
+)
+def test_a_storage_rule_refuses_only_when_the_rulebook_says_it_blocks(rule, new, present):
+    bay = location(ALL_CLASSES)
+    refused = placement_refusals(new, bay, [present], {rule: Severity.BLOCKING})
+    assert rule in {r.rule for r in refused}
+    for severity in (Severity.WARNING, Severity.INFO):
+        assert rule not in {
+            r.rule for r in placement_refusals(new, bay, [present], {rule: severity})
+        }

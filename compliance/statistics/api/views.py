@@ -4,7 +4,6 @@ breakdown plus totals. The JSON carries its data dictionary."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import APIView
 
 from compliance.statistics.exports import (
@@ -13,18 +12,13 @@ from compliance.statistics.exports import (
     export_response,
     requested_statistics,
 )
-
-
-class FileFormatNegotiation(DefaultContentNegotiation):
-    """`format` chooses the file of a success, not a DRF renderer: errors always answer in JSON."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
+from project.api import FileNegotiation
 
 
 class StatisticsView(APIView):
     permission_map = {"get": "compliance.view_statistics"}
-    content_negotiation_class = FileFormatNegotiation
+    # `format` chooses the file of a success, not a DRF renderer.
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(
         summary="Annual statistics of a year, as JSON, CSV or XLSX",
@@ -52,6 +46,8 @@ class StatisticsView(APIView):
         },
     )
     def get(self, request, year: int):
+        """A year's statistics with the previous year's figure beside each; `format` chooses
+        JSON (with its data dictionary), CSV or XLSX; errors answer in JSON."""
         file_format = request.query_params.get("format", "json")
         stats = requested_statistics(year, file_format, request.query_params.get("office") or "")
         return export_response(stats, file_format)

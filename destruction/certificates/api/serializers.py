@@ -1,8 +1,9 @@
 """Input and output serializers of the certificate endpoints and the public verification."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from destruction.certificates.services import MAX_UPLOAD_BYTES
+from destruction.certificates.services import MAX_UPLOAD_BYTES, UploadMatch
 from destruction.models import Certificate, DestructionOrder
 from project.users import display_name
 
@@ -55,11 +56,51 @@ class CertificateListSerializer(serializers.ModelSerializer):
         return display_name(certificate.issued_by)
 
 
+class SnapshotSerializer(serializers.Serializer):
+    """The parts of a certificate's snapshot (schema names its version). Snapshots are stored as
+    issued, so an older one may lack a part a newer schema added."""
+
+    schema = serializers.IntegerField(required=False, help_text="Version of the snapshot layout.")
+    number = serializers.CharField(required=False)
+    issued_at = serializers.CharField(required=False)
+    issue_date = serializers.CharField(required=False)
+    issued_by = serializers.CharField(required=False)
+    verification_url = serializers.CharField(required=False)
+    supersedes = serializers.DictField(required=False, allow_null=True)
+    office = serializers.DictField(required=False)
+    order = serializers.DictField(required=False)
+    legal_bases = serializers.ListField(child=serializers.DictField(), required=False)
+    right_holders = serializers.ListField(child=serializers.DictField(), required=False)
+    seizures = serializers.ListField(child=serializers.DictField(), required=False)
+    lots = serializers.ListField(child=serializers.DictField(), required=False)
+    samples = serializers.ListField(child=serializers.DictField(), required=False)
+    methods = serializers.ListField(child=serializers.DictField(), required=False)
+    facility = serializers.DictField(required=False)
+    transport = serializers.DictField(required=False)
+    execution = serializers.DictField(required=False)
+    mass_balance = serializers.DictField(required=False)
+    witnesses = serializers.ListField(child=serializers.DictField(), required=False)
+    evidence = serializers.ListField(child=serializers.DictField(), required=False)
+    compliance = serializers.DictField(required=False)
+    justifications = serializers.ListField(child=serializers.DictField(), required=False)
+    totals = TotalsSerializer(required=False)
+
+
+@extend_schema_field(SnapshotSerializer)
+class SnapshotField(serializers.JSONField):
+    """The stored snapshot, served byte for byte as issued; typed in the schema."""
+
+
 class CertificateDetailSerializer(CertificateListSerializer):
-    snapshot = serializers.JSONField(help_text="Everything the certificate states, as issued.")
+    snapshot = SnapshotField(help_text="Everything the certificate states, as issued.")
+    verification_code = serializers.CharField(
+        help_text="The code of the public verification page (the end of "
+        "snapshot.verification_url), for a right holder or an authority to check the "
+        "certificate with."
+    )
 
     class Meta(CertificateListSerializer.Meta):
-        fields = [*CertificateListSerializer.Meta.fields, "snapshot"]
+        fields = [*CertificateListSerializer.Meta.fields, "verification_code", "snapshot"]
 
 
 class IssueCertificateInput(serializers.Serializer):
@@ -90,6 +131,22 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="Revocation reason.")
 
 
+class SealSerializer(serializers.Serializer):
+    present = serializers.BooleanField(help_text="The PDF carries the administration's seal.")
+    valid = serializers.BooleanField(
+        help_text="Intact, by the configured seal certificate, chaining to its CA."
+    )
+    signer = serializers.CharField(allow_blank=True, help_text="Common name of the seal.")
+    signed_at = serializers.DateTimeField(
+        allow_null=True, help_text="Timestamp (B-T) or the seal's signing time (B-B)."
+    )
+
+
+class MethodLabelSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
 class PublicCertificateSerializer(serializers.Serializer):
     """What anyone holding the verification code may see: no personal names."""
 
@@ -101,6 +158,9 @@ class PublicCertificateSerializer(serializers.Serializer):
     sha256 = serializers.CharField(help_text="SHA-256 of the genuine PDF.")
     supersedes = serializers.CharField(allow_null=True)
     superseded_by = serializers.CharField(allow_null=True)
+    revocation_reason = serializers.CharField(allow_blank=True)
+    methods = MethodLabelSerializer(many=True, help_text="The methods in words.")
+    seal = SealSerializer(help_text="The seal of the genuine PDF, validated now.")
     decisions = DecisionSerializer(many=True)
 
 
@@ -114,6 +174,15 @@ class UploadCheckInput(serializers.Serializer):
 
 
 class UploadCheckSerializer(serializers.Serializer):
+    match = serializers.ChoiceField(
+        choices=UploadMatch.choices,
+        help_text="identical: byte for byte the genuine PDF; sealed_copy: a valid seal covers "
+        "exactly the genuine content (a tool appended changes after it); broken_seal: the seal "
+        "does not match the content; other_document: a valid seal over other content; "
+        "different: neither.",
+    )
+    genuine = serializers.BooleanField(help_text="identical or sealed_copy.")
     matches = serializers.BooleanField(help_text="True if byte-identical to the genuine PDF.")
     uploaded_sha256 = serializers.CharField()
+    seal = SealSerializer(help_text="The seal found in the uploaded file.")
     certificate = PublicCertificateSerializer()

@@ -8,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
@@ -22,41 +21,39 @@ from destruction.certificates.api.serializers import (
     UploadCheckInput,
     UploadCheckSerializer,
 )
-from destruction.certificates.filtersets import CertificateFilterSet, certificate_list
+from destruction.certificates.filtersets import CertificateFilterSet
 from destruction.certificates.services import (
-    is_genuine,
+    check_upload,
     issue_certificate,
     public_status,
     reissue_certificate,
     revoke_certificate,
-    sha256_of_upload,
     verifiable,
 )
 from destruction.models import Certificate
+from project import audit
+from project.api import FileNegotiation
+from project.client_address import client_address
 
 CONFLICT = OpenApiResponse(description="The certificate or order is not in a state for this.")
 
 
 class VerifyThrottle(SimpleRateThrottle):
-    """Scope "verify", per client address, for the public page and API alike.
-
-    DRF's default identity trusts a client-sent X-Forwarded-For when NUM_PROXIES is unset, which
-    would let a guesser pick a fresh identity per request; here the header counts only when
-    NUM_PROXIES says how many proxies are in front.
-    """
+    """Scope "verify", per client address (project.client_address: X-Forwarded-For counts only
+    behind DJANGO_NUM_PROXIES), for the public page and API alike."""
 
     scope = "verify"
 
     def get_ident(self, request) -> str:
-        if api_settings.NUM_PROXIES is not None:
-            return super().get_ident(request)
-        return request.META.get("REMOTE_ADDR", "")
+        return client_address(request)
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def pdf_response(certificate: Certificate) -> HttpResponse:
+    """The certificate's PDF; every download is in the audit trail."""
+    audit.record_download(certificate, what=f"{certificate.number}.pdf")
     response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     response["X-Content-SHA256"] = certificate.sha256
@@ -64,8 +61,16 @@ def pdf_response(certificate: Certificate) -> HttpResponse:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Certificates of destruction (filterable)"),
-    retrieve=extend_schema(summary="One certificate with its frozen snapshot"),
+    list=extend_schema(
+        summary="Certificates of destruction (filterable)",
+        description="Certificates of destruction, newest first, filtered by status, office, "
+        "facility, dates and review.",
+    ),
+    retrieve=extend_schema(
+        summary="One certificate with its frozen snapshot",
+        description="One certificate with everything it states as issued (the snapshot) and, "
+        "for those allowed to issue or revoke certificates, its verification code.",
+    ),
 )
 class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "number"
@@ -80,7 +85,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     }
 
     def get_queryset(self):
-        queryset = certificate_list()
+        queryset = Certificate.objects.for_list()
         if self.action == "retrieve":
             queryset = queryset.defer(None)
         return queryset
@@ -91,7 +96,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
 
     def detail_of(self, certificate: Certificate) -> dict:
-        certificate = certificate_list().defer(None).get(pk=certificate.pk)
+        certificate = Certificate.objects.for_list().defer(None).get(pk=certificate.pk)
         return CertificateDetailSerializer(certificate).data
 
     @extend_schema(
@@ -100,6 +105,8 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         responses={201: CertificateDetailSerializer, 409: CONFLICT},
     )
     def create(self, request):
+        """Certify an executed order whose latest record check has no blocking finding: a new
+        valid certificate (number, snapshot, PDF, SHA-256); the lots become certified."""
         data = IssueCertificateInput(data=request.data)
         data.is_valid(raise_exception=True)
         certificate = issue_certificate(order=data.validated_data["order"], actor=request.user)
@@ -109,8 +116,9 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         summary="The certificate's PDF, byte for byte as issued",
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=FileNegotiation)
     def pdf(self, request, number=None):
+        """The PDF exactly as issued (its SHA-256 in X-Content-SHA256); errors in JSON."""
         certificate = self.get_object_with_pdf()
         return pdf_response(certificate)
 
@@ -125,6 +133,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, number=None):
+        """Revoke a valid certificate, with the reason; it stays on record as revoked."""
         certificate = self.get_object()
         data = RevokeCertificateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -140,6 +149,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def reissue(self, request, number=None):
+        """Issue a corrected certificate for the order of a revoked one; it supersedes it."""
         certificate = self.get_object()
         data = ReissueCertificateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -150,8 +160,10 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
 
 class VerifyView(APIView):
-    """Public: no login. GET the status of a certificate by its verification code; POST a PDF to
-    learn whether it is byte-identical to the genuine certificate. Rate-limited (scope verify)."""
+    """Public: no login. GET the status of a certificate by its verification code, with the seal
+    of its genuine PDF; POST a PDF to learn whether it is the genuine certificate (byte-identical,
+    or a copy whose valid seal covers exactly the genuine content). Rate-limited (scope
+    verify)."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
@@ -168,7 +180,7 @@ class VerifyView(APIView):
         return Response(PublicCertificateSerializer(public_status(certificate)).data)
 
     @extend_schema(
-        summary="Check an uploaded PDF against the genuine certificate",
+        summary="Check an uploaded PDF against the genuine certificate and its seal",
         auth=[],
         request={"multipart/form-data": UploadCheckInput},
         responses={200: UploadCheckSerializer, 404: OpenApiResponse(description="Unknown")},
@@ -177,10 +189,8 @@ class VerifyView(APIView):
         certificate = verifiable(code)
         data = UploadCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
-        uploaded = sha256_of_upload(data.validated_data["file"])
         body = {
-            "matches": is_genuine(certificate, uploaded),
-            "uploaded_sha256": uploaded,
+            **check_upload(certificate, data.validated_data["file"]),
             "certificate": public_status(certificate),
         }
         return Response(UploadCheckSerializer(body).data)

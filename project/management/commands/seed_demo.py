@@ -5,6 +5,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
@@ -22,7 +23,11 @@ DEMO_LOADERS = (
     "destruction.demo.load",
     "compliance.demo.load",
     "compliance.statistics.demo.load",
+    # Last: the first custody seal covers all the demo chains.
+    "seizures.demo.seal",
 )
+# Writes a demo custody seal key where CUSTODY_SEAL_KEY points when no key is there yet.
+DEMO_SEAL_KEY = "seizures.seals.ensure_demo_key"
 
 
 class Command(BaseCommand):
@@ -39,6 +44,11 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo data with DJANGO_DEBUG off; use --force.")
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         users = self.create_users(password)
+        if settings.DEBUG and not settings.CERTIFICATE_SEAL_P12:
+            # The demo certificates are sealed like real ones, with a demo seal of their own
+            # (with debug off, --force, the configured seal is used; none refuses to issue).
+            call_command("make_demo_seal", stdout=self.stdout)
+        import_string(DEMO_SEAL_KEY)(stdout=self.stdout)
         self.load_data(users)
         self.stdout.write("Demo logins (username / password):")
         for username, _, _, role in DEMO_USERS:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seizures', '0006_custody_event_reclassified'),
+        ('seizures', '0011_custody_seal'),
     ]
 
     operations = [

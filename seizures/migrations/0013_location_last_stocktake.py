@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seizures', '0007_lot_condition'),
+        ('seizures', '0012_lot_condition'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('destruction', '0002_line_references_and_record_treatments'),
+        ('destruction', '0003_permit_waste_codes_mixing_permitted'),
     ]
 
     operations = [

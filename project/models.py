@@ -1,0 +1,115 @@
+"""Project-wide records: named API tokens, and the audit trail (one append-only table for every
+create, change and delete of business and reference data, and for sign-ins, tokens and downloads,
+written by project.audit)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def idle_since(self, moment) -> "ApiTokenQuerySet":
+        """Tokens unused since before this moment: expired when it is the idle limit ago."""
+        return self.filter(last_used__lt=moment)
+
+
+class ApiToken(models.Model):
+    """A named API token of one user ("integration", "laptop"), sent as `Authorization: Token
+    <key>`. Only the key's SHA-256 is stored (the key is shown once, when issued), so a copy of
+    the database holds no usable token. A token lapses after API_TOKEN_IDLE_HOURS without use,
+    when its user's password changes, and when revoked."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The user's session hash when issued (Django's HMAC of the password hash): a password
+    # change alters it, which ends the token as it ends the user's sessions.
+    password_digest = models.CharField(max_length=128, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    last_used = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API token"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="api_token_name_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
+
+    @staticmethod
+    def idle_limit() -> timedelta:
+        return timedelta(hours=settings.API_TOKEN_IDLE_HOURS)
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when and from where, with the values before and after."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        DELETED = "deleted", "Deleted"
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Sign-in failed"
+        LOGOUT = "logout", "Signed out"
+        TOKEN_ISSUED = "token_issued", "API token issued"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        DOWNLOADED = "downloaded", "Downloaded"
+
+    occurred_at = models.DateTimeField()
+    # No database constraint: the trail outlives the users it names (a deleted user's rows stay,
+    # and an update of these rows to clear the reference is exactly what the trail refuses).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    # "app_label.model" of the record, e.g. "seizures.seizure"; empty for sign-in events.
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    # {field: [before, after]}: before is null for a creation, after for a deletion.
+    changes = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["occurred_at"]),
+            models.Index(fields=["actor", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")
