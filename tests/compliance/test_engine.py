@@ -223,14 +223,14 @@ METHOD_CASES = [
         NON_COMPLIANT,
     ),
     # Medicines other than cytotoxics (20 01 32) are not hazardous waste, UN class 6.1 or not:
-    # a permit without hazardous waste meets X-MF-03 (PHA-C1 still asks for a pharmaceutical
-    # permit).
+    # a permit without hazardous waste meets X-MF-03 and PHA-C1 (which asks a hazardous-waste
+    # permit of cytotoxics only).
     (
         "PHA",
         "INCIN_HAZ_HT",
         {**HIGH_TEMPERATURE, "hazardous_permitted": False, "ewc_code": "20 01 32"},
-        {"PHA-C1"},
-        NON_COMPLIANT,
+        set(),
+        COMPLIANT,
     ),
     (
         "PHA",
@@ -993,8 +993,7 @@ def test_a_what_if_without_facility_or_parameters_is_not_compliant(rulebook):
     assert {rule for rule, finding in by_rule.items() if finding.severity == WARNING} == {
         "PHA-M1",  # residence time
         "X-MF-04",
-        "PHA-C1",  # the facility and its permit
-        "X-MF-03",
+        "X-MF-03",  # the facility and its permit
         "X-MF-09",
         "X-WE-01",  # who attends
         "X-WE-02",  # witnesses, unless the medicines are not controlled drugs
@@ -1022,7 +1021,7 @@ def test_what_if_with_a_cold_furnace_for_cytotoxics_and_one_witness_is_non_compl
 def test_what_if_with_an_expired_permit_blocks(rulebook):
     facility = {**WHAT_IF["facility"], "permit_valid_until": date(2026, 6, 30)}
     findings = plan({**WHAT_IF, "facility": facility}, rulebook)
-    assert raised(findings) == {"X-MF-03", "X-MF-09", "PHA-C1", "X-MF-02"}
+    assert raised(findings) == {"X-MF-03", "X-MF-09", "X-MF-02"}
     assert verdict(findings) == NON_COMPLIANT
 
 

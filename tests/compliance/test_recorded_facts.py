@@ -67,11 +67,11 @@ def test_a_lot_waste_for_over_a_year_alarms_unless_recovery_is_planned(warehouse
     seizure = SeizureFactory(right_holder_agreement_on=decided, declarant_agreement_on=decided)
     lot = LotFactory(seizure=seizure, category="3a", location=bay)
 
-    alarms = {f["rule"]: f["detail"] for f in check_placement(lot, bay, actor=warehouse_user)}
+    alarms = {f.rule: f.detail for f in check_placement(lot, bay, actor=warehouse_user)}
     assert "stored over 1 year before disposal" in alarms["X-CC-05"]
 
     OrderLineFactory(order=order_with(), lot=lot, method="RECYCLE_SHRED")
-    after = {f["rule"] for f in check_placement(lot, bay, actor=warehouse_user)}
+    after = {f.rule for f in check_placement(lot, bay, actor=warehouse_user)}
     assert "X-CC-05" not in after
 
 
@@ -81,7 +81,7 @@ def test_a_location_not_counted_for_over_90_days_warns(warehouse_user, days_ago,
     bay = StorageLocationFactory(zone_type=ZoneType.NON_HAZARDOUS, last_stocktake_on=counted)
     lot = LotFactory(seizure=settled_seizure(), category="3a", location=bay)
 
-    findings = {f["rule"]: f["severity"] for f in check_placement(lot, bay, actor=warehouse_user)}
+    findings = {f.rule: f.severity for f in check_placement(lot, bay, actor=warehouse_user)}
 
     assert (findings.get("X-CC-06") == "warning") is warns
 
