@@ -39,8 +39,9 @@ from compliance.facts import (
 )
 from compliance.rulebook import Rule, Rulebook, load_rulebook
 from destruction.eligibility import LegalFacts, legal_route_completion
+from destruction.methods import METHODS
 from destruction.models import DestructionOrder, DestructionRecord, Facility, OrderLine
-from seizures.categories import DEFAULT_HAZARD_CLASSES
+from seizures.categories import DEFAULT_HAZARD_CLASSES, is_electrical
 from seizures.custody import verify_chains
 from seizures.deadlines import is_working_day
 from seizures.models import COUNTERFEIT_OR_PIRATED, Holiday, IPRType, Lot, StorageLocation
@@ -49,11 +50,11 @@ from seizures.storage import OCCUPYING_STATUSES
 # Facts this system does not record (no model field), with the highest severity a rule that is
 # undecidable only for lack of them may keep.
 UNTRACKED: Final[dict[str, str]] = {
-    "days_since_stocktake": INFO,  # X-CC-06: stocktakes are not recorded per location
-    "excise_authority_informed": INFO,  # ALC-C1
-    "liquid_volume_l": INFO,  # COS-C1
-    "decomposition_state": INFO,  # FOOD-C1
+    "days_since_stocktake": INFO,  # X-CC-06: until a location's first stocktake is recorded
     "facility_evaluated": INFO,  # CHE-C1: known only through certifications (mapped if any)
+    "animal_origin": INFO,  # FOOD-M1: in the lab or veterinary report on paper
+    "pressure_sterilised": INFO,  # FOOD-M1: in the digestion plant's record on paper
+    "methanol_contaminated": INFO,  # ALC-M4: in the lab report on paper
 }
 
 _RANK: Final[dict[str, int]] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -161,12 +162,18 @@ def co_located_waste_classes(location_ids: Iterable[int]) -> dict[int, Counter[s
 
 
 def placement_facts(
-    lot: Lot, location: StorageLocation, *, co_located: Counter[str], today: datetime.date
+    lot: Lot,
+    location: StorageLocation,
+    *,
+    co_located: Counter[str],
+    today: datetime.date,
+    recovery_planned: bool = False,
 ) -> tuple[dict[str, object], dict[str, str]]:
     """Facts of placing `lot` at `location` (X-CC-04/05/06, the S rules of each class), and the
     untracked facts of this evaluation. `co_located` counts the waste classes of the lots that
     occupy the location (from `co_located_waste_classes`), the lot itself included if it is
-    already there."""
+    already there; `recovery_planned` says an active order line plans a recovery for the lot
+    (from `lots_awaiting_recovery`)."""
     seizure = lot.seizure
     others = Counter(co_located)
     if lot.location_id == location.pk and lot.status in OCCUPYING_STATUSES:
@@ -176,15 +183,37 @@ def placement_facts(
         "waste_class": lot.waste_class,
         "hazard_classes": tuple(lot.hazard_classes or ()),
         "perishable": seizure.perishable,
+        "damaged": lot.damaged,
         "declaration_reference": declaration_reference(seizure),
         "zone_type": location.zone_type,
         "location_hazard_classes": tuple(location.accepted_hazard_classes or ()),
         "co_located_waste_classes": tuple(sorted(c for c, n in others.items() if n > 0)),
         "days_in_storage": (today - stored_since).days,
+        "recovery_planned": recovery_planned,
     }
+    if location.last_stocktake_on is not None:
+        facts["days_since_stocktake"] = (today - location.last_stocktake_on).days
     untracked = dict(UNTRACKED)
     legal_completion_facts(facts, seizure, today=today)
+    # X-CC-05 (c): the lot became waste with the destruction decision, the day its legal route
+    # completed (Art. 23(1) agreement, Art. 26, a judgment): from then on it waits as waste.
+    # Not waste yet, or the day is not recorded (a court route): blank, which the rule passes.
+    completed_on = facts.get("legal_basis_completed_on")
+    facts["days_as_waste"] = (
+        (today - completed_on).days if isinstance(completed_on, datetime.date) else None
+    )
     return facts, untracked
+
+
+def lots_awaiting_recovery(lot_ids: Iterable[int]) -> set[int]:
+    """The lots among `lot_ids` an active order line plans to recover (R), not dispose of
+    (X-CC-05 c: 3 years of storage as waste, not 1), in one query."""
+    recovery = [code for code, info in METHODS.items() if info.recovery]
+    return set(
+        OrderLine.objects.filter(lot_id__in=set(lot_ids), active=True, method__in=recovery)
+        .values_list("lot_id", flat=True)
+        .distinct()
+    )
 
 
 def declaration_reference(seizure) -> str:
@@ -253,6 +282,7 @@ def order_facts(
     for line in lines:
         lot, seizure, method = line.lot, line.lot.seizure, methods[line.pk]
         goods = _goods_facts(lot, seizure)
+        papers = line_reference_facts(line)
         facts: dict[str, object] = {
             **goods,
             **_legal_facts(seizure, consignments, holidays, today=today),
@@ -260,13 +290,13 @@ def order_facts(
             "on_date": on_date,
             "justification": line.justification,
             "legal_basis": line.legal_basis,
-            **line_reference_facts(line),
+            **papers,
             "samples_retained": line.sample_count > 0,
             "mixed_hazard_batch": mixed[method],
             "carrier_registration": order.carrier_registration,
             "consignment_note_number": order.consignment_note_number,
             "seal_numbers": tuple(order.seal_numbers or ()),
-            **method_facts(lot.waste_class, method, rulebook, goods_flags(goods)),
+            **method_facts(lot.waste_class, method, rulebook, goods_flags({**goods, **papers})),
             **permit_facts(permits, method, on_date, lot.ewc_code),
         }
         if facility.certifications:
@@ -308,6 +338,7 @@ def line_reference_facts(line: OrderLine) -> dict[str, bool]:
         "right_holder_consent": bool(line.right_holder_consent_reference),
         "customs_decision_recorded": bool(line.customs_decision_reference),
         "lab_analysis_done": bool(line.lab_analysis_reference),
+        "excise_authority_informed": bool(line.excise_notification_reference),
     }
 
 
@@ -330,6 +361,7 @@ def _goods_facts(lot: Lot, seizure) -> dict[str, object]:
         "cytotoxic": lot.cytotoxic,
         "asbestos": lot.contains_asbestos,
         "high_risk": lot.high_risk,
+        "electrical": is_electrical(lot.category, lot.waste_class, lot.hazard_classes or ()),
     }
 
 
@@ -426,8 +458,16 @@ def _record_facts(
         and all(output.destination.strip() for output in outputs),
         "mass_deviation_justification": record.deviation_justification,
     }
+    if record.decomposition_state:
+        facts["decomposition_state"] = record.decomposition_state
     # Not recorded (None) stays absent: the rule reports it missing rather than reading a value.
-    for name in ("temperature_c", "residence_time_s", "halogenated_over_1pct", "particle_size_mm"):
+    for name in (
+        "temperature_c",
+        "residence_time_s",
+        "halogenated_over_1pct",
+        "particle_size_mm",
+        "liquid_volume_l",
+    ):
         value = getattr(record, name)
         if value is not None:
             facts[name] = float(value) if isinstance(value, Decimal) else value

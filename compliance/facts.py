@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any, Final, Protocol
 
 from destruction.methods import METHODS
+from seizures.categories import is_electrical
 from seizures.waste_codes import default_code, is_hazardous_waste
 
 # Stages in the order the facts become known; a rule's ``applies_to`` names one or more.
@@ -73,6 +74,12 @@ _VOCABULARY: tuple[Fact, ...] = (
          "Contains narcotics or psychotropics.", False),
     Fact("cytotoxic", "bool", "storage", "Cytotoxic", "Antineoplastic/cytotoxic drugs.", False),
     Fact("asbestos", "bool", "storage", "Asbestos", "Suspected asbestos (friction parts).", False),
+    Fact("electrical", "bool", "storage", "Electrical",
+         "Electrical or electronic equipment, battery-powered included (WEEE Art. 3(1)(a))."),
+    Fact("animal_origin", "bool", "storage", "Animal origin",
+         "Food products of animal origin (Category 2 animal by-products when non-compliant)."),
+    Fact("methanol_contaminated", "bool", "order", "Methanol contaminated",
+         "Lab analysis found methanol in the spirits (hazardous waste)."),
     Fact("pops_present", "bool", "order", "POPs present",
          "Lab analysis found POP-listed substances (Stockholm Convention).", False),
     Fact("lab_analysis_done", "bool", "order", "Lab analysis",
@@ -90,6 +97,11 @@ _VOCABULARY: tuple[Fact, ...] = (
     Fact("co_located_waste_classes", "strings", "storage", "Co-located waste classes",
          "Waste classes of the other lots at the same location.", ()),
     Fact("days_in_storage", "int", "storage", "Days in storage", "Days since first stored."),
+    Fact("days_as_waste", "int", "storage", "Days as waste",
+         "Days since the lot became waste: the destruction decision, the day its legal basis "
+         "completed (X-CC-05 c); not recorded while it is not waste."),
+    Fact("recovery_planned", "bool", "storage", "Recovery planned",
+         "An active destruction order line plans a recovery (R) method for the lot.", False),
     Fact("days_since_stocktake", "int", "storage", "Days since stocktake",
          "Days since the location was last counted."),
     # --- the destruction order ---------------------------------------------------------------
@@ -183,6 +195,8 @@ _VOCABULARY: tuple[Fact, ...] = (
          "Aerosols or lighters punctured and degassed before treatment."),
     Fact("pyrotechnics_neutralised", "bool", "record", "Pyrotechnics neutralised",
          "Air-bag inflators or pretensioners deployed or neutralised."),
+    Fact("pressure_sterilised", "bool", "record", "Pressure sterilised",
+         "Animal by-products pressure-sterilised (133 °C, 20 min, 3 bar) before digestion."),
     Fact("denatured", "bool", "record", "Denatured",
          "Rendered unsmokeable or undrinkable before recovery."),
     Fact("customs_officer_present", "bool", "record", "Customs officer present",
@@ -277,7 +291,7 @@ def method_facts(
 
 
 def goods_flags(facts: Mapping[str, object]) -> dict[str, object]:
-    """The intake flags among the facts (GOODS_FLAGS) that are known."""
+    """The facts of GOODS_FLAGS that are known."""
     return {name: facts[name] for name in GOODS_FLAGS if facts.get(name) is not None}
 
 
@@ -341,6 +355,10 @@ WHAT_IF_PARAMETERS: Final[tuple[str, ...]] = (
     "cytotoxic",
     "asbestos",
     "high_risk",
+    "electrical",
+    "animal_origin",
+    "methanol_contaminated",
+    "pressure_sterilised",
     "right_holder_consent",
     "customs_decision_recorded",
     "lab_analysis_done",
@@ -361,10 +379,25 @@ PERMIT_FACTS: Final[tuple[str, ...]] = (
 # a warning (the planner can add it); the others are information (engine.evaluate's askable).
 WHAT_IF_FACTS: Final[frozenset[str]] = frozenset(WHAT_IF_PARAMETERS + PERMIT_FACTS)
 
-# Intake flags of a lot that rule some permitted methods out for it (PHA-M2/M3: no kiln for
-# cytotoxics; AUT-M1/M4/M5: asbestos is not shredded or burnt), so the waste hierarchy compares
-# with what this lot could have had.
-GOODS_FLAGS: Final[tuple[str, ...]] = ("cytotoxic", "asbestos")
+# What is known of a lot before its destruction that rules some permitted methods out for it,
+# so the waste hierarchy (X-MF-02) compares only with methods whose conditions this lot meets:
+# its intake flags (PHA-M2/M3: no kiln for cytotoxics; AUT-M1/M4/M5: asbestos is not shredded or
+# burnt), its hazard classes, whether it is electrical (WEEE routes) or of animal origin
+# (FOOD-M1), and the papers of its order line (donation and education need right-holder consent
+# and a customs decision; a design that itself infringes or a failed safety test rules donation
+# out).
+GOODS_FLAGS: Final[tuple[str, ...]] = (
+    "cytotoxic",
+    "asbestos",
+    "hazard_classes",
+    "electrical",
+    "animal_origin",
+    "right_holder_consent",
+    "customs_decision_recorded",
+    "design_infringes",
+    "safety_test_failed",
+    "recycler_accepts_additives",
+)
 
 # Goods flags a what-if may leave out although a rule of the class turns on them: unknown (None),
 # not "no", so the rule reports the flag as missing instead of passing (X-WE-02: two witnesses
@@ -404,7 +437,9 @@ def what_if_facts(request: Mapping[str, Any], rulebook: MethodTables) -> dict[st
         "mixed_hazard_batch": False,
         **unknown_goods_flags(waste_class),
     }
-    facts.update(method_facts(waste_class, method, rulebook, goods_flags(parameters)))
+    goods = _what_if_goods(request)
+    facts["electrical"] = goods["electrical"]
+    facts.update(method_facts(waste_class, method, rulebook, goods))
     facility = request.get("facility")
     if facility:
         codes = facility.get("waste_codes")
@@ -421,3 +456,14 @@ def what_if_facts(request: Mapping[str, Any], rulebook: MethodTables) -> dict[st
         (name, parameters[name]) for name in WHAT_IF_PARAMETERS if parameters.get(name) is not None
     )
     return facts
+
+
+def _what_if_goods(request: Mapping[str, Any]) -> dict[str, object]:
+    """What a what-if states of its goods, with ``electrical`` derived as for a stored lot
+    (seizures.categories.is_electrical, without a sub-category) unless the planner said."""
+    parameters = request.get("parameters") or {}
+    hazard_classes = tuple(request.get("hazard_classes") or ())
+    electrical = parameters.get("electrical")
+    if electrical is None:
+        electrical = is_electrical(None, request["waste_class"], hazard_classes)
+    return {**goods_flags(parameters), "hazard_classes": hazard_classes, "electrical": electrical}

@@ -24,6 +24,7 @@ from compliance.checks import (
     co_located_waste_classes,
     current_rulebook,
     evaluate_facts,
+    lots_awaiting_recovery,
     order_facts,
     placement_facts,
     what_if_request_facts,
@@ -59,11 +60,16 @@ def check_placements(
     rulebook = current_rulebook()
     today = timezone.localdate()
     present = co_located_waste_classes(location.pk for _, location in placements)
+    awaiting_recovery = lots_awaiting_recovery(lot.pk for lot, _ in placements)
     results: list[list[contract.Finding]] = []
     kept: list[ComplianceCheck] = []
     for lot, location in placements:
         facts, untracked = placement_facts(
-            lot, location, co_located=present[location.pk], today=today
+            lot,
+            location,
+            co_located=present[location.pk],
+            today=today,
+            recovery_planned=lot.pk in awaiting_recovery,
         )
         findings = evaluate_facts(facts, rulebook, stage="storage", untracked=untracked)
         rows = [finding_row(finding, lot=lot.reference) for finding in findings]

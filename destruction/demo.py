@@ -229,8 +229,8 @@ def register_facility(admin, entry) -> Facility:
 
 def treatment(lot, facilities) -> tuple[Facility, str]:
     """The facility and method a customs officer would choose for the goods (digest B0/B1-B17):
-    material recycling where a recycler takes them, energy recovery otherwise, hazardous-waste
-    incineration for medicines and chemicals."""
+    material recycling where a recycler takes them, energy recovery otherwise (non-cytotoxic
+    medicines included, PHA-M2), hazardous-waste incineration for cytotoxics and chemicals."""
     if lot.waste_class == "BAT":
         return facilities["BatteryBack Hoboken"], "RECYCLE_BATTERY"
     if lot.waste_class == "ELE":
@@ -240,16 +240,20 @@ def treatment(lot, facilities) -> tuple[Facility, str]:
         return facilities["Textile Loop Gent"], "RECYCLE_DISMANTLE"
     if lot.waste_class in TEXTILE_LIKE and not lot.hazard_classes:
         return facilities["Textile Loop Gent"], "RECYCLE_SHRED"
-    if lot.waste_class in {"PHA", "CHE"}:
+    if lot.waste_class == "CHE" or (lot.waste_class == "PHA" and lot.cytotoxic):
         return facilities["Indaver Doel energy-from-waste"], "INCIN_HAZ_HT"
     return facilities["Indaver Doel energy-from-waste"], "RECOVER_WTE"
 
 
 def line_input(lot, method: str) -> services.LineInput:
     """The lot's line; chemicals come with the lab report that identified their active
-    substances (CHE-S3), without which the order cannot be submitted."""
+    substances (CHE-S3), without which the order cannot be submitted, and alcohol with the
+    notice to the excise authority (ALC-C1)."""
     lab = f"LAB-2026-{lot.pk:05d}" if lot.waste_class == "CHE" else ""
-    return services.LineInput(lot=lot, method=method, lab_analysis_reference=lab)
+    excise = f"EXC-2026-{lot.pk:05d}" if lot.waste_class == "ALC" else ""
+    return services.LineInput(
+        lot=lot, method=method, lab_analysis_reference=lab, excise_notification_reference=excise
+    )
 
 
 def bucket_eligible_lots(facilities) -> dict[tuple, list]:
@@ -338,6 +342,7 @@ def record(order, actor, number) -> None:
     gate = order.dispatch_weight_kg + Decimal("0.4")  # weighbridge vs warehouse scale
     line = order.lines.filter(active=True).first()
     incineration = line.method in {"RECOVER_WTE", "INCIN_HAZ_HT"}
+    classes = set(order.lines.filter(active=True).values_list("lot__waste_class", flat=True))
     outputs = (
         [
             services.OutputInput("energy_recovery", gate * Decimal("0.78"), "Doel grid, R1"),
@@ -363,6 +368,11 @@ def record(order, actor, number) -> None:
         particle_size_mm=None if incineration else Decimal("20"),
         debranded=not incineration,
         batteries_removed=line.method == "RECYCLE_BATTERY",
+        # Liquids are measured as well as weighed (COS-C1); food's state is noted (FOOD-C1).
+        liquid_volume_l=(
+            (gate * Decimal("0.6")).quantize(Decimal("0.001")) if classes & {"COS", "ALC"} else None
+        ),
+        decomposition_state="intact" if "FOOD" in classes else "",
         outputs=[
             services.OutputInput(o.route, o.weight_kg.quantize(Decimal("0.001")), o.destination)
             for o in outputs

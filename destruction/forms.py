@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from destruction import services
 from destruction.methods import METHODS, Method
-from destruction.models import EvidenceFile, Facility, OutputRoute, Payer, Witness
+from destruction.models import (
+    DecompositionState,
+    EvidenceFile,
+    Facility,
+    OutputRoute,
+    Payer,
+    Witness,
+)
 from seizures.forms import is_id
 from seizures.models import Lot
 
@@ -178,6 +185,9 @@ class LineReferencesForm(OrderLotForm):
     lab_analysis_reference = reference_field(
         "Lab analysis report", "Active substances of chemicals identified (CHE-S3)."
     )
+    excise_notification_reference = reference_field(
+        "Excise notice", "Excise authority informed of the duty status (ALC-C1)."
+    )
 
     def service_arguments(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.LINE_REFERENCES}
@@ -238,6 +248,20 @@ class RecordForm(forms.Form):
         decimal_places=1,
         min_value=0,
         required=False,
+    )
+    liquid_volume_l = forms.DecimalField(
+        label="Liquid volume (l)",
+        max_digits=12,
+        decimal_places=3,
+        min_value=0,
+        required=False,
+        help_text="Liquids destroyed, besides the mass (COS-C1).",
+    )
+    decomposition_state = forms.ChoiceField(
+        label="Decomposition state of food",
+        choices=[("", "—"), *DecompositionState.choices],
+        required=False,
+        help_text="Food goods only (FOOD-C1).",
     )
     debranded = forms.BooleanField(label="De-branding done", required=False)
     batteries_removed = forms.BooleanField(required=False)

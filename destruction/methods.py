@@ -50,6 +50,12 @@ class MethodInfo:
     operations: frozenset[str]
     forbidden: bool = False
 
+    @property
+    def recovery(self) -> bool:
+        """A recovery, not a disposal (WFD Art. 3(15), (19)): waste awaiting it may be stored
+        up to 3 years rather than 1 (Landfill Directive Art. 2(g), X-CC-05 c)."""
+        return self.rank < HierarchyRank.DISPOSAL
+
 
 def _info(code: Method, rank: HierarchyRank, *operations: str) -> MethodInfo:
     return MethodInfo(
@@ -66,13 +72,17 @@ METHODS: dict[str, MethodInfo] = {
         _info(Method.REUSE_DONATE, HierarchyRank.PREPARING_FOR_REUSE),
         _info(Method.REUSE_EDU, HierarchyRank.PREPARING_FOR_REUSE),
         _info(Method.RECYCLE_DISMANTLE, HierarchyRank.RECYCLING, "R3", "R4", "R5", "R12"),
-        _info(Method.RECYCLE_SHRED, HierarchyRank.RECYCLING, "R3", "R4", "R5"),
+        # Shredding and granulating prepare material for recycling (R12), which the shredder
+        # may also perform itself (R3-R5) (WFD Annex II).
+        _info(Method.RECYCLE_SHRED, HierarchyRank.RECYCLING, "R3", "R4", "R5", "R12"),
         _info(Method.RECYCLE_WEEE, HierarchyRank.RECYCLING, "R4", "R5", "R12"),
         _info(Method.RECYCLE_BATTERY, HierarchyRank.RECYCLING, "R4", "R6"),
-        _info(Method.RECOVER_AD, HierarchyRank.OTHER_RECOVERY, "R3"),
+        # Digestion whose digestate goes on land is recycling (WFD Art. 3(17), Annex II R3).
+        _info(Method.RECOVER_AD, HierarchyRank.RECYCLING, "R3"),
         # Digest B0 ranks solvent recovery 3/4; the stricter 4 keeps the hierarchy check honest.
         _info(Method.RECOVER_SOLVENT, HierarchyRank.OTHER_RECOVERY, "R2", "R1"),
-        _info(Method.RECOVER_RDF_KILN, HierarchyRank.OTHER_RECOVERY, "R1"),
+        # Pelletising into refuse-derived fuel is R12 (preparation); the kiln burning it, R1.
+        _info(Method.RECOVER_RDF_KILN, HierarchyRank.OTHER_RECOVERY, "R1", "R12"),
         _info(Method.RECOVER_WTE, HierarchyRank.OTHER_RECOVERY, "R1"),
         _info(Method.INCIN_HAZ_HT, HierarchyRank.DISPOSAL, "D10"),
         _info(Method.INCIN_850, HierarchyRank.DISPOSAL, "D10"),

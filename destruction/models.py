@@ -319,6 +319,11 @@ class OrderLine(models.Model):
         blank=True,
         help_text="The lab report identifying the active substances of chemicals (CHE-S3).",
     )
+    excise_notification_reference = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The notice informing the excise authority, with the duty status (ALC-C1).",
+    )
     dispatch_weight_kg = models.DecimalField(
         max_digits=12, decimal_places=3, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -339,6 +344,14 @@ class OrderLine(models.Model):
         return f"{self.order} / {self.lot}"
 
 
+class DecompositionState(models.TextChoices):
+    """The state of food goods when destroyed (FOOD-C1): spoiled animal-origin material may
+    fall in a higher-risk animal by-product category (CJEU C-836/19)."""
+
+    INTACT = "intact", "Intact"
+    SPOILED = "spoiled", "Spoiled or decomposing"
+
+
 class DestructionRecord(models.Model):
     """What happened at the facility: times, parameters, weights, witnesses and evidence."""
 
@@ -357,6 +370,20 @@ class DestructionRecord(models.Model):
     )
     pyrotechnics_neutralised = models.BooleanField(
         default=False, help_text="Air-bag inflators or pretensioners deployed or neutralised."
+    )
+    liquid_volume_l = models.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Liquid volume destroyed, in litres, recorded with the mass (COS-C1).",
+    )
+    decomposition_state = models.CharField(
+        max_length=10,
+        choices=DecompositionState.choices,
+        blank=True,
+        help_text="State of food goods when destroyed (FOOD-C1).",
     )
     gate_weight_kg = models.DecimalField(
         max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]

@@ -389,7 +389,6 @@ LOT_DESTRUCTION_REFUSALS = "destruction.eligibility.destruction_refusals"
 #   perishable_alarm_days 3         storage alarm for perishable goods (X-CC-05 b)
 #   decision_deadline_alarm_days 20 alarm while no legal basis is complete (X-CC-05 a)
 #   hazardous_long_stay_days 180    long-stay alarm for goods with a hazard class (X-CC-05 d)
-#   long_stay_days 365              long-stay alarm for any goods (X-CC-05 c)
 #   stocktake_interval_days 90      maximum days between stocktakes (X-CC-06)
 # e.g. COMPLIANCE_PARAMETERS = {"min_witnesses_high_risk": 3, "mass_tolerance_pct": 1.5}
 # The mass-balance tolerance may also be set from the environment (MASS_BALANCE_TOLERANCE_PERCENT,

@@ -4,6 +4,8 @@ These are fixed by the guidelines digest (sections B, B18 and D2), not edited by
 in code as choices rather than in tables.
 """
 
+from collections.abc import Iterable
+
 from django.db import models
 
 
@@ -144,15 +146,20 @@ class HazardClass(models.TextChoices):
     MISCELLANEOUS = "9", "9 Miscellaneous (lithium batteries)"
 
 
-# Digest B18: the main hazard classes a waste class carries by default (editable per lot).
+# Digest B18: the main hazard classes a waste class carries by default (editable per lot),
+# corrected by the 2026.3 domain review (issue 12, ADR Table A): alcohol by default is spirits
+# (UN 3065, class 3, over 24 % ABV; beer and wine at 24 % or less are not regulated, SP 144, and
+# are set to none per lot); a medicine is not class 6.1 unless the lot says so; batteries are
+# lithium (class 9) by default, lead-acid lots are UN 2794, class 8. The EU categories cannot
+# tell spirits from beer or lead-acid from lithium, so those stay per-lot corrections.
 DEFAULT_HAZARD_CLASSES: dict[str, tuple[str, ...]] = {
     WasteClass.APPAREL: (),
     WasteClass.FOOTWEAR: (),
     WasteClass.LEATHER: (),
-    WasteClass.WATCHES_JEWELLERY: ("9",),
+    WasteClass.WATCHES_JEWELLERY: (),
     WasteClass.ELECTRONICS: ("9",),
     WasteClass.BATTERIES: ("9",),
-    WasteClass.PHARMACEUTICALS: ("6.1",),
+    WasteClass.PHARMACEUTICALS: (),
     WasteClass.COSMETICS: ("3", "2.1"),
     WasteClass.FOOD: (),
     WasteClass.ALCOHOL: ("3",),
@@ -168,17 +175,33 @@ DEFAULT_HAZARD_CLASSES: dict[str, tuple[str, ...]] = {
 }
 
 
-# Digest B18 where a category, not its waste class, sets the hazard: lighters (12d) are
-# flammable gas articles (2.1) though their waste class OTH carries none. Applies while the lot
-# keeps the category's default waste class.
+# Where a sub-category, not its waste class, sets the hazard (B18): lighters (12d) are flammable
+# gas articles (2.1) though their waste class OTH carries none; watches (5c) hold button cells
+# (9), jewellery (5d) none. Applies while the lot keeps the category's default waste class.
 CATEGORY_HAZARD_CLASSES: dict[str, tuple[str, ...]] = {
     ProductCategory.LIGHTERS: ("2.1",),
+    ProductCategory.WATCHES: ("9",),
 }
 
 
 def default_hazard_classes(category: str, waste_class: str) -> tuple[str, ...]:
-    """Digest B18 defaults of a lot: its category's own where B18 gives one, else its waste
+    """B18 defaults of a lot: its sub-category's own where one is given, else its waste
     class's."""
     if category in CATEGORY_HAZARD_CLASSES and waste_class == DEFAULT_WASTE_CLASS.get(category):
         return CATEGORY_HAZARD_CLASSES[category]
     return DEFAULT_HAZARD_CLASSES.get(waste_class, ())
+
+
+# Sub-categories of electrical and electronic equipment (WEEE Directive Art. 3(1)(a)): phones,
+# audio/video, memory, computers, household electricals, game consoles, machines and tools.
+ELECTRICAL_CATEGORIES: frozenset[str] = frozenset({"6a", "6b", "7a", "7b", "7d", "7e", "9b", "12a"})
+
+
+def is_electrical(category: str | None, waste_class: str, hazard_classes: Iterable[str]) -> bool:
+    """Whether the goods are electrical (a WEEE route fits them): electronics, an electrical
+    sub-category, or battery-powered (class 9: watches, light-up toys, cordless tools)."""
+    return (
+        waste_class == WasteClass.ELECTRONICS
+        or category in ELECTRICAL_CATEGORIES
+        or HazardClass.MISCELLANEOUS in hazard_classes
+    )

@@ -103,6 +103,7 @@ LOT_COLUMNS: list[Column] = [
     ("cytotoxic", lambda lot: lot.cytotoxic),
     ("contains_asbestos", lambda lot: lot.contains_asbestos),
     ("high_risk", lambda lot: lot.high_risk),
+    ("damaged", lambda lot: lot.damaged),
     ("status", lambda lot: lot.status),
     ("location", lambda lot: _code(lot, "location")),
     ("stored_since", lambda lot: lot.stored_since),
@@ -122,6 +123,7 @@ LOCATION_COLUMNS: list[Column] = [
     ("used_kg", lambda loc: loc.used_kg),
     ("lots", lambda loc: loc.lot_count),
     ("active", lambda loc: loc.active),
+    ("last_stocktake_on", lambda loc: loc.last_stocktake_on),
 ]
 
 WAREHOUSE_COLUMNS: list[Column] = [

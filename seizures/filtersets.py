@@ -139,6 +139,7 @@ class LotFilterSet(filters.FilterSet):
     cytotoxic = BooleanFilter(label="Cytotoxic")
     contains_asbestos = BooleanFilter(label="Contains asbestos")
     high_risk = BooleanFilter(label="High risk")
+    damaged = BooleanFilter(label="Damaged or leaking")
     detained_on = filters.DateFromToRangeFilter(
         label="Detained between", field_name="seizure__detained_on"
     )

@@ -14,6 +14,7 @@ from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS
 from seizures.models import (
     CLASSIFICATION_FIELDS,
     INTAKE_FLAGS,
+    LOT_INTAKE_FLAGS,
     ActionType,
     CustomsOffice,
     CustomsProcedure,
@@ -319,6 +320,9 @@ class LotForm(forms.Form):
         label="Contains asbestos", required=False, help_text="AUT-S2, AUT-M3"
     )
     high_risk = forms.BooleanField(label="High risk", required=False, help_text="X-WE-02")
+    damaged = forms.BooleanField(
+        label="Damaged or leaking", required=False, help_text="X-CC-04: place it in quarantine"
+    )
     ewc_code = ewc_code_field(
         "European List of Waste, e.g. 16 03 05*. Empty: the default of the category, waste class "
         "and hazards (e.g. 20 01 11 textiles, 16 06 05 batteries)."
@@ -338,7 +342,7 @@ class LotForm(forms.Form):
     @property
     def intake_flags(self) -> list[forms.BoundField]:
         """The classification checkboxes, rendered together as one group per lot line."""
-        return [self[name] for name in INTAKE_FLAGS]
+        return [self[name] for name in LOT_INTAKE_FLAGS]
 
     def to_lot_input(self) -> LotInput:
         data = self.cleaned_data
@@ -356,7 +360,7 @@ class LotForm(forms.Form):
             ewc_code=data.get("ewc_code") or None,
             ewc_reason=data.get("ewc_reason") or "",
             hp_properties=data.get("hp_properties") or (),
-            **{name: data.get(name, False) for name in INTAKE_FLAGS},
+            **{name: data.get(name, False) for name in LOT_INTAKE_FLAGS},
         )
 
 
@@ -383,6 +387,21 @@ def apply_service_error(error: ValidationError, form: forms.Form, formset=None) 
                 target = changed[int(index)]
         for message in messages:
             target.add_error(name if name in target.fields else None, message)
+
+
+class ConditionForm(forms.Form):
+    """The lot's condition as found (X-CC-04, BAT-S2); calls services.record_lot_condition."""
+
+    damaged = forms.TypedChoiceField(
+        label="Condition",
+        choices=((True, "Damaged, swollen or leaking"), (False, "Not damaged")),
+        coerce=lambda value: value in (True, "True"),
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="What was found, e.g. swollen cells, leaking drums.",
+    )
 
 
 class ReasonForm(forms.Form):

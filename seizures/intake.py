@@ -17,7 +17,13 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from seizures.models import INTAKE_FLAGS, CustomsOffice, RightHolder, Seizure, StorageLocation
+from seizures.models import (
+    LOT_INTAKE_FLAGS,
+    CustomsOffice,
+    RightHolder,
+    Seizure,
+    StorageLocation,
+)
 from seizures.validation import (
     CASE_ARGUMENTS,
     LotInput,
@@ -58,7 +64,7 @@ LOT_COLUMNS = (
     "currency",
     "hazard_classes",
     "location",
-    *INTAKE_FLAGS,
+    *LOT_INTAKE_FLAGS,
     "ewc_code",
     "ewc_reason",
     "hp_properties",
@@ -294,7 +300,7 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
         hazards = []
     elif hazards_text:
         hazards = [c.strip() for c in hazards_text.replace(",", ";").split(";") if c.strip()]
-    flags = {name: _flag(row, name, line, errors) for name in INTAKE_FLAGS}
+    flags = {name: _flag(row, name, line, errors) for name in LOT_INTAKE_FLAGS}
     hp_properties = [
         hp.strip().upper()
         for hp in row.get("hp_properties", "").replace(",", ";").split(";")

@@ -164,6 +164,11 @@ class StorageLocation(models.Model):
         "count toward theirs, not toward this one.",
     )
     active = models.BooleanField(default=True)
+    last_stocktake_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Day the location was last counted, discrepancies logged (X-CC-06).",
+    )
 
     objects = StorageLocationQuerySet.as_manager()
 
@@ -181,6 +186,8 @@ class StorageLocation(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
+        if self.last_stocktake_on and self.last_stocktake_on > timezone.localdate():
+            errors["last_stocktake_on"] = ["A stocktake cannot be recorded for a future day."]
         unknown = [c for c in self.accepted_hazard_classes or [] if c not in HazardClass.values]
         if unknown:
             errors["accepted_hazard_classes"] = [f"Unknown UN hazard class: {', '.join(unknown)}."]
@@ -421,6 +428,11 @@ CLASSIFICATION_FIELDS = (
     "hp_properties",
     *INTAKE_FLAGS,
 )
+# The lot's physical condition (X-CC-04, BAT-S2): recorded at intake and whenever it is found
+# later (services.record_lot_condition), not a classification, so a sample does not inherit it.
+CONDITION_FLAGS = ("damaged",)
+# Every flag a new lot is created with (forms, CSV, API).
+LOT_INTAKE_FLAGS = (*INTAKE_FLAGS, *CONDITION_FLAGS)
 
 
 class Lot(models.Model):
@@ -486,6 +498,11 @@ class Lot(models.Model):
         default=False,
         help_text="Flagged high-risk at intake; two independent witnesses at destruction "
         "(X-WE-02).",
+    )
+    damaged = models.BooleanField(
+        default=False,
+        help_text="Damaged, swollen or leaking items: they belong in the quarantine zone "
+        "(X-CC-04, BAT-S2).",
     )
     status = models.CharField(
         max_length=20, choices=LotStatus.choices, default=LotStatus.IN_STORAGE
@@ -609,6 +626,7 @@ class CustodyEvent(models.Model):
         CERTIFIED = "certified", "Certificate issued"
         CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
         RECLASSIFIED = "reclassified", "Reclassified"
+        CONDITION_RECORDED = "condition_recorded", "Condition recorded"
         AMENDED = "amended", "Amended after disposal"
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="custody_events")

@@ -39,6 +39,8 @@ SAMPLEABLE_STATUSES = ("in_storage", "on_hold")
 # A lot is reclassified while it waits in the warehouse: once allocated, its order's method and
 # compliance checks were judged on the classification, and a lot on its way or gone is history.
 RECLASSIFIABLE_STATUSES = ("in_storage", "on_hold")
+# A lot still in customs custody, wherever it stands, can be found damaged or leaking.
+CONDITION_STATUSES = ("in_storage", "on_hold", "allocated", "in_transit")
 
 FOOD = "FOOD"
 BATTERIES = "BAT"

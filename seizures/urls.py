@@ -22,6 +22,7 @@ urlpatterns = [
     path("lots/<int:pk>/sample/", views.LotSampleView.as_view(), name="lot-sample"),
     path("lots/<int:pk>/release/", views.LotReleaseView.as_view(), name="lot-release"),
     path("lots/<int:pk>/reclassify/", views.LotReclassifyView.as_view(), name="lot-reclassify"),
+    path("lots/<int:pk>/condition/", views.LotConditionView.as_view(), name="lot-condition"),
     path("lots/<int:pk>/amend/", views.LotAmendView.as_view(), name="lot-amend"),
     path("custody/", views.CustodyEventListView.as_view(), name="custody-list"),
     path("storage/move/", views.ScanMoveView.as_view(), name="scan-move"),

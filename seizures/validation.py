@@ -131,6 +131,8 @@ class LotInput:
     cytotoxic: bool = False
     contains_asbestos: bool = False
     high_risk: bool = False
+    # Condition at intake (models.CONDITION_FLAGS; X-CC-04: a damaged lot goes to quarantine).
+    damaged: bool = False
     # List of Waste code (None: the default of the goods) and why a chosen one differs from it.
     ewc_code: str | None = None
     ewc_reason: str = ""

@@ -30,6 +30,7 @@ from seizures.filtersets import (
     WarehouseFilterSet,
 )
 from seizures.forms import (
+    ConditionForm,
     CourtCaseForm,
     ImportForm,
     LocationLabelsForm,
@@ -59,7 +60,12 @@ from seizures.models import (
     Warehouse,
 )
 from seizures.services.amendments import LEFT_STORAGE
-from seizures.storage import MOVABLE_STATUSES, RECLASSIFIABLE_STATUSES, SAMPLEABLE_STATUSES
+from seizures.storage import (
+    CONDITION_STATUSES,
+    MOVABLE_STATUSES,
+    RECLASSIFIABLE_STATUSES,
+    SAMPLEABLE_STATUSES,
+)
 
 
 class FilteredListView(views.FilteredListView):
@@ -422,6 +428,7 @@ class LotDetailView(Protected, DetailView):
             can_sample=lot.status in SAMPLEABLE_STATUSES and not lot.parent_id,
             can_release=lot.status == LotStatus.IN_STORAGE,
             can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
+            can_record_condition=lot.status in CONDITION_STATUSES,
             can_amend=lot.status in LEFT_STORAGE,
             move_form=MoveForm(),
             sample_form=SampleForm(),
@@ -436,8 +443,35 @@ class LotDetailView(Protected, DetailView):
         context.setdefault(
             "reclassify_form", ReclassifyForm(initial=ReclassifyForm.initial_for(lot))
         )
+        context.setdefault("condition_form", ConditionForm(initial={"damaged": not lot.damaged}))
         context.setdefault("amend_form", ReclassifyForm(initial=ReclassifyForm.initial_for(lot)))
         return context
+
+
+class LotConditionView(LotDetailView):
+    """POST only: record the lot found damaged or no longer so, or show the lot page again with
+    the refusal on the condition form."""
+
+    permission_required = "seizures.move_lot"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = ConditionForm(request.POST)
+        if form.is_valid():
+            try:
+                lot = services.record_lot_condition(
+                    lot=self.object, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_error(error, form)
+            except TransitionNotAllowed as error:
+                form.add_error(None, error.message)
+            else:
+                state = "damaged" if lot.damaged else "not damaged"
+                messages.success(request, f"Lot {lot.reference} recorded as {state}.")
+                return redirect("seizures:lot-detail", pk=lot.pk)
+        return self.render_to_response(self.get_context_data(condition_form=form))
 
 
 class LotReclassifyView(LotDetailView):

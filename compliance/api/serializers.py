@@ -125,6 +125,23 @@ class WhatIfParametersInput(StrictSerializer):
     high_risk = serializers.BooleanField(
         required=False, allow_null=True, help_text="The lot is flagged high-risk."
     )
+    electrical = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="Electrical or electronic equipment (a WEEE route fits); derived from the "
+        "waste class and hazard classes when not given.",
+    )
+    animal_origin = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Food products of animal origin."
+    )
+    methanol_contaminated = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Lab analysis found methanol in the spirits."
+    )
+    pressure_sterilised = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="Animal by-products pressure-sterilised before digestion.",
+    )
     denatured = serializers.BooleanField(
         required=False, allow_null=True, help_text="Rendered unsmokeable or undrinkable."
     )

@@ -81,6 +81,11 @@ _CODES: Final[dict[str, frozenset[str]]] = {
 }
 
 
+# Methods the waste hierarchy (X-MF-02) never names as the better choice: keeping a few articles
+# for awareness or training (B0-M1) is no destination for a lot's waste.
+_NOT_DESTINATIONS: Final[frozenset[str]] = frozenset({"REUSE_EDU"})
+
+
 class RulebookError(ValueError):
     """The rulebook file is invalid; the message names the rule and the problem."""
 
@@ -209,13 +214,16 @@ class Rulebook:
         better = [
             m
             for m in self.permitted_methods(waste_class)
-            if METHODS[m].rank < rank and not self._ruled_out(waste_class, m, goods or {})
+            if METHODS[m].rank < rank
+            and m not in _NOT_DESTINATIONS
+            and not self._ruled_out(waste_class, m, goods or {})
         ]
         return tuple(sorted(better, key=lambda m: METHODS[m].rank))
 
     def _ruled_out(self, waste_class: str, method: str, goods: Mapping[str, object]) -> bool:
-        """Whether every rule permitting the method for the class requires what the goods'
-        known flags deny."""
+        """Whether every rule permitting the method for the class requires what the lot's
+        known facts (compliance.facts.GOODS_FLAGS: intake flags, hazard classes, the line's
+        consent and customs decision) deny, so the lot could not have had it."""
         if not goods:
             return False
         permitting = [

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from destruction import services
 from destruction.methods import OPERATION_CODES, Method
 from destruction.models import (
+    DecompositionState,
     DestructionOrder,
     DestructionRecord,
     EvidenceFile,
@@ -108,6 +109,7 @@ DECISION_PAPER = (
     "the customs decision setting the conditions of a non-destructive route (Art. 25(1)(a))"
 )
 LAB_PAPER = "the lab report identifying the active substances of chemicals (CHE-S3)"
+EXCISE_PAPER = "the notice informing the excise authority of the alcohol's duty status (ALC-C1)"
 
 
 def reference_field(paper: str, **options) -> serializers.CharField:
@@ -134,6 +136,7 @@ class LineInputSerializer(serializers.Serializer):
     right_holder_consent_reference = reference_field(CONSENT_PAPER, default="")
     customs_decision_reference = reference_field(DECISION_PAPER, default="")
     lab_analysis_reference = reference_field(LAB_PAPER, default="")
+    excise_notification_reference = reference_field(EXCISE_PAPER, default="")
 
 
 class LineReferencesSerializer(serializers.Serializer):
@@ -144,6 +147,7 @@ class LineReferencesSerializer(serializers.Serializer):
     right_holder_consent_reference = reference_field(CONSENT_PAPER)
     customs_decision_reference = reference_field(DECISION_PAPER)
     lab_analysis_reference = reference_field(LAB_PAPER)
+    excise_notification_reference = reference_field(EXCISE_PAPER)
 
 
 class PlannedWitnessSerializer(serializers.Serializer):
@@ -269,6 +273,19 @@ class RecordSerializer(serializers.Serializer):
     halogenated_over_1pct = serializers.BooleanField(required=False, allow_null=True, default=None)
     particle_size_mm = serializers.DecimalField(
         max_digits=6, decimal_places=1, min_value=0, required=False
+    )
+    liquid_volume_l = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        min_value=0,
+        required=False,
+        help_text="Liquids destroyed, in litres (COS-C1).",
+    )
+    decomposition_state = serializers.ChoiceField(
+        choices=DecompositionState.choices,
+        required=False,
+        default="",
+        help_text="State of food goods when destroyed (FOOD-C1).",
     )
     debranded = serializers.BooleanField(required=False, default=False)
     batteries_removed = serializers.BooleanField(required=False, default=False)
@@ -491,6 +508,8 @@ class DestructionRecordSerializer(serializers.ModelSerializer):
             "residence_time_s",
             "halogenated_over_1pct",
             "particle_size_mm",
+            "liquid_volume_l",
+            "decomposition_state",
             "debranded",
             "batteries_removed",
             "aerosols_degassed",

@@ -36,6 +36,7 @@ LINE_REFERENCES = (
     "right_holder_consent_reference",
     "customs_decision_reference",
     "lab_analysis_reference",
+    "excise_notification_reference",
 )
 
 
@@ -51,6 +52,7 @@ class LineInput:
     right_holder_consent_reference: str = ""
     customs_decision_reference: str = ""
     lab_analysis_reference: str = ""
+    excise_notification_reference: str = ""
 
 
 def _check_line_inputs(lines: Sequence[LineInput], errors: dict[str, list[str]]) -> None:

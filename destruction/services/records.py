@@ -19,6 +19,7 @@ from django.utils import timezone
 from destruction.eligibility import LotFacts, PermitFacts, facility_refusal, hold_refusals
 from destruction.evidence import CheckedUpload, check_upload
 from destruction.models import (
+    DecompositionState,
     DestructionOrder,
     DestructionRecord,
     EvidenceFile,
@@ -95,6 +96,8 @@ def record_destruction(
     aerosols_degassed: bool = False,
     denatured: bool = False,
     pyrotechnics_neutralised: bool = False,
+    liquid_volume_l: Decimal | None = None,
+    decomposition_state: str = "",
     customs_officer_present: bool = True,
     officer_absence_reason: str = "",
     deviation_justification: str = "",
@@ -114,6 +117,8 @@ def record_destruction(
         temperature_c=temperature_c,
         residence_time_s=residence_time_s,
         particle_size_mm=particle_size_mm,
+        liquid_volume_l=liquid_volume_l,
+        decomposition_state=decomposition_state,
         customs_officer_present=customs_officer_present,
         officer_absence_reason=officer_absence_reason,
         deviation_justification=deviation_justification,
@@ -159,6 +164,8 @@ def record_destruction(
                 aerosols_degassed=aerosols_degassed,
                 denatured=denatured,
                 pyrotechnics_neutralised=pyrotechnics_neutralised,
+                liquid_volume_l=liquid_volume_l,
+                decomposition_state=decomposition_state,
                 gate_weight_kg=gate_weight_kg,
                 weighbridge_ticket=weighbridge_ticket.strip(),
                 customs_officer_present=customs_officer_present,
@@ -354,6 +361,8 @@ def _record_input_errors(
     temperature_c: int | None,
     residence_time_s: Decimal | None,
     particle_size_mm: Decimal | None,
+    liquid_volume_l: Decimal | None,
+    decomposition_state: str,
     customs_officer_present: bool,
     officer_absence_reason: str,
     deviation_justification: str,
@@ -378,9 +387,12 @@ def _record_input_errors(
         ("temperature_c", temperature_c),
         ("residence_time_s", residence_time_s),
         ("particle_size_mm", particle_size_mm),
+        ("liquid_volume_l", liquid_volume_l),
     ):
         if value is not None and value < 0:
             errors[name] = ["The value cannot be negative."]
+    if decomposition_state and decomposition_state not in DecompositionState.values:
+        errors["decomposition_state"] = [f"Choose one of: {', '.join(DecompositionState.values)}."]
     output_errors = _output_errors(outputs)
     if output_errors:
         errors["outputs"] = output_errors

@@ -10,7 +10,7 @@ from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.deadlines import MAX_PROCEEDINGS_EXTENSION_DAYS
 from seizures.models import (
     CLASSIFICATION_FIELDS,
-    INTAKE_FLAGS,
+    LOT_INTAKE_FLAGS,
     ActionType,
     Amendment,
     CustodyEvent,
@@ -112,7 +112,7 @@ class LotSerializer(serializers.ModelSerializer):
             "ewc_reason",
             "hp_properties",
             "hazardous_waste",
-            *INTAKE_FLAGS,
+            *LOT_INTAKE_FLAGS,
             "status",
             "location",
             "location_code",
@@ -289,6 +289,7 @@ class StorageLocationSerializer(serializers.ModelSerializer):
             "accepted_hazard_classes",
             "capacity_kg",
             "active",
+            "last_stocktake_on",
             "used_kg",
             "lot_count",
         )
@@ -357,6 +358,9 @@ class LotInputSerializer(serializers.Serializer):
     high_risk = serializers.BooleanField(
         required=False, default=False, help_text="Flagged high-risk (X-WE-02)."
     )
+    damaged = serializers.BooleanField(
+        required=False, default=False, help_text="Damaged or leaking: quarantine (X-CC-04)."
+    )
     ewc_code = WasteCodeField(
         required=False,
         allow_blank=True,
@@ -386,7 +390,7 @@ class LotInputSerializer(serializers.Serializer):
             ewc_code=data.get("ewc_code") or None,
             ewc_reason=data["ewc_reason"],
             hp_properties=data["hp_properties"],
-            **{name: data[name] for name in INTAKE_FLAGS},
+            **{name: data[name] for name in LOT_INTAKE_FLAGS},
         )
 
 
@@ -483,6 +487,13 @@ class ReclassifySerializer(serializers.Serializer):
         required=False, help_text="Hazardous properties HP1-HP15; omit to keep the lot's."
     )
     reason = serializers.CharField(max_length=2000)
+
+
+class ConditionSerializer(serializers.Serializer):
+    """What was found of a lot's condition (X-CC-04, BAT-S2)."""
+
+    damaged = serializers.BooleanField(help_text="Damaged, swollen or leaking.")
+    note = serializers.CharField(max_length=2000, help_text="What was found.")
 
 
 class AmendSerializer(serializers.Serializer):

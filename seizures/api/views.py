@@ -236,6 +236,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "sample": "seizures.sample_lot",
         "release": "seizures.release_lot",
         "reclassify": "seizures.change_lot",
+        "condition": "seizures.move_lot",
         "amend": "seizures.amend_seizure",
         "custody": "seizures.view_custodyevent",
         "labels": "seizures.print_labels",
@@ -274,6 +275,16 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         lot = self.get_object()
         data = SeizureViewSet._valid(s.ReasonSerializer, request.data)
         services.release_lot(lot=lot, reason=data["reason"], actor=request.user)
+        return self._lot(lot)
+
+    @extend_schema(request=s.ConditionSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def condition(self, request, pk=None):
+        """Record that the lot is found damaged, swollen or leaking, or no longer so (X-CC-04,
+        BAT-S2): a custody event; 409 once the lot is destroyed or released."""
+        lot = self.get_object()
+        data = SeizureViewSet._valid(s.ConditionSerializer, request.data)
+        services.record_lot_condition(lot=lot, actor=request.user, **data)
         return self._lot(lot)
 
     @extend_schema(request=s.ReclassifySerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})

@@ -6,9 +6,9 @@ Bad input raises ``ValidationError({field: [messages]})``; a state conflict rais
 ``TransitionNotAllowed``.
 
 By what they do: ``intake`` (seizures and lots coming in), ``storage`` (placing and moving lots),
-``lots`` (reclassify, sample, release), ``holds`` (legal holds), ``amendments`` (legal facts and
-classification corrected after the goods left storage) and ``reference`` (reference
-data and the deadlines it moves).
+``lots`` (reclassify, record the condition, sample, release), ``holds`` (legal holds),
+``amendments`` (legal facts and classification corrected after the goods left storage) and
+``reference`` (reference data and the deadlines it moves).
 """
 
 from seizures.services.amendments import amend_lot, amend_seizure
@@ -16,6 +16,7 @@ from seizures.services.holds import lift_hold, place_hold
 from seizures.services.intake import add_lots, create_seizure, import_seizures, update_seizure
 from seizures.services.lots import (
     reclassify_lot,
+    record_lot_condition,
     release_lot,
     release_overdue_court_cases,
     take_sample,
@@ -35,6 +36,7 @@ __all__ = [
     "move_lot",
     "place_hold",
     "reclassify_lot",
+    "record_lot_condition",
     "release_lot",
     "release_overdue_court_cases",
     "save_reference_record",

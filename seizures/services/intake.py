@@ -24,7 +24,7 @@ from seizures.intake import (
     sorted_errors,
 )
 from seizures.models import (
-    INTAKE_FLAGS,
+    LOT_INTAKE_FLAGS,
     CustomsOffice,
     Lot,
     LotStatus,
@@ -370,7 +370,7 @@ def build_lot(
         status=status,
         location=data.location,
         stored_since=now if data.location is not None else None,
-        **{name: getattr(data, name) for name in INTAKE_FLAGS},
+        **{name: getattr(data, name) for name in LOT_INTAKE_FLAGS},
     )
 
 

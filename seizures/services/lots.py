@@ -25,6 +25,7 @@ from seizures.models import (
 )
 from seizures.services.amendments import lot_amendment_url
 from seizures.services.storage import (
+    blocking_placement_findings,
     classification_of,
     location_facts,
     lots_present,
@@ -33,6 +34,7 @@ from seizures.services.storage import (
     storage_rule_severities,
 )
 from seizures.storage import (
+    CONDITION_STATUSES,
     RECLASSIFIABLE_STATUSES,
     SAMPLEABLE_STATUSES,
     LotFacts,
@@ -375,6 +377,47 @@ def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
             from_location=current.location,
             quantity=current.articles,
             details={"reason": reason},
+        )
+    current.refresh_from_db()
+    return current
+
+
+def record_lot_condition(*, lot: Lot, damaged: bool, note: str, actor: User) -> Lot:
+    """Record that a lot is found damaged, swollen or leaking, or no longer so (X-CC-04, BAT-S2).
+    What was found is recorded, not refused: where the lot stands it may now breach the storage
+    rules (a damaged lot belongs in quarantine), so the placement hook runs and its blocking
+    findings go into the `condition_recorded` event, telling where the lot must go."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ["Say what was found (e.g. swollen cells, leaking drums)."]})
+    if not isinstance(damaged, bool):
+        raise ValidationError({"damaged": ["Give true or false."]})
+    with transaction.atomic(durable=True):
+        current = (
+            Lot.objects.select_for_update(of=("self",)).select_related("location").get(pk=lot.pk)
+        )
+        if current.status not in CONDITION_STATUSES:
+            raise TransitionNotAllowed(
+                f"Lot {current.reference} is {current.get_status_display().lower()}; its "
+                "condition can no longer be recorded."
+            )
+        if current.damaged == damaged:
+            state = "damaged" if damaged else "not damaged"
+            raise ValidationError({"damaged": [f"Lot {current.reference} is already {state}."]})
+        Lot.objects.filter(pk=current.pk).update(damaged=damaged, updated_at=timezone.now())
+        current.damaged = damaged
+        breaches = [
+            finding
+            for _, findings in blocking_placement_findings(placed([current]), actor=actor)
+            for finding in findings
+        ]
+        custody.append_event(
+            current,
+            Kind.CONDITION_RECORDED,
+            actor=actor,
+            from_location=current.location,
+            quantity=current.articles,
+            details={"damaged": damaged, "note": note, "storage_breaches": breaches},
         )
     current.refresh_from_db()
     return current

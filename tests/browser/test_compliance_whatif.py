@@ -31,7 +31,7 @@ def test_a_planner_checks_a_cold_incineration_and_sees_findings_by_severity(
     expect(page.get_by_test_id("what-if-ewc")).to_contain_text("20 01 31* Cytotoxic")
     blocking = page.get_by_test_id("findings-blocking")
     expect(blocking.get_by_role("heading")).to_contain_text("Blocking")
-    expect(blocking.locator('li[data-rule="PHA-M1"]')).to_contain_text("1100")
+    expect(blocking.locator('li[data-rule="X-MF-04"]')).to_contain_text("850")
     expect(blocking.locator('li[data-rule="X-MF-03"]')).to_contain_text(
         "does not allow hazardous waste"
     )

@@ -157,7 +157,13 @@ METHOD_CASES = [
     ("LEA", "RECOVER_WTE", {}, {"X-MF-02"}, NEEDS_REVIEW),
     # B4 WJ: button cells out before shredding; no donation.
     ("WJ", "RECYCLE_DISMANTLE", {}, set(), COMPLIANT),
-    ("WJ", "RECYCLE_SHRED", {"batteries_removed": False}, {"X-MF-06"}, NON_COMPLIANT),
+    (
+        "WJ",
+        "RECYCLE_SHRED",
+        {"hazard_classes": ("9",), "batteries_removed": False},
+        {"X-MF-06"},
+        NON_COMPLIANT,
+    ),
     ("WJ", "REUSE_DONATE", {}, {"WJ-X1", "X-MF-01"}, NON_COMPLIANT),
     ("WJ", "LANDFILL_ENG", {}, {"X-MF-02"}, NEEDS_REVIEW),
     # B5 ELE
@@ -178,8 +184,8 @@ METHOD_CASES = [
     (
         "PHA",
         "INCIN_HAZ_HT",
-        {**HIGH_TEMPERATURE, "temperature_c": 1000},
-        {"PHA-M1", "X-MF-04"},
+        {**HIGH_TEMPERATURE, "cytotoxic": True, "temperature_c": 1150},
+        {"PHA-M1"},
         NON_COMPLIANT,
     ),
     (
@@ -206,19 +212,25 @@ METHOD_CASES = [
     (
         "PHA",
         "INCIN_HAZ_HT",
-        {**HIGH_TEMPERATURE, "hazardous_permitted": False, "ewc_code": "20 01 31*"},
+        {
+            **HIGH_TEMPERATURE,
+            "cytotoxic": True,
+            "temperature_c": 1250,
+            "hazardous_permitted": False,
+            "ewc_code": "20 01 31*",
+        },
         {"PHA-C1", "X-MF-03"},
         NON_COMPLIANT,
     ),
     # Medicines other than cytotoxics (20 01 32) are not hazardous waste, UN class 6.1 or not:
-    # a permit without hazardous waste meets X-MF-03 (PHA-C1 still asks for a pharmaceutical
-    # permit).
+    # a permit without hazardous waste meets X-MF-03 and PHA-C1 (which asks a hazardous-waste
+    # permit of cytotoxics only).
     (
         "PHA",
         "INCIN_HAZ_HT",
         {**HIGH_TEMPERATURE, "hazardous_permitted": False, "ewc_code": "20 01 32"},
-        {"PHA-C1"},
-        NON_COMPLIANT,
+        set(),
+        COMPLIANT,
     ),
     (
         "PHA",
@@ -240,17 +252,17 @@ METHOD_CASES = [
     ("COS", "LANDFILL_ENG", {}, {"COS-X1", "X-MF-01"}, NON_COMPLIANT),
     ("COS", "INCIN_850", {}, {"X-MF-02"}, NEEDS_REVIEW),
     # B9 FOOD
-    ("FOOD", "RECOVER_AD", {}, set(), COMPLIANT),
+    ("FOOD", "RECOVER_AD", {"animal_origin": False}, set(), COMPLIANT),
     ("FOOD", "REUSE_DONATE", {}, {"FOOD-X1", "X-MF-01"}, NON_COMPLIANT),
     # B10 ALC
     ("ALC", "RECOVER_AD", {}, set(), COMPLIANT),
-    ("ALC", "RECOVER_SOLVENT", {"denatured": False}, {"ALC-M2"}, NON_COMPLIANT),
+    ("ALC", "RECOVER_SOLVENT", {"denatured": False}, {"ALC-M2", "X-MF-02"}, NON_COMPLIANT),
     ("ALC", "SEWER", {}, {"ALC-X1", "X-MF-01"}, NON_COMPLIANT),
     ("ALC", "RECOVER_AD", {"excise_authority_informed": False}, {"ALC-C1"}, NEEDS_REVIEW),
     # B11 TOB: two witnesses; denatured before digestion.
-    ("TOB", "RECOVER_WTE", {}, set(), COMPLIANT),
+    ("TOB", "RECOVER_WTE", {"justification": "No digester takes tobacco"}, set(), COMPLIANT),
     ("TOB", "RECOVER_AD", {"denatured": False}, {"TOB-M2"}, NON_COMPLIANT),
-    ("TOB", "RECOVER_WTE", {"witnesses": 1}, {"X-WE-02"}, NON_COMPLIANT),
+    ("TOB", "RECOVER_WTE", {"justification": "x", "witnesses": 1}, {"X-WE-02"}, NON_COMPLIANT),
     ("APP", "REUSE_DONATE", {"witnesses": 1}, set(), COMPLIANT),
     ("APP", "REUSE_DONATE", {"witnesses": 1, "high_risk": True}, {"X-WE-02"}, NON_COMPLIANT),
     ("TOB", "LANDFILL_ENG", {}, {"TOB-X1", "X-MF-01"}, NON_COMPLIANT),
@@ -258,7 +270,13 @@ METHOD_CASES = [
     # POPs only destroyed; lab analysis first.
     ("CHE", "RECOVER_RDF_KILN", {}, set(), COMPLIANT),
     ("CHE", "INCIN_HAZ_HT", {}, {"X-MF-02"}, NEEDS_REVIEW),
-    ("CHE", "INCIN_HAZ_HT", {**HIGH_TEMPERATURE, "temperature_c": 950}, {"X-MF-04"}, NON_COMPLIANT),
+    (
+        "CHE",
+        "INCIN_HAZ_HT",
+        {**HIGH_TEMPERATURE, "halogenated_over_1pct": True, "temperature_c": 950},
+        {"X-MF-04"},
+        NON_COMPLIANT,
+    ),
     (
         "CHE",
         "INCIN_850",
@@ -288,7 +306,7 @@ METHOD_CASES = [
         NON_COMPLIANT,
     ),
     # B13 TOY
-    ("TOY", "RECYCLE_WEEE", {}, set(), COMPLIANT),
+    ("TOY", "RECYCLE_WEEE", {"electrical": True}, set(), COMPLIANT),
     ("TOY", "RECYCLE_SHRED", {}, {"TOY-M2"}, NON_COMPLIANT),
     ("TOY", "RECYCLE_SHRED", {"recycler_accepts_additives": True}, set(), COMPLIANT),
     ("TOY", "RECOVER_WTE", {"pops_present": True}, {"TOY-C1", "X-MF-02"}, NON_COMPLIANT),
@@ -403,14 +421,14 @@ def test_lower_hierarchy_method_warns_naming_the_better_methods(rulebook):
     [
         # The best rank among all the class's permitted methods, not its first M rule's:
         # kiln co-processing (4) beats PHA-M1's high-temperature incineration (5) ...
-        ("PHA", "INCIN_HAZ_HT", ("RECOVER_RDF_KILN",)),
+        ("PHA", "INCIN_HAZ_HT", ("RECOVER_WTE", "RECOVER_RDF_KILN")),
         ("CHE", "INCIN_HAZ_HT", ("RECOVER_RDF_KILN",)),
         # ... and donation (2), the digest's last LEA method, beats dismantling (3).
         ("LEA", "RECYCLE_DISMANTLE", ("REUSE_DONATE",)),
         ("APP", "RECOVER_WTE", ("REUSE_DONATE", "RECYCLE_SHRED", "RECYCLE_DISMANTLE")),
         ("APP", "REUSE_DONATE", ()),
         # Equal rank is not better: energy from waste and kiln are both other recovery (4).
-        ("FOOD", "RECOVER_WTE", ()),
+        ("FOOD", "RECOVER_WTE", ("RECOVER_AD",)),
     ],
 )
 def test_better_permitted_methods_rank_strictly_higher(rulebook, waste_class, method, better):
@@ -424,7 +442,7 @@ def test_better_permitted_methods_rank_strictly_higher(rulebook, waste_class, me
     [
         # PHA-M2 keeps the kiln from cytotoxics (PHA-M1): incineration is then their best.
         ("PHA", "INCIN_HAZ_HT", {"cytotoxic": True}, ()),
-        ("PHA", "INCIN_HAZ_HT", {"cytotoxic": False}, ("RECOVER_RDF_KILN",)),
+        ("PHA", "INCIN_HAZ_HT", {"cytotoxic": False}, ("RECOVER_WTE", "RECOVER_RDF_KILN")),
         # Asbestos is neither shredded nor burnt (AUT-M1/M4/M5): hazardous landfill is its best.
         ("AUT", "LANDFILL_HAZ", {"asbestos": True}, ()),
         (
@@ -461,9 +479,9 @@ def test_missing_temperature_is_a_blocking_finding_when_recording(rulebook):
     del facts["temperature_c"]
     findings = evaluate(facts, rulebook, applies_to="record")
     by_rule = {finding.rule: finding for finding in findings}
-    assert by_rule["PHA-M1"].severity == BLOCKING
-    assert by_rule["PHA-M1"].missing == ("temperature_c",)
-    assert by_rule["PHA-M1"].detail == "Not recorded: Temperature (°C)"
+    assert by_rule["X-MF-04"].severity == BLOCKING
+    assert by_rule["X-MF-04"].missing == ("temperature_c",)
+    assert by_rule["X-MF-04"].detail == "Not recorded: Temperature (°C)"
     assert verdict(findings) == NON_COMPLIANT
 
 
@@ -520,7 +538,7 @@ def test_breach_and_missing_fact_are_both_explained(rulebook):
 
 def test_raising_the_witness_minimum_changes_the_outcome(rulebook):
     strict = load_rulebook(parameters={"min_witnesses_high_risk": 3})
-    facts = order_facts(rulebook, "TOB", "RECOVER_WTE", witnesses=2)
+    facts = order_facts(rulebook, "TOB", "RECOVER_WTE", witnesses=2, justification="x")
     assert evaluate(facts, rulebook, applies_to="order") == []
     [finding] = evaluate(facts, strict, applies_to="order")
     assert finding.rule == "X-WE-02"
@@ -642,6 +660,7 @@ def storage_facts(waste_class: str, zone_type: str, **overrides: object) -> dict
         "location_hazard_classes": hazards,
         "declaration_reference": "26BE000123",
         "legal_basis_completed_on": None,  # decisions still pending
+        "days_as_waste": None,  # not waste before the destruction decision
         "days_in_storage": 1,
         "days_since_stocktake": 10,
     }
@@ -706,7 +725,10 @@ def test_storage_zone_matches_the_hazard_table(
     [
         ({"perishable": True, "days_in_storage": 3}, "perishable goods have reached"),
         ({"days_in_storage": 20}, "the Art. 23/26 deadlines have run out"),
-        ({"days_in_storage": 365, "legal_basis_completed_on": date(2026, 1, 1)}, "over a year"),
+        (
+            {"legal_basis_completed_on": date(2025, 1, 1), "days_as_waste": 366},
+            "stored over 1 year before disposal",
+        ),
     ],
 )
 def test_storage_duration_alarms_warn(rulebook, overrides, reason):
@@ -760,11 +782,19 @@ def test_no_class_may_landfill_untreated_goods(rulebook, waste_class):
 
 
 def test_hazardous_waste_incineration_below_1100_degrees_names_the_temperature(rulebook):
-    facts = order_facts(rulebook, "AUT", "INCIN_HAZ_HT", temperature_c=950, justification="Oils")
+    facts = order_facts(
+        rulebook,
+        "AUT",
+        "INCIN_HAZ_HT",
+        temperature_c=950,
+        halogenated_over_1pct=True,
+        justification="Oils",
+    )
     [finding] = evaluate(facts, rulebook, applies_to="order")
     assert (finding.rule, finding.severity) == ("X-MF-04", BLOCKING)
     assert finding.detail == (
-        "hazardous-waste incineration (INCIN_HAZ_HT) runs at 1100 °C or more; 950 °C recorded"
+        "hazardous waste with more than 1 % halogenated organics needs 1100 °C or more; "
+        "950 °C recorded"
     )
 
 
@@ -950,7 +980,7 @@ def test_what_if_example_needs_review_only_for_the_waste_hierarchy(rulebook):
     # The example's blank justification: kiln co-processing ranks higher for medicines.
     [hierarchy] = [finding for finding in findings if finding.severity != INFO]
     assert hierarchy.rule == "X-MF-02"
-    assert "(RECOVER_RDF_KILN)" in hierarchy.detail
+    assert "RECOVER_RDF_KILN" in hierarchy.detail and "RECOVER_WTE" in hierarchy.detail
     justified = {**WHAT_IF["parameters"], "justification": "Cytotoxic stock"}
     assert verdict(plan({**WHAT_IF, "parameters": justified}, rulebook)) == COMPLIANT
 
@@ -961,25 +991,25 @@ def test_a_what_if_without_facility_or_parameters_is_not_compliant(rulebook):
     by_rule = {finding.rule: finding for finding in findings}
     assert verdict(findings) == NEEDS_REVIEW
     assert {rule for rule, finding in by_rule.items() if finding.severity == WARNING} == {
-        "PHA-M1",  # temperature and residence time
+        "PHA-M1",  # residence time
         "X-MF-04",
-        "PHA-C1",  # the facility and its permit
-        "X-MF-03",
+        "X-MF-03",  # the facility and its permit
         "X-MF-09",
         "X-WE-01",  # who attends
         "X-WE-02",  # witnesses, unless the medicines are not controlled drugs
         "X-MF-02",
     }
-    assert by_rule["PHA-M1"].detail == "Not given: Temperature (°C), Residence time (s)"
+    assert by_rule["PHA-M1"].detail == "Not given: Residence time (s)"
     assert by_rule["X-WE-02"].missing == ("controlled_substances", "witnesses")
     assert by_rule["X-LB-01"].severity == INFO
 
 
-def test_what_if_with_a_cold_furnace_and_one_witness_is_non_compliant(rulebook):
-    request = {**WHAT_IF, "parameters": {**WHAT_IF["parameters"], "temperature_c": 900}}
+def test_what_if_with_a_cold_furnace_for_cytotoxics_and_one_witness_is_non_compliant(rulebook):
+    parameters = {**WHAT_IF["parameters"], "temperature_c": 900, "cytotoxic": True}
+    request = {**WHAT_IF, "parameters": parameters}
     request["parameters"]["witnesses"] = 1
     findings = plan(request, rulebook)
-    assert raised(findings) == {"PHA-M1", "X-MF-04", "X-MF-02", "X-WE-02"}
+    assert raised(findings) == {"PHA-M1", "X-WE-02"}
     assert {f.rule: f.severity for f in findings}["X-WE-02"] == WARNING  # controlled: unknown
     assert verdict(findings) == NON_COMPLIANT
     request["parameters"]["controlled_substances"] = True
@@ -991,7 +1021,7 @@ def test_what_if_with_a_cold_furnace_and_one_witness_is_non_compliant(rulebook):
 def test_what_if_with_an_expired_permit_blocks(rulebook):
     facility = {**WHAT_IF["facility"], "permit_valid_until": date(2026, 6, 30)}
     findings = plan({**WHAT_IF, "facility": facility}, rulebook)
-    assert raised(findings) == {"X-MF-03", "X-MF-09", "PHA-C1", "X-MF-02"}
+    assert raised(findings) == {"X-MF-03", "X-MF-09", "X-MF-02"}
     assert verdict(findings) == NON_COMPLIANT
 
 

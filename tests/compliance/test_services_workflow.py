@@ -104,7 +104,7 @@ def test_submission_and_approval_store_a_check_each(warehouse_user, admin_user):
 
     assert [check.stage for check in checks] == ["submit", "approve"]
     assert [check.checked_by for check in checks] == [warehouse_user, admin_user]
-    assert {check.verdict for check in checks} == {"needs_review"}  # shredding apparel: X-MF-02
+    assert {check.verdict for check in checks} == {"compliant"}  # no consent: shredding is best
     assert {check.rulebook_version for check in checks} == {"2026.3"}
     lot = order.lines.get().lot
     assert {finding["lot"] for finding in checks[0].findings} == {lot.reference}

@@ -46,7 +46,7 @@ def test_the_issue_example_needs_review_on_the_page_until_justified(signed_in, w
     assert response.context["result"].verdict == "needs_review"
     [warnings, _info] = response.context["groups"]
     assert [f["rule"] for f in warnings["findings"]] == ["X-MF-02"]
-    assert "(RECOVER_RDF_KILN)" in response.content.decode()
+    assert "(RECOVER_RDF_KILN, RECOVER_WTE)" in response.content.decode()
 
     justified = signed_in(warehouse_user).get(
         "/compliance/what-if/", {**EXAMPLE, "justification": "Cytotoxic stock"}
@@ -100,7 +100,13 @@ def test_the_record_parameters_are_on_the_form(signed_in, warehouse_user):
 def test_a_cold_burn_shows_blocking_findings_first_with_their_sources(signed_in, roleless_user):
     response = signed_in(roleless_user).get(
         "/compliance/what-if/",
-        {**EXAMPLE, "temperature_c": "800", "hazardous_permitted": "", "ewc_code": "200131"},
+        {
+            **EXAMPLE,
+            "temperature_c": "800",
+            "hazardous_permitted": "",
+            "cytotoxic": "true",
+            "ewc_code": "200131",
+        },
     )
 
     html = response.content.decode()

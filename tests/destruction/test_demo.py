@@ -4,6 +4,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from compliance.models import ComplianceCheck
 from destruction.certificates.seal import DEMO_CA_FILE, validate_seal
 from destruction.models import Certificate, DestructionOrder, EvidenceFile, Facility, OrderStatus
 from seizures.custody import verify_chains
@@ -56,3 +57,16 @@ def test_seed_demo_makes_a_demo_seal_with_debug_on_and_no_seal_configured(
     call_command("seed_demo", stdout=io.StringIO())
 
     assert (tmp_path / "demo-seal" / DEMO_CA_FILE).exists()
+
+
+def test_the_demo_certificates_rest_on_compliant_records(monkeypatch):
+    """Issue 12: nothing is wrong with the demo's certified orders, so the records their
+    certificates rest on are compliant (X-MF-02 compares only with methods the lots could have
+    had: no donation without consent, no WEEE route for non-electrical goods)."""
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password")
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+
+    certified = DestructionOrder.objects.filter(status=OrderStatus.CERTIFIED)
+    checks = ComplianceCheck.objects.filter(order__in=certified, stage="record")
+    assert checks.count() == certified.count() == 3
+    assert set(checks.values_list("verdict", flat=True)) == {"compliant"}

@@ -218,7 +218,7 @@ PERMIT = PermitFacts(
         ("OPEN_BURN", (), TODAY, "X-MF-01: method OPEN_BURN is forbidden"),
         ("RECOVER_WTE", (), datetime.date(2027, 1, 5), "expired on 2026-12-31"),
         ("RECOVER_WTE", (), datetime.date(2025, 12, 31), "holds no permit valid on 2025-12-31."),
-        ("RECYCLE_SHRED", (), TODAY, "lists R3 or R4 or R5, needed for RECYCLE_SHRED"),
+        ("RECYCLE_SHRED", (), TODAY, "lists R12 or R3 or R4 or R5, needed for RECYCLE_SHRED"),
         ("INCIN_HAZ_HT", ("6.1",), TODAY, "does not allow hazardous waste"),
     ],
 )

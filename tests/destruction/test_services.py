@@ -1149,7 +1149,7 @@ def test_an_order_is_planned_with_the_references_of_its_lines(warehouse_user, fa
         planned_date=planned_day(),
     )
 
-    assert references(order) == [("RH-2026-114", "BE-CUS-D-2026-77", "")]
+    assert references(order) == [("RH-2026-114", "BE-CUS-D-2026-77", "", "")]
 
 
 def test_a_reference_longer_than_80_characters_is_refused_when_planning(warehouse_user, facility):
@@ -1182,7 +1182,7 @@ def test_the_references_of_a_draft_line_are_recorded_and_corrected(order_in, war
         order=order, lot=lot, actor=warehouse_user, lab_analysis_reference="  "
     )
 
-    assert references(order) == [("RH-2026-114", "BE-CUS-D-2026-77", "")]
+    assert references(order) == [("RH-2026-114", "BE-CUS-D-2026-77", "", "")]
     # No goods moved: the custody chain is unchanged.
     assert CustodyEvent.objects.count() == events
 
@@ -1216,7 +1216,7 @@ def test_references_are_refused_once_submitted_too_long_or_for_another_lot(
     assert submitted.value.message == (
         f"Order {order.reference} is submitted; only a draft order can edit references."
     )
-    assert references(order) == [("", "", "")]
+    assert references(order) == [("", "", "", "")]
 
 
 def test_the_record_keeps_denaturing_and_neutralised_pyrotechnics(order_in, warehouse_user):
