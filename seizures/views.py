@@ -163,95 +163,69 @@ class SeizureDetailView(Protected, DetailView):
         return context
 
 
-class CourtCaseView(Protected, FormView):
-    """The court section of a seizure: proceedings and judgment (Art. 23(3)-(5))."""
+class SeizureFormView(Protected, FormView):
+    """A form on one seizure that one service saves: its refusals (field errors, or a state
+    conflict such as a legal fact that changes only by amendment) come back on the form."""
 
-    permission_required = "seizures.change_seizure"
-    template_name = "seizures/seizure_court.html"
-    form_class = CourtCaseForm
-
-    def dispatch(self, request, *args, **kwargs):
-        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        return CourtCaseForm.initial_for(self.seizure)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(seizure=self.seizure, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.update_seizure(
-                seizure=self.seizure, actor=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_error(error, form)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Court route of {self.seizure.reference} recorded.")
-        return redirect("seizures:seizure-detail", pk=self.seizure.pk)
-
-
-class SeizureEditView(Protected, FormView):
-    permission_required = "seizures.change_seizure"
-    template_name = "seizures/seizure_edit.html"
-    form_class = SeizureEditForm
+    success_message: str
 
     def dispatch(self, request, *args, **kwargs):
         self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return SeizureEditForm.initial_for(self.seizure)
+        return self.form_class.initial_for(self.seizure)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(seizure=self.seizure, **kwargs)
 
+    def save(self, form) -> None:
+        services.update_seizure(seizure=self.seizure, actor=self.request.user, **form.cleaned_data)
+
     def form_valid(self, form):
         try:
-            services.update_seizure(
-                seizure=self.seizure, actor=self.request.user, **form.cleaned_data
-            )
+            self.save(form)
         except ValidationError as error:
             apply_service_error(error, form)
             return self.form_invalid(form)
         except TransitionNotAllowed as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        messages.success(self.request, f"Seizure {self.seizure.reference} updated.")
+        messages.success(self.request, self.success_message % self.seizure.reference)
         return redirect("seizures:seizure-detail", pk=self.seizure.pk)
 
 
-class SeizureAmendView(Protected, FormView):
+class CourtCaseView(SeizureFormView):
+    """The court section of a seizure: proceedings and judgment (Art. 23(3)-(5))."""
+
+    permission_required = "seizures.change_seizure"
+    template_name = "seizures/seizure_court.html"
+    form_class = CourtCaseForm
+    success_message = "Court route of %s recorded."
+
+
+class SeizureEditView(SeizureFormView):
+    permission_required = "seizures.change_seizure"
+    template_name = "seizures/seizure_edit.html"
+    form_class = SeizureEditForm
+    success_message = "Seizure %s updated."
+
+
+class SeizureAmendView(SeizureFormView):
     """Administrators amend the legal facts of a case, with a reason."""
 
     permission_required = "seizures.amend_seizure"
     template_name = "seizures/seizure_amend.html"
     form_class = SeizureAmendForm
+    success_message = "Seizure %s amended."
 
-    def dispatch(self, request, *args, **kwargs):
-        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        return SeizureAmendForm.initial_for(self.seizure)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(seizure=self.seizure, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.amend_seizure(
-                seizure=self.seizure,
-                actor=self.request.user,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_service_error(error, form)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Seizure {self.seizure.reference} amended.")
-        return redirect("seizures:seizure-detail", pk=self.seizure.pk)
+    def save(self, form) -> None:
+        services.amend_seizure(
+            seizure=self.seizure,
+            actor=self.request.user,
+            changes=form.changes(),
+            reason=form.cleaned_data["reason"],
+        )
 
 
 class AddLotsView(Protected, TemplateView):

@@ -385,3 +385,19 @@ def test_warehouse_staff_see_no_amendment_form(client, warehouse_user, certifica
 
     assert 'data-testid="amend"' not in client.get(f"/lots/{lot.pk}/").content.decode()
     assert client.post(f"/lots/{lot.pk}/amend/", {"reason": "x"}).status_code == 403
+
+
+def test_the_court_page_refuses_a_legal_fact_edit_after_disposal_as_a_form_error(
+    client, warehouse_user, certificate
+):
+    seizure = seizure_of(certificate)
+    client.force_login(warehouse_user)
+    page = client.get(f"/seizures/{seizure.pk}/court/")
+    data = posted(page.context["form"].initial)
+    data["court_reference"] = "Court 12"
+
+    response = client.post(f"/seizures/{seizure.pk}/court/", data)
+
+    assert response.status_code == 200
+    assert "amend" in str(response.context["form"].non_field_errors())
+    assert Seizure.objects.get(pk=seizure.pk).court_reference == ""
