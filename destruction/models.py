@@ -6,13 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 
 from destruction.methods import OPERATION_CODES, Method
 from seizures.models import CustodyEvent, CustomsOffice, Lot
+from seizures.scoping import ScopedQuerySet
 from seizures.waste_codes import canonical_code, code_errors
 
 
@@ -175,7 +176,23 @@ class Payer(models.TextChoices):
     ADMINISTRATION = "administration", "Customs administration"
 
 
-class DestructionOrderQuerySet(models.QuerySet):
+def lines_of_right_holder(right_holder_id: int, *, order: str = "pk") -> Q:
+    """An order (reached by `order` from the outer row) holding a lot of this right holder's."""
+    return Q(
+        Exists(
+            OrderLine.objects.filter(
+                order=OuterRef(order), lot__seizure__right_holder_id=right_holder_id
+            )
+        )
+    )
+
+
+class DestructionOrderQuerySet(ScopedQuerySet):
+    office_lookup = "office"
+
+    def right_holder_condition(self, right_holder_id: int) -> Q:
+        return lines_of_right_holder(right_holder_id)
+
     def for_list(self) -> "DestructionOrderQuerySet":
         """Orders with everything a list row shows, in one query."""
         active = Q(lines__active=True)
@@ -462,6 +479,10 @@ def evidence_path(instance: "EvidenceFile", filename: str) -> str:
     return f"evidence/{instance.record.order.reference}/{instance.sha256[:16]}-{filename}"
 
 
+class EvidenceFileQuerySet(ScopedQuerySet):
+    office_lookup = "record__order__office"
+
+
 class EvidenceFile(models.Model):
     """A photo, video, weighbridge ticket or minutes, kept with its SHA-256 (digest X-WE-03)."""
 
@@ -483,6 +504,8 @@ class EvidenceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["record", "id"]
@@ -506,7 +529,12 @@ CERTIFICATE_TRANSITIONS: dict[CertificateStatus, frozenset[CertificateStatus]] =
 }
 
 
-class CertificateQuerySet(models.QuerySet):
+class CertificateQuerySet(ScopedQuerySet):
+    office_lookup = "office"
+
+    def right_holder_condition(self, right_holder_id: int) -> Q:
+        return lines_of_right_holder(right_holder_id, order="order")
+
     def with_related(self) -> "CertificateQuerySet":
         return self.select_related("order", "order__facility", "office", "issued_by")
 

@@ -1,4 +1,4 @@
-"""The three roles and what each may do. Groups are created by a data migration; their
+"""The four roles and what each may do. Groups are created by a data migration; their
 permissions are re-synced after every migrate, so a permission added by a feature lands in its
 roles without another migration."""
 
@@ -8,7 +8,10 @@ from django.db.models import Q
 WAREHOUSE_STAFF = "Warehouse staff"
 ENVIRONMENTAL_AUDITOR = "Environmental auditor"
 ADMINISTRATOR = "Administrator"
-ROLES = (WAREHOUSE_STAFF, ENVIRONMENTAL_AUDITOR, ADMINISTRATOR)
+# A right holder's staff or representative, linked to it by seizures.UserAccess: reads its own
+# cases and answers on them (agreement to destruction, samples, extension), nothing else.
+RIGHT_HOLDER = "Right holder"
+ROLES = (WAREHOUSE_STAFF, ENVIRONMENTAL_AUDITOR, ADMINISTRATOR, RIGHT_HOLDER)
 
 # "app.codename" grants one permission; "app.view_*" every view permission of the app;
 # "app.*" all of them.
@@ -53,6 +56,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Authenticator apps (second factor) of the users.
         "otp_totp.*",
         "project.view_auditevent",
+    ),
+    RIGHT_HOLDER: (
+        "seizures.view_seizure",
+        "seizures.view_lot",
+        "seizures.view_rightholderact",
+        "seizures.act_for_right_holder",
+        "destruction.view_destructionorder",
+        "destruction.view_certificate",
     ),
 }
 

@@ -1,7 +1,8 @@
 """Seizures, their lots, the storage where lots wait, and the append-only custody chain.
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
-locations, seizures, lots), `custody` (the append-only record). Everything is importable from
+locations, seizures, lots), `custody` (the append-only record), `access` (who sees which office or right holder),
+`right_holder_acts` (what right holders answered on a case). Everything is importable from
 `seizures.models`, as migrations and the other apps expect."""
 
 from seizures.choices import (
@@ -16,6 +17,7 @@ from seizures.choices import (
     TransportMode,
     ZoneType,
 )
+from seizures.models.access import UserAccess
 from seizures.models.custody import Amendment, CustodyEvent, CustodySeal
 from seizures.models.inventory import (
     CLASSIFICATION_FIELDS,
@@ -29,6 +31,7 @@ from seizures.models.inventory import (
     Warehouse,
 )
 from seizures.models.reference import CertificateLanguage, CustomsOffice, Holiday, RightHolder
+from seizures.models.right_holder_acts import RightHolderAct
 
 __all__ = [
     "CLASSIFICATION_FIELDS",
@@ -50,11 +53,13 @@ __all__ = [
     "Lot",
     "LotStatus",
     "RightHolder",
+    "RightHolderAct",
     "SamplePurpose",
     "Seizure",
     "StorageLocation",
     "TrafficType",
     "TransportMode",
+    "UserAccess",
     "Warehouse",
     "ZoneType",
 ]

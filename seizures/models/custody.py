@@ -54,6 +54,7 @@ class CustodyEvent(AppendOnly):
         RECLASSIFIED = "reclassified", "Reclassified"
         CONDITION_RECORDED = "condition_recorded", "Condition recorded"
         AMENDED = "amended", "Amended after disposal"
+        RIGHT_HOLDER_ACT = "right_holder_act", "Right holder's answer recorded"
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="custody_events")
     sequence = models.PositiveIntegerField()

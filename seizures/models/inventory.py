@@ -29,6 +29,7 @@ from seizures.querysets import (
     LotQuerySet,
     SeizureQuerySet,
     StorageLocationQuerySet,
+    WarehouseQuerySet,
 )
 from seizures.storage import OCCUPYING_STATUSES
 from seizures.waste_codes import WasteCode, default_code, is_hazardous_waste, lookup
@@ -41,6 +42,8 @@ class Warehouse(models.Model):
     name = models.CharField(max_length=200)
     office = models.ForeignKey(CustomsOffice, on_delete=models.PROTECT, related_name="warehouses")
     address = models.TextField(blank=True)
+
+    objects = WarehouseQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
