@@ -44,6 +44,13 @@ def hazardous_waste_query(prefix: str = "") -> Q:
     return Q(**{f"{prefix}ewc_code__endswith": "*"}) | ~Q(**{f"{prefix}hp_properties": []})
 
 
+class CustomsOfficeQuerySet(ScopedQuerySet):
+    """Reference data every user reads; `visible_to` gives the offices a user works for (a
+    seizure is logged for one of them)."""
+
+    office_lookup = "pk"
+
+
 class WarehouseQuerySet(ScopedQuerySet):
     office_lookup = "office"
 

@@ -93,7 +93,7 @@ class SeizureListView(FilteredListView):
     template_name = "seizures/seizure_list.html"
 
     def base_queryset(self):
-        return Seizure.objects.with_related()
+        return Seizure.objects.visible_to(self.request.user).with_related()
 
 
 class SeizureCreateView(Protected, TemplateView):
@@ -106,15 +106,23 @@ class SeizureCreateView(Protected, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", SeizureForm(initial={"detained_on": timezone.localdate()}))
-        context.setdefault("formset", lot_formset(self.extra_lines() - 1)(prefix="lots"))
+        context.setdefault(
+            "form",
+            SeizureForm(initial={"detained_on": timezone.localdate()}, user=self.request.user),
+        )
+        context.setdefault(
+            "formset",
+            lot_formset(self.extra_lines() - 1)(
+                prefix="lots", form_kwargs={"user": self.request.user}
+            ),
+        )
         context["more_lines"] = self.extra_lines() + 3
         context["proposed_waste_codes"] = proposed_waste_codes()
         return context
 
     def post(self, request, *args, **kwargs):
-        form = SeizureForm(request.POST)
-        formset = lot_formset(0)(request.POST, prefix="lots")
+        form = SeizureForm(request.POST, user=request.user)
+        formset = lot_formset(0)(request.POST, prefix="lots", form_kwargs={"user": request.user})
         if form.is_valid() and formset.is_valid():
             try:
                 seizure = services.create_seizure(
@@ -136,8 +144,12 @@ class SeizureDetailView(Protected, DetailView):
     context_object_name = "seizure"
 
     def get_queryset(self):
-        return Seizure.objects.with_related().prefetch_related(
-            Prefetch("lots", queryset=Lot.objects.with_related().order_by("reference"))
+        return (
+            Seizure.objects.visible_to(self.request.user)
+            .with_related()
+            .prefetch_related(
+                Prefetch("lots", queryset=Lot.objects.with_related().order_by("reference"))
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -162,7 +174,7 @@ class SeizureFormView(Protected, FormView):
     success_message: str
 
     def dispatch(self, request, *args, **kwargs):
-        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        self.seizure = get_object_or_404(Seizure.objects.visible_to(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -225,17 +237,19 @@ class AddLotsView(Protected, TemplateView):
     template_name = "seizures/lots_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        self.seizure = get_object_or_404(Seizure.objects.visible_to(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(seizure=self.seizure, **kwargs)
-        context.setdefault("formset", lot_formset(2)(prefix="lots"))
+        context.setdefault(
+            "formset", lot_formset(2)(prefix="lots", form_kwargs={"user": self.request.user})
+        )
         context["proposed_waste_codes"] = proposed_waste_codes()
         return context
 
     def post(self, request, *args, **kwargs):
-        formset = lot_formset(0)(request.POST, prefix="lots")
+        formset = lot_formset(0)(request.POST, prefix="lots", form_kwargs={"user": request.user})
         if formset.is_valid():
             try:
                 lots = services.add_lots(
@@ -258,12 +272,15 @@ class ServiceActionView(Protected, View):
     def get_object(self):
         raise NotImplementedError
 
+    def get_form(self):
+        return self.form_class(self.request.POST)
+
     def perform(self, obj, data) -> str:
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
-        form = self.form_class(request.POST)
+        form = self.get_form()
         if form.is_valid():
             try:
                 messages.success(request, self.perform(obj, form.cleaned_data))
@@ -287,7 +304,9 @@ class HoldView(ServiceActionView):
     permission_required = "seizures.hold_seizure"
 
     def get_object(self):
-        return get_object_or_404(Seizure, pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Seizure.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
 
     def perform(self, seizure, data) -> str:
         services.place_hold(seizure=seizure, reason=data["reason"], actor=self.request.user)
@@ -342,7 +361,7 @@ class LotListView(FilteredListView):
     template_name = "seizures/lot_list.html"
 
     def base_queryset(self):
-        return Lot.objects.with_related()
+        return Lot.objects.visible_to(self.request.user).with_related()
 
 
 class AgeingView(LotListView):
@@ -353,7 +372,12 @@ class AgeingView(LotListView):
     export_name = "ageing-lots"
 
     def base_queryset(self):
-        return Lot.objects.with_related().ageing().order_by("stored_since", "reference")
+        return (
+            Lot.objects.visible_to(self.request.user)
+            .with_related()
+            .ageing()
+            .order_by("stored_since", "reference")
+        )
 
     def get_context_data(self, **kwargs):
         from django.conf import settings
@@ -375,14 +399,18 @@ class LotDetailView(Protected, DetailView):
     context_object_name = "lot"
 
     def get_queryset(self):
-        return Lot.objects.with_related().prefetch_related(
-            Prefetch("samples", queryset=Lot.objects.with_related().order_by("reference")),
-            Prefetch(
-                "custody_events",
-                queryset=CustodyEvent.objects.select_related(
-                    "from_location", "to_location"
-                ).order_by("sequence"),
-            ),
+        return (
+            Lot.objects.visible_to(self.request.user)
+            .with_related()
+            .prefetch_related(
+                Prefetch("samples", queryset=Lot.objects.with_related().order_by("reference")),
+                Prefetch(
+                    "custody_events",
+                    queryset=CustodyEvent.objects.select_related(
+                        "from_location", "to_location"
+                    ).order_by("sequence"),
+                ),
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -396,7 +424,7 @@ class LotDetailView(Protected, DetailView):
             can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
             can_record_condition=lot.status in CONDITION_STATUSES,
             can_amend=lot.status in LEFT_STORAGE,
-            move_form=MoveForm(),
+            move_form=MoveForm(user=self.request.user),
             sample_form=SampleForm(),
             release_form=ReasonForm(),
             samples=samples,
@@ -494,7 +522,7 @@ class LotAmendView(LotDetailView):
 
 class LotActionView(ServiceActionView):
     def get_object(self):
-        return get_object_or_404(Lot, pk=self.kwargs["pk"])
+        return get_object_or_404(Lot.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
 
     def success_url(self, obj) -> str:
         return reverse("seizures:lot-detail", args=[obj.pk])
@@ -503,6 +531,9 @@ class LotActionView(ServiceActionView):
 class LotMoveView(LotActionView):
     permission_required = "seizures.move_lot"
     form_class = MoveForm
+
+    def get_form(self):
+        return MoveForm(self.request.POST, user=self.request.user)
 
     def perform(self, lot, data) -> str:
         services.move_lot(lot=lot, location=data["location"], actor=self.request.user)
@@ -535,7 +566,11 @@ class LotLabelsView(Protected, View):
         form = LotLabelsForm(request.GET)
         lots = Lot.objects.none()
         if form.is_valid():
-            lots = Lot.objects.with_related().filter(pk__in=form.cleaned_data["lot"])
+            lots = (
+                Lot.objects.visible_to(request.user)
+                .with_related()
+                .filter(pk__in=form.cleaned_data["lot"])
+            )
         if not lots:
             messages.error(
                 request, first_error(form, "Select at least one lot to print labels for.")
@@ -565,7 +600,7 @@ class RightHolderListView(FilteredListView):
     template_name = "seizures/rightholder_list.html"
 
     def base_queryset(self):
-        return RightHolder.objects.all()
+        return RightHolder.objects.visible_to(self.request.user)
 
 
 class CustodyEventListView(FilteredListView):
@@ -576,6 +611,8 @@ class CustodyEventListView(FilteredListView):
     template_name = "seizures/custody_list.html"
 
     def base_queryset(self):
-        return CustodyEvent.objects.select_related("lot", "from_location", "to_location").order_by(
-            "-occurred_at", "-id"
+        return (
+            CustodyEvent.objects.visible_to(self.request.user)
+            .select_related("lot", "from_location", "to_location")
+            .order_by("-occurred_at", "-id")
         )

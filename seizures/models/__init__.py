@@ -1,9 +1,9 @@
 """Seizures, their lots, the storage where lots wait, and the append-only custody chain.
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
-locations, seizures, lots), `custody` (the append-only record), `access` (who sees which office or right holder),
-`right_holder_acts` (what right holders answered on a case). Everything is importable from
-`seizures.models`, as migrations and the other apps expect."""
+locations, seizures, lots), `custody` (the append-only record), `access` (which offices or
+right holder a user sees), `right_holder_acts` (what right holders answered on a case).
+Everything is importable from `seizures.models`, as migrations and the other apps expect."""
 
 from seizures.choices import (
     ActionType,

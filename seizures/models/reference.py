@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django_countries.fields import CountryField
 
-from seizures.querysets import RightHolderQuerySet
+from seizures.querysets import CustomsOfficeQuerySet, RightHolderQuerySet
 
 
 class CertificateLanguage(models.TextChoices):
@@ -29,6 +29,8 @@ class CustomsOffice(models.Model):
         default=CertificateLanguage.FRENCH,
         help_text="Certificates are printed in English and this language.",
     )
+
+    objects = CustomsOfficeQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
