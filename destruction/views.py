@@ -40,6 +40,7 @@ from project.errors import TransitionNotAllowed
 from project.views import FilteredListView, Protected
 from seizures.filtersets import LotFilterSet
 from seizures.models import Lot
+from seizures.scoping import refuse_invisible
 
 # --- orders --------------------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ class OrderListView(FilteredListView):
     template_name = "destruction/order_list.html"
 
     def base_queryset(self):
-        return DestructionOrder.objects.for_list()
+        return DestructionOrder.objects.visible_to(self.request.user).for_list()
 
 
 class ApprovalQueueView(Protected, ListView):
@@ -62,7 +63,8 @@ class ApprovalQueueView(Protected, ListView):
 
     def get_queryset(self):
         return (
-            DestructionOrder.objects.for_list()
+            DestructionOrder.objects.visible_to(self.request.user)
+            .for_list()
             .filter(status=OrderStatus.SUBMITTED)
             .order_by("planned_date", "id")
         )
@@ -77,8 +79,9 @@ class PlannerView(Protected, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = LotFilterSet(self.request.GET, queryset=eligible_lots(), request=self.request)
-        lots = filterset.qs if filterset.is_valid() else eligible_lots().none()
+        eligible = eligible_lots().visible_to(self.request.user)
+        filterset = LotFilterSet(self.request.GET, queryset=eligible, request=self.request)
+        lots = filterset.qs if filterset.is_valid() else eligible.none()
         page = self.paginate(lots)
         form = kwargs.get("form")
         selected = set(form.cleaned_data.get("lots", ())) if form is not None else set()
@@ -113,6 +116,7 @@ class PlannerView(Protected, TemplateView):
                 form.add_error(None, "Tick or scan at least one lot.")
             else:
                 try:
+                    refuse_invisible(request.user, [line.lot for line in lines], field="scanned")
                     order = services.create_order(
                         actor=request.user, lines=lines, **form.service_arguments()
                     )
@@ -129,7 +133,9 @@ class PlannerView(Protected, TemplateView):
 
     def lines(self, form) -> list[services.LineInput]:
         ticked = form.cleaned_data["lots"]
-        lots = {lot.pk: lot for lot in Lot.objects.filter(pk__in=ticked)}
+        lots = {
+            lot.pk: lot for lot in Lot.objects.visible_to(self.request.user).filter(pk__in=ticked)
+        }
         chosen = [lots[pk] for pk in ticked if pk in lots]
         chosen += [lot for lot in form.cleaned_data["scanned"] if lot.pk not in lots]
         allowed = dict(ALLOWED_METHODS)
@@ -152,7 +158,7 @@ class OrderDetailView(Protected, DetailView):
     context_object_name = "order"
 
     def get_queryset(self):
-        return DestructionOrder.objects.for_detail()
+        return DestructionOrder.objects.visible_to(self.request.user).for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -198,7 +204,9 @@ class OrderActionView(Protected, View):
     files = False
 
     def post(self, request, pk):
-        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=pk)
+        self.order = get_object_or_404(
+            DestructionOrder.objects.visible_to(request.user).for_detail(), pk=pk
+        )
         form = None
         if self.form_class is not None:
             form = self.form_class(request.POST, request.FILES if self.files else None)
@@ -299,6 +307,7 @@ class AddLotsView(OrderActionView):
         lots = form.cleaned_data["scanned"]
         if not lots:
             raise ValidationError({"scanned": ["Scan at least one lot label."]})
+        refuse_invisible(self.request.user, lots, field="scanned")
         method = form.cleaned_data["method"]
         services.add_lots(
             order=self.order,
@@ -338,7 +347,9 @@ class RecordView(Protected, TemplateView):
     template_name = "destruction/record_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=kwargs["pk"])
+        self.order = get_object_or_404(
+            DestructionOrder.objects.visible_to(request.user).for_detail(), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -412,7 +423,9 @@ class EvidenceDownloadView(Protected, View):
     permission_required = "destruction.view_evidencefile"
 
     def get(self, request, pk):
-        return file_response(get_object_or_404(EvidenceFile, pk=pk))
+        return file_response(
+            get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+        )
 
 
 # --- facilities ----------------------------------------------------------------------------
@@ -440,7 +453,9 @@ class FacilityDetailView(Protected, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            orders=DestructionOrder.objects.for_list().filter(facility=self.object)[:20],
+            orders=DestructionOrder.objects.visible_to(self.request.user)
+            .for_list()
+            .filter(facility=self.object)[:20],
             today=timezone.localdate(),
             **kwargs,
         )

@@ -11,6 +11,7 @@ API viewset, export, label sheet and statistic reads its records through a Query
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -108,4 +109,23 @@ class ScopedQuerySet(models.QuerySet):
             scope_of(user).condition(
                 office=self.office_lookup, right_holder=self.right_holder_condition
             )
+        )
+
+
+def refuse_invisible(user, records, *, field: str) -> None:
+    """Refuse records the user may not see as if they did not exist: a ValidationError on
+    `field` naming them (for inputs that name records by id or reference)."""
+    records = list(records)
+    if not records:
+        return
+    model = type(records[0])
+    visible = set(
+        model._default_manager.visible_to(user)
+        .filter(pk__in=[record.pk for record in records])
+        .values_list("pk", flat=True)
+    )
+    unknown = [str(record) for record in records if record.pk not in visible]
+    if unknown:
+        raise ValidationError(
+            {field: [f"Unknown {model._meta.verbose_name}: {', '.join(unknown)}."]}
         )

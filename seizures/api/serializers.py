@@ -36,6 +36,18 @@ from seizures.validation import MAX_TEXT, LotInput
 from seizures.waste_codes import HP_PROPERTIES, lookup
 
 
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A record named by id among those the requesting user may see (seizures.scoping): an id
+    of another office answers "does not exist", as its detail answers 404. The serializer
+    needs the view's context (its request)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            raise RuntimeError(f"{type(self.root).__name__} needs the request in its context.")
+        return super().get_queryset().visible_to(request.user)
+
+
 class WasteCodeField(serializers.CharField):
     """A List of Waste code in any spelling ("160305", "16 03 05*"), read as the list writes it;
     a code the list does not know is a field error."""
@@ -343,7 +355,7 @@ class LotInputSerializer(serializers.Serializer):
         required=False,
         help_text="UN classes; omit for the waste class defaults (digest B18).",
     )
-    location = serializers.PrimaryKeyRelatedField(
+    location = VisibleRelatedField(
         queryset=StorageLocation.objects.all(), required=False, allow_null=True
     )
     controlled_substances = serializers.BooleanField(
@@ -423,7 +435,7 @@ class SeizureCaseFieldsSerializer(serializers.Serializer):
 
 
 class SeizureCreateSerializer(SeizureCaseFieldsSerializer):
-    office = serializers.PrimaryKeyRelatedField(queryset=CustomsOffice.objects.all())
+    office = VisibleRelatedField(queryset=CustomsOffice.objects.all())
     lots = LotInputSerializer(many=True, allow_empty=False)
 
 
@@ -456,7 +468,7 @@ class AddLotsSerializer(serializers.Serializer):
 
 
 class MoveSerializer(serializers.Serializer):
-    location = serializers.PrimaryKeyRelatedField(queryset=StorageLocation.objects.all())
+    location = VisibleRelatedField(queryset=StorageLocation.objects.all())
 
 
 class ReclassifySerializer(serializers.Serializer):
@@ -563,9 +575,7 @@ class OptionalReasonSerializer(serializers.Serializer):
 
 
 class LotLabelsSerializer(serializers.Serializer):
-    lots = serializers.PrimaryKeyRelatedField(
-        queryset=Lot.objects.all(), many=True, allow_empty=False
-    )
+    lots = VisibleRelatedField(queryset=Lot.objects.all(), many=True, allow_empty=False)
 
     def validate_lots(self, value):
         if len(value) > 500:
@@ -574,7 +584,7 @@ class LotLabelsSerializer(serializers.Serializer):
 
 
 class LocationLabelsSerializer(serializers.Serializer):
-    locations = serializers.PrimaryKeyRelatedField(
+    locations = VisibleRelatedField(
         queryset=StorageLocation.objects.all(), many=True, allow_empty=False
     )
 

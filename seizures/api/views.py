@@ -66,6 +66,12 @@ class FilteredViewSetMixin:
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
         return exports.csv_response(rows, self.export_columns, self.export_name)
 
+    def _valid(self, serializer_class, data) -> dict:
+        """Validated input; records named by id are looked up among those the user may see."""
+        serializer = serializer_class(data=data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
 
 class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = SeizureFilterSet
@@ -83,7 +89,7 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        queryset = Seizure.objects.with_related()
+        queryset = Seizure.objects.visible_to(self.request.user).with_related()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("lots", queryset=Lot.objects.with_related().order_by("reference"))
@@ -122,7 +128,9 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def partial_update(self, request, pk=None):
         """Complete or correct the case data; the deadline is recomputed."""
         seizure = self.get_object()
-        serializer = s.SeizureUpdateSerializer(data=request.data, partial=True)
+        serializer = s.SeizureUpdateSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         services.update_seizure(seizure=seizure, actor=request.user, **serializer.validated_data)
         return self._detail(seizure)
@@ -219,12 +227,6 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         }
         return Response(result, status=status.HTTP_201_CREATED)
 
-    @staticmethod
-    def _valid(serializer_class, data) -> dict:
-        serializer = serializer_class(data=data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
 
 class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.LotSerializer
@@ -244,7 +246,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        return Lot.objects.with_related()
+        return Lot.objects.visible_to(self.request.user).with_related()
 
     def _lot(self, lot: Lot, code=status.HTTP_200_OK) -> Response:
         return Response(s.LotSerializer(self.get_queryset().get(pk=lot.pk)).data, status=code)
@@ -255,7 +257,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """Place or move the lot; refused with the rule named (X-CC-04, BAT-S1, FOOD-S2,
         ST-CAP) when the storage rules forbid it."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.MoveSerializer, request.data)
+        data = self._valid(s.MoveSerializer, request.data)
         services.move_lot(lot=lot, location=data["location"], actor=request.user)
         return self._lot(lot)
 
@@ -264,7 +266,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def sample(self, request, pk=None):
         """Take a sample: a child lot with its own custody chain; answers the sample."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.SampleSerializer, request.data)
+        data = self._valid(s.SampleSerializer, request.data)
         sample = services.take_sample(lot=lot, actor=request.user, **data)
         return self._lot(sample, status.HTTP_201_CREATED)
 
@@ -273,7 +275,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def release(self, request, pk=None):
         """Release the lot from customs control (refused under a legal hold)."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.ReasonSerializer, request.data)
+        data = self._valid(s.ReasonSerializer, request.data)
         services.release_lot(lot=lot, reason=data["reason"], actor=request.user)
         return self._lot(lot)
 
@@ -283,7 +285,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """Record that the lot is found damaged, swollen or leaking, or no longer so (X-CC-04,
         BAT-S2): a custody event; 409 once the lot is destroyed or released."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.ConditionSerializer, request.data)
+        data = self._valid(s.ConditionSerializer, request.data)
         services.record_lot_condition(lot=lot, actor=request.user, **data)
         return self._lot(lot)
 
@@ -294,7 +296,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         hold; refused with the rule named (X-CC-04, BAT-S1, FOOD-S2) when its location cannot
         hold it so classified, 409 when the lot is allocated, in transit or gone."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.ReclassifySerializer, request.data)
+        data = self._valid(s.ReclassifySerializer, request.data)
         services.reclassify_lot(
             lot=lot,
             actor=request.user,
@@ -315,7 +317,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """Amend the classification of a lot that has left storage (administrators), with a
         reason; a lot in storage is reclassified instead."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.LotAmendSerializer, request.data)
+        data = self._valid(s.LotAmendSerializer, request.data)
         amendment = services.amend_lot(lot=lot, actor=request.user, **data)
         return Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
@@ -335,8 +337,8 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of labels (Code 128 + QR + text) for the given lots."""
-        data = SeizureViewSet._valid(s.LotLabelsSerializer, request.data)
-        lots = Lot.objects.with_related().filter(pk__in=[lot.pk for lot in data["lots"]])
+        data = self._valid(s.LotLabelsSerializer, request.data)
+        lots = self.get_queryset().filter(pk__in=[lot.pk for lot in data["lots"]])
         return pdf_response(labels.lot_labels_pdf(lots), "lot-labels.pdf")
 
 
@@ -350,8 +352,10 @@ class CustodyEventViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     permission_map = {"export": "seizures.view_custodyevent"}
 
     def get_queryset(self):
-        return CustodyEvent.objects.select_related("lot", "from_location", "to_location").order_by(
-            "-occurred_at", "-id"
+        return (
+            CustodyEvent.objects.visible_to(self.request.user)
+            .select_related("lot", "from_location", "to_location")
+            .order_by("-occurred_at", "-id")
         )
 
 
@@ -416,7 +420,8 @@ class WarehouseViewSet(ReferenceViewSet):
 
     def get_queryset(self):
         return (
-            Warehouse.objects.select_related("office")
+            Warehouse.objects.visible_to(self.request.user)
+            .select_related("office")
             .annotate(location_count=Count("locations"))
             .order_by("code")
         )
@@ -433,7 +438,7 @@ class StorageLocationViewSet(ReferenceViewSet):
     }
 
     def get_queryset(self):
-        return StorageLocation.objects.with_occupancy()
+        return StorageLocation.objects.visible_to(self.request.user).with_occupancy()
 
     @extend_schema(
         request=s.LocationLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
@@ -441,9 +446,11 @@ class StorageLocationViewSet(ReferenceViewSet):
     @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of location labels (Code 128 + QR + text)."""
-        data = SeizureViewSet._valid(s.LocationLabelsSerializer, request.data)
-        locations = StorageLocation.objects.select_related("warehouse").filter(
-            pk__in=[location.pk for location in data["locations"]]
+        data = self._valid(s.LocationLabelsSerializer, request.data)
+        locations = (
+            StorageLocation.objects.visible_to(request.user)
+            .select_related("warehouse")
+            .filter(pk__in=[location.pk for location in data["locations"]])
         )
         return pdf_response(labels.location_labels_pdf(locations), "location-labels.pdf")
 
@@ -454,7 +461,9 @@ class RightHolderViewSet(ReferenceViewSet):
     export_columns = exports.RIGHT_HOLDER_COLUMNS
     export_name = "right-holders"
     permission_map = ReferenceViewSet.write_permissions(RightHolder)
-    queryset = RightHolder.objects.all()
+
+    def get_queryset(self):
+        return RightHolder.objects.visible_to(self.request.user)
 
 
 class HolidayViewSet(ReferenceViewSet):
