@@ -141,11 +141,16 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
+        user = self.request.user
         if self.action == "list":
-            return DestructionOrder.objects.for_list()
+            return DestructionOrder.objects.visible_to(user).for_list()
         if self.action == "eligible_lots":
-            return eligible_lots()
-        return DestructionOrder.objects.for_detail()
+            return eligible_lots().visible_to(user)
+        return DestructionOrder.objects.visible_to(user).for_detail()
+
+    def _valid(self, serializer_class, data):
+        """Validated input; lots named by id are looked up among those the user may see."""
+        return valid(serializer_class, data, context=self.get_serializer_context())
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -162,7 +167,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def create(self, request):
         """Plan an order from eligible lots; they are allocated to it."""
-        data = valid(s.OrderCreateSerializer, request.data).to_service_arguments()
+        data = self._valid(s.OrderCreateSerializer, request.data).to_service_arguments()
         with errors_under_lines():
             order = services.create_order(actor=request.user, **data)
         return self._order(order, status.HTTP_201_CREATED)
@@ -188,7 +193,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def add_lots(self, request, pk=None):
         """Add eligible lots to a draft order."""
         order = self.get_object()
-        data = valid(s.OrderAddLotsSerializer, request.data).to_service_arguments()
+        data = self._valid(s.OrderAddLotsSerializer, request.data).to_service_arguments()
         with errors_under_lines():
             services.add_lots(order=order, actor=request.user, **data)
         return self._order(order)
@@ -198,7 +203,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def remove_lots(self, request, pk=None):
         """Take lots out of a draft order; they return to storage."""
         order = self.get_object()
-        data = valid(s.OrderRemoveLotsSerializer, request.data).validated_data
+        data = self._valid(s.OrderRemoveLotsSerializer, request.data).validated_data
         services.remove_lots(
             order=order, lots=data["lots"], reason=data.get("reason", ""), actor=request.user
         )
@@ -210,7 +215,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         """Record or correct the references (consent, customs decision, lab report) of one
         line of a draft order; the compliance check at submission reads them."""
         order = self.get_object()
-        data = dict(valid(s.LineReferencesSerializer, request.data).validated_data)
+        data = dict(self._valid(s.LineReferencesSerializer, request.data).validated_data)
         services.update_line_references(
             order=order, lot=data.pop("lot"), actor=request.user, **data
         )
@@ -240,7 +245,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def dispatch_order(self, request, pk=None):
         """The lots leave under seal: dispatch weight (total or per lot); lots in transit."""
         order = self.get_object()
-        data = valid(s.DispatchSerializer, request.data).to_service_arguments()
+        data = self._valid(s.DispatchSerializer, request.data).to_service_arguments()
         services.dispatch_order(order=order, actor=request.user, **data)
         return self._order(order)
 
@@ -264,9 +269,9 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         added later with POST .../evidence/ runs it again."""
         order = self.get_object()
         if request.content_type.startswith("multipart/"):
-            data = valid(s.RecordWithEvidenceSerializer, request.data).to_service_arguments()
+            data = self._valid(s.RecordWithEvidenceSerializer, request.data).to_service_arguments()
         else:
-            data = valid(s.RecordSerializer, request.data).to_service_arguments()
+            data = self._valid(s.RecordSerializer, request.data).to_service_arguments()
         services.record_destruction(order=order, actor=request.user, **data)
         return self._order(order)
 
@@ -275,7 +280,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def cancel(self, request, pk=None):
         """Cancel before execution; the lots return to storage."""
         order = self.get_object()
-        data = valid(s.CancelSerializer, request.data).validated_data
+        data = self._valid(s.CancelSerializer, request.data).validated_data
         services.cancel_order(order=order, reason=data["reason"], actor=request.user)
         return self._order(order)
 
@@ -294,7 +299,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         an executed order; type checked by content, size limited, SHA-256 stored. The record
         check runs again: the answer's `record_check` shows the new verdict."""
         order = self.get_object()
-        data = valid(s.EvidenceUploadSerializer, request.data).validated_data
+        data = self._valid(s.EvidenceUploadSerializer, request.data).validated_data
         services.add_evidence(order=order, kind=data["kind"], file=data["file"], actor=request.user)
         return self._order(order, status.HTTP_201_CREATED)
 
@@ -309,6 +314,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def download_evidence(self, request, pk=None, evidence_pk=None):
         """Download an evidence file (never served under a public URL)."""
         evidence = get_object_or_404(
-            EvidenceFile.objects.select_related("record"), pk=evidence_pk, record__order_id=pk
+            EvidenceFile.objects.visible_to(request.user).select_related("record"),
+            pk=evidence_pk,
+            record__order_id=pk,
         )
         return file_response(evidence)

@@ -36,16 +36,24 @@ from seizures.validation import MAX_TEXT, LotInput
 from seizures.waste_codes import HP_PROPERTIES, lookup
 
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A record named by id among those the requesting user may see (seizures.scoping): an id
-    of another office answers "does not exist", as its detail answers 404. The serializer
-    needs the view's context (its request)."""
+class VisibleQuerysetMixin:
+    """A related record looked up among those the requesting user may see (seizures.scoping):
+    one of another office "does not exist", as its detail answers 404. The serializer needs
+    the view's context (its request)."""
 
     def get_queryset(self):
         request = self.context.get("request")
         if request is None:
             raise RuntimeError(f"{type(self.root).__name__} needs the request in its context.")
         return super().get_queryset().visible_to(request.user)
+
+
+class VisibleRelatedField(VisibleQuerysetMixin, serializers.PrimaryKeyRelatedField):
+    """A record by id, among those the user may see."""
+
+
+class VisibleSlugRelatedField(VisibleQuerysetMixin, serializers.SlugRelatedField):
+    """A record by a unique field (a reference), among those the user may see."""
 
 
 class WasteCodeField(serializers.CharField):
