@@ -8,7 +8,7 @@ from destruction.models import DestructionOrder, OrderStatus
 
 def orders_summary(request) -> dict:
     """Orders by step, in one query, and the lots ready to be planned."""
-    counts = DestructionOrder.objects.aggregate(
+    counts = DestructionOrder.objects.visible_to(request.user).aggregate(
         **{
             status: Count("id", filter=Q(status=status))
             for status in (
@@ -20,4 +20,4 @@ def orders_summary(request) -> dict:
             )
         }
     )
-    return {**counts, "eligible": eligible_lots().count()}
+    return {**counts, "eligible": eligible_lots().visible_to(request.user).count()}
