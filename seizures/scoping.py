@@ -112,6 +112,12 @@ class ScopedQuerySet(models.QuerySet):
         )
 
 
+def visible(model) -> Callable:
+    """A FilterSet choice's queryset: the records of `model` the requesting user may see (the
+    FilterSet passes its request; without one, nothing)."""
+    return lambda request: model._default_manager.visible_to(getattr(request, "user", None))
+
+
 def refuse_invisible(user, records, *, field: str) -> None:
     """Refuse records the user may not see as if they did not exist: a ValidationError on
     `field` naming them (for inputs that name records by id or reference)."""

@@ -23,6 +23,7 @@ from seizures.models import (
     LegalRoute,
     Lot,
     RightHolder,
+    RightHolderAct,
     SamplePurpose,
     Seizure,
     StorageLocation,
@@ -32,6 +33,7 @@ from seizures.models import (
 )
 from seizures.seals import message_of
 from seizures.services.amendments import LEGAL_FACTS
+from seizures.services.right_holders import MAX_SAMPLE_ARTICLES
 from seizures.validation import MAX_TEXT, LotInput
 from seizures.waste_codes import HP_PROPERTIES, lookup
 
@@ -563,6 +565,52 @@ class AmendmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Amendment
         fields = ["id", "seizure", "lot", "occurred_at", "actor_name", "reason", "before", "after"]
+
+
+class RightHolderActSerializer(serializers.ModelSerializer):
+    seizure_reference = serializers.CharField(source="seizure.reference", read_only=True)
+
+    class Meta:
+        model = RightHolderAct
+        fields = [
+            "id",
+            "seizure",
+            "seizure_reference",
+            "right_holder",
+            "kind",
+            "effective_on",
+            "reason",
+            "articles_requested",
+            "extension_days_requested",
+            "actor_name",
+            "recorded_at",
+        ]
+
+
+class ConfirmInfringementSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+
+
+class AgreementSerializer(serializers.Serializer):
+    agreed_on = serializers.DateField(help_text="Date of the right holder's agreement.")
+
+
+class RefusalSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=MAX_TEXT)
+
+
+class SampleRequestSerializer(serializers.Serializer):
+    articles = serializers.IntegerField(min_value=1, max_value=MAX_SAMPLE_ARTICLES)
+    reason = serializers.CharField(max_length=MAX_TEXT, help_text="What the samples are for.")
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_PROCEEDINGS_EXTENSION_DAYS,
+        help_text="Working days asked for (Art. 23(4)).",
+    )
+    reason = serializers.CharField(max_length=MAX_TEXT)
 
 
 class SampleSerializer(serializers.Serializer):

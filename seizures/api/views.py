@@ -20,6 +20,7 @@ from seizures.filtersets import (
     CustomsOfficeFilterSet,
     HolidayFilterSet,
     LotFilterSet,
+    RightHolderActFilterSet,
     RightHolderFilterSet,
     SeizureFilterSet,
     StorageLocationFilterSet,
@@ -34,6 +35,7 @@ from seizures.models import (
     Holiday,
     Lot,
     RightHolder,
+    RightHolderAct,
     Seizure,
     StorageLocation,
     Warehouse,
@@ -86,6 +88,11 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "import_csv": "seizures.import_seizures",
         "amend": "seizures.amend_seizure",
         "export": "seizures.view_seizure",
+        "confirm_infringement": "seizures.act_for_right_holder",
+        "agree_to_destruction": "seizures.act_for_right_holder",
+        "refuse_destruction": "seizures.act_for_right_holder",
+        "request_samples": "seizures.act_for_right_holder",
+        "request_extension": "seizures.act_for_right_holder",
     }
 
     def get_queryset(self):
@@ -226,6 +233,73 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
             "references": [seizure.reference for seizure in seizures],
         }
         return Response(result, status=status.HTTP_201_CREATED)
+
+    # --- the right holder's answers (its users only; the service checks who answers) ------
+
+    def _act(self, request, service, serializer_class) -> Response:
+        seizure = self.get_object()
+        data = self._valid(serializer_class, request.data)
+        act = service(seizure=seizure, actor=request.user, **data)
+        return Response(s.RightHolderActSerializer(act).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ConfirmInfringementSerializer,
+        responses={201: s.RightHolderActSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-infringement")
+    def confirm_infringement(self, request, pk=None):
+        """The right holder confirms that the goods infringe its right."""
+        return self._act(request, services.confirm_infringement, s.ConfirmInfringementSerializer)
+
+    @extend_schema(
+        request=s.AgreementSerializer, responses={201: s.RightHolderActSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="agree-to-destruction")
+    def agree_to_destruction(self, request, pk=None):
+        """The right holder agrees to destruction, with the date (Art. 23(1)(a)); recorded as
+        customs record it, so the goods become eligible alike."""
+        return self._act(request, services.agree_to_destruction, s.AgreementSerializer)
+
+    @extend_schema(
+        request=s.RefusalSerializer, responses={201: s.RightHolderActSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="refuse-destruction")
+    def refuse_destruction(self, request, pk=None):
+        """The right holder does not agree to destruction, with the reason; 409 once an
+        agreement is recorded."""
+        return self._act(request, services.refuse_destruction, s.RefusalSerializer)
+
+    @extend_schema(
+        request=s.SampleRequestSerializer,
+        responses={201: s.RightHolderActSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="request-samples")
+    def request_samples(self, request, pk=None):
+        """The right holder asks for samples (Art. 19)."""
+        return self._act(request, services.request_samples, s.SampleRequestSerializer)
+
+    @extend_schema(
+        request=s.ExtensionRequestSerializer,
+        responses={201: s.RightHolderActSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, pk=None):
+        """The right holder asks for more time to start proceedings, with the reason
+        (Art. 23(4)); 409 off the court route."""
+        return self._act(request, services.request_extension, s.ExtensionRequestSerializer)
+
+
+class RightHolderActViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """What right holders answered on the cases the user may see (newest first)."""
+
+    serializer_class = s.RightHolderActSerializer
+    filterset_class = RightHolderActFilterSet
+    export_columns = exports.RIGHT_HOLDER_ACT_COLUMNS
+    export_name = "right-holder-acts"
+    permission_map = {"export": "seizures.view_rightholderact"}
+
+    def get_queryset(self):
+        return RightHolderAct.objects.visible_to(self.request.user).select_related("seizure")
 
 
 class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
