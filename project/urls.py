@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("destruction.certificates.urls")),
     path("", include("compliance.reviews.urls")),
     path("", include("compliance.statistics.urls")),
+    path("", include("destruction.portal.urls")),
     path("api/v1/", include(api_v1)),
     path(
         "api/schema/",
