@@ -55,7 +55,7 @@ class Command(BaseCommand):
         self.load_data(users)
         self.stdout.write("Demo logins (username / password):")
         for username, _, _, role in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {password}   ({role})")
+            self.stdout.write(f"  {username:<12} {password}   ({role})")
 
     def create_users(self, password: str) -> dict:
         users = {}
