@@ -130,7 +130,11 @@ def test_another_sides_records_answer_as_if_they_did_not_exist(worlds, who):
             foreign = getattr(client, method)(url_for(route, theirs))
             missing = getattr(client, method)(url_for(route, theirs, unknown=True))
             checked += 1
-            if foreign.status_code != missing.status_code or foreign.status_code not in (403, 404, 405):
+            if foreign.status_code != missing.status_code or foreign.status_code not in (
+                403,
+                404,
+                405,
+            ):
                 leaks.append(
                     f"{method.upper()} {url_for(route, theirs)}: {foreign.status_code} "
                     f"(unknown id: {missing.status_code})"

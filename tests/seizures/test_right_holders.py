@@ -73,9 +73,7 @@ def test_the_agreement_is_saved_on_the_seizure_with_its_date(case, holder_user):
     assert [e.details["effective_on"] for e in acts_events(case)] == ["2026-03-09"] * 2
 
 
-def test_an_implausible_agreement_date_is_a_field_error_and_nothing_is_recorded(
-    case, holder_user
-):
+def test_an_implausible_agreement_date_is_a_field_error_and_nothing_is_recorded(case, holder_user):
     with pytest.raises(ValidationError) as refused:
         services.agree_to_destruction(
             seizure=case, actor=holder_user, agreed_on=datetime.date(2099, 1, 1)
