@@ -48,7 +48,14 @@ def agree_to_destruction(
         raise ValidationError({"agreed_on": messages}) from error
     with transaction.atomic(durable=True):
         current = _locked_case(seizure, actor)
-        apply_seizure_changes(current, changes)
+        try:
+            apply_seizure_changes(current, changes)
+        except TransitionNotAllowed as conflict:
+            # Goods already gone: only customs amend the legal facts, with a reason.
+            raise TransitionNotAllowed(
+                f"Goods of {current.reference} have left storage: ask customs to amend the "
+                "agreement."
+            ) from conflict
         return _record(current, Kind.AGREED_TO_DESTRUCTION, actor=actor, effective_on=agreed_on)
 
 
