@@ -99,8 +99,8 @@ class SeizureQuerySet(ScopedQuerySet):
 
 
 class LotQuerySet(ScopedQuerySet):
-    # A lot belongs to its seizure's office, wherever it is stored.
-    office_lookup = "seizure__office"
+    # A lot belongs to its seizure's office (copied on the lot), wherever it is stored.
+    office_lookup = "office"
     right_holder_lookup = "seizure__right_holder"
 
     def with_related(self) -> "LotQuerySet":

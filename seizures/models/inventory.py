@@ -362,6 +362,11 @@ class Lot(models.Model):
     """A goods line of a seizure; a sample taken from a lot is a child lot with its own chain."""
 
     seizure = models.ForeignKey(Seizure, on_delete=models.PROTECT, related_name="lots")
+    # The seizure's office, copied when the lot is created (a case's office never changes): the
+    # office scoping (seizures.scoping) filters a million lots without joining their seizures.
+    office = models.ForeignKey(
+        CustomsOffice, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     reference = models.CharField(max_length=50, unique=True, editable=False)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="samples"
@@ -463,6 +468,7 @@ class Lot(models.Model):
             models.Index(fields=["category"]),
             models.Index(fields=["waste_class"]),
             models.Index(fields=["ewc_code"]),
+            models.Index(fields=["office", "reference"]),
         ]
         permissions = [
             ("move_lot", "Can place and move lots"),
@@ -473,6 +479,11 @@ class Lot(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self.office_id is None and self.seizure_id is not None:
+            self.office_id = self.seizure.office_id
+        super().save(*args, **kwargs)
 
     @property
     def is_sample(self) -> bool:

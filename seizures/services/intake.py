@@ -366,6 +366,7 @@ def build_lot(
 ) -> Lot:
     return Lot(
         seizure=seizure,
+        office_id=seizure.office_id,
         reference=lot_reference(seizure.reference, line),
         category=data.category,
         waste_class=data.waste_class,
