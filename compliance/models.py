@@ -23,7 +23,7 @@ class ComplianceCheckQuerySet(ScopedQuerySet):
         scope = scope_of(user)
         return self.filter(
             scope.condition(office="order__office", right_holder=None)
-            | scope.condition(office="lot__seizure__office", right_holder=None)
+            | scope.condition(office="lot__office", right_holder=None)
         )
 
     def for_list(self) -> "ComplianceCheckQuerySet":

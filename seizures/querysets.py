@@ -139,7 +139,7 @@ class LotQuerySet(ScopedQuerySet):
 class CustodyEventQuerySet(ScopedQuerySet):
     """Append-only: bulk updates and deletes are refused (and by a trigger on PostgreSQL)."""
 
-    office_lookup = "lot__seizure__office"
+    office_lookup = "lot__office"
     right_holder_lookup = "lot__seizure__right_holder"
 
     def update(self, **kwargs):
