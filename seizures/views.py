@@ -164,6 +164,8 @@ class SeizureDetailView(Protected, DetailView):
             today=timezone.localdate(),
         )
         context["amendments"] = seizure.amendments.select_related("lot")
+        # What the right holder answered online: samples and extensions wait for customs.
+        context["right_holder_acts"] = seizure.right_holder_acts.all()
         return context
 
 

@@ -235,3 +235,13 @@ def test_the_right_holder_lists_run_the_same_queries_for_one_and_many_rows(
     one = count()
     make(30)
     assert count() == one
+
+
+def test_customs_see_the_right_holders_answers_on_the_seizure_page(
+    client, case, holder_user, warehouse_user
+):
+    services.request_samples(seizure=case, actor=holder_user, articles=2, reason="Lab test")
+    client.force_login(warehouse_user)
+    page = client.get(f"/seizures/{case.pk}/").content.decode()
+    assert "Samples requested" in page
+    assert "2 articles: Lab test" in page
