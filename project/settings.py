@@ -310,6 +310,9 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 # certificate and chain, and its passphrase. With a timestamp authority URL (RFC 3161) the seal is
 # PAdES-B-T, else B-B. Unset: unsealed with debug on (the demo makes its own demo seal), refused
 # with debug off (destruction/certificates/seal.py).
+# Cost statements are due this many days after issue (then listed as overdue).
+STATEMENT_PAYMENT_DAYS = int(os.environ.get("STATEMENT_PAYMENT_DAYS", "30"))
+
 CERTIFICATE_SEAL_P12 = os.environ.get("CERTIFICATE_SEAL_P12", "")
 CERTIFICATE_SEAL_PASSWORD = os.environ.get("CERTIFICATE_SEAL_PASSWORD", "")
 CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
@@ -356,6 +359,9 @@ AUDITED_MODELS = [
     "destruction.Witness",
     "destruction.EvidenceFile",
     "destruction.Certificate",
+    "destruction.Tariff",
+    "destruction.Statement",
+    "destruction.Payment",
     "compliance.CertificateReview",
     "compliance.ExchangeRate",
     "auth.User",
