@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("destruction.api.urls")),
     path("", include("compliance.api.urls")),
     path("", include("destruction.certificates.api.urls")),
+    path("", include("destruction.costs.api.urls")),
     path("", include("compliance.reviews.api.urls")),
     path("", include("compliance.statistics.api.urls")),
 ]
@@ -47,6 +48,7 @@ urlpatterns = [
     path("", include("destruction.urls")),
     path("", include("compliance.urls")),
     path("", include("destruction.certificates.urls")),
+    path("", include("destruction.costs.urls")),
     path("", include("compliance.reviews.urls")),
     path("", include("compliance.statistics.urls")),
     path("api/v1/", include(api_v1)),

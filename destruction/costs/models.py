@@ -191,6 +191,12 @@ class CostEntryQuerySet(models.QuerySet):
     def unbilled(self) -> "CostEntryQuerySet":
         return self.filter(statement__isnull=True)
 
+    def in_statement_order(self) -> "CostEntryQuerySet":
+        """By seizure, lot and kind, with what a statement line names."""
+        return self.select_related("lot", "lot__seizure").order_by(
+            "lot__seizure__reference", "lot__reference", "kind"
+        )
+
     def total(self) -> Decimal:
         return self.aggregate(total=Coalesce(Sum("amount"), Decimal("0")))["total"]
 
