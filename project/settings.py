@@ -385,6 +385,8 @@ CUSTODY_VERIFICATION_CHECKS = ["destruction.certificates.custody.certificate_pro
 # LOT_DESTRUCTION_REFUSALS(lot) -> why the lot may not be planned for destruction today (empty:
 #   eligible); the lot page shows them.
 LOT_DESTRUCTION_REFUSALS = "destruction.eligibility.destruction_refusals"
+# SEIZURE_COSTS(seizure id) -> list[project.costs.CostLine] for the seizure page (empty: no costs).
+SEIZURE_COSTS = "destruction.costs.services.seizure_costs"
 
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from destruction.costs.models import (
@@ -27,6 +27,7 @@ from destruction.costs.models import (
     Tariff,
 )
 from destruction.models import DestructionOrder, OrderLine
+from project.costs import CostLine
 from project.errors import TransitionNotAllowed
 from project.transitions import change_status
 from seizures.models import CustodyEvent, Lot, LotStatus, RightHolder, StorageLocation
@@ -40,26 +41,37 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def tariff_for(
-    kind: str,
-    day: datetime.date,
-    *,
-    zone_type: str = "",
-    method: str = "",
-    facility_id: int | None = None,
-) -> Tariff | None:
-    """The most specific tariff of that kind valid on the day: one naming the facility and the
-    method (or zone type) beats one naming either, which beats a general one; among equals the
-    latest `valid_from`."""
-    candidates = Tariff.objects.valid_on(day).filter(kind=kind).select_related("facility")
-    candidates = candidates.filter(Q(zone_type="") | Q(zone_type=zone_type))
-    candidates = candidates.filter(Q(method="") | Q(method=method))
-    candidates = candidates.filter(Q(facility__isnull=True) | Q(facility_id=facility_id))
-    return max(
-        candidates,
-        key=lambda t: (bool(t.facility_id), bool(t.method or t.zone_type), t.valid_from, t.pk),
-        default=None,
-    )
+class TariffBook:
+    """The tariffs valid on one day, read once per kind, and the most specific one for a cost:
+    one naming the facility beats one naming the method or zone type, which beats a general
+    one; among equals the latest `valid_from`."""
+
+    def __init__(self, day: datetime.date) -> None:
+        self.day = day
+        self._by_kind: dict[str, list[Tariff]] = {}
+
+    def find(
+        self, kind: str, *, zone_type: str = "", method: str = "", facility_id: int | None = None
+    ) -> Tariff | None:
+        if kind not in self._by_kind:
+            valid = Tariff.objects.valid_on(self.day).filter(kind=kind).select_related("facility")
+            self._by_kind[kind] = list(valid)
+        matching = [
+            tariff
+            for tariff in self._by_kind[kind]
+            if tariff.zone_type in ("", zone_type)
+            and tariff.method in ("", method)
+            and tariff.facility_id in (None, facility_id)
+        ]
+        return max(
+            matching,
+            key=lambda t: (bool(t.facility_id), bool(t.method or t.zone_type), t.valid_from, t.pk),
+            default=None,
+        )
+
+
+def tariff_for(kind: str, day: datetime.date, **scope) -> Tariff | None:
+    return TariffBook(day).find(kind, **scope)
 
 
 @dataclass(frozen=True)
@@ -72,14 +84,14 @@ class _LotCost:
     rule: str
 
 
-def _storage_cost(lot: Lot, zone_type: str, until: datetime.date) -> _LotCost | None:
+def _storage_cost(lot: Lot, zone_type: str, book: TariffBook) -> _LotCost | None:
     """Days from the day it was stored to the day it left (at least one)."""
     if lot.stored_since is None:
         return None
-    tariff = tariff_for(CostKind.STORAGE, until, zone_type=zone_type)
+    tariff = book.find(CostKind.STORAGE, zone_type=zone_type)
     if tariff is None:
         return None
-    days = max((until - timezone.localdate(lot.stored_since)).days, 1)
+    days = max((book.day - timezone.localdate(lot.stored_since)).days, 1)
     return _LotCost(
         CostKind.STORAGE,
         tariff,
@@ -91,8 +103,8 @@ def _storage_cost(lot: Lot, zone_type: str, until: datetime.date) -> _LotCost | 
     )
 
 
-def _handling_cost(events: int, until: datetime.date) -> _LotCost | None:
-    tariff = tariff_for(CostKind.HANDLING, until)
+def _handling_cost(events: int, book: TariffBook) -> _LotCost | None:
+    tariff = book.find(CostKind.HANDLING)
     if tariff is None or not events:
         return None
     return _LotCost(
@@ -107,11 +119,11 @@ def _handling_cost(events: int, until: datetime.date) -> _LotCost | None:
 
 
 def _weight_costs(
-    kind: str, weights: dict[int, Decimal], day: datetime.date, *, method: str, facility_id: int
+    kind: str, weights: dict[int, Decimal], book: TariffBook, *, method: str, facility_id: int
 ) -> dict[int, _LotCost]:
     """Per kg: each lot's own weight; flat: the sum shared by weight, the last lot taking the
     rounding rest so the shares add up to the tariff."""
-    tariff = tariff_for(kind, day, method=method, facility_id=facility_id)
+    tariff = book.find(kind, method=method, facility_id=facility_id)
     if tariff is None or not weights:
         return {}
     label = f"{tariff.get_kind_display().lower()} tariff ({tariff.scope_text()})"
@@ -155,6 +167,7 @@ def accrue_order_costs(
     transport and destruction by the method used (`methods`: lot id -> method); the order's
     payer pays them all."""
     day = timezone.localdate(order.dispatched_at)
+    book = TariffBook(day)
     lots = [line.lot for line in lines]
     zones = _zone_types(lots)
     events = _handling_events(lots)
@@ -162,13 +175,13 @@ def accrue_order_costs(
     costs: dict[int, list[_LotCost]] = {lot.pk: [] for lot in lots}
     for lot in lots:
         for cost in (
-            _storage_cost(lot, zones.get(lot.location_id, ""), day),
-            _handling_cost(events[lot.pk], day),
+            _storage_cost(lot, zones.get(lot.location_id, ""), book),
+            _handling_cost(events[lot.pk], book),
         ):
             if cost:
                 costs[lot.pk].append(cost)
     for lot_id, cost in _weight_costs(
-        CostKind.TRANSPORT, weights, day, method="", facility_id=order.facility_id
+        CostKind.TRANSPORT, weights, book, method="", facility_id=order.facility_id
     ).items():
         costs[lot_id].append(cost)
     by_method: dict[str, dict[int, Decimal]] = {}
@@ -178,7 +191,7 @@ def accrue_order_costs(
         ]
     for method, method_weights in by_method.items():
         for lot_id, cost in _weight_costs(
-            CostKind.DESTRUCTION, method_weights, day, method=method, facility_id=order.facility_id
+            CostKind.DESTRUCTION, method_weights, book, method=method, facility_id=order.facility_id
         ).items():
             costs[lot_id].append(cost)
     return _write(costs, payer=order.payer, day=day, order=order)
@@ -196,10 +209,12 @@ def accrue_released_costs(lots: Sequence[Lot] | None = None) -> list[CostEntry]:
         lots = list(released.select_for_update(of=("self",)).order_by("pk"))
         left = _left_storage(lots)
         events = _handling_events(lots)
+        books: dict[datetime.date, TariffBook] = {}
         costs: dict[int, list[_LotCost]] = {}
         for lot in lots:
             day, zone_type = left[lot.pk]
-            found = [_storage_cost(lot, zone_type, day), _handling_cost(events[lot.pk], day)]
+            book = books.setdefault(day, TariffBook(day))
+            found = [_storage_cost(lot, zone_type, book), _handling_cost(events[lot.pk], book)]
             costs[lot.pk] = [cost for cost in found if cost]
         return [
             entry
@@ -262,6 +277,43 @@ def _left_storage(lots: Sequence[Lot]) -> dict[int, tuple[datetime.date, str]]:
     left = {lot_id: (timezone.localdate(at), zone or "") for lot_id, at, zone in rows}
     today = timezone.localdate()
     return {lot.pk: left.get(lot.pk, (today, "")) for lot in lots}
+
+
+def seizure_costs(seizure_id: int) -> list[CostLine]:
+    """The seizure's accrued costs, and for each lot still stored the storage it has cost so
+    far (an estimate at today's tariff: storage accrues when the lot leaves)."""
+    accrued = [
+        CostLine(
+            lot=entry.lot.reference,
+            kind=entry.get_kind_display(),
+            amount=entry.amount,
+            currency=entry.currency,
+            payer=entry.get_payer_display(),
+            rule=entry.rule,
+            statement=entry.statement.number if entry.statement_id else "",
+        )
+        for entry in CostEntry.objects.filter(lot__seizure_id=seizure_id)
+        .in_statement_order()
+        .select_related("statement")
+    ]
+    stored = Lot.objects.filter(
+        seizure_id=seizure_id, status__in=(LotStatus.IN_STORAGE, LotStatus.ON_HOLD)
+    ).select_related("location")
+    book = TariffBook(timezone.localdate())
+    estimates = [
+        CostLine(
+            lot=lot.reference,
+            kind=cost.tariff.get_kind_display(),
+            amount=cost.amount,
+            currency=cost.tariff.currency,
+            payer=Payer.RIGHT_HOLDER.label,
+            rule=cost.rule,
+            estimate=True,
+        )
+        for lot in stored.order_by("reference")
+        if (cost := _storage_cost(lot, lot.location.zone_type if lot.location else "", book))
+    ]
+    return accrued + estimates
 
 
 # --- statements ---------------------------------------------------------------------------------

@@ -116,7 +116,11 @@ def test_a_flat_tariff_is_shared_to_the_cent(warehouse_user, admin_user):
     tariffs(facility)
     lots = [eligible_lot(gross_weight_kg=Decimal("1")) for _ in range(3)]
     build_order(
-        preparer=warehouse_user, approver=admin_user, status="executed", lots=lots, facility=facility
+        preparer=warehouse_user,
+        approver=admin_user,
+        status="executed",
+        lots=lots,
+        facility=facility,
     )
     shares = [amounts(lot)["transport"] for lot in lots]
     assert shares == [Decimal("100.00")] * 3
@@ -186,9 +190,14 @@ def test_payments_make_a_statement_part_paid_then_paid(destroyed, admin_user):
     statement = record_payment(
         statement=statement, amount=Decimal("400"), paid_on=today, actor=admin_user
     )
-    assert (statement.status, statement.outstanding) == (StatementStatus.PART_PAID, Decimal("62.00"))
+    assert (statement.status, statement.outstanding) == (
+        StatementStatus.PART_PAID,
+        Decimal("62.00"),
+    )
     with pytest.raises(ValidationError) as too_much:
-        record_payment(statement=statement, amount=Decimal("62.01"), paid_on=today, actor=admin_user)
+        record_payment(
+            statement=statement, amount=Decimal("62.01"), paid_on=today, actor=admin_user
+        )
     assert "Only 62.00 EUR is outstanding" in str(too_much.value)
     statement = record_payment(
         statement=statement, amount=Decimal("62"), paid_on=today, actor=admin_user

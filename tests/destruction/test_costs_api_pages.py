@@ -217,3 +217,34 @@ def test_the_statement_list_costs_the_same_queries_for_1_and_200_rows(url, clien
         )
 
     assert_same_queries(lambda: client.get(url), make)
+
+
+def test_the_seizure_page_shows_accrued_costs_and_storage_to_date(destroyed, client, admin_user):  # noqa: F811
+    from tests.destruction.conftest import eligible_lot
+
+    _, _, heavy, _ = destroyed
+    stored = eligible_lot(
+        seizure=heavy.seizure, stored_since=timezone.now() - datetime.timedelta(days=3)
+    )
+    client.force_login(admin_user)
+    page = client.get(f"/seizures/{heavy.seizure_id}/").content.decode()
+    assert "80.00 EUR" in page  # heavy's destruction, accrued
+    assert stored.reference in page
+    assert "3 days × 1.5 EUR per day" in page and "(to date, not yet accrued)" in page
+
+
+def test_the_seizure_page_costs_the_same_queries_for_1_and_200_stored_lots(client, admin_user):
+    from tests.destruction.conftest import eligible_lot
+    from tests.destruction.factories import FacilityFactory
+    from tests.destruction.test_costs import tariffs
+    from tests.seizures.factories import SeizureFactory
+
+    tariffs(FacilityFactory())
+    seizure = SeizureFactory()
+    client.force_login(admin_user)
+
+    def make(n):
+        for _ in range(n):
+            eligible_lot(seizure=seizure)
+
+    assert_same_queries(lambda: client.get(f"/seizures/{seizure.pk}/"), make)
