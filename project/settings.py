@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "seizures",
     "destruction",
     "compliance",
@@ -277,6 +279,36 @@ SPECTACULAR_SETTINGS = {
 # The cache holds the rate-limit counters (token, verification). In memory it is per process;
 # DJANGO_CACHE_DIR shares it between the gunicorn workers of one host.
 CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR", "")
+# Background jobs (notification e-mails): django-tasks with its database backend, so the embedded
+# default needs no broker; `manage.py db_worker` runs them (README).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# E-mail: printed on the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "true"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "customs-ipr@localhost")
+# Reminders: a statutory deadline this many working days ahead; permits expiring within N days.
+REMINDER_WORKING_DAYS = int(os.environ.get("REMINDER_WORKING_DAYS", "2"))
+PERMIT_EXPIRY_WARNING_DAYS = 60
+# Each app's reminder jobs, run by `manage.py send_reminders` (daily, from cron).
+REMINDERS = [
+    "seizures.reminders.deadlines_due",
+    "seizures.reminders.long_stay",
+    "destruction.reminders.permits_expiring",
+    "destruction.reminders.statements_overdue",
+    "compliance.reminders.reviews_waiting",
+]
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_DIR}

@@ -39,6 +39,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path("", include("project.notifications.urls")),
     path(
         "audit/<str:object_type>/<str:object_id>/",
         views.HistoryView.as_view(),
