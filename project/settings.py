@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "RuleAspectEnum": "compliance.rulebook.changes.ASPECTS",
         "UploadMatchEnum": "destruction.certificates.services.UploadMatch",
         "VerdictEnum": "compliance.models.Verdict",
+        "StatementStatusEnum": "destruction.costs.models.StatementStatus",
     },
 }
 
