@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "destruction.record_destruction",
         "destruction.cancel_order",
         "compliance.view_compliancecheck",
+        "project.view_notification",
     ),
     ENVIRONMENTAL_AUDITOR: (
         "seizures.view_*",
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Authenticator apps (second factor) of the users.
         "otp_totp.*",
         "project.view_auditevent",
+        "project.view_notification",
     ),
     RIGHT_HOLDER: (
         "seizures.view_seizure",
@@ -64,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "seizures.act_for_right_holder",
         "destruction.view_destructionorder",
         "destruction.view_certificate",
+        "destruction.view_statement",
     ),
 }
 

@@ -31,7 +31,7 @@ class Scope:
     def condition(
         self,
         *,
-        office: str | None,
+        office: str | Callable[[list[int]], Q] | None,
         right_holder: str | Callable[[int], Q] | None,
     ) -> Q:
         """The filter for a model that reaches its office by the lookup `office` and its right
@@ -47,6 +47,8 @@ class Scope:
             return Q()
         if office is None or not self.office_ids:
             return NOTHING
+        if callable(office):
+            return office(sorted(self.office_ids))
         return Q(**{f"{office}__in": sorted(self.office_ids)})
 
 
@@ -98,6 +100,11 @@ class ScopedQuerySet(models.QuerySet):
     office_lookup: str | None = None
     right_holder_lookup: str | None = None
 
+    def office_condition(self, office_ids: list[int]) -> Q:
+        if self.office_lookup is None:
+            return NOTHING
+        return Q(**{f"{self.office_lookup}__in": office_ids})
+
     def right_holder_condition(self, right_holder_id: int) -> Q:
         if self.right_holder_lookup is None:
             return NOTHING
@@ -107,7 +114,7 @@ class ScopedQuerySet(models.QuerySet):
         """The records this user may see and act on."""
         return self.filter(
             scope_of(user).condition(
-                office=self.office_lookup, right_holder=self.right_holder_condition
+                office=self.office_condition, right_holder=self.right_holder_condition
             )
         )
 

@@ -166,6 +166,8 @@ class SeizureDetailView(Protected, DetailView):
         context["amendments"] = seizure.amendments.select_related("lot")
         # What the right holder answered online: samples and extensions wait for customs.
         context["right_holder_acts"] = seizure.right_holder_acts.all()
+        if settings.SEIZURE_COSTS:
+            context["costs"] = import_string(settings.SEIZURE_COSTS)(seizure.pk)
         return context
 
 

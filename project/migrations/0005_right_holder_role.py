@@ -16,6 +16,6 @@ def remove_role(apps, schema_editor):
 class Migration(migrations.Migration):
     """The fourth role; its permissions are synced after migrate (project.roles)."""
 
-    dependencies = [("project", "0003_audit_event_append_only")]
+    dependencies = [("project", "0004_notifications")]
 
     operations = [migrations.RunPython(create_role, remove_role)]
