@@ -2,12 +2,16 @@
 in storage, an executed order with its certificate, evidence, a compliance check, a review and a
 right holder's answer: what the scoping tests look at from either side."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from compliance.models import CertificateReview, ComplianceCheck
 from destruction.certificates.services import issue_certificate
+from destruction.costs.models import Basis, CostEntry, CostKind, Payer, Statement, Tariff
+from destruction.costs.services import issue_statement
 from destruction.models import Certificate, DestructionOrder, EvidenceFile
 from project.roles import RIGHT_HOLDER, WAREHOUSE_STAFF
 from seizures import services
@@ -33,6 +37,8 @@ from tests.seizures.factories import (
     WarehouseFactory,
 )
 
+YEAR_START = datetime.date(2026, 1, 1)
+
 
 @dataclass
 class OfficeWorld:
@@ -49,6 +55,7 @@ class OfficeWorld:
     check: ComplianceCheck
     review: CertificateReview
     act: RightHolderAct
+    statement: Statement
     custody_event: CustodyEvent
     staff: object
     right_holder_user: object
@@ -64,6 +71,7 @@ class OfficeWorld:
             self.certificate.number,
             self.location.code,
             self.warehouse.code,
+            self.statement.number,
         ]
 
 
@@ -103,6 +111,28 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
     staff = user_in(WAREHOUSE_STAFF, f"staff-{code}", offices=[office])
     holder_user = user_in(RIGHT_HOLDER, f"holder-{code}", right_holder=right_holder)
     act = services.confirm_infringement(seizure=seizure, actor=holder_user, note="Fakes.")
+    tariff, _ = Tariff.objects.get_or_create(
+        kind=CostKind.STORAGE, basis=Basis.PER_DAY, amount="1.50", valid_from=YEAR_START
+    )
+    CostEntry.objects.create(
+        lot=destroyed_lot,
+        order=order,
+        kind=CostKind.STORAGE,
+        quantity=10,
+        unit="day",
+        tariff=tariff,
+        amount="15.00",
+        currency="EUR",
+        payer=Payer.RIGHT_HOLDER,
+        rule="10 days x 1.50",
+        incurred_on=datetime.date(2026, 4, 15),
+    )
+    statement = issue_statement(
+        right_holder=right_holder,
+        period_from=YEAR_START,
+        period_to=timezone.localdate(),
+        actor=issuer,
+    )
     return OfficeWorld(
         office=office,
         right_holder=right_holder,
@@ -117,6 +147,7 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         check=check,
         review=review,
         act=act,
+        statement=statement,
         custody_event=CustodyEvent.objects.filter(lot=lot).last(),
         staff=staff,
         right_holder_user=holder_user,

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from destruction.costs.models import Statement
 from destruction.models import Certificate, DestructionOrder
 from destruction.portal import forms
 from project.errors import TransitionNotAllowed
@@ -47,7 +49,10 @@ class HomeView(RightHolderPage, ListView):
         return Seizure.objects.visible_to(self.request.user).with_related()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(right_holder=self.right_holder, **kwargs)
+        statements = Statement.objects.visible_to(self.request.user).for_list()[:20]
+        return super().get_context_data(
+            right_holder=self.right_holder, statements=statements, **kwargs
+        )
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,12 @@ class CaseView(RightHolderPage, TemplateView):
             .defer("pdf", "snapshot")
             .order_by("-issued_at")
         )
+        statements = (
+            Statement.objects.visible_to(user)
+            .filter(Q(seizure=seizure) | Q(entries__lot__seizure=seizure))
+            .distinct()
+            .for_list()
+        )
         answer_forms = {
             f"{name}_form": kwargs.pop(f"{name}_form", None) or answer.form_class(prefix=name)
             for name, answer in ANSWERS.items()
@@ -105,6 +116,7 @@ class CaseView(RightHolderPage, TemplateView):
             lots=lots,
             orders=orders,
             certificates=certificates,
+            statements=statements,
             acts=seizure.right_holder_acts.all(),
             **answer_forms,
             **kwargs,

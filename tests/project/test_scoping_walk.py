@@ -39,6 +39,7 @@ KINDS = {
     r"^compliance/checks/|^api/v1/compliance-checks/": "check",
     r"^certificates/|^reviews/|^api/v1/certificates/": "certificate",
     r"^api/v1/right-holder-acts/": "act",
+    r"^statements/|^api/v1/statements/": "statement",
 }
 ID_OF = {"certificate": lambda world: world.certificate.number}
 UNKNOWN = {"certificate": "CD-1999-99999"}
@@ -167,11 +168,13 @@ def test_lists_exports_and_forms_never_name_another_sides_records(worlds, who):
         ("staff", "/storage/locations/"),
         ("staff", "/orders/"),
         ("staff", "/certificates/"),
+        ("staff", "/statements/"),
         ("staff", "/api/v1/lots/"),
         ("staff", "/api/v1/destruction-orders/"),
         ("right_holder_user", "/right-holder/"),
         ("right_holder_user", "/api/v1/seizures/"),
         ("right_holder_user", "/api/v1/certificates/"),
+        ("right_holder_user", "/api/v1/statements/"),
     ],
 )
 def test_the_own_sides_records_are_listed(worlds, who, url):
