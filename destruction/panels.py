@@ -33,9 +33,12 @@ def costs_summary(request) -> dict:
         open=Count("id", filter=unpaid),
         overdue=Count("id", filter=unpaid & Q(due_on__lt=today)),
     )
-    return {
-        **counts,
-        "unbilled": CostEntry.objects.visible_to(request.user)
+    # One row per currency, as the panel lists them (amounts of two currencies never add up).
+    unbilled = (
+        CostEntry.objects.visible_to(request.user)
         .unbilled()
-        .aggregate(total=Sum("amount"))["total"],
-    }
+        .values("currency")
+        .annotate(total=Sum("amount"))
+        .order_by("currency")
+    )
+    return {**counts, "unbilled": list(unbilled)}
