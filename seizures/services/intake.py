@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from project import audit
+from project.statistics import rollup_change
 from seizures import custody
 from seizures.intake import (
     CASE_FIELDS,
@@ -124,8 +125,10 @@ def create_seizure(
         seizure.reference = seizure_reference(office.code, detained_on.year, sequence)
         seizure.created_by = actor
         set_deadlines(seizure, holidays)
-        seizure.save()
-        _create_lots(seizure, lots, actor=actor, first_line=1)
+        with rollup_change() as change:
+            seizure.save()
+            _create_lots(seizure, lots, actor=actor, first_line=1)
+            change.add(seizures=[seizure.pk])
     return seizure
 
 
@@ -151,7 +154,8 @@ def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor: User) -> list
         _raise_case_errors(
             fields, lots, extra_articles=existing["articles"], extra_kg=existing["kg"]
         )
-        return _create_lots(seizure, lots, actor=actor, first_line=first_line)
+        with rollup_change(seizures=[seizure.pk]):
+            return _create_lots(seizure, lots, actor=actor, first_line=first_line)
 
 
 def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
@@ -177,7 +181,8 @@ def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
             setattr(seizure, name, value)
         raise_case_errors(seizure)
         set_deadlines(seizure, holiday_dates())
-        seizure.save()
+        with rollup_change(seizures=[seizure.pk]):
+            seizure.save()
     return seizure
 
 
@@ -207,6 +212,8 @@ def import_seizures(*, content: bytes | str, actor: User) -> list[Seizure]:
         if errors:
             raise IntakeRejected(sorted_errors(errors))
         custody.start_chains(lots, actor=actor, details={"intake": "csv"})
+        with rollup_change() as change:
+            change.add(seizures=[seizure.pk for _, seizure in clean])
         # Bulk inserts send no signals: the audit trail is written here, in bulk too.
         audit.record_created([seizure for _, seizure in clean], actor=actor)
         audit.record_created(lots, actor=actor)

@@ -1,0 +1,439 @@
+"""The statistics rollups (compliance.models.*Rollup) and how they are kept up to date.
+
+A seizure and its lots contribute to the enforcement, retail-value and stock rollups; an order
+with its record, output fractions, certificates and their reviews contributes to the
+destruction, output, delay and event rollups. A service that changes any of them runs inside
+`track_change(...)` (settings.STATISTICS_ROLLUP_CHANGE, through project.statistics): the
+contribution of the seizures and orders it names is read before the change and again after it,
+and the difference is added to the rollups by `INSERT ... ON CONFLICT DO UPDATE SET x = x + ...`
+in the service's own transaction. Rows are added in key order, so two writers never wait on
+each other's rows in opposite orders.
+
+`rebuild()` computes the same contributions for everything (the `rebuild_statistics` command);
+the figures read from the rollups are checked against a full recount by `verify_statistics`.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max, Model, OuterRef, Subquery
+from django.utils import timezone
+
+from compliance.models import (
+    CertificateReview,
+    DestructionDelayRollup,
+    DestructionRollup,
+    EnforcementRollup,
+    EventRollup,
+    OutputRollup,
+    RetailValueRollup,
+    StockRollup,
+)
+from compliance.statistics.dictionary import Outcome
+from destruction.models import Certificate, OrderLine, OutputFraction
+from seizures.categories import main_category
+from seizures.models import CustodyEvent, LegalRoute, Lot, LotStatus, ProductCategory
+
+ROLLUPS: tuple[type[Model], ...] = (
+    EnforcementRollup,
+    RetailValueRollup,
+    StockRollup,
+    DestructionRollup,
+    OutputRollup,
+    DestructionDelayRollup,
+    EventRollup,
+)
+# The measures of each rollup, in the order a contribution lists them.
+MEASURES: dict[type[Model], tuple[str, ...]] = {
+    EnforcementRollup: ("cases", "lots", "articles"),
+    RetailValueRollup: ("lots", "retail_value"),
+    StockRollup: ("lots", "kg"),
+    DestructionRollup: ("lots", "articles", "kg"),
+    OutputRollup: ("fractions", "kg"),
+    DestructionDelayRollup: ("lots",),
+    EventRollup: ("count",),
+}
+# Lots under customs control: not (yet) destroyed or released (as figures.OPEN_STATUSES).
+OPEN_STATUSES = frozenset(
+    {LotStatus.IN_STORAGE, LotStatus.ON_HOLD, LotStatus.ALLOCATED, LotStatus.IN_TRANSIT}
+)
+# The breakdowns of the enforcement section read from a seizure field.
+SEIZURE_DIMENSIONS = (
+    "provenance_country",
+    "transport_mode",
+    "traffic_type",
+    "ipr_type",
+    "customs_procedure",
+    "action_type",
+    "legal_route",
+)
+DESTROYED_BY_ROUTE = {
+    LegalRoute.STANDARD: Outcome.DESTROYED_STANDARD,
+    LegalRoute.SMALL_CONSIGNMENT: Outcome.DESTROYED_SMALL_CONSIGNMENT,
+    LegalRoute.ABANDONMENT: Outcome.DESTROYED_ABANDONMENT,
+}
+ORDERS, ISSUED, REVOKED, FLAGGED = (
+    "orders",
+    "certificates_issued",
+    "certificates_revoked",
+    "certificates_flagged",
+)
+SUBCATEGORIES = frozenset(ProductCategory.values)
+CHUNK = 2000
+
+Key = tuple
+Sums = dict[type[Model], dict[Key, list]]
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    """The date in the statistics calendar (settings.TIME_ZONE), as the figures' year bounds."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+# --- contributions ----------------------------------------------------------------------------
+
+
+class Contribution:
+    """Sums per rollup and key; a seizure's cases are added once all its lots are read."""
+
+    def __init__(self) -> None:
+        self.sums: Sums = {model: {} for model in ROLLUPS}
+        # The enforcement keys of the seizure being read (its lots come one after another).
+        self.seizure: int | None = None
+        self.seizure_keys: set[Key] = set()
+
+    def count_case(self, seizure_id: int, key: Key) -> None:
+        if seizure_id != self.seizure:
+            self.close_case()
+            self.seizure = seizure_id
+        self.seizure_keys.add(key)
+
+    def close_case(self) -> None:
+        for key in self.seizure_keys:
+            self.sums[EnforcementRollup][key][0] += 1
+        self.seizure_keys = set()
+
+    def add(self, model: type[Model], key: Key, *values: Any) -> None:
+        row = self.sums[model].get(key)
+        if row is None:
+            self.sums[model][key] = list(values)
+        else:
+            for n, value in enumerate(values):
+                row[n] += value
+
+    def finish(self) -> Sums:
+        self.close_case()
+        return self.sums
+
+
+def outcome(lot: dict) -> str:
+    """Digest D1 item 8, as figures.outcome_expression: a sample has its parent's outcome."""
+    status = lot["parent__status"] or lot["status"]
+    route = lot["seizure__legal_route"]
+    if status == LotStatus.RELEASED:
+        return Outcome.RELEASED
+    if route == LegalRoute.COURT:
+        return Outcome.COURT
+    if status == LotStatus.DESTROYED and route in DESTROYED_BY_ROUTE:
+        return DESTROYED_BY_ROUTE[route]
+    return Outcome.PENDING
+
+
+def enforcement_values(lot: dict) -> Iterator[tuple[str, str]]:
+    category = lot["category"] or ""
+    yield "office", str(lot["seizure__office_id"])
+    yield "category", main_category(category) if category in SUBCATEGORIES else ""
+    yield "subcategory", category
+    for dimension in SEIZURE_DIMENSIONS:
+        yield dimension, str(lot[f"seizure__{dimension}"] or "")
+    yield "outcome", str(outcome(lot))
+    yield "currency", lot["currency"] or ""
+
+
+def left_control_on(lot: dict) -> datetime.date | None | bool:
+    """The day a lot left customs control; None while it is under control; False when it does
+    not count in the stock at all (as figures.storage_at_year_end)."""
+    status = lot["status"]
+    if status in OPEN_STATUSES:
+        return None
+    moment = None
+    if status == LotStatus.DESTROYED:
+        moment = lot["destroyed_at"]
+    elif status == LotStatus.RELEASED:
+        moment = lot["released_at"]
+    if moment is None:
+        return False
+    return local_date(moment)
+
+
+def lot_rows(seizure_ids: Iterable[int] | None) -> Iterator[dict]:
+    # In seizure order: a case is counted once its last lot has been read.
+    lots = Lot.objects.order_by("seizure_id")
+    if seizure_ids is not None:
+        lots = lots.filter(seizure_id__in=list(seizure_ids))
+    destroyed_at = OrderLine.objects.filter(
+        lot=OuterRef("pk"), active=True, order__record__isnull=False
+    ).values("order__record__ended_at")[:1]
+    released_at = (
+        CustodyEvent.objects.filter(lot=OuterRef("pk"), kind=CustodyEvent.Kind.RELEASED)
+        .order_by()
+        .values("lot")
+        .annotate(last=Max("occurred_at"))
+        .values("last")
+    )
+    lots = lots.annotate(
+        destroyed_at=Subquery(destroyed_at), released_at=Subquery(released_at)
+    ).values(
+        "seizure_id",
+        "seizure__detained_on",
+        "seizure__office_id",
+        *(f"seizure__{dimension}" for dimension in SEIZURE_DIMENSIONS),
+        "parent_id",
+        "parent__status",
+        "status",
+        "category",
+        "currency",
+        "seized_articles",
+        "retail_value",
+        "gross_weight_kg",
+        "destroyed_at",
+        "released_at",
+    )
+    return lots.iterator(chunk_size=CHUNK)
+
+
+def add_seizures(contribution: Contribution, seizure_ids: Iterable[int] | None) -> None:
+    for lot in lot_rows(seizure_ids):
+        detained_on = lot["seizure__detained_on"]
+        month, office = month_of(detained_on), lot["seizure__office_id"]
+        root = 1 if lot["parent_id"] is None else 0
+        articles = lot["seized_articles"] * root
+        retail_value = lot["retail_value"] or Decimal("0")
+        for dimension, value in enforcement_values(lot):
+            key = (month, office, dimension, value)
+            contribution.add(EnforcementRollup, key, 0, root, articles)
+            contribution.count_case(lot["seizure_id"], key)
+            contribution.add(RetailValueRollup, (*key, lot["currency"] or ""), root, retail_value)
+        left_on = left_control_on(lot)
+        if left_on is False or (left_on is not None and left_on <= detained_on):
+            continue
+        kg = lot["gross_weight_kg"] or Decimal("0")
+        contribution.add(StockRollup, (detained_on, office), root, kg)
+        if left_on is not None:
+            contribution.add(StockRollup, (left_on, office), -root, -kg)
+
+
+def add_orders(contribution: Contribution, order_ids: Iterable[int] | None) -> None:
+    ids = None if order_ids is None else list(order_ids)
+
+    def of_orders(queryset, field: str = "order_id"):
+        queryset = queryset.order_by()
+        return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+    lines = of_orders(OrderLine.objects.filter(active=True, order__record__isnull=False)).values(
+        "order_id",
+        "order__office_id",
+        "order__record__ended_at",
+        "method",
+        "actual_method",
+        "dispatch_weight_kg",
+        "lot__gross_weight_kg",
+        "lot__articles",
+        "lot__ewc_code",
+        "lot__hp_properties",
+        "lot__seizure__detained_on",
+    )
+    orders: set[tuple[int, datetime.date, int]] = set()
+    for line in lines.iterator(chunk_size=CHUNK):
+        ended_on = local_date(line["order__record__ended_at"])
+        month, office = month_of(ended_on), line["order__office_id"]
+        ewc_code = line["lot__ewc_code"] or ""
+        # Hazardous waste by its EWC asterisk or an HP property (seizures.querysets).
+        hazardous = ewc_code.endswith("*") or bool(line["lot__hp_properties"])
+        weight = line["dispatch_weight_kg"]
+        if weight is None:
+            weight = line["lot__gross_weight_kg"] or Decimal("0")
+        method = line["actual_method"] or line["method"]
+        contribution.add(
+            DestructionRollup,
+            (month, office, method, hazardous, ewc_code[:2]),
+            1,
+            line["lot__articles"] or 0,
+            weight,
+        )
+        days = (ended_on - line["lot__seizure__detained_on"]).days
+        contribution.add(DestructionDelayRollup, (month, office, days), 1)
+        orders.add((line["order_id"], month, office))
+    for _, month, office in orders:
+        contribution.add(EventRollup, (month, office, ORDERS), 1)
+    outputs = of_orders(OutputFraction.objects, "record__order_id").values(
+        "record__ended_at", "record__order__office_id", "route", "weight_kg"
+    )
+    for output in outputs.iterator(chunk_size=CHUNK):
+        month = month_of(local_date(output["record__ended_at"]))
+        key = (month, output["record__order__office_id"], output["route"])
+        contribution.add(OutputRollup, key, 1, output["weight_kg"] or Decimal("0"))
+    certificates = of_orders(Certificate.objects).values("office_id", "issued_at", "revoked_at")
+    for certificate in certificates.iterator(chunk_size=CHUNK):
+        office = certificate["office_id"]
+        issued = month_of(local_date(certificate["issued_at"]))
+        contribution.add(EventRollup, (issued, office, ISSUED), 1)
+        if certificate["revoked_at"] is not None:
+            revoked = month_of(local_date(certificate["revoked_at"]))
+            contribution.add(EventRollup, (revoked, office, REVOKED), 1)
+    reviews = of_orders(
+        CertificateReview.objects.filter(decision=CertificateReview.Decision.FLAGGED),
+        "certificate__order_id",
+    ).values("certificate__office_id", "decided_at")
+    for review in reviews.iterator(chunk_size=CHUNK):
+        month = month_of(local_date(review["decided_at"]))
+        contribution.add(EventRollup, (month, review["certificate__office_id"], FLAGGED), 1)
+
+
+def contribution_of(
+    seizure_ids: Iterable[int] | None = (), order_ids: Iterable[int] | None = ()
+) -> Sums:
+    """What the seizures and orders add to each rollup (None: all of them). `cases` are
+    counted here, by seizure: this is why a change names whole seizures, not lots."""
+    contribution = Contribution()
+    if seizure_ids is None or seizure_ids:
+        add_seizures(contribution, seizure_ids)
+    if order_ids is None or order_ids:
+        add_orders(contribution, order_ids)
+    return contribution.finish()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def difference(after: Sums, before: Sums) -> Sums:
+    changes: Sums = {}
+    for model in ROLLUPS:
+        rows: dict[Key, list] = {}
+        for key in after[model].keys() | before[model].keys():
+            new, old = after[model].get(key), before[model].get(key)
+            if new is None:
+                delta = [-value for value in old]
+            elif old is None:
+                delta = list(new)
+            else:
+                delta = [a - b for a, b in zip(new, old, strict=True)]
+            if any(delta):
+                rows[key] = delta
+        changes[model] = rows
+    return changes
+
+
+def _column_value(model: type[Model], name: str, value: Any) -> Any:
+    field = model._meta.get_field(name)
+    internal = field.get_internal_type()
+    if internal == "DateField":
+        return connection.ops.adapt_datefield_value(value)
+    if internal == "DecimalField":
+        return connection.ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return value
+
+
+def add_to_rollups(changes: Sums) -> None:
+    """Add each row's change to its stored row, creating it when missing, in key order."""
+    with connection.cursor() as cursor:
+        for model in ROLLUPS:
+            rows = changes[model]
+            if not rows:
+                continue
+            keys = [model._meta.get_field(name).column for name in model.KEY]
+            measures = MEASURES[model]
+            table = connection.ops.quote_name(model._meta.db_table)
+            columns = ", ".join(connection.ops.quote_name(c) for c in (*keys, *measures))
+            placeholders = ", ".join(["%s"] * (len(keys) + len(measures)))
+            updates = ", ".join(
+                f"{quoted} = {table}.{quoted} + excluded.{quoted}"
+                for quoted in map(connection.ops.quote_name, measures)
+            )
+            conflict = ", ".join(connection.ops.quote_name(c) for c in keys)
+            # Identifiers from the models' metadata, every value a parameter.
+            sql = (
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+            )
+            names = (*model.KEY, *measures)
+            params = [
+                [
+                    _column_value(model, name, value)
+                    for name, value in zip(names, (*key, *delta), strict=True)
+                ]
+                for key, delta in sorted(rows.items(), key=lambda item: _sort_key(item[0]))
+            ]
+            cursor.executemany(sql, params)
+
+
+def _sort_key(key: Key) -> tuple:
+    return tuple(str(part) for part in key)
+
+
+class ChangeTracker:
+    """The seizures and orders a service changes; `add` names the ones it creates."""
+
+    def __init__(self, seizure_ids: set[int], order_ids: set[int]) -> None:
+        self.seizure_ids = seizure_ids
+        self.order_ids = order_ids
+        self.before = contribution_of(seizure_ids, order_ids)
+
+    def add(self, *, seizures: Iterable[int] = (), orders: Iterable[int] = ()) -> None:
+        """Seizures or orders created in the change: they contributed nothing before it."""
+        self.seizure_ids.update(seizures)
+        self.order_ids.update(orders)
+
+    def apply(self) -> None:
+        after = contribution_of(self.seizure_ids, self.order_ids)
+        add_to_rollups(difference(after, self.before))
+
+
+@contextmanager
+def track_change(
+    *, seizures: Iterable[int] = (), lots: Iterable[int] = (), orders: Iterable[int] = ()
+) -> Iterator[ChangeTracker]:
+    """settings.STATISTICS_ROLLUP_CHANGE: run inside the service's transaction around the change
+    of these seizures, lots (their seizures, and the executed orders that hold them) and orders.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A rollup change runs inside the service's transaction.")
+    seizure_ids, order_ids = set(seizures), set(orders)
+    lot_ids = list(lots)
+    if lot_ids:
+        seizure_ids.update(
+            Lot.objects.filter(pk__in=lot_ids).values_list("seizure_id", flat=True).distinct()
+        )
+        order_ids.update(
+            OrderLine.objects.filter(
+                lot_id__in=lot_ids, active=True, order__record__isnull=False
+            ).values_list("order_id", flat=True)
+        )
+    tracker = ChangeTracker(seizure_ids, order_ids)
+    yield tracker
+    tracker.apply()
+
+
+def rebuild() -> dict[str, int]:
+    """Recount every rollup from the base tables (one transaction); the rows written per table."""
+    sums = contribution_of(None, None)
+    with transaction.atomic():
+        for model in ROLLUPS:
+            model.objects.all().delete()
+        add_to_rollups(
+            {model: {k: v for k, v in sums[model].items() if any(v)} for model in ROLLUPS}
+        )
+    return {model._meta.model_name: len(sums[model]) for model in ROLLUPS}
