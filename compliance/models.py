@@ -277,3 +277,67 @@ class EventRollup(Rollup):
         constraints = [
             models.UniqueConstraint(fields=["month", "office", "event"], name="event_rollup_key")
         ]
+
+
+class StatisticsEdition(models.Model):
+    """A year's statistics closed by an administrator: the JSON export of the year (all offices
+    and each office) frozen byte for byte, served for that year from then on. A later correction
+    makes a revised edition (number + 1) with its changes against the previous one; every
+    edition is kept."""
+
+    year = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(help_text="1 for the first close, then each revision.")
+    sha256 = models.CharField(
+        max_length=64, help_text="SHA-256 of the list of its documents' SHA-256 (manifest)."
+    )
+    rulebook_version = models.CharField(max_length=20)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_by_name = models.CharField(max_length=150)
+    closed_at = models.DateTimeField()
+    reason = models.TextField(blank=True, help_text="What a revision corrects.")
+    quality_issues = models.JSONField(
+        default=dict, help_text="The data-quality gate at closing: {issue: count}."
+    )
+    changes = models.JSONField(
+        default=list, help_text="Figures that differ from the previous edition."
+    )
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="one_edition_number_a_year")
+        ]
+        permissions = [("close_statistics", "Can close a year's statistics (frozen edition)")]
+
+    def __str__(self) -> str:
+        return f"{self.year} edition {self.number}"
+
+
+class EditionDocument(models.Model):
+    """One JSON export of an edition (all offices when `office` is empty), as served."""
+
+    edition = models.ForeignKey(
+        StatisticsEdition, on_delete=models.PROTECT, related_name="documents"
+    )
+    office = models.ForeignKey(
+        CustomsOffice, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "office"], name="one_document_per_edition_office"
+            ),
+            models.UniqueConstraint(
+                fields=["edition"],
+                condition=models.Q(office__isnull=True),
+                name="one_all_offices_document_per_edition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.office.code if self.office else 'all offices'}"
