@@ -1,6 +1,7 @@
 """The statistics page (year and office selectors, charts, year-on-year tables) and its
 downloads: CSV, XLSX and JSON (the same files as the API) and the PDF annual report."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -176,8 +177,8 @@ class StatisticsCloseView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
                 accept_quality_issues=form.cleaned_data["accept_quality_issues"],
             )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
             return self.form_invalid(form)
         messages.success(
             self.request, f"{year} closed: edition {edition.number}, SHA-256 {edition.sha256}."
