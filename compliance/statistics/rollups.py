@@ -14,9 +14,10 @@ the figures read from the rollups are checked against a full recount by `verify_
 """
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -105,24 +106,10 @@ def month_of(day: datetime.date) -> datetime.date:
 
 
 class Contribution:
-    """Sums per rollup and key; a seizure's cases are added once all its lots are read."""
+    """Sums per rollup and key."""
 
     def __init__(self) -> None:
         self.sums: Sums = {model: {} for model in ROLLUPS}
-        # The enforcement keys of the seizure being read (its lots come one after another).
-        self.seizure: int | None = None
-        self.seizure_keys: set[Key] = set()
-
-    def count_case(self, seizure_id: int, key: Key) -> None:
-        if seizure_id != self.seizure:
-            self.close_case()
-            self.seizure = seizure_id
-        self.seizure_keys.add(key)
-
-    def close_case(self) -> None:
-        for key in self.seizure_keys:
-            self.sums[EnforcementRollup][key][0] += 1
-        self.seizure_keys = set()
 
     def add(self, model: type[Model], key: Key, *values: Any) -> None:
         row = self.sums[model].get(key)
@@ -131,10 +118,6 @@ class Contribution:
         else:
             for n, value in enumerate(values):
                 row[n] += value
-
-    def finish(self) -> Sums:
-        self.close_case()
-        return self.sums
 
 
 def outcome(lot: dict) -> str:
@@ -150,15 +133,15 @@ def outcome(lot: dict) -> str:
     return Outcome.PENDING
 
 
-def enforcement_values(lot: dict) -> Iterator[tuple[str, str]]:
+def lot_values(lot: dict) -> tuple[tuple[str, str], ...]:
+    """The lot's own breakdown values (the seizure's are its seizure's)."""
     category = lot["category"] or ""
-    yield "office", str(lot["seizure__office_id"])
-    yield "category", main_category(category) if category in SUBCATEGORIES else ""
-    yield "subcategory", category
-    for dimension in SEIZURE_DIMENSIONS:
-        yield dimension, str(lot[f"seizure__{dimension}"] or "")
-    yield "outcome", str(outcome(lot))
-    yield "currency", lot["currency"] or ""
+    return (
+        ("category", main_category(category) if category in SUBCATEGORIES else ""),
+        ("subcategory", category),
+        ("outcome", str(outcome(lot))),
+        ("currency", lot["currency"] or ""),
+    )
 
 
 def left_control_on(lot: dict) -> datetime.date | None | bool:
@@ -214,24 +197,61 @@ def lot_rows(seizure_ids: Iterable[int] | None) -> Iterator[dict]:
 
 
 def add_seizures(contribution: Contribution, seizure_ids: Iterable[int] | None) -> None:
+    """The lots come in seizure order: each seizure's lots are summed by breakdown value first,
+    then added once per value (with its one case)."""
+    seizure, lots = None, []
     for lot in lot_rows(seizure_ids):
-        detained_on = lot["seizure__detained_on"]
-        month, office = month_of(detained_on), lot["seizure__office_id"]
+        if lot["seizure_id"] != seizure and lots:
+            add_seizure(contribution, lots)
+            lots = []
+        seizure = lot["seizure_id"]
+        lots.append(lot)
+        add_stock(contribution, lot)
+    if lots:
+        add_seizure(contribution, lots)
+
+
+def add_seizure(contribution: Contribution, lots: list[dict]) -> None:
+    first = lots[0]
+    month, office = month_of(first["seizure__detained_on"]), first["seizure__office_id"]
+    # {(dimension, value): {currency: [lots, articles, retail value]}}
+    sums: dict[tuple[str, str], dict[str, list]] = {}
+    seizure_values = [("office", str(office))] + [
+        (dimension, str(first[f"seizure__{dimension}"] or "")) for dimension in SEIZURE_DIMENSIONS
+    ]
+    for lot in lots:
         root = 1 if lot["parent_id"] is None else 0
-        articles = lot["seized_articles"] * root
-        retail_value = lot["retail_value"] or Decimal("0")
-        for dimension, value in enforcement_values(lot):
-            key = (month, office, dimension, value)
-            contribution.add(EnforcementRollup, key, 0, root, articles)
-            contribution.count_case(lot["seizure_id"], key)
-            contribution.add(RetailValueRollup, (*key, lot["currency"] or ""), root, retail_value)
-        left_on = left_control_on(lot)
-        if left_on is False or (left_on is not None and left_on <= detained_on):
-            continue
-        kg = lot["gross_weight_kg"] or Decimal("0")
-        contribution.add(StockRollup, (detained_on, office), root, kg)
-        if left_on is not None:
-            contribution.add(StockRollup, (left_on, office), -root, -kg)
+        currency = lot["currency"] or ""
+        figures = (root, lot["seized_articles"] * root, lot["retail_value"] or Decimal("0"))
+        for dimension_value in (*seizure_values, *lot_values(lot)):
+            by_currency = sums.setdefault(dimension_value, {})
+            row = by_currency.get(currency)
+            if row is None:
+                by_currency[currency] = list(figures)
+            else:
+                row[0] += figures[0]
+                row[1] += figures[1]
+                row[2] += figures[2]
+    for (dimension, value), by_currency in sums.items():
+        key = (month, office, dimension, value)
+        count = sum(row[0] for row in by_currency.values())
+        articles = sum(row[1] for row in by_currency.values())
+        contribution.add(EnforcementRollup, key, 1, count, articles)
+        for currency, row in by_currency.items():
+            contribution.add(RetailValueRollup, (*key, currency), row[0], row[2])
+
+
+def add_stock(contribution: Contribution, lot: dict) -> None:
+    detained_on = lot["seizure__detained_on"]
+    left_on = left_control_on(lot)
+    if left_on is False or (left_on is not None and left_on <= detained_on):
+        return
+    root = 1 if lot["parent_id"] is None else 0
+    kg = lot["gross_weight_kg"] or Decimal("0")
+    office = lot["seizure__office_id"]
+    contribution.add(StockRollup, (detained_on, office), root, kg)
+    if left_on is not None:
+        contribution.add(StockRollup, (left_on, office), -root, -kg)
 
 
 def add_orders(contribution: Contribution, order_ids: Iterable[int] | None) -> None:
@@ -311,7 +331,7 @@ def contribution_of(
         add_seizures(contribution, seizure_ids)
     if order_ids is None or order_ids:
         add_orders(contribution, order_ids)
-    return contribution.finish()
+    return contribution.sums
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -335,16 +355,25 @@ def difference(after: Sums, before: Sums) -> Sums:
     return changes
 
 
-def _column_value(model: type[Model], name: str, value: Any) -> Any:
-    field = model._meta.get_field(name)
-    internal = field.get_internal_type()
-    if internal == "DateField":
-        return connection.ops.adapt_datefield_value(value)
-    if internal == "DecimalField":
-        return connection.ops.adapt_decimalfield_value(
-            value, field.max_digits, field.decimal_places
-        )
-    return value
+def _adapters(model: type[Model]) -> list[Callable[[Any], Any]]:
+    """How each column's value goes into a raw query, in KEY + MEASURES order."""
+    adapters = []
+    for name in (*model.KEY, *MEASURES[model]):
+        field = model._meta.get_field(name)
+        internal = field.get_internal_type()
+        if internal == "DateField":
+            adapters.append(connection.ops.adapt_datefield_value)
+        elif internal == "DecimalField":
+            adapters.append(
+                partial(
+                    connection.ops.adapt_decimalfield_value,
+                    max_digits=field.max_digits,
+                    decimal_places=field.decimal_places,
+                )
+            )
+        else:
+            adapters.append(lambda value: value)
+    return adapters
 
 
 def add_to_rollups(changes: Sums) -> None:
@@ -369,12 +398,9 @@ def add_to_rollups(changes: Sums) -> None:
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
                 f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
             )
-            names = (*model.KEY, *measures)
+            adapters = _adapters(model)
             params = [
-                [
-                    _column_value(model, name, value)
-                    for name, value in zip(names, (*key, *delta), strict=True)
-                ]
+                [adapt(value) for adapt, value in zip(adapters, (*key, *delta), strict=True)]
                 for key, delta in sorted(rows.items(), key=lambda item: _sort_key(item[0]))
             ]
             cursor.executemany(sql, params)
@@ -433,7 +459,16 @@ def rebuild() -> dict[str, int]:
     with transaction.atomic():
         for model in ROLLUPS:
             model.objects.all().delete()
-        add_to_rollups(
-            {model: {k: v for k, v in sums[model].items() if any(v)} for model in ROLLUPS}
-        )
+            fields = [model._meta.get_field(name).attname for name in model.KEY]
+            model.objects.bulk_create(
+                (
+                    model(
+                        **dict(zip(fields, key, strict=True)),
+                        **dict(zip(MEASURES[model], values, strict=True)),
+                    )
+                    for key, values in sums[model].items()
+                    if any(values)
+                ),
+                batch_size=5000,
+            )
     return {model._meta.model_name: len(sums[model]) for model in ROLLUPS}
