@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Model, OuterRef, Subquery
+from django.db.models import Case, DateTimeField, Max, Model, OuterRef, Subquery, When
 from django.utils import timezone
 
 from compliance.models import (
@@ -175,8 +175,16 @@ def lot_rows(seizure_ids: Iterable[int] | None) -> Iterator[dict]:
         .annotate(last=Max("occurred_at"))
         .values("last")
     )
+    # Each subquery runs only for the lots of its status.
     lots = lots.annotate(
-        destroyed_at=Subquery(destroyed_at), released_at=Subquery(released_at)
+        destroyed_at=Case(
+            When(status=LotStatus.DESTROYED, then=Subquery(destroyed_at)),
+            output_field=DateTimeField(),
+        ),
+        released_at=Case(
+            When(status=LotStatus.RELEASED, then=Subquery(released_at)),
+            output_field=DateTimeField(),
+        ),
     ).values(
         "seizure_id",
         "seizure__detained_on",
