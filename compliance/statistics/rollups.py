@@ -36,8 +36,8 @@ from compliance.models import (
 )
 from compliance.statistics.dictionary import Outcome
 from destruction.models import Certificate, OrderLine, OutputFraction
-from seizures.categories import main_category
-from seizures.models import CustodyEvent, LegalRoute, Lot, LotStatus, ProductCategory
+from seizures.categories import ProductCategory, main_category
+from seizures.models import CustodyEvent, LegalRoute, Lot, LotStatus
 
 ROLLUPS: tuple[type[Model], ...] = (
     EnforcementRollup,
