@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from seizures.models.inventory import Seizure
 
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
 
 class IntakeBatch(models.Model):
     """A CSV file imported by the bulk intake: its SHA-256 checksum, how it was read, who
@@ -45,3 +47,7 @@ class IntakeBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("seizures:intake-batch", args=[self.pk])
+
+    @property
+    def delimiter_name(self) -> str:
+        return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))

@@ -198,7 +198,16 @@ class _Blocked(Exception):
         self.placements = placements
 
 
-def placement_options(lot: Lot) -> list[tuple[Warehouse, list[StorageLocation]]]:
+@dataclass(frozen=True)
+class PlacementOption:
+    """A warehouse's locations that accept a lot; `own`: the lot's own warehouse."""
+
+    warehouse: Warehouse
+    own: bool
+    locations: list[StorageLocation]
+
+
+def placement_options(lot: Lot) -> list[PlacementOption]:
     """The active locations that would accept `lot` now by the storage rules (zone,
     segregation, capacity), grouped by warehouse: the lot's own warehouse first (where it is
     stored, or its office's when unplaced), then the others; its current location left out."""
@@ -222,7 +231,11 @@ def placement_options(lot: Lot) -> list[tuple[Warehouse, list[StorageLocation]]]
     for location in locations:
         if location.code in accepted:
             groups.setdefault(location.warehouse, []).append(location)
-    return sorted(groups.items(), key=lambda item: not is_own_warehouse(lot, item[0]))
+    options = [
+        PlacementOption(warehouse, is_own_warehouse(lot, warehouse), found)
+        for warehouse, found in groups.items()
+    ]
+    return sorted(options, key=lambda option: not option.own)
 
 
 def is_own_warehouse(lot: Lot, warehouse: Warehouse) -> bool:
