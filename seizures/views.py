@@ -363,6 +363,7 @@ class LotDetailView(Protected, DetailView):
         lot = self.object
         samples = list(lot.samples.all())
         can_move = lot.status in MOVABLE_STATUSES
+        options = services.placement_options(lot) if can_move else []
         context.update(
             can_move=can_move,
             can_sample=lot.status in SAMPLEABLE_STATUSES and not lot.parent_id,
@@ -370,7 +371,8 @@ class LotDetailView(Protected, DetailView):
             can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
             can_record_condition=lot.status in CONDITION_STATUSES,
             can_amend=lot.status in LEFT_STORAGE,
-            move_form=MoveForm(options=services.placement_options(lot)) if can_move else None,
+            move_form=MoveForm(options=options),
+            placement_options=options,
             transfer_target=transfer_target(lot, self.request.GET.get("move_to")),
             sample_form=SampleForm(),
             release_form=ReasonForm(),
