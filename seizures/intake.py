@@ -250,10 +250,13 @@ def detect_delimiter(text: str) -> str:
     """The separator that splits the header line into the most known column names: a comma,
     a semicolon (Excel's CSV where the decimal separator is a comma: Belgium, France, the
     Netherlands) or a tab. A comma when none splits it into known names."""
-    header = text.partition("\n")[0]
+    header = next(iter(text.splitlines()), "")
 
     def known_columns(delimiter: str) -> int:
-        names = next(csv.reader([header], delimiter=delimiter), [])
+        try:
+            names = next(csv.reader([header], delimiter=delimiter), [])
+        except csv.Error:  # unreadable: the reader reports it with its line
+            return 0
         return len({name.strip() for name in names} & set(COLUMNS))
 
     return max(DELIMITERS, key=known_columns)
