@@ -121,7 +121,7 @@ def place_lots_by_proposal(*, lots: Iterable[Lot], actor: User) -> list[Proposed
         )
         # Locked in id order (as every batch placement does), so capacity read here holds.
         locations = list(
-            StorageLocation.objects.select_for_update()
+            StorageLocation.objects.select_for_update(of=("self",))
             .filter(active=True, warehouse__office__in={lot.seizure.office_id for lot in unplaced})
             .select_related("warehouse")
             .order_by("pk")
