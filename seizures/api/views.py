@@ -311,7 +311,14 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=None,
-        responses={200: s.ProposedPlacementSerializer(many=True), 403: ERROR, 404: ERROR},
+        responses={
+            200: s.ProposedPlacementSerializer(many=True),
+            403: ERROR,
+            404: ERROR,
+            409: OpenApiResponse(
+                ERROR, description="A lot was moved or changed meanwhile: nothing was placed."
+            ),
+        },
     )
     @action(detail=True, methods=["post"])
     def place(self, request, pk=None):
