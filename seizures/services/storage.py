@@ -1,6 +1,7 @@
 """Placing and moving lots, and the checks every placement passes: the storage rules (zone,
 segregation, capacity) against what a location holds, then the optional placement hook."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,7 +67,7 @@ def move_lot(*, lot: Lot, location: StorageLocation, actor: User) -> Lot:
     return current
 
 
-def _place(lot: Lot, target: StorageLocation, *, actor: User, now) -> None:
+def _place(lot: Lot, target: StorageLocation, *, actor: User, now: datetime.datetime) -> None:
     """Write a checked placement or move with its custody event."""
     # Guarded update: the lot must still be where (and in the state, and of the
     # classification) we read and checked it, so two concurrent moves of one lot give one
@@ -145,17 +146,7 @@ def place_lots_by_proposal(*, lots: Iterable[Lot], actor: User) -> list[Proposed
             else ProposedPlacement(lot, refusals=[_no_location(lot, by_office)])
             for lot, proposal in zip(unplaced, proposals, strict=True)
         ]
-        refused_by_hook = _hook_refusals(
-            [(result.lot, result.location) for result in results if result.location is not None],
-            actor=actor,
-        )
-        now = timezone.now()
-        for result in results:
-            if result.lot.pk in refused_by_hook:
-                result.refusals = refused_by_hook[result.lot.pk]
-                result.location = None
-            elif result.location is not None:
-                _place(result.lot, result.location, actor=actor, now=now)
+        _place_and_check(results, actor=actor)
     return results
 
 
@@ -170,31 +161,33 @@ def _no_location(lot: Lot, by_office: dict[int, list[StorageLocation]]) -> str:
     )
 
 
-def _hook_refusals(
-    placements: list[tuple[Lot, StorageLocation]], *, actor: User
-) -> dict[int, list[str]]:
-    """lot id -> the placement hook's blocking findings, for the placements it blocks. Each
-    round runs in a savepoint rolled back when something is blocked, so only the checks of
-    the placements that go ahead are stored; the blocked ones are dropped and the rest
-    checked again."""
-    refused: dict[int, list[str]] = {}
-    while placements:
+def _place_and_check(results: list[ProposedPlacement], *, actor: User) -> None:
+    """Write the proposed placements, then run the placement hook on them: it judges what the
+    locations hold with the batch's other lots in place, as at intake. A round the hook blocks
+    is undone by its savepoint (its stored checks with it); the blocked lots are marked refused
+    and the others written and checked again."""
+    while placements := [(r.lot, r.location) for r in results if r.location is not None]:
         try:
             with transaction.atomic():
+                now = timezone.now()
+                for lot, location in placements:
+                    _place(lot, location, actor=actor, now=now)
                 blocked = blocking_placement_findings(placements, actor=actor)
                 if blocked:
-                    raise _Blocked(blocked)
-        except _Blocked as round_result:
-            for (lot, _), findings in round_result.placements:
-                refused[lot.pk] = findings
-            placements = [(lot, loc) for lot, loc in placements if lot.pk not in refused]
-            continue
-        break
-    return refused
+                    raise _HookRefused(blocked)
+            return
+        except _HookRefused as refused:
+            findings_of = {lot.pk: findings for (lot, _), findings in refused.placements}
+            for result in results:
+                if result.lot.pk in findings_of:
+                    result.location, result.refusals = None, findings_of[result.lot.pk]
 
 
-class _Blocked(Exception):
-    def __init__(self, placements):
+class _HookRefused(Exception):
+    """Rolls a round of place-all back to its savepoint, carrying what the hook blocked."""
+
+    def __init__(self, placements: list[tuple[tuple[Lot, StorageLocation], list[str]]]):
+        super().__init__()
         self.placements = placements
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from project.compliance import Severity
 from seizures import services
+from seizures.custody import verify_chains
 from seizures.models import CustodyEvent, Lot
 from seizures.storage import LocationFacts, LotFacts, Presence, propose_placements
 from tests.seizures.conftest import log_seizure, lot_input
@@ -136,7 +137,9 @@ def test_a_proposal_the_placement_hook_blocks_is_refused_and_the_others_placed(
     refused = {r.lot.reference: r.refusals for r in results if r.location is None}
     assert refused == {"LGG-2026-00005-01": ["PHA-S1: Locked store only"]}
     assert Lot.objects.filter(location__isnull=True).get().reference == "LGG-2026-00005-01"
+    # The refused round was undone: one placement event per placed lot, chains intact.
     assert CustodyEvent.objects.filter(kind=CustodyEvent.Kind.PLACED).count() == 6
+    assert verify_chains() == []
 
 
 def test_lots_are_only_proposed_locations_of_their_own_office(warehouse_user, office, warehouse):
