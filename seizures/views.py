@@ -371,7 +371,7 @@ class LotDetailView(Protected, DetailView):
             can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
             can_record_condition=lot.status in CONDITION_STATUSES,
             can_amend=lot.status in LEFT_STORAGE,
-            move_form=MoveForm(options=options),
+            move_form=MoveForm(options=options, initial=kept_location(self.request)),
             placement_options=options,
             transfer_target=transfer_target(lot, self.request.GET.get("move_to")),
             sample_form=SampleForm(),
@@ -477,6 +477,15 @@ class LotActionView(ServiceActionView):
         return reverse("seizures:lot-detail", args=[obj.pk])
 
 
+def kept_location(request) -> dict:
+    """The location a refused move or a pending transfer question was about, chosen again."""
+    for name in ("location", "move_to"):
+        value = request.GET.get(name, "")
+        if is_id(value):
+            return {"location": int(value)}
+    return {}
+
+
 def transfer_target(lot: Lot, location_id: str | None) -> StorageLocation | None:
     """The location of another warehouse a move to which waits for the user's confirmation."""
     if not location_id or not is_id(location_id):
@@ -506,9 +515,23 @@ class LotMoveView(LotActionView):
             return redirect(f"{url}?move_to={form.cleaned_data['location'].pk}#move-heading")
         return super().post(request, *args, **kwargs)
 
+    refused_location: StorageLocation | None = None
+
     def perform(self, lot, data) -> str:
-        services.move_lot(lot=lot, location=data["location"], actor=self.request.user)
+        try:
+            services.move_lot(lot=lot, location=data["location"], actor=self.request.user)
+        except ValidationError:
+            # The refusals are shown with the choice kept, so a person can read them and pick
+            # another location without starting over.
+            self.refused_location = data["location"]
+            raise
         return f"Lot {lot.reference} is now at {data['location'].code}."
+
+    def success_url(self, obj) -> str:
+        url = super().success_url(obj)
+        if self.refused_location is None:
+            return url
+        return f"{url}?location={self.refused_location.pk}#move-heading"
 
 
 class LotSampleView(LotActionView):

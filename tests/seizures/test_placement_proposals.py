@@ -256,3 +256,17 @@ def test_a_lot_is_offered_the_other_locations_that_accept_it_and_never_its_own(
     assert [loc.code for loc in option.locations] == ["LGG-W1-HZ-FL01", "LGG-W1-HZ-TX01"]
     power_bank = lots.get(reference="LGG-2026-00004-01")  # class 9, only LGG-W1-FS-B01 takes it
     assert services.placement_options(power_bank) == []
+
+
+def test_a_refused_move_shows_every_reason_and_keeps_the_choice(
+    client, warehouse_user, office, general_bay, flammables_bay, settings
+):
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_intake.refuse_pharmaceuticals"
+    lot = log_seizure(warehouse_user, office, lots=[lot_input(category="11")]).lots.get()
+    client.force_login(warehouse_user)
+    refused = client.post(f"/lots/{lot.pk}/move/", {"location": general_bay.pk})
+    assert refused.url == f"/lots/{lot.pk}/?location={general_bay.pk}#move-heading"
+    page = client.get(refused.url)
+    assert "PHA-S1: Locked store only" in page.text
+    assert page.context["move_form"]["location"].value() == general_bay.pk
+    assert f'<option value="{general_bay.pk}" selected>' in page.text
