@@ -635,6 +635,18 @@ class IntakeBatchSerializer(serializers.ModelSerializer):
         return [lot.reference for seizure in batch.seizures.all() for lot in seizure.lots.all()]
 
 
+class PlacementOptionLocationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PlacementOptionSerializer(serializers.Serializer):
+    warehouse = serializers.CharField(source="warehouse.code")
+    own = serializers.BooleanField(help_text="The lot's own warehouse (listed first).")
+    locations = PlacementOptionLocationSerializer(many=True)
+
+
 class ProposedPlacementSerializer(serializers.Serializer):
     lot = serializers.CharField(source="lot.reference")
     location = serializers.CharField(source="location.code", allow_null=True, default=None)

@@ -45,6 +45,7 @@ from seizures.models import (
     StorageLocation,
     Warehouse,
 )
+from seizures.storage import MOVABLE_STATUSES
 
 CSV_RESPONSE = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file")}
 PDF_RESPONSE = {
@@ -339,6 +340,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     export_name = "lots"
     permission_map = {
         "move": "seizures.move_lot",
+        "placement_options": "seizures.move_lot",
         "sample": "seizures.sample_lot",
         "release": "seizures.release_lot",
         "reclassify": "seizures.change_lot",
@@ -364,6 +366,22 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         data = SeizureViewSet._valid(s.MoveSerializer, request.data)
         services.move_lot(lot=lot, location=data["location"], actor=request.user)
         return self._lot(lot)
+
+    @extend_schema(responses={200: s.PlacementOptionSerializer(many=True), 403: ERROR, 404: ERROR})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="placement-options",
+        filter_backends=(),
+        pagination_class=None,
+    )
+    def placement_options(self, request, pk=None):
+        """The active locations that would accept the lot now by the storage rules (hazard
+        classes accepted, segregation, capacity), grouped by warehouse, the lot's own first;
+        its current location left out. Empty for a lot that cannot be moved."""
+        lot = self.get_object()
+        options = services.placement_options(lot) if lot.status in MOVABLE_STATUSES else []
+        return Response(s.PlacementOptionSerializer(options, many=True).data)
 
     @extend_schema(request=s.SampleSerializer, responses={201: s.LotSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])

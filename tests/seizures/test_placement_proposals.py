@@ -270,3 +270,32 @@ def test_a_refused_move_shows_every_reason_and_keeps_the_choice(
     assert "PHA-S1: Locked store only" in page.text
     assert page.context["move_form"]["location"].value() == general_bay.pk
     assert f'<option value="{general_bay.pk}" selected>' in page.text
+
+
+def test_the_api_lists_the_placement_options_of_a_lot(
+    api, warehouse_user, auditor_user, office, general_bay, flammables_bay, two_warehouses
+):
+    perfume = log_seizure(
+        warehouse_user, office, lots=[lot_input(category="2a", hazard_classes=["3"])]
+    ).lots.get()
+    shirts = log_seizure(warehouse_user, office, lots=[lot_input(location=general_bay)]).lots.get()
+    url = "/api/v1/lots/{}/placement-options/"
+    response = api(warehouse_user).get(url.format(perfume.pk))
+    assert response.status_code == 200
+    assert response.json() == [
+        {
+            "warehouse": "BRU1",
+            "own": True,
+            "locations": [
+                {"id": flammables_bay.pk, "code": "BRU1-HZ-B01", "name": "Bay BRU1-HZ-B01"}
+            ],
+        }
+    ]
+    options = api(warehouse_user).get(url.format(shirts.pk)).json()
+    assert [
+        (o["warehouse"], o["own"], [loc["code"] for loc in o["locations"]]) for o in options
+    ] == [
+        ("BRU1", True, ["BRU1-HZ-B01"]),
+        ("ANR1", False, ["ANR1-GEN-B01"]),
+    ]
+    assert api(auditor_user).get(url.format(shirts.pk)).status_code == 403
