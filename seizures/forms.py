@@ -243,7 +243,11 @@ class WasteCodeFormField(forms.CharField):
         try:
             return canonical_code(value)
         except ValueError as error:
-            raise forms.ValidationError(str(error), code="unknown") from error
+            # As a parameter: the message quotes the input, and a "%" in it would break the
+            # formatting django-filter applies to error messages (a 500 on ?ewc_code=%).
+            raise forms.ValidationError(
+                "%(problem)s", code="unknown", params={"problem": str(error)}
+            ) from error
 
 
 def hp_properties_field() -> forms.MultipleChoiceField:
