@@ -36,6 +36,7 @@ from seizures.models import (
     Seizure,
     TrafficType,
 )
+from seizures.reminders import notify_detentions
 from seizures.services.amendments import (
     AGREEMENT_DATES,
     raise_case_errors,
@@ -130,6 +131,7 @@ def create_seizure(
         set_deadlines(seizure, holidays)
         seizure.save()
         _create_lots(seizure, lots, actor=actor, first_line=1)
+        notify_detentions([seizure])
     return seizure
 
 
@@ -270,6 +272,7 @@ def _import_reading(
     # Bulk inserts send no signals: the audit trail is written here, in bulk too.
     audit.record_created(created, actor=actor)
     audit.record_created(lots, actor=actor)
+    notify_detentions(created)
 
 
 def _replayed_batch(actor: User, idempotency_key: str, checksum: str) -> IntakeBatch | None:
