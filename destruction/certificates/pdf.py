@@ -254,24 +254,31 @@ def waste_code_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
     )
 
 
-def quantity_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
-    """Per lot: articles seized = destroyed + sampled + released (X-QM-01) and the weights."""
-    rows = []
-    for lot in lots:
-        r = lot["reconciliation"]
-        rows.append(
-            [
-                lot["reference"],
-                str(r["seized"]),
-                str(r["destroyed"]),
-                str(r["sampled"]),
-                str(r["released"]),
-                yes_no(_, r["balanced"]),
-                lot["gross_weight_kg"],
-                lot["weighed_kg"] or "-",
-            ]
-        )
-    return data_table(
+def quantity_row(label: str, r: dict[str, Any], measures: dict[str, Any], _: Bilingual) -> list:
+    """Articles seized = destroyed + sampled + released (X-QM-01), then each measure in its unit
+    ("-" where not measured; snapshots before schema 3 hold no net weight or volume)."""
+    return [
+        label,
+        str(r["seized"]),
+        str(r["destroyed"]),
+        str(r["sampled"]),
+        str(r["released"]),
+        yes_no(_, r["balanced"]),
+        measures["gross_weight_kg"] or "-",
+        measures.get("net_weight_kg") or "-",
+        measures.get("volume_l") or "-",
+        measures["weighed_kg"] or "-",
+    ]
+
+
+def quantity_table(snapshot: dict[str, Any], _: Bilingual) -> Table:
+    """Per lot, and summed over the certificate: the reconciliation and every measure."""
+    lots = snapshot["lots"]
+    rows = [quantity_row(lot["reference"], lot["reconciliation"], lot, _) for lot in lots]
+    totals = snapshot.get("quantity_totals")
+    if totals:
+        rows.append(quantity_row(_("Total"), totals, totals, _))
+    table = data_table(
         [
             _.stacked("Lot"),
             _.stacked("Articles seized"),
@@ -280,12 +287,17 @@ def quantity_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
             _.stacked("Released"),
             _.stacked("Balanced"),
             _.stacked("Gross kg at seizure"),
+            _.stacked("Net kg"),
+            _.stacked("Litres"),
             _.stacked("Kg weighed at dispatch"),
         ],
         rows,
-        [30 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm, 18 * mm, 26 * mm, 26 * mm],
-        right=(1, 2, 3, 4, 6, 7),
+        [28 * mm, 17 * mm, 17 * mm, 17 * mm, 17 * mm, 16 * mm, 20 * mm, 16 * mm, 16 * mm, 16 * mm],
+        right=(1, 2, 3, 4, 6, 7, 8, 9),
     )
+    if totals:
+        table.setStyle(TableStyle([("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7.5)]))
+    return table
 
 
 def header_block(snapshot: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -791,7 +803,7 @@ def render(snapshot: dict[str, Any]) -> tuple[bytes, SealBox]:
             Paragraph(
                 esc(_("Articles seized = destroyed + sampled + released, per lot.")), s["small"]
             ),
-            quantity_table(lots, _),
+            quantity_table(snapshot, _),
         ]
     if lots and "ewc_code" in lots[0]:
         # Snapshots issued before lots carried EWC codes print without this table.

@@ -170,6 +170,27 @@ def output_fraction(fraction: OutputFraction, routes: dict[str, str]) -> dict[st
     }
 
 
+def quantity_totals(lots: list[dict[str, Any]]) -> dict[str, Any]:
+    """The per-lot reconciliation summed over the certificate, each measure in its unit; a
+    measure recorded for no lot stays blank rather than printing as zero."""
+
+    def total(key: str) -> str:
+        values = [Decimal(lot[key]) for lot in lots if lot[key]]
+        return kg(sum(values, Decimal("0"))) if values else ""
+
+    return {
+        **{
+            part: sum(lot["reconciliation"][part] for lot in lots)
+            for part in ("seized", "destroyed", "sampled", "released")
+        },
+        "balanced": all(lot["reconciliation"]["balanced"] for lot in lots),
+        "gross_weight_kg": total("gross_weight_kg"),
+        "net_weight_kg": total("net_weight_kg"),
+        "volume_l": total("volume_l"),
+        "weighed_kg": total("weighed_kg"),
+    }
+
+
 def code_names(lots: list[dict[str, Any]], outputs: list[dict[str, Any]], permit) -> dict:
     """The names of the UN classes and R/D codes the certificate prints, so that no code
     stands without its name (each printed once, in the legend)."""
@@ -327,6 +348,8 @@ def build_snapshot(
                 "articles": lot.articles,
                 "weight_kg": kg(weight),
                 "gross_weight_kg": kg(lot.gross_weight_kg),
+                "net_weight_kg": kg(lot.net_weight_kg),
+                "volume_l": kg(lot.volume_l),
                 "weighed_kg": kg(line.dispatch_weight_kg),
                 "reconciliation": reconciliation(lot, sampled[lot.pk]),
                 "method": method,
@@ -473,6 +496,7 @@ def build_snapshot(
         "compliance": compliance_summary(order, {j["subject"]: j["text"] for j in justifications}),
         "justifications": justifications,
         "code_names": code_names(lots, outputs, permit),
+        "quantity_totals": quantity_totals(lots),
         "totals": {
             "lots": len(lots),
             "articles": sum(lot["articles"] for lot in lots),
