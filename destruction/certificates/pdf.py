@@ -211,8 +211,8 @@ def lot_legend(snapshot: dict[str, Any], s: dict[str, ParagraphStyle], _: Biling
     lots = snapshot["lots"]
     classes = sorted({(lot["waste_class"], lot["waste_class_label"]) for lot in lots})
     categories = sorted({(lot["category"], lot["category_label"]) for lot in lots})
-    names = "; ".join(f"{esc(code)} {esc(label)}" for code, label in classes) or "-"
-    cats = "; ".join(f"{esc(label)}" for _code, label in categories) or "-"
+    names = "; ".join(f"{esc(code)} {esc(_(label))}" for code, label in classes) or "-"
+    cats = "; ".join(f"{esc(_(label))}" for _code, label in categories) or "-"
     return Paragraph(
         f"{esc(_('Cat.'))}: {cats}. {esc(_('Waste'))}: {names}. "
         f"{esc(_('UN class'))}: {esc(_('UN dangerous-goods classes, - for none.'))}"
@@ -389,7 +389,7 @@ def judgment_dates(z: dict[str, Any], _: Bilingual) -> list[str]:
 
 def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     _ = labels(snapshot)
-    bases = ", ".join(b["label"] for b in snapshot["legal_bases"]) or "-"
+    bases = ", ".join(_(b["label"]) for b in snapshot["legal_bases"]) or "-"
     holders = (
         "; ".join(
             f"{h['name']} ({_('application')} {h['application_reference'] or _('none')})"
@@ -404,8 +404,8 @@ def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             Paragraph(esc(z["consignment_number"]), s["cell"]),
             z["detained_on"],
             z["notified_on"] or "-",
-            Paragraph(esc(z["ipr_type"]), s["cell"]),
-            Paragraph(esc(z["legal_route"]), s["cell"]),
+            Paragraph(esc(_(z["ipr_type"])), s["cell"]),
+            Paragraph(esc(_(z["legal_route"])), s["cell"]),
             Paragraph(esc(legal_dates(z, _)), s["cell"]),
         ]
         for z in snapshot["seizures"]
@@ -436,7 +436,7 @@ def method_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     rows = [
         [
             m["code"],
-            Paragraph(esc(m["label"]), s["cell"]),
+            Paragraph(esc(_(m["label"])), s["cell"]),
             str(m["rank"] or ""),
             "/".join(m["operations"]),
             str(m["lots"]),
@@ -596,12 +596,13 @@ def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
         [
             Paragraph(esc(w["name"]), s["cell"]),
             Paragraph(esc(w["organisation"]), s["cell"]),
-            w["role"],
+            _.stacked(w["role"]),
         ]
         for w in snapshot["witnesses"]
     ] or [[none, "", ""]]
     evidence = [
-        [Paragraph(esc(e["name"]), s["cell"]), e["kind"], e["sha256"]] for e in snapshot["evidence"]
+        [Paragraph(esc(e["name"]), s["cell"]), _.stacked(e["kind"]), e["sha256"]]
+        for e in snapshot["evidence"]
     ] or [[none, "", ""]]
     flowables: list[Flowable] = [
         # A heading left alone at the foot of a page, its table on the next, reads as missing.
@@ -635,7 +636,7 @@ def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
                         x["reference"],
                         x["parent"],
                         str(x["articles"]),
-                        x["purpose"],
+                        _.stacked(x["purpose"]),
                         Paragraph(esc(x["holder"]), s["cell"]),
                     ]
                     for x in snapshot["samples"]

@@ -279,6 +279,13 @@ FULL = {
         "no": "no / non",
         "totals": "Total",
         "shipment": "Shipment reference Référence d'expédition",
+        # Choice labels, stacked in narrow cells or after " / " in wide ones.
+        "evidence": "photo-0001.jpg Photo",
+        "role": "Olga Officer Customs Customs officer Agent des douanes",
+        "method": "Shredding or granulating, then material recycling / Broyage ou granulation, "
+        "puis recyclage des matières",
+        "basis": "Reg. 608/2013 Art. 23 (standard procedure) / Règl. 608/2013 art. 23 "
+        "(procédure standard)",
     },
     "nl": {
         "court": "court / rechtbank Tribunal de première instance de Bruxelles",
@@ -297,6 +304,12 @@ FULL = {
         "no": "no / nee",
         "totals": "Total / Totaal",
         "shipment": "Shipment reference Referentie van de zending",
+        "evidence": "photo-0001.jpg Photo Foto",
+        "role": "Olga Officer Customs Customs officer Douanebeambte",
+        "method": "Shredding or granulating, then material recycling / Versnipperen of "
+        "granuleren, daarna materiaalrecycling",
+        "basis": "Reg. 608/2013 Art. 23 (standard procedure) / Verord. 608/2013 art. 23 "
+        "(standaardprocedure)",
     },
 }
 
@@ -372,9 +385,12 @@ def test_every_field_of_point_3_reads_back_from_the_pdf_in_both_languages(admin_
         words["judgment"],
         words["final"],
         # Witnesses, evidence with its hash, verdict in words with the warning's justification.
-        "Olga Officer",
+        words["role"],
         "Rita Rightholder Brand Owner SA",
-        f"photo-0001.jpg Photo {photo_sha}",
+        f"{words['evidence']} {photo_sha}",
+        # Choice labels in both languages: the method, the legal basis.
+        words["method"],
+        words["basis"],
         words["verdict"],
         "No recycler nearby takes printed polyester",
         # The last custody hash of each lot.
