@@ -344,10 +344,11 @@ def record(order, actor, number) -> None:
     incineration = line.method in {"RECOVER_WTE", "INCIN_HAZ_HT"}
     classes = set(order.lines.filter(active=True).values_list("lot__waste_class", flat=True))
     shipment = f"CMR-2026-{7300 + number}"
-    # (route, share, destination, R/D code, EWC code of the fraction, permit of the destination)
+    # (route, share, destination, R/D code, EWC code of the fraction, permit of the destination);
+    # the mass burnt for energy leaves as heat and power, so no waste code, permit or shipment.
     fractions = (
         [
-            ("energy_recovery", "0.78", "Doel grid", "R1", "19 01 99", "OVAM-ENV-0412"),
+            ("energy_recovery", "0.78", "Burnt on site, power to the Doel grid", "R1", "", ""),
             ("hazardous_residue", "0.04", "Fly ash, Ravenna", "D9", "19 01 13*", "IT-RA-2291"),
             ("landfilled", "0.18", "Bottom ash, Grimbergen", "D1", "19 01 12", "OVAM-ENV-0977"),
         ]
@@ -365,7 +366,7 @@ def record(order, actor, number) -> None:
             operation_code=code,
             ewc_code=ewc,
             destination_permit=permit,
-            shipment_reference=shipment,
+            shipment_reference=shipment if ewc else "",
         )
         for route, share, destination, code, ewc, permit in fractions
     ]

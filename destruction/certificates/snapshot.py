@@ -237,6 +237,13 @@ VERDICT_WORDS = {
 }
 
 
+# Findings about the record as a whole, and the record-wide justification that answers them.
+RECORD_RULE_SUBJECTS = {
+    "X-QM-02": "Mass balance deviation",
+    "X-WE-01": "Customs officer absent",
+}
+
+
 def compliance_summary(order: DestructionOrder, justifications: dict[str, str]) -> dict[str, Any]:
     """The latest record check as printed, each warning with the justification recorded for its
     lot (`justifications`: lot reference -> text). No check yet: the certificate says so instead
@@ -265,7 +272,9 @@ def compliance_summary(order: DestructionOrder, justifications: dict[str, str]) 
                 "severity": str(f.get("severity", "")),
                 "message": str(f.get("message", "")),
                 "lot": str(f.get("lot", "")),
-                "justification": justifications.get(str(f.get("lot", "")), ""),
+                "justification": justifications.get(
+                    str(f.get("lot", "")) or RECORD_RULE_SUBJECTS.get(str(f.get("rule", ""))), ""
+                ),
             }
             for f in check.findings
             if f.get("severity") != Severity.BLOCKING

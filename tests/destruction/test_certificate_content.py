@@ -402,3 +402,25 @@ def test_every_field_of_point_3_reads_back_from_the_pdf_in_both_languages(admin_
     assert [value for value in expected if value not in text] == []
     assert all(lot["custody_hash"] for lot in certificate.snapshot["lots"])
     assert "needs_review" not in text
+
+
+def test_a_record_wide_warning_prints_the_justification_recorded_for_it(admin_user):
+    order = executed_order()
+    DestructionRecord.objects.filter(order=order).update(
+        mass_balance_deviation=True, deviation_justification="Pallets weighed with the goods"
+    )
+    ComplianceCheck.objects.create(
+        stage=ComplianceCheck.Stage.RECORD,
+        order=order,
+        rulebook_version="2026.3",
+        verdict="needs_review",
+        findings=[{"rule": "X-QM-02", "severity": "warning", "message": "Mass balance off by 4 %"}],
+        checked_by=order.prepared_by,
+    )
+
+    certificate = issue_certificate(order=order, actor=admin_user)
+
+    [finding] = certificate.snapshot["compliance"]["findings"]
+    assert finding["justification"] == "Pallets weighed with the goods"
+    _pages, text = pdf_text(certificate.pdf)
+    assert "Mass balance off by 4 % Pallets weighed with the goods" in text
