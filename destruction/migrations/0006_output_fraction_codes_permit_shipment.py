@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('destruction', '0004_record_liquid_volume_decomposition_line_excise_notice'),
+        ('destruction', '0005_cost_ledger'),
     ]
 
     operations = [
