@@ -202,8 +202,9 @@ def service_import(content: bytes, user) -> tuple[float, int]:
     from seizures.services import import_seizures
 
     start = time.perf_counter()
-    seizures = import_seizures(content=content, actor=user)
-    return time.perf_counter() - start, len(seizures)
+    # Every round imports the same file: confirmed as a duplicate (the check still runs).
+    batch = import_seizures(content=content, actor=user, confirm_duplicates=True)
+    return time.perf_counter() - start, batch.seizures.count()
 
 
 def main() -> None:
