@@ -111,6 +111,9 @@ class LotFilterSet(filters.FilterSet):
         field_name="location__warehouse", queryset=visible(Warehouse)
     )
     location = filters.ModelChoiceFilter(queryset=visible(StorageLocation))
+    placed = BooleanFilter(
+        label="Placed", field_name="location", lookup_expr="isnull", exclude=True
+    )
     category = filters.ChoiceFilter(choices=ProductCategory.choices)
     waste_class = filters.ChoiceFilter(choices=WasteClass.choices)
     hazard_class = filters.ChoiceFilter(choices=HazardClass.choices, method="filter_hazard")

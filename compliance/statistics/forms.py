@@ -44,3 +44,17 @@ class StatisticsForm(forms.Form):
         """The office the page opens on: all offices for national users, else the first."""
         office = self.fields["office"]
         return None if office.empty_label is not None else office.queryset.first()
+
+
+class CloseYearForm(forms.Form):
+    """Closing a year, or revising a closed one (then the reason is required)."""
+
+    reason = forms.CharField(
+        label="What this edition corrects (required for a revision)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    accept_quality_issues = forms.BooleanField(
+        label="Close the year despite the data-quality issues listed", required=False
+    )

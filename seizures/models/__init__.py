@@ -1,8 +1,9 @@
 """Seizures, their lots, the storage where lots wait, and the append-only custody chain.
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
-locations, seizures, lots), `custody` (the append-only record), `access` (which offices or
-right holder a user sees), `right_holder_acts` (what right holders answered on a case).
+locations, seizures, lots), `custody` (the append-only record), `batches` (CSV files imported),
+`access` (which offices or right holder a user sees), `right_holder_acts` (what right holders
+answered on a case).
 Everything is importable from `seizures.models`, as migrations and the other apps expect."""
 
 from seizures.choices import (
@@ -18,6 +19,7 @@ from seizures.choices import (
     ZoneType,
 )
 from seizures.models.access import UserAccess
+from seizures.models.batches import IntakeBatch
 from seizures.models.custody import Amendment, CustodyEvent, CustodySeal
 from seizures.models.inventory import (
     CLASSIFICATION_FIELDS,
@@ -47,6 +49,7 @@ __all__ = [
     "CustomsOffice",
     "CustomsProcedure",
     "Holiday",
+    "IntakeBatch",
     "IPRType",
     "JudgmentOutcome",
     "LegalRoute",

@@ -30,7 +30,13 @@ from seizures.services.right_holders import (
     request_extension,
     request_samples,
 )
-from seizures.services.storage import classification_of, move_lot
+from seizures.services.storage import (
+    classification_of,
+    is_own_warehouse,
+    move_lot,
+    place_lots_by_proposal,
+    placement_options,
+)
 
 __all__ = [
     "add_lots",
@@ -42,9 +48,12 @@ __all__ = [
     "create_seizure",
     "delete_reference_record",
     "import_seizures",
+    "is_own_warehouse",
     "lift_hold",
     "move_lot",
     "place_hold",
+    "place_lots_by_proposal",
+    "placement_options",
     "reclassify_lot",
     "refuse_destruction",
     "record_lot_condition",
