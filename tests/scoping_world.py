@@ -18,6 +18,7 @@ from seizures import services
 from seizures.models import (
     CustodyEvent,
     CustomsOffice,
+    IntakeBatch,
     Lot,
     RightHolder,
     RightHolderAct,
@@ -56,6 +57,7 @@ class OfficeWorld:
     review: CertificateReview
     act: RightHolderAct
     statement: Statement
+    batch: IntakeBatch
     custody_event: CustodyEvent
     staff: object
     right_holder_user: object
@@ -127,6 +129,10 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         rule="10 days x 1.50",
         incurred_on=datetime.date(2026, 4, 15),
     )
+    batch = IntakeBatch.objects.create(
+        checksum=code * 16, encoding="utf-8", delimiter=",", created_by=issuer
+    )
+    batch.seizures.add(seizure)
     statement = issue_statement(
         right_holder=right_holder,
         period_from=YEAR_START,
@@ -148,6 +154,7 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         review=review,
         act=act,
         statement=statement,
+        batch=batch,
         custody_event=CustodyEvent.objects.filter(lot=lot).last(),
         staff=staff,
         right_holder_user=holder_user,

@@ -367,12 +367,21 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        return IntakeBatch.objects.select_related("created_by").prefetch_related(
-            Prefetch(
-                "seizures",
-                queryset=Seizure.objects.order_by("reference").prefetch_related(
-                    Prefetch("lots", queryset=Lot.objects.order_by("reference"))
-                ),
+        user = self.request.user
+        return (
+            IntakeBatch.objects.visible_to(user)
+            .select_related("created_by")
+            .prefetch_related(
+                Prefetch(
+                    "seizures",
+                    queryset=Seizure.objects.visible_to(user)
+                    .order_by("reference")
+                    .prefetch_related(
+                        Prefetch(
+                            "lots", queryset=Lot.objects.visible_to(user).order_by("reference")
+                        )
+                    ),
+                )
             )
         )
 
@@ -381,7 +390,8 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
     def labels(self, request, pk=None):
         """One PDF sheet with the labels of every lot the file created."""
         batch = self.get_object()
-        lots = Lot.objects.with_related().filter(seizure__intake_batches=batch)
+        lots = Lot.objects.visible_to(request.user).with_related()
+        lots = lots.filter(seizure__intake_batches=batch)
         return pdf_response(
             labels.lot_labels_pdf(lots.order_by("reference")), f"intake-{batch.pk}-labels.pdf"
         )
@@ -404,7 +414,8 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
         the location it went to, or with the reasons it stayed unplaced."""
         batch = self.get_object()
         results = services.place_lots_by_proposal(
-            lots=Lot.objects.filter(seizure__intake_batches=batch), actor=request.user
+            lots=Lot.objects.visible_to(request.user).filter(seizure__intake_batches=batch),
+            actor=request.user,
         )
         return Response(s.ProposedPlacementSerializer(results, many=True).data)
 
