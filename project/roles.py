@@ -23,6 +23,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "seizures.sample_lot",
         "seizures.print_labels",
         "seizures.import_seizures",
+        "seizures.count_stock",
         "destruction.view_*",
         "destruction.add_destructionorder",
         "destruction.change_destructionorder",

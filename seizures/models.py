@@ -407,12 +407,16 @@ class Seizure(models.Model):
 # A lot on hold only returns to storage when the hold is lifted: the legal hold blocks every
 # disposal, release included (release_lot refuses while the seizure is held).
 LOT_TRANSITIONS: dict[LotStatus, frozenset[LotStatus]] = {
-    LotStatus.IN_STORAGE: frozenset({LotStatus.ON_HOLD, LotStatus.ALLOCATED, LotStatus.RELEASED}),
-    LotStatus.ON_HOLD: frozenset({LotStatus.IN_STORAGE}),
+    LotStatus.IN_STORAGE: frozenset(
+        {LotStatus.ON_HOLD, LotStatus.ALLOCATED, LotStatus.RELEASED, LotStatus.LOST}
+    ),
+    # A lot missing at a stocktake is declared lost by an administrator (X-CC-06).
+    LotStatus.ON_HOLD: frozenset({LotStatus.IN_STORAGE, LotStatus.LOST}),
     LotStatus.ALLOCATED: frozenset({LotStatus.IN_STORAGE, LotStatus.IN_TRANSIT}),
     LotStatus.IN_TRANSIT: frozenset({LotStatus.DESTROYED, LotStatus.IN_STORAGE}),
     LotStatus.DESTROYED: frozenset(),
     LotStatus.RELEASED: frozenset(),
+    LotStatus.LOST: frozenset(),
 }
 
 
@@ -628,6 +632,7 @@ class CustodyEvent(models.Model):
         RECLASSIFIED = "reclassified", "Reclassified"
         CONDITION_RECORDED = "condition_recorded", "Condition recorded"
         AMENDED = "amended", "Amended after disposal"
+        LOST = "lost", "Declared lost"
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="custody_events")
     sequence = models.PositiveIntegerField()
@@ -784,3 +789,12 @@ class Amendment(models.Model):
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) of every changed value, in the order given."""
         return [(name, self.before.get(name), value) for name, value in self.after.items()]
+
+
+# The stocktake sub-domain's models (seizures.stocktakes.models), imported last so that Django
+# registers them with this app.
+from seizures.stocktakes.models import (  # noqa: E402, F401
+    Stocktake,
+    StocktakeLine,
+    StocktakeLocation,
+)
