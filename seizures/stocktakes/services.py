@@ -272,8 +272,8 @@ def close_stocktake(*, stocktake: Stocktake, actor: User) -> Stocktake:
             raise ValidationError(
                 {
                     "discrepancies": [
-                        f"{result['unresolved']} discrepancies are not resolved yet; give each "
-                        "its reason before closing."
+                        "Give every discrepancy its reason before closing: "
+                        f"{result['unresolved']} still open."
                     ]
                 }
             )
