@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -34,8 +34,8 @@ from seizures.stocktakes.models import (
 from seizures.storage import MOVABLE_STATUSES, OCCUPYING_STATUSES
 
 Kind = CustodyEvent.Kind
-# Rows per INSERT when a count of a large warehouse opens.
-LINE_BATCH = 2000
+# Locations per INSERT when a count opens.
+LOCATION_BATCH = 2000
 MAX_NOTE = 2000
 MAX_SCANNED_LOTS = 500
 # A missing lot can be declared lost only while it still stands in the warehouse's records.
@@ -91,25 +91,40 @@ def open_stocktake(
         )
         StocktakeLocation.objects.bulk_create(
             (StocktakeLocation(stocktake=stocktake, location_id=pk) for pk in location_ids),
-            batch_size=LINE_BATCH,
+            batch_size=LOCATION_BATCH,
         )
-        expected = Lot.objects.filter(
-            location_id__in=StocktakeLocation.objects.filter(stocktake=stocktake).values(
-                "location_id"
-            ),
-            status__in=OCCUPYING_STATUSES,
-        ).values_list("pk", "location_id")
-        StocktakeLine.objects.bulk_create(
-            (
-                StocktakeLine(
-                    stocktake=stocktake, lot_id=lot_id, expected=True, expected_location_id=where
-                )
-                for lot_id, where in expected.iterator(chunk_size=LINE_BATCH)
-            ),
-            batch_size=LINE_BATCH,
-        )
+        _insert_expected_lines(stocktake)
         audit.record_created([stocktake], actor=actor)
     return stocktake
+
+
+def _insert_expected_lines(stocktake: Stocktake) -> None:
+    """One INSERT ... SELECT of a line per lot the records place in the count's locations: the
+    opening of a count of 100,000 lots is one statement, not 100,000 rows through Python."""
+    expected = Lot.objects.filter(
+        location_id__in=StocktakeLocation.objects.filter(stocktake=stocktake).values("location_id"),
+        status__in=OCCUPYING_STATUSES,
+    ).values_list("pk", "location_id")
+    select, params = expected.query.sql_with_params()
+    line = StocktakeLine._meta
+    columns = ", ".join(
+        connection.ops.quote_name(line.get_field(name).column)
+        for name in (
+            "stocktake",
+            "lot",
+            "expected_location",
+            "expected",
+            "resolution",
+            "resolution_note",
+            "finding",
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(line.db_table)} ({columns}) "  # noqa: S608
+            f"SELECT %s, lots.*, %s, '', '', '{{}}' FROM ({select}) AS lots",
+            [stocktake.pk, True, *params],
+        )
 
 
 def record_scans(
@@ -334,7 +349,7 @@ def cancel_stocktake(*, stocktake: Stocktake, reason: str, actor: User) -> Stock
 def _locked_open(stocktake: Stocktake) -> Stocktake:
     """The count, locked: scans, resolutions and the closing run one after another, so nothing
     is scanned into a count after it closed."""
-    current = Stocktake.objects.select_for_update().select_related("warehouse", "zone")
+    current = Stocktake.objects.select_for_update(of=("self",)).select_related("warehouse", "zone")
     current = current.get(pk=stocktake.pk)
     if current.status != StocktakeStatus.OPEN:
         raise TransitionNotAllowed(f"Stocktake {current.pk} is {current.get_status_display()}.")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from project.errors import TransitionNotAllowed
 from seizures.custody import verify_chains
-from seizures.models import CustodyEvent, Lot, LotStatus, StorageLocation, ZoneType
+from seizures.models import CustodyEvent, Lot, LotStatus, StorageLocation
 from seizures.stocktakes import services
 from seizures.stocktakes.models import (
     STOCKTAKE_TRANSITIONS,
