@@ -80,7 +80,7 @@ class OpenStocktakeSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=MAX_NOTE, required=False, allow_blank=True)
 
 
-class ScanSerializer(serializers.Serializer):
+class StocktakeScanSerializer(serializers.Serializer):
     location = serializers.SlugRelatedField(
         slug_field="code", queryset=StorageLocation.objects.all(), help_text="Label scanned."
     )
@@ -93,7 +93,7 @@ class ScanSerializer(serializers.Serializer):
     )
 
 
-class ResolveSerializer(serializers.Serializer):
+class ResolveDiscrepancySerializer(serializers.Serializer):
     lot = serializers.SlugRelatedField(slug_field="reference", queryset=Lot.objects.all())
     resolution = serializers.ChoiceField(choices=Resolution.choices)
     note = serializers.CharField(max_length=MAX_NOTE)
@@ -106,5 +106,5 @@ class ResolveSerializer(serializers.Serializer):
     )
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelStocktakeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=MAX_NOTE)

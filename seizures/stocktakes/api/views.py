@@ -51,7 +51,7 @@ class StocktakeViewSet(viewsets.ReadOnlyModelViewSet):
         return self._answer(self.get_queryset().get(pk=stocktake.pk), status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.ScanSerializer,
+        request=s.StocktakeScanSerializer,
         responses={200: s.StocktakeLineSerializer(many=True), **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -59,7 +59,7 @@ class StocktakeViewSet(viewsets.ReadOnlyModelViewSet):
         """A location label scanned, with the lots found there: answers their lines, each with
         its discrepancy (null when found where recorded)."""
         stocktake = self.get_object()
-        data = valid(s.ScanSerializer, request.data)
+        data = valid(s.StocktakeScanSerializer, request.data)
         lines = services.record_scans(
             stocktake=stocktake,
             location=data["location"],
@@ -78,14 +78,15 @@ class StocktakeViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(s.StocktakeLineSerializer(page, many=True).data)
 
     @extend_schema(
-        request=s.ResolveSerializer, responses={200: s.StocktakeLineSerializer, **WRITE_ERRORS}
+        request=s.ResolveDiscrepancySerializer,
+        responses={200: s.StocktakeLineSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         """Resolve one discrepancy with its reason: moved, found_elsewhere (with the location),
         or lost (administrators; raises an X-CC-06 finding)."""
         stocktake = self.get_object()
-        data = valid(s.ResolveSerializer, request.data)
+        data = valid(s.ResolveDiscrepancySerializer, request.data)
         line = services.resolve_discrepancy(stocktake=stocktake, actor=request.user, **data)
         return Response(s.StocktakeLineSerializer(line).data)
 
@@ -98,12 +99,12 @@ class StocktakeViewSet(viewsets.ReadOnlyModelViewSet):
         return self._answer(stocktake)
 
     @extend_schema(
-        request=s.CancelSerializer, responses={200: s.StocktakeSerializer, **WRITE_ERRORS}
+        request=s.CancelStocktakeSerializer, responses={200: s.StocktakeSerializer, **WRITE_ERRORS}
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Abandon an open count with a reason; no location is marked counted."""
-        data = valid(s.CancelSerializer, request.data)
+        data = valid(s.CancelStocktakeSerializer, request.data)
         stocktake = services.cancel_stocktake(
             stocktake=self.get_object(), reason=data["reason"], actor=request.user
         )
