@@ -50,7 +50,7 @@ class OrderListView(FilteredListView):
     template_name = "destruction/order_list.html"
 
     def base_queryset(self):
-        return DestructionOrder.objects.for_list()
+        return DestructionOrder.objects.for_list().visible_to(self.request.user)
 
 
 class ApprovalQueueView(Protected, ListView):
@@ -152,7 +152,7 @@ class OrderDetailView(Protected, DetailView):
     context_object_name = "order"
 
     def get_queryset(self):
-        return DestructionOrder.objects.for_detail()
+        return DestructionOrder.objects.for_detail().visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -198,7 +198,9 @@ class OrderActionView(Protected, View):
     files = False
 
     def post(self, request, pk):
-        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=pk)
+        self.order = get_object_or_404(
+            DestructionOrder.objects.for_detail().visible_to(self.request.user), pk=pk
+        )
         form = None
         if self.form_class is not None:
             form = self.form_class(request.POST, request.FILES if self.files else None)
@@ -338,7 +340,9 @@ class RecordView(Protected, TemplateView):
     template_name = "destruction/record_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=kwargs["pk"])
+        self.order = get_object_or_404(
+            DestructionOrder.objects.for_detail().visible_to(self.request.user), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -626,6 +626,7 @@ class CustodyEvent(models.Model):
         ORDER_SUBMITTED = "order_submitted", "Destruction order submitted"
         ORDER_APPROVED = "order_approved", "Destruction order approved"
         DISPATCHED = "dispatched", "Dispatched to facility"
+        RECEIVED = "received", "Received at facility"
         DESTROYED = "destroyed", "Destroyed"
         CERTIFIED = "certified", "Certificate issued"
         CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"

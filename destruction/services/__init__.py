@@ -24,6 +24,12 @@ from destruction.services.orders import (
     submit_order,
     update_line_references,
 )
+from destruction.services.receipts import (
+    ReceiptDiscrepancyInput,
+    confirm_receipt,
+    countersign_record,
+    resolve_receipt,
+)
 from destruction.services.records import (
     MAX_ABSENCE_REASON,
     MAX_DESTINATION,
@@ -40,6 +46,10 @@ from destruction.services.records import (
 )
 
 __all__ = [
+    "ReceiptDiscrepancyInput",
+    "confirm_receipt",
+    "countersign_record",
+    "resolve_receipt",
     "FACILITY_FIELDS",
     "LINE_REFERENCES",
     "MAX_ABSENCE_REASON",
