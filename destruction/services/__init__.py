@@ -12,6 +12,7 @@ from destruction.services.facilities import (
     FACILITY_FIELDS,
     PermitInput,
     delete_facility,
+    link_facility_operator,
     save_facility,
 )
 from destruction.services.orders import (
@@ -47,6 +48,7 @@ from destruction.services.records import (
 
 __all__ = [
     "ReceiptDiscrepancyInput",
+    "link_facility_operator",
     "confirm_receipt",
     "countersign_record",
     "resolve_receipt",

@@ -293,3 +293,63 @@ def test_api_facility_token_acts_for_its_facility(client, operator, dispatched):
 
     assert response.status_code == 201, response.json()
     assert response.json()["received_by"] == "facility"
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def test_order_page_confirms_a_receipt_and_an_administrator_resolves_it(
+    client, operator, admin_user, dispatched
+):
+    client.force_login(operator)
+    page = client.get(f"/orders/{dispatched.pk}/").content.decode()
+    assert "Confirm receipt" in page
+
+    response = client.post(
+        f"/orders/{dispatched.pk}/receipt/",
+        {
+            "gate_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "weighbridge_ticket": "GATE-9",
+            "total_weight_kg": "25",
+            "broken_seals": "SEAL-0001",
+            "discrepancy": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    receipt = Receipt.objects.get(order=dispatched)
+    assert (receipt.seals_intact, receipt.broken_seals) == (False, ["SEAL-0001"])
+    assert receipt.blocks_certificate
+
+    client.force_login(admin_user)
+    page = client.get(f"/orders/{dispatched.pk}/").content.decode()
+    assert "Seal SEAL-0001 broken on arrival" in page
+    client.post(f"/orders/{dispatched.pk}/resolve-receipt/", {"reason": "Seal photos checked"})
+    receipt.refresh_from_db()
+    assert receipt.resolution_reason == "Seal photos checked"
+
+
+def test_order_page_shows_a_missing_ticket_on_its_field(client, operator, dispatched):
+    client.force_login(operator)
+
+    response = client.post(
+        f"/orders/{dispatched.pk}/receipt/",
+        {
+            "gate_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "seals_intact": "on",
+            "total_weight_kg": "25",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "weighbridge ticket" in response.content.decode()
+    assert not Receipt.objects.exists()
+
+
+def test_order_list_shows_a_facility_user_only_their_orders(client, operator, dispatched, order_in):
+    elsewhere = order_in(OrderStatus.DISPATCHED, facility=FacilityFactory(name="Other plant"))
+    client.force_login(operator)
+
+    page = client.get("/orders/").content.decode()
+
+    assert dispatched.reference in page
+    assert elsewhere.reference not in page
