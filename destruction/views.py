@@ -37,6 +37,7 @@ from destruction.forms import (
 from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus, Receipt
 from destruction.record_check import record_check
 from destruction.timeline import order_timeline
+from destruction.transport import documents as transport
 from project.errors import TransitionNotAllowed
 from project.views import FilteredListView, Protected
 from seizures.filtersets import LotFilterSet
@@ -184,6 +185,9 @@ class OrderDetailView(Protected, DetailView):
             ReceiptForm(initial={"total_weight_kg": order.dispatch_weight_kg}),
         )
         context.setdefault("resolve_receipt_form", ReasonForm())
+        context["transport_documents"] = [
+            (kind, transport.DOCUMENTS[kind]) for kind in transport.available(order)
+        ]
         context.setdefault("cancel_form", ReasonForm())
         context.setdefault("scan_form", ScanLotsForm())
         context.setdefault("evidence_form", EvidenceForm())

@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("destruction.urls")),
     path("", include("compliance.urls")),
     path("", include("destruction.certificates.urls")),
+    path("", include("destruction.transport.urls")),
     path("", include("compliance.reviews.urls")),
     path("", include("compliance.statistics.urls")),
     path("api/v1/", include(api_v1)),

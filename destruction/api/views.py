@@ -25,6 +25,7 @@ from destruction.filtersets import (
     eligible_lots,
 )
 from destruction.models import DestructionOrder, EvidenceFile, Facility, Receipt
+from destruction.transport.views import document_response
 from project.api import ERROR, BoundedJSONParser, FileNegotiation
 from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
@@ -142,6 +143,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         "receipt": "destruction.receive_order",
         "resolve_receipt": "destruction.resolve_receipt",
         "countersign": "destruction.countersign_record",
+        "transport_document": "destruction.view_destructionorder",
     }
 
     def get_queryset(self):
@@ -340,6 +342,29 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         data = valid(s.EvidenceUploadSerializer, request.data).validated_data
         services.add_evidence(order=order, kind=data["kind"], file=data["file"], actor=request.user)
         return self._order(order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The transport document as PDF."
+            ),
+            403: ERROR,
+            404: ERROR,
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"transport-documents/(?P<kind>adr|consignment-note|annex-vii)",
+        filter_backends=(),
+        content_negotiation_class=FileNegotiation,
+    )
+    def transport_document(self, request, pk=None, kind=None):
+        """The ADR transport document (lots with UN classes), the waste consignment note, or the
+        Annex VII information (facility in another country), as PDF; 404 when the order does
+        not travel under it."""
+        order = self.get_object()
+        return document_response(order, kind)
 
     @extend_schema(responses=FILE_RESPONSE)
     @action(
