@@ -421,3 +421,32 @@ def test_detail_page_resolves_and_closes(client, admin_user, warehouse, zone, ba
 
     page = client.get(f"/stocktakes/{stocktake.pk}/").content.decode()
     assert "1 missing (1 lost), 0 extra, 0 in the wrong location" in page
+
+
+def test_discrepancy_list_takes_the_same_queries_for_1_or_n_lines(api, admin_user, office):
+    reader = api(admin_user)
+    counts = []
+    for size in (1, 6):
+        bay = StorageLocationFactory(capacity_kg=None)
+        log_seizure(admin_user, office, lots=[lot_input(location=bay)] * size)
+        stocktake = services.open_stocktake(warehouse=bay.warehouse, actor=admin_user)
+        url = f"/api/v1/stocktakes/{stocktake.pk}/discrepancies/"
+        reader.get(url)
+        counts.append(_list_queries(lambda url=url: reader.get(url)))
+        assert reader.get(url).json()["count"] == size
+    assert counts[0] == counts[1]
+
+
+def test_stocktake_detail_page_takes_the_same_queries_for_1_or_n_discrepancies(
+    client, admin_user, office
+):
+    client.force_login(admin_user)
+    counts = []
+    for size in (1, 6):
+        bay = StorageLocationFactory(capacity_kg=None)
+        log_seizure(admin_user, office, lots=[lot_input(location=bay)] * size)
+        stocktake = services.open_stocktake(warehouse=bay.warehouse, actor=admin_user)
+        url = f"/stocktakes/{stocktake.pk}/"
+        client.get(url)
+        counts.append(_list_queries(lambda url=url: client.get(url)))
+    assert counts[0] == counts[1]
