@@ -13,18 +13,17 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.utils import timezone
-from django.utils.html import escape
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from destruction.methods import METHODS
 from destruction.models import DestructionOrder, OrderLine, OrderStatus
 from destruction.transport.adr import AdrEntry, entry_for
+from project import pdf
 from seizures.models import Lot
 
 ADR = "adr"
@@ -191,28 +190,22 @@ def annex_vii_pdf(order: DestructionOrder) -> bytes:
         ("6. Waste producer", f"{office.name} (goods seized under Reg. (EU) 608/2013)"),
         ("7. Recovery facility", _where(facility.name, facility)),
         ("8. Recovery operation", ", ".join(operations)),
-        ("9. Usual description of the waste", _cell("; ".join(sorted(descriptions)))),
+        ("9. Usual description of the waste", "; ".join(sorted(descriptions))),
         ("10. Waste identification (EU list of wastes)", ", ".join(codes)),
         (
             "11. Countries concerned",
             f"dispatch {office.country.name}; destination {facility.country.name}",
         ),
-        ("12. Declaration of the person who arranges the shipment", _cell(ANNEX_VII_DECLARATION)),
+        ("12. Declaration of the person who arranges the shipment", ANNEX_VII_DECLARATION),
         ("13. Signature upon receipt by the consignee", SIGNATURE),
         ("14. Signature upon receipt at the recovery facility", SIGNATURE),
     ]
     story = _heading(order, DOCUMENTS[ANNEX_VII])
-    story.append(
-        _table(
-            [[_cell(name), value] for name, value in blocks],
-            widths=(62 * mm, 118 * mm),
-            header=False,
-        )
-    )
+    story.append(pdf.facts_table(blocks, STYLES))
     return _build(story, DOCUMENTS[ANNEX_VII])
 
 
-STYLES = getSampleStyleSheet()
+STYLES = pdf.styles()
 SIGNATURE = "Name: ____________ Date: ________"
 
 
@@ -222,19 +215,20 @@ def _where(name: str, place) -> str:
 
 
 def _paragraph(text: str) -> Paragraph:
-    return Paragraph(text, STYLES["BodyText"])
+    """Markup written here (bold headings); text typed by people goes through _cell."""
+    return Paragraph(text, STYLES["body"])
 
 
 def _cell(text: str) -> Paragraph:
-    """A table cell that wraps; the text is escaped (descriptions and names are typed by
-    people, and reportlab reads markup)."""
-    return Paragraph(escape(text), STYLES["BodyText"])
+    """Text that wraps, escaped (descriptions and names are typed by people, and reportlab
+    reads markup)."""
+    return Paragraph(pdf.esc(text), STYLES["cell"])
 
 
 def _heading(order: DestructionOrder, title: str) -> list:
     dispatched = timezone.localtime(order.dispatched_at) if order.dispatched_at else None
     return [
-        Paragraph(title, STYLES["Title"]),
+        Paragraph(title, STYLES["title"]),
         _cell(
             f"Destruction order {order.reference}"
             + (f" · consignment note {note}" if (note := order.consignment_note_number) else "")
@@ -246,31 +240,21 @@ def _heading(order: DestructionOrder, title: str) -> list:
 
 def _parties(order: DestructionOrder) -> list:
     office, facility = order.office, order.facility
-    rows = [
-        ["Consignor", _cell(_where(office.name, office))],
-        ["Consignee", _cell(_where(f"{facility.name}, {facility.operator}", facility))],
-        [
+    pairs = [
+        ("Consignor", _where(office.name, office)),
+        ("Consignee", _where(f"{facility.name}, {facility.operator}", facility)),
+        (
             "Carrier",
-            _cell(
-                f"{order.carrier_name or '—'}, registration {order.carrier_registration or '—'}, "
-                f"vehicle {order.vehicle or '—'}, seals {', '.join(order.seal_numbers) or '—'}"
-            ),
-        ],
+            f"{order.carrier_name or '-'}, registration {order.carrier_registration or '-'}, "
+            f"vehicle {order.vehicle or '-'}, seals {', '.join(order.seal_numbers) or '-'}",
+        ),
     ]
-    return [_table(rows, widths=(30 * mm, 150 * mm), header=False), Spacer(1, 4 * mm)]
+    return [pdf.facts_table(pairs, STYLES), Spacer(1, 4 * mm)]
 
 
-def _table(rows: list, *, widths, header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
-    ]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke))
-    table.setStyle(TableStyle(style))
-    return table
+def _table(rows: list, *, widths) -> Table:
+    """A grid in the house style; its header row repeats on every page it spans."""
+    return pdf.data_table(rows[0], rows[1:], list(widths))
 
 
 def _build(story: list, title: str) -> bytes:
@@ -279,12 +263,12 @@ def _build(story: list, title: str) -> bytes:
         buffer,
         pagesize=A4,
         title=title,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
+        leftMargin=pdf.MARGIN,
+        rightMargin=pdf.MARGIN,
+        topMargin=pdf.MARGIN,
+        bottomMargin=pdf.MARGIN + 5 * mm,
     )
-    document.build(story)
+    document.build(story, canvasmaker=partial(pdf.NumberedCanvas, footer=title))
     return buffer.getvalue()
 
 

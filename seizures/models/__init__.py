@@ -1,0 +1,67 @@
+"""Seizures, their lots, the storage where lots wait, and the append-only custody chain.
+
+One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
+locations, seizures, lots), `custody` (the append-only record). Everything is importable from
+`seizures.models`, as migrations and the other apps expect."""
+
+from seizures.choices import (
+    ActionType,
+    CustomsProcedure,
+    IPRType,
+    JudgmentOutcome,
+    LegalRoute,
+    LotStatus,
+    SamplePurpose,
+    TrafficType,
+    TransportMode,
+    ZoneType,
+)
+from seizures.models.custody import Amendment, CustodyEvent, CustodySeal
+from seizures.models.inventory import (
+    CLASSIFICATION_FIELDS,
+    COUNTERFEIT_OR_PIRATED,
+    INTAKE_FLAGS,
+    LOT_INTAKE_FLAGS,
+    LOT_TRANSITIONS,
+    Lot,
+    Seizure,
+    StorageLocation,
+    Warehouse,
+)
+from seizures.models.reference import CertificateLanguage, CustomsOffice, Holiday, RightHolder
+
+# The stocktake sub-domain keeps its models beside its services (seizures.stocktakes.models);
+# imported here, after the models they point to, so that Django registers them with this app.
+from seizures.stocktakes.models import Stocktake, StocktakeLine, StocktakeLocation  # noqa: E402
+
+__all__ = [
+    "CLASSIFICATION_FIELDS",
+    "COUNTERFEIT_OR_PIRATED",
+    "INTAKE_FLAGS",
+    "LOT_INTAKE_FLAGS",
+    "LOT_TRANSITIONS",
+    "ActionType",
+    "Amendment",
+    "CertificateLanguage",
+    "CustodyEvent",
+    "CustodySeal",
+    "CustomsOffice",
+    "CustomsProcedure",
+    "Holiday",
+    "IPRType",
+    "JudgmentOutcome",
+    "LegalRoute",
+    "Lot",
+    "LotStatus",
+    "RightHolder",
+    "SamplePurpose",
+    "Seizure",
+    "Stocktake",
+    "StocktakeLine",
+    "StocktakeLocation",
+    "StorageLocation",
+    "TrafficType",
+    "TransportMode",
+    "Warehouse",
+    "ZoneType",
+]
