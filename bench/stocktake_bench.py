@@ -80,8 +80,8 @@ def run(warehouse, lot_ids: list[int], actor) -> dict:
     from django.utils import timezone
 
     from seizures.models import Lot
+    from seizures.models.stocktakes import StocktakeLine, StocktakeLocation
     from seizures.stocktakes import services
-    from seizures.stocktakes.models import StocktakeLine, StocktakeLocation
 
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as opening:

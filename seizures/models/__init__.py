@@ -1,8 +1,9 @@
 """Seizures, their lots, the storage where lots wait, and the append-only custody chain.
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
-locations, seizures, lots), `custody` (the append-only record). Everything is importable from
-`seizures.models`, as migrations and the other apps expect."""
+locations, seizures, lots), `custody` (the append-only record), `stocktakes` (counts of the
+stock). Everything is importable from `seizures.models`, as migrations and the other apps
+expect."""
 
 from seizures.choices import (
     ActionType,
@@ -29,10 +30,7 @@ from seizures.models.inventory import (
     Warehouse,
 )
 from seizures.models.reference import CertificateLanguage, CustomsOffice, Holiday, RightHolder
-
-# The stocktake sub-domain keeps its models beside its services (seizures.stocktakes.models);
-# imported here, after the models they point to, so that Django registers them with this app.
-from seizures.stocktakes.models import Stocktake, StocktakeLine, StocktakeLocation  # noqa: E402
+from seizures.models.stocktakes import Stocktake, StocktakeLine, StocktakeLocation
 
 __all__ = [
     "CLASSIFICATION_FIELDS",

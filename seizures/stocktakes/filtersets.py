@@ -3,7 +3,7 @@
 import django_filters
 
 from seizures.models import Warehouse
-from seizures.stocktakes.models import Stocktake, StocktakeStatus
+from seizures.models.stocktakes import Stocktake, StocktakeStatus
 
 
 class StocktakeFilterSet(django_filters.FilterSet):

@@ -4,7 +4,7 @@ from django import forms
 
 from seizures.forms import IdChoiceField, LocationChoiceField
 from seizures.models import StorageLocation, Warehouse
-from seizures.stocktakes.models import Resolution
+from seizures.models.stocktakes import Resolution
 from seizures.stocktakes.services import MAX_NOTE
 
 

@@ -20,8 +20,7 @@ from project.errors import TransitionNotAllowed
 from project.transitions import change_status
 from seizures import custody
 from seizures.models import CustodyEvent, Lot, LotStatus, StorageLocation, Warehouse
-from seizures.services.storage import blocking_placement_findings
-from seizures.stocktakes.models import (
+from seizures.models.stocktakes import (
     RESOLUTIONS,
     STOCKTAKE_TRANSITIONS,
     Discrepancy,
@@ -31,6 +30,7 @@ from seizures.stocktakes.models import (
     StocktakeLocation,
     StocktakeStatus,
 )
+from seizures.services.storage import blocking_placement_findings
 from seizures.storage import MOVABLE_STATUSES, OCCUPYING_STATUSES
 
 Kind = CustodyEvent.Kind

@@ -12,6 +12,7 @@ from project.errors import TransitionNotAllowed
 from project.views import FilteredListView, Protected
 from seizures.forms import is_id
 from seizures.models import Lot, StorageLocation
+from seizures.models.stocktakes import Stocktake, StocktakeLine, StocktakeLocation
 from seizures.stocktakes import services
 from seizures.stocktakes.filtersets import StocktakeFilterSet
 from seizures.stocktakes.forms import (
@@ -20,7 +21,6 @@ from seizures.stocktakes.forms import (
     ResolveForm,
     StocktakeScanForm,
 )
-from seizures.stocktakes.models import Stocktake, StocktakeLine, StocktakeLocation
 
 
 def refusal_messages(error: Exception) -> list[str]:

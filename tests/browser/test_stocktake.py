@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from seizures.models import Lot, LotStatus, StorageLocation
-from seizures.stocktakes.models import Stocktake
+from seizures.models.stocktakes import Stocktake
 from tests.seizures.conftest import log_seizure, lot_input
 from tests.seizures.factories import CustomsOfficeFactory, StorageLocationFactory, WarehouseFactory
 

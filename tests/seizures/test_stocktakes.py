@@ -10,13 +10,13 @@ from django.utils import timezone
 from project.errors import TransitionNotAllowed
 from seizures.custody import verify_chains
 from seizures.models import CustodyEvent, Lot, LotStatus, StorageLocation
-from seizures.stocktakes import services
-from seizures.stocktakes.models import (
+from seizures.models.stocktakes import (
     STOCKTAKE_TRANSITIONS,
     Stocktake,
     StocktakeLine,
     StocktakeStatus,
 )
+from seizures.stocktakes import services
 from tests.seizures.conftest import log_seizure, lot_input
 from tests.seizures.factories import StorageLocationFactory
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from seizures.models import Lot, StorageLocation, Warehouse
-from seizures.stocktakes.models import Resolution, Stocktake, StocktakeLine
+from seizures.models.stocktakes import Resolution, Stocktake, StocktakeLine
 from seizures.stocktakes.services import MAX_NOTE, MAX_SCANNED_LOTS
 
 

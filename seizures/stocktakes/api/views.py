@@ -8,10 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from project.api import ERROR
+from seizures.models.stocktakes import Stocktake, StocktakeLine
 from seizures.stocktakes import services
 from seizures.stocktakes.api import serializers as s
 from seizures.stocktakes.filtersets import StocktakeFilterSet
-from seizures.stocktakes.models import Stocktake, StocktakeLine
 
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 

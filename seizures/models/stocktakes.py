@@ -1,11 +1,12 @@
-"""The models of a stocktake. They belong to the seizures app (imported at the end of
-seizures.models, so migrations find them) and live here beside the rest of the sub-domain."""
+"""Stocktakes (digest X-CC-06): a count of a warehouse or zone, the locations it covers and a
+line per lot expected or found, with how each discrepancy was resolved. The pages, services and
+API are in seizures/stocktakes/."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
 
-from seizures.models import Lot, StorageLocation, Warehouse
+from seizures.models.inventory import Lot, StorageLocation, Warehouse
 
 
 class StocktakeStatus(models.TextChoices):
