@@ -353,3 +353,12 @@ def test_order_list_shows_a_facility_user_only_their_orders(client, operator, di
 
     assert dispatched.reference in page
     assert elsewhere.reference not in page
+
+
+def test_a_facility_user_has_a_dashboard_and_no_warehouse_pages(client, operator):
+    client.force_login(operator)
+
+    assert client.get("/").status_code == 200
+    assert client.get("/lots/").status_code == 403
+    assert client.get("/orders/plan/").status_code == 403
+    assert client.get("/certificates/").status_code == 403
