@@ -35,6 +35,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "destruction.cancel_order",
         "destruction.countersign_record",
         "compliance.view_compliancecheck",
+        "project.view_notification",
     ),
     ENVIRONMENTAL_AUDITOR: (
         "seizures.view_*",
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Authenticator apps (second factor) of the users.
         "otp_totp.*",
         "project.view_auditevent",
+        "project.view_notification",
     ),
     # Only the orders dispatched to their facility (DestructionOrderQuerySet.visible_to).
     FACILITY_OPERATOR: (

@@ -37,6 +37,7 @@ from destruction.models import (
     OrderStatus,
     Receipt,
 )
+from destruction.reminders import notify_certificate_issued
 from project import audit
 from project.errors import TransitionNotAllowed
 from project.transitions import change_status
@@ -219,6 +220,9 @@ def issue_certificate(*, order: DestructionOrder, actor: User) -> Certificate:
                 actor=actor,
                 details={"certificate": certificate.number, "sha256": certificate.sha256},
             )
+            notify_certificate_issued(
+                certificate, verification_url=verification_url(certificate.verification_code)
+            )
             return certificate
 
     return retrying_sequence(issue)
@@ -297,6 +301,7 @@ def reissue_certificate(*, certificate: Certificate, actor: User, note: str = ""
                     "supersedes": old.number,
                 },
             )
+            notify_certificate_issued(new, verification_url=verification_url(new.verification_code))
             return new
 
     return retrying_sequence(reissue)

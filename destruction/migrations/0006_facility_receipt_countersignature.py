@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('destruction', '0004_record_liquid_volume_decomposition_line_excise_notice'),
+        ('destruction', '0005_cost_ledger'),
         ('seizures', '0015_stocktake_lost_received'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -14,6 +14,6 @@ def remove_role(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("project", "0003_audit_event_append_only")]
+    dependencies = [("project", "0004_notifications")]
 
     operations = [migrations.RunPython(create_role, remove_role)]
