@@ -243,7 +243,11 @@ class WasteCodeFormField(forms.CharField):
         try:
             return canonical_code(value)
         except ValueError as error:
-            raise forms.ValidationError(str(error), code="unknown") from error
+            # As a parameter: the message quotes the input, and a "%" in it would break the
+            # formatting django-filter applies to error messages (a 500 on ?ewc_code=%).
+            raise forms.ValidationError(
+                "%(problem)s", code="unknown", params={"problem": str(error)}
+            ) from error
 
 
 def hp_properties_field() -> forms.MultipleChoiceField:
@@ -415,11 +419,29 @@ class OptionalReasonForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    location = LocationChoiceField(queryset=active_locations(), label="Move to")
+    """Place or move a lot. Built for a lot (`options`: the locations that accept it, grouped by
+    warehouse, its own first), the choice lists only those; any active location is still
+    accepted, so a refusal names its rule. A move to another warehouse needs `confirm_transfer`."""
 
-    def __init__(self, *args, **kwargs):
+    location = LocationChoiceField(queryset=active_locations(), label="Move to")
+    confirm_transfer = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, options=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = active_locations()
+        if options is not None:
+            field = self.fields["location"]
+            field.widget.choices = [
+                ("", "---------"),
+                *(
+                    (
+                        f"{option.warehouse.code} {option.warehouse.name}"
+                        + (" (this lot's warehouse)" if option.own else ""),
+                        [(loc.pk, field.label_from_instance(loc)) for loc in option.locations],
+                    )
+                    for option in options
+                ),
+            ]
 
 
 class ReclassifyForm(forms.Form):
@@ -509,6 +531,18 @@ class ScanForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    """The CSV file, the page's idempotency token (a second submission of the same form answers
+    the first import) and, after a duplicate warning, the importer's confirmation. The file may
+    be left out when confirming: the page kept the one it warned about."""
+
     file = forms.FileField(
-        label="CSV file", help_text="One row per lot; see the column list below."
+        label="CSV file",
+        required=False,
+        help_text="One row per lot, separated by commas, semicolons or tabs; UTF-8 or "
+        "Windows-1252. See the column list below.",
+    )
+    idempotency_key = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+    confirm_duplicates = forms.BooleanField(
+        label="I checked these possible duplicates: import the file anyway",
+        required=False,
     )

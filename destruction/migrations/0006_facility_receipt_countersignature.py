@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('destruction', '0005_cost_ledger'),
-        ('seizures', '0015_stocktake_lost_received'),
+        ('seizures', '0016_stocktake_lost_received'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -45,6 +45,7 @@ from destruction.services._shared import (
 )
 from project import audit
 from project.errors import TransitionNotAllowed
+from project.statistics import rollup_change
 from seizures import custody
 from seizures.models import Lot, LotStatus
 
@@ -155,81 +156,82 @@ def record_destruction(
                 raise ValidationError(
                     {"deviation_justification": [*balance.breaches, MASS_BALANCE_JUSTIFY]}
                 )
-            record = DestructionRecord.objects.create(
-                order=order,
-                started_at=started_at,
-                ended_at=ended_at,
-                temperature_c=temperature_c,
-                residence_time_s=residence_time_s,
-                halogenated_over_1pct=halogenated_over_1pct,
-                particle_size_mm=particle_size_mm,
-                debranded=debranded,
-                batteries_removed=batteries_removed,
-                aerosols_degassed=aerosols_degassed,
-                denatured=denatured,
-                pyrotechnics_neutralised=pyrotechnics_neutralised,
-                liquid_volume_l=liquid_volume_l,
-                decomposition_state=decomposition_state,
-                gate_weight_kg=gate_weight_kg,
-                weighbridge_ticket=weighbridge_ticket.strip(),
-                customs_officer_present=customs_officer_present,
-                officer_absence_reason=officer_absence_reason.strip(),
-                mass_balance_deviation=bool(balance.breaches),
-                deviation_justification=justification if balance.breaches else "",
-                recorded_by=actor,
-                recorded_by_facility=by_facility,
-            )
-            fractions = OutputFraction.objects.bulk_create(
-                OutputFraction(
-                    record=record,
-                    route=o.route,
-                    weight_kg=o.weight_kg,
-                    destination=o.destination.strip(),
+            with rollup_change(seizures={line.lot.seizure_id for line in lines}, orders=[order.pk]):
+                record = DestructionRecord.objects.create(
+                    order=order,
+                    started_at=started_at,
+                    ended_at=ended_at,
+                    temperature_c=temperature_c,
+                    residence_time_s=residence_time_s,
+                    halogenated_over_1pct=halogenated_over_1pct,
+                    particle_size_mm=particle_size_mm,
+                    debranded=debranded,
+                    batteries_removed=batteries_removed,
+                    aerosols_degassed=aerosols_degassed,
+                    denatured=denatured,
+                    pyrotechnics_neutralised=pyrotechnics_neutralised,
+                    liquid_volume_l=liquid_volume_l,
+                    decomposition_state=decomposition_state,
+                    gate_weight_kg=gate_weight_kg,
+                    weighbridge_ticket=weighbridge_ticket.strip(),
+                    customs_officer_present=customs_officer_present,
+                    officer_absence_reason=officer_absence_reason.strip(),
+                    mass_balance_deviation=bool(balance.breaches),
+                    deviation_justification=justification if balance.breaches else "",
+                    recorded_by=actor,
+                    recorded_by_facility=by_facility,
                 )
-                for o in outputs
-            )
-            present = Witness.objects.bulk_create(
-                Witness(
-                    record=record,
-                    name=w.name.strip(),
-                    organisation=w.organisation.strip(),
-                    role=w.role,
+                fractions = OutputFraction.objects.bulk_create(
+                    OutputFraction(
+                        record=record,
+                        route=o.route,
+                        weight_kg=o.weight_kg,
+                        destination=o.destination.strip(),
+                    )
+                    for o in outputs
                 )
-                for w in witnesses
-            )
-            audit.record_created([*fractions, *present], actor=actor)
-            by_method: dict[str, list[Lot]] = defaultdict(list)
-            for line in lines:
-                by_method[methods[line.lot_id]].append(line.lot)
-            for method, lots in by_method.items():
-                OrderLine.objects.filter(
-                    order=order, active=True, lot_id__in=[lot.pk for lot in lots]
-                ).update(actual_method=method)
-            _refuse_unreconciled([line.lot_id for line in lines])
-            # Costs accrue while the lots still stand where they were stored (zone tariffs).
-            accrue_order_costs(order, lines, methods=methods)
-            custody.change_lot_status(
-                [line.lot_id for line in lines],
-                expected=LotStatus.IN_TRANSIT,
-                new=LotStatus.DESTROYED,
-                location=None,
-            )
-            for method, lots in sorted(by_method.items()):
-                custody.append_events(
-                    lots,
-                    Kind.DESTROYED,
-                    actor=actor,
-                    details={
-                        "order": order.reference,
-                        "facility": order.facility.name,
-                        "method": method,
-                        "started_at": started_at.isoformat(),
-                        "ended_at": ended_at.isoformat(),
-                        "gate_weight_kg": str(gate_weight_kg),
-                        "weighbridge_ticket": record.weighbridge_ticket,
-                        "mass_balance_deviation": bool(balance.breaches),
-                    },
+                present = Witness.objects.bulk_create(
+                    Witness(
+                        record=record,
+                        name=w.name.strip(),
+                        organisation=w.organisation.strip(),
+                        role=w.role,
+                    )
+                    for w in witnesses
                 )
+                audit.record_created([*fractions, *present], actor=actor)
+                by_method: dict[str, list[Lot]] = defaultdict(list)
+                for line in lines:
+                    by_method[methods[line.lot_id]].append(line.lot)
+                for method, lots in by_method.items():
+                    OrderLine.objects.filter(
+                        order=order, active=True, lot_id__in=[lot.pk for lot in lots]
+                    ).update(actual_method=method)
+                _refuse_unreconciled([line.lot_id for line in lines])
+                # Costs accrue while the lots still stand where they were stored (zone tariffs).
+                accrue_order_costs(order, lines, methods=methods)
+                custody.change_lot_status(
+                    [line.lot_id for line in lines],
+                    expected=LotStatus.IN_TRANSIT,
+                    new=LotStatus.DESTROYED,
+                    location=None,
+                )
+                for method, lots in sorted(by_method.items()):
+                    custody.append_events(
+                        lots,
+                        Kind.DESTROYED,
+                        actor=actor,
+                        details={
+                            "order": order.reference,
+                            "facility": order.facility.name,
+                            "method": method,
+                            "started_at": started_at.isoformat(),
+                            "ended_at": ended_at.isoformat(),
+                            "gate_weight_kg": str(gate_weight_kg),
+                            "weighbridge_ticket": record.weighbridge_ticket,
+                            "mass_balance_deviation": bool(balance.breaches),
+                        },
+                    )
             for item in checked:
                 saved_files.append(_store_evidence(record, item, actor=actor))
             # The compliance check of the record is stored by the hook (compliance app); the

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django_countries import countries
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from seizures.categories import HazardClass, ProductCategory, WasteClass
@@ -18,6 +19,7 @@ from seizures.models import (
     CustomsOffice,
     CustomsProcedure,
     Holiday,
+    IntakeBatch,
     IPRType,
     JudgmentOutcome,
     LegalRoute,
@@ -585,13 +587,70 @@ class LocationLabelsSerializer(serializers.Serializer):
 
 
 class ImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="CSV file, columns in seizures/examples/README.md.")
+    file = serializers.FileField(
+        help_text="CSV file, columns in seizures/examples/README.md; separated by commas, "
+        "semicolons or tabs; UTF-8 (with or without BOM) or Windows-1252."
+    )
+    confirm_duplicates = serializers.BooleanField(
+        default=False,
+        help_text="Import even if the file was imported before (same SHA-256) or names "
+        "consignment numbers already recorded; without it such a file answers 409.",
+    )
 
 
 class ImportResultSerializer(serializers.Serializer):
+    batch = serializers.IntegerField(help_text="Id of the intake batch (/intake-batches/{id}/).")
+    url = serializers.CharField(help_text="The batch's result page.")
     seizures = serializers.IntegerField()
     lots = serializers.IntegerField()
     references = serializers.ListField(child=serializers.CharField())
+    checksum = serializers.CharField(help_text="SHA-256 of the file.")
+    encoding = serializers.CharField(help_text="How the file was decoded.")
+    delimiter = serializers.CharField(help_text="The column separator found.")
+    duplicates_confirmed = serializers.BooleanField()
+
+
+class IntakeBatchSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    seizures = serializers.SlugRelatedField(slug_field="reference", many=True, read_only=True)
+    lots = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IntakeBatch
+        fields = [
+            "id",
+            "file_name",
+            "checksum",
+            "encoding",
+            "delimiter",
+            "duplicates_confirmed",
+            "created_by",
+            "created_at",
+            "seizures",
+            "lots",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_lots(self, batch) -> list[str]:
+        return [lot.reference for seizure in batch.seizures.all() for lot in seizure.lots.all()]
+
+
+class PlacementOptionLocationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PlacementOptionSerializer(serializers.Serializer):
+    warehouse = serializers.CharField(source="warehouse.code")
+    own = serializers.BooleanField(help_text="The lot's own warehouse (listed first).")
+    locations = PlacementOptionLocationSerializer(many=True)
+
+
+class ProposedPlacementSerializer(serializers.Serializer):
+    lot = serializers.CharField(source="lot.reference")
+    location = serializers.CharField(source="location.code", allow_null=True, default=None)
+    refusals = serializers.ListField(child=serializers.CharField())
 
 
 class ImportErrorSerializer(serializers.Serializer):

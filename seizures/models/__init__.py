@@ -1,9 +1,9 @@
 """Seizures, their lots, the storage where lots wait, and the append-only custody chain.
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
-locations, seizures, lots), `custody` (the append-only record), `stocktakes` (counts of the
-stock). Everything is importable from `seizures.models`, as migrations and the other apps
-expect."""
+locations, seizures, lots), `custody` (the append-only record), `batches` (CSV files imported),
+`stocktakes` (counts of the stock). Everything is importable from `seizures.models`, as
+migrations and the other apps expect."""
 
 from seizures.choices import (
     ActionType,
@@ -17,6 +17,7 @@ from seizures.choices import (
     TransportMode,
     ZoneType,
 )
+from seizures.models.batches import IntakeBatch
 from seizures.models.custody import Amendment, CustodyEvent, CustodySeal
 from seizures.models.inventory import (
     CLASSIFICATION_FIELDS,
@@ -46,6 +47,7 @@ __all__ = [
     "CustomsOffice",
     "CustomsProcedure",
     "Holiday",
+    "IntakeBatch",
     "IPRType",
     "JudgmentOutcome",
     "LegalRoute",

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seizures', '0014_custodyevent_kind_condition_and_amended'),
+        ('seizures', '0015_intake_batch'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
