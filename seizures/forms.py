@@ -297,6 +297,22 @@ class LotForm(forms.Form):
     gross_weight_kg = forms.DecimalField(
         label="Gross weight (kg)", max_digits=12, decimal_places=3, min_value=Decimal("0.001")
     )
+    net_weight_kg = forms.DecimalField(
+        label="Net weight (kg)",
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Without packaging, if weighed.",
+    )
+    volume_l = forms.DecimalField(
+        label="Volume (l)",
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Liquids only.",
+    )
     retail_value = forms.DecimalField(
         label="Retail value (genuine goods)",
         max_digits=14,
@@ -355,6 +371,8 @@ class LotForm(forms.Form):
             description=data["description"],
             articles=data["articles"],
             gross_weight_kg=data["gross_weight_kg"],
+            net_weight_kg=data.get("net_weight_kg"),
+            volume_l=data.get("volume_l"),
             brand=data.get("brand") or "",
             waste_class=data.get("waste_class") or None,
             retail_value=data.get("retail_value") or Decimal("0"),

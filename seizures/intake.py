@@ -64,6 +64,8 @@ LOT_COLUMNS = (
     "brand",
     "articles",
     "gross_weight_kg",
+    "net_weight_kg",
+    "volume_l",
     "retail_value",
     "currency",
     "hazard_classes",
@@ -352,6 +354,8 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
     articles = _whole(row, "articles", line, errors)
     weight = _decimal(row, "gross_weight_kg", line, errors, required=True)
     value = _decimal(row, "retail_value", line, errors, required=False)
+    net_weight = _decimal(row, "net_weight_kg", line, errors, required=False)
+    volume = _decimal(row, "volume_l", line, errors, required=False)
     location = None
     if row.get("location"):
         location = lookups.locations.get(row["location"])
@@ -376,6 +380,8 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
         description=row.get("description", ""),
         articles=articles,
         gross_weight_kg=weight,
+        net_weight_kg=net_weight,
+        volume_l=volume,
         brand=row.get("brand", ""),
         waste_class=row.get("waste_class") or None,
         retail_value=value if value is not None else Decimal("0"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from destruction.costs.services import accrue_order_costs
 from destruction.eligibility import LotFacts, PermitFacts, facility_refusal, hold_refusals
 from destruction.evidence import CheckedUpload, check_upload
+from destruction.methods import OPERATION_CODES
 from destruction.models import (
     DecompositionState,
     DestructionOrder,
@@ -48,6 +49,7 @@ from project.errors import TransitionNotAllowed
 from project.statistics import rollup_change
 from seizures import custody
 from seizures.models import Lot, LotStatus
+from seizures.waste_codes import canonical_code, code_errors
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ MAX_ABSENCE_REASON = 2000
 MAX_JUSTIFICATION = 4000
 MAX_DESTINATION = 200
 MAX_TICKET = 80
+MAX_OUTPUT_REFERENCE = 80
 MISSING_TICKET = "X-QM-02: give the number of the weighbridge ticket of the gate weight."
 
 
@@ -65,6 +68,10 @@ class OutputInput:
     route: str
     weight_kg: Decimal
     destination: str = ""
+    operation_code: str = ""
+    ewc_code: str = ""
+    destination_permit: str = ""
+    shipment_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,11 @@ def record_destruction(
                         route=o.route,
                         weight_kg=o.weight_kg,
                         destination=o.destination.strip(),
+                        operation_code=o.operation_code,
+                        # Validated above: the list's own spelling ("191208" -> "19 12 08").
+                        ewc_code=canonical_code(o.ewc_code) if o.ewc_code.strip() else "",
+                        destination_permit=o.destination_permit.strip(),
+                        shipment_reference=o.shipment_reference.strip(),
                     )
                     for o in outputs
                 )
@@ -458,6 +470,23 @@ def _output_errors(outputs: Sequence[OutputInput]) -> list[str]:
             )
         elif len(destination) > MAX_DESTINATION:
             errors.append(f"Output {number}: {_too_long(MAX_DESTINATION, destination)}")
+        errors += _output_reference_errors(number, output)
+    return errors
+
+
+def _output_reference_errors(number: int, output: OutputInput) -> list[str]:
+    """The optional codes and references of a fraction: known codes, bounded texts."""
+    errors = []
+    if output.operation_code and output.operation_code not in OPERATION_CODES:
+        errors.append(f"Output {number}: the R/D code is one of R1-R13, D1-D15.")
+    if (output.ewc_code or "").strip():
+        errors += [f"Output {number}: {e}" for e in code_errors([output.ewc_code])]
+    for label, value in (
+        ("the permit", output.destination_permit),
+        ("the shipment reference", output.shipment_reference),
+    ):
+        if len((value or "").strip()) > MAX_OUTPUT_REFERENCE:
+            errors.append(f"Output {number}: {label}: {_too_long(MAX_OUTPUT_REFERENCE, value)}")
     return errors
 
 

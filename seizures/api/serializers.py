@@ -105,6 +105,8 @@ class LotSerializer(serializers.ModelSerializer):
             "seized_articles",
             "articles",
             "gross_weight_kg",
+            "net_weight_kg",
+            "volume_l",
             "retail_value",
             "currency",
             "hazard_classes",
@@ -336,6 +338,24 @@ class LotInputSerializer(serializers.Serializer):
     gross_weight_kg = serializers.DecimalField(
         max_digits=12, decimal_places=3, min_value=Decimal("0.001")
     )
+    net_weight_kg = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Weight without packaging, if weighed.",
+    )
+    volume_l = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Liquid volume in litres (liquids only).",
+    )
     retail_value = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
     )
@@ -383,6 +403,8 @@ class LotInputSerializer(serializers.Serializer):
             description=data["description"],
             articles=data["articles"],
             gross_weight_kg=data["gross_weight_kg"],
+            net_weight_kg=data.get("net_weight_kg"),
+            volume_l=data.get("volume_l"),
             brand=data.get("brand", ""),
             waste_class=data.get("waste_class"),
             retail_value=data.get("retail_value", Decimal("0")),

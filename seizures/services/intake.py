@@ -498,6 +498,8 @@ def build_lot(
         seized_articles=data.articles,
         articles=data.articles,
         gross_weight_kg=data.gross_weight_kg,
+        net_weight_kg=data.net_weight_kg,
+        volume_l=data.volume_l,
         retail_value=data.retail_value,
         currency=data.currency,
         hazard_classes=list(data.resolved_hazard_classes),

@@ -242,8 +242,11 @@ def take_sample(
                 Decimal("0.001"), rounding=ROUND_HALF_UP
             )
         _refuse_sample_weight(parent, articles, weight)
-        # The sample carries its share of the value, so lot totals never count it twice.
+        # The sample carries its share of the value, so lot totals never count it twice; the same
+        # for the measures a certificate states (net weight, volume) where they were recorded.
         value = _share(parent.retail_value, articles, parent.articles)
+        net_weight = _measure_share(parent.net_weight_kg, articles, parent.articles)
+        volume = _measure_share(parent.volume_l, articles, parent.articles)
         with rollup_change(seizures=[parent.seizure_id]):
             updated = Lot.objects.filter(
                 pk=parent.pk,
@@ -253,6 +256,8 @@ def take_sample(
             ).update(
                 articles=F("articles") - articles,
                 gross_weight_kg=F("gross_weight_kg") - weight,
+                net_weight_kg=F("net_weight_kg") - (net_weight or 0),
+                volume_l=F("volume_l") - (volume or 0),
                 retail_value=F("retail_value") - value,
                 updated_at=timezone.now(),
             )
@@ -274,6 +279,8 @@ def take_sample(
                 seized_articles=articles,
                 articles=articles,
                 gross_weight_kg=weight,
+                net_weight_kg=net_weight,
+                volume_l=volume,
                 retail_value=value,
                 currency=parent.currency,
                 hazard_classes=list(parent.hazard_classes),
@@ -333,6 +340,13 @@ def _share(value: Decimal, part: int, whole: int) -> Decimal:
     if not whole:
         return Decimal("0")
     return (value * part / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _measure_share(value: Decimal | None, part: int, whole: int) -> Decimal | None:
+    """A sample's share of a measure in kg or litres (None stays None: not measured)."""
+    if value is None or not whole:
+        return None
+    return (value * part / whole).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
 
 def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
