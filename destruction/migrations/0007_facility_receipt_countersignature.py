@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('destruction', '0005_cost_ledger'),
-        ('seizures', '0016_stocktake_lost_received'),
+        ('destruction', '0006_output_fraction_codes_permit_shipment'),
+        ('seizures', '0017_stocktake_lost_received'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seizures', '0015_intake_batch'),
+        ('seizures', '0016_lot_net_weight_and_volume'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
