@@ -26,6 +26,7 @@ from destruction.forms import (
     OrderLotForm,
     OutputFormSet,
     ReasonForm,
+    ReceiptForm,
     RecordForm,
     ScanLotsForm,
     WitnessFormSet,
@@ -33,9 +34,10 @@ from destruction.forms import (
     posted_references,
     record_arguments,
 )
-from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus
+from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus, Receipt
 from destruction.record_check import record_check
 from destruction.timeline import order_timeline
+from destruction.transport import documents as transport
 from project.errors import TransitionNotAllowed
 from project.views import FilteredListView, Protected
 from seizures.filtersets import LotFilterSet
@@ -178,6 +180,20 @@ class OrderDetailView(Protected, DetailView):
                 OrderStatus.DISPATCHED,
             ),
         )
+        context["receipt"] = (
+            Receipt.objects.select_related("received_by", "resolved_by")
+            .prefetch_related("lines__lot")
+            .filter(order=order)
+            .first()
+        )
+        context.setdefault(
+            "receipt_form",
+            ReceiptForm(initial={"total_weight_kg": order.dispatch_weight_kg}),
+        )
+        context.setdefault("resolve_receipt_form", ReasonForm())
+        context["transport_documents"] = [
+            (kind, transport.DOCUMENTS[kind]) for kind in transport.available(order)
+        ]
         context.setdefault("cancel_form", ReasonForm())
         context.setdefault("scan_form", ScanLotsForm())
         context.setdefault("evidence_form", EvidenceForm())
@@ -284,6 +300,43 @@ class DispatchOrderView(OrderActionView):
             order=self.order, actor=self.request.user, **form.service_arguments()
         )
         return f"Order {self.order.reference} dispatched; its lots are in transit."
+
+
+class ReceiptView(OrderActionView):
+    permission_required = "destruction.receive_order"
+    form_class = ReceiptForm
+    form_name = "receipt_form"
+
+    def act(self, form):
+        receipt = services.confirm_receipt(
+            order=self.order, actor=self.request.user, **form.service_arguments()
+        )
+        if receipt.blocking:
+            return (
+                f"Receipt of {self.order.reference} recorded with blocking findings: an "
+                "administrator resolves them before the certificate."
+            )
+        return f"Receipt of {self.order.reference} recorded."
+
+
+class ResolveReceiptView(OrderActionView):
+    permission_required = "destruction.resolve_receipt"
+    form_class = ReasonForm
+    form_name = "resolve_receipt_form"
+
+    def act(self, form):
+        services.resolve_receipt(
+            order=self.order, reason=form.cleaned_data["reason"], actor=self.request.user
+        )
+        return f"The receipt's findings on {self.order.reference} are resolved."
+
+
+class CountersignView(OrderActionView):
+    permission_required = "destruction.countersign_record"
+
+    def act(self, form):
+        services.countersign_record(order=self.order, actor=self.request.user)
+        return f"Record of {self.order.reference} countersigned."
 
 
 class CancelOrderView(OrderActionView):

@@ -8,10 +8,12 @@ from django.db.models import Q
 WAREHOUSE_STAFF = "Warehouse staff"
 ENVIRONMENTAL_AUDITOR = "Environmental auditor"
 ADMINISTRATOR = "Administrator"
+# A disposal facility's own staff, each linked to one facility (destruction.FacilityOperator).
+FACILITY_OPERATOR = "Facility operator"
 # A right holder's staff or representative, linked to it by seizures.UserAccess: reads its own
 # cases and answers on them (agreement to destruction, samples, extension), nothing else.
 RIGHT_HOLDER = "Right holder"
-ROLES = (WAREHOUSE_STAFF, ENVIRONMENTAL_AUDITOR, ADMINISTRATOR, RIGHT_HOLDER)
+ROLES = (WAREHOUSE_STAFF, ENVIRONMENTAL_AUDITOR, ADMINISTRATOR, FACILITY_OPERATOR, RIGHT_HOLDER)
 
 # "app.codename" grants one permission; "app.view_*" every view permission of the app;
 # "app.*" all of them.
@@ -26,6 +28,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "seizures.sample_lot",
         "seizures.print_labels",
         "seizures.import_seizures",
+        "seizures.count_stock",
         "destruction.view_*",
         "destruction.add_destructionorder",
         "destruction.change_destructionorder",
@@ -33,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "destruction.dispatch_order",
         "destruction.record_destruction",
         "destruction.cancel_order",
+        "destruction.countersign_record",
         "compliance.view_compliancecheck",
         "project.view_notification",
     ),
@@ -58,6 +62,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "otp_totp.*",
         "project.view_auditevent",
         "project.view_notification",
+    ),
+    # Only the orders dispatched to their facility (DestructionOrderQuerySet.visible_to).
+    FACILITY_OPERATOR: (
+        "destruction.view_destructionorder",
+        "destruction.receive_order",
+        "destruction.record_destruction",
     ),
     RIGHT_HOLDER: (
         "seizures.view_seizure",

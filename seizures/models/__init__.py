@@ -2,9 +2,9 @@
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
 locations, seizures, lots), `custody` (the append-only record), `batches` (CSV files imported),
-`access` (which offices or right holder a user sees), `right_holder_acts` (what right holders
-answered on a case).
-Everything is importable from `seizures.models`, as migrations and the other apps expect."""
+`stocktakes` (counts of the stock), `access` (which offices or right holder a user sees),
+`right_holder_acts` (what right holders answered on a case). Everything is importable from
+`seizures.models`, as migrations and the other apps expect."""
 
 from seizures.choices import (
     ActionType,
@@ -34,6 +34,7 @@ from seizures.models.inventory import (
 )
 from seizures.models.reference import CertificateLanguage, CustomsOffice, Holiday, RightHolder
 from seizures.models.right_holder_acts import RightHolderAct
+from seizures.models.stocktakes import Stocktake, StocktakeLine, StocktakeLocation
 
 __all__ = [
     "CLASSIFICATION_FIELDS",
@@ -59,6 +60,9 @@ __all__ = [
     "RightHolderAct",
     "SamplePurpose",
     "Seizure",
+    "Stocktake",
+    "StocktakeLine",
+    "StocktakeLocation",
     "StorageLocation",
     "TrafficType",
     "TransportMode",

@@ -18,6 +18,7 @@ def test_the_four_roles_exist_with_permissions():
         "Warehouse staff",
         "Environmental auditor",
         "Administrator",
+        "Facility operator",
         "Right holder",
     }
     assert all(count > 0 for count in groups.values())

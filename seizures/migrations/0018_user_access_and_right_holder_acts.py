@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seizures', '0016_lot_net_weight_and_volume'),
+        ('seizures', '0017_stocktake_lost_received'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='custodyevent',
             name='kind',
-            field=models.CharField(choices=[('created', 'Logged at seizure'), ('placed', 'Placed in storage'), ('moved', 'Moved'), ('sampled', 'Sample taken out'), ('sample_created', 'Sample created'), ('held', 'Legal hold placed'), ('hold_lifted', 'Legal hold lifted'), ('released', 'Released'), ('allocated', 'Allocated to destruction order'), ('deallocated', 'Returned to storage'), ('order_submitted', 'Destruction order submitted'), ('order_approved', 'Destruction order approved'), ('dispatched', 'Dispatched to facility'), ('destroyed', 'Destroyed'), ('certified', 'Certificate issued'), ('certificate_revoked', 'Certificate revoked'), ('reclassified', 'Reclassified'), ('condition_recorded', 'Condition recorded'), ('amended', 'Amended after disposal'), ('right_holder_act', "Right holder's answer recorded")], max_length=30),
+            field=models.CharField(choices=[('created', 'Logged at seizure'), ('placed', 'Placed in storage'), ('moved', 'Moved'), ('sampled', 'Sample taken out'), ('sample_created', 'Sample created'), ('held', 'Legal hold placed'), ('hold_lifted', 'Legal hold lifted'), ('released', 'Released'), ('allocated', 'Allocated to destruction order'), ('deallocated', 'Returned to storage'), ('order_submitted', 'Destruction order submitted'), ('order_approved', 'Destruction order approved'), ('dispatched', 'Dispatched to facility'), ('received', 'Received at facility'), ('destroyed', 'Destroyed'), ('certified', 'Certificate issued'), ('certificate_revoked', 'Certificate revoked'), ('reclassified', 'Reclassified'), ('condition_recorded', 'Condition recorded'), ('amended', 'Amended after disposal'), ('lost', 'Declared lost'), ('right_holder_act', "Right holder's answer recorded")], max_length=30),
         ),
         migrations.CreateModel(
             name='RightHolderAct',

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-ROLE = "Right holder"
+ROLE = "Facility operator"
 
 
 def create_role(apps, schema_editor):
@@ -14,8 +14,6 @@ def remove_role(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """The fourth role; its permissions are synced after migrate (project.roles)."""
-
     dependencies = [("project", "0004_notifications")]
 
     operations = [migrations.RunPython(create_role, remove_role)]

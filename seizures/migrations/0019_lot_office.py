@@ -13,7 +13,7 @@ def copy_offices(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("seizures", "0017_user_access_and_right_holder_acts")]
+    dependencies = [("seizures", "0018_user_access_and_right_holder_acts")]
 
     operations = [
         migrations.AddField(
