@@ -27,6 +27,8 @@ from seizures.models import (
     UserAccess,
     Warehouse,
 )
+from seizures.models.stocktakes import Stocktake
+from seizures.stocktakes.services import open_stocktake
 from tests.destruction.certificate_factories import executed_order
 from tests.factories import UserFactory
 from tests.seizures.factories import (
@@ -58,6 +60,7 @@ class OfficeWorld:
     act: RightHolderAct
     statement: Statement
     batch: IntakeBatch
+    stocktake: Stocktake
     custody_event: CustodyEvent
     staff: object
     right_holder_user: object
@@ -133,6 +136,7 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         checksum=code * 16, encoding="utf-8", delimiter=",", created_by=issuer
     )
     batch.seizures.add(seizure)
+    stocktake = open_stocktake(actor=issuer, warehouse=warehouse)
     statement = issue_statement(
         right_holder=right_holder,
         period_from=YEAR_START,
@@ -155,6 +159,7 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         act=act,
         statement=statement,
         batch=batch,
+        stocktake=stocktake,
         custody_event=CustodyEvent.objects.filter(lot=lot).last(),
         staff=staff,
         right_holder_user=holder_user,

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 
 from seizures.models.inventory import Lot, StorageLocation, Warehouse
+from seizures.scoping import ScopedQuerySet
 
 
 class StocktakeStatus(models.TextChoices):
@@ -45,7 +46,9 @@ RESOLUTIONS: dict[Discrepancy, tuple[Resolution, ...]] = {
 }
 
 
-class StocktakeQuerySet(models.QuerySet):
+class StocktakeQuerySet(ScopedQuerySet):
+    office_lookup = "warehouse__office"
+
     def for_list(self) -> "StocktakeQuerySet":
         return self.select_related("warehouse", "zone", "opened_by", "closed_by")
 

@@ -4,11 +4,12 @@ import django_filters
 
 from seizures.models import Warehouse
 from seizures.models.stocktakes import Stocktake, StocktakeStatus
+from seizures.scoping import visible
 
 
 class StocktakeFilterSet(django_filters.FilterSet):
     warehouse = django_filters.ModelChoiceFilter(
-        queryset=Warehouse.objects.all(), to_field_name="code", label="Warehouse"
+        queryset=visible(Warehouse), to_field_name="code", label="Warehouse"
     )
     status = django_filters.ChoiceFilter(choices=StocktakeStatus.choices)
     opened_after = django_filters.DateFilter(

@@ -17,6 +17,13 @@ class OpenStocktakeForm(forms.Form):
     )
     note = forms.CharField(max_length=MAX_NOTE, required=False, widget=forms.Textarea)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The warehouses and zones of the user's offices (seizures.scoping).
+        for name in ("warehouse", "zone"):
+            field = self.fields[name]
+            field.queryset = field.queryset.visible_to(user)
+
 
 class StocktakeScanForm(forms.Form):
     code = forms.CharField(

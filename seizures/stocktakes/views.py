@@ -37,13 +37,16 @@ class StocktakeListView(FilteredListView):
     template_name = "seizures/stocktakes/stocktake_list.html"
 
     def base_queryset(self):
-        return Stocktake.objects.for_list()
+        return Stocktake.objects.visible_to(self.request.user).for_list()
 
 
 class OpenStocktakeView(Protected, FormView):
     permission_required = "seizures.manage_stocktake"
     form_class = OpenStocktakeForm
     template_name = "seizures/stocktakes/stocktake_open.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         try:
@@ -59,7 +62,9 @@ class OpenStocktakeView(Protected, FormView):
 class StocktakeMixin(Protected):
     def stocktake(self) -> Stocktake:
         if not hasattr(self, "_stocktake"):
-            self._stocktake = get_object_or_404(Stocktake.objects.for_list(), pk=self.kwargs["pk"])
+            self._stocktake = get_object_or_404(
+                Stocktake.objects.visible_to(self.request.user).for_list(), pk=self.kwargs["pk"]
+            )
         return self._stocktake
 
     def back(self, name: str = "stocktakes:detail", query: str = "") -> HttpResponseRedirect:

@@ -29,6 +29,7 @@ EXEMPT = {
 }
 # Route prefix -> the kind of record its id names (evidence_pk: the order's evidence).
 KINDS = {
+    r"^stocktakes/|^api/v1/stocktakes/": "stocktake",
     r"^seizures/imports/|^api/v1/intake-batches/": "batch",
     r"^seizures/|^api/v1/seizures/|^right-holder/cases/": "seizure",
     r"^lots/|^api/v1/lots/": "lot",

@@ -36,7 +36,7 @@ class StocktakeViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        return Stocktake.objects.for_list()
+        return Stocktake.objects.visible_to(self.request.user).for_list()
 
     def _answer(self, stocktake: Stocktake, code=status.HTTP_200_OK) -> Response:
         return Response(s.StocktakeSerializer(stocktake).data, status=code)
