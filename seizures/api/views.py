@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from project.api import ERROR, FileNegotiation, error_body
+from project.api import ERROR, FileNegotiation, NewestFirstPagination, error_body
 from seizures import exports, labels, services
 from seizures.api import serializers as s
 from seizures.filtersets import (
@@ -345,6 +345,7 @@ class CustodyEventViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.CustodyEventSerializer
     filterset_class = CustodyEventFilterSet
+    pagination_class = NewestFirstPagination
     export_columns = exports.CUSTODY_COLUMNS
     export_name = "custody-events"
     permission_map = {"export": "seizures.view_custodyevent"}

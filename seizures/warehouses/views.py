@@ -2,10 +2,13 @@
 and their occupancy."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,11 +17,13 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from project.errors import TransitionNotAllowed
+from project.subqueries import count_of
 from project.views import Protected
 from seizures import exports, labels, services
 from seizures.filtersets import StorageLocationFilterSet, WarehouseFilterSet
 from seizures.forms import LocationLabelsForm, ScanForm, is_id
 from seizures.models import CustodyEvent, Lot, StorageLocation, Warehouse
+from seizures.storage import OCCUPYING_STATUSES
 from seizures.views import FilteredListView, first_error, pdf_download
 
 
@@ -126,10 +131,11 @@ class WarehouseListView(FilteredListView):
         return (
             Warehouse.objects.select_related("office")
             .annotate(
-                location_count=Count("locations", distinct=True),
-                lot_count=Count(
-                    "locations__lots",
-                    filter=Q(locations__lots__status__in=("in_storage", "on_hold", "allocated")),
+                location_count=count_of(StorageLocation.objects.filter(warehouse=OuterRef("pk"))),
+                lot_count=count_of(
+                    Lot.objects.filter(
+                        location__warehouse=OuterRef("pk"), status__in=OCCUPYING_STATUSES
+                    )
                 ),
             )
             .order_by("code")
@@ -137,12 +143,14 @@ class WarehouseListView(FilteredListView):
 
 
 class WarehouseOccupancyView(Protected, DetailView):
-    """Per location: kg used of capacity, lots, days in storage; then every lot stored."""
+    """Per location: kg used of capacity, lots, days in storage; the warehouse's totals; then
+    the lots stored, a page of 50 at a time."""
 
     permission_required = "seizures.view_warehouse"
     template_name = "seizures/warehouse_detail.html"
     context_object_name = "warehouse"
     queryset = Warehouse.objects.select_related("office")
+    lots_per_page = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -159,11 +167,24 @@ class WarehouseOccupancyView(Protected, DetailView):
                 if location.oldest_stored_since
                 else None
             )
-        lots = (
-            Lot.objects.with_related()
-            .occupying()
-            .filter(location__warehouse=self.object)
-            .order_by("location__code", "stored_since")
+        stored = Lot.objects.occupying().filter(location__warehouse=self.object)
+        totals = stored.aggregate(
+            lots=Count("id"),
+            kg=Coalesce(Sum("gross_weight_kg"), Decimal("0")),
         )
-        context.update(locations=locations, lots=lots)
+        totals["capacity_kg"] = sum(location.capacity_kg or 0 for location in locations)
+        # The totals' count is the paginator's: the page reads only its 50 lots.
+        paginator = Paginator(
+            stored.with_related().order_by("location__code", "stored_since", "id"),
+            self.lots_per_page,
+        )
+        paginator.count = totals["lots"]
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            locations=locations,
+            totals=totals,
+            lots=page.object_list,
+            page_obj=page,
+            paginator=paginator,
+        )
         return context
