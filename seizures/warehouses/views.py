@@ -26,6 +26,8 @@ from seizures.models import CustodyEvent, Lot, StorageLocation, Warehouse
 from seizures.storage import OCCUPYING_STATUSES
 from seizures.views import FilteredListView, first_error, pdf_download
 
+KG = Decimal("0.001")
+
 
 class ScanMoveView(Protected, TemplateView):
     """Keyboard-wedge scanning (scanners type the code and Enter): scan a location, then scan
@@ -172,6 +174,7 @@ class WarehouseOccupancyView(Protected, DetailView):
             lots=Count("id"),
             kg=Coalesce(Sum("gross_weight_kg"), Decimal("0")),
         )
+        totals["kg"] = totals["kg"].quantize(KG)  # SQLite sums decimals without their places
         totals["capacity_kg"] = sum(location.capacity_kg or 0 for location in locations)
         # The totals' count is the paginator's: the page reads only its 50 lots.
         paginator = Paginator(
