@@ -2,10 +2,13 @@
 for one breakdown at a time, so its first bytes leave before the last query runs."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from compliance.statistics.dictionary import BREAKDOWNS, TOTALS, Section
@@ -125,16 +128,30 @@ class AnnualStatistics:
 
     def totals(self) -> dict[str, dict[str, Comparison]]:
         if self._totals is None:
-            now = {**enforcement_totals(self.scope), **environment_totals(self.scope)}
-            before = {
-                **enforcement_totals(self.previous_scope),
-                **environment_totals(self.previous_scope),
-            }
-            self._totals = {
-                section: {m: Comparison(now[m], before[m]) for m in measures}
-                for section, measures in TOTALS.items()
-            }
+            self._totals = self._cached("totals", self._compute_totals)
         return self._totals
+
+    def _compute_totals(self) -> dict[str, dict[str, Comparison]]:
+        now = {**enforcement_totals(self.scope), **environment_totals(self.scope)}
+        before = {
+            **enforcement_totals(self.previous_scope),
+            **environment_totals(self.previous_scope),
+        }
+        return {
+            section: {m: Comparison(now[m], before[m]) for m in measures}
+            for section, measures in TOTALS.items()
+        }
+
+    def _cached(self, part: str, compute: Callable[[], Any]) -> Any:
+        """A part of the figures from the shared cache (Redis with several app servers), kept
+        STATISTICS_CACHE_SECONDS: a page, its exports and charts asked at once by several users
+        compute it once. 0 (the default without Redis) computes every time."""
+        seconds = settings.STATISTICS_CACHE_SECONDS
+        if not seconds:
+            return compute()
+        office = self.office.pk if self.office else "all"
+        key = f"statistics:{self.year}:{office}:{self.reporting_currency}:{part}"
+        return cache.get_or_set(key, compute, seconds)
 
     def total(self, measure: str) -> Comparison | None:
         for figures in self.totals().values():
@@ -144,11 +161,14 @@ class AnnualStatistics:
 
     def breakdown(self, key: str) -> list[ComparedRow]:
         if key not in self._breakdowns:
-            self._breakdowns[key] = compare_rows(
-                key,
-                breakdown_rows(key, self.scope),
-                breakdown_rows(key, self.previous_scope),
-                BREAKDOWNS[key].measures,
+            self._breakdowns[key] = self._cached(
+                f"breakdown:{key}",
+                lambda: compare_rows(
+                    key,
+                    breakdown_rows(key, self.scope),
+                    breakdown_rows(key, self.previous_scope),
+                    BREAKDOWNS[key].measures,
+                ),
             )
         return self._breakdowns[key]
 

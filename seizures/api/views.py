@@ -1,7 +1,7 @@
 """API of the seizures app: viewsets for reads, one @action per write (input serializer -> one
 service -> output serializer). Permissions per action in `permission_map`."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import OuterRef, Prefetch
 from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from project.api import ERROR, FileNegotiation, NewestFirstPagination, error_body
+from project.subqueries import count_of
 from seizures import exports, labels, services
 from seizures.api import serializers as s
 from seizures.filtersets import (
@@ -418,7 +419,9 @@ class WarehouseViewSet(ReferenceViewSet):
     def get_queryset(self):
         return (
             Warehouse.objects.select_related("office")
-            .annotate(location_count=Count("locations"))
+            .annotate(
+                location_count=count_of(StorageLocation.objects.filter(warehouse=OuterRef("pk")))
+            )
             .order_by("code")
         )
 
