@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from project.views import CappedPaginator
 from seizures import custody
-from seizures.models import CustodyEvent, Seizure
+from seizures.models import CustodyEvent, Lot, Seizure
 from tests.seizures.conftest import log_seizure, lot_input
 from tests.seizures.factories import LotFactory, SeizureFactory
 
@@ -113,3 +114,18 @@ def test_dashboard_storage_panel_leaves_destroyed_and_released_lots_out(
     assert seizure.lots.count() == 2
     assert "<dt>Lots in storage</dt><dd>2</dd>" in page
     assert "<dt>Not placed</dt><dd>1</dd>" in page
+
+
+def test_a_list_past_the_count_cap_says_more_than_and_asks_for_a_filter(
+    client, admin_user, monkeypatch
+):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    LotFactory.create_batch(5)
+    client.force_login(admin_user)
+
+    capped = client.get("/lots/")
+    assert "More than 3 lots: filter to narrow the list" in capped.text
+    assert len(capped.context["object_list"]) == 3  # only the first `cap` rows are paged
+
+    narrowed = client.get(f"/lots/?q={Lot.objects.order_by('pk').first().reference}")
+    assert "1 lot</p>" in narrowed.text
