@@ -7,8 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -169,16 +168,18 @@ class WarehouseOccupancyView(Protected, DetailView):
                 if location.oldest_stored_since
                 else None
             )
-        stored = Lot.objects.occupying().filter(location__warehouse=self.object)
-        totals = stored.aggregate(
-            lots=Count("id"),
-            kg=Coalesce(Sum("gross_weight_kg"), Decimal("0")),
-        )
-        totals["kg"] = totals["kg"].quantize(KG)  # SQLite sums decimals without their places
-        totals["capacity_kg"] = sum(location.capacity_kg or 0 for location in locations)
-        # The totals' count is the paginator's: the page reads only its 50 lots.
+        # The warehouse's totals add up its locations' counts (already read, one subquery per
+        # location); their lot count is the paginator's, so the page reads only its 50 lots.
+        totals = {
+            "lots": sum(location.lot_count for location in locations),
+            "kg": sum((location.used_kg for location in locations), Decimal("0")).quantize(KG),
+            "capacity_kg": sum(location.capacity_kg or 0 for location in locations),
+        }
         paginator = Paginator(
-            stored.with_related().order_by("location__code", "stored_since", "id"),
+            Lot.objects.with_related()
+            .occupying()
+            .filter(location__warehouse=self.object)
+            .order_by("location__code", "stored_since", "id"),
             self.lots_per_page,
         )
         paginator.count = totals["lots"]
