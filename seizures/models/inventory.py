@@ -471,6 +471,12 @@ class Lot(models.Model):
                 condition=Q(status__in=OCCUPYING_STATUSES),
                 name="lot_occupying_location",
             ),
+            # The ageing list (oldest stored first) reads its page from this index.
+            models.Index(
+                fields=["stored_since", "reference"],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+                name="lot_occupying_stored_since",
+            ),
         ]
         permissions = [
             ("move_lot", "Can place and move lots"),
