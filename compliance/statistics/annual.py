@@ -19,10 +19,8 @@ from compliance.statistics.figures import (
     Figure,
     Row,
     Scope,
-    breakdown_rows,
-    enforcement_totals,
-    environment_totals,
 )
+from compliance.statistics.rollup_figures import RecountFigures, RollupFigures
 from seizures.models import CustomsOffice
 
 PERCENT = Decimal("0.1")
@@ -116,13 +114,25 @@ def compare_rows(
 class AnnualStatistics:
     """The statistics of one year (and optionally one office), with year-on-year comparison."""
 
-    def __init__(self, year: int, office: CustomsOffice | None = None) -> None:
+    def __init__(
+        self,
+        year: int,
+        office: CustomsOffice | None = None,
+        source: type[RollupFigures | RecountFigures] = RollupFigures,
+        cache_seconds: int = 0,
+    ) -> None:
+        """`source`: the rollups (the default), or a full recount from the base tables.
+        `cache_seconds`: how long the figures may be served from the shared cache (an open
+        year's pages and exports); 0, the default, computes them (editions, verification)."""
+        self.cache_seconds = cache_seconds
         self.year = year
         self.previous_year = year - 1
         self.office = office
         self.reporting_currency = settings.REPORTING_CURRENCY
         self.scope = Scope.load(year, office)
         self.previous_scope = Scope.load(year - 1, office)
+        self.figures = source(self.scope)
+        self.previous_figures = source(self.previous_scope)
         self._totals: dict[str, dict[str, Comparison]] | None = None
         self._breakdowns: dict[str, list[ComparedRow]] = {}
 
@@ -132,10 +142,13 @@ class AnnualStatistics:
         return self._totals
 
     def _compute_totals(self) -> dict[str, dict[str, Comparison]]:
-        now = {**enforcement_totals(self.scope), **environment_totals(self.scope)}
+        now = {
+            **self.figures.enforcement_totals(),
+            **self.figures.environment_totals(),
+        }
         before = {
-            **enforcement_totals(self.previous_scope),
-            **environment_totals(self.previous_scope),
+            **self.previous_figures.enforcement_totals(),
+            **self.previous_figures.environment_totals(),
         }
         return {
             section: {m: Comparison(now[m], before[m]) for m in measures}
@@ -143,15 +156,15 @@ class AnnualStatistics:
         }
 
     def _cached(self, part: str, compute: Callable[[], Any]) -> Any:
-        """A part of the figures from the shared cache (Redis with several app servers), kept
-        STATISTICS_CACHE_SECONDS: a page, its exports and charts asked at once by several users
-        compute it once. 0 (the default without Redis) computes every time."""
-        seconds = settings.STATISTICS_CACHE_SECONDS
-        if not seconds:
+        """A part of the figures from the shared cache (Redis with several app servers) for
+        `cache_seconds`: a page, its exports and charts asked at once by several users compute
+        it once."""
+        if not self.cache_seconds:
             return compute()
         office = self.office.pk if self.office else "all"
-        key = f"statistics:{self.year}:{office}:{self.reporting_currency}:{part}"
-        return cache.get_or_set(key, compute, seconds)
+        source = type(self.figures).__name__
+        key = f"statistics:{self.year}:{office}:{self.reporting_currency}:{source}:{part}"
+        return cache.get_or_set(key, compute, self.cache_seconds)
 
     def total(self, measure: str) -> Comparison | None:
         for figures in self.totals().values():
@@ -165,8 +178,8 @@ class AnnualStatistics:
                 f"breakdown:{key}",
                 lambda: compare_rows(
                     key,
-                    breakdown_rows(key, self.scope),
-                    breakdown_rows(key, self.previous_scope),
+                    self.figures.breakdown_rows(key),
+                    self.previous_figures.breakdown_rows(key),
                     BREAKDOWNS[key].measures,
                 ),
             )

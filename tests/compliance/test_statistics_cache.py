@@ -1,20 +1,21 @@
 """Open-year statistics kept briefly in the shared cache (issue 16): with
 STATISTICS_CACHE_SECONDS set, a second request within that time reads the figures from the
-cache; with 0 (no Redis) every request recomputes them."""
+cache; with 0 (no Redis) every request recomputes them. Editions and verification never read
+the cache (AnnualStatistics computes unless given cache_seconds)."""
 
 import datetime
 
 import pytest
 from django.core.cache import cache
 
-from compliance.statistics import AnnualStatistics
+from compliance.statistics.frozen import statistics_for
 from tests.seizures.factories import LotFactory, SeizureFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def figures(year: int) -> tuple[int, int]:
-    statistics = AnnualStatistics(year)
+    statistics = statistics_for(year, None)
     lots = statistics.totals()["enforcement"]["lots"].figure
     in_categories = sum(row.figures["lots"].figure for row in statistics.breakdown("category"))
     return lots, in_categories

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seizures', '0014_custodyevent_kind_condition_and_amended'),
+        ('seizures', '0016_lot_net_weight_and_volume'),
     ]
 
     operations = [
