@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seizures', '0016_lot_net_weight_and_volume'),
+        ('seizures', '0017_stocktake_lost_received'),
     ]
 
     operations = [
