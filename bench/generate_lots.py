@@ -15,6 +15,11 @@ statuses 60 % destroyed (5-300 days after detention), 25 % in storage, 5 % relea
 event 10-60 days after detention), 10 % on hold / allocated / in transit; 0.5 % of lots have a
 sample; currencies EUR 70 %, USD 20 %, GBP 5 %, CNY 5 % (CNY has no rate: unconverted).
 
+Storage: one warehouse per office with LOCATIONS_PER_WAREHOUSE bays; lots in storage, on hold or
+allocated sit in a bay of their office's warehouse since 1-10 days after detention, and every
+seizure has its statutory deadline (14 days after detention), so the storage pages, the ageing
+list and the dashboards see a warehouse like a real one.
+
 Not a valid custody history: only release events are written (the statistics read release
 dates) and their hashes are not chained. Use a database of its own, never the application's.
 """
@@ -42,6 +47,8 @@ OFFICES = (("BRU", "Brussels Airport"), ("ANR", "Antwerp Port"), ("LGG", "Liège
 RATES = {2024: {"USD": Decimal("0.924"), "GBP": Decimal("1.181")},
          2025: {"USD": Decimal("0.887"), "GBP": Decimal("1.172")}}  # fmt: skip
 TIME_ZONE = ZoneInfo("Europe/Brussels")
+LOCATIONS_PER_WAREHOUSE = 40
+OCCUPYING = ("in_storage", "on_hold", "allocated")
 
 
 def setup_django() -> None:
@@ -145,6 +152,25 @@ def field_defaults(model, columns: Sequence[str]) -> dict[str, object]:
     }
 
 
+def warehouse_bays(office, warehouse_model, location_model, zone_type) -> list[int]:
+    """Ids of the bays of the office's bench warehouse (created on first use)."""
+    warehouse, _ = warehouse_model.objects.get_or_create(
+        code=f"W-{office.code}",
+        defaults={"name": f"Bench warehouse {office.code}", "office": office},
+    )
+    for number in range(1, LOCATIONS_PER_WAREHOUSE + 1):
+        location_model.objects.get_or_create(
+            code=f"W-{office.code}-B{number:02}",
+            defaults={
+                "warehouse": warehouse,
+                "name": f"Bay {number}",
+                "zone_type": zone_type.NON_HAZARDOUS,
+                "capacity_kg": Decimal("500000"),
+            },
+        )
+    return list(warehouse.locations.values_list("id", flat=True))
+
+
 def local(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=TIME_ZONE)
 
@@ -174,8 +200,11 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
         LegalRoute,
         Lot,
         Seizure,
+        StorageLocation,
         TrafficType,
         TransportMode,
+        Warehouse,
+        ZoneType,
     )
     from seizures.waste_codes import default_code
 
@@ -191,6 +220,8 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
         CustomsOffice.objects.get_or_create(code=code, defaults={"name": name, "country": "BE"})[0]
         for code, name in OFFICES
     ]
+    bays = {office.id: warehouse_bays(office, Warehouse, StorageLocation, ZoneType)
+            for office in offices}  # fmt: skip
     facility, _ = Facility.objects.get_or_create(
         name="Bench Treatment Plant",
         defaults={"operator": "Bench", "address": "-", "country": "BE"},
@@ -230,14 +261,14 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
         "id", "reference", "office", "year", "sequence", "detained_on", "place_of_detention",
         "transport_mode", "traffic_type", "provenance_country", "ipr_type", "customs_procedure",
         "action_type", "declarant_name", "consignment_number", "legal_route", "perishable",
-        "court_reference", "on_hold", "hold_reason", "notes", "declarant_objected",
+        "deadline", "court_reference", "on_hold", "hold_reason", "notes", "declarant_objected",
         "created_by", "created_at",
     )  # fmt: skip
     lot_columns = (
         "id", "seizure", "office", "reference", "parent", "sample_purpose", "sample_holder",
         "category", "waste_class", "description", "brand", "seized_articles", "articles",
         "gross_weight_kg", "retail_value", "currency", "hazard_classes", "ewc_code",
-        "hp_properties", "status", "created_at", "updated_at",
+        "hp_properties", "status", "location", "stored_since", "created_at", "updated_at",
     )  # fmt: skip
     line_columns = ("id", "order", "lot", "method", "actual_method", "legal_basis",
                     "justification", "active")  # fmt: skip
@@ -262,7 +293,8 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                     else TrafficType.FREIGHT,
                     rng.choice(countries), rng.choice(IPRType.values),
                     rng.choice(CustomsProcedure.values), rng.choice(ActionType.values), "", "",
-                    rng.choice(LegalRoute.values), False, "", False, "", "", False, user.id, now,
+                    rng.choice(LegalRoute.values), False, detained + datetime.timedelta(days=14),
+                    "", False, "", "", False, user.id, now,
                 ))  # fmt: skip
                 for _ in range(rng.randint(1, 7)):
                     if len(lot_rows) >= size:
@@ -274,11 +306,17 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                     status = rng.choice(statuses)
                     if status == "on_hold" and rng.random() < 0.5:
                         status = "in_transit"
+                    location = stored_since = None
+                    if status in OCCUPYING:
+                        location = rng.choice(bays[office.id])
+                        stored_since = local(
+                            detained + datetime.timedelta(days=rng.randint(1, 10)), 9
+                        )
                     lot_rows.append((
                         lot_id, seizure_id, office.id, f"B{lot_id}", None, "", "", category,
                         DEFAULT_WASTE_CLASS[category], "Bench goods", "", articles, articles, kg,
                         value, rng.choice(currencies), hazards[category], codes[category], "[]",
-                        status, now, now,
+                        status, location, stored_since, now, now,
                     ))  # fmt: skip
                     if status == "destroyed":
                         ended = detained + datetime.timedelta(days=rng.randint(5, 300))
@@ -305,7 +343,8 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                             "Bench lab",
                             category, DEFAULT_WASTE_CLASS[category], "Bench sample", "", 1, 1,
                             Decimal("0.100"), Decimal("1.00"), "EUR", hazards[category],
-                            codes[category], "[]", "in_storage", now, now,
+                            codes[category], "[]", "in_storage", rng.choice(bays[office.id]),
+                            local(detained + datetime.timedelta(days=30), 9), now, now,
                         ))  # fmt: skip
                         lot_id += 1
                 seizure_id += 1

@@ -8,12 +8,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 
 # Importing the cost ledger's module registers its models with this app.
 from destruction.costs.models import Payer
 from destruction.methods import OPERATION_CODES, Method
+from project.subqueries import count_of, sum_of
 from seizures.models import CustodyEvent, CustomsOffice, Lot
 from seizures.scoping import ScopedQuerySet
 from seizures.waste_codes import canonical_code, code_errors
@@ -198,17 +198,14 @@ class DestructionOrderQuerySet(ScopedQuerySet):
         return super().visible_to(user)
 
     def for_list(self) -> "DestructionOrderQuerySet":
-        """Orders with everything a list row shows, in one query."""
-        active = Q(lines__active=True)
+        """Orders with everything a list row shows, in one query; the lots and their weight are
+        counted per row, so a page of orders reads only its own lines."""
+        active_lines = OrderLine.objects.filter(order=OuterRef("pk"), active=True)
         return (
             self.select_related("facility", "office", "prepared_by", "submitted_by", "approved_by")
             .annotate(
-                lot_count=models.Count("lines", filter=active),
-                planned_weight_kg=Coalesce(
-                    models.Sum("lines__lot__gross_weight_kg", filter=active),
-                    0,
-                    output_field=models.DecimalField(max_digits=14, decimal_places=3),
-                ),
+                lot_count=count_of(active_lines),
+                planned_weight_kg=sum_of(active_lines, "lot__gross_weight_kg"),
             )
             .order_by("-planned_date", "-id")
         )

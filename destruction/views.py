@@ -3,7 +3,6 @@ come back as form errors."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
@@ -39,7 +38,7 @@ from destruction.record_check import record_check
 from destruction.timeline import order_timeline
 from destruction.transport import documents as transport
 from project.errors import TransitionNotAllowed
-from project.views import FilteredListView, Protected
+from project.views import CappedPaginator, FilteredListView, Protected
 from seizures.filtersets import LotFilterSet
 from seizures.models import Lot
 from seizures.scoping import refuse_invisible
@@ -108,7 +107,7 @@ class PlannerView(Protected, TemplateView):
         return context
 
     def paginate(self, queryset):
-        return Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        return CappedPaginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
 
     def post(self, request, *args, **kwargs):
         form = OrderForm(request.POST)

@@ -80,6 +80,29 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
+class NewestFirstPagination(pagination.CursorPagination):
+    """Keyset pagination for long, growing lists (custody events): `?cursor=` points into the
+    ordering (newest first, or oldest first with `?ordering=<first field>`), so page 10,000
+    costs what page 1 costs; no total count (it would read the whole table). The answer is
+    `{"next", "previous", "results"}`."""
+
+    ordering = ("-occurred_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
+        if request.query_params.get("ordering") == self.ordering[0].lstrip("-"):
+            return tuple(field.lstrip("-") for field in self.ordering)
+        return self.ordering
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as error:
+            raise exceptions.ValidationError({self.cursor_query_param: [error.detail]}) from None
+
+
 class ActionPermission(permissions.BasePermission):
     """Grants each viewset action by a Django permission.
 

@@ -6,7 +6,7 @@ guesser could claim a fresh address with every request.
 """
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 
 def client_address(request) -> str:
@@ -21,7 +21,35 @@ def client_address(request) -> str:
     return addresses[-min(proxies, len(addresses))]
 
 
-class ClientAddressThrottle(ScopedRateThrottle):
+class CountingRateThrottle(SimpleRateThrottle):
+    """DRF's rate limit counted with the cache's atomic increment, in fixed windows of the
+    rate's duration: with several app servers sharing one Redis (REDIS_URL), requests arriving
+    at the same moment on different servers each get their own count, where DRF's list of
+    timestamps (read, append, write back) would let both through."""
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        key = f"{self.key}:{window}"
+        self.cache.add(key, 0, self.duration)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # expired between add and incr: this request opens a new count
+            self.cache.add(key, 1, self.duration)
+            count = 1
+        self.seconds_left = (window + 1) * self.duration - now
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        return self.seconds_left
+
+
+class ClientAddressThrottle(ScopedRateThrottle, CountingRateThrottle):
     """DRF's scoped rate limit, counted per client_address()."""
 
     def get_ident(self, request) -> str:

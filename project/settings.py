@@ -278,9 +278,55 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# The cache holds the rate-limit counters (token, verification). In memory it is per process;
-# DJANGO_CACHE_DIR shares it between the gunicorn workers of one host.
+# The cache holds the rate-limit counters (token, verification) and the short-lived figures of
+# open years. With REDIS_URL (several app servers) every instance shares one Redis; otherwise in
+# memory it is per process, and DJANGO_CACHE_DIR shares it between the gunicorn workers of one
+# host. Sessions and sign-in lockouts (django-axes' database handler) stay in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "igt"),
+        }
+    }
+elif CACHE_DIR:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds the statistics of a year still open are kept in the cache (0: computed every time).
+# Shared through Redis only: a per-process copy would show each app server other figures.
+STATISTICS_CACHE_SECONDS = int(
+    os.environ.get("STATISTICS_CACHE_SECONDS", "60" if REDIS_URL else "0")
+)
+
+# Evidence files, certificate PDFs and other uploads go through Django's storage API: on the
+# local disk (MEDIA_ROOT) by default; with STORAGE_S3_BUCKET, in an S3-compatible object store
+# (django-storages, `pip install .[s3]`), private, read only through the permission-checked views.
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("STORAGE_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
 # Background jobs (notification e-mails): django-tasks with its database backend, so the embedded
 # default needs no broker; `manage.py db_worker` runs them (README).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -310,14 +356,6 @@ REMINDERS = [
     "destruction.reminders.statements_overdue",
     "compliance.reminders.reviews_waiting",
 ]
-
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_DIR}
-        if CACHE_DIR
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", True)

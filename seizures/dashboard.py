@@ -5,16 +5,22 @@ from django.db.models import Count, Q
 from project.dashboard import Panel
 from seizures.models import Lot, LotStatus
 from seizures.querysets import long_stay_query, past_deadline_query
+from seizures.storage import OCCUPYING_STATUSES
 
 
 def storage_summary(request) -> dict:
-    """Counts for the storage panel, in one query."""
-    return Lot.objects.visible_to(request.user).aggregate(
-        in_storage=Count("id", filter=Q(status=LotStatus.IN_STORAGE)),
-        on_hold=Count("id", filter=Q(status=LotStatus.ON_HOLD)),
-        past_deadline=Count("id", filter=past_deadline_query()),
-        long_stay=Count("id", filter=long_stay_query()),
-        unplaced=Count("id", filter=Q(status=LotStatus.IN_STORAGE, location__isnull=True)),
+    """Counts for the storage panel, in one query over the lots in the warehouse (every count is
+    of occupying lots), not over every lot ever seized."""
+    return (
+        Lot.objects.visible_to(request.user)
+        .filter(status__in=OCCUPYING_STATUSES)
+        .aggregate(
+            in_storage=Count("id", filter=Q(status=LotStatus.IN_STORAGE)),
+            on_hold=Count("id", filter=Q(status=LotStatus.ON_HOLD)),
+            past_deadline=Count("id", filter=past_deadline_query()),
+            long_stay=Count("id", filter=long_stay_query()),
+            unplaced=Count("id", filter=Q(status=LotStatus.IN_STORAGE, location__isnull=True)),
+        )
     )
 
 

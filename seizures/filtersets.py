@@ -292,7 +292,9 @@ class CustodyEventFilterSet(filters.FilterSet):
         field_name="to_location", queryset=visible(StorageLocation), method="filter_location"
     )
     occurred_at = filters.DateFromToRangeFilter(label="Between", field_name="occurred_at__date")
-    ordering = OrderingFilter(fields=(("occurred_at", "occurred_at"), ("lot__reference", "lot")))
+    # Newest first, or oldest first: the list pages by keyset on (occurred_at, id), which other
+    # orderings could not use (the events of one lot: filter by lot).
+    ordering = OrderingFilter(fields=(("occurred_at", "occurred_at"),))
 
     class Meta:
         model = CustodyEvent

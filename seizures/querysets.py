@@ -2,14 +2,13 @@
 and annotate, one home for each (the FilterSets call these)."""
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from project.subqueries import count_of, earliest_of, sum_of
 from seizures.choices import LotStatus
 from seizures.scoping import ScopedQuerySet, scope_of
 from seizures.storage import OCCUPYING_STATUSES
@@ -68,18 +67,17 @@ class StorageLocationQuerySet(ScopedQuerySet):
 
     def with_occupancy(self) -> "StorageLocationQuerySet":
         """Annotate used_kg, lot_count and oldest_stored_since over the lots occupying each
-        location (in storage, on hold or allocated), in the same query."""
-        occupying = Q(lots__status__in=OCCUPYING_STATUSES)
+        location (in storage, on hold or allocated), in the same query: one subquery per row,
+        so a page of locations reads only its own lots."""
+        lots = self.model._meta.get_field("lots").related_model.objects.filter(
+            location=models.OuterRef("pk"), status__in=OCCUPYING_STATUSES
+        )
         return (
             self.select_related("warehouse", "parent")
             .annotate(
-                used_kg=Coalesce(
-                    models.Sum("lots__gross_weight_kg", filter=occupying),
-                    Decimal("0"),
-                    output_field=models.DecimalField(max_digits=14, decimal_places=3),
-                ),
-                lot_count=models.Count("lots", filter=occupying),
-                oldest_stored_since=models.Min("lots__stored_since", filter=occupying),
+                used_kg=sum_of(lots, "gross_weight_kg"),
+                lot_count=count_of(lots),
+                oldest_stored_since=earliest_of(lots, "stored_since"),
             )
             .order_by("code")
         )
@@ -90,12 +88,12 @@ class SeizureQuerySet(ScopedQuerySet):
     right_holder_lookup = "right_holder"
 
     def with_related(self) -> "SeizureQuerySet":
-        # Aggregating queries drop Meta.ordering: keep it explicitly (stable pagination).
-        return (
-            self.select_related("office", "right_holder")
-            .annotate(lot_count=models.Count("lots", filter=Q(lots__parent__isnull=True)))
-            .order_by(*self.model._meta.ordering)
+        """With office, right holder and the number of lots (samples not counted), counted per
+        row: a page of seizures reads only its own lots."""
+        lots = self.model._meta.get_field("lots").related_model.objects.filter(
+            seizure=models.OuterRef("pk"), parent__isnull=True
         )
+        return self.select_related("office", "right_holder").annotate(lot_count=count_of(lots))
 
 
 class LotQuerySet(ScopedQuerySet):

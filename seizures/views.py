@@ -6,15 +6,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
+from rest_framework import exceptions as api_exceptions
+from rest_framework.request import Request
 
 from project import views
+from project.api import NewestFirstPagination
 from project.errors import TransitionNotAllowed
 from project.views import Protected
 from seizures import exports, labels, services
@@ -654,10 +657,25 @@ class CustodyEventListView(FilteredListView):
     export_columns = exports.CUSTODY_COLUMNS
     export_name = "custody-events"
     template_name = "seizures/custody_list.html"
+    # Keyset pages (Previous / Next), like the API: deep pages cost what the first one costs.
+    paginate_by = None
 
     def base_queryset(self):
         return (
             CustodyEvent.objects.visible_to(self.request.user)
             .select_related("lot", "from_location", "to_location")
             .order_by("-occurred_at", "-id")
+        )
+
+    def get_context_data(self, **kwargs):
+        pages = NewestFirstPagination()
+        try:
+            events = pages.paginate_queryset(self.object_list, Request(self.request))
+        except api_exceptions.ValidationError as error:
+            raise Http404("No such page of events.") from error
+        return super().get_context_data(
+            object_list=events,
+            previous_link=pages.get_previous_link(),
+            next_link=pages.get_next_link(),
+            **kwargs,
         )

@@ -2,10 +2,13 @@
 for one breakdown at a time, so its first bytes leave before the last query runs."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
@@ -117,8 +120,12 @@ class AnnualStatistics:
         year: int,
         office: CustomsOffice | None = None,
         source: type[RollupFigures | RecountFigures] = RollupFigures,
+        cache_seconds: int = 0,
     ) -> None:
-        """`source`: the rollups (the default), or a full recount from the base tables."""
+        """`source`: the rollups (the default), or a full recount from the base tables.
+        `cache_seconds`: how long the figures may be served from the shared cache (an open
+        year's pages and exports); 0, the default, computes them (editions, verification)."""
+        self.cache_seconds = cache_seconds
         self.year = year
         self.previous_year = year - 1
         self.office = office
@@ -132,19 +139,33 @@ class AnnualStatistics:
 
     def totals(self) -> dict[str, dict[str, Comparison]]:
         if self._totals is None:
-            now = {
-                **self.figures.enforcement_totals(),
-                **self.figures.environment_totals(),
-            }
-            before = {
-                **self.previous_figures.enforcement_totals(),
-                **self.previous_figures.environment_totals(),
-            }
-            self._totals = {
-                section: {m: Comparison(now[m], before[m]) for m in measures}
-                for section, measures in TOTALS.items()
-            }
+            self._totals = self._cached("totals", self._compute_totals)
         return self._totals
+
+    def _compute_totals(self) -> dict[str, dict[str, Comparison]]:
+        now = {
+            **self.figures.enforcement_totals(),
+            **self.figures.environment_totals(),
+        }
+        before = {
+            **self.previous_figures.enforcement_totals(),
+            **self.previous_figures.environment_totals(),
+        }
+        return {
+            section: {m: Comparison(now[m], before[m]) for m in measures}
+            for section, measures in TOTALS.items()
+        }
+
+    def _cached(self, part: str, compute: Callable[[], Any]) -> Any:
+        """A part of the figures from the shared cache (Redis with several app servers) for
+        `cache_seconds`: a page, its exports and charts asked at once by several users compute
+        it once."""
+        if not self.cache_seconds:
+            return compute()
+        office = self.office.pk if self.office else "all"
+        source = type(self.figures).__name__
+        key = f"statistics:{self.year}:{office}:{self.reporting_currency}:{source}:{part}"
+        return cache.get_or_set(key, compute, self.cache_seconds)
 
     def total(self, measure: str) -> Comparison | None:
         for figures in self.totals().values():
@@ -154,11 +175,14 @@ class AnnualStatistics:
 
     def breakdown(self, key: str) -> list[ComparedRow]:
         if key not in self._breakdowns:
-            self._breakdowns[key] = compare_rows(
-                key,
-                self.figures.breakdown_rows(key),
-                self.previous_figures.breakdown_rows(key),
-                BREAKDOWNS[key].measures,
+            self._breakdowns[key] = self._cached(
+                f"breakdown:{key}",
+                lambda: compare_rows(
+                    key,
+                    self.figures.breakdown_rows(key),
+                    self.previous_figures.breakdown_rows(key),
+                    BREAKDOWNS[key].measures,
+                ),
             )
         return self._breakdowns[key]
 

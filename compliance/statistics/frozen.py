@@ -5,6 +5,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+
 from compliance.models import EditionDocument
 from compliance.statistics.annual import AnnualStatistics, ComparedRow, Comparison
 from compliance.statistics.figures import Figure, clean
@@ -79,8 +81,9 @@ class FrozenStatistics(AnnualStatistics):
 
 
 def statistics_for(year: int, office: CustomsOffice | None) -> AnnualStatistics:
-    """The frozen edition of a closed year, else the live figures."""
+    """The frozen edition of a closed year, else the live figures (kept
+    STATISTICS_CACHE_SECONDS in the shared cache)."""
     document = edition_document(year, office)
     if document is None:
-        return AnnualStatistics(year, office)
+        return AnnualStatistics(year, office, cache_seconds=settings.STATISTICS_CACHE_SECONDS)
     return FrozenStatistics(document, office)

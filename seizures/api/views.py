@@ -2,7 +2,7 @@
 service -> output serializer). Permissions per action in `permission_map`."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import OuterRef, Prefetch
 from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +18,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from project.api import ERROR, FileNegotiation, error_body
+from project.api import ERROR, FileNegotiation, NewestFirstPagination, error_body
+from project.subqueries import count_of
 from seizures import exports, labels, services
 from seizures.api import serializers as s
 from seizures.filtersets import (
@@ -559,6 +560,7 @@ class CustodyEventViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.CustodyEventSerializer
     filterset_class = CustodyEventFilterSet
+    pagination_class = NewestFirstPagination
     export_columns = exports.CUSTODY_COLUMNS
     export_name = "custody-events"
     permission_map = {"export": "seizures.view_custodyevent"}
@@ -634,7 +636,9 @@ class WarehouseViewSet(ReferenceViewSet):
         return (
             Warehouse.objects.visible_to(self.request.user)
             .select_related("office")
-            .annotate(location_count=Count("locations"))
+            .annotate(
+                location_count=count_of(StorageLocation.objects.filter(warehouse=OuterRef("pk")))
+            )
             .order_by("code")
         )
 

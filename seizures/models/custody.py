@@ -82,6 +82,17 @@ class CustodyEvent(AppendOnly):
         constraints = [
             models.UniqueConstraint(fields=["lot", "sequence"], name="custody_sequence_unique")
         ]
+        indexes = [
+            # The custody list and API page by keyset on (occurred_at, id), newest first.
+            models.Index(fields=["occurred_at", "id"], name="custodyevent_occurred_at_id"),
+            # Amendments after a certificate's issue (review queue, certificate lists): few
+            # events among millions, found without reading the others.
+            models.Index(
+                fields=["lot", "occurred_at"],
+                condition=models.Q(kind="amended"),
+                name="custodyevent_amended",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lot_id}#{self.sequence} {self.kind}"

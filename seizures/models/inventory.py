@@ -312,7 +312,11 @@ class Seizure(models.Model):
                 name="seizure_proceedings_extension_within_limit",
             ),
         ]
-        indexes = [models.Index(fields=["detained_on"]), models.Index(fields=["legal_route"])]
+        # (detained_on, id): the list's order, so a page is read from the index, not sorted.
+        indexes = [
+            models.Index(fields=["detained_on", "id"], name="seizure_detained_on_id"),
+            models.Index(fields=["legal_route"]),
+        ]
         permissions = [
             ("hold_seizure", "Can place and lift a legal hold"),
             ("import_seizures", "Can import seizures from a CSV file"),
@@ -493,6 +497,19 @@ class Lot(models.Model):
             models.Index(fields=["waste_class"]),
             models.Index(fields=["ewc_code"]),
             models.Index(fields=["office", "reference"]),
+            # Occupancy of a location (lots, kg, oldest) read from the index alone: only the
+            # lots occupying a location, a fraction of all lots ever seized.
+            models.Index(
+                fields=["location", "stored_since", "gross_weight_kg"],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+                name="lot_occupying_location",
+            ),
+            # The ageing list (oldest stored first) reads its page from this index.
+            models.Index(
+                fields=["stored_since", "reference"],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+                name="lot_occupying_stored_since",
+            ),
         ]
         permissions = [
             ("move_lot", "Can place and move lots"),

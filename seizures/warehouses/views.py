@@ -2,10 +2,12 @@
 and their occupancy."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,12 +16,17 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from project.errors import TransitionNotAllowed
+from project.subqueries import count_of
 from project.views import Protected
 from seizures import exports, labels, services
 from seizures.filtersets import StorageLocationFilterSet, WarehouseFilterSet
 from seizures.forms import LocationLabelsForm, ScanForm, is_id
 from seizures.models import CustodyEvent, Lot, StorageLocation, Warehouse
+from seizures.scoping import scope_of
+from seizures.storage import OCCUPYING_STATUSES
 from seizures.views import FilteredListView, first_error, pdf_download
+
+KG = Decimal("0.001")
 
 
 class ScanMoveView(Protected, TemplateView):
@@ -136,10 +143,11 @@ class WarehouseListView(FilteredListView):
             Warehouse.objects.visible_to(self.request.user)
             .select_related("office")
             .annotate(
-                location_count=Count("locations", distinct=True),
-                lot_count=Count(
-                    "locations__lots",
-                    filter=Q(locations__lots__status__in=("in_storage", "on_hold", "allocated")),
+                location_count=count_of(StorageLocation.objects.filter(warehouse=OuterRef("pk"))),
+                lot_count=count_of(
+                    Lot.objects.filter(
+                        location__warehouse=OuterRef("pk"), status__in=OCCUPYING_STATUSES
+                    )
                 ),
             )
             .order_by("code")
@@ -147,11 +155,13 @@ class WarehouseListView(FilteredListView):
 
 
 class WarehouseOccupancyView(Protected, DetailView):
-    """Per location: kg used of capacity, lots, days in storage; then every lot stored."""
+    """Per location: kg used of capacity, lots, days in storage; the warehouse's totals; then
+    the lots stored, a page of 50 at a time."""
 
     permission_required = "seizures.view_warehouse"
     template_name = "seizures/warehouse_detail.html"
     context_object_name = "warehouse"
+    lots_per_page = 50
 
     def get_queryset(self):
         return Warehouse.objects.visible_to(self.request.user).select_related("office")
@@ -171,12 +181,30 @@ class WarehouseOccupancyView(Protected, DetailView):
                 if location.oldest_stored_since
                 else None
             )
-        lots = (
+        # The warehouse's totals add up its locations' counts (already read, one subquery per
+        # location); their lot count is the paginator's, so the page reads only its 50 lots.
+        totals = {
+            "lots": sum(location.lot_count for location in locations),
+            "kg": sum((location.used_kg for location in locations), Decimal("0")).quantize(KG),
+            "capacity_kg": sum(location.capacity_kg or 0 for location in locations),
+        }
+        paginator = Paginator(
             Lot.objects.visible_to(self.request.user)
             .with_related()
             .occupying()
             .filter(location__warehouse=self.object)
-            .order_by("location__code", "stored_since")
+            .order_by("location__code", "stored_since", "id"),
+            self.lots_per_page,
         )
-        context.update(locations=locations, lots=lots)
+        if scope_of(self.request.user).national:
+            # Everything stored is visible: the totals' count is the list's.
+            paginator.count = totals["lots"]
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            locations=locations,
+            totals=totals,
+            lots=page.object_list,
+            page_obj=page,
+            paginator=paginator,
+        )
         return context

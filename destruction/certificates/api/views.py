@@ -8,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from destruction.certificates.api.serializers import (
@@ -33,12 +32,12 @@ from destruction.certificates.services import (
 from destruction.models import Certificate
 from project import audit
 from project.api import FileNegotiation
-from project.client_address import client_address
+from project.client_address import CountingRateThrottle, client_address
 
 CONFLICT = OpenApiResponse(description="The certificate or order is not in a state for this.")
 
 
-class VerifyThrottle(SimpleRateThrottle):
+class VerifyThrottle(CountingRateThrottle):
     """Scope "verify", per client address (project.client_address: X-Forwarded-For counts only
     behind DJANGO_NUM_PROXIES), for the public page and API alike."""
 
