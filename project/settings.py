@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "project.navigation.navigation",
             ],
-            "builtins": ["project.templatetags.users"],
+            "builtins": ["project.templatetags.users", "project.templatetags.form_errors"],
         },
     },
 ]

@@ -1,0 +1,44 @@
+/* Loaded in <head> (a CSP forbids inline scripts): the sidebar starts collapsed where it would
+   crowd the page (below 1100 px) unless the user chose otherwise, which is remembered; a form
+   with errors moves focus to its summary, whose links focus the field they name. */
+(function () {
+  "use strict";
+  var STORAGE_KEY = "igt.sidebar";
+  var NARROW = "(max-width: 1099px)";
+  var root = document.documentElement;
+
+  function remembered() {
+    try { return window.localStorage.getItem(STORAGE_KEY); } catch (e) { return null; }
+  }
+  function remember(state) {
+    try { window.localStorage.setItem(STORAGE_KEY, state); } catch (e) { /* private mode */ }
+  }
+  var choice = remembered();
+  var collapsed = choice ? choice === "collapsed" : window.matchMedia(NARROW).matches;
+  root.classList.toggle("nav-collapsed", collapsed);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector("[data-sidebar-toggle]");
+    if (toggle) {
+      toggle.hidden = false;
+      toggle.setAttribute("aria-expanded", String(!root.classList.contains("nav-collapsed")));
+      toggle.addEventListener("click", function () {
+        var nowCollapsed = root.classList.toggle("nav-collapsed");
+        toggle.setAttribute("aria-expanded", String(!nowCollapsed));
+        remember(nowCollapsed ? "collapsed" : "expanded");
+      });
+    }
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest("a[href^='#']");
+        var field = link && document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) { return; }
+        event.preventDefault();
+        field.scrollIntoView({ block: "center" });
+        field.focus();
+      });
+    }
+  });
+})();
