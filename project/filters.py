@@ -101,6 +101,9 @@ class FilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for declared in self.filters.values():
+            if isinstance(declared, django_filters.OrderingFilter):
+                # Other choices read "Any" when empty (FILTERS_EMPTY_CHOICE_LABEL).
+                declared.extra["empty_label"] = "Default order"
             if "widget" in declared.extra:
                 continue
             if isinstance(declared, django_filters.MultipleChoiceFilter):

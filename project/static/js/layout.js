@@ -1,6 +1,7 @@
 /* Loaded in <head> (a CSP forbids inline scripts): the sidebar starts collapsed where it would
    crowd the page (below 1100 px) unless the user chose otherwise, which is remembered; a form
-   with errors moves focus to its summary, whose links focus the field they name. */
+   with errors moves focus to its summary, whose links focus the field they name; a table too
+   wide for its box scrolls inside it and can be scrolled with the keyboard. */
 (function () {
   "use strict";
   var STORAGE_KEY = "igt.sidebar";
@@ -17,6 +18,17 @@
   var collapsed = choice ? choice === "collapsed" : window.matchMedia(NARROW).matches;
   root.classList.toggle("nav-collapsed", collapsed);
 
+  function markScrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth <= wrap.clientWidth) { return; }
+      if (wrap.hasAttribute("tabindex")) { return; }
+      var caption = wrap.querySelector("caption");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", (caption ? caption.textContent.trim() : "Table") + ", scrolls sideways");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector("[data-sidebar-toggle]");
     if (toggle) {
@@ -28,6 +40,8 @@
         remember(nowCollapsed ? "collapsed" : "expanded");
       });
     }
+    markScrollableTables();
+    window.addEventListener("resize", markScrollableTables);
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       summary.focus();
