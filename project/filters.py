@@ -41,8 +41,9 @@ class YesNoSelect(forms.NullBooleanSelect):
         self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
     def format_value(self, value):
+        # A list, as other choice widgets give: the empty choice must match only "any".
         formatted = super().format_value(value)
-        return "" if formatted == "unknown" else formatted
+        return ["" if formatted == "unknown" else formatted]
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)

@@ -97,7 +97,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "project.navigation.navigation",
             ],
-            "builtins": ["project.templatetags.users", "project.templatetags.form_errors"],
+            "builtins": [
+                "project.templatetags.users",
+                "project.templatetags.form_errors",
+                "project.templatetags.numbers",
+            ],
         },
     },
 ]
@@ -186,6 +190,9 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# Dates and numbers on pages follow the locale: "2 Mar 2026", "2 Mar 2026, 14:30" (the
+# |date and |date:"DATETIME_FORMAT" filters), weights and counts through |quantity.
+FORMAT_MODULE_PATH = ["project.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 # The certificate PDF's second language (destruction/certificates/labels.py): one .po per

@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from destruction.methods import Method
-from project.filters import FilterSet
 from destruction.models import Certificate, CertificateStatus, Facility, OrderLine
+from project.filters import FilterSet
 from seizures.categories import WasteClass
 from seizures.models import CustomsOffice
 

@@ -28,7 +28,7 @@ def main_pages(warehouse_user, admin_user) -> dict[str, str]:
         preparer=warehouse_user, approver=admin_user, lots=[eligible_lot(), eligible_lot()]
     )
     eligible_lot(description="Counterfeit perfume")
-    certificate = issue_certificate(order=executed_order(lots=2), actor=admin_user)
+    issue_certificate(order=executed_order(lots=2), actor=admin_user)
     lot = draft.lines.first().lot
     return {
         "dashboard": "/",
