@@ -14,8 +14,8 @@ from django_filters import widgets
 # search box and four more fit one row at 1366 px, above the results.
 PRIMARY_FILTER_COUNT = 5
 
-# Yes/no as a query string spells it: the page's select sends true/false ("unknown" for any),
-# API clients often send 1/0.
+# Yes/no as a query string spells it: the page's select sends true/false (empty for any; links
+# saved before may say "unknown"), API clients often send 1/0.
 BOOLEAN_VALUES = {"true": True, "false": False, "1": True, "0": False}
 
 
