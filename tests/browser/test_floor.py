@@ -3,6 +3,7 @@ accessibility violation by axe-core, and the planner, order and list pages need 
 scrolling on a desktop (1366x768) or a warehouse tablet (1024x768)."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,32 @@ def test_more_filters_wait_closed_and_open_when_one_of_them_is_set(
     )
     expect(filters.get_by_role("group", name="Status").locator("summary")).to_have_text("1 chosen")
     expect(filters.get_by_label("High risk").locator("option").first).to_have_text("Any")
+
+
+def test_a_form_with_errors_focuses_its_summary_whose_links_focus_the_field(
+    login, page, live_server, warehouse_user
+):
+    login(warehouse_user)
+    page.goto(f"{live_server.url}/seizures/new/")
+    page.get_by_role("button", name="Log seizure").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Office: This field is required.")
+    summary.get_by_role("link", name="Office: This field is required.").click()
+    expect(page.locator("#id_office")).to_be_focused()
+
+
+def test_a_choice_drop_down_folds_when_the_user_taps_elsewhere(
+    login, page, live_server, admin_user
+):
+    login(admin_user)
+    page.goto(f"{live_server.url}/orders/")
+    status = page.get_by_role("group", name="Status")
+    status.locator("summary").click()
+    status.get_by_label("Draft").check()
+    expect(status.get_by_label("Submitted")).to_be_visible()
+    page.get_by_role("heading", name="Destruction orders").click()
+    expect(status.get_by_label("Submitted")).to_be_hidden()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"/orders/\?.*\bstatus=draft\b"))
+    expect(page.get_by_role("group", name="Status").locator("summary")).to_have_text("1 chosen")

@@ -40,6 +40,12 @@
         remember(nowCollapsed ? "collapsed" : "expanded");
       });
     }
+    // A drop-down of checkboxes (a filter's choices) folds when the user taps elsewhere.
+    document.addEventListener("click", function (event) {
+      document.querySelectorAll("details.choice-menu[open]").forEach(function (menu) {
+        if (!menu.contains(event.target)) { menu.open = false; }
+      });
+    });
     markScrollableTables();
     window.addEventListener("resize", markScrollableTables);
     var summary = document.querySelector("[data-error-summary]");
