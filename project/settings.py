@@ -100,7 +100,7 @@ TEMPLATES = [
             "builtins": [
                 "project.templatetags.users",
                 "project.templatetags.form_errors",
-                "project.templatetags.numbers",
+                "project.templatetags.display",
             ],
         },
     },

@@ -182,3 +182,19 @@ def test_dates_and_times_follow_the_locale_formats(client, admin_user):
     rendered = Template('{{ when|date:"DATETIME_FORMAT" }}').render(Context({"when": when}))
     assert rendered == "2 Mar 2026, 15:30"  # Europe/Brussels
     assert order.reference in html
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("2026-12-15", "15 Dec 2026"),
+        ("2026-03-02T13:30:00+00:00", "2 Mar 2026, 14:30"),  # a snapshot's time, shown local
+        (datetime.date(2026, 12, 15), "15 Dec 2026"),
+        ("2026-02-30", "2026-02-30"),  # not a date: shown as it is
+        ("not a date", "not a date"),
+        ("", ""),
+        (None, "None"),
+    ],
+)
+def test_dates_kept_as_text_are_written_like_the_others(value, written):
+    assert Template("{{ value|when }}").render(Context({"value": value})) == written
