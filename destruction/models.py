@@ -11,6 +11,8 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 
+# Importing the cost ledger's module registers its models with this app.
+from destruction.costs.models import Payer
 from destruction.methods import OPERATION_CODES, Method
 from seizures.models import CustodyEvent, CustomsOffice, Lot
 from seizures.waste_codes import canonical_code, code_errors
@@ -167,12 +169,6 @@ class LegalBasis(models.TextChoices):
     ABANDONMENT = "abandonment", "Abandonment to the State (UCC Art. 199)"
     UCC_197 = "ucc197", "Customs destruction (UCC Art. 197)"
     FORFEITURE = "forfeiture", "Criminal or administrative forfeiture"
-
-
-class Payer(models.TextChoices):
-    RIGHT_HOLDER = "right_holder", "Right holder (decision holder)"
-    DECLARANT = "declarant", "Declarant or owner"
-    ADMINISTRATION = "administration", "Customs administration"
 
 
 class DestructionOrderQuerySet(models.QuerySet):

@@ -152,6 +152,8 @@ class SeizureDetailView(Protected, DetailView):
             today=timezone.localdate(),
         )
         context["amendments"] = seizure.amendments.select_related("lot")
+        if settings.SEIZURE_COSTS:
+            context["costs"] = import_string(settings.SEIZURE_COSTS)(seizure.pk)
         return context
 
 

@@ -35,6 +35,7 @@ from destruction.models import (
     DestructionOrder,
     OrderStatus,
 )
+from destruction.reminders import notify_certificate_issued
 from project import audit
 from project.errors import TransitionNotAllowed
 from project.transitions import change_status
@@ -203,6 +204,9 @@ def issue_certificate(*, order: DestructionOrder, actor: User) -> Certificate:
                 actor=actor,
                 details={"certificate": certificate.number, "sha256": certificate.sha256},
             )
+            notify_certificate_issued(
+                certificate, verification_url=verification_url(certificate.verification_code)
+            )
             return certificate
 
     return retrying_sequence(issue)
@@ -281,6 +285,7 @@ def reissue_certificate(*, certificate: Certificate, actor: User, note: str = ""
                     "supersedes": old.number,
                 },
             )
+            notify_certificate_issued(new, verification_url=verification_url(new.verification_code))
             return new
 
     return retrying_sequence(reissue)

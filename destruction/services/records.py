@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from destruction.costs.services import accrue_order_costs
 from destruction.eligibility import LotFacts, PermitFacts, facility_refusal, hold_refusals
 from destruction.evidence import CheckedUpload, check_upload
 from destruction.models import (
@@ -201,6 +202,8 @@ def record_destruction(
                     order=order, active=True, lot_id__in=[lot.pk for lot in lots]
                 ).update(actual_method=method)
             _refuse_unreconciled([line.lot_id for line in lines])
+            # Costs accrue while the lots still stand where they were stored (zone tariffs).
+            accrue_order_costs(order, lines, methods=methods)
             custody.change_lot_status(
                 [line.lot_id for line in lines],
                 expected=LotStatus.IN_TRANSIT,

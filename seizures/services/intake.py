@@ -32,6 +32,7 @@ from seizures.models import (
     Seizure,
     TrafficType,
 )
+from seizures.reminders import notify_detentions
 from seizures.services.amendments import (
     AGREEMENT_DATES,
     raise_case_errors,
@@ -126,6 +127,7 @@ def create_seizure(
         set_deadlines(seizure, holidays)
         seizure.save()
         _create_lots(seizure, lots, actor=actor, first_line=1)
+        notify_detentions([seizure])
     return seizure
 
 
@@ -210,6 +212,7 @@ def import_seizures(*, content: bytes | str, actor: User) -> list[Seizure]:
         # Bulk inserts send no signals: the audit trail is written here, in bulk too.
         audit.record_created([seizure for _, seizure in clean], actor=actor)
         audit.record_created(lots, actor=actor)
+        notify_detentions([seizure for _, seizure in clean])
     return [seizure for _, seizure in clean]
 
 
