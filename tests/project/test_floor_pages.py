@@ -22,6 +22,7 @@ FILTERSET_MODULES = (
     "seizures.filtersets",
     "destruction.filtersets",
     "destruction.certificates.filtersets",
+    "destruction.costs.filtersets",
     "compliance.filtersets",
     "compliance.reviews.filtersets",
 )
