@@ -54,7 +54,7 @@ class WasteCodeFilter(filters.CharFilter):
 
 
 class SeizureFilterSet(FilterSet):
-    primary_filters = ("q", "office", "legal_route", "on_hold", "detained_on")
+    primary_filters = ("q", "office", "legal_route", "on_hold", "right_holder")
 
     q = filters.CharFilter(
         label="Search",
