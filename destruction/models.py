@@ -422,6 +422,30 @@ class OutputFraction(models.Model):
         max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]
     )
     destination = models.CharField(max_length=200, blank=True)
+    # What an environmental auditor traces the fraction by (issue 15): the operation the
+    # receiving plant applies to it, the fraction's own List of Waste code (chapter 19 for
+    # treatment residues), the plant's permit and the shipment's document. Blank: not recorded.
+    operation_code = models.CharField(
+        "R/D code",
+        max_length=3,
+        blank=True,
+        choices=[(code, code) for code in OPERATION_CODES],
+        help_text="Recovery or disposal operation at the destination (WFD Annexes I and II).",
+    )
+    ewc_code = models.CharField(
+        "EWC code",
+        max_length=9,
+        blank=True,
+        help_text="The fraction's code in the EU List of Waste (e.g. 19 12 08).",
+    )
+    destination_permit = models.CharField(
+        max_length=80, blank=True, help_text="Permit number of the receiving facility."
+    )
+    shipment_reference = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Consignment note or waste shipment document carrying the fraction.",
+    )
 
     class Meta:
         ordering = ["record", "route"]

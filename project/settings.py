@@ -382,6 +382,11 @@ DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"
 #   mass_tolerance_kg): gate vs dispatch weight and outputs vs gate weight may differ by the
 #   larger of the two; beyond it a deviation needs a written justification. Empty: no tolerance.
 MASS_BALANCE_TOLERANCE = "compliance.services.mass_balance_tolerance"
+# STATISTICS_ROLLUP_CHANGE(*, seizures, lots, orders) -> a context manager that the services
+#   wrap around a change moving a statistics figure, inside their transaction: the annual
+#   statistics rollups get the change's difference. Empty: no rollups kept (then run
+#   `rebuild_statistics` before reading statistics).
+STATISTICS_ROLLUP_CHANGE = "compliance.statistics.rollups.track_change"
 
 # The audit trail (project.audit): every save and delete of these models is recorded with its
 # actor, time, values before and after and the request's origin.

@@ -119,6 +119,9 @@ class LotFilterSet(FilterSet):
         label="Warehouse", field_name="location__warehouse", queryset=Warehouse.objects.all()
     )
     location = filters.ModelChoiceFilter(queryset=StorageLocation.objects.all())
+    placed = BooleanFilter(
+        label="Placed", field_name="location", lookup_expr="isnull", exclude=True
+    )
     category = filters.ChoiceFilter(choices=ProductCategory.choices)
     waste_class = filters.ChoiceFilter(choices=WasteClass.choices)
     # A filter with a method has no model field to take its label from: name it, or the
