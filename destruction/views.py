@@ -26,6 +26,7 @@ from destruction.forms import (
     OrderLotForm,
     OutputFormSet,
     ReasonForm,
+    ReceiptForm,
     RecordForm,
     ScanLotsForm,
     WitnessFormSet,
@@ -33,9 +34,10 @@ from destruction.forms import (
     posted_references,
     record_arguments,
 )
-from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus
+from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus, Receipt
 from destruction.record_check import record_check
 from destruction.timeline import order_timeline
+from destruction.transport import documents as transport
 from project.errors import TransitionNotAllowed
 from project.views import FilteredListView, Protected
 from seizures.filtersets import LotFilterSet
@@ -50,7 +52,7 @@ class OrderListView(FilteredListView):
     template_name = "destruction/order_list.html"
 
     def base_queryset(self):
-        return DestructionOrder.objects.for_list()
+        return DestructionOrder.objects.for_list().visible_to(self.request.user)
 
 
 class ApprovalQueueView(Protected, ListView):
@@ -152,7 +154,7 @@ class OrderDetailView(Protected, DetailView):
     context_object_name = "order"
 
     def get_queryset(self):
-        return DestructionOrder.objects.for_detail()
+        return DestructionOrder.objects.for_detail().visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -172,6 +174,20 @@ class OrderDetailView(Protected, DetailView):
                 OrderStatus.DISPATCHED,
             ),
         )
+        context["receipt"] = (
+            Receipt.objects.select_related("received_by", "resolved_by")
+            .prefetch_related("lines__lot")
+            .filter(order=order)
+            .first()
+        )
+        context.setdefault(
+            "receipt_form",
+            ReceiptForm(initial={"total_weight_kg": order.dispatch_weight_kg}),
+        )
+        context.setdefault("resolve_receipt_form", ReasonForm())
+        context["transport_documents"] = [
+            (kind, transport.DOCUMENTS[kind]) for kind in transport.available(order)
+        ]
         context.setdefault("cancel_form", ReasonForm())
         context.setdefault("scan_form", ScanLotsForm())
         context.setdefault("evidence_form", EvidenceForm())
@@ -198,7 +214,9 @@ class OrderActionView(Protected, View):
     files = False
 
     def post(self, request, pk):
-        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=pk)
+        self.order = get_object_or_404(
+            DestructionOrder.objects.for_detail().visible_to(self.request.user), pk=pk
+        )
         form = None
         if self.form_class is not None:
             form = self.form_class(request.POST, request.FILES if self.files else None)
@@ -278,6 +296,43 @@ class DispatchOrderView(OrderActionView):
         return f"Order {self.order.reference} dispatched; its lots are in transit."
 
 
+class ReceiptView(OrderActionView):
+    permission_required = "destruction.receive_order"
+    form_class = ReceiptForm
+    form_name = "receipt_form"
+
+    def act(self, form):
+        receipt = services.confirm_receipt(
+            order=self.order, actor=self.request.user, **form.service_arguments()
+        )
+        if receipt.blocking:
+            return (
+                f"Receipt of {self.order.reference} recorded with blocking findings: an "
+                "administrator resolves them before the certificate."
+            )
+        return f"Receipt of {self.order.reference} recorded."
+
+
+class ResolveReceiptView(OrderActionView):
+    permission_required = "destruction.resolve_receipt"
+    form_class = ReasonForm
+    form_name = "resolve_receipt_form"
+
+    def act(self, form):
+        services.resolve_receipt(
+            order=self.order, reason=form.cleaned_data["reason"], actor=self.request.user
+        )
+        return f"The receipt's findings on {self.order.reference} are resolved."
+
+
+class CountersignView(OrderActionView):
+    permission_required = "destruction.countersign_record"
+
+    def act(self, form):
+        services.countersign_record(order=self.order, actor=self.request.user)
+        return f"Record of {self.order.reference} countersigned."
+
+
 class CancelOrderView(OrderActionView):
     permission_required = "destruction.cancel_order"
     form_class = ReasonForm
@@ -338,7 +393,9 @@ class RecordView(Protected, TemplateView):
     template_name = "destruction/record_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=kwargs["pk"])
+        self.order = get_object_or_404(
+            DestructionOrder.objects.for_detail().visible_to(self.request.user), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from destruction import services
+from destruction.api import receipts as r
 from destruction.api import serializers as s
 from destruction.evidence import file_response
 from destruction.filtersets import (
@@ -23,7 +24,8 @@ from destruction.filtersets import (
     FacilityFilterSet,
     eligible_lots,
 )
-from destruction.models import DestructionOrder, EvidenceFile, Facility
+from destruction.models import DestructionOrder, EvidenceFile, Facility, Receipt
+from destruction.transport.views import document_response
 from project.api import ERROR, BoundedJSONParser, FileNegotiation
 from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
@@ -138,14 +140,18 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         "cancel": "destruction.cancel_order",
         "upload_evidence": "destruction.record_destruction",
         "download_evidence": "destruction.view_evidencefile",
+        "receipt": "destruction.receive_order",
+        "resolve_receipt": "destruction.resolve_receipt",
+        "countersign": "destruction.countersign_record",
+        "transport_document": "destruction.view_destructionorder",
     }
 
     def get_queryset(self):
         if self.action == "list":
-            return DestructionOrder.objects.for_list()
+            return DestructionOrder.objects.for_list().visible_to(self.request.user)
         if self.action == "eligible_lots":
             return eligible_lots()
-        return DestructionOrder.objects.for_detail()
+        return DestructionOrder.objects.for_detail().visible_to(self.request.user)
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -270,6 +276,45 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         services.record_destruction(order=order, actor=request.user, **data)
         return self._order(order)
 
+    def _receipt(self, order, code=status.HTTP_200_OK) -> Response:
+        receipt = Receipt.objects.select_related(
+            "order", "received_by", "resolved_by"
+        ).prefetch_related("lines__lot")
+        return Response(r.ReceiptSerializer(receipt.get(order=order)).data, status=code)
+
+    @extend_schema(
+        request=r.ReceiptInputSerializer, responses={201: r.ReceiptSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def receipt(self, request, pk=None):
+        """The facility confirms receipt of a dispatched order: gate time, weighbridge ticket,
+        weight in total or per lot, seals, discrepancies. A weight outside the mass-balance
+        tolerance (X-QM-02), a broken seal (X-CC-07) or a discrepancy gives a blocking finding
+        that an administrator resolves before the certificate."""
+        order = self.get_object()
+        data = valid(r.ReceiptInputSerializer, request.data).to_service_arguments()
+        services.confirm_receipt(order=order, actor=request.user, **data)
+        return self._receipt(order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=r.ResolveReceiptSerializer, responses={200: r.ReceiptSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="resolve-receipt")
+    def resolve_receipt(self, request, pk=None):
+        """An administrator settles the receipt's blocking findings with a reason."""
+        order = self.get_object()
+        data = valid(r.ResolveReceiptSerializer, request.data).validated_data
+        services.resolve_receipt(order=order, reason=data["reason"], actor=request.user)
+        return self._receipt(order)
+
+    @extend_schema(request=None, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def countersign(self, request, pk=None):
+        """The warehouse or an administrator countersigns the record the facility submitted."""
+        order = self.get_object()
+        services.countersign_record(order=order, actor=request.user)
+        return self._order(order)
+
     @extend_schema(request=s.CancelSerializer, responses=ORDER_RESPONSES)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
@@ -297,6 +342,29 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         data = valid(s.EvidenceUploadSerializer, request.data).validated_data
         services.add_evidence(order=order, kind=data["kind"], file=data["file"], actor=request.user)
         return self._order(order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The transport document as PDF."
+            ),
+            403: ERROR,
+            404: ERROR,
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"transport-documents/(?P<kind>adr|consignment-note|annex-vii)",
+        filter_backends=(),
+        content_negotiation_class=FileNegotiation,
+    )
+    def transport_document(self, request, pk=None, kind=None):
+        """The ADR transport document (lots with UN classes), the waste consignment note, or the
+        Annex VII information (facility in another country), as PDF; 404 when the order does
+        not travel under it."""
+        order = self.get_object()
+        return document_response(order, kind)
 
     @extend_schema(responses=FILE_RESPONSE)
     @action(

@@ -12,6 +12,7 @@ from destruction.services.facilities import (
     FACILITY_FIELDS,
     PermitInput,
     delete_facility,
+    link_facility_operator,
     save_facility,
 )
 from destruction.services.orders import (
@@ -23,6 +24,12 @@ from destruction.services.orders import (
     remove_lots,
     submit_order,
     update_line_references,
+)
+from destruction.services.receipts import (
+    ReceiptDiscrepancyInput,
+    confirm_receipt,
+    countersign_record,
+    resolve_receipt,
 )
 from destruction.services.records import (
     MAX_ABSENCE_REASON,
@@ -41,6 +48,11 @@ from destruction.services.records import (
 )
 
 __all__ = [
+    "ReceiptDiscrepancyInput",
+    "link_facility_operator",
+    "confirm_receipt",
+    "countersign_record",
+    "resolve_receipt",
     "FACILITY_FIELDS",
     "LINE_REFERENCES",
     "MAX_ABSENCE_REASON",

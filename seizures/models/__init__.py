@@ -1,8 +1,9 @@
 """Seizures, their lots, the storage where lots wait, and the append-only custody chain.
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
-locations, seizures, lots), `custody` (the append-only record), `batches` (CSV files imported).
-Everything is importable from `seizures.models`, as migrations and the other apps expect."""
+locations, seizures, lots), `custody` (the append-only record), `batches` (CSV files imported),
+`stocktakes` (counts of the stock). Everything is importable from `seizures.models`, as
+migrations and the other apps expect."""
 
 from seizures.choices import (
     ActionType,
@@ -30,6 +31,7 @@ from seizures.models.inventory import (
     Warehouse,
 )
 from seizures.models.reference import CertificateLanguage, CustomsOffice, Holiday, RightHolder
+from seizures.models.stocktakes import Stocktake, StocktakeLine, StocktakeLocation
 
 __all__ = [
     "CLASSIFICATION_FIELDS",
@@ -54,6 +56,9 @@ __all__ = [
     "RightHolder",
     "SamplePurpose",
     "Seizure",
+    "Stocktake",
+    "StocktakeLine",
+    "StocktakeLocation",
     "StorageLocation",
     "TrafficType",
     "TransportMode",

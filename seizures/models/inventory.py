@@ -327,12 +327,16 @@ class Seizure(models.Model):
 # A lot on hold only returns to storage when the hold is lifted: the legal hold blocks every
 # disposal, release included (release_lot refuses while the seizure is held).
 LOT_TRANSITIONS: dict[LotStatus, frozenset[LotStatus]] = {
-    LotStatus.IN_STORAGE: frozenset({LotStatus.ON_HOLD, LotStatus.ALLOCATED, LotStatus.RELEASED}),
-    LotStatus.ON_HOLD: frozenset({LotStatus.IN_STORAGE}),
+    LotStatus.IN_STORAGE: frozenset(
+        {LotStatus.ON_HOLD, LotStatus.ALLOCATED, LotStatus.RELEASED, LotStatus.LOST}
+    ),
+    # A lot missing at a stocktake is declared lost by an administrator (X-CC-06).
+    LotStatus.ON_HOLD: frozenset({LotStatus.IN_STORAGE, LotStatus.LOST}),
     LotStatus.ALLOCATED: frozenset({LotStatus.IN_STORAGE, LotStatus.IN_TRANSIT}),
     LotStatus.IN_TRANSIT: frozenset({LotStatus.DESTROYED, LotStatus.IN_STORAGE}),
     LotStatus.DESTROYED: frozenset(),
     LotStatus.RELEASED: frozenset(),
+    LotStatus.LOST: frozenset(),
 }
 
 

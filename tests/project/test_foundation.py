@@ -12,9 +12,14 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_the_three_roles_exist_with_permissions():
+def test_the_four_roles_exist_with_permissions():
     groups = {g.name: g.permissions.count() for g in Group.objects.filter(name__in=ROLES)}
-    assert set(groups) == {"Warehouse staff", "Environmental auditor", "Administrator"}
+    assert set(groups) == {
+        "Warehouse staff",
+        "Environmental auditor",
+        "Administrator",
+        "Facility operator",
+    }
     assert all(count > 0 for count in groups.values())
 
 

@@ -1,0 +1,23 @@
+"""The stocktake list filters, shared by the page and GET /api/v1/stocktakes/."""
+
+import django_filters
+
+from seizures.models import Warehouse
+from seizures.models.stocktakes import Stocktake, StocktakeStatus
+
+
+class StocktakeFilterSet(django_filters.FilterSet):
+    warehouse = django_filters.ModelChoiceFilter(
+        queryset=Warehouse.objects.all(), to_field_name="code", label="Warehouse"
+    )
+    status = django_filters.ChoiceFilter(choices=StocktakeStatus.choices)
+    opened_after = django_filters.DateFilter(
+        field_name="opened_at", lookup_expr="date__gte", label="Opened on or after"
+    )
+    opened_before = django_filters.DateFilter(
+        field_name="opened_at", lookup_expr="date__lte", label="Opened on or before"
+    )
+
+    class Meta:
+        model = Stocktake
+        fields: list[str] = []
