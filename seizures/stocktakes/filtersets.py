@@ -2,11 +2,12 @@
 
 import django_filters
 
+from project.filters import FilterSet
 from seizures.models import Warehouse
 from seizures.models.stocktakes import Stocktake, StocktakeStatus
 
 
-class StocktakeFilterSet(django_filters.FilterSet):
+class StocktakeFilterSet(FilterSet):
     warehouse = django_filters.ModelChoiceFilter(
         queryset=Warehouse.objects.all(), to_field_name="code", label="Warehouse"
     )

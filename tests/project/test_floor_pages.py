@@ -23,6 +23,7 @@ FILTERSET_MODULES = (
     "destruction.filtersets",
     "destruction.certificates.filtersets",
     "destruction.costs.filtersets",
+    "seizures.stocktakes.filtersets",
     "compliance.filtersets",
     "compliance.reviews.filtersets",
 )
