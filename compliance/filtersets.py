@@ -15,6 +15,7 @@ from compliance.facts import STAGES
 from compliance.models import ComplianceCheck, Verdict
 from compliance.rulebook import MARKS, Rule
 from destruction.methods import Method
+from project.filters import FilterSet
 from seizures.categories import WasteClass
 
 
@@ -48,7 +49,9 @@ class RuleFilterForm(forms.Form):
 
 class RuleFilterSet:
     """The rules are data in memory, not rows: the same interface as a django-filter FilterSet
-    (``form``, ``is_valid``, ``errors``, ``qs``) over a tuple of rules."""
+    (``form``, ``is_valid``, ``errors``, ``qs``, ``primary_filters``) over a tuple of rules."""
+
+    primary_filters = ("q", "waste_class", "method", "severity", "stage")
 
     def __init__(self, data: Mapping[str, Any] | None, rules: Iterable[Rule]) -> None:
         self.form = RuleFilterForm(data or None)
@@ -102,7 +105,9 @@ def _concerns_method(rule: Rule, method: str) -> bool:
     return bool(rule.applies_to - {"storage"})
 
 
-class ComplianceCheckFilterSet(django_filters.FilterSet):
+class ComplianceCheckFilterSet(FilterSet):
+    primary_filters = ("verdict", "stage", "order", "lot", "checked_after")
+
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
     stage = django_filters.ChoiceFilter(choices=ComplianceCheck.Stage.choices)
     order = django_filters.CharFilter(

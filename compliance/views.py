@@ -80,7 +80,7 @@ class RuleListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             rulebook=rulebook,
             rules=[rule_data(rule) for rule in filterset.qs],
             total=len(rulebook.rules),
-            filter_form=filterset.form,
+            filterset=filterset,
             **kwargs,
         )
 
@@ -136,7 +136,7 @@ class CheckListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(filter_form=self.filterset.form, **kwargs)
+        context = super().get_context_data(filterset=self.filterset, **kwargs)
         for check in context["object_list"]:
             check.counts = severity_counts(check.findings)
         return context

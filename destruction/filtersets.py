@@ -17,7 +17,7 @@ from destruction.models import (
     OrderLine,
     OrderStatus,
 )
-from project.filters import BooleanFilter, OrderingFilter
+from project.filters import BooleanFilter, FilterSet, OrderingFilter
 from seizures.filtersets import json_list_contains, text_search
 from seizures.models import CustomsOffice, Lot
 
@@ -33,12 +33,15 @@ def eligible_lots() -> QuerySet[Lot]:
     )
 
 
-class DestructionOrderFilterSet(filters.FilterSet):
+class DestructionOrderFilterSet(FilterSet):
+    primary_filters = ("q", "status", "office", "facility", "method")
+
     q = filters.CharFilter(label="Search", method="search")
     status = filters.MultipleChoiceFilter(choices=OrderStatus.choices)
     office = filters.ModelChoiceFilter(queryset=CustomsOffice.objects.all())
     facility = filters.ModelChoiceFilter(queryset=Facility.objects.all())
-    method = filters.ChoiceFilter(choices=Method.choices, method="filter_method")
+    # Named: a filter with a method has no model field to take its label from.
+    method = filters.ChoiceFilter(label="Method", choices=Method.choices, method="filter_method")
     planned_date = filters.DateFromToRangeFilter(label="Planned between")
     ordering = OrderingFilter(
         fields=(
@@ -73,7 +76,7 @@ class DestructionOrderFilterSet(filters.FilterSet):
         )
 
 
-class FacilityFilterSet(filters.FilterSet):
+class FacilityFilterSet(FilterSet):
     q = filters.CharFilter(label="Search", method=text_search(("name", "operator", "address")))
     country = filters.ChoiceFilter(choices=list(countries))
     operation = filters.ChoiceFilter(
@@ -84,7 +87,9 @@ class FacilityFilterSet(filters.FilterSet):
     hazardous_allowed = BooleanFilter(label="Hazardous waste allowed", method="filter_hazardous")
     valid_on = filters.DateFilter(label="Permit valid on", method="filter_valid_on")
     certification = filters.ChoiceFilter(
-        choices=Facility.Certification.choices, method="filter_certification"
+        label="Certification",
+        choices=Facility.Certification.choices,
+        method="filter_certification",
     )
     active = BooleanFilter(label="In use")
     ordering = OrderingFilter(fields=(("name", "name"), ("country", "country")))

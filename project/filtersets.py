@@ -3,7 +3,7 @@
 import django_filters
 from django.conf import settings
 
-from project.filters import OrderingFilter
+from project.filters import FilterSet, OrderingFilter
 from project.models import AuditEvent
 
 
@@ -12,7 +12,9 @@ def object_type_choices() -> list[tuple[str, str]]:
     return [(label, label) for label in labels]
 
 
-class AuditEventFilterSet(django_filters.FilterSet):
+class AuditEventFilterSet(FilterSet):
+    primary_filters = ("actor", "action", "object_type", "occurred_after", "occurred_before")
+
     actor = django_filters.CharFilter(
         field_name="actor_name", lookup_expr="iexact", label="Actor (user name)"
     )

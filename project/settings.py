@@ -99,7 +99,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "project.navigation.navigation",
             ],
-            "builtins": ["project.templatetags.users"],
+            "builtins": [
+                "project.templatetags.users",
+                "project.templatetags.form_errors",
+                "project.templatetags.display",
+            ],
         },
     },
 ]
@@ -188,6 +192,9 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# Dates and numbers on pages follow the locale: "2 Mar 2026", "2 Mar 2026, 14:30" (the
+# |date and |date:"DATETIME_FORMAT" filters), weights and counts through |quantity.
+FORMAT_MODULE_PATH = ["project.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 # The certificate PDF's second language (destruction/certificates/labels.py): one .po per
@@ -214,6 +221,9 @@ MEDIA_URL = "/private-media/"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# A list filter left empty means any value; "---------" read as a value of its own.
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

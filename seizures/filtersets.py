@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django_countries import countries
 
-from project.filters import BooleanFilter, OrderingFilter
+from project.filters import BooleanFilter, FilterSet, OrderingFilter
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.forms import WasteCodeFormField
 from seizures.models import (
@@ -55,7 +55,9 @@ class WasteCodeFilter(filters.CharFilter):
     field_class = WasteCodeFormField
 
 
-class SeizureFilterSet(filters.FilterSet):
+class SeizureFilterSet(FilterSet):
+    primary_filters = ("q", "office", "legal_route", "on_hold", "right_holder")
+
     q = filters.CharFilter(
         label="Search",
         method=text_search(
@@ -74,10 +76,16 @@ class SeizureFilterSet(filters.FilterSet):
     right_holder = filters.ModelChoiceFilter(queryset=visible(RightHolder))
     perishable = BooleanFilter()
     category = filters.ChoiceFilter(
-        field_name="lots__category", choices=ProductCategory.choices, distinct=True
+        label="Lot category",
+        field_name="lots__category",
+        choices=ProductCategory.choices,
+        distinct=True,
     )
     waste_class = filters.ChoiceFilter(
-        field_name="lots__waste_class", choices=WasteClass.choices, distinct=True
+        label="Lot waste class",
+        field_name="lots__waste_class",
+        choices=WasteClass.choices,
+        distinct=True,
     )
     detained_on = filters.DateFromToRangeFilter(label="Detained between")
     notified_on = filters.DateFromToRangeFilter(label="Notified between")
@@ -97,7 +105,9 @@ class SeizureFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class LotFilterSet(filters.FilterSet):
+class LotFilterSet(FilterSet):
+    primary_filters = ("q", "status", "warehouse", "category", "waste_class")
+
     q = filters.CharFilter(
         label="Search",
         method=text_search(("reference", "description", "brand", "seizure__reference")),
@@ -105,10 +115,10 @@ class LotFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=LotStatus.choices)
     seizure = filters.ModelChoiceFilter(queryset=Seizure.objects.all(), widget=forms.HiddenInput)
     office = filters.ModelChoiceFilter(
-        field_name="seizure__office", queryset=CustomsOffice.objects.all()
+        label="Office", field_name="seizure__office", queryset=CustomsOffice.objects.all()
     )
     warehouse = filters.ModelChoiceFilter(
-        field_name="location__warehouse", queryset=visible(Warehouse)
+        label="Warehouse", field_name="location__warehouse", queryset=visible(Warehouse)
     )
     location = filters.ModelChoiceFilter(queryset=visible(StorageLocation))
     placed = BooleanFilter(
@@ -116,7 +126,11 @@ class LotFilterSet(filters.FilterSet):
     )
     category = filters.ChoiceFilter(choices=ProductCategory.choices)
     waste_class = filters.ChoiceFilter(choices=WasteClass.choices)
-    hazard_class = filters.ChoiceFilter(choices=HazardClass.choices, method="filter_hazard")
+    # A filter with a method has no model field to take its label from: name it, or the
+    # page shows django-filter's "[invalid name]".
+    hazard_class = filters.ChoiceFilter(
+        label="UN hazard class", choices=HazardClass.choices, method="filter_hazard"
+    )
     ewc_code = WasteCodeFilter(label="EWC code")
     ewc_chapter = filters.ChoiceFilter(
         label="EWC chapter",
@@ -126,16 +140,16 @@ class LotFilterSet(filters.FilterSet):
     )
     hazardous_waste = BooleanFilter(label="Hazardous waste", method="filter_hazardous_waste")
     right_holder = filters.ModelChoiceFilter(
-        field_name="seizure__right_holder", queryset=visible(RightHolder)
+        label="Right holder", field_name="seizure__right_holder", queryset=visible(RightHolder)
     )
     provenance_country = filters.ChoiceFilter(
         label="Provenance", field_name="seizure__provenance_country", choices=list(countries)
     )
     transport_mode = filters.ChoiceFilter(
-        field_name="seizure__transport_mode", choices=TransportMode.choices
+        label="Transport mode", field_name="seizure__transport_mode", choices=TransportMode.choices
     )
     legal_route = filters.ChoiceFilter(
-        field_name="seizure__legal_route", choices=LegalRoute.choices
+        label="Legal route", field_name="seizure__legal_route", choices=LegalRoute.choices
     )
     is_sample = BooleanFilter(
         label="Samples only", field_name="parent", lookup_expr="isnull", exclude=True
@@ -197,7 +211,7 @@ class LotFilterSet(filters.FilterSet):
         return queryset.ageing(value)
 
 
-class StorageLocationFilterSet(filters.FilterSet):
+class StorageLocationFilterSet(FilterSet):
     q = filters.CharFilter(label="Search", method=text_search(("code", "name")))
     warehouse = filters.ModelChoiceFilter(queryset=visible(Warehouse))
     zone_type = filters.ChoiceFilter(choices=ZoneType.choices)
@@ -218,7 +232,7 @@ class StorageLocationFilterSet(filters.FilterSet):
         return json_list_contains(queryset, "accepted_hazard_classes", value) if value else queryset
 
 
-class WarehouseFilterSet(filters.FilterSet):
+class WarehouseFilterSet(FilterSet):
     q = filters.CharFilter(label="Search", method=text_search(("code", "name", "address")))
     office = filters.ModelChoiceFilter(queryset=CustomsOffice.objects.all())
     ordering = OrderingFilter(fields=(("code", "code"), ("name", "name")))
@@ -228,7 +242,7 @@ class WarehouseFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class RightHolderFilterSet(filters.FilterSet):
+class RightHolderFilterSet(FilterSet):
     q = filters.CharFilter(
         label="Search", method=text_search(("name", "contact_name", "application_reference"))
     )
@@ -249,7 +263,7 @@ class RightHolderFilterSet(filters.FilterSet):
         )
 
 
-class CustomsOfficeFilterSet(filters.FilterSet):
+class CustomsOfficeFilterSet(FilterSet):
     q = filters.CharFilter(label="Search", method=text_search(("code", "name")))
     country = filters.ChoiceFilter(choices=list(countries))
     ordering = OrderingFilter(fields=(("code", "code"), ("name", "name")))
@@ -268,9 +282,9 @@ class YearFilter(filters.NumberFilter):
         super().__init__(*args, min_value=1, max_value=9999, **kwargs)
 
 
-class HolidayFilterSet(filters.FilterSet):
+class HolidayFilterSet(FilterSet):
     date = filters.DateFromToRangeFilter(label="Between")
-    year = YearFilter(field_name="date__year")
+    year = YearFilter(label="Year", field_name="date__year")
     ordering = OrderingFilter(fields=(("date", "date"),))
 
     class Meta:
@@ -278,7 +292,7 @@ class HolidayFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class CustodyEventFilterSet(filters.FilterSet):
+class CustodyEventFilterSet(FilterSet):
     q = filters.CharFilter(
         label="Search",
         method=text_search(("lot__reference", "actor_name", "lot__seizure__reference")),
@@ -289,7 +303,10 @@ class CustodyEventFilterSet(filters.FilterSet):
     )
     kind = filters.MultipleChoiceFilter(choices=CustodyEvent.Kind.choices)
     location = filters.ModelChoiceFilter(
-        field_name="to_location", queryset=visible(StorageLocation), method="filter_location"
+        label="Location",
+        field_name="to_location",
+        queryset=visible(StorageLocation),
+        method="filter_location",
     )
     occurred_at = filters.DateFromToRangeFilter(label="Between", field_name="occurred_at__date")
     # Newest first, or oldest first: the list pages by keyset on (occurred_at, id), which other

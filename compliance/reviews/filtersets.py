@@ -4,6 +4,7 @@ import django_filters
 
 from compliance.models import CertificateReview
 from destruction.certificates.filtersets import CertificateFilterSet
+from project.filters import FilterSet
 from seizures.models import CustomsOffice
 
 
@@ -17,7 +18,7 @@ class ReviewQueueFilterSet(CertificateFilterSet):
             self.filters.pop(fixed)
 
 
-class ReviewFilterSet(django_filters.FilterSet):
+class ReviewFilterSet(FilterSet):
     decision = django_filters.ChoiceFilter(choices=CertificateReview.Decision.choices)
     certificate = django_filters.CharFilter(
         field_name="certificate__number", lookup_expr="icontains", label="Certificate number"

@@ -28,7 +28,7 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter_form=self.filterset.form, **kwargs)
+        return super().get_context_data(filterset=self.filterset, **kwargs)
 
 
 class ReviewListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
@@ -50,7 +50,7 @@ class ReviewListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter_form=self.filterset.form, **kwargs)
+        return super().get_context_data(filterset=self.filterset, **kwargs)
 
 
 class ReviewDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from destruction.methods import Method
 from destruction.models import Certificate, CertificateStatus, Facility, OrderLine
+from project.filters import FilterSet
 from seizures.categories import WasteClass
 from seizures.models import CustomsOffice
 
@@ -22,7 +23,9 @@ REVIEW_CHOICES = (
 )
 
 
-class CertificateFilterSet(django_filters.FilterSet):
+class CertificateFilterSet(FilterSet):
+    primary_filters = ("number", "status", "office", "facility", "method")
+
     number = django_filters.CharFilter(lookup_expr="icontains", label="Number")
     status = django_filters.ChoiceFilter(choices=CertificateStatus.choices)
     office = django_filters.ModelChoiceFilter(

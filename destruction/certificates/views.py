@@ -57,7 +57,7 @@ class CertificateListView(LoginRequiredMixin, PermissionRequiredMixin, ListView)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter_form=self.filterset.form, **kwargs)
+        return super().get_context_data(filterset=self.filterset, **kwargs)
 
 
 class CertificateMixin(LoginRequiredMixin, PermissionRequiredMixin):

@@ -5,12 +5,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from destruction.costs.models import Statement, StatementStatus
-from project.filters import BooleanFilter
+from project.filters import BooleanFilter, FilterSet
 from seizures.models import RightHolder
 from seizures.scoping import visible
 
 
-class StatementFilterSet(django_filters.FilterSet):
+class StatementFilterSet(FilterSet):
+    primary_filters = ("number", "right_holder", "status", "overdue")
+
     number = django_filters.CharFilter(lookup_expr="icontains", label="Number")
     right_holder = django_filters.ModelChoiceFilter(
         queryset=visible(RightHolder), label="Right holder"

@@ -2,12 +2,13 @@
 
 import django_filters
 
+from project.filters import FilterSet
 from seizures.models import Warehouse
 from seizures.models.stocktakes import Stocktake, StocktakeStatus
 from seizures.scoping import visible
 
 
-class StocktakeFilterSet(django_filters.FilterSet):
+class StocktakeFilterSet(FilterSet):
     warehouse = django_filters.ModelChoiceFilter(
         queryset=visible(Warehouse), to_field_name="code", label="Warehouse"
     )
