@@ -2,6 +2,7 @@ from django.urls import path
 
 from seizures import views
 from seizures.batches import views as batch_views
+from seizures.lots import views as lot_views
 from seizures.warehouses import views as warehouse_views
 
 app_name = "seizures"
@@ -28,18 +29,18 @@ urlpatterns = [
     path("seizures/<int:pk>/lots/new/", views.AddLotsView.as_view(), name="seizure-add-lots"),
     path("seizures/<int:pk>/hold/", views.HoldView.as_view(), name="seizure-hold"),
     path("seizures/<int:pk>/lift-hold/", views.LiftHoldView.as_view(), name="seizure-lift-hold"),
-    path("lots/", views.LotListView.as_view(), name="lot-list"),
-    path("lots/labels/", views.LotLabelsView.as_view(), name="lot-labels"),
-    path("lots/<int:pk>/", views.LotDetailView.as_view(), name="lot-detail"),
-    path("lots/<int:pk>/move/", views.LotMoveView.as_view(), name="lot-move"),
-    path("lots/<int:pk>/sample/", views.LotSampleView.as_view(), name="lot-sample"),
-    path("lots/<int:pk>/release/", views.LotReleaseView.as_view(), name="lot-release"),
-    path("lots/<int:pk>/reclassify/", views.LotReclassifyView.as_view(), name="lot-reclassify"),
-    path("lots/<int:pk>/condition/", views.LotConditionView.as_view(), name="lot-condition"),
-    path("lots/<int:pk>/amend/", views.LotAmendView.as_view(), name="lot-amend"),
+    path("lots/", lot_views.LotListView.as_view(), name="lot-list"),
+    path("lots/labels/", lot_views.LotLabelsView.as_view(), name="lot-labels"),
+    path("lots/<int:pk>/", lot_views.LotDetailView.as_view(), name="lot-detail"),
+    path("lots/<int:pk>/move/", lot_views.LotMoveView.as_view(), name="lot-move"),
+    path("lots/<int:pk>/sample/", lot_views.LotSampleView.as_view(), name="lot-sample"),
+    path("lots/<int:pk>/release/", lot_views.LotReleaseView.as_view(), name="lot-release"),
+    path("lots/<int:pk>/reclassify/", lot_views.LotReclassifyView.as_view(), name="lot-reclassify"),
+    path("lots/<int:pk>/condition/", lot_views.LotConditionView.as_view(), name="lot-condition"),
+    path("lots/<int:pk>/amend/", lot_views.LotAmendView.as_view(), name="lot-amend"),
     path("custody/", views.CustodyEventListView.as_view(), name="custody-list"),
     path("storage/move/", warehouse_views.ScanMoveView.as_view(), name="scan-move"),
-    path("storage/ageing/", views.AgeingView.as_view(), name="ageing"),
+    path("storage/ageing/", lot_views.AgeingView.as_view(), name="ageing"),
     path("storage/warehouses/", warehouse_views.WarehouseListView.as_view(), name="warehouse-list"),
     path(
         "storage/warehouses/<int:pk>/",

@@ -1,5 +1,5 @@
 from project.routers import Router
-from seizures.api import views
+from seizures.api import reference, views
 
 router = Router()
 router.register("seizures", views.SeizureViewSet, basename="seizure")
@@ -7,11 +7,11 @@ router.register("lots", views.LotViewSet, basename="lot")
 router.register("intake-batches", views.IntakeBatchViewSet, basename="intake-batch")
 router.register("custody-events", views.CustodyEventViewSet, basename="custody-event")
 router.register("custody-seals", views.CustodySealViewSet, basename="custody-seal")
-router.register("customs-offices", views.CustomsOfficeViewSet, basename="customs-office")
-router.register("warehouses", views.WarehouseViewSet, basename="warehouse")
-router.register("locations", views.StorageLocationViewSet, basename="location")
-router.register("right-holders", views.RightHolderViewSet, basename="right-holder")
-router.register("holidays", views.HolidayViewSet, basename="holiday")
+router.register("customs-offices", reference.CustomsOfficeViewSet, basename="customs-office")
+router.register("warehouses", reference.WarehouseViewSet, basename="warehouse")
+router.register("locations", reference.StorageLocationViewSet, basename="location")
+router.register("right-holders", reference.RightHolderViewSet, basename="right-holder")
+router.register("holidays", reference.HolidayViewSet, basename="holiday")
 router.register("right-holder-acts", views.RightHolderActViewSet, basename="right-holder-act")
 
 urlpatterns = router.urls

@@ -2,7 +2,7 @@
 service -> output serializer). Permissions per action in `permission_map`."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -19,34 +19,25 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from project.api import ERROR, FileNegotiation, NewestFirstPagination, error_body
-from project.subqueries import count_of
 from seizures import exports, labels, services
+from seizures.api import inputs
 from seizures.api import serializers as s
 from seizures.filtersets import (
     CustodyEventFilterSet,
-    CustomsOfficeFilterSet,
-    HolidayFilterSet,
     LotFilterSet,
     RightHolderActFilterSet,
-    RightHolderFilterSet,
     SeizureFilterSet,
-    StorageLocationFilterSet,
-    WarehouseFilterSet,
 )
 from seizures.intake import IntakeDuplicates, IntakeRejected
 from seizures.models import (
     INTAKE_FLAGS,
     CustodyEvent,
     CustodySeal,
-    CustomsOffice,
-    Holiday,
     IntakeBatch,
     Lot,
-    RightHolder,
     RightHolderAct,
     Seizure,
     StorageLocation,
-    Warehouse,
 )
 from seizures.storage import MOVABLE_STATUSES
 
@@ -64,7 +55,7 @@ IMPORT_ROWS_ERROR = inline_serializer(
         "errors": inline_serializer(
             # Rows for a rejected file; field errors (no file) otherwise.
             "ImportErrors",
-            {"rows": s.ImportErrorSerializer(many=True, required=False)},
+            {"rows": inputs.ImportErrorSerializer(many=True, required=False)},
         ),
     },
 )
@@ -139,25 +130,25 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.SeizureDetailSerializer(seizure).data, status=code)
 
     @extend_schema(
-        request=s.SeizureCreateSerializer,
+        request=inputs.SeizureCreateSerializer,
         responses={201: s.SeizureDetailSerializer, **WRITE_ERRORS},
     )
     def create(self, request):
         """Log a seizure with its lots (nested); lots naming a location are placed at intake."""
-        data = self._valid(s.SeizureCreateSerializer, request.data)
-        lot_serializer = s.LotInputSerializer()
+        data = self._valid(inputs.SeizureCreateSerializer, request.data)
+        lot_serializer = inputs.LotInputSerializer()
         lots = [lot_serializer.to_lot_input(lot) for lot in data.pop("lots")]
         seizure = services.create_seizure(actor=request.user, lots=lots, **data)
         return self._detail(seizure, status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.SeizureUpdateSerializer,
+        request=inputs.SeizureUpdateSerializer,
         responses={200: s.SeizureDetailSerializer, **WRITE_ERRORS},
     )
     def partial_update(self, request, pk=None):
         """Complete or correct the case data; the deadline is recomputed."""
         seizure = self.get_object()
-        serializer = s.SeizureUpdateSerializer(
+        serializer = inputs.SeizureUpdateSerializer(
             data=request.data, partial=True, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
@@ -165,7 +156,8 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return self._detail(seizure)
 
     @extend_schema(
-        request=s.SeizureAmendSerializer, responses={201: s.AmendmentSerializer, **WRITE_ERRORS}
+        request=inputs.SeizureAmendSerializer,
+        responses={201: inputs.AmendmentSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
@@ -173,19 +165,20 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         before and after; each lot's chain gets an `amended` event and certificates covering
         them return to the auditors' review queue."""
         seizure = self.get_object()
-        data = self._valid(s.SeizureAmendSerializer, request.data)
+        data = self._valid(inputs.SeizureAmendSerializer, request.data)
         amendment = services.amend_seizure(seizure=seizure, actor=request.user, **data)
-        return Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+        return Response(inputs.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.AddLotsSerializer, responses={201: s.LotSerializer(many=True), **WRITE_ERRORS}
+        request=inputs.AddLotsSerializer,
+        responses={201: s.LotSerializer(many=True), **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="lots")
     def add_lots(self, request, pk=None):
         """Add lots to the seizure (numbered after the existing lines)."""
         seizure = self.get_object()
-        data = self._valid(s.AddLotsSerializer, request.data)
-        lot_serializer = s.LotInputSerializer()
+        data = self._valid(inputs.AddLotsSerializer, request.data)
+        lot_serializer = inputs.LotInputSerializer()
         lots = services.add_lots(
             seizure=seizure,
             lots=[lot_serializer.to_lot_input(lot) for lot in data["lots"]],
@@ -195,30 +188,30 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.LotSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.ReasonSerializer, responses={200: s.SeizureDetailSerializer, **WRITE_ERRORS}
+        request=inputs.ReasonSerializer, responses={200: s.SeizureDetailSerializer, **WRITE_ERRORS}
     )
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
         """Place a legal hold: blocks disposal; lots in storage go on hold."""
         seizure = self.get_object()
-        data = self._valid(s.ReasonSerializer, request.data)
+        data = self._valid(inputs.ReasonSerializer, request.data)
         services.place_hold(seizure=seizure, reason=data["reason"], actor=request.user)
         return self._detail(seizure)
 
     @extend_schema(
-        request=s.OptionalReasonSerializer,
+        request=inputs.OptionalReasonSerializer,
         responses={200: s.SeizureDetailSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="lift-hold")
     def lift_hold(self, request, pk=None):
         """Lift the legal hold; lots on hold return to storage."""
         seizure = self.get_object()
-        data = self._valid(s.OptionalReasonSerializer, request.data)
+        data = self._valid(inputs.OptionalReasonSerializer, request.data)
         services.lift_hold(seizure=seizure, reason=data["reason"], actor=request.user)
         return self._detail(seizure)
 
     @extend_schema(
-        request={"multipart/form-data": s.ImportSerializer},
+        request={"multipart/form-data": inputs.ImportSerializer},
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER,
@@ -231,7 +224,7 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
             )
         ],
         responses={
-            201: s.ImportResultSerializer,
+            201: inputs.ImportResultSerializer,
             400: IMPORT_ROWS_ERROR,
             403: ERROR,
             409: OpenApiResponse(
@@ -253,7 +246,7 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """Bulk intake from a CSV file: all rows validated first; all or nothing. The delimiter
         and encoding are detected; duplicates need `confirm_duplicates`; the Idempotency-Key
         header makes a retried request answer the first result."""
-        data = self._valid(s.ImportSerializer, request.data)
+        data = self._valid(inputs.ImportSerializer, request.data)
         key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
         if len(key) > MAX_IDEMPOTENCY_KEY:
             raise DjangoValidationError(
@@ -295,59 +288,63 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         seizure = self.get_object()
         data = self._valid(serializer_class, request.data)
         act = service(seizure=seizure, actor=request.user, **data)
-        return Response(s.RightHolderActSerializer(act).data, status=status.HTTP_201_CREATED)
+        return Response(inputs.RightHolderActSerializer(act).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.ConfirmInfringementSerializer,
-        responses={201: s.RightHolderActSerializer, **WRITE_ERRORS},
+        request=inputs.ConfirmInfringementSerializer,
+        responses={201: inputs.RightHolderActSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="confirm-infringement")
     def confirm_infringement(self, request, pk=None):
         """The right holder confirms that the goods infringe its right."""
-        return self._act(request, services.confirm_infringement, s.ConfirmInfringementSerializer)
+        return self._act(
+            request, services.confirm_infringement, inputs.ConfirmInfringementSerializer
+        )
 
     @extend_schema(
-        request=s.AgreementSerializer, responses={201: s.RightHolderActSerializer, **WRITE_ERRORS}
+        request=inputs.AgreementSerializer,
+        responses={201: inputs.RightHolderActSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="agree-to-destruction")
     def agree_to_destruction(self, request, pk=None):
         """The right holder agrees to destruction, with the date (Art. 23(1)(a)); recorded as
         customs record it, so the goods become eligible alike."""
-        return self._act(request, services.agree_to_destruction, s.AgreementSerializer)
+        return self._act(request, services.agree_to_destruction, inputs.AgreementSerializer)
 
     @extend_schema(
-        request=s.RefusalSerializer, responses={201: s.RightHolderActSerializer, **WRITE_ERRORS}
+        request=inputs.RefusalSerializer,
+        responses={201: inputs.RightHolderActSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="refuse-destruction")
     def refuse_destruction(self, request, pk=None):
         """The right holder does not agree to destruction, with the reason; 409 once an
         agreement is recorded."""
-        return self._act(request, services.refuse_destruction, s.RefusalSerializer)
+        return self._act(request, services.refuse_destruction, inputs.RefusalSerializer)
 
     @extend_schema(
-        request=s.SampleRequestSerializer,
-        responses={201: s.RightHolderActSerializer, **WRITE_ERRORS},
+        request=inputs.SampleRequestSerializer,
+        responses={201: inputs.RightHolderActSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="request-samples")
     def request_samples(self, request, pk=None):
         """The right holder asks for samples (Art. 19)."""
-        return self._act(request, services.request_samples, s.SampleRequestSerializer)
+        return self._act(request, services.request_samples, inputs.SampleRequestSerializer)
 
     @extend_schema(
-        request=s.ExtensionRequestSerializer,
-        responses={201: s.RightHolderActSerializer, **WRITE_ERRORS},
+        request=inputs.ExtensionRequestSerializer,
+        responses={201: inputs.RightHolderActSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="request-extension")
     def request_extension(self, request, pk=None):
         """The right holder asks for more time to start proceedings, with the reason
         (Art. 23(4)); 409 off the court route."""
-        return self._act(request, services.request_extension, s.ExtensionRequestSerializer)
+        return self._act(request, services.request_extension, inputs.ExtensionRequestSerializer)
 
 
 class RightHolderActViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """What right holders answered on the cases the user may see (newest first)."""
 
-    serializer_class = s.RightHolderActSerializer
+    serializer_class = inputs.RightHolderActSerializer
     filterset_class = RightHolderActFilterSet
     export_columns = exports.RIGHT_HOLDER_ACT_COLUMNS
     export_name = "right-holder-acts"
@@ -361,7 +358,7 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
     """CSV files imported by the bulk intake, with their seizures and lots; the batch actions
     of the result page: all labels in one PDF, all lots placed by proposal."""
 
-    serializer_class = s.IntakeBatchSerializer
+    serializer_class = inputs.IntakeBatchSerializer
     permission_map = {
         "labels": "seizures.print_labels",
         "place": "seizures.move_lot",
@@ -400,7 +397,7 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=None,
         responses={
-            200: s.ProposedPlacementSerializer(many=True),
+            200: inputs.ProposedPlacementSerializer(many=True),
             403: ERROR,
             404: ERROR,
             409: OpenApiResponse(
@@ -418,7 +415,7 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
             lots=Lot.objects.visible_to(request.user).filter(seizure__intake_batches=batch),
             actor=request.user,
         )
-        return Response(s.ProposedPlacementSerializer(results, many=True).data)
+        return Response(inputs.ProposedPlacementSerializer(results, many=True).data)
 
 
 class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -445,17 +442,19 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def _lot(self, lot: Lot, code=status.HTTP_200_OK) -> Response:
         return Response(s.LotSerializer(self.get_queryset().get(pk=lot.pk)).data, status=code)
 
-    @extend_schema(request=s.MoveSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
+    @extend_schema(request=inputs.MoveSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         """Place or move the lot; refused with the rule named (X-CC-04, BAT-S1, FOOD-S2,
         ST-CAP) when the storage rules forbid it."""
         lot = self.get_object()
-        data = self._valid(s.MoveSerializer, request.data)
+        data = self._valid(inputs.MoveSerializer, request.data)
         services.move_lot(lot=lot, location=data["location"], actor=request.user)
         return self._lot(lot)
 
-    @extend_schema(responses={200: s.PlacementOptionSerializer(many=True), 403: ERROR, 404: ERROR})
+    @extend_schema(
+        responses={200: inputs.PlacementOptionSerializer(many=True), 403: ERROR, 404: ERROR}
+    )
     @action(
         detail=True,
         methods=["get"],
@@ -472,44 +471,52 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         options = (
             services.placement_options(lot, among=among) if lot.status in MOVABLE_STATUSES else []
         )
-        return Response(s.PlacementOptionSerializer(options, many=True).data)
+        return Response(inputs.PlacementOptionSerializer(options, many=True).data)
 
-    @extend_schema(request=s.SampleSerializer, responses={201: s.LotSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=inputs.SampleSerializer, responses={201: s.LotSerializer, **WRITE_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def sample(self, request, pk=None):
         """Take a sample: a child lot with its own custody chain; answers the sample."""
         lot = self.get_object()
-        data = self._valid(s.SampleSerializer, request.data)
+        data = self._valid(inputs.SampleSerializer, request.data)
         sample = services.take_sample(lot=lot, actor=request.user, **data)
         return self._lot(sample, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ReasonSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=inputs.ReasonSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """Release the lot from customs control (refused under a legal hold)."""
         lot = self.get_object()
-        data = self._valid(s.ReasonSerializer, request.data)
+        data = self._valid(inputs.ReasonSerializer, request.data)
         services.release_lot(lot=lot, reason=data["reason"], actor=request.user)
         return self._lot(lot)
 
-    @extend_schema(request=s.ConditionSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=inputs.ConditionSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def condition(self, request, pk=None):
         """Record that the lot is found damaged, swollen or leaking, or no longer so (X-CC-04,
         BAT-S2): a custody event; 409 once the lot is destroyed or released."""
         lot = self.get_object()
-        data = self._valid(s.ConditionSerializer, request.data)
+        data = self._valid(inputs.ConditionSerializer, request.data)
         services.record_lot_condition(lot=lot, actor=request.user, **data)
         return self._lot(lot)
 
-    @extend_schema(request=s.ReclassifySerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=inputs.ReclassifySerializer, responses={200: s.LotSerializer, **WRITE_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def reclassify(self, request, pk=None):
         """Correct the waste class, UN hazard classes and intake flags of a lot in storage or on
         hold; refused with the rule named (X-CC-04, BAT-S1, FOOD-S2) when its location cannot
         hold it so classified, 409 when the lot is allocated, in transit or gone."""
         lot = self.get_object()
-        data = self._valid(s.ReclassifySerializer, request.data)
+        data = self._valid(inputs.ReclassifySerializer, request.data)
         services.reclassify_lot(
             lot=lot,
             actor=request.user,
@@ -523,16 +530,17 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return self._lot(lot)
 
     @extend_schema(
-        request=s.LotAmendSerializer, responses={201: s.AmendmentSerializer, **WRITE_ERRORS}
+        request=inputs.LotAmendSerializer,
+        responses={201: inputs.AmendmentSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         """Amend the classification of a lot that has left storage (administrators), with a
         reason; a lot in storage is reclassified instead."""
         lot = self.get_object()
-        data = self._valid(s.LotAmendSerializer, request.data)
+        data = self._valid(inputs.LotAmendSerializer, request.data)
         amendment = services.amend_lot(lot=lot, actor=request.user, **data)
-        return Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+        return Response(inputs.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: s.CustodyEventSerializer(many=True), 403: ERROR, 404: ERROR})
     @action(detail=True, methods=["get"], filter_backends=(), pagination_class=None)
@@ -545,12 +553,12 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.CustodyEventSerializer(events.order_by("sequence"), many=True).data)
 
     @extend_schema(
-        request=s.LotLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
+        request=inputs.LotLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
     )
     @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of labels (Code 128 + QR + text) for the given lots."""
-        data = self._valid(s.LotLabelsSerializer, request.data)
+        data = self._valid(inputs.LotLabelsSerializer, request.data)
         lots = self.get_queryset().filter(pk__in=[lot.pk for lot in data["lots"]])
         return pdf_response(labels.lot_labels_pdf(lots), "lot-labels.pdf")
 
@@ -583,109 +591,3 @@ class CustodySealViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.CustodySealSerializer
     filter_backends = ()
     queryset = CustodySeal.objects.select_related("previous").defer("leaves", "previous__leaves")
-
-
-class ReferenceViewSet(FilteredViewSetMixin, viewsets.ModelViewSet):
-    """Reference data: everyone with the view permission reads; writes need the model's
-    add/change/delete permission (administrators) and go through the reference service."""
-
-    http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
-
-    @classmethod
-    def write_permissions(cls, model) -> dict[str, str]:
-        name = f"{model._meta.app_label}.%s_{model._meta.model_name}"
-        return {
-            "create": name % "add",
-            "update": name % "change",
-            "partial_update": name % "change",
-            "destroy": name % "delete",
-            "export": name % "view",
-        }
-
-    def perform_create(self, serializer):
-        record = serializer.Meta.model(**serializer.validated_data)
-        serializer.instance = services.save_reference_record(record, actor=self.request.user)
-
-    def perform_update(self, serializer):
-        record = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(record, name, value)
-        services.save_reference_record(record, actor=self.request.user)
-
-    def perform_destroy(self, instance):
-        services.delete_reference_record(instance, actor=self.request.user)
-
-
-class CustomsOfficeViewSet(ReferenceViewSet):
-    serializer_class = s.CustomsOfficeSerializer
-    filterset_class = CustomsOfficeFilterSet
-    export_columns = exports.OFFICE_COLUMNS
-    export_name = "customs-offices"
-    permission_map = ReferenceViewSet.write_permissions(CustomsOffice)
-    queryset = CustomsOffice.objects.all()
-
-
-class WarehouseViewSet(ReferenceViewSet):
-    serializer_class = s.WarehouseSerializer
-    filterset_class = WarehouseFilterSet
-    export_columns = exports.WAREHOUSE_COLUMNS
-    export_name = "warehouses"
-    permission_map = ReferenceViewSet.write_permissions(Warehouse)
-
-    def get_queryset(self):
-        return (
-            Warehouse.objects.visible_to(self.request.user)
-            .select_related("office")
-            .annotate(
-                location_count=count_of(StorageLocation.objects.filter(warehouse=OuterRef("pk")))
-            )
-            .order_by("code")
-        )
-
-
-class StorageLocationViewSet(ReferenceViewSet):
-    serializer_class = s.StorageLocationSerializer
-    filterset_class = StorageLocationFilterSet
-    export_columns = exports.LOCATION_COLUMNS
-    export_name = "locations"
-    permission_map = {
-        **ReferenceViewSet.write_permissions(StorageLocation),
-        "labels": "seizures.print_labels",
-    }
-
-    def get_queryset(self):
-        return StorageLocation.objects.visible_to(self.request.user).with_occupancy()
-
-    @extend_schema(
-        request=s.LocationLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
-    )
-    @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
-    def labels(self, request):
-        """A PDF sheet of location labels (Code 128 + QR + text)."""
-        data = self._valid(s.LocationLabelsSerializer, request.data)
-        locations = (
-            StorageLocation.objects.visible_to(request.user)
-            .select_related("warehouse")
-            .filter(pk__in=[location.pk for location in data["locations"]])
-        )
-        return pdf_response(labels.location_labels_pdf(locations), "location-labels.pdf")
-
-
-class RightHolderViewSet(ReferenceViewSet):
-    serializer_class = s.RightHolderSerializer
-    filterset_class = RightHolderFilterSet
-    export_columns = exports.RIGHT_HOLDER_COLUMNS
-    export_name = "right-holders"
-    permission_map = ReferenceViewSet.write_permissions(RightHolder)
-
-    def get_queryset(self):
-        return RightHolder.objects.visible_to(self.request.user)
-
-
-class HolidayViewSet(ReferenceViewSet):
-    serializer_class = s.HolidaySerializer
-    filterset_class = HolidayFilterSet
-    export_columns = exports.HOLIDAY_COLUMNS
-    export_name = "holidays"
-    permission_map = ReferenceViewSet.write_permissions(Holiday)
-    queryset = Holiday.objects.all()
