@@ -17,12 +17,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DecimalField,
     Exists,
     F,
     FloatField,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -30,13 +27,25 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, NullIf, Substr, TruncDate
+from django.db.models.functions import ExtractMonth, Substr, TruncDate
 from django.utils import timezone
 from django_countries import countries
 
 from compliance.models import CertificateReview, ExchangeRate
 from compliance.statistics.dictionary import Outcome
-from destruction.methods import METHODS, HierarchyRank, Method
+from compliance.statistics.expressions import (
+    DaysBetween,
+    PercentileCont,
+    decimal_field,
+    line_weight,
+    main_category_expression,
+    method_expression,
+    outcome_expression,
+    rank_expression,
+    rate_expression,
+    root_status_expression,
+)
+from destruction.methods import HierarchyRank, Method
 from destruction.models import (
     Certificate,
     DestructionRecord,
@@ -44,7 +53,7 @@ from destruction.models import (
     OutputFraction,
     OutputRoute,
 )
-from seizures.categories import MAIN_CATEGORY_NAMES, ProductCategory, main_category
+from seizures.categories import MAIN_CATEGORY_NAMES, ProductCategory
 from seizures.models import (
     ActionType,
     CustodyEvent,
@@ -110,114 +119,6 @@ class Scope:
     @property
     def end(self) -> datetime.datetime:
         return datetime.datetime(self.year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
-
-
-# --- expressions ---------------------------------------------------------------------------
-
-
-class DaysBetween(Func):
-    """Whole calendar days from a start date to an end date, computed by the database."""
-
-    output_field = IntegerField()
-    arity = 2  # (end, start)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        # PostgreSQL (and the standard): date - date is an integer number of days.
-        return super().as_sql(
-            compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        (end, end_params), (start, start_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        sql = f"CAST(ROUND(julianday({end}) - julianday({start})) AS INTEGER)"
-        return sql, (*end_params, *start_params)
-
-
-class PercentileCont(Aggregate):
-    """PostgreSQL's ordered-set aggregate: the continuous percentile of an expression."""
-
-    function = "PERCENTILE_CONT"
-    output_field = FloatField()
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(self, expression, fraction: float, **extra):
-        # A float constant of our own, never user input: safe to place in the SQL text.
-        super().__init__(expression, fraction=repr(float(fraction)), **extra)
-
-
-def decimal_field(places: int) -> DecimalField:
-    return DecimalField(max_digits=24, decimal_places=places)
-
-
-def rate_expression(rates: dict[str, Decimal]) -> Case:
-    """The rate of each lot's currency, NULL where the year has none (so Sum leaves it out)."""
-    return Case(
-        *[When(currency=code, then=Value(rate)) for code, rate in sorted(rates.items())],
-        default=Value(None),
-        output_field=decimal_field(6),
-    )
-
-
-def main_category_expression() -> Case:
-    groups: dict[str, list[str]] = {}
-    for code in ProductCategory.values:
-        groups.setdefault(main_category(code), []).append(code)
-    return Case(
-        *[When(category__in=codes, then=Value(main)) for main, codes in groups.items()],
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
-def root_status_expression() -> Coalesce:
-    """A sample's outcome is its parent lot's: the sample is part of the goods detained."""
-    return Coalesce("parent__status", "status", output_field=CharField())
-
-
-def outcome_expression() -> Case:
-    """Digest D1 item 8 (see Outcome); needs the `root_status` annotation."""
-    route = "seizure__legal_route"
-    destroyed = Q(root_status=LotStatus.DESTROYED)
-    return Case(
-        When(root_status=LotStatus.RELEASED, then=Value(Outcome.RELEASED.value)),
-        When(**{route: LegalRoute.COURT}, then=Value(Outcome.COURT.value)),
-        When(
-            destroyed & Q(**{route: LegalRoute.STANDARD}),
-            then=Value(Outcome.DESTROYED_STANDARD.value),
-        ),
-        When(
-            destroyed & Q(**{route: LegalRoute.SMALL_CONSIGNMENT}),
-            then=Value(Outcome.DESTROYED_SMALL_CONSIGNMENT.value),
-        ),
-        When(
-            destroyed & Q(**{route: LegalRoute.ABANDONMENT}),
-            then=Value(Outcome.DESTROYED_ABANDONMENT.value),
-        ),
-        default=Value(Outcome.PENDING.value),
-        output_field=CharField(),
-    )
-
-
-def method_expression() -> Coalesce:
-    return Coalesce(NullIf("actual_method", Value("")), "method", output_field=CharField())
-
-
-def rank_expression() -> Case:
-    """Needs the `used_method` annotation."""
-    by_rank: dict[int, list[str]] = {}
-    for code, info in METHODS.items():
-        by_rank.setdefault(info.rank, []).append(code)
-    return Case(
-        *[When(used_method__in=codes, then=Value(rank)) for rank, codes in by_rank.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def line_weight() -> Coalesce:
-    return Coalesce("dispatch_weight_kg", "lot__gross_weight_kg", output_field=decimal_field(3))
 
 
 # --- base query sets -------------------------------------------------------------------------
