@@ -7,7 +7,9 @@ Bad input raises ``ValidationError({field: [messages]})``; a state conflict rais
 ``TransitionNotAllowed``; the four-eyes rule raises ``PermissionDenied``.
 """
 
+from destruction.approval import Acknowledgement
 from destruction.services._allocation import LINE_REFERENCES, MAX_REFERENCE, LineInput
+from destruction.services.drafts import return_to_draft, update_draft
 from destruction.services.facilities import (
     FACILITY_FIELDS,
     PermitInput,
@@ -19,6 +21,7 @@ from destruction.services.orders import (
     approve_order,
     cancel_order,
     create_order,
+    create_orders,
     dispatch_order,
     remove_lots,
     submit_order,
@@ -40,6 +43,7 @@ from destruction.services.records import (
 )
 
 __all__ = [
+    "Acknowledgement",
     "FACILITY_FIELDS",
     "LINE_REFERENCES",
     "MAX_ABSENCE_REASON",
@@ -59,12 +63,15 @@ __all__ = [
     "approve_order",
     "cancel_order",
     "create_order",
+    "create_orders",
     "delete_facility",
     "dispatch_order",
     "mass_balance",
     "record_destruction",
     "remove_lots",
+    "return_to_draft",
     "save_facility",
     "submit_order",
+    "update_draft",
     "update_line_references",
 ]
