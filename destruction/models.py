@@ -200,7 +200,9 @@ class DestructionOrderQuerySet(models.QuerySet):
         evidence."""
         return (
             self.for_list()
-            .select_related("dispatched_by", "cancelled_by", "record", "record__recorded_by")
+            .select_related(
+                "dispatched_by", "cancelled_by", "returned_by", "record", "record__recorded_by"
+            )
             .prefetch_related(
                 models.Prefetch(
                     "lines",
