@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from destruction import services
+from destruction.approval import latest_submit_check, warnings_of
 from destruction.evidence import file_response
 from destruction.filtersets import (
     DestructionOrderFilterSet,
@@ -18,7 +19,9 @@ from destruction.filtersets import (
 )
 from destruction.forms import (
     ALLOWED_METHODS,
+    ApprovalForm,
     DispatchForm,
+    DraftOrderForm,
     EvidenceForm,
     EvidenceFormSet,
     LineReferencesForm,
@@ -172,6 +175,15 @@ class OrderDetailView(Protected, DetailView):
                 OrderStatus.DISPATCHED,
             ),
         )
+        check = latest_submit_check(order) if order.status == OrderStatus.SUBMITTED else None
+        context.update(
+            submit_check=check,
+            methods=ALLOWED_METHODS,
+            preparer=user.pk == order.prepared_by_id,
+        )
+        context.setdefault("approval_form", ApprovalForm(warnings=warnings_of(check)))
+        context.setdefault("edit_form", DraftOrderForm(initial=DraftOrderForm.initial_for(order)))
+        context.setdefault("return_form", ReasonForm())
         context.setdefault("cancel_form", ReasonForm())
         context.setdefault("scan_form", ScanLotsForm())
         context.setdefault("evidence_form", EvidenceForm())
@@ -199,11 +211,9 @@ class OrderActionView(Protected, View):
 
     def post(self, request, pk):
         self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=pk)
-        form = None
-        if self.form_class is not None:
-            form = self.form_class(request.POST, request.FILES if self.files else None)
-            if not form.is_valid():
-                return self.again(form)
+        form = self.make_form()
+        if form is not None and not form.is_valid():
+            return self.again(form)
         try:
             done = self.act(form)
         except ValidationError as error:
@@ -222,6 +232,11 @@ class OrderActionView(Protected, View):
             return self.again(form)
         messages.success(request, done)
         return redirect("destruction:order-detail", pk=pk)
+
+    def make_form(self):
+        if self.form_class is None:
+            return None
+        return self.form_class(self.request.POST, self.request.FILES if self.files else None)
 
     def again(self, form):
         view = OrderDetailView(request=self.request, kwargs={"pk": self.order.pk})
@@ -259,11 +274,50 @@ class SubmitOrderView(OrderActionView):
 
 
 class ApproveOrderView(OrderActionView):
+    """The approval, with an acknowledgement of each warning of the submit check."""
+
     permission_required = "destruction.approve_order"
+    form_name = "approval_form"
+
+    def make_form(self):
+        warnings = warnings_of(latest_submit_check(self.order))
+        return ApprovalForm(self.request.POST, warnings=warnings)
 
     def act(self, form):
-        services.approve_order(order=self.order, actor=self.request.user)
+        services.approve_order(
+            order=self.order, actor=self.request.user, acknowledgements=form.acknowledgements()
+        )
         return f"Order {self.order.reference} approved."
+
+
+class EditDraftView(OrderActionView):
+    """Change a draft order (facility, day, transport, witnesses, the lots' methods)."""
+
+    permission_required = "destruction.change_destructionorder"
+    form_class = DraftOrderForm
+    form_name = "edit_form"
+
+    def act(self, form):
+        services.update_draft(
+            order=self.order,
+            actor=self.request.user,
+            **form.service_arguments(self.request.POST, self.order.active_lines),
+        )
+        return f"Order {self.order.reference} changed."
+
+
+class ReturnToDraftView(OrderActionView):
+    """The preparer takes a submitted order back to draft, with a reason."""
+
+    permission_required = "destruction.submit_order"
+    form_class = ReasonForm
+    form_name = "return_form"
+
+    def act(self, form):
+        services.return_to_draft(
+            order=self.order, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        return f"Order {self.order.reference} is a draft again; change it and submit it anew."
 
 
 class DispatchOrderView(OrderActionView):
