@@ -73,11 +73,18 @@ class OrderForm(forms.Form):
     """The order part of the planner; the lots come from the ticked rows and the scans."""
 
     lots = LotIdsField(required=False)
-    facility = forms.ModelChoiceField(queryset=Facility.objects.filter(active=True))
+    facility = forms.ModelChoiceField(
+        label="Same facility for every lot",
+        queryset=Facility.objects.filter(active=True),
+        required=False,
+        empty_label="No: as proposed or chosen per lot",
+        help_text="Used for every lot whose own facility is left empty.",
+    )
     planned_date = forms.DateField(widget=DateInput())
     method = forms.ChoiceField(
-        label="Method for the lots",
-        choices=ALLOWED_METHODS,
+        label="Same method for every lot",
+        choices=[("", "No: as proposed or chosen per lot"), *ALLOWED_METHODS],
+        required=False,
         help_text="Used for every lot whose own method is left empty.",
     )
     scanned = forms.CharField(
@@ -136,8 +143,9 @@ class OrderForm(forms.Form):
         return witnesses
 
     def service_arguments(self) -> dict:
+        """The arguments `create_orders` takes besides the lines and their facilities."""
         data = dict(self.cleaned_data)
-        for name in ("lots", "scanned", "method"):
+        for name in ("lots", "scanned", "method", "facility"):
             data.pop(name)
         data["seal_numbers"] = lines_of(data["seal_numbers"])
         data["payer"] = data["payer"] or None
@@ -249,7 +257,7 @@ class ScanLotsForm(forms.Form):
     """Add lots to a draft order by scanning their labels."""
 
     scanned = OrderForm.base_fields["scanned"]
-    method = OrderForm.base_fields["method"]
+    method = forms.ChoiceField(label="Method for the lots", choices=ALLOWED_METHODS)
 
     clean_scanned = OrderForm.clean_scanned
 
