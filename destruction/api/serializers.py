@@ -25,11 +25,18 @@ from destruction.models import (
 )
 from destruction.record_check import record_check
 from project.api import MAX_JSON_DEPTH, json_depth
+from project.compliance import Verdict
 from project.users import display_name
 from seizures.api.serializers import WasteCodeField
 from seizures.models import Lot
 
 MAX_LINES = 500
+# The verdicts with compliance.models.Verdict's labels, so the schema has one VerdictEnum.
+VERDICT_CHOICES = (
+    (Verdict.COMPLIANT.value, "Compliant"),
+    (Verdict.NEEDS_REVIEW.value, "Needs review"),
+    (Verdict.NON_COMPLIANT.value, "Non-compliant"),
+)
 
 
 # --- facilities ----------------------------------------------------------------------------
@@ -404,7 +411,7 @@ class PlanOptionSerializer(serializers.Serializer):
         allow_null=True, help_text="Facility id; null when no facility is in use."
     )
     facility_name = serializers.CharField(allow_null=True)
-    verdict = serializers.ChoiceField(choices=("compliant", "needs_review", "non_compliant"))
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES)
     findings = PlanFindingSerializer(many=True)
 
 
@@ -679,7 +686,7 @@ class RecordCheckSerializer(serializers.Serializer):
     """The latest compliance check of the record; it runs when the destruction is recorded and
     again whenever evidence is added. A blocking finding stops the certificate until fixed."""
 
-    verdict = serializers.ChoiceField(choices=("compliant", "needs_review", "non_compliant"))
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES)
     rulebook_version = serializers.CharField()
     checked_at = serializers.DateTimeField()
     findings = RecordFindingSerializer(many=True)
@@ -702,7 +709,7 @@ class SubmitCheckSerializer(serializers.Serializer):
     """The latest compliance check of the submission: the approver sees every finding and
     acknowledges each warning in the approval (`acknowledgements` of POST .../approve/)."""
 
-    verdict = serializers.ChoiceField(choices=("compliant", "needs_review", "non_compliant"))
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES)
     rulebook_version = serializers.CharField()
     checked_at = serializers.DateTimeField()
     findings = RecordFindingSerializer(many=True)
