@@ -337,6 +337,9 @@ def walk(status, lots, key, *, warehouse, admin, number):
     return order
 
 
+DEMO_JUSTIFICATION = "No facility of the higher rank had capacity before the storage deadline."
+
+
 def acknowledge_every_warning(order) -> list[services.Acknowledgement]:
     """The demo administrator reads the submit check and acknowledges each warning, giving the
     X-MF-02 justification the planner would have written."""
@@ -344,10 +347,7 @@ def acknowledge_every_warning(order) -> list[services.Acknowledgement]:
         services.Acknowledgement(
             rule=warning["rule"],
             lot=warning.get("lot", ""),
-            justification="No facility of the higher rank had capacity before the storage "
-            "deadline."
-            if needs_justification(warning["rule"])
-            else "",
+            justification=DEMO_JUSTIFICATION if needs_justification(warning["rule"]) else "",
         )
         for warning in warnings_of(latest_submit_check(order))
     ]

@@ -66,6 +66,19 @@ def append_event(
     return event
 
 
+def record_in_place(lot: Lot, kind: str, *, actor: User, details: dict) -> CustodyEvent:
+    """Append an event about the lot where it stands (its location and article count), for what
+    happens to it without moving it: a reclassification, a condition, a release, an amendment."""
+    return append_event(
+        lot,
+        kind,
+        actor=actor,
+        from_location=lot.location,
+        quantity=lot.articles,
+        details=details,
+    )
+
+
 def append_events(
     lots: Iterable[Lot], kind: str, *, actor: User, details: dict | None = None
 ) -> list[CustodyEvent]:

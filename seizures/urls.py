@@ -1,6 +1,7 @@
 from django.urls import path
 
 from seizures import views
+from seizures.warehouses import views as warehouse_views
 
 app_name = "seizures"
 
@@ -25,15 +26,19 @@ urlpatterns = [
     path("lots/<int:pk>/condition/", views.LotConditionView.as_view(), name="lot-condition"),
     path("lots/<int:pk>/amend/", views.LotAmendView.as_view(), name="lot-amend"),
     path("custody/", views.CustodyEventListView.as_view(), name="custody-list"),
-    path("storage/move/", views.ScanMoveView.as_view(), name="scan-move"),
+    path("storage/move/", warehouse_views.ScanMoveView.as_view(), name="scan-move"),
     path("storage/ageing/", views.AgeingView.as_view(), name="ageing"),
-    path("storage/warehouses/", views.WarehouseListView.as_view(), name="warehouse-list"),
+    path("storage/warehouses/", warehouse_views.WarehouseListView.as_view(), name="warehouse-list"),
     path(
         "storage/warehouses/<int:pk>/",
-        views.WarehouseOccupancyView.as_view(),
+        warehouse_views.WarehouseOccupancyView.as_view(),
         name="warehouse-detail",
     ),
-    path("storage/locations/", views.LocationListView.as_view(), name="location-list"),
-    path("storage/locations/labels/", views.LocationLabelsView.as_view(), name="location-labels"),
+    path("storage/locations/", warehouse_views.LocationListView.as_view(), name="location-list"),
+    path(
+        "storage/locations/labels/",
+        warehouse_views.LocationLabelsView.as_view(),
+        name="location-labels",
+    ),
     path("right-holders/", views.RightHolderListView.as_view(), name="rightholder-list"),
 ]

@@ -1,13 +1,11 @@
 """Pages of the seizures app. Views parse input with forms and call one service; the rules and
 the custody events are the services' business."""
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -26,21 +24,17 @@ from seizures.filtersets import (
     LotFilterSet,
     RightHolderFilterSet,
     SeizureFilterSet,
-    StorageLocationFilterSet,
-    WarehouseFilterSet,
 )
 from seizures.forms import (
     ConditionForm,
     CourtCaseForm,
     ImportForm,
-    LocationLabelsForm,
     LotLabelsForm,
     MoveForm,
     OptionalReasonForm,
     ReasonForm,
     ReclassifyForm,
     SampleForm,
-    ScanForm,
     SeizureAmendForm,
     SeizureEditForm,
     SeizureForm,
@@ -56,8 +50,6 @@ from seizures.models import (
     LotStatus,
     RightHolder,
     Seizure,
-    StorageLocation,
-    Warehouse,
 )
 from seizures.services.amendments import LEFT_STORAGE
 from seizures.storage import (
@@ -563,156 +555,6 @@ def pdf_download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-class ScanMoveView(Protected, TemplateView):
-    """Keyboard-wedge scanning (scanners type the code and Enter): scan a location, then scan
-    lots; each lot is moved there. Works without JavaScript: every scan submits the form."""
-
-    permission_required = "seizures.move_lot"
-    template_name = "seizures/scan_move.html"
-
-    def target(self):
-        value = self.request.GET.get("target") or self.request.POST.get("target") or ""
-        if is_id(value):
-            return StorageLocation.objects.select_related("warehouse").filter(pk=value).first()
-        return None
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        target = self.target()
-        context["target"] = target
-        context.setdefault("form", ScanForm(initial={"target": target.pk if target else None}))
-        since = timezone.now() - datetime.timedelta(hours=12)
-        context["recent"] = (
-            CustodyEvent.objects.filter(
-                actor=self.request.user,
-                kind__in=(CustodyEvent.Kind.MOVED, CustodyEvent.Kind.PLACED),
-                occurred_at__gte=since,
-            )
-            .select_related("lot", "from_location", "to_location")
-            .order_by("-occurred_at", "-id")[:15]
-        )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        form = ScanForm(request.POST)
-        target = self.target()
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        code = form.cleaned_data["code"].strip()
-        location = StorageLocation.objects.filter(code__iexact=code).first()
-        if location is not None:
-            messages.info(request, f"Location {location.code} selected: now scan the lots.")
-            return self._back(location)
-        lot = Lot.objects.filter(reference__iexact=code).first()
-        if lot is None:
-            messages.error(request, f"Unknown code {code!r}: not a location or lot label.")
-        elif target is None:
-            messages.error(request, f"Scan a location first, then lot {lot.reference}.")
-        else:
-            try:
-                services.move_lot(lot=lot, location=target, actor=request.user)
-            except ValidationError as error:
-                for message in sum(error.message_dict.values(), []):
-                    messages.error(request, f"{lot.reference} not moved: {message}")
-            except TransitionNotAllowed as error:
-                messages.error(request, f"{lot.reference} not moved: {error.message}")
-            else:
-                messages.success(request, f"Lot {lot.reference} moved to {target.code}.")
-        return self._back(target)
-
-    @staticmethod
-    def _back(target):
-        url = reverse("seizures:scan-move")
-        return HttpResponseRedirect(f"{url}?target={target.pk}" if target else url)
-
-
-# --- storage and reference data --------------------------------------------------------------
-
-
-class LocationListView(FilteredListView):
-    permission_required = "seizures.view_storagelocation"
-    filterset_class = StorageLocationFilterSet
-    export_columns = exports.LOCATION_COLUMNS
-    export_name = "locations"
-    template_name = "seizures/location_list.html"
-    paginate_by = 100
-
-    def base_queryset(self):
-        return StorageLocation.objects.with_occupancy()
-
-
-class LocationLabelsView(Protected, View):
-    permission_required = "seizures.print_labels"
-
-    def get(self, request):
-        form = LocationLabelsForm(request.GET)
-        locations = StorageLocation.objects.none()
-        if form.is_valid():
-            locations = StorageLocation.objects.select_related("warehouse").filter(
-                pk__in=form.cleaned_data["location"]
-            )
-        if not locations:
-            messages.error(
-                request, first_error(form, "Select at least one location to print labels for.")
-            )
-            return redirect("seizures:location-list")
-        return pdf_download(labels.location_labels_pdf(locations), "location-labels.pdf")
-
-
-class WarehouseListView(FilteredListView):
-    permission_required = "seizures.view_warehouse"
-    filterset_class = WarehouseFilterSet
-    export_columns = exports.WAREHOUSE_COLUMNS
-    export_name = "warehouses"
-    template_name = "seizures/warehouse_list.html"
-
-    def base_queryset(self):
-        return (
-            Warehouse.objects.select_related("office")
-            .annotate(
-                location_count=Count("locations", distinct=True),
-                lot_count=Count(
-                    "locations__lots",
-                    filter=Q(locations__lots__status__in=("in_storage", "on_hold", "allocated")),
-                ),
-            )
-            .order_by("code")
-        )
-
-
-class WarehouseOccupancyView(Protected, DetailView):
-    """Per location: kg used of capacity, lots, days in storage; then every lot stored."""
-
-    permission_required = "seizures.view_warehouse"
-    template_name = "seizures/warehouse_detail.html"
-    context_object_name = "warehouse"
-    queryset = Warehouse.objects.select_related("office")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        locations = list(StorageLocation.objects.with_occupancy().filter(warehouse=self.object))
-        for location in locations:
-            location.share = (
-                round(100 * location.used_kg / location.capacity_kg)
-                if location.capacity_kg
-                else None
-            )
-            location.oldest_days = (
-                (today - timezone.localdate(location.oldest_stored_since)).days
-                if location.oldest_stored_since
-                else None
-            )
-        lots = (
-            Lot.objects.with_related()
-            .occupying()
-            .filter(location__warehouse=self.object)
-            .order_by("location__code", "stored_since")
-        )
-        context.update(locations=locations, lots=lots)
-        return context
 
 
 class RightHolderListView(FilteredListView):

@@ -2,33 +2,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from project.append_only import append_only_trigger
+
 # Audit events are append-only like custody events: on PostgreSQL a trigger refuses UPDATE
 # and DELETE of the rows, whatever path bypasses the model. (Row triggers, like the custody one:
 # TRUNCATE, which test databases use to reset, is left to the anchoring work of issue 13.)
-CREATE = """
-CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'audit events are append-only (%% refused)', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER audit_event_append_only
-    BEFORE UPDATE OR DELETE ON project_auditevent
-    FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
-"""
-DROP = """
-DROP TRIGGER IF EXISTS audit_event_append_only ON project_auditevent;
-DROP FUNCTION IF EXISTS audit_event_append_only();
-"""
-
-
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
@@ -62,5 +40,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['object_type', 'object_id'], name='project_aud_object__caf76c_idx'), models.Index(fields=['occurred_at'], name='project_aud_occurre_bbf61a_idx'), models.Index(fields=['actor', 'occurred_at'], name='project_aud_actor_i_8366c1_idx')],
             },
         ),
-        migrations.RunPython(create_trigger, drop_trigger),
+        append_only_trigger("project_auditevent", name="audit_event_append_only", rows="audit events"),
     ]

@@ -2,33 +2,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from project.append_only import append_only_trigger
+
 # Amendments are append-only like custody events: on PostgreSQL a trigger refuses UPDATE
 # and DELETE of the rows, whatever path bypasses the model. (Row triggers, like the custody one:
 # TRUNCATE, which test databases use to reset, is left to the anchoring work of issue 13.)
-CREATE = """
-CREATE OR REPLACE FUNCTION amendment_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'amendments are append-only (%% refused)', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER amendment_append_only
-    BEFORE UPDATE OR DELETE ON seizures_amendment
-    FOR EACH ROW EXECUTE FUNCTION amendment_append_only();
-"""
-DROP = """
-DROP TRIGGER IF EXISTS amendment_append_only ON seizures_amendment;
-DROP FUNCTION IF EXISTS amendment_append_only();
-"""
-
-
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
@@ -65,5 +43,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-occurred_at', '-id'],
             },
         ),
-        migrations.RunPython(create_trigger, drop_trigger),
+        append_only_trigger("seizures_amendment", name="amendment_append_only", rows="amendments"),
     ]

@@ -9,6 +9,8 @@ that is no superuser (README)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from project.append_only import on_postgresql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION custody_append_only() RETURNS trigger AS $$
 BEGIN
@@ -39,17 +41,6 @@ DROP FUNCTION IF EXISTS custody_append_only();
 """
 
 
-def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -74,5 +65,5 @@ class Migration(migrations.Migration):
                 'ordering': ['id'],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        on_postgresql(CREATE, DROP),
     ]

@@ -76,12 +76,7 @@ def reclassify_lot(
         "high_risk": high_risk,
     }
     with transaction.atomic(durable=True):
-        # Seizure, then lot (the order of place_hold and take_sample): a hold cannot slip in
-        # between, and a concurrent move waits for the lot and then finds it changed.
-        Seizure.objects.select_for_update().filter(pk=lot.seizure_id).first()
-        current = (
-            Lot.objects.select_for_update(of=("self",)).select_related("location").get(pk=lot.pk)
-        )
+        _, current = _lock_case_and_lot(lot)
         _refuse_reclassification_status(current)
         before = classification_of(current)
         after = {
@@ -128,12 +123,10 @@ def reclassify_lot(
         # The hook reads what the location holds from the database: it judges the saved lot,
         # and a blocking finding rolls the change back with the transaction.
         run_placement_checks(placed([current]), actor=actor)
-        custody.append_event(
+        custody.record_in_place(
             current,
             Kind.RECLASSIFIED,
             actor=actor,
-            from_location=current.location,
-            quantity=current.articles,
             details={"before": before, "after": after, "reason": reason},
         )
     current.refresh_from_db()
@@ -230,12 +223,7 @@ def take_sample(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
-        # Seizure, then lot: the order of place_hold and lift_hold, so they never deadlock. The
-        # lot's row lock keeps a concurrent move from making its location stale.
-        Seizure.objects.select_for_update().filter(pk=lot.seizure_id).first()
-        parent = (
-            Lot.objects.select_for_update(of=("self",)).select_related("location").get(pk=lot.pk)
-        )
+        _, parent = _lock_case_and_lot(lot)
         if parent.parent_id is not None:
             raise ValidationError({"lot": ["Take samples from the lot, not from a sample."]})
         if parent.status not in SAMPLEABLE_STATUSES:
@@ -352,12 +340,7 @@ def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
     if not reason:
         raise ValidationError({"reason": ["Give the reason for the release."]})
     with transaction.atomic(durable=True):
-        # Seizure, then lot (the order of place_hold): the hold cannot slip in between, and the
-        # lot's row lock keeps a concurrent move from making its location stale.
-        seizure = Seizure.objects.select_for_update().get(pk=lot.seizure_id)
-        current = (
-            Lot.objects.select_for_update(of=("self",)).select_related("location").get(pk=lot.pk)
-        )
+        seizure, current = _lock_case_and_lot(lot)
         if seizure.on_hold:
             raise TransitionNotAllowed(
                 f"Seizure {seizure.reference} is under a legal hold; lift it before releasing."
@@ -370,12 +353,10 @@ def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
         custody.change_lot_status(
             [current.pk], expected=LotStatus.IN_STORAGE, new=LotStatus.RELEASED, location=None
         )
-        custody.append_event(
+        custody.record_in_place(
             current,
             Kind.RELEASED,
             actor=actor,
-            from_location=current.location,
-            quantity=current.articles,
             details={"reason": reason},
         )
     current.refresh_from_db()
@@ -393,9 +374,7 @@ def record_lot_condition(*, lot: Lot, damaged: bool, note: str, actor: User) -> 
     if not isinstance(damaged, bool):
         raise ValidationError({"damaged": ["Give true or false."]})
     with transaction.atomic(durable=True):
-        current = (
-            Lot.objects.select_for_update(of=("self",)).select_related("location").get(pk=lot.pk)
-        )
+        current = _lock_lot(lot)
         if current.status not in CONDITION_STATUSES:
             raise TransitionNotAllowed(
                 f"Lot {current.reference} is {current.get_status_display().lower()}; its "
@@ -411,12 +390,10 @@ def record_lot_condition(*, lot: Lot, damaged: bool, note: str, actor: User) -> 
             for _, findings in blocking_placement_findings(placed([current]), actor=actor)
             for finding in findings
         ]
-        custody.append_event(
+        custody.record_in_place(
             current,
             Kind.CONDITION_RECORDED,
             actor=actor,
-            from_location=current.location,
-            quantity=current.articles,
             details={"damaged": damaged, "note": note, "storage_breaches": breaches},
         )
     current.refresh_from_db()
@@ -454,12 +431,10 @@ def release_overdue_court_cases(*, actor: User, today: datetime.date | None = No
         )
         seizures = {seizure.pk: seizure for seizure in overdue}
         for lot in lots:
-            custody.append_event(
+            custody.record_in_place(
                 lot,
                 Kind.RELEASED,
                 actor=actor,
-                from_location=lot.location,
-                quantity=lot.articles,
                 details={"reason": _overdue_reason(seizures[lot.seizure_id]), "rule": "X-LB-05"},
             )
     return lots
@@ -473,3 +448,15 @@ def _overdue_reason(seizure: Seizure) -> str:
         f"X-LB-05: the court proceedings started on {seizure.proceedings_started_on:%Y-%m-%d}, "
         f"after the last day {due} (Art. 23(3))."
     )
+
+
+def _lock_case_and_lot(lot: Lot) -> tuple[Seizure, Lot]:
+    """Lock the lot's seizure, then the lot: the order of place_hold and lift_hold, so they
+    never deadlock and a hold cannot slip in between. The lot is re-read with its location,
+    which its row lock keeps a concurrent move from making stale."""
+    seizure = Seizure.objects.select_for_update().get(pk=lot.seizure_id)
+    return seizure, _lock_lot(lot)
+
+
+def _lock_lot(lot: Lot) -> Lot:
+    return Lot.objects.select_for_update(of=("self",)).select_related("location").get(pk=lot.pk)

@@ -1,0 +1,60 @@
+"""Seizures, their lots, the storage where lots wait, and the append-only custody chain.
+
+One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
+locations, seizures, lots), `custody` (the append-only record). Everything is importable from
+`seizures.models`, as migrations and the other apps expect."""
+
+from seizures.choices import (
+    ActionType,
+    CustomsProcedure,
+    IPRType,
+    JudgmentOutcome,
+    LegalRoute,
+    LotStatus,
+    SamplePurpose,
+    TrafficType,
+    TransportMode,
+    ZoneType,
+)
+from seizures.models.custody import Amendment, CustodyEvent, CustodySeal
+from seizures.models.inventory import (
+    CLASSIFICATION_FIELDS,
+    COUNTERFEIT_OR_PIRATED,
+    INTAKE_FLAGS,
+    LOT_INTAKE_FLAGS,
+    LOT_TRANSITIONS,
+    Lot,
+    Seizure,
+    StorageLocation,
+    Warehouse,
+)
+from seizures.models.reference import CertificateLanguage, CustomsOffice, Holiday, RightHolder
+
+__all__ = [
+    "CLASSIFICATION_FIELDS",
+    "COUNTERFEIT_OR_PIRATED",
+    "INTAKE_FLAGS",
+    "LOT_INTAKE_FLAGS",
+    "LOT_TRANSITIONS",
+    "ActionType",
+    "Amendment",
+    "CertificateLanguage",
+    "CustodyEvent",
+    "CustodySeal",
+    "CustomsOffice",
+    "CustomsProcedure",
+    "Holiday",
+    "IPRType",
+    "JudgmentOutcome",
+    "LegalRoute",
+    "Lot",
+    "LotStatus",
+    "RightHolder",
+    "SamplePurpose",
+    "Seizure",
+    "StorageLocation",
+    "TrafficType",
+    "TransportMode",
+    "Warehouse",
+    "ZoneType",
+]

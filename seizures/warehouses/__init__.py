@@ -1,0 +1,1 @@
+"""Warehouses and their storage locations: occupancy, location labels, scan-and-move."""
