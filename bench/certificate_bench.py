@@ -31,7 +31,11 @@ from reportlab.platypus import SimpleDocTemplate  # noqa: E402
 from destruction.certificates.labels import Bilingual  # noqa: E402
 from destruction.certificates.pdf import MARGIN, lot_table, render, render_pdf  # noqa: E402
 from destruction.certificates.seal import make_seal_bundle, seal_pdf  # noqa: E402
-from destruction.certificates.snapshot import PROCESS_PARAMETERS  # noqa: E402
+from destruction.certificates.snapshot import (  # noqa: E402
+    PROCESS_PARAMETERS,
+    code_names,
+    quantity_totals,
+)
 
 METHODS = ("RECYCLE_SHRED", "RECOVER_WTE", "INCIN_HAZ_HT")
 OPERATIONS = {"RECYCLE_SHRED": ["R3", "R4", "R5"], "RECOVER_WTE": ["R1"], "INCIN_HAZ_HT": ["D10"]}
@@ -49,10 +53,15 @@ def snapshot(lots: int) -> dict:
             "waste_class_label": "Apparel and textiles",
             "description": f"Counterfeit sports shirts with printed logos, batch {n}",
             "brand": "Famous Brand",
-            "hazard_classes": [],
+            "hazard_classes": ["9"] if n % 10 == 0 else [],
+            "ewc_code": "20 01 11",
+            "ewc_description": "Textiles",
+            "hazardous_waste": False,
             "articles": 120,
             "weight_kg": "18.250",
             "gross_weight_kg": "18.400",
+            "net_weight_kg": "16.900",
+            "volume_l": "",
             "weighed_kg": "18.250",
             "reconciliation": {
                 "seized": 122,
@@ -71,8 +80,30 @@ def snapshot(lots: int) -> dict:
         }
         for n in range(lots)
     ]
+    outputs = [
+        {
+            "route": "recycled",
+            "route_label": "Recycled",
+            "weight_kg": "18240.000",
+            "destination": "Textile Recycling Gent",
+            "operation_code": "R3",
+            "ewc_code": "19 12 08",
+            "ewc_description": "Textiles",
+            "hazardous_waste": False,
+            "destination_permit": "OVAM-ENV-0412",
+            "shipment_reference": "CMR-2026-7301",
+        }
+    ]
+    permit = {
+        "number": "OVAM-2024-778",
+        "authority": "OVAM",
+        "valid_from": "2024-01-01",
+        "valid_until": "2028-12-31",
+        "operations": ["R1", "R3", "R4", "R5", "D10"],
+        "valid_on_destruction_date": True,
+    }
     return {
-        "schema": 2,
+        "schema": 3,
         "language": "fr",
         "number": "CD-2026-00042",
         "issued_at": "2026-11-28 10:00 CET",
@@ -99,6 +130,11 @@ def snapshot(lots: int) -> dict:
                 "declarant_agreement_on": "",
                 "deemed_consent_on": "2026-09-16",
                 "court_reference": "",
+                "court_name": "",
+                "proceedings_started_on": "",
+                "judgment_on": "",
+                "judgment_outcome": "",
+                "judgment_final_since": "",
             }
             for s in range(max(1, lots // 50))
         ],
@@ -121,14 +157,7 @@ def snapshot(lots: int) -> dict:
             "operator": "EcoTreat NV",
             "address": "Industrieweg 1, 2030 Antwerpen",
             "country": "BE",
-            "permit": {
-                "number": "OVAM-2024-778",
-                "authority": "OVAM",
-                "valid_from": "2024-01-01",
-                "valid_until": "2028-12-31",
-                "operations": ["R1", "R3", "R4", "R5", "D10"],
-                "valid_on_destruction_date": True,
-            },
+            "permit": permit,
         },
         "transport": {
             "carrier": "SafeHaul BV",
@@ -155,14 +184,7 @@ def snapshot(lots: int) -> dict:
             "gate_weight_kg": "18240.000",
             "weighbridge_ticket": "WB-1",
             "output_total_kg": "18240.000",
-            "outputs": [
-                {
-                    "route": "recycled",
-                    "route_label": "Recycled",
-                    "weight_kg": "18240.000",
-                    "destination": "Textile Recycling Gent",
-                }
-            ],
+            "outputs": outputs,
             "deviation": False,
         },
         "witnesses": [
@@ -179,6 +201,8 @@ def snapshot(lots: int) -> dict:
             "findings": [],
         },
         "justifications": [],
+        "code_names": code_names(rows, outputs, permit),
+        "quantity_totals": quantity_totals(rows),
         "totals": {
             "lots": lots,
             "articles": 120 * lots,

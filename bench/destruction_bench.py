@@ -4,7 +4,10 @@ time and number of SQL queries per step. The services lock, check and write ever
 constant number of queries (bulk custody appends), so the query count should not grow with the
 order; the time grows with the rows written.
 
-The compliance hook is switched off: this measures the destruction services alone.
+The compliance hook is switched off: this measures the destruction services alone. Then the
+cost of the statistics rollups: recording an order of the largest size with the rollup hook
+(settings.STATISTICS_ROLLUP_CHANGE) on and off, alternately, median of --rounds (target: with
+rollups within 1.3x of without).
 
 Run:  .venv/bin/python bench/destruction_bench.py [--sizes 10 100 1000]
 A fresh SQLite file is used unless DATABASE_URL is set (point it at a scratch database).
@@ -13,6 +16,7 @@ A fresh SQLite file is used unless DATABASE_URL is set (point it at a scratch da
 import argparse
 import datetime
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -104,15 +108,15 @@ def measure(step: str, call, results: dict) -> object:
     return value
 
 
-def run(size: int, users, facility) -> dict:
+def run(size: int, users, facility, tag: str = "") -> dict:
     from django.utils import timezone
 
     from destruction import services
 
     preparer, approver = users
     results: dict = {}
-    lots = make_lots(size, f"A{size}", preparer)
-    other = make_lots(size, f"B{size}", preparer)
+    lots = make_lots(size, f"A{size}{tag}", preparer)
+    other = make_lots(size, f"B{size}{tag}", preparer)
     planned = timezone.localdate() + datetime.timedelta(days=3)
     weight = Decimal("25.000") * size
 
@@ -163,6 +167,7 @@ def run(size: int, users, facility) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     vendor = setup_django()
     from django.contrib.auth import get_user_model
@@ -185,6 +190,31 @@ def main() -> None:
         )
         print(f"{step:<14}{cells}")
     print(f"custody chains verified: {'ok' if not verify_chains() else 'BROKEN'}")
+    size = max(args.sizes)
+    record = rollup_cost(size, args.rounds, users, facility)
+    with_rollups, without = (statistics.median(times) for times in record)
+    ratio = with_rollups / without
+    print(
+        f"record {size} lots: with rollups {with_rollups:.0f} ms, without {without:.0f} ms "
+        f"(median of {args.rounds}): {ratio:.2f}x ({'within' if ratio <= 1.3 else 'OVER'} 1.3x)"
+    )
+
+
+def rollup_cost(size: int, rounds: int, users, facility) -> tuple[list[float], list[float]]:
+    """Milliseconds of the record step with the rollup hook on, and off, run alternately."""
+    from django.conf import settings
+
+    hook = settings.STATISTICS_ROLLUP_CHANGE
+    times: tuple[list[float], list[float]] = ([], [])
+    try:
+        for round_number in range(rounds):
+            for n, setting in enumerate((hook, "")):
+                settings.STATISTICS_ROLLUP_CHANGE = setting
+                results = run(size, users, facility, tag=f"R{round_number}{n}")
+                times[n].append(results["record"][0])
+    finally:
+        settings.STATISTICS_ROLLUP_CHANGE = hook
+    return times
 
 
 if __name__ == "__main__":

@@ -29,13 +29,15 @@ def review_queue_panel(request) -> dict:
 
 def compliance_checks_panel(request) -> dict:
     """Stored checks of the last 30 days that were not compliant, newest first."""
-    since = timezone.now() - datetime.timedelta(days=RECENT_CHECKS_DAYS)
+    # By day, as the check list's "checked on or after" filter the figures link to.
+    since = timezone.localdate() - datetime.timedelta(days=RECENT_CHECKS_DAYS)
     recent = (
         ComplianceCheck.objects.for_list()
-        .filter(checked_at__gte=since)
+        .filter(checked_at__date__gte=since)
         .exclude(verdict=Verdict.COMPLIANT)
     )
     return {
+        "since": since,
         "non_compliant_count": recent.filter(verdict=Verdict.NON_COMPLIANT).count(),
         "needs_review_count": recent.filter(verdict=Verdict.NEEDS_REVIEW).count(),
         "latest_checks": list(recent[:3]),

@@ -4,6 +4,7 @@ the services, which append the custody chain."""
 
 from django.contrib import admin
 
+from destruction.costs.models import Tariff
 from destruction.models import DestructionOrder, Facility, FacilityPermit, OrderLine
 
 
@@ -46,3 +47,13 @@ class DestructionOrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Tariff)
+class TariffAdmin(admin.ModelAdmin):
+    """Tariffs are reference data: a new price is a new tariff valid from its date, so costs
+    already accrued keep the tariff that set them."""
+
+    list_display = ("kind", "basis", "amount", "currency", "zone_type", "method", "facility")
+    list_filter = ("kind", "basis", "currency")
+    date_hierarchy = "valid_from"

@@ -1,6 +1,6 @@
 """Dashboard panels of this app (collected by project.dashboard)."""
 
-from destruction.panels import orders_summary
+from destruction.panels import costs_summary, orders_summary
 from project.dashboard import Panel
 
 PANELS: tuple = (
@@ -9,5 +9,11 @@ PANELS: tuple = (
         "destruction/panels/orders.html",
         "destruction.view_destructionorder",
         orders_summary,
+    ),
+    Panel(
+        "Costs",
+        "destruction/panels/costs.html",
+        "destruction.view_statement",
+        costs_summary,
     ),
 )

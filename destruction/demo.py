@@ -362,18 +362,33 @@ def record(order, actor, number) -> None:
     line = order.lines.filter(active=True).first()
     incineration = line.method in {"RECOVER_WTE", "INCIN_HAZ_HT"}
     classes = set(order.lines.filter(active=True).values_list("lot__waste_class", flat=True))
-    outputs = (
+    shipment = f"CMR-2026-{7300 + number}"
+    # (route, share, destination, R/D code, EWC code of the fraction, permit of the destination);
+    # the mass burnt for energy leaves as heat and power, so no waste code, permit or shipment.
+    fractions = (
         [
-            services.OutputInput("energy_recovery", gate * Decimal("0.78"), "Doel grid, R1"),
-            services.OutputInput("hazardous_residue", gate * Decimal("0.04"), "Fly ash, Ravenna"),
-            services.OutputInput("landfilled", gate * Decimal("0.18"), "Bottom ash, Grimbergen"),
+            ("energy_recovery", "0.78", "Burnt on site, power to the Doel grid", "R1", "", ""),
+            ("hazardous_residue", "0.04", "Fly ash, Ravenna", "D9", "19 01 13*", "IT-RA-2291"),
+            ("landfilled", "0.18", "Bottom ash, Grimbergen", "D1", "19 01 12", "OVAM-ENV-0977"),
         ]
         if incineration
         else [
-            services.OutputInput("recycled", gate * Decimal("0.86"), "Shoddy fibre, Prato (IT)"),
-            services.OutputInput("energy_recovery", gate * Decimal("0.14"), "Indaver Doel, R1"),
+            ("recycled", "0.86", "Shoddy fibre, Prato (IT)", "R3", "19 12 08", "IT-PO-1044"),
+            ("energy_recovery", "0.14", "Indaver Doel", "R1", "19 12 10", "OVAM-ENV-0412"),
         ]
     )
+    outputs = [
+        services.OutputInput(
+            route,
+            (gate * Decimal(share)).quantize(Decimal("0.001")),
+            destination,
+            operation_code=code,
+            ewc_code=ewc,
+            destination_permit=permit,
+            shipment_reference=shipment if ewc else "",
+        )
+        for route, share, destination, code, ewc, permit in fractions
+    ]
     services.record_destruction(
         order=order,
         actor=actor,
@@ -392,10 +407,7 @@ def record(order, actor, number) -> None:
             (gate * Decimal("0.6")).quantize(Decimal("0.001")) if classes & {"COS", "ALC"} else None
         ),
         decomposition_state="intact" if "FOOD" in classes else "",
-        outputs=[
-            services.OutputInput(o.route, o.weight_kg.quantize(Decimal("0.001")), o.destination)
-            for o in outputs
-        ],
+        outputs=outputs,
         witnesses=[
             services.WitnessInput("Inspector Lotte Maes", "Customs Liège", "customs_officer"),
             services.WitnessInput("Marc Dubois", order.facility.operator, "facility_operator"),

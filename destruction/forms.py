@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from destruction import services
 from destruction.approval import JUSTIFIED_RULES, needs_justification
-from destruction.methods import METHODS, Method
+from destruction.methods import METHODS, OPERATION_CODES, Method
 from destruction.models import (
     DecompositionState,
     EvidenceFile,
@@ -428,6 +428,26 @@ class OutputForm(forms.Form):
         max_length=services.MAX_DESTINATION,
         required=False,
         help_text="Needed for a fraction of more than 0 kg (X-MF-07).",
+    )
+    operation_code = forms.ChoiceField(
+        label="R/D code at the destination",
+        choices=[("", "—"), *((code, code) for code in OPERATION_CODES)],
+        required=False,
+    )
+    ewc_code = forms.CharField(
+        label="EWC code of the fraction",
+        max_length=20,
+        required=False,
+        help_text="Its code in the EU List of Waste, e.g. 19 12 08.",
+    )
+    destination_permit = forms.CharField(
+        label="Permit of the destination", max_length=services.MAX_OUTPUT_REFERENCE, required=False
+    )
+    shipment_reference = forms.CharField(
+        label="Shipment reference",
+        max_length=services.MAX_OUTPUT_REFERENCE,
+        required=False,
+        help_text="Consignment note or waste shipment document.",
     )
 
 

@@ -7,6 +7,7 @@ Kept as data in code: the compliance rulebook and the facility checks both read 
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class Method(models.TextChoices):
@@ -101,3 +102,36 @@ METHODS: dict[str, MethodInfo] = {
 OPERATION_CODES: tuple[str, ...] = tuple(
     [f"R{n}" for n in range(1, 14)] + [f"D{n}" for n in range(1, 16)]
 )
+
+# Each R/D code's name, shortened from Directive 2008/98/EC Annexes I (recovery) and II
+# (disposal); the certificate prints the names of the codes it uses (translated in locale/).
+OPERATION_NAMES: dict[str, str] = {
+    "R1": gettext_noop("Use principally as a fuel or other means to generate energy"),
+    "R2": gettext_noop("Solvent reclamation or regeneration"),
+    "R3": gettext_noop("Recycling or reclamation of organic substances not used as solvents"),
+    "R4": gettext_noop("Recycling or reclamation of metals and metal compounds"),
+    "R5": gettext_noop("Recycling or reclamation of other inorganic materials"),
+    "R6": gettext_noop("Regeneration of acids or bases"),
+    "R7": gettext_noop("Recovery of components used for pollution abatement"),
+    "R8": gettext_noop("Recovery of components from catalysts"),
+    "R9": gettext_noop("Oil re-refining or other reuses of oil"),
+    "R10": gettext_noop("Land treatment resulting in benefit to agriculture or ecology"),
+    "R11": gettext_noop("Use of waste obtained from any of the operations R1 to R10"),
+    "R12": gettext_noop("Exchange of waste for any of the operations R1 to R11"),
+    "R13": gettext_noop("Storage of waste pending any of the operations R1 to R12"),
+    "D1": gettext_noop("Deposit into or on to land (e.g. landfill)"),
+    "D2": gettext_noop("Land treatment"),
+    "D3": gettext_noop("Deep injection"),
+    "D4": gettext_noop("Surface impoundment"),
+    "D5": gettext_noop("Specially engineered landfill"),
+    "D6": gettext_noop("Release into a water body except seas or oceans"),
+    "D7": gettext_noop("Release to seas or oceans including sea-bed insertion"),
+    "D8": gettext_noop("Biological treatment not specified elsewhere"),
+    "D9": gettext_noop("Physico-chemical treatment not specified elsewhere"),
+    "D10": gettext_noop("Incineration on land"),
+    "D11": gettext_noop("Incineration at sea"),
+    "D12": gettext_noop("Permanent storage"),
+    "D13": gettext_noop("Blending or mixing prior to any of the operations D1 to D12"),
+    "D14": gettext_noop("Repackaging prior to any of the operations D1 to D13"),
+    "D15": gettext_noop("Storage pending any of the operations D1 to D14"),
+}

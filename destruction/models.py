@@ -11,6 +11,8 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
 
+# Importing the cost ledger's module registers its models with this app.
+from destruction.costs.models import Payer
 from destruction.methods import OPERATION_CODES, Method
 from seizures.models import CustodyEvent, CustomsOffice, Lot
 from seizures.waste_codes import canonical_code, code_errors
@@ -170,12 +172,6 @@ class LegalBasis(models.TextChoices):
     ABANDONMENT = "abandonment", "Abandonment to the State (UCC Art. 199)"
     UCC_197 = "ucc197", "Customs destruction (UCC Art. 197)"
     FORFEITURE = "forfeiture", "Criminal or administrative forfeiture"
-
-
-class Payer(models.TextChoices):
-    RIGHT_HOLDER = "right_holder", "Right holder (decision holder)"
-    DECLARANT = "declarant", "Declarant or owner"
-    ADMINISTRATION = "administration", "Customs administration"
 
 
 class DestructionOrderQuerySet(models.QuerySet):
@@ -444,6 +440,30 @@ class OutputFraction(models.Model):
         max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]
     )
     destination = models.CharField(max_length=200, blank=True)
+    # What an environmental auditor traces the fraction by (issue 15): the operation the
+    # receiving plant applies to it, the fraction's own List of Waste code (chapter 19 for
+    # treatment residues), the plant's permit and the shipment's document. Blank: not recorded.
+    operation_code = models.CharField(
+        "R/D code",
+        max_length=3,
+        blank=True,
+        choices=[(code, code) for code in OPERATION_CODES],
+        help_text="Recovery or disposal operation at the destination (WFD Annexes I and II).",
+    )
+    ewc_code = models.CharField(
+        "EWC code",
+        max_length=9,
+        blank=True,
+        help_text="The fraction's code in the EU List of Waste (e.g. 19 12 08).",
+    )
+    destination_permit = models.CharField(
+        max_length=80, blank=True, help_text="Permit number of the receiving facility."
+    )
+    shipment_reference = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Consignment note or waste shipment document carrying the fraction.",
+    )
 
     class Meta:
         ordering = ["record", "route"]

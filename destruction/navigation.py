@@ -22,4 +22,11 @@ SECTIONS: tuple = (
             NavEntry("Verify a certificate", "certificates:verify-lookup", None),
         ),
     ),
+    (
+        "Costs",
+        (
+            NavEntry("Cost statements", "costs:statement-list", "destruction.view_statement"),
+            NavEntry("Issue a statement", "costs:statement-issue", "destruction.add_statement"),
+        ),
+    ),
 )

@@ -1,7 +1,9 @@
 """Dashboard panel of destruction orders (listed in destruction/dashboard.py)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
+from destruction.costs.models import CostEntry, Statement, StatementStatus
 from destruction.filtersets import eligible_lots
 from destruction.models import DestructionOrder, OrderStatus
 
@@ -21,3 +23,17 @@ def orders_summary(request) -> dict:
         }
     )
     return {**counts, "eligible": eligible_lots().count()}
+
+
+def costs_summary(request) -> dict:
+    """Statements open and overdue (one query), and the costs not yet billed to anyone."""
+    today = timezone.localdate()
+    unpaid = ~Q(status=StatementStatus.PAID)
+    counts = Statement.objects.aggregate(
+        open=Count("id", filter=unpaid),
+        overdue=Count("id", filter=unpaid & Q(due_on__lt=today)),
+    )
+    return {
+        **counts,
+        "unbilled": CostEntry.objects.unbilled().aggregate(total=Sum("amount"))["total"],
+    }

@@ -113,3 +113,75 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+class NotificationKind(models.TextChoices):
+    DETENTION_NOTICE = "detention_notice", "Notification of detention"
+    DEEMED_CONSENT_REMINDER = "deemed_consent_reminder", "Deemed-consent reminder"
+    CERTIFICATE_ISSUED = "certificate_issued", "Certificate issued"
+    DEADLINE_DUE = "deadline_due", "Deadline due"
+    LONG_STAY = "long_stay", "Lots past the long-stay alarm"
+    PERMIT_EXPIRING = "permit_expiring", "Facility permit expiring"
+    STATEMENT_OVERDUE = "statement_overdue", "Cost statement overdue"
+    REVIEW_WAITING = "review_waiting", "Certificates waiting for review"
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", "Queued for e-mail"
+    SENT = "sent", "E-mailed"
+    FAILED = "failed", "E-mail failed"
+    IN_APP = "in_app", "In the app only"
+    LETTER = "letter", "Letter to print and post"
+
+
+class Notification(models.Model):
+    """One message to one recipient: a user (listed in the app, e-mailed if they have an
+    address), an outside party's e-mail address, or a letter to print when there is none. The
+    dedupe key makes a reminder fire once per recipient whatever runs it again."""
+
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    addressee = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=300, blank=True, help_text="Path of the record concerned.")
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="Storage names of files sent with the e-mail."
+    )
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=NotificationStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.user or self.email or self.addressee}"
+
+
+class NotificationOptOut(models.Model):
+    """A user who does not want notifications of one kind (in the app or by e-mail)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"
+    )
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_opt_out_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} opted out of {self.kind}"

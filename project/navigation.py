@@ -18,6 +18,8 @@ HOME = (
     "Home",
     (
         NavEntry("Dashboard", "dashboard", None),
+        NavEntry("My notifications", "notifications:list", None),
+        NavEntry("Letters to post", "notifications:letters", "project.view_notification"),
         NavEntry("Audit log", "audit-log", "project.view_auditevent"),
     ),
 )

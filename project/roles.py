@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "destruction.record_destruction",
         "destruction.cancel_order",
         "compliance.view_compliancecheck",
+        "project.view_notification",
     ),
     ENVIRONMENTAL_AUDITOR: (
         "seizures.view_*",
@@ -53,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # Authenticator apps (second factor) of the users.
         "otp_totp.*",
         "project.view_auditevent",
+        "project.view_notification",
     ),
 }
 

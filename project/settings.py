@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "seizures",
     "destruction",
     "compliance",
@@ -271,12 +273,43 @@ SPECTACULAR_SETTINGS = {
         "RuleAspectEnum": "compliance.rulebook.changes.ASPECTS",
         "UploadMatchEnum": "destruction.certificates.services.UploadMatch",
         "VerdictEnum": "compliance.models.Verdict",
+        "StatementStatusEnum": "destruction.costs.models.StatementStatus",
     },
 }
 
 # The cache holds the rate-limit counters (token, verification). In memory it is per process;
 # DJANGO_CACHE_DIR shares it between the gunicorn workers of one host.
 CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR", "")
+# Background jobs (notification e-mails): django-tasks with its database backend, so the embedded
+# default needs no broker; `manage.py db_worker` runs them (README).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# E-mail: printed on the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "true"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "customs-ipr@localhost")
+# Reminders: a statutory deadline this many working days ahead; permits expiring within N days.
+REMINDER_WORKING_DAYS = int(os.environ.get("REMINDER_WORKING_DAYS", "2"))
+PERMIT_EXPIRY_WARNING_DAYS = 60
+# Each app's reminder jobs, run by `manage.py send_reminders` (daily, from cron).
+REMINDERS = [
+    "seizures.reminders.deadlines_due",
+    "seizures.reminders.long_stay",
+    "destruction.reminders.permits_expiring",
+    "destruction.reminders.statements_overdue",
+    "compliance.reminders.reviews_waiting",
+]
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_DIR}
@@ -310,6 +343,9 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 # certificate and chain, and its passphrase. With a timestamp authority URL (RFC 3161) the seal is
 # PAdES-B-T, else B-B. Unset: unsealed with debug on (the demo makes its own demo seal), refused
 # with debug off (destruction/certificates/seal.py).
+# Cost statements are due this many days after issue (then listed as overdue).
+STATEMENT_PAYMENT_DAYS = int(os.environ.get("STATEMENT_PAYMENT_DAYS", "30"))
+
 CERTIFICATE_SEAL_P12 = os.environ.get("CERTIFICATE_SEAL_P12", "")
 CERTIFICATE_SEAL_PASSWORD = os.environ.get("CERTIFICATE_SEAL_PASSWORD", "")
 CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
@@ -341,6 +377,11 @@ DESTRUCTION_PROPOSALS = "compliance.proposals.propose_lines"
 #   mass_tolerance_kg): gate vs dispatch weight and outputs vs gate weight may differ by the
 #   larger of the two; beyond it a deviation needs a written justification. Empty: no tolerance.
 MASS_BALANCE_TOLERANCE = "compliance.services.mass_balance_tolerance"
+# STATISTICS_ROLLUP_CHANGE(*, seizures, lots, orders) -> a context manager that the services
+#   wrap around a change moving a statistics figure, inside their transaction: the annual
+#   statistics rollups get the change's difference. Empty: no rollups kept (then run
+#   `rebuild_statistics` before reading statistics).
+STATISTICS_ROLLUP_CHANGE = "compliance.statistics.rollups.track_change"
 
 # The audit trail (project.audit): every save and delete of these models is recorded with its
 # actor, time, values before and after and the request's origin.
@@ -361,6 +402,9 @@ AUDITED_MODELS = [
     "destruction.Witness",
     "destruction.EvidenceFile",
     "destruction.Certificate",
+    "destruction.Tariff",
+    "destruction.Statement",
+    "destruction.Payment",
     "compliance.CertificateReview",
     "compliance.ExchangeRate",
     "auth.User",
@@ -384,6 +428,8 @@ CUSTODY_VERIFICATION_CHECKS = ["destruction.certificates.custody.certificate_pro
 # LOT_DESTRUCTION_REFUSALS(lot) -> why the lot may not be planned for destruction today (empty:
 #   eligible); the lot page shows them.
 LOT_DESTRUCTION_REFUSALS = "destruction.eligibility.destruction_refusals"
+# SEIZURE_COSTS(seizure id) -> list[project.costs.CostLine] for the seizure page (empty: no costs).
+SEIZURE_COSTS = "destruction.costs.services.seizure_costs"
 
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("destruction.api.urls")),
     path("", include("compliance.api.urls")),
     path("", include("destruction.certificates.api.urls")),
+    path("", include("destruction.costs.api.urls")),
     path("", include("compliance.reviews.api.urls")),
     path("", include("compliance.statistics.api.urls")),
 ]
@@ -38,6 +39,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path("", include("project.notifications.urls")),
     path(
         "audit/<str:object_type>/<str:object_id>/",
         views.HistoryView.as_view(),
@@ -47,6 +49,7 @@ urlpatterns = [
     path("", include("destruction.urls")),
     path("", include("compliance.urls")),
     path("", include("destruction.certificates.urls")),
+    path("", include("destruction.costs.urls")),
     path("", include("compliance.reviews.urls")),
     path("", include("compliance.statistics.urls")),
     path("api/v1/", include(api_v1)),

@@ -253,11 +253,13 @@ def load(*, users: dict, stdout) -> None:
         seizures[(office, detained)] = seizure
     record_right_holder_agreements(warehouse_user, seizures)
     with on_day("2026-03-05"):  # the postal hub's daily CSV of small consignments
-        imported = services.import_seizures(content=EXAMPLE_CSV.read_bytes(), actor=warehouse_user)
+        imported = services.import_seizures(
+            content=EXAMPLE_CSV.read_bytes(), actor=warehouse_user, file_name=EXAMPLE_CSV.name
+        ).seizures.count()
     storage_history(warehouse_user, admin, seizures)
     record_court_cases(admin, seizures)
     stdout.write(
-        f"  {len(seizures) + len(imported)} seizures ({len(imported)} by CSV intake), "
+        f"  {len(seizures) + imported} seizures ({imported} by CSV intake), "
         f"{Lot.objects.count()} lots, {StorageLocation.objects.count()} storage locations"
     )
 

@@ -109,6 +109,9 @@ class LotFilterSet(filters.FilterSet):
         field_name="location__warehouse", queryset=Warehouse.objects.all()
     )
     location = filters.ModelChoiceFilter(queryset=StorageLocation.objects.all())
+    placed = BooleanFilter(
+        label="Placed", field_name="location", lookup_expr="isnull", exclude=True
+    )
     category = filters.ChoiceFilter(choices=ProductCategory.choices)
     waste_class = filters.ChoiceFilter(choices=WasteClass.choices)
     hazard_class = filters.ChoiceFilter(choices=HazardClass.choices, method="filter_hazard")

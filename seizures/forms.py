@@ -243,7 +243,11 @@ class WasteCodeFormField(forms.CharField):
         try:
             return canonical_code(value)
         except ValueError as error:
-            raise forms.ValidationError(str(error), code="unknown") from error
+            # As a parameter: the message quotes the input, and a "%" in it would break the
+            # formatting django-filter applies to error messages (a 500 on ?ewc_code=%).
+            raise forms.ValidationError(
+                "%(problem)s", code="unknown", params={"problem": str(error)}
+            ) from error
 
 
 def hp_properties_field() -> forms.MultipleChoiceField:
@@ -292,6 +296,22 @@ class LotForm(forms.Form):
     articles = forms.IntegerField(min_value=1, max_value=2_000_000_000)
     gross_weight_kg = forms.DecimalField(
         label="Gross weight (kg)", max_digits=12, decimal_places=3, min_value=Decimal("0.001")
+    )
+    net_weight_kg = forms.DecimalField(
+        label="Net weight (kg)",
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Without packaging, if weighed.",
+    )
+    volume_l = forms.DecimalField(
+        label="Volume (l)",
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="Liquids only.",
     )
     retail_value = forms.DecimalField(
         label="Retail value (genuine goods)",
@@ -351,6 +371,8 @@ class LotForm(forms.Form):
             description=data["description"],
             articles=data["articles"],
             gross_weight_kg=data["gross_weight_kg"],
+            net_weight_kg=data.get("net_weight_kg"),
+            volume_l=data.get("volume_l"),
             brand=data.get("brand") or "",
             waste_class=data.get("waste_class") or None,
             retail_value=data.get("retail_value") or Decimal("0"),
@@ -415,11 +437,29 @@ class OptionalReasonForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    location = LocationChoiceField(queryset=active_locations(), label="Move to")
+    """Place or move a lot. Built for a lot (`options`: the locations that accept it, grouped by
+    warehouse, its own first), the choice lists only those; any active location is still
+    accepted, so a refusal names its rule. A move to another warehouse needs `confirm_transfer`."""
 
-    def __init__(self, *args, **kwargs):
+    location = LocationChoiceField(queryset=active_locations(), label="Move to")
+    confirm_transfer = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, options=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = active_locations()
+        if options is not None:
+            field = self.fields["location"]
+            field.widget.choices = [
+                ("", "---------"),
+                *(
+                    (
+                        f"{option.warehouse.code} {option.warehouse.name}"
+                        + (" (this lot's warehouse)" if option.own else ""),
+                        [(loc.pk, field.label_from_instance(loc)) for loc in option.locations],
+                    )
+                    for option in options
+                ),
+            ]
 
 
 class ReclassifyForm(forms.Form):
@@ -509,6 +549,18 @@ class ScanForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    """The CSV file, the page's idempotency token (a second submission of the same form answers
+    the first import) and, after a duplicate warning, the importer's confirmation. The file may
+    be left out when confirming: the page kept the one it warned about."""
+
     file = forms.FileField(
-        label="CSV file", help_text="One row per lot; see the column list below."
+        label="CSV file",
+        required=False,
+        help_text="One row per lot, separated by commas, semicolons or tabs; UTF-8 or "
+        "Windows-1252. See the column list below.",
+    )
+    idempotency_key = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+    confirm_duplicates = forms.BooleanField(
+        label="I checked these possible duplicates: import the file anyway",
+        required=False,
     )

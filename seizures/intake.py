@@ -6,6 +6,7 @@ service `seizures.services.import_seizures` adds the storage checks to what `rea
 returns and creates everything in one transaction, or nothing when any row has an error.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -33,6 +34,9 @@ from seizures.validation import (
 )
 
 MAX_ROWS = 20_000
+# Column separators recognised, the default first.
+DELIMITERS = (",", ";", "\t")
+UNREADABLE_ENCODING = "Save the file as CSV in UTF-8 or Windows-1252."
 
 # The case as detained and notified; after intake these stay correctable (services), the office
 # does not.
@@ -60,6 +64,8 @@ LOT_COLUMNS = (
     "brand",
     "articles",
     "gross_weight_kg",
+    "net_weight_kg",
+    "volume_l",
     "retail_value",
     "currency",
     "hazard_classes",
@@ -114,6 +120,23 @@ class IntakeRejected(ValidationError):
         )
 
 
+class IntakeDuplicates(IntakeRejected):
+    """The file was imported before or names consignment numbers already recorded: nothing was
+    imported; the same file goes through when the importer confirms the duplicates."""
+
+    def __init__(self, rows: list[RowError]):
+        self.rows = rows
+        ValidationError.__init__(
+            self,
+            {
+                "file": [
+                    f"{len(rows)} possible duplicate(s): nothing was imported. Check them and "
+                    "confirm to import the file anyway."
+                ]
+            },
+        )
+
+
 @dataclass
 class LotPlan:
     line: int
@@ -141,14 +164,18 @@ class IntakeReading:
 
     plans: list[SeizurePlan]
     errors: list[RowError]
+    encoding: str
+    delimiter: str
 
 
 def read_intake(content: bytes | str) -> IntakeReading:
     """Parse and check every row. A file that cannot be read as a table (encoding, header, CSV
     syntax, size) raises IntakeRejected at once; errors of rows are collected, and the case
-    rules run on every seizure whose case columns could be read, so one report lists all."""
-    text = _decode(content)
-    reader = csv.DictReader(io.StringIO(text))
+    rules run on every seizure whose case columns could be read, so one report lists all.
+    The encoding and the column separator are detected (see `decode` and `detect_delimiter`)."""
+    text, encoding = decode(content)
+    delimiter = detect_delimiter(text)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [name.strip() for name in _read_csv(reader, lambda: reader.fieldnames) or []]
     missing = sorted(REQUIRED_COLUMNS - set(header))
     unknown = sorted(set(header) - set(COLUMNS))
@@ -196,7 +223,45 @@ def read_intake(content: bytes | str) -> IntakeReading:
     if count == 0:
         raise IntakeRejected([RowError(2, "file", "The file has no rows.")])
     errors.extend(_case_errors(plan for plan in plans.values() if plan.case_readable))
-    return IntakeReading(list(plans.values()), errors)
+    return IntakeReading(list(plans.values()), errors, encoding, delimiter)
+
+
+def decode(content: bytes | str) -> tuple[str, str]:
+    """The text of the file and the encoding it was read with: UTF-8 (with or without the byte
+    order mark Excel writes), UTF-16 with its byte order mark (Excel's "Unicode text"), else
+    Windows-1252 (Excel's "CSV" on Western European Windows). UTF-8 is tried before
+    Windows-1252 because accented text in Windows-1252 is almost never valid UTF-8, while the
+    reverse always decodes, wrongly."""
+    if isinstance(content, str):
+        return content, "text"
+    if content.startswith(codecs.BOM_UTF8):
+        candidates = ("utf-8-sig",)
+    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ("utf-16",)
+    else:
+        candidates = ("utf-8", "cp1252")
+    for encoding in candidates:
+        try:
+            return content.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise IntakeRejected([RowError(1, "file", UNREADABLE_ENCODING)])
+
+
+def detect_delimiter(text: str) -> str:
+    """The separator that splits the header line into the most known column names: a comma,
+    a semicolon (Excel's CSV where the decimal separator is a comma: Belgium, France, the
+    Netherlands) or a tab. A comma when none splits it into known names."""
+    header = next(iter(text.splitlines()), "")
+
+    def known_columns(delimiter: str) -> int:
+        try:
+            names = next(csv.reader([header], delimiter=delimiter), [])
+        except csv.Error:  # unreadable: the reader reports it with its line
+            return 0
+        return len({name.strip() for name in names} & set(COLUMNS))
+
+    return max(DELIMITERS, key=known_columns)
 
 
 def sorted_errors(errors: Iterable[RowError]) -> list[RowError]:
@@ -289,6 +354,8 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
     articles = _whole(row, "articles", line, errors)
     weight = _decimal(row, "gross_weight_kg", line, errors, required=True)
     value = _decimal(row, "retail_value", line, errors, required=False)
+    net_weight = _decimal(row, "net_weight_kg", line, errors, required=False)
+    volume = _decimal(row, "volume_l", line, errors, required=False)
     location = None
     if row.get("location"):
         location = lookups.locations.get(row["location"])
@@ -313,6 +380,8 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
         description=row.get("description", ""),
         articles=articles,
         gross_weight_kg=weight,
+        net_weight_kg=net_weight,
+        volume_l=volume,
         brand=row.get("brand", ""),
         waste_class=row.get("waste_class") or None,
         retail_value=value if value is not None else Decimal("0"),
@@ -328,15 +397,6 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
     for name, messages in lot_errors(lot).items():
         errors.extend(RowError(line, name, message) for message in messages)
     return lot if len(errors) == before else None
-
-
-def _decode(content: bytes | str) -> str:
-    if isinstance(content, str):
-        return content
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise IntakeRejected([RowError(1, "file", "Save the file as UTF-8 CSV.")]) from error
 
 
 def _date(row, name, line, errors, *, required: bool) -> datetime.date | None:

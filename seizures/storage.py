@@ -192,6 +192,51 @@ def plan_placements(
     return results
 
 
+def accepting_locations(
+    lot: LotFacts,
+    candidates: Iterable[LocationFacts],
+    present: Mapping[str, Occupancy],
+    severities: Severities | None = None,
+) -> list[LocationFacts]:
+    """The candidates that would take `lot` now (no blocking refusal), in the order given.
+    `present` maps location codes to what they hold."""
+    empty = Occupancy()
+    return [
+        location
+        for location in candidates
+        if not placement_refusals(lot, location, present.get(location.code, empty), severities)
+    ]
+
+
+def propose_placements(
+    requests: Sequence[tuple[LotFacts, Sequence[LocationFacts]]],
+    present: Mapping[str, Iterable[LotFacts | Presence]],
+    severities: Severities | None = None,
+) -> list[LocationFacts | None]:
+    """For each lot with its candidate locations, the first candidate that accepts it given
+    what is already there and the lots proposed before it (as `plan_placements` checks a
+    batch); None when none does. Candidates are tried best fit first: the locations accepting
+    the fewest hazard classes, so ordinary goods do not take the hazardous bays."""
+    occupancy = {code: Occupancy.of(items) for code, items in present.items()}
+    proposals: list[LocationFacts | None] = []
+    for lot, candidates in requests:
+        ranked = sorted(candidates, key=lambda loc: (len(loc.accepted_hazard_classes), loc.code))
+        accepted = next(
+            (
+                location
+                for location in ranked
+                if not placement_refusals(
+                    lot, location, occupancy.get(location.code, Occupancy()), severities
+                )
+            ),
+            None,
+        )
+        if accepted is not None:
+            occupancy.setdefault(accepted.code, Occupancy()).add(Presence.of(lot))
+        proposals.append(accepted)
+    return proposals
+
+
 def _zone_refusals(lot: LotFacts, location: LocationFacts) -> list[Refusal]:
     missing = [c for c in lot.hazard_classes if c not in location.accepted_hazard_classes]
     if not missing:

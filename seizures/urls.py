@@ -1,6 +1,7 @@
 from django.urls import path
 
 from seizures import views
+from seizures.batches import views as batch_views
 from seizures.warehouses import views as warehouse_views
 
 app_name = "seizures"
@@ -8,7 +9,18 @@ app_name = "seizures"
 urlpatterns = [
     path("seizures/", views.SeizureListView.as_view(), name="seizure-list"),
     path("seizures/new/", views.SeizureCreateView.as_view(), name="seizure-create"),
-    path("seizures/import/", views.ImportView.as_view(), name="seizure-import"),
+    path("seizures/import/", batch_views.ImportView.as_view(), name="seizure-import"),
+    path("seizures/imports/<int:pk>/", batch_views.IntakeBatchView.as_view(), name="intake-batch"),
+    path(
+        "seizures/imports/<int:pk>/labels/",
+        batch_views.IntakeBatchLabelsView.as_view(),
+        name="intake-batch-labels",
+    ),
+    path(
+        "seizures/imports/<int:pk>/place/",
+        batch_views.IntakeBatchPlaceView.as_view(),
+        name="intake-batch-place",
+    ),
     path("seizures/<int:pk>/", views.SeizureDetailView.as_view(), name="seizure-detail"),
     path("seizures/<int:pk>/edit/", views.SeizureEditView.as_view(), name="seizure-edit"),
     path("seizures/<int:pk>/court/", views.CourtCaseView.as_view(), name="seizure-court"),

@@ -122,6 +122,8 @@ class LotInput:
     gross_weight_kg: Decimal
     brand: str = ""
     waste_class: str | None = None
+    net_weight_kg: Decimal | None = None
+    volume_l: Decimal | None = None
     retail_value: Decimal = Decimal("0")
     currency: str = "EUR"
     hazard_classes: Sequence[str] | None = None
@@ -193,12 +195,37 @@ def lot_errors(lot: LotInput) -> Errors:
         add("gross_weight_kg", "Enter the gross weight in kg (more than 0).")
     elif not _fits(lot.gross_weight_kg, MAX_WEIGHT_KG, 3):
         add("gross_weight_kg", f"Use at most 3 decimals and less than {MAX_WEIGHT_KG} kg.")
+    errors.update(measure_errors(lot.net_weight_kg, lot.volume_l, lot.gross_weight_kg))
     if lot.retail_value is None or lot.retail_value < 0:
         add("retail_value", "The retail value cannot be negative.")
     elif not _fits(lot.retail_value, MAX_VALUE, 2):
         add("retail_value", f"Use at most 2 decimals and less than {MAX_VALUE}.")
     if not CURRENCY.match(lot.currency or ""):
         add("currency", "Use a three-letter ISO 4217 code such as EUR.")
+    return errors
+
+
+def measure_errors(
+    net_weight_kg: Decimal | None, volume_l: Decimal | None, gross_weight_kg: Decimal | None
+) -> Errors:
+    """The optional measures of a lot: within bounds, and the net weight not above the gross."""
+    errors: Errors = {}
+    for name, value, unit in (("net_weight_kg", net_weight_kg, "kg"), ("volume_l", volume_l, "l")):
+        if value is None:
+            continue
+        if value < 0 or not _fits(value, MAX_WEIGHT_KG, 3):
+            errors[name] = [
+                f"Use a positive number, at most 3 decimals, under {MAX_WEIGHT_KG} {unit}."
+            ]
+    if (
+        "net_weight_kg" not in errors
+        and net_weight_kg is not None
+        and gross_weight_kg is not None
+        and net_weight_kg > gross_weight_kg
+    ):
+        errors["net_weight_kg"] = [
+            f"The net weight exceeds the gross weight ({gross_weight_kg} kg)."
+        ]
     return errors
 
 

@@ -28,7 +28,6 @@ from seizures.filtersets import (
 from seizures.forms import (
     ConditionForm,
     CourtCaseForm,
-    ImportForm,
     LotLabelsForm,
     MoveForm,
     OptionalReasonForm,
@@ -43,13 +42,13 @@ from seizures.forms import (
     lot_formset,
     proposed_waste_codes,
 )
-from seizures.intake import COLUMNS, IntakeRejected
 from seizures.models import (
     CustodyEvent,
     Lot,
     LotStatus,
     RightHolder,
     Seizure,
+    StorageLocation,
 )
 from seizures.services.amendments import LEFT_STORAGE
 from seizures.storage import (
@@ -152,6 +151,8 @@ class SeizureDetailView(Protected, DetailView):
             today=timezone.localdate(),
         )
         context["amendments"] = seizure.amendments.select_related("lot")
+        if settings.SEIZURE_COSTS:
+            context["costs"] = import_string(settings.SEIZURE_COSTS)(seizure.pk)
         return context
 
 
@@ -305,32 +306,6 @@ class LiftHoldView(HoldView):
         return f"Legal hold on {seizure.reference} lifted."
 
 
-class ImportView(Protected, FormView):
-    permission_required = "seizures.import_seizures"
-    template_name = "seizures/import.html"
-    form_class = ImportForm
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(columns=COLUMNS, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            seizures = services.import_seizures(
-                content=form.cleaned_data["file"].read(), actor=self.request.user
-            )
-        except IntakeRejected as rejected:
-            return self.render_to_response(
-                self.get_context_data(form=form, rejected=rejected.rows, summary=rejected.messages)
-            )
-        messages.success(self.request, f"{len(seizures)} seizures imported.")
-        if not seizures:
-            return redirect("seizures:seizure-list")
-        return redirect(
-            f"{reverse('seizures:seizure-list')}?ordering=-created_at&q="
-            f"{seizures[0].reference[:-5]}"
-        )
-
-
 # --- lots ----------------------------------------------------------------------------------
 
 
@@ -389,14 +364,18 @@ class LotDetailView(Protected, DetailView):
         context = super().get_context_data(**kwargs)
         lot = self.object
         samples = list(lot.samples.all())
+        can_move = lot.status in MOVABLE_STATUSES
+        options = services.placement_options(lot) if can_move else []
         context.update(
-            can_move=lot.status in MOVABLE_STATUSES,
+            can_move=can_move,
             can_sample=lot.status in SAMPLEABLE_STATUSES and not lot.parent_id,
             can_release=lot.status == LotStatus.IN_STORAGE,
             can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
             can_record_condition=lot.status in CONDITION_STATUSES,
             can_amend=lot.status in LEFT_STORAGE,
-            move_form=MoveForm(),
+            move_form=MoveForm(options=options, initial=kept_location(self.request)),
+            placement_options=options,
+            transfer_target=transfer_target(lot, self.request.GET.get("move_to")),
             sample_form=SampleForm(),
             release_form=ReasonForm(),
             samples=samples,
@@ -500,13 +479,61 @@ class LotActionView(ServiceActionView):
         return reverse("seizures:lot-detail", args=[obj.pk])
 
 
+def kept_location(request) -> dict:
+    """The location a refused move or a pending transfer question was about, chosen again."""
+    for name in ("location", "move_to"):
+        value = request.GET.get(name, "")
+        if is_id(value):
+            return {"location": int(value)}
+    return {}
+
+
+def transfer_target(lot: Lot, location_id: str | None) -> StorageLocation | None:
+    """The location of another warehouse a move to which waits for the user's confirmation."""
+    if not location_id or not is_id(location_id):
+        return None
+    target = StorageLocation.objects.select_related("warehouse").filter(pk=location_id).first()
+    if target is None or services.is_own_warehouse(lot, target.warehouse):
+        return None
+    return target
+
+
 class LotMoveView(LotActionView):
+    """Place or move a lot; a move to another warehouse than the lot's own is asked about
+    first (the lot page shows the question with a confirm button)."""
+
     permission_required = "seizures.move_lot"
     form_class = MoveForm
 
+    def post(self, request, *args, **kwargs):
+        lot = self.get_object()
+        form = MoveForm(request.POST)
+        if (
+            form.is_valid()
+            and not form.cleaned_data["confirm_transfer"]
+            and transfer_target(lot, str(form.cleaned_data["location"].pk))
+        ):
+            url = reverse("seizures:lot-detail", args=[lot.pk])
+            return redirect(f"{url}?move_to={form.cleaned_data['location'].pk}#move-heading")
+        return super().post(request, *args, **kwargs)
+
+    refused_location: StorageLocation | None = None
+
     def perform(self, lot, data) -> str:
-        services.move_lot(lot=lot, location=data["location"], actor=self.request.user)
+        try:
+            services.move_lot(lot=lot, location=data["location"], actor=self.request.user)
+        except ValidationError:
+            # The refusals are shown with the choice kept, so a person can read them and pick
+            # another location without starting over.
+            self.refused_location = data["location"]
+            raise
         return f"Lot {lot.reference} is now at {data['location'].code}."
+
+    def success_url(self, obj) -> str:
+        url = super().success_url(obj)
+        if self.refused_location is None:
+            return url
+        return f"{url}?location={self.refused_location.pk}#move-heading"
 
 
 class LotSampleView(LotActionView):

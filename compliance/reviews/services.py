@@ -17,6 +17,7 @@ from compliance.models import CertificateReview, ComplianceCheck
 from destruction.models import Certificate, CertificateStatus, DestructionRecord, EvidenceFile
 from project.compliance import Severity
 from project.errors import TransitionNotAllowed
+from project.statistics import rollup_change
 
 SEVERITIES = tuple(Severity)
 MAX_FINDINGS = 50
@@ -126,10 +127,11 @@ def review_certificate(
             raise TransitionNotAllowed(
                 f"Certificate {current.number} is already reviewed (and not amended since)."
             )
-        return CertificateReview.objects.create(
-            certificate=current,
-            decision=decision,
-            findings=cleaned,
-            comment=comment,
-            reviewer=actor,
-        )
+        with rollup_change(orders=[current.order_id]):
+            return CertificateReview.objects.create(
+                certificate=current,
+                decision=decision,
+                findings=cleaned,
+                comment=comment,
+                reviewer=actor,
+            )

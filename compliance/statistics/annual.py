@@ -16,10 +16,8 @@ from compliance.statistics.figures import (
     Figure,
     Row,
     Scope,
-    breakdown_rows,
-    enforcement_totals,
-    environment_totals,
 )
+from compliance.statistics.rollup_figures import RecountFigures, RollupFigures
 from seizures.models import CustomsOffice
 
 PERCENT = Decimal("0.1")
@@ -113,22 +111,33 @@ def compare_rows(
 class AnnualStatistics:
     """The statistics of one year (and optionally one office), with year-on-year comparison."""
 
-    def __init__(self, year: int, office: CustomsOffice | None = None) -> None:
+    def __init__(
+        self,
+        year: int,
+        office: CustomsOffice | None = None,
+        source: type[RollupFigures | RecountFigures] = RollupFigures,
+    ) -> None:
+        """`source`: the rollups (the default), or a full recount from the base tables."""
         self.year = year
         self.previous_year = year - 1
         self.office = office
         self.reporting_currency = settings.REPORTING_CURRENCY
         self.scope = Scope.load(year, office)
         self.previous_scope = Scope.load(year - 1, office)
+        self.figures = source(self.scope)
+        self.previous_figures = source(self.previous_scope)
         self._totals: dict[str, dict[str, Comparison]] | None = None
         self._breakdowns: dict[str, list[ComparedRow]] = {}
 
     def totals(self) -> dict[str, dict[str, Comparison]]:
         if self._totals is None:
-            now = {**enforcement_totals(self.scope), **environment_totals(self.scope)}
+            now = {
+                **self.figures.enforcement_totals(),
+                **self.figures.environment_totals(),
+            }
             before = {
-                **enforcement_totals(self.previous_scope),
-                **environment_totals(self.previous_scope),
+                **self.previous_figures.enforcement_totals(),
+                **self.previous_figures.environment_totals(),
             }
             self._totals = {
                 section: {m: Comparison(now[m], before[m]) for m in measures}
@@ -146,8 +155,8 @@ class AnnualStatistics:
         if key not in self._breakdowns:
             self._breakdowns[key] = compare_rows(
                 key,
-                breakdown_rows(key, self.scope),
-                breakdown_rows(key, self.previous_scope),
+                self.figures.breakdown_rows(key),
+                self.previous_figures.breakdown_rows(key),
                 BREAKDOWNS[key].measures,
             )
         return self._breakdowns[key]

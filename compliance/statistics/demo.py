@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from compliance.statistics import rollups
 from compliance.statistics.rates import set_exchange_rates
 from seizures.models import Seizure
 
@@ -26,3 +27,6 @@ def load(*, users, stdout) -> None:
     for year in sorted(years):
         set_exchange_rates(year=year, rates=DEMO_RATES, actor=users["admin"])
     stdout.write(f"Statistics: exchange rates for {', '.join(map(str, sorted(years)))}.")
+    # Some demo histories are written with their past dates, not through the services.
+    rollups.rebuild()
+    stdout.write("Statistics: rollups rebuilt.")

@@ -458,7 +458,12 @@ FIELDS: dict[str, str] = {
     "previous_year": "The year compared with (year - 1).",
     "office": "The office reported ({code, name}), or null for all offices.",
     "reporting_currency": "Currency of the converted values.",
-    "generated_at": "When the figures were computed (ISO 8601).",
+    "generated_at": "When the figures were computed (ISO 8601); for a closed year, when it was "
+    "closed.",
+    "edition": (
+        "Only for a closed year: the frozen edition served, {number, closed_at, closed_by, "
+        "rulebook_version, reason}; its SHA-256 is sent in the ETag header."
+    ),
     "exchange_rates": "Rates of the year used for conversion: [{currency, rate}].",
     "totals": "Overall figures per section: {section: {measure: comparison}}.",
     "breakdowns": (

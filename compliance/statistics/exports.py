@@ -2,6 +2,7 @@
 XLSX is written by openpyxl in write-only mode (one sheet per breakdown plus totals)."""
 
 import csv
+import datetime
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from compliance.statistics.dictionary import (
     Section,
     data_dictionary,
 )
+from compliance.statistics.frozen import FrozenStatistics, statistics_for
 
 CSV_HEADER = (
     "year",
@@ -68,15 +70,21 @@ def _row_dict(row: ComparedRow) -> dict[str, Any]:
     }
 
 
-def json_chunks(stats: AnnualStatistics) -> Iterator[str]:
+def json_chunks(
+    stats: AnnualStatistics,
+    *,
+    generated_at: datetime.datetime | None = None,
+    edition: dict[str, Any] | None = None,
+) -> Iterator[str]:
     """One JSON document, written piece by piece: each breakdown's queries run only when the
-    client has read the previous ones."""
+    client has read the previous ones. A frozen edition passes its closing time and itself."""
     head = {
         "year": stats.year,
         "previous_year": stats.previous_year,
         "office": stats.office_dict(),
         "reporting_currency": stats.reporting_currency,
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "generated_at": (generated_at or timezone.now()).isoformat(timespec="seconds"),
+        **({"edition": edition} if edition is not None else {}),
         "exchange_rates": stats.exchange_rates(),
     }
     yield _dumps(head)[:-1]
@@ -257,7 +265,7 @@ T = TypeVar("T")
 def requested_statistics(year: int, file_format: str | None, office: str) -> AnnualStatistics:
     """The statistics a download asks for (API and page): format (None: not asked), year and
     office by code or id ("": all offices), each checked, so one ValidationError names every
-    bad field."""
+    bad field. A closed year's are its frozen edition's."""
     errors: dict[str, list[str]] = {}
 
     def collect(check: Callable[[], T]) -> T | None:
@@ -273,14 +281,18 @@ def requested_statistics(year: int, file_format: str | None, office: str) -> Ann
     found = collect(lambda: find_office(office)) if office else None
     if errors:
         raise ValidationError(errors)
-    return AnnualStatistics(year, found)
+    return statistics_for(year, found)
 
 
 def export_response(stats: AnnualStatistics, file_format: str) -> HttpResponseBase:
     """The download of one format; JSON and CSV stream (their queries run while sending)."""
     check_format(file_format)
     filename = stats.filename(file_format)
-    if file_format == "xlsx":
+    if file_format == "json" and isinstance(stats, FrozenStatistics):
+        # A closed year: the edition's text, byte for byte, whoever asks and whenever.
+        response = HttpResponse(stats.document.content.encode(), content_type=CONTENT_TYPES["json"])
+        response["ETag"] = f'"{stats.document.sha256}"'
+    elif file_format == "xlsx":
         response: HttpResponseBase = HttpResponse(
             xlsx_bytes(stats), content_type=CONTENT_TYPES["xlsx"]
         )

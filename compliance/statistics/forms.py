@@ -32,3 +32,17 @@ class StatisticsForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, str(year)) for year in years]
+
+
+class CloseYearForm(forms.Form):
+    """Closing a year, or revising a closed one (then the reason is required)."""
+
+    reason = forms.CharField(
+        label="What this edition corrects (required for a revision)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    accept_quality_issues = forms.BooleanField(
+        label="Close the year despite the data-quality issues listed", required=False
+    )

@@ -8,6 +8,7 @@ app_name = "statistics"
 
 urlpatterns = [
     path("statistics/", views.StatisticsView.as_view(), name="page"),
+    path("statistics/<int:year>/close/", views.StatisticsCloseView.as_view(), name="close"),
     path(
         "statistics/<int:year>/report.pdf",
         views.StatisticsReportView.as_view(),

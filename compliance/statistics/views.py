@@ -1,22 +1,30 @@
 """The statistics page (year and office selectors, charts, year-on-year tables) and its
 downloads: CSV, XLSX and JSON (the same files as the API) and the PDF annual report."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
+from compliance.models import StatisticsEdition
 from compliance.statistics import AnnualStatistics
+from compliance.statistics.annual import check_year
 from compliance.statistics.charts import all_charts
 from compliance.statistics.dictionary import BREAKDOWNS, DEFINITIONS, MEASURES, Section
 from compliance.statistics.display import change_text, figure_text
+from compliance.statistics.editions import close_year, quality_gate
 from compliance.statistics.exports import FORMATS, export_response, requested_statistics
-from compliance.statistics.forms import StatisticsForm, year_choices
+from compliance.statistics.forms import CloseYearForm, StatisticsForm, year_choices
+from compliance.statistics.frozen import FrozenStatistics, statistics_for
 from compliance.statistics.report import render_report
 from destruction.certificates.seal import SealUnavailable
 
 PERMISSION = "compliance.view_statistics"
+CLOSE_PERMISSION = "compliance.close_statistics"
 
 
 def cell(measure: str, comparison) -> dict:
@@ -75,7 +83,7 @@ class StatisticsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             return context
         year = form.cleaned_data["year"] if form.is_bound else default
         office = form.cleaned_data["office"] if form.is_bound else None
-        stats = AnnualStatistics(year, office)
+        stats = statistics_for(year, office)
         totals, breakdowns = page_tables(stats)
         context.update(
             stats=stats,
@@ -89,6 +97,8 @@ class StatisticsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             definitions=DEFINITIONS,
             formats=FORMATS,
             office_code=office.code if office else "",
+            edition=stats.edition if isinstance(stats, FrozenStatistics) else None,
+            can_close=self.request.user.has_perm(CLOSE_PERMISSION),
         )
         return context
 
@@ -129,3 +139,48 @@ class StatisticsReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{stats.filename("pdf")}"'
         return response
+
+
+class StatisticsCloseView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Close a year (or revise a closed one): the data-quality gate with links to fix each
+    issue, the editions so far with their changes, and the closing form."""
+
+    permission_required = CLOSE_PERMISSION
+    template_name = "compliance/statistics/close.html"
+    form_class = CloseYearForm
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            check_year(kwargs["year"])
+        except ValidationError as error:
+            return bad_request(error)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        year = self.kwargs["year"]
+        issues = quality_gate(year)
+        return super().get_context_data(
+            year=year,
+            issues=issues,
+            issue_count=sum(issue.count for issue in issues),
+            editions=StatisticsEdition.objects.filter(year=year).order_by("-number"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        year = self.kwargs["year"]
+        try:
+            edition = close_year(
+                year=year,
+                actor=self.request.user,
+                reason=form.cleaned_data["reason"],
+                accept_quality_issues=form.cleaned_data["accept_quality_issues"],
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"{year} closed: edition {edition.number}, SHA-256 {edition.sha256}."
+        )
+        return redirect(f"{reverse('statistics:page')}?year={year}")

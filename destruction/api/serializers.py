@@ -251,8 +251,34 @@ class OutputInputSerializer(serializers.Serializer):
         required=False,
         default="",
         allow_blank=True,
-        help_text="Recycler or plant and its permit; required for a fraction of more than 0 kg "
-        "(X-MF-07).",
+        help_text="Recycler or plant; required for a fraction of more than 0 kg (X-MF-07).",
+    )
+    operation_code = serializers.ChoiceField(
+        choices=OPERATION_CODES,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Recovery or disposal operation at the destination (WFD Annexes I and II).",
+    )
+    ewc_code = WasteCodeField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The fraction's code in the EU List of Waste (e.g. 19 12 08).",
+    )
+    destination_permit = serializers.CharField(
+        max_length=services.MAX_OUTPUT_REFERENCE,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Permit number of the receiving facility.",
+    )
+    shipment_reference = serializers.CharField(
+        max_length=services.MAX_OUTPUT_REFERENCE,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Consignment note or waste shipment document carrying the fraction.",
     )
 
 
@@ -595,7 +621,15 @@ class OrderLineSerializer(serializers.ModelSerializer):
 class OutputFractionSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutputFraction
-        fields = ("route", "weight_kg", "destination")
+        fields = (
+            "route",
+            "weight_kg",
+            "destination",
+            "operation_code",
+            "ewc_code",
+            "destination_permit",
+            "shipment_reference",
+        )
         read_only_fields = fields
 
 

@@ -82,19 +82,34 @@ def lot_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
     return data_table(header, rows, list(widths), right=(5, 6))
 
 
-def lot_legend(lots: list[dict[str, Any]], s: dict[str, ParagraphStyle], _: Bilingual) -> Paragraph:
+def lot_legend(snapshot: dict[str, Any], s: dict[str, ParagraphStyle], _: Bilingual) -> Paragraph:
     """The names of the codes in the table, once below it rather than in each row."""
+    lots = snapshot["lots"]
     classes = sorted({(lot["waste_class"], lot["waste_class_label"]) for lot in lots})
     categories = sorted({(lot["category"], lot["category_label"]) for lot in lots})
-    names = "; ".join(f"{esc(code)} {esc(label)}" for code, label in classes) or "-"
-    cats = "; ".join(f"{esc(label)}" for _code, label in categories) or "-"
+    names = "; ".join(f"{esc(code)} {esc(_(label))}" for code, label in classes) or "-"
+    cats = "; ".join(f"{esc(_(label))}" for _code, label in categories) or "-"
     return Paragraph(
         f"{esc(_('Cat.'))}: {cats}. {esc(_('Waste'))}: {names}. "
-        f"{esc(_('UN class'))}: {esc(_('UN dangerous-goods classes, - for none.'))} "
-        f"{esc(_('R/D code'))}: {esc(_(RD_LEGEND))} "
+        f"{esc(_('UN class'))}: {esc(_('UN dangerous-goods classes, - for none.'))}"
+        f"{code_names(snapshot, 'hazard_classes', _)} "
+        f"{esc(_('R/D code'))}: {esc(_(RD_LEGEND))}{code_names(snapshot, 'operations', _)} "
         f"{esc(_('Weight kg'))}: {esc(_(WEIGHT_LEGEND))}",
         s["small"],
     )
+
+
+def code_names(snapshot: dict[str, Any], kind: str, _: Bilingual) -> str:
+    """ " 9 Miscellaneous (lithium batteries); 3 Flammable liquids." for the UN classes, the same
+    for the R/D codes: each code the certificate prints with its name (none before schema 3)."""
+    if kind == "hazard_classes":
+        names = [_(entry["label"]) for entry in snapshot.get("code_names", {}).get(kind, [])]
+    else:
+        names = [
+            f"{entry['code']} {_(entry['name'])}" if entry["name"] else entry["code"]
+            for entry in snapshot.get("code_names", {}).get(kind, [])
+        ]
+    return f" {esc('; '.join(names))}." if names else ""
 
 
 def waste_code_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
@@ -115,24 +130,31 @@ def waste_code_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
     )
 
 
-def quantity_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
-    """Per lot: articles seized = destroyed + sampled + released (X-QM-01) and the weights."""
-    rows = []
-    for lot in lots:
-        r = lot["reconciliation"]
-        rows.append(
-            [
-                lot["reference"],
-                str(r["seized"]),
-                str(r["destroyed"]),
-                str(r["sampled"]),
-                str(r["released"]),
-                yes_no(_, r["balanced"]),
-                lot["gross_weight_kg"],
-                lot["weighed_kg"] or "-",
-            ]
-        )
-    return data_table(
+def quantity_row(label: str, r: dict[str, Any], measures: dict[str, Any], _: Bilingual) -> list:
+    """Articles seized = destroyed + sampled + released (X-QM-01), then each measure in its unit
+    ("-" where not measured; snapshots before schema 3 hold no net weight or volume)."""
+    return [
+        label,
+        str(r["seized"]),
+        str(r["destroyed"]),
+        str(r["sampled"]),
+        str(r["released"]),
+        yes_no(_, r["balanced"]),
+        measures["gross_weight_kg"] or "-",
+        measures.get("net_weight_kg") or "-",
+        measures.get("volume_l") or "-",
+        measures["weighed_kg"] or "-",
+    ]
+
+
+def quantity_table(snapshot: dict[str, Any], _: Bilingual) -> Table:
+    """Per lot, and summed over the certificate: the reconciliation and every measure."""
+    lots = snapshot["lots"]
+    rows = [quantity_row(lot["reference"], lot["reconciliation"], lot, _) for lot in lots]
+    totals = snapshot.get("quantity_totals")
+    if totals:
+        rows.append(quantity_row(_("Total"), totals, totals, _))
+    table = data_table(
         [
             _.stacked("Lot"),
             _.stacked("Articles seized"),
@@ -141,12 +163,17 @@ def quantity_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
             _.stacked("Released"),
             _.stacked("Balanced"),
             _.stacked("Gross kg at seizure"),
+            _.stacked("Net kg"),
+            _.stacked("Litres"),
             _.stacked("Kg weighed at dispatch"),
         ],
         rows,
-        [30 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm, 18 * mm, 26 * mm, 26 * mm],
-        right=(1, 2, 3, 4, 6, 7),
+        [28 * mm, 17 * mm, 17 * mm, 17 * mm, 17 * mm, 16 * mm, 20 * mm, 16 * mm, 16 * mm, 16 * mm],
+        right=(1, 2, 3, 4, 6, 7, 8, 9),
     )
+    if totals:
+        table.setStyle(TableStyle([("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7.5)]))
+    return table
 
 
 def header_block(snapshot: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -210,13 +237,35 @@ def legal_dates(z: dict[str, Any], _: Bilingual) -> str:
         and f"{_('declarant consent deemed (no objection by the deadline)')} "
         f"{z['deemed_consent_on']}",
         z["court_reference"] and f"{_('court decision')} {z['court_reference']}",
+        *judgment_dates(z, _),
     ]
     return "; ".join(part for part in parts if part) or "-"
 
 
+def judgment_dates(z: dict[str, Any], _: Bilingual) -> list[str]:
+    """The court route's dates (snapshot schema 3): court, proceedings, judgment and outcome,
+    final since."""
+    judgment = z.get("judgment_on") and " ".join(
+        part
+        for part in (
+            _("judgment"),
+            z["judgment_on"],
+            z.get("judgment_outcome") and f"({_(z['judgment_outcome'])})",
+        )
+        if part
+    )
+    return [
+        z.get("court_name") and f"{_('court')} {z['court_name']}",
+        z.get("proceedings_started_on")
+        and f"{_('proceedings started')} {z['proceedings_started_on']}",
+        judgment,
+        z.get("judgment_final_since") and f"{_('final since')} {z['judgment_final_since']}",
+    ]
+
+
 def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     _ = labels(snapshot)
-    bases = ", ".join(b["label"] for b in snapshot["legal_bases"]) or "-"
+    bases = ", ".join(_(b["label"]) for b in snapshot["legal_bases"]) or "-"
     holders = (
         "; ".join(
             f"{h['name']} ({_('application')} {h['application_reference'] or _('none')})"
@@ -231,8 +280,8 @@ def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             Paragraph(esc(z["consignment_number"]), s["cell"]),
             z["detained_on"],
             z["notified_on"] or "-",
-            Paragraph(esc(z["ipr_type"]), s["cell"]),
-            Paragraph(esc(z["legal_route"]), s["cell"]),
+            Paragraph(esc(_(z["ipr_type"])), s["cell"]),
+            Paragraph(esc(_(z["legal_route"])), s["cell"]),
             Paragraph(esc(legal_dates(z, _)), s["cell"]),
         ]
         for z in snapshot["seizures"]
@@ -263,7 +312,7 @@ def method_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     rows = [
         [
             m["code"],
-            Paragraph(esc(m["label"]), s["cell"]),
+            Paragraph(esc(_(m["label"])), s["cell"]),
             str(m["rank"] or ""),
             "/".join(m["operations"]),
             str(m["lots"]),
@@ -295,6 +344,8 @@ def parameter_value(parameter: dict[str, Any], _: Bilingual) -> str:
     value = parameter["value"]
     if value is None or isinstance(value, bool):
         return yes_no(_, value)
+    if parameter.get("choice"):
+        return _(value)
     return f"{value} {parameter['unit']}".strip()
 
 
@@ -363,15 +414,8 @@ def permit_warning(permit: dict[str, Any] | None, s, _: Bilingual) -> list[Flowa
 def mass_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     _ = labels(snapshot)
     mass = snapshot["mass_balance"]
-    rows = [
-        [
-            Paragraph(esc(o["route_label"]), s["cell"]),
-            o["weight_kg"],
-            Paragraph(esc(o["destination"]) or "-", s["cell"]),
-        ]
-        for o in mass["outputs"]
-    ]
-    rows.append([_("Total output"), mass["output_total_kg"], ""])
+    rows = [output_row(o, s, _) for o in mass["outputs"]]
+    rows.append([Paragraph(esc(_("Total output")), s["cell"]), mass["output_total_kg"], *[""] * 5])
     return [
         Paragraph(esc(_("Mass balance")), s["h2"]),
         facts_table(
@@ -385,11 +429,39 @@ def mass_section(snapshot: dict[str, Any], s) -> list[Flowable]:
         ),
         Spacer(1, 2 * mm),
         data_table(
-            [_.stacked("Output fraction"), _.stacked("Weight kg"), _.stacked("Destination")],
+            [
+                _.stacked("Output fraction"),
+                _.stacked("Weight kg"),
+                _.stacked("R/D code"),
+                _.stacked("EWC code"),
+                _.stacked("Destination"),
+                _.stacked("Permit"),
+                _.stacked("Shipment reference"),
+            ],
             rows,
-            [45 * mm, 25 * mm, CONTENT_WIDTH - 70 * mm],
+            list(OUTPUT_WIDTHS),
             right=(1,),
         ),
+    ]
+
+
+OUTPUT_WIDTHS = (26 * mm, 17 * mm, 12 * mm, 40 * mm, 35 * mm, 25 * mm, 25 * mm)
+
+
+def output_row(output: dict[str, Any], s, _: Bilingual) -> list[Any]:
+    """A fraction: route in words, weight, R/D code (named in the legend), its List of Waste code
+    with the entry's name, destination, permit, shipment. "-" where not recorded (and in
+    snapshots before schema 3)."""
+    code = output.get("ewc_code", "")
+    ewc = f"{code} {output.get('ewc_description', '')}".strip() or "-"
+    return [
+        Paragraph(esc(_(output["route_label"])), s["cell"]),
+        output["weight_kg"],
+        output.get("operation_code") or "-",
+        Paragraph(esc(ewc), s["cell"]),
+        Paragraph(esc(output["destination"]) or "-", s["cell"]),
+        Paragraph(esc(output.get("destination_permit")) or "-", s["cell"]),
+        Paragraph(esc(output.get("shipment_reference")) or "-", s["cell"]),
     ]
 
 
@@ -400,12 +472,13 @@ def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
         [
             Paragraph(esc(w["name"]), s["cell"]),
             Paragraph(esc(w["organisation"]), s["cell"]),
-            w["role"],
+            _.stacked(w["role"]),
         ]
         for w in snapshot["witnesses"]
     ] or [[none, "", ""]]
     evidence = [
-        [Paragraph(esc(e["name"]), s["cell"]), e["kind"], e["sha256"]] for e in snapshot["evidence"]
+        [Paragraph(esc(e["name"]), s["cell"]), _.stacked(e["kind"]), e["sha256"]]
+        for e in snapshot["evidence"]
     ] or [[none, "", ""]]
     flowables: list[Flowable] = [
         # A heading left alone at the foot of a page, its table on the next, reads as missing.
@@ -439,7 +512,7 @@ def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
                         x["reference"],
                         x["parent"],
                         str(x["articles"]),
-                        x["purpose"],
+                        _.stacked(x["purpose"]),
                         Paragraph(esc(x["holder"]), s["cell"]),
                     ]
                     for x in snapshot["samples"]
@@ -628,7 +701,7 @@ def render(snapshot: dict[str, Any]) -> tuple[bytes, SealBox]:
             s["h2"],
         ),
         lot_table(lots, _),
-        lot_legend(lots, s, _),
+        lot_legend(snapshot, s, _),
         *method_section(snapshot, s),
         *facility_section(snapshot, s),
         *mass_section(snapshot, s),
@@ -639,7 +712,7 @@ def render(snapshot: dict[str, Any]) -> tuple[bytes, SealBox]:
             Paragraph(
                 esc(_("Articles seized = destroyed + sampled + released, per lot.")), s["small"]
             ),
-            quantity_table(lots, _),
+            quantity_table(snapshot, _),
         ]
     if lots and "ewc_code" in lots[0]:
         # Snapshots issued before lots carried EWC codes print without this table.

@@ -35,8 +35,10 @@ from destruction.models import (
     DestructionOrder,
     OrderStatus,
 )
+from destruction.reminders import notify_certificate_issued
 from project import audit
 from project.errors import TransitionNotAllowed
+from project.statistics import rollup_change
 from project.transitions import change_status
 from project.users import display_name
 from seizures.custody import append_events
@@ -196,12 +198,16 @@ def issue_certificate(*, order: DestructionOrder, actor: User) -> Certificate:
             )
             lots = order_lots(current)
             require_certifiable(current, lots)
-            certificate = create_certificate(current, actor=actor)
+            with rollup_change(orders=[current.pk]):
+                certificate = create_certificate(current, actor=actor)
             append_events(
                 lots,
                 CustodyEvent.Kind.CERTIFIED,
                 actor=actor,
                 details={"certificate": certificate.number, "sha256": certificate.sha256},
+            )
+            notify_certificate_issued(
+                certificate, verification_url=verification_url(certificate.verification_code)
             )
             return certificate
 
@@ -216,18 +222,19 @@ def revoke_certificate(*, certificate: Certificate, reason: str, actor: User) ->
         raise ValidationError({"reason": ["Give the reason for the revocation."]})
     with transaction.atomic(durable=True):
         now = timezone.now()
-        change_status(
-            Certificate.objects.filter(pk=certificate.pk),
-            table=CERTIFICATE_TRANSITIONS,
-            sources={CertificateStatus.VALID},
-            target=CertificateStatus.REVOKED,
-            conflict=lambda: (
-                f"Only a valid certificate can be revoked; {certificate.number} is not valid."
-            ),
-            revoked_at=now,
-            revoked_by=actor,
-            revocation_reason=reason,
-        )
+        with rollup_change(orders=[certificate.order_id]):
+            change_status(
+                Certificate.objects.filter(pk=certificate.pk),
+                table=CERTIFICATE_TRANSITIONS,
+                sources={CertificateStatus.VALID},
+                target=CertificateStatus.REVOKED,
+                conflict=lambda: (
+                    f"Only a valid certificate can be revoked; {certificate.number} is not valid."
+                ),
+                revoked_at=now,
+                revoked_by=actor,
+                revocation_reason=reason,
+            )
         audit.record_changed(
             Certificate,
             certificate.pk,
@@ -270,7 +277,8 @@ def reissue_certificate(*, certificate: Certificate, actor: User, note: str = ""
             old = Certificate.objects.select_related("order__office").get(pk=certificate.pk)
             lots = order_lots(old.order)
             require_certifiable(old.order, lots)
-            new = create_certificate(old.order, actor=actor, supersedes=old, note=note)
+            with rollup_change(orders=[old.order_id]):
+                new = create_certificate(old.order, actor=actor, supersedes=old, note=note)
             append_events(
                 lots,
                 CustodyEvent.Kind.CERTIFIED,
@@ -281,6 +289,7 @@ def reissue_certificate(*, certificate: Certificate, actor: User, note: str = ""
                     "supersedes": old.number,
                 },
             )
+            notify_certificate_issued(new, verification_url=verification_url(new.verification_code))
             return new
 
     return retrying_sequence(reissue)

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from destruction.methods import METHODS, Method
+from destruction.methods import METHODS, OPERATION_NAMES, Method
 from destruction.models import (
     DestructionOrder,
     DestructionRecord,
@@ -29,13 +29,16 @@ from destruction.models import (
 )
 from project.compliance import Severity, Verdict
 from project.users import display_name
-from seizures.categories import ProductCategory, WasteClass
+from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.custody import last_events_by_lot
-from seizures.models import Lot, SamplePurpose
+from seizures.models import Lot, SamplePurpose, Seizure
+from seizures.waste_codes import lookup
 
 # 2: seal-ready layout, second language, quantities and reconciliation per lot, every process
 # parameter, legal dates with deemed consent, verdict in words.
-SNAPSHOT_SCHEMA = 2
+# 3: per output fraction its R/D code, EWC code, permit and shipment; court and judgment dates;
+# the names of the R/D codes and UN classes printed.
+SNAPSHOT_SCHEMA = 3
 NO_CHECK_NOTE = "No compliance check recorded"
 
 
@@ -110,6 +113,8 @@ PROCESS_PARAMETERS = (
     ("aerosols_degassed", "Aerosols and lighters degassed", ""),
     ("pyrotechnics_neutralised", "Pyrotechnic parts neutralised", ""),
     ("denatured", "Denatured (unsmokeable or undrinkable)", ""),
+    ("liquid_volume_l", "Liquid volume destroyed", "l"),
+    ("decomposition_state", "State of food goods when destroyed", ""),
 )
 
 
@@ -119,15 +124,91 @@ def process_parameters(record: DestructionRecord) -> list[dict[str, Any]]:
     rows = []
     for key, label, unit in PROCESS_PARAMETERS:
         value = getattr(record, key)
+        if key == "decomposition_state":
+            # A choice: its label, translated where printed ("choice"); blank is not recorded.
+            value = record.get_decomposition_state_display() or None
         rows.append(
             {
                 "key": key,
                 "label": label,
                 "unit": unit,
                 "value": value if value is None or isinstance(value, bool) else str(value),
+                "choice": key == "decomposition_state",
             }
         )
     return rows
+
+
+def court_dates(seizure: Seizure) -> dict[str, str]:
+    """The court route's dates (Art. 23(3)-(5), rulebook 2026.3 X-LB-05): proceedings started,
+    the judgment, its outcome, and since when it is final. Blank where not on record."""
+    return {
+        "court_name": seizure.court_name,
+        "proceedings_started_on": day(seizure.proceedings_started_on),
+        "judgment_on": day(seizure.judgment_on),
+        "judgment_outcome": seizure.get_judgment_outcome_display()
+        if seizure.judgment_outcome
+        else "",
+        "judgment_final_since": day(seizure.judgment_final_since),
+    }
+
+
+def output_fraction(fraction: OutputFraction, routes: dict[str, str]) -> dict[str, Any]:
+    """One output fraction as printed: route, weight, where it went under which permit and
+    operation, its own waste code and the document it travelled under."""
+    entry = lookup(fraction.ewc_code) if fraction.ewc_code else None
+    return {
+        "route": fraction.route,
+        "route_label": routes.get(fraction.route, fraction.route),
+        "weight_kg": kg(fraction.weight_kg),
+        "destination": fraction.destination,
+        "operation_code": fraction.operation_code,
+        "ewc_code": fraction.ewc_code,
+        "ewc_description": entry.description if entry else "",
+        "hazardous_waste": entry.hazardous if entry else None,
+        "destination_permit": fraction.destination_permit,
+        "shipment_reference": fraction.shipment_reference,
+    }
+
+
+def quantity_totals(lots: list[dict[str, Any]]) -> dict[str, Any]:
+    """The per-lot reconciliation summed over the certificate, each measure in its unit; a
+    measure recorded for no lot stays blank rather than printing as zero."""
+
+    def total(key: str) -> str:
+        values = [Decimal(lot[key]) for lot in lots if lot[key]]
+        return kg(sum(values, Decimal("0"))) if values else ""
+
+    return {
+        **{
+            part: sum(lot["reconciliation"][part] for lot in lots)
+            for part in ("seized", "destroyed", "sampled", "released")
+        },
+        "balanced": all(lot["reconciliation"]["balanced"] for lot in lots),
+        "gross_weight_kg": total("gross_weight_kg"),
+        "net_weight_kg": total("net_weight_kg"),
+        "volume_l": total("volume_l"),
+        "weighed_kg": total("weighed_kg"),
+    }
+
+
+def code_names(lots: list[dict[str, Any]], outputs: list[dict[str, Any]], permit) -> dict:
+    """The names of the UN classes and R/D codes the certificate prints, so that no code
+    stands without its name (each printed once, in the legend)."""
+    hazard_labels = dict(HazardClass.choices)
+    classes = sorted({code for lot in lots for code in lot["hazard_classes"]})
+    operations = {code for lot in lots for code in lot["operations"]}
+    operations |= {o["operation_code"] for o in outputs if o["operation_code"]}
+    operations |= set(permit["operations"]) if permit else set()
+    return {
+        "hazard_classes": [
+            {"code": code, "label": hazard_labels.get(code, code)} for code in classes
+        ],
+        "operations": [
+            {"code": code, "name": OPERATION_NAMES.get(code, "")}
+            for code in sorted(operations, key=lambda code: (code[0], int(code[1:] or 0)))
+        ],
+    }
 
 
 def latest_record_check(order: DestructionOrder):
@@ -154,6 +235,13 @@ VERDICT_WORDS = {
     "compliant": "Compliant",
     "needs_review": "Compliant, with the warnings listed below",
     "non_compliant": "Non-compliant",
+}
+
+
+# Findings about the record as a whole, and the record-wide justification that answers them.
+RECORD_RULE_SUBJECTS = {
+    "X-QM-02": "Mass balance deviation",
+    "X-WE-01": "Customs officer absent",
 }
 
 
@@ -185,7 +273,9 @@ def compliance_summary(order: DestructionOrder, justifications: dict[str, str]) 
                 "severity": str(f.get("severity", "")),
                 "message": str(f.get("message", "")),
                 "lot": str(f.get("lot", "")),
-                "justification": justifications.get(str(f.get("lot", "")), ""),
+                "justification": justifications.get(
+                    str(f.get("lot", "")) or RECORD_RULE_SUBJECTS.get(str(f.get("rule", ""))), ""
+                ),
             }
             for f in check.findings
             if f.get("severity") != Severity.BLOCKING
@@ -286,6 +376,8 @@ def build_snapshot(
                 "articles": lot.articles,
                 "weight_kg": kg(weight),
                 "gross_weight_kg": kg(lot.gross_weight_kg),
+                "net_weight_kg": kg(lot.net_weight_kg),
+                "volume_l": kg(lot.volume_l),
                 "weighed_kg": kg(line.dispatch_weight_kg),
                 "reconciliation": reconciliation(lot, sampled[lot.pk]),
                 "method": method,
@@ -320,6 +412,7 @@ def build_snapshot(
                 "declarant_agreement_on": day(seizure.declarant_agreement_on),
                 "deemed_consent_on": deemed_consent(seizure, issue_day),
                 "court_reference": seizure.court_reference,
+                **court_dates(seizure),
             }
     if record.mass_balance_deviation and record.deviation_justification:
         justifications.append(
@@ -329,8 +422,8 @@ def build_snapshot(
         justifications.append(
             {"subject": "Customs officer absent", "text": record.officer_absence_reason}
         )
-    outputs = list(record.outputs.all())
     routes = dict(OutputRoute.choices)
+    outputs = [output_fraction(o, routes) for o in record.outputs.all()]
     purposes = dict(SamplePurpose.choices)
     right_holders = {(s["right_holder"], s["application_reference"]) for s in seizures.values()} - {
         ("", "")
@@ -416,16 +509,8 @@ def build_snapshot(
             "dispatch_weight_kg": kg(order.dispatch_weight_kg),
             "gate_weight_kg": kg(record.gate_weight_kg),
             "weighbridge_ticket": record.weighbridge_ticket,
-            "output_total_kg": kg(sum((o.weight_kg for o in outputs), Decimal("0"))),
-            "outputs": [
-                {
-                    "route": o.route,
-                    "route_label": routes.get(o.route, o.route),
-                    "weight_kg": kg(o.weight_kg),
-                    "destination": o.destination,
-                }
-                for o in outputs
-            ],
+            "output_total_kg": kg(sum((o.weight_kg for o in record.outputs.all()), Decimal("0"))),
+            "outputs": outputs,
             "deviation": record.mass_balance_deviation,
         },
         "witnesses": [
@@ -439,6 +524,8 @@ def build_snapshot(
         "compliance": compliance_summary(order, {j["subject"]: j["text"] for j in justifications}),
         "approval": approval_summary(order),
         "justifications": justifications,
+        "code_names": code_names(lots, outputs, permit),
+        "quantity_totals": quantity_totals(lots),
         "totals": {
             "lots": len(lots),
             "articles": sum(lot["articles"] for lot in lots),

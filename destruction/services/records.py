@@ -16,8 +16,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from destruction.costs.services import accrue_order_costs
 from destruction.eligibility import LotFacts, PermitFacts, facility_refusal, hold_refusals
 from destruction.evidence import CheckedUpload, check_upload
+from destruction.methods import OPERATION_CODES
 from destruction.models import (
     DecompositionState,
     DestructionOrder,
@@ -42,8 +44,10 @@ from destruction.services._shared import (
 )
 from project import audit
 from project.errors import TransitionNotAllowed
+from project.statistics import rollup_change
 from seizures import custody
 from seizures.models import Lot, LotStatus
+from seizures.waste_codes import canonical_code, code_errors
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,7 @@ MAX_ABSENCE_REASON = 2000
 MAX_JUSTIFICATION = 4000
 MAX_DESTINATION = 200
 MAX_TICKET = 80
+MAX_OUTPUT_REFERENCE = 80
 MISSING_TICKET = "X-QM-02: give the number of the weighbridge ticket of the gate weight."
 
 
@@ -61,6 +66,10 @@ class OutputInput:
     route: str
     weight_kg: Decimal
     destination: str = ""
+    operation_code: str = ""
+    ewc_code: str = ""
+    destination_permit: str = ""
+    shipment_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,78 +160,86 @@ def record_destruction(
                 raise ValidationError(
                     {"deviation_justification": [*balance.breaches, MASS_BALANCE_JUSTIFY]}
                 )
-            record = DestructionRecord.objects.create(
-                order=order,
-                started_at=started_at,
-                ended_at=ended_at,
-                temperature_c=temperature_c,
-                residence_time_s=residence_time_s,
-                halogenated_over_1pct=halogenated_over_1pct,
-                particle_size_mm=particle_size_mm,
-                debranded=debranded,
-                batteries_removed=batteries_removed,
-                aerosols_degassed=aerosols_degassed,
-                denatured=denatured,
-                pyrotechnics_neutralised=pyrotechnics_neutralised,
-                liquid_volume_l=liquid_volume_l,
-                decomposition_state=decomposition_state,
-                gate_weight_kg=gate_weight_kg,
-                weighbridge_ticket=weighbridge_ticket.strip(),
-                customs_officer_present=customs_officer_present,
-                officer_absence_reason=officer_absence_reason.strip(),
-                mass_balance_deviation=bool(balance.breaches),
-                deviation_justification=justification if balance.breaches else "",
-                recorded_by=actor,
-            )
-            fractions = OutputFraction.objects.bulk_create(
-                OutputFraction(
-                    record=record,
-                    route=o.route,
-                    weight_kg=o.weight_kg,
-                    destination=o.destination.strip(),
+            with rollup_change(seizures={line.lot.seizure_id for line in lines}, orders=[order.pk]):
+                record = DestructionRecord.objects.create(
+                    order=order,
+                    started_at=started_at,
+                    ended_at=ended_at,
+                    temperature_c=temperature_c,
+                    residence_time_s=residence_time_s,
+                    halogenated_over_1pct=halogenated_over_1pct,
+                    particle_size_mm=particle_size_mm,
+                    debranded=debranded,
+                    batteries_removed=batteries_removed,
+                    aerosols_degassed=aerosols_degassed,
+                    denatured=denatured,
+                    pyrotechnics_neutralised=pyrotechnics_neutralised,
+                    liquid_volume_l=liquid_volume_l,
+                    decomposition_state=decomposition_state,
+                    gate_weight_kg=gate_weight_kg,
+                    weighbridge_ticket=weighbridge_ticket.strip(),
+                    customs_officer_present=customs_officer_present,
+                    officer_absence_reason=officer_absence_reason.strip(),
+                    mass_balance_deviation=bool(balance.breaches),
+                    deviation_justification=justification if balance.breaches else "",
+                    recorded_by=actor,
                 )
-                for o in outputs
-            )
-            present = Witness.objects.bulk_create(
-                Witness(
-                    record=record,
-                    name=w.name.strip(),
-                    organisation=w.organisation.strip(),
-                    role=w.role,
+                fractions = OutputFraction.objects.bulk_create(
+                    OutputFraction(
+                        record=record,
+                        route=o.route,
+                        weight_kg=o.weight_kg,
+                        destination=o.destination.strip(),
+                        operation_code=o.operation_code,
+                        # Validated above: the list's own spelling ("191208" -> "19 12 08").
+                        ewc_code=canonical_code(o.ewc_code) if o.ewc_code.strip() else "",
+                        destination_permit=o.destination_permit.strip(),
+                        shipment_reference=o.shipment_reference.strip(),
+                    )
+                    for o in outputs
                 )
-                for w in witnesses
-            )
-            audit.record_created([*fractions, *present], actor=actor)
-            by_method: dict[str, list[Lot]] = defaultdict(list)
-            for line in lines:
-                by_method[methods[line.lot_id]].append(line.lot)
-            for method, lots in by_method.items():
-                OrderLine.objects.filter(
-                    order=order, active=True, lot_id__in=[lot.pk for lot in lots]
-                ).update(actual_method=method)
-            _refuse_unreconciled([line.lot_id for line in lines])
-            custody.change_lot_status(
-                [line.lot_id for line in lines],
-                expected=LotStatus.IN_TRANSIT,
-                new=LotStatus.DESTROYED,
-                location=None,
-            )
-            for method, lots in sorted(by_method.items()):
-                custody.append_events(
-                    lots,
-                    Kind.DESTROYED,
-                    actor=actor,
-                    details={
-                        "order": order.reference,
-                        "facility": order.facility.name,
-                        "method": method,
-                        "started_at": started_at.isoformat(),
-                        "ended_at": ended_at.isoformat(),
-                        "gate_weight_kg": str(gate_weight_kg),
-                        "weighbridge_ticket": record.weighbridge_ticket,
-                        "mass_balance_deviation": bool(balance.breaches),
-                    },
+                present = Witness.objects.bulk_create(
+                    Witness(
+                        record=record,
+                        name=w.name.strip(),
+                        organisation=w.organisation.strip(),
+                        role=w.role,
+                    )
+                    for w in witnesses
                 )
+                audit.record_created([*fractions, *present], actor=actor)
+                by_method: dict[str, list[Lot]] = defaultdict(list)
+                for line in lines:
+                    by_method[methods[line.lot_id]].append(line.lot)
+                for method, lots in by_method.items():
+                    OrderLine.objects.filter(
+                        order=order, active=True, lot_id__in=[lot.pk for lot in lots]
+                    ).update(actual_method=method)
+                _refuse_unreconciled([line.lot_id for line in lines])
+                # Costs accrue while the lots still stand where they were stored (zone tariffs).
+                accrue_order_costs(order, lines, methods=methods)
+                custody.change_lot_status(
+                    [line.lot_id for line in lines],
+                    expected=LotStatus.IN_TRANSIT,
+                    new=LotStatus.DESTROYED,
+                    location=None,
+                )
+                for method, lots in sorted(by_method.items()):
+                    custody.append_events(
+                        lots,
+                        Kind.DESTROYED,
+                        actor=actor,
+                        details={
+                            "order": order.reference,
+                            "facility": order.facility.name,
+                            "method": method,
+                            "started_at": started_at.isoformat(),
+                            "ended_at": ended_at.isoformat(),
+                            "gate_weight_kg": str(gate_weight_kg),
+                            "weighbridge_ticket": record.weighbridge_ticket,
+                            "mass_balance_deviation": bool(balance.breaches),
+                        },
+                    )
             for item in checked:
                 saved_files.append(_store_evidence(record, item, actor=actor))
             # The compliance check of the record is stored by the hook (compliance app); the
@@ -434,6 +451,23 @@ def _output_errors(outputs: Sequence[OutputInput]) -> list[str]:
             )
         elif len(destination) > MAX_DESTINATION:
             errors.append(f"Output {number}: {_too_long(MAX_DESTINATION, destination)}")
+        errors += _output_reference_errors(number, output)
+    return errors
+
+
+def _output_reference_errors(number: int, output: OutputInput) -> list[str]:
+    """The optional codes and references of a fraction: known codes, bounded texts."""
+    errors = []
+    if output.operation_code and output.operation_code not in OPERATION_CODES:
+        errors.append(f"Output {number}: the R/D code is one of R1-R13, D1-D15.")
+    if (output.ewc_code or "").strip():
+        errors += [f"Output {number}: {e}" for e in code_errors([output.ewc_code])]
+    for label, value in (
+        ("the permit", output.destination_permit),
+        ("the shipment reference", output.shipment_reference),
+    ):
+        if len((value or "").strip()) > MAX_OUTPUT_REFERENCE:
+            errors.append(f"Output {number}: {label}: {_too_long(MAX_OUTPUT_REFERENCE, value)}")
     return errors
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django_countries import countries
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from seizures.categories import HazardClass, ProductCategory, WasteClass
@@ -18,6 +19,7 @@ from seizures.models import (
     CustomsOffice,
     CustomsProcedure,
     Holiday,
+    IntakeBatch,
     IPRType,
     JudgmentOutcome,
     LegalRoute,
@@ -103,6 +105,8 @@ class LotSerializer(serializers.ModelSerializer):
             "seized_articles",
             "articles",
             "gross_weight_kg",
+            "net_weight_kg",
+            "volume_l",
             "retail_value",
             "currency",
             "hazard_classes",
@@ -334,6 +338,24 @@ class LotInputSerializer(serializers.Serializer):
     gross_weight_kg = serializers.DecimalField(
         max_digits=12, decimal_places=3, min_value=Decimal("0.001")
     )
+    net_weight_kg = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Weight without packaging, if weighed.",
+    )
+    volume_l = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Liquid volume in litres (liquids only).",
+    )
     retail_value = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
     )
@@ -381,6 +403,8 @@ class LotInputSerializer(serializers.Serializer):
             description=data["description"],
             articles=data["articles"],
             gross_weight_kg=data["gross_weight_kg"],
+            net_weight_kg=data.get("net_weight_kg"),
+            volume_l=data.get("volume_l"),
             brand=data.get("brand", ""),
             waste_class=data.get("waste_class"),
             retail_value=data.get("retail_value", Decimal("0")),
@@ -585,13 +609,70 @@ class LocationLabelsSerializer(serializers.Serializer):
 
 
 class ImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="CSV file, columns in seizures/examples/README.md.")
+    file = serializers.FileField(
+        help_text="CSV file, columns in seizures/examples/README.md; separated by commas, "
+        "semicolons or tabs; UTF-8 (with or without BOM) or Windows-1252."
+    )
+    confirm_duplicates = serializers.BooleanField(
+        default=False,
+        help_text="Import even if the file was imported before (same SHA-256) or names "
+        "consignment numbers already recorded; without it such a file answers 409.",
+    )
 
 
 class ImportResultSerializer(serializers.Serializer):
+    batch = serializers.IntegerField(help_text="Id of the intake batch (/intake-batches/{id}/).")
+    url = serializers.CharField(help_text="The batch's result page.")
     seizures = serializers.IntegerField()
     lots = serializers.IntegerField()
     references = serializers.ListField(child=serializers.CharField())
+    checksum = serializers.CharField(help_text="SHA-256 of the file.")
+    encoding = serializers.CharField(help_text="How the file was decoded.")
+    delimiter = serializers.CharField(help_text="The column separator found.")
+    duplicates_confirmed = serializers.BooleanField()
+
+
+class IntakeBatchSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    seizures = serializers.SlugRelatedField(slug_field="reference", many=True, read_only=True)
+    lots = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IntakeBatch
+        fields = [
+            "id",
+            "file_name",
+            "checksum",
+            "encoding",
+            "delimiter",
+            "duplicates_confirmed",
+            "created_by",
+            "created_at",
+            "seizures",
+            "lots",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_lots(self, batch) -> list[str]:
+        return [lot.reference for seizure in batch.seizures.all() for lot in seizure.lots.all()]
+
+
+class PlacementOptionLocationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PlacementOptionSerializer(serializers.Serializer):
+    warehouse = serializers.CharField(source="warehouse.code")
+    own = serializers.BooleanField(help_text="The lot's own warehouse (listed first).")
+    locations = PlacementOptionLocationSerializer(many=True)
+
+
+class ProposedPlacementSerializer(serializers.Serializer):
+    lot = serializers.CharField(source="lot.reference")
+    location = serializers.CharField(source="location.code", allow_null=True, default=None)
+    refusals = serializers.ListField(child=serializers.CharField())
 
 
 class ImportErrorSerializer(serializers.Serializer):

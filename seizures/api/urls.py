@@ -4,6 +4,7 @@ from seizures.api import views
 router = Router()
 router.register("seizures", views.SeizureViewSet, basename="seizure")
 router.register("lots", views.LotViewSet, basename="lot")
+router.register("intake-batches", views.IntakeBatchViewSet, basename="intake-batch")
 router.register("custody-events", views.CustodyEventViewSet, basename="custody-event")
 router.register("custody-seals", views.CustodySealViewSet, basename="custody-seal")
 router.register("customs-offices", views.CustomsOfficeViewSet, basename="customs-office")

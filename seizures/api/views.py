@@ -1,11 +1,17 @@
 """API of the seizures app: viewsets for reads, one @action per write (input serializer -> one
 service -> output serializer). Permissions per action in `permission_map`."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -25,25 +31,40 @@ from seizures.filtersets import (
     StorageLocationFilterSet,
     WarehouseFilterSet,
 )
-from seizures.intake import IntakeRejected
+from seizures.intake import IntakeDuplicates, IntakeRejected
 from seizures.models import (
     INTAKE_FLAGS,
     CustodyEvent,
     CustodySeal,
     CustomsOffice,
     Holiday,
+    IntakeBatch,
     Lot,
     RightHolder,
     Seizure,
     StorageLocation,
     Warehouse,
 )
+from seizures.storage import MOVABLE_STATUSES
 
 CSV_RESPONSE = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV file")}
 PDF_RESPONSE = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF labels")
 }
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY = 100
+IMPORT_ROWS_ERROR = inline_serializer(
+    "ImportRejected",
+    {
+        "detail": serializers.CharField(),
+        "errors": inline_serializer(
+            # Rows for a rejected file; field errors (no file) otherwise.
+            "ImportErrors",
+            {"rows": s.ImportErrorSerializer(many=True, required=False)},
+        ),
+    },
+)
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -182,20 +203,28 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request={"multipart/form-data": s.ImportSerializer},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="A key of your choosing (at most 100 characters), new for each "
+                "file: a request repeated with the same key and file answers the first "
+                "import's result (201) instead of importing again; the same key with another "
+                "file is a 400.",
+            )
+        ],
         responses={
             201: s.ImportResultSerializer,
-            400: inline_serializer(
-                "ImportRejected",
-                {
-                    "detail": serializers.CharField(),
-                    "errors": inline_serializer(
-                        # Rows for a rejected file; field errors (no file) otherwise.
-                        "ImportErrors",
-                        {"rows": s.ImportErrorSerializer(many=True, required=False)},
-                    ),
-                },
-            ),
+            400: IMPORT_ROWS_ERROR,
             403: ERROR,
+            409: OpenApiResponse(
+                IMPORT_ROWS_ERROR,
+                description="Possible duplicates: the file was imported before (row with "
+                "field `file`) or consignment numbers are already recorded (rows with field "
+                "`consignment_number`). Nothing was imported; send the file again with "
+                "`confirm_duplicates=true` to import it.",
+            ),
         },
     )
     @action(
@@ -205,17 +234,42 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         parser_classes=(MultiPartParser, FormParser),
     )
     def import_csv(self, request):
-        """Bulk intake from a CSV file: all rows validated first; all or nothing."""
+        """Bulk intake from a CSV file: all rows validated first; all or nothing. The delimiter
+        and encoding are detected; duplicates need `confirm_duplicates`; the Idempotency-Key
+        header makes a retried request answer the first result."""
         data = self._valid(s.ImportSerializer, request.data)
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        if len(key) > MAX_IDEMPOTENCY_KEY:
+            raise DjangoValidationError(
+                {"idempotency_key": [f"Keep the key under {MAX_IDEMPOTENCY_KEY + 1} characters."]}
+            )
         try:
-            seizures = services.import_seizures(content=data["file"].read(), actor=request.user)
+            batch = services.import_seizures(
+                content=data["file"].read(),
+                actor=request.user,
+                file_name=data["file"].name or "",
+                confirm_duplicates=data["confirm_duplicates"],
+                idempotency_key=key,
+            )
+        except IntakeDuplicates as duplicates:
+            body = error_body(
+                duplicates.messages[0], {"rows": [e.as_dict() for e in duplicates.rows]}
+            )
+            return Response(body, status=status.HTTP_409_CONFLICT)
         except IntakeRejected as rejected:
             body = error_body(rejected.messages[0], {"rows": [e.as_dict() for e in rejected.rows]})
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        references = list(batch.seizures.order_by("reference").values_list("reference", flat=True))
         result = {
-            "seizures": len(seizures),
-            "lots": Lot.objects.filter(seizure__in=seizures).count(),
-            "references": [seizure.reference for seizure in seizures],
+            "batch": batch.pk,
+            "url": request.build_absolute_uri(batch.get_absolute_url()),
+            "seizures": len(references),
+            "lots": Lot.objects.filter(seizure__intake_batches=batch).count(),
+            "references": references,
+            "checksum": batch.checksum,
+            "encoding": batch.encoding,
+            "delimiter": batch.delimiter,
+            "duplicates_confirmed": batch.duplicates_confirmed,
         }
         return Response(result, status=status.HTTP_201_CREATED)
 
@@ -226,6 +280,59 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return dict(serializer.validated_data)
 
 
+class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
+    """CSV files imported by the bulk intake, with their seizures and lots; the batch actions
+    of the result page: all labels in one PDF, all lots placed by proposal."""
+
+    serializer_class = s.IntakeBatchSerializer
+    permission_map = {
+        "labels": "seizures.print_labels",
+        "place": "seizures.move_lot",
+    }
+
+    def get_queryset(self):
+        return IntakeBatch.objects.select_related("created_by").prefetch_related(
+            Prefetch(
+                "seizures",
+                queryset=Seizure.objects.order_by("reference").prefetch_related(
+                    Prefetch("lots", queryset=Lot.objects.order_by("reference"))
+                ),
+            )
+        )
+
+    @extend_schema(responses={**PDF_RESPONSE, 403: ERROR, 404: ERROR})
+    @action(detail=True, methods=["get"], content_negotiation_class=FileNegotiation)
+    def labels(self, request, pk=None):
+        """One PDF sheet with the labels of every lot the file created."""
+        batch = self.get_object()
+        lots = Lot.objects.with_related().filter(seizure__intake_batches=batch)
+        return pdf_response(
+            labels.lot_labels_pdf(lots.order_by("reference")), f"intake-{batch.pk}-labels.pdf"
+        )
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: s.ProposedPlacementSerializer(many=True),
+            403: ERROR,
+            404: ERROR,
+            409: OpenApiResponse(
+                ERROR, description="A lot was moved or changed meanwhile: nothing was placed."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def place(self, request, pk=None):
+        """Place every unplaced lot of the file at the first location of its office's
+        warehouses that accepts it by the storage rules, in one transaction; each lot with
+        the location it went to, or with the reasons it stayed unplaced."""
+        batch = self.get_object()
+        results = services.place_lots_by_proposal(
+            lots=Lot.objects.filter(seizure__intake_batches=batch), actor=request.user
+        )
+        return Response(s.ProposedPlacementSerializer(results, many=True).data)
+
+
 class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.LotSerializer
     filterset_class = LotFilterSet
@@ -233,6 +340,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     export_name = "lots"
     permission_map = {
         "move": "seizures.move_lot",
+        "placement_options": "seizures.move_lot",
         "sample": "seizures.sample_lot",
         "release": "seizures.release_lot",
         "reclassify": "seizures.change_lot",
@@ -258,6 +366,22 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         data = SeizureViewSet._valid(s.MoveSerializer, request.data)
         services.move_lot(lot=lot, location=data["location"], actor=request.user)
         return self._lot(lot)
+
+    @extend_schema(responses={200: s.PlacementOptionSerializer(many=True), 403: ERROR, 404: ERROR})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="placement-options",
+        filter_backends=(),
+        pagination_class=None,
+    )
+    def placement_options(self, request, pk=None):
+        """The active locations that would accept the lot now by the storage rules (hazard
+        classes accepted, segregation, capacity), grouped by warehouse, the lot's own first;
+        its current location left out. Empty for a lot that cannot be moved."""
+        lot = self.get_object()
+        options = services.placement_options(lot) if lot.status in MOVABLE_STATUSES else []
+        return Response(s.PlacementOptionSerializer(options, many=True).data)
 
     @extend_schema(request=s.SampleSerializer, responses={201: s.LotSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])

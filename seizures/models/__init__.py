@@ -1,8 +1,8 @@
 """Seizures, their lots, the storage where lots wait, and the append-only custody chain.
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
-locations, seizures, lots), `custody` (the append-only record). Everything is importable from
-`seizures.models`, as migrations and the other apps expect."""
+locations, seizures, lots), `custody` (the append-only record), `batches` (CSV files imported).
+Everything is importable from `seizures.models`, as migrations and the other apps expect."""
 
 from seizures.choices import (
     ActionType,
@@ -16,6 +16,7 @@ from seizures.choices import (
     TransportMode,
     ZoneType,
 )
+from seizures.models.batches import IntakeBatch
 from seizures.models.custody import Amendment, CustodyEvent, CustodySeal
 from seizures.models.inventory import (
     CLASSIFICATION_FIELDS,
@@ -44,6 +45,7 @@ __all__ = [
     "CustomsOffice",
     "CustomsProcedure",
     "Holiday",
+    "IntakeBatch",
     "IPRType",
     "JudgmentOutcome",
     "LegalRoute",

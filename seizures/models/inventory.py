@@ -376,6 +376,26 @@ class Lot(models.Model):
     gross_weight_kg = models.DecimalField(
         max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
     )
+    # The other units a certificate states (issue 15): the goods without packaging, and liquids
+    # by volume (COS-C1, ALC). Blank where not measured.
+    net_weight_kg = models.DecimalField(
+        "net weight (kg)",
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Weight of the goods without packaging.",
+    )
+    volume_l = models.DecimalField(
+        "volume (l)",
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Liquid volume in litres (liquids only).",
+    )
     retail_value = models.DecimalField(
         max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
     )

@@ -22,7 +22,13 @@ from seizures.services.lots import (
     take_sample,
 )
 from seizures.services.reference import delete_reference_record, save_reference_record
-from seizures.services.storage import classification_of, move_lot
+from seizures.services.storage import (
+    classification_of,
+    is_own_warehouse,
+    move_lot,
+    place_lots_by_proposal,
+    placement_options,
+)
 
 __all__ = [
     "add_lots",
@@ -32,9 +38,12 @@ __all__ = [
     "create_seizure",
     "delete_reference_record",
     "import_seizures",
+    "is_own_warehouse",
     "lift_hold",
     "move_lot",
     "place_hold",
+    "place_lots_by_proposal",
+    "placement_options",
     "reclassify_lot",
     "record_lot_condition",
     "release_lot",

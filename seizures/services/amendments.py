@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from project import audit
 from project.errors import TransitionNotAllowed
+from project.statistics import rollup_change
 from project.users import display_name
 from seizures import custody
 from seizures.models import (
@@ -110,7 +111,8 @@ def amend_seizure(*, seizure: Seizure, actor: User, changes: dict, reason: str) 
             setattr(current, name, changes[name])
         raise_case_errors(current)
         set_deadlines(current, holiday_dates())
-        current.save()
+        with rollup_change(seizures=[current.pk]):
+            current.save()
         after = {name: _stored(current, name) for name in changed}
         amendment = _record(
             seizure=current, lot=None, actor=actor, reason=reason, before=before, after=after
@@ -151,7 +153,8 @@ def amend_lot(*, lot: Lot, actor: User, changes: dict, reason: str) -> Amendment
             raise ValidationError({"changes": ["Nothing to change: the lot is already so."]})
         before = {name: getattr(current, name) for name in changed}
         after = {name: changes[name] for name in changed}
-        Lot.objects.filter(pk=current.pk).update(**after, updated_at=timezone.now())
+        with rollup_change(lots=[current.pk]):
+            Lot.objects.filter(pk=current.pk).update(**after, updated_at=timezone.now())
         audit.record_changed(
             Lot,
             current.pk,

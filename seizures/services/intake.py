@@ -2,21 +2,25 @@
 lots added later, the case data corrected; the reference numbering of seizures and lots."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from project import audit
+from project.statistics import rollup_change
 from seizures import custody
 from seizures.intake import (
     CASE_FIELDS,
+    IntakeDuplicates,
+    IntakeReading,
     IntakeRejected,
     RowError,
     SeizurePlan,
@@ -26,12 +30,14 @@ from seizures.intake import (
 from seizures.models import (
     LOT_INTAKE_FLAGS,
     CustomsOffice,
+    IntakeBatch,
     Lot,
     LotStatus,
     RightHolder,
     Seizure,
     TrafficType,
 )
+from seizures.reminders import notify_detentions
 from seizures.services.amendments import (
     AGREEMENT_DATES,
     raise_case_errors,
@@ -126,6 +132,9 @@ def create_seizure(
         set_deadlines(seizure, holidays)
         seizure.save()
         _create_lots(seizure, lots, actor=actor, first_line=1)
+        with rollup_change() as change:
+            change.add(seizures=[seizure.pk])
+        notify_detentions([seizure])
     return seizure
 
 
@@ -151,7 +160,8 @@ def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor: User) -> list
         _raise_case_errors(
             fields, lots, extra_articles=existing["articles"], extra_kg=existing["kg"]
         )
-        return _create_lots(seizure, lots, actor=actor, first_line=first_line)
+        with rollup_change(seizures=[seizure.pk]):
+            return _create_lots(seizure, lots, actor=actor, first_line=first_line)
 
 
 def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
@@ -177,40 +187,167 @@ def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
             setattr(seizure, name, value)
         raise_case_errors(seizure)
         set_deadlines(seizure, holiday_dates())
-        seizure.save()
+        with rollup_change(seizures=[seizure.pk]):
+            seizure.save()
     return seizure
 
 
-def import_seizures(*, content: bytes | str, actor: User) -> list[Seizure]:
+def import_seizures(
+    *,
+    content: bytes | str,
+    actor: User,
+    file_name: str = "",
+    confirm_duplicates: bool = False,
+    idempotency_key: str = "",
+) -> IntakeBatch:
     """Bulk intake (small consignments): every row of the CSV file is checked first - reading,
     case rules, storage rules and the placement hook, each on every row it can judge - and the
     whole file is refused with one per-line, per-column report (IntakeRejected) if any row is
-    wrong; otherwise all seizures, lots and first custody events are created in one
-    transaction, with bulk inserts."""
+    wrong. A file imported before (same SHA-256) or rows whose consignment numbers are already
+    recorded are refused as IntakeDuplicates unless `confirm_duplicates`. Otherwise all
+    seizures, lots and first custody events are created in one transaction, with bulk inserts,
+    and recorded as an IntakeBatch.
+
+    The same `idempotency_key` from the same user answers the batch of the first submission
+    (a double click, a retried request) instead of importing the file again."""
+    raw = content.encode() if isinstance(content, str) else content
+    checksum = hashlib.sha256(raw).hexdigest()
+    replayed = _replayed_batch(actor, idempotency_key, checksum)
+    if replayed is not None:
+        return replayed
     reading = read_intake(content)
-    with transaction.atomic(durable=True):
-        # Seizures need an office and a date for their reference, which lot messages name.
-        plans = [plan for plan in reading.plans if plan.fields["office"] is not None]
-        plans = [plan for plan in plans if plan.fields["detained_on"] is not None]
-        seizures = _numbered_seizures(plans, actor=actor)
-        errors = [*reading.errors, *_intake_placement_errors(plans, seizures)]
-        # The placement hook judges saved lots: save the seizures without errors so far (the
-        # rollback below removes them again when the file is refused).
-        failed = {error.line for error in errors}
-        clean = [
-            (plan, seizure)
-            for plan, seizure in zip(plans, seizures, strict=True)
-            if failed.isdisjoint(plan.lines)
-        ]
-        lots, lines = _save_intake(clean)
-        errors += _intake_hook_errors(lots, lines, actor=actor)
-        if errors:
-            raise IntakeRejected(sorted_errors(errors))
-        custody.start_chains(lots, actor=actor, details={"intake": "csv"})
-        # Bulk inserts send no signals: the audit trail is written here, in bulk too.
-        audit.record_created([seizure for _, seizure in clean], actor=actor)
-        audit.record_created(lots, actor=actor)
-    return [seizure for _, seizure in clean]
+    try:
+        with transaction.atomic(durable=True):
+            # Inserted first: a concurrent submission with the same key waits here on the
+            # unique constraint, then fails and answers this batch (below).
+            batch = IntakeBatch.objects.create(
+                checksum=checksum,
+                file_name=file_name[:255],
+                encoding=reading.encoding,
+                delimiter=reading.delimiter,
+                idempotency_key=idempotency_key,
+                created_by=actor,
+            )
+            _import_reading(reading, batch, actor=actor, confirm=confirm_duplicates)
+    except IntegrityError:
+        replayed = _replayed_batch(actor, idempotency_key, checksum)
+        if replayed is None:
+            raise
+        return replayed
+    return batch
+
+
+def _import_reading(
+    reading: IntakeReading, batch: IntakeBatch, *, actor: User, confirm: bool
+) -> None:
+    # Seizures need an office and a date for their reference, which lot messages name.
+    plans = [plan for plan in reading.plans if plan.fields["office"] is not None]
+    plans = [plan for plan in plans if plan.fields["detained_on"] is not None]
+    # Numbering locks the file's offices: two imports of one file run one after the other, so
+    # the second sees the first's batch and consignment numbers below.
+    seizures = _numbered_seizures(plans, actor=actor)
+    errors = [*reading.errors, *_intake_placement_errors(plans, seizures)]
+    # The placement hook judges saved lots: save the seizures without errors so far (the
+    # rollback below removes them again when the file is refused).
+    failed = {error.line for error in errors}
+    clean = [
+        (plan, seizure)
+        for plan, seizure in zip(plans, seizures, strict=True)
+        if failed.isdisjoint(plan.lines)
+    ]
+    duplicates = _duplicate_errors(reading.plans, batch) if not errors else []
+    if duplicates and not confirm:
+        raise IntakeDuplicates(sorted_errors(duplicates))
+    lots, lines = _save_intake(clean)
+    errors += _intake_hook_errors(lots, lines, actor=actor)
+    if errors:
+        raise IntakeRejected(sorted_errors(errors))
+    custody.start_chains(lots, actor=actor, details={"intake": "csv", "batch": batch.pk})
+    created = [seizure for _, seizure in clean]
+    with rollup_change() as change:
+        change.add(seizures=[seizure.pk for seizure in created])
+    if duplicates:
+        batch.duplicates_confirmed = True
+        batch.save(update_fields=["duplicates_confirmed"])
+    IntakeBatch.seizures.through.objects.bulk_create(
+        [
+            IntakeBatch.seizures.through(intakebatch_id=batch.pk, seizure_id=seizure.pk)
+            for seizure in created
+        ],
+        batch_size=1000,
+    )
+    # Bulk inserts send no signals: the audit trail is written here, in bulk too.
+    audit.record_created(created, actor=actor)
+    audit.record_created(lots, actor=actor)
+    notify_detentions(created)
+
+
+def _replayed_batch(actor: User, idempotency_key: str, checksum: str) -> IntakeBatch | None:
+    """The batch a submission with this key already created, if any; a key reused for another
+    file is refused rather than answered with the wrong batch."""
+    if not idempotency_key:
+        return None
+    batch = IntakeBatch.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+    if batch is not None and batch.checksum != checksum:
+        raise ValidationError(
+            {
+                "idempotency_key": [
+                    f"This key was already used for another file (intake batch {batch.pk}); "
+                    "send a new key with a new file."
+                ]
+            }
+        )
+    return batch
+
+
+def _duplicate_errors(plans: Sequence[SeizurePlan], batch: IntakeBatch) -> list[RowError]:
+    """What makes the file look imported already: an earlier batch with the same checksum, and
+    consignment numbers already recorded or given to two seizures of the file."""
+    errors = [
+        RowError(
+            1,
+            "file",
+            f"This file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} by "
+            f"{earlier.created_by} (intake batch {earlier.pk}).",
+        )
+        for earlier in IntakeBatch.objects.filter(checksum=batch.checksum)
+        .exclude(pk=batch.pk)
+        .select_related("created_by")
+        .order_by("created_at")[:1]
+    ]
+    numbered = [plan for plan in plans if plan.fields["consignment_number"]]
+    recorded: dict[str, list[str]] = defaultdict(list)
+    for number, reference in (
+        Seizure.objects.filter(
+            consignment_number__in={plan.fields["consignment_number"] for plan in numbered}
+        )
+        .order_by("reference")
+        .values_list("consignment_number", "reference")
+    ):
+        recorded[number].append(reference)
+    first_line: dict[str, int] = {}
+    for plan in numbered:
+        number = plan.fields["consignment_number"]
+        if recorded[number]:
+            errors.append(
+                RowError(
+                    plan.line,
+                    "consignment_number",
+                    f"Consignment number {number} is already recorded: seizure "
+                    f"{', '.join(recorded[number])}.",
+                )
+            )
+        if number in first_line:
+            errors.append(
+                RowError(
+                    plan.line,
+                    "consignment_number",
+                    f"Consignment number {number} is also on line {first_line[number]}, "
+                    "another seizure of this file.",
+                )
+            )
+        first_line.setdefault(number, plan.line)
+    return errors
 
 
 def _numbered_seizures(plans: Sequence[SeizurePlan], *, actor: User) -> list[Seizure]:
@@ -361,6 +498,8 @@ def build_lot(
         seized_articles=data.articles,
         articles=data.articles,
         gross_weight_kg=data.gross_weight_kg,
+        net_weight_kg=data.net_weight_kg,
+        volume_l=data.volume_l,
         retail_value=data.retail_value,
         currency=data.currency,
         hazard_classes=list(data.resolved_hazard_classes),

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from project.errors import TransitionNotAllowed
+from project.statistics import rollup_change
 from seizures import custody
 from seizures.categories import default_hazard_classes
 from seizures.models import (
@@ -241,70 +242,78 @@ def take_sample(
                 Decimal("0.001"), rounding=ROUND_HALF_UP
             )
         _refuse_sample_weight(parent, articles, weight)
-        # The sample carries its share of the value, so lot totals never count it twice.
+        # The sample carries its share of the value, so lot totals never count it twice; the same
+        # for the measures a certificate states (net weight, volume) where they were recorded.
         value = _share(parent.retail_value, articles, parent.articles)
-        updated = Lot.objects.filter(
-            pk=parent.pk,
-            status=parent.status,
-            articles=parent.articles,
-            gross_weight_kg=parent.gross_weight_kg,
-        ).update(
-            articles=F("articles") - articles,
-            gross_weight_kg=F("gross_weight_kg") - weight,
-            retail_value=F("retail_value") - value,
-            updated_at=timezone.now(),
-        )
-        if updated != 1:
-            raise TransitionNotAllowed(
-                f"Lot {parent.reference} changed meanwhile; reload and try again."
+        net_weight = _measure_share(parent.net_weight_kg, articles, parent.articles)
+        volume = _measure_share(parent.volume_l, articles, parent.articles)
+        with rollup_change(seizures=[parent.seizure_id]):
+            updated = Lot.objects.filter(
+                pk=parent.pk,
+                status=parent.status,
+                articles=parent.articles,
+                gross_weight_kg=parent.gross_weight_kg,
+            ).update(
+                articles=F("articles") - articles,
+                gross_weight_kg=F("gross_weight_kg") - weight,
+                net_weight_kg=F("net_weight_kg") - (net_weight or 0),
+                volume_l=F("volume_l") - (volume or 0),
+                retail_value=F("retail_value") - value,
+                updated_at=timezone.now(),
             )
-        number = Lot.objects.filter(parent=parent).count() + 1
-        sample = Lot.objects.create(
-            seizure_id=parent.seizure_id,
-            reference=f"{parent.reference}-S{number}",
-            parent=parent,
-            sample_purpose=purpose,
-            sample_holder=holder.strip(),
-            category=parent.category,
-            waste_class=parent.waste_class,
-            description=parent.description,
-            brand=parent.brand,
-            seized_articles=articles,
-            articles=articles,
-            gross_weight_kg=weight,
-            retail_value=value,
-            currency=parent.currency,
-            hazard_classes=list(parent.hazard_classes),
-            ewc_code=parent.ewc_code,
-            ewc_reason=parent.ewc_reason,
-            hp_properties=list(parent.hp_properties),
-            status=parent.status,
-            location=parent.location,
-            stored_since=parent.stored_since,
-            # A sample is the same goods: it keeps the parent's intake classification.
-            **{name: getattr(parent, name) for name in INTAKE_FLAGS},
-        )
-        details = {"purpose": purpose, "holder": sample.sample_holder}
-        custody.append_event(
-            parent,
-            Kind.SAMPLED,
-            actor=actor,
-            from_location=parent.location,
-            quantity=articles,
-            details={
-                **details,
-                "sample": sample.reference,
-                "articles_left": parent.articles - articles,
-            },
-        )
-        custody.append_event(
-            sample,
-            Kind.SAMPLE_CREATED,
-            actor=actor,
-            to_location=parent.location,
-            quantity=articles,
-            details={**details, "parent": parent.reference},
-        )
+            if updated != 1:
+                raise TransitionNotAllowed(
+                    f"Lot {parent.reference} changed meanwhile; reload and try again."
+                )
+            number = Lot.objects.filter(parent=parent).count() + 1
+            sample = Lot.objects.create(
+                seizure_id=parent.seizure_id,
+                reference=f"{parent.reference}-S{number}",
+                parent=parent,
+                sample_purpose=purpose,
+                sample_holder=holder.strip(),
+                category=parent.category,
+                waste_class=parent.waste_class,
+                description=parent.description,
+                brand=parent.brand,
+                seized_articles=articles,
+                articles=articles,
+                gross_weight_kg=weight,
+                net_weight_kg=net_weight,
+                volume_l=volume,
+                retail_value=value,
+                currency=parent.currency,
+                hazard_classes=list(parent.hazard_classes),
+                ewc_code=parent.ewc_code,
+                ewc_reason=parent.ewc_reason,
+                hp_properties=list(parent.hp_properties),
+                status=parent.status,
+                location=parent.location,
+                stored_since=parent.stored_since,
+                # A sample is the same goods: it keeps the parent's intake classification.
+                **{name: getattr(parent, name) for name in INTAKE_FLAGS},
+            )
+            details = {"purpose": purpose, "holder": sample.sample_holder}
+            custody.append_event(
+                parent,
+                Kind.SAMPLED,
+                actor=actor,
+                from_location=parent.location,
+                quantity=articles,
+                details={
+                    **details,
+                    "sample": sample.reference,
+                    "articles_left": parent.articles - articles,
+                },
+            )
+            custody.append_event(
+                sample,
+                Kind.SAMPLE_CREATED,
+                actor=actor,
+                to_location=parent.location,
+                quantity=articles,
+                details={**details, "parent": parent.reference},
+            )
     return sample
 
 
@@ -333,6 +342,13 @@ def _share(value: Decimal, part: int, whole: int) -> Decimal:
     return (value * part / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _measure_share(value: Decimal | None, part: int, whole: int) -> Decimal | None:
+    """A sample's share of a measure in kg or litres (None stays None: not measured)."""
+    if value is None or not whole:
+        return None
+    return (value * part / whole).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
 def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
     """Release a lot from customs control (found genuine, right holder did not act): it leaves
     the warehouse. Refused while the seizure is under a legal hold."""
@@ -350,15 +366,16 @@ def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
                 f"Lot {current.reference} is {current.get_status_display().lower()}; only lots in "
                 "storage can be released."
             )
-        custody.change_lot_status(
-            [current.pk], expected=LotStatus.IN_STORAGE, new=LotStatus.RELEASED, location=None
-        )
-        custody.record_in_place(
-            current,
-            Kind.RELEASED,
-            actor=actor,
-            details={"reason": reason},
-        )
+        with rollup_change(seizures=[current.seizure_id]):
+            custody.change_lot_status(
+                [current.pk], expected=LotStatus.IN_STORAGE, new=LotStatus.RELEASED, location=None
+            )
+            custody.record_in_place(
+                current,
+                Kind.RELEASED,
+                actor=actor,
+                details={"reason": reason},
+            )
     current.refresh_from_db()
     return current
 
@@ -423,20 +440,24 @@ def release_overdue_court_cases(*, actor: User, today: datetime.date | None = No
         )
         if not lots:
             return []
-        custody.change_lot_status(
-            [lot.pk for lot in lots],
-            expected=LotStatus.IN_STORAGE,
-            new=LotStatus.RELEASED,
-            location=None,
-        )
-        seizures = {seizure.pk: seizure for seizure in overdue}
-        for lot in lots:
-            custody.record_in_place(
-                lot,
-                Kind.RELEASED,
-                actor=actor,
-                details={"reason": _overdue_reason(seizures[lot.seizure_id]), "rule": "X-LB-05"},
+        with rollup_change(seizures={lot.seizure_id for lot in lots}):
+            custody.change_lot_status(
+                [lot.pk for lot in lots],
+                expected=LotStatus.IN_STORAGE,
+                new=LotStatus.RELEASED,
+                location=None,
             )
+            seizures = {seizure.pk: seizure for seizure in overdue}
+            for lot in lots:
+                custody.record_in_place(
+                    lot,
+                    Kind.RELEASED,
+                    actor=actor,
+                    details={
+                        "reason": _overdue_reason(seizures[lot.seizure_id]),
+                        "rule": "X-LB-05",
+                    },
+                )
     return lots
 
 

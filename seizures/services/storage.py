@@ -1,8 +1,10 @@
 """Placing and moving lots, and the checks every placement passes: the storage rules (zone,
 segregation, capacity) against what a location holds, then the optional placement hook."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -16,16 +18,19 @@ from django.utils.module_loading import import_string
 from project.compliance import Finding
 from project.errors import TransitionNotAllowed
 from seizures import custody
-from seizures.models import CLASSIFICATION_FIELDS, CustodyEvent, Lot, StorageLocation
+from seizures.models import CLASSIFICATION_FIELDS, CustodyEvent, Lot, StorageLocation, Warehouse
 from seizures.storage import (
     MOVABLE_STATUSES,
     LocationFacts,
     LotFacts,
+    Occupancy,
     Presence,
     Refusal,
     Severities,
+    accepting_locations,
     placement_refusals,
     plan_placements,
+    propose_placements,
 )
 
 Kind = CustodyEvent.Kind
@@ -57,32 +62,180 @@ def move_lot(*, lot: Lot, location: StorageLocation, actor: User) -> Lot:
         if refusals:
             raise ValidationError({"location": [str(r) for r in refusals]})
         run_placement_checks([(current, target)], actor=actor)
-        now = timezone.now()
-        # Guarded update: the lot must still be where (and in the state, and of the
-        # classification) we read and checked it, so two concurrent moves of one lot give one
-        # move and one conflict, and a reclassification meanwhile is not moved past the rules.
-        updated = Lot.objects.filter(
-            pk=current.pk,
-            status__in=MOVABLE_STATUSES,
-            location_id=current.location_id,
-            **classification_of(current),
-        ).update(location=target, stored_since=Coalesce(F("stored_since"), now), updated_at=now)
-        if updated != 1:
-            raise TransitionNotAllowed(
-                f"Lot {current.reference} was moved or changed meanwhile; reload and try again."
-            )
-        from_location = current.location
-        custody.append_event(
-            current,
-            Kind.PLACED if from_location is None else Kind.MOVED,
-            actor=actor,
-            from_location=from_location,
-            to_location=target,
-            quantity=current.articles,
-            details={"to": target.code, **({"from": from_location.code} if from_location else {})},
-        )
+        _place(current, target, actor=actor, now=timezone.now())
     current.refresh_from_db()
     return current
+
+
+def _place(lot: Lot, target: StorageLocation, *, actor: User, now: datetime.datetime) -> None:
+    """Write a checked placement or move with its custody event."""
+    # Guarded update: the lot must still be where (and in the state, and of the
+    # classification) we read and checked it, so two concurrent moves of one lot give one
+    # move and one conflict, and a reclassification meanwhile is not moved past the rules.
+    updated = Lot.objects.filter(
+        pk=lot.pk,
+        status__in=MOVABLE_STATUSES,
+        location_id=lot.location_id,
+        **classification_of(lot),
+    ).update(location=target, stored_since=Coalesce(F("stored_since"), now), updated_at=now)
+    if updated != 1:
+        raise TransitionNotAllowed(
+            f"Lot {lot.reference} was moved or changed meanwhile; reload and try again."
+        )
+    from_location = lot.location
+    custody.append_event(
+        lot,
+        Kind.PLACED if from_location is None else Kind.MOVED,
+        actor=actor,
+        from_location=from_location,
+        to_location=target,
+        quantity=lot.articles,
+        details={"to": target.code, **({"from": from_location.code} if from_location else {})},
+    )
+
+
+@dataclass
+class ProposedPlacement:
+    """A lot of a place-all: where it went, or why it stayed unplaced."""
+
+    lot: Lot
+    location: StorageLocation | None = None
+    refusals: list[str] = field(default_factory=list)
+
+
+def place_lots_by_proposal(*, lots: Iterable[Lot], actor: User) -> list[ProposedPlacement]:
+    """Place every unplaced lot of `lots` still in the warehouse at the first location of its
+    office's warehouses that accepts it by the storage rules (zone, segregation, capacity,
+    counting the lots placed before it; see storage.propose_placements), in one transaction.
+    A lot no location accepts, or whose proposal the placement hook blocks, stays unplaced
+    with the reasons; the others are placed, each with its custody event. Lots already placed
+    or no longer in the warehouse are left alone (not in the result)."""
+    with transaction.atomic(durable=True):
+        unplaced = list(
+            Lot.objects.select_related("seizure__office")
+            .filter(
+                pk__in=[lot.pk for lot in lots],
+                status__in=MOVABLE_STATUSES,
+                location__isnull=True,
+            )
+            .order_by("reference")
+        )
+        # Locked in id order (as every batch placement does), so capacity read here holds.
+        locations = list(
+            StorageLocation.objects.select_for_update(of=("self",))
+            .filter(active=True, warehouse__office__in={lot.seizure.office_id for lot in unplaced})
+            .select_related("warehouse")
+            .order_by("pk")
+        )
+        by_office: dict[int, list[StorageLocation]] = defaultdict(list)
+        for location in locations:
+            by_office[location.warehouse.office_id].append(location)
+        by_code = {location.code: location for location in locations}
+        present = lots_present(location.pk for location in locations)
+        proposals = propose_placements(
+            [
+                (lot_facts(lot), [location_facts(loc) for loc in by_office[lot.seizure.office_id]])
+                for lot in unplaced
+            ],
+            {location.code: present.get(location.pk, []) for location in locations},
+            storage_rule_severities(),
+        )
+        results = [
+            ProposedPlacement(lot, by_code[proposal.code])
+            if proposal is not None
+            else ProposedPlacement(lot, refusals=[_no_location(lot, by_office)])
+            for lot, proposal in zip(unplaced, proposals, strict=True)
+        ]
+        _place_and_check(results, actor=actor)
+    return results
+
+
+def _no_location(lot: Lot, by_office: dict[int, list[StorageLocation]]) -> str:
+    office = lot.seizure.office
+    candidates = len(by_office[office.pk])
+    if not candidates:
+        return f"Office {office.code} has no warehouse location in use."
+    return (
+        f"None of the {candidates} locations of office {office.code}'s warehouses accepts it "
+        "now (hazard classes accepted, segregation or capacity)."
+    )
+
+
+def _place_and_check(results: list[ProposedPlacement], *, actor: User) -> None:
+    """Write the proposed placements, then run the placement hook on them: it judges what the
+    locations hold with the batch's other lots in place, as at intake. A round the hook blocks
+    is undone by its savepoint (its stored checks with it); the blocked lots are marked refused
+    and the others written and checked again."""
+    while placements := [(r.lot, r.location) for r in results if r.location is not None]:
+        try:
+            with transaction.atomic():
+                now = timezone.now()
+                for lot, location in placements:
+                    _place(lot, location, actor=actor, now=now)
+                blocked = blocking_placement_findings(placements, actor=actor)
+                if blocked:
+                    raise _HookRefused(blocked)
+            return
+        except _HookRefused as refused:
+            findings_of = {lot.pk: findings for (lot, _), findings in refused.placements}
+            for result in results:
+                if result.lot.pk in findings_of:
+                    result.location, result.refusals = None, findings_of[result.lot.pk]
+
+
+class _HookRefused(Exception):
+    """Rolls a round of place-all back to its savepoint, carrying what the hook blocked."""
+
+    def __init__(self, placements: list[tuple[tuple[Lot, StorageLocation], list[str]]]):
+        super().__init__()
+        self.placements = placements
+
+
+@dataclass(frozen=True)
+class PlacementOption:
+    """A warehouse's locations that accept a lot; `own`: the lot's own warehouse."""
+
+    warehouse: Warehouse
+    own: bool
+    locations: list[StorageLocation]
+
+
+def placement_options(lot: Lot) -> list[PlacementOption]:
+    """The active locations that would accept `lot` now by the storage rules (zone,
+    segregation, capacity), grouped by warehouse: the lot's own warehouse first (where it is
+    stored, or its office's when unplaced), then the others; its current location left out."""
+    locations = list(
+        StorageLocation.objects.filter(active=True)
+        .exclude(pk=lot.location_id)
+        .select_related("warehouse")
+        .order_by("warehouse__code", "code")
+    )
+    present = lots_present((location.pk for location in locations), exclude=[lot.pk])
+    accepted = {
+        facts.code
+        for facts in accepting_locations(
+            lot_facts(lot),
+            [location_facts(location) for location in locations],
+            {location.code: Occupancy.of(present.get(location.pk, [])) for location in locations},
+            storage_rule_severities(),
+        )
+    }
+    groups: dict[Warehouse, list[StorageLocation]] = {}
+    for location in locations:
+        if location.code in accepted:
+            groups.setdefault(location.warehouse, []).append(location)
+    options = [
+        PlacementOption(warehouse, is_own_warehouse(lot, warehouse), found)
+        for warehouse, found in groups.items()
+    ]
+    return sorted(options, key=lambda option: not option.own)
+
+
+def is_own_warehouse(lot: Lot, warehouse: Warehouse) -> bool:
+    """The warehouse the lot is stored in; for a lot not placed yet, one of its office's."""
+    if lot.location_id is not None:
+        return lot.location.warehouse_id == warehouse.pk
+    return lot.seizure.office_id == warehouse.office_id
 
 
 def classification_of(lot: Lot) -> dict:

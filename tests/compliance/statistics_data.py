@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from compliance.models import CertificateReview, ExchangeRate
+from compliance.statistics import rollups
 from destruction.models import Certificate, CertificateStatus, OrderStatus
 from seizures.models import (
     ActionType,
@@ -238,4 +239,7 @@ def build() -> DataSet:
         reviewer=actor,
     )
     CertificateReview.objects.filter(pk=review.pk).update(decided_at=utc(2025, 5, 2, 10))
+    # The factories write rows without the services, so the statistics rollups are recounted
+    # here, as `rebuild_statistics` does after a bulk load.
+    rollups.rebuild()
     return DataSet(bru=bru, anr=anr, lots=lots)

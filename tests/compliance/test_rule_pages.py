@@ -191,4 +191,11 @@ def test_the_dashboard_counts_recent_checks_that_were_not_compliant(browser_clie
 
     panel = next(p for p in response.context["panels"] if p["title"].startswith("Compliance"))
     assert (panel["non_compliant_count"], panel["needs_review_count"]) == (2, 1)
-    assert "Compliance checks (30 days)" in response.content.decode()
+    html = response.content.decode()
+    assert "Compliance checks (30 days)" in html
+    # Each figure links to the check list filtered to what it counts.
+    since = panel["since"].isoformat()
+    link = f"/compliance/checks/?verdict=non_compliant&amp;checked_after={since}"
+    assert f'<a href="{link}">2</a>' in html
+    listed = browser_client(auditor_user).get(link.replace("&amp;", "&"))
+    assert len(listed.context["object_list"]) == 2

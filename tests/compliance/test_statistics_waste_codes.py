@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from compliance.statistics import AnnualStatistics
 from seizures.models import Lot
+from seizures.services.amendments import amend_lot
 from tests.compliance import statistics_data
 from tests.compliance.test_statistics_exports import URL, body
 
@@ -46,10 +47,14 @@ def test_json_gives_kg_destroyed_by_ewc_chapter_and_hazard(data, api, admin_user
     assert dictionary["ewc_chapter"]["additive"]["kg_destroyed"] is True
 
 
-def test_an_hp_property_counts_a_lot_as_hazardous_waste_and_a_un_class_alone_does_not(data):
+def test_an_hp_property_counts_a_lot_as_hazardous_waste_and_a_un_class_alone_does_not(
+    data, admin_user
+):
     # L1's T-shirts get HP6; L2's watches keep their UN class 9 but are recoded non-hazardous.
-    Lot.objects.filter(reference="L1").update(hp_properties=["HP6"])
-    Lot.objects.filter(reference="L2").update(ewc_code="16 02 14")
+    # Amended through the service, which moves the statistics rollups in its transaction.
+    amend = {"actor": admin_user, "reason": "Laboratory report"}
+    amend_lot(lot=data.lots["L1"], changes={"hp_properties": ["HP6"]}, **amend)
+    amend_lot(lot=data.lots["L2"], changes={"ewc_code": "16 02 14"}, **amend)
     statistics = AnnualStatistics(2025)
     rows = {row.value: row.figures for row in statistics.breakdown("hazardous_waste")}
     assert rows["hazardous"]["kg_destroyed"].figure == 18

@@ -1,6 +1,8 @@
 """What an environmental auditor reads on the certificate (issue 15 point 3), read back from the
 PDF text with pypdf in each second language, and the labels' translations."""
 
+import datetime
+import hashlib
 import io
 import re
 from decimal import Decimal
@@ -15,9 +17,9 @@ from compliance.models import ComplianceCheck
 from destruction.certificates import labels
 from destruction.certificates.pdf import render_pdf
 from destruction.certificates.services import issue_certificate
-from destruction.models import DestructionRecord, OrderLine
+from destruction.models import DestructionRecord, OrderLine, OutputFraction
 from project.errors import TransitionNotAllowed
-from seizures.models import CertificateLanguage, CustomsOffice, Lot
+from seizures.models import CertificateLanguage, CustomsOffice, Lot, Seizure
 from tests.destruction.certificate_factories import executed_order
 from tests.seizures.factories import LotFactory
 
@@ -256,3 +258,169 @@ def test_each_lot_prints_its_waste_code_and_the_legend_names_it(admin_user, lang
         "containing hazardous substances"
     ) in text
     assert {"fr": "Codes déchets", "nl": "Afvalcodes"}[language] in text
+
+
+# The second language of each label the full-content test reads, as printed after " / ".
+FULL = {
+    "fr": {
+        "court": "court / tribunal Tribunal de première instance de Bruxelles",
+        "proceedings": "proceedings started / procédure engagée 2026-03-12",
+        "judgment": "judgment / jugement 2026-04-02 (Destruction ordered / Destruction ordonnée)",
+        "final": "final since / définitif depuis 2026-05-04",
+        "un": "9 Miscellaneous (lithium batteries) / 9 Matières diverses (piles au lithium)",
+        "r3": "R3 Recycling or reclamation of organic substances not used as solvents / "
+        "Recyclage ou récupération des substances organiques qui ne sont pas utilisées comme "
+        "solvants",
+        "route": "Recycled / Recyclé",
+        "volume": "Liquid volume destroyed / Volume de liquide détruit 40.500 l",
+        "food": "State of food goods when destroyed / État des denrées alimentaires à la "
+        "destruction Intact",
+        "hazardous": "yes / oui",
+        "no": "no / non",
+        "totals": "Total",
+        "shipment": "Shipment reference Référence d'expédition",
+        # Choice labels, stacked in narrow cells or after " / " in wide ones.
+        "evidence": "photo-0001.jpg Photo",
+        "role": "Olga Officer Customs Customs officer Agent des douanes",
+        "method": "Shredding or granulating, then material recycling / Broyage ou granulation, "
+        "puis recyclage des matières",
+        "basis": "Reg. 608/2013 Art. 23 (standard procedure) / Règl. 608/2013 art. 23 "
+        "(procédure standard)",
+    },
+    "nl": {
+        "court": "court / rechtbank Tribunal de première instance de Bruxelles",
+        "proceedings": "proceedings started / procedure ingesteld 2026-03-12",
+        "judgment": "judgment / vonnis 2026-04-02 (Destruction ordered / Vernietiging bevolen)",
+        "final": "final since / definitief sinds 2026-05-04",
+        "un": "9 Miscellaneous (lithium batteries) / 9 Diverse stoffen (lithiumbatterijen)",
+        "r3": "R3 Recycling or reclamation of organic substances not used as solvents / "
+        "Recycling of terugwinning van organische stoffen die niet als oplosmiddel worden "
+        "gebruikt",
+        "route": "Recycled / Gerecycleerd",
+        "volume": "Liquid volume destroyed / Vernietigd vloeistofvolume 40.500 l",
+        "food": "State of food goods when destroyed / Toestand van de levensmiddelen bij "
+        "vernietiging Intact",
+        "hazardous": "yes / ja",
+        "no": "no / nee",
+        "totals": "Total / Totaal",
+        "shipment": "Shipment reference Referentie van de zending",
+        "evidence": "photo-0001.jpg Photo Foto",
+        "role": "Olga Officer Customs Customs officer Douanebeambte",
+        "method": "Shredding or granulating, then material recycling / Versnipperen of "
+        "granuleren, daarna materiaalrecycling",
+        "basis": "Reg. 608/2013 Art. 23 (standard procedure) / Verord. 608/2013 art. 23 "
+        "(standaardprocedure)",
+    },
+}
+
+
+def fully_recorded_order(language: str):
+    """The audited order with everything point 3 of issue 15 asks for on record: a hazardous
+    lot with UN classes, net weight and volume; the court route to a final judgment; an output
+    fraction with its R/D code, EWC code, permit and shipment; liquid volume and food state."""
+    order, (first, second) = audited_order(language)
+    Lot.objects.filter(pk=first.pk).update(
+        ewc_code="16 06 05",
+        hazard_classes=["9"],
+        net_weight_kg=Decimal("10.250"),
+        volume_l=Decimal("8.000"),
+    )
+    Lot.objects.filter(pk=second.pk).update(ewc_code="16 06 01*")
+    Seizure.objects.filter(pk=first.seizure_id).update(
+        court_name="Tribunal de première instance de Bruxelles",
+        court_reference="RG 26/123",
+        proceedings_started_on=datetime.date(2026, 3, 12),
+        judgment_on=datetime.date(2026, 4, 2),
+        judgment_outcome="destruction",
+        judgment_final_since=datetime.date(2026, 5, 4),
+    )
+    OutputFraction.objects.filter(record__order=order).update(
+        operation_code="R3",
+        ewc_code="19 12 08",
+        destination_permit="IT-PO-1044",
+        shipment_reference="CMR-2026-7301",
+    )
+    DestructionRecord.objects.filter(order=order).update(
+        liquid_volume_l=Decimal("40.500"), decomposition_state="intact"
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    return order, (first, second)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_every_field_of_point_3_reads_back_from_the_pdf_in_both_languages(admin_user, language):
+    order, (first, second) = fully_recorded_order(language)
+    certificate = issue_certificate(order=order, actor=admin_user)
+    _pages, text = pdf_text(certificate.pdf)
+    words = {**SECOND[language], **FULL[language]}
+    photo_sha = hashlib.sha256(b"photo of the shredder").hexdigest()
+    expected = [
+        # Per lot: EWC code and hazardous status, UN classes named, method with its R/D codes.
+        f"{first.reference} 16 06 05 {words['no']} Other batteries and accumulators",
+        f"{second.reference} 16 06 01* {words['hazardous']} Lead batteries",
+        f"{first.reference} 3a APP 9 Counterfeit sneakers batch 0",
+        words["un"],
+        "RECYCLE_SHRED R3/R4/R5",
+        words["r3"],
+        # Per lot quantities in every unit: seized = destroyed + sampled + released, gross kg,
+        # net kg, litres, kg weighed at dispatch; and the totals over the certificate.
+        f"{first.reference} 103 100 3 0 {words['yes']} 12.500 10.250 8.000 -",
+        f"{second.reference} 100 100 0 0 {words['yes']} 12.500 - - -",
+        f"{words['totals']} 203 200 3 0 {words['yes']} 25.000 10.250 8.000 -",
+        # Every process parameter with its unit, the new ones included.
+        words["volume"],
+        words["food"],
+        f"{words['temperature']} 1150 °C",
+        # Per output fraction: route, weight, R/D code, EWC code with its name, destination,
+        # its permit, the shipment reference.
+        words["shipment"],
+        f"{words['route']} 25.000 R3 19 12 08 Textiles Textile Recycling Gent (permit OVAM-778) "
+        "IT-PO-1044 CMR-2026-7301",
+        # Legal dates: detention, notification, agreements or deemed consent, the court route.
+        "2026-03-02 2026-03-03",
+        words["deemed"],
+        words["court"],
+        words["proceedings"],
+        words["judgment"],
+        words["final"],
+        # Witnesses, evidence with its hash, verdict in words with the warning's justification.
+        words["role"],
+        "Rita Rightholder Brand Owner SA",
+        f"{words['evidence']} {photo_sha}",
+        # Choice labels in both languages: the method, the legal basis.
+        words["method"],
+        words["basis"],
+        words["verdict"],
+        "No recycler nearby takes printed polyester",
+        # The last custody hash of each lot.
+        *(
+            f"{lot['reference']} {lot['custody_sequence']} {lot['custody_hash']}"
+            for lot in certificate.snapshot["lots"]
+        ),
+    ]
+    assert [value for value in expected if value not in text] == []
+    assert all(lot["custody_hash"] for lot in certificate.snapshot["lots"])
+    assert "needs_review" not in text
+
+
+def test_a_record_wide_warning_prints_the_justification_recorded_for_it(admin_user):
+    order = executed_order()
+    DestructionRecord.objects.filter(order=order).update(
+        mass_balance_deviation=True, deviation_justification="Pallets weighed with the goods"
+    )
+    ComplianceCheck.objects.create(
+        stage=ComplianceCheck.Stage.RECORD,
+        order=order,
+        rulebook_version="2026.3",
+        verdict="needs_review",
+        findings=[{"rule": "X-QM-02", "severity": "warning", "message": "Mass balance off by 4 %"}],
+        checked_by=order.prepared_by,
+    )
+
+    certificate = issue_certificate(order=order, actor=admin_user)
+
+    [finding] = certificate.snapshot["compliance"]["findings"]
+    assert finding["justification"] == "Pallets weighed with the goods"
+    _pages, text = pdf_text(certificate.pdf)
+    assert "Mass balance off by 4 % Pallets weighed with the goods" in text

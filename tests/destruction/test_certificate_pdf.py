@@ -133,8 +133,9 @@ def test_the_pdf_holds_every_c8_field_the_system_records(certificate):
         "No recycler takes printed polyester",  # 13 justification
         f"{lot.reference} 3a APP 9, 4.1 Counterfeit sneakers",  # 4 waste and hazard classes
         "APP Apparel and textiles",  # 4 the waste class spelled out
-        # 3 detention and notification dates, 4 IPR type
-        f"{seizure.office.name} 2026-03-02 2026-03-03 EU trade mark Standard procedure",
+        # 3 detention and notification dates, 4 IPR type and legal route, in both languages
+        f"{seizure.office.name} 2026-03-02 2026-03-03 EU trade mark / Marque de l'Union "
+        "européenne Standard procedure (Art. 23) / Procédure standard (art. 23)",
         "- 2028-12-31, operations / opérations R1, R3, R4, R5, R12, D10; valid on the destruction "
         "date / valable à la date de destruction",
         "Customs officer present / Agent des douanes présent: yes / oui",  # 11

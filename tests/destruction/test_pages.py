@@ -363,7 +363,7 @@ def test_the_dashboard_counts_orders_by_step(as_user, warehouse_user, order_in):
 
     assert "Awaiting approval" in page
     assert '?status=submitted">1</a>' in page
-    assert "Lots ready to plan</dt><dd>1</dd>" in page
+    assert 'Lots ready to plan</dt><dd><a href="/orders/plan/">1</a></dd>' in page
 
 
 def test_the_admin_refuses_unknown_permit_codes(facility):

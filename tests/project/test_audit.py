@@ -135,7 +135,7 @@ def test_csv_intake_audits_every_seizure_and_lot(admin_user):
     )
     content = "\n".join([header, row.format(key="A"), row.format(key="B")])
 
-    seizures = import_seizures(content=content, actor=admin_user)
+    seizures = import_seizures(content=content, actor=admin_user).seizures.all()
 
     assert office.pk
     for seizure in seizures:

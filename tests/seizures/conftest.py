@@ -85,6 +85,10 @@ def right_holder(db):
 
 @pytest.fixture
 def example_reference_data(db):
+    return make_example_reference_data()
+
+
+def make_example_reference_data():
     """The offices, right holders and locations that seizures/examples/*.csv name."""
     office = CustomsOfficeFactory(code="LGG", name="Liège Airport postal hub")
     warehouse = WarehouseFactory(code="LGG-W1", office=office)

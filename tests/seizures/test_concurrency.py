@@ -15,10 +15,12 @@ from django.core.exceptions import ValidationError
 from project.errors import TransitionNotAllowed
 from seizures import services
 from seizures.custody import verify_chains
-from seizures.models import CustodyEvent, Lot, Seizure
+from seizures.intake import IntakeDuplicates
+from seizures.models import CustodyEvent, IntakeBatch, Lot, Seizure
 from tests.concurrency import run_together
 from tests.seizures.conftest import log_seizure, lot_input
 from tests.seizures.factories import StorageLocationFactory
+from tests.seizures.test_intake import EXAMPLE
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +106,38 @@ def test_two_threads_logging_seizures_at_one_office_draw_different_numbers(
     assert errors == [None, None]
     assert sorted(s.reference for s in results) == ["BRU-2026-00001", "BRU-2026-00002"]
     assert Seizure.objects.count() == 2
+
+
+def test_two_submissions_of_one_file_with_one_key_at_once_import_it_once(
+    postgresql, settings, warehouse_user, example_reference_data
+):
+    """A double click: the second request waits on the first's batch row, then answers it."""
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_concurrency.hold_the_lock_a_moment"
+    content = EXAMPLE.read_bytes()
+
+    def submit():
+        return services.import_seizures(
+            content=content, actor=warehouse_user, idempotency_key="double-click"
+        )
+
+    results, errors = run_together(submit, submit)
+
+    assert errors == [None, None]
+    assert results[0].pk == results[1].pk
+    assert IntakeBatch.objects.count() == 1 and Seizure.objects.count() == 5
+
+
+def test_two_users_importing_one_file_at_once_import_it_once_and_flag_the_second(
+    postgresql, settings, warehouse_user, second_warehouse_user, example_reference_data
+):
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_concurrency.hold_the_lock_a_moment"
+    content = EXAMPLE.read_bytes()
+
+    results, errors = run_together(
+        lambda: services.import_seizures(content=content, actor=warehouse_user),
+        lambda: services.import_seizures(content=content, actor=second_warehouse_user),
+    )
+
+    assert sum(r is not None for r in results) == 1
+    assert [type(e) for e in errors if e is not None] == [IntakeDuplicates]
+    assert IntakeBatch.objects.count() == 1 and Seizure.objects.count() == 5

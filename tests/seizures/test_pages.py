@@ -249,9 +249,13 @@ def test_dashboard_storage_panel_counts_lots(client, warehouse_user, office, gen
     )
     client.force_login(warehouse_user)
     page = client.get("/").text
-    assert "<dt>Lots in storage</dt><dd>3</dd>" in page
-    assert "<dt>Not placed</dt><dd>2</dd>" in page
+    assert '<dt>Lots in storage</dt><dd><a href="/lots/?status=in_storage">3</a></dd>' in page
+    not_placed = "/lots/?status=in_storage&amp;placed=false"
+    assert f'<dt>Not placed</dt><dd><a href="{not_placed}">2</a></dd>' in page
     assert '?past_deadline=true">3</a>' in page  # deadline 17 March 2026 is past
+    # Each figure's link lists exactly the lots it counts.
+    listed = client.get(not_placed.replace("&amp;", "&"))
+    assert [lot.location for lot in listed.context["object_list"]] == [None, None]
 
 
 def test_admin_offers_no_writes_for_custody_events(client, admin_user, warehouse_user, office):

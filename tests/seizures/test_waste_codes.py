@@ -393,3 +393,8 @@ def test_the_reclassify_page_stores_a_chosen_code(client, warehouse_user):
         {"waste_class": "APP", "ewc_code": "99", "reason": "typo"},
     )
     assert "is not a code of the EU List of Waste" in refused.content.decode()
+
+
+def test_a_percent_sign_in_the_ewc_code_filter_is_a_400(api, auditor_user):
+    response = api(auditor_user).get("/api/v1/lots/", {"ewc_code": "%"})
+    assert response.status_code == 400 and "ewc_code" in response.json()["errors"]

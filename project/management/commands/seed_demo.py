@@ -20,7 +20,9 @@ DEMO_USERS = (
 # Each app's demo loader, lowest app first; each takes the demo users by username.
 DEMO_LOADERS = (
     "seizures.demo.load",
+    "destruction.costs.demo.load_tariffs",
     "destruction.demo.load",
+    "destruction.costs.demo.load_statement",
     "compliance.demo.load",
     "compliance.statistics.demo.load",
     # Last: the first custody seal covers all the demo chains.

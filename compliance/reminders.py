@@ -1,0 +1,32 @@
+"""Reminders of the compliance app (settings.REMINDERS): certificates waiting for an auditor's
+review, each once, to the environmental auditors."""
+
+import datetime
+
+from django.urls import reverse
+
+from destruction.models import Certificate, CertificateStatus
+from project.models import NotificationKind
+from project.notifications.services import Message, notify_many, users_in
+from project.roles import ENVIRONMENTAL_AUDITOR
+
+
+def reviews_waiting(*, today: datetime.date) -> int:
+    waiting = Certificate.objects.filter(
+        status=CertificateStatus.VALID, reviews__isnull=True
+    ).order_by("pk")
+    auditors = users_in(ENVIRONMENTAL_AUDITOR)
+    messages = [
+        Message(
+            auditors,
+            {"certificate": number},
+            dedupe=number,
+            link=reverse("reviews:detail", args=[number]),
+        )
+        for number in waiting.values_list("number", flat=True)
+    ]
+    return len(
+        notify_many(
+            NotificationKind.REVIEW_WAITING, messages, template="notifications/review_waiting.txt"
+        )
+    )

@@ -1,0 +1,77 @@
+"""Notices and reminders of the destruction app (settings.REMINDERS, `send_reminders`): a
+certificate issued (to the right holders concerned), permits expiring within
+PERMIT_EXPIRY_WARNING_DAYS, cost statements overdue."""
+
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+
+from destruction.costs.models import Statement
+from destruction.models import Certificate, FacilityPermit
+from project.models import NotificationKind
+from project.notifications.services import Message, Recipient, notify, notify_many, users_in
+from project.roles import ADMINISTRATOR
+from seizures.models import RightHolder
+
+
+def notify_certificate_issued(certificate: Certificate, *, verification_url: str) -> None:
+    """The right holders whose goods the certificate covers: its number and where anyone can
+    verify it."""
+    holders = RightHolder.objects.filter(
+        seizures__lots__order_lines__order=certificate.order_id,
+        seizures__lots__order_lines__active=True,
+    ).distinct()
+    recipients = [Recipient(name=holder.name, email=holder.email) for holder in holders]
+    notify(
+        NotificationKind.CERTIFICATE_ISSUED,
+        recipients,
+        template="notifications/certificate_issued.txt",
+        context={"certificate": certificate, "verification_url": verification_url},
+        dedupe=certificate.number,
+        link=reverse("certificates:detail", args=[certificate.number]),
+    )
+
+
+def permits_expiring(*, today: datetime.date) -> int:
+    horizon = today + datetime.timedelta(days=settings.PERMIT_EXPIRY_WARNING_DAYS)
+    permits = FacilityPermit.objects.filter(
+        valid_until__gte=today, valid_until__lte=horizon, facility__active=True
+    ).select_related("facility")
+    admins = users_in(ADMINISTRATOR)
+    messages = [
+        Message(
+            admins,
+            {"permit": permit, "days": (permit.valid_until - today).days},
+            dedupe=f"{permit.pk}:{permit.valid_until}",
+            link=reverse("destruction:facility-detail", args=[permit.facility_id]),
+        )
+        for permit in permits.order_by("valid_until", "pk")
+    ]
+    return len(
+        notify_many(
+            NotificationKind.PERMIT_EXPIRING, messages, template="notifications/permit_expiring.txt"
+        )
+    )
+
+
+def statements_overdue(*, today: datetime.date) -> int:
+    """Each overdue statement once: to the right holder (a letter without e-mail) and the
+    administrators (unpaid costs may suspend the application, X-CO-03)."""
+    admins = users_in(ADMINISTRATOR)
+    messages = [
+        Message(
+            [*admins, Recipient(name=s.right_holder.name, email=s.right_holder.email)],
+            {"statement": s},
+            dedupe=str(s.pk),
+            link=reverse("costs:statement-detail", args=[s.pk]),
+        )
+        for s in Statement.objects.overdue(today).select_related("right_holder").order_by("pk")
+    ]
+    return len(
+        notify_many(
+            NotificationKind.STATEMENT_OVERDUE,
+            messages,
+            template="notifications/statement_overdue.txt",
+        )
+    )

@@ -1,0 +1,123 @@
+"""notify(): store one notification per recipient (once per dedupe key) and queue the e-mails
+when the caller's transaction commits."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from project.models import Notification, NotificationKind, NotificationOptOut, NotificationStatus
+from project.notifications.tasks import send_notification
+from project.users import display_name
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A user, or an outside party by name and e-mail (no e-mail: a letter to print)."""
+
+    user: User | None = None
+    name: str = ""
+    email: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"user:{self.user.pk}" if self.user else f"to:{self.email or self.name}"
+
+
+def users_in(*roles: str) -> list[Recipient]:
+    """Every active user of these groups, once each."""
+    users = User.objects.filter(is_active=True, groups__in=Group.objects.filter(name__in=roles))
+    return [Recipient(user=user) for user in users.distinct().order_by("pk")]
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to several recipients: its template context, dedupe key and link."""
+
+    recipients: Sequence[Recipient]
+    context: dict
+    dedupe: str
+    link: str = ""
+    attachments: Sequence[str] = ()
+
+
+def notify(
+    kind: NotificationKind,
+    recipients: Iterable[Recipient],
+    *,
+    template: str,
+    context: dict,
+    dedupe: str,
+    link: str = "",
+    attachments: Sequence[str] = (),
+) -> list[Notification]:
+    """One message of this kind to these recipients (see notify_many)."""
+    message = Message(list(recipients), context, dedupe, link, tuple(attachments))
+    return notify_many(kind, [message], template=template)
+
+
+def notify_many(
+    kind: NotificationKind, messages: Sequence[Message], *, template: str
+) -> list[Notification]:
+    """Render `template` (first line the subject, the rest the body) for each message and
+    recipient and store it, unless this (dedupe, recipient) was notified before or the user
+    opted out of the kind: two queries and one insert, however many messages. E-mails go out
+    from a background task after the caller's transaction commits."""
+    planned = [
+        (message, recipient, f"{kind}:{message.dedupe}:{recipient.key}"[:200])
+        for message in messages
+        for recipient in message.recipients
+    ]
+    done = set(
+        Notification.objects.filter(dedupe_key__in=[key for *_, key in planned]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    users = {recipient.user.pk for _, recipient, _ in planned if recipient.user}
+    opted_out = set(
+        NotificationOptOut.objects.filter(kind=kind, user__in=users).values_list(
+            "user_id", flat=True
+        )
+    )
+    created = []
+    for message, recipient, key in planned:
+        if key in done or (recipient.user and recipient.user.pk in opted_out):
+            continue
+        done.add(key)
+        created.append(_notification(kind, message, recipient, key, template))
+    Notification.objects.bulk_create(created)
+    queued = [n.pk for n in created if n.status == NotificationStatus.QUEUED]
+    if queued:
+        transaction.on_commit(lambda: [send_notification.enqueue(pk) for pk in queued])
+    return created
+
+
+def _notification(
+    kind: str, message: Message, recipient: Recipient, key: str, template: str
+) -> Notification:
+    name = display_name(recipient.user) if recipient.user else recipient.name
+    subject, _, body = render_to_string(
+        template, {**message.context, "addressee": name, "recipient": recipient}
+    ).partition("\n")
+    email = recipient.user.email if recipient.user else recipient.email
+    return Notification(
+        kind=kind,
+        user=recipient.user,
+        addressee=name,
+        email=email,
+        subject=subject.strip()[:200],
+        body=body.strip(),
+        link=message.link,
+        # Files (lot photos) go to outside parties only; users open the record in the app.
+        attachments=[] if recipient.user else list(message.attachments),
+        dedupe_key=key,
+        status=_status(recipient, email),
+    )
+
+
+def _status(recipient: Recipient, email: str) -> str:
+    if email:
+        return NotificationStatus.QUEUED
+    return NotificationStatus.IN_APP if recipient.user else NotificationStatus.LETTER

@@ -1,0 +1,135 @@
+"""Reminders of the seizures app, run daily by `manage.py send_reminders` (settings.REMINDERS):
+statutory deadlines due within REMINDER_WORKING_DAYS working days, and cases whose lots passed
+the long-stay alarm. Each fires once per case (dedupe keys), on working days only."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.urls import reverse
+
+from project.models import NotificationKind
+from project.notifications.services import Message, Recipient, notify, notify_many, users_in
+from project.roles import ADMINISTRATOR, WAREHOUSE_STAFF
+from seizures.deadlines import add_working_days, is_working_day
+from seizures.models import Lot, LotStatus, Seizure
+from seizures.querysets import long_stay_query
+from seizures.services.reference import holiday_dates
+
+OPEN_STATUSES = (LotStatus.IN_STORAGE, LotStatus.ON_HOLD)
+
+
+def deadlines_due(*, today: datetime.date) -> int:
+    """Cases with goods in storage whose deadline falls within the next N working days: the
+    warehouse staff, the right holder (confirm and agree before it) and, where the declarant
+    has neither agreed nor objected, a deemed-consent reminder letter to the declarant."""
+    holidays = holiday_dates()
+    if not is_working_day(today, holidays):
+        return 0
+    horizon = add_working_days(today, settings.REMINDER_WORKING_DAYS, holidays)
+    cases = (
+        Seizure.objects.filter(
+            deadline__gte=today,
+            deadline__lte=horizon,
+            pk__in=Lot.objects.filter(status__in=OPEN_STATUSES).values("seizure_id"),
+        )
+        .select_related("right_holder")
+        .order_by("deadline", "pk")
+    )
+    staff = users_in(WAREHOUSE_STAFF)
+    sent = 0
+    for seizure in cases:
+        context = {"seizure": seizure}
+        dedupe = f"{seizure.pk}:{seizure.deadline}"
+        link = reverse("seizures:seizure-detail", args=[seizure.pk])
+        recipients = list(staff)
+        holder = seizure.right_holder
+        if holder and seizure.right_holder_agreement_on is None:
+            recipients.append(Recipient(name=holder.name, email=holder.email))
+        sent += len(
+            notify(
+                NotificationKind.DEADLINE_DUE,
+                recipients,
+                template="notifications/deadline_due.txt",
+                context=context,
+                dedupe=dedupe,
+                link=link,
+            )
+        )
+        if seizure.declarant_name and not (
+            seizure.declarant_agreement_on or seizure.declarant_objected
+        ):
+            sent += len(
+                notify(
+                    NotificationKind.DEEMED_CONSENT_REMINDER,
+                    [Recipient(name=seizure.declarant_name)],
+                    template="notifications/deemed_consent_reminder.txt",
+                    context=context,
+                    dedupe=dedupe,
+                    link=link,
+                )
+            )
+    return sent
+
+
+def long_stay(*, today: datetime.date) -> int:
+    """Cases with lots past the long-stay alarm: once per case, to warehouse staff and
+    administrators."""
+    if not is_working_day(today, holiday_dates()):
+        return 0
+    lots = Lot.objects.filter(long_stay_query()).values_list("seizure_id", "reference")
+    by_case: dict[int, list[str]] = {}
+    for seizure_id, reference in lots.order_by("seizure_id", "reference"):
+        by_case.setdefault(seizure_id, []).append(reference)
+    recipients = users_in(WAREHOUSE_STAFF, ADMINISTRATOR)
+    references = dict(Seizure.objects.filter(pk__in=by_case).values_list("pk", "reference"))
+    return sum(
+        len(
+            notify(
+                NotificationKind.LONG_STAY,
+                recipients,
+                template="notifications/long_stay.txt",
+                context={
+                    "seizure": references[pk],
+                    "lots": refs,
+                    "days": settings.LONG_STAY_ALARM_DAYS,
+                },
+                dedupe=str(pk),
+                link=reverse("seizures:seizure-detail", args=[pk]),
+            )
+        )
+        for pk, refs in by_case.items()
+    )
+
+
+def notify_detentions(seizures: Sequence[Seizure]) -> None:
+    """The notification of detention (Art. 17) of each new case: to the right holder by
+    e-mail (a letter when no address is known) and a letter to the declarant. In bulk, so a
+    CSV intake of thousands of cases costs a few queries."""
+    cases = Seizure.objects.filter(pk__in=[s.pk for s in seizures]).select_related("right_holder")
+    lots: dict[int, list[str]] = {}
+    for seizure_id, reference in (
+        Lot.objects.filter(seizure__in=cases)
+        .values_list("seizure_id", "reference")
+        .order_by("reference")
+    ):
+        lots.setdefault(seizure_id, []).append(reference)
+    messages = []
+    for seizure in cases.order_by("pk"):
+        recipients = []
+        if seizure.right_holder_id:
+            holder = seizure.right_holder
+            recipients.append(Recipient(name=holder.name, email=holder.email))
+        if seizure.declarant_name:
+            recipients.append(Recipient(name=seizure.declarant_name))
+        messages.append(
+            Message(
+                recipients,
+                {"seizure": seizure, "lots": lots.get(seizure.pk, [])},
+                dedupe=str(seizure.pk),
+                link=reverse("seizures:seizure-detail", args=[seizure.pk]),
+            )
+        )
+    notify_many(
+        NotificationKind.DETENTION_NOTICE, messages, template="notifications/detention_notice.txt"
+    )
