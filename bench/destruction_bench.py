@@ -81,6 +81,7 @@ def make_lots(count: int, tag: str, actor):
         lots = Lot.objects.bulk_create(
             Lot(
                 seizure=seizure,
+                office_id=seizure.office_id,
                 reference=f"{seizure.reference}-{n:05d}",
                 category="3a",
                 waste_class="APP",

@@ -234,10 +234,10 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
         "created_by", "created_at",
     )  # fmt: skip
     lot_columns = (
-        "id", "seizure", "reference", "parent", "sample_purpose", "sample_holder", "category",
-        "waste_class", "description", "brand", "seized_articles", "articles", "gross_weight_kg",
-        "retail_value", "currency", "hazard_classes", "ewc_code", "hp_properties", "status",
-        "created_at", "updated_at",
+        "id", "seizure", "office", "reference", "parent", "sample_purpose", "sample_holder",
+        "category", "waste_class", "description", "brand", "seized_articles", "articles",
+        "gross_weight_kg", "retail_value", "currency", "hazard_classes", "ewc_code",
+        "hp_properties", "status", "created_at", "updated_at",
     )  # fmt: skip
     line_columns = ("id", "order", "lot", "method", "actual_method", "legal_basis",
                     "justification", "active")  # fmt: skip
@@ -275,7 +275,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                     if status == "on_hold" and rng.random() < 0.5:
                         status = "in_transit"
                     lot_rows.append((
-                        lot_id, seizure_id, f"B{lot_id}", None, "", "", category,
+                        lot_id, seizure_id, office.id, f"B{lot_id}", None, "", "", category,
                         DEFAULT_WASTE_CLASS[category], "Bench goods", "", articles, articles, kg,
                         value, rng.choice(currencies), hazards[category], codes[category], "[]",
                         status, now, now,
@@ -301,7 +301,8 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                     lot_id += 1
                     if rng.random() < 0.005 and len(lot_rows) < size:
                         lot_rows.append((
-                            lot_id, seizure_id, f"B{lot_id}", parent, "analysis", "Bench lab",
+                            lot_id, seizure_id, office.id, f"B{lot_id}", parent, "analysis",
+                            "Bench lab",
                             category, DEFAULT_WASTE_CLASS[category], "Bench sample", "", 1, 1,
                             Decimal("0.100"), Decimal("1.00"), "EUR", hazards[category],
                             codes[category], "[]", "in_storage", now, now,

@@ -180,6 +180,7 @@ def plain_bulk_create(content: bytes, user) -> float:
                     lots.append(
                         Lot(
                             seizure=seizures[key],
+                            office_id=seizures[key].office_id,
                             reference=f"BASE-{key}-{line:02d}",
                             category=row["category"],
                             waste_class=waste_class,

@@ -16,12 +16,13 @@ RECENT_CHECKS_DAYS = 30
 def review_queue_panel(request) -> dict:
     """Auditors: how many certificates wait for a review, the oldest first; and how many flagged
     certificates are still valid (waiting for the administrator's revocation)."""
-    queue = review_queue()
+    queue = review_queue().visible_to(request.user)
     return {
         "review_count": queue.count(),
         "oldest": list(queue[:3]),
         # The latest review counts: a certificate re-reviewed after an amendment may be cleared.
-        "flagged_count": Certificate.objects.for_list()
+        "flagged_count": Certificate.objects.visible_to(request.user)
+        .for_list()
         .filter(status="valid", review_decision="flagged")
         .count(),
     }
@@ -32,7 +33,8 @@ def compliance_checks_panel(request) -> dict:
     # By day, as the check list's "checked on or after" filter the figures link to.
     since = timezone.localdate() - datetime.timedelta(days=RECENT_CHECKS_DAYS)
     recent = (
-        ComplianceCheck.objects.for_list()
+        ComplianceCheck.objects.visible_to(request.user)
+        .for_list()
         .filter(checked_at__date__gte=since)
         .exclude(verdict=Verdict.COMPLIANT)
     )

@@ -6,6 +6,7 @@ from django.db import models
 from destruction.models import Certificate, DestructionOrder
 from project import compliance as contract
 from seizures.models import CustomsOffice, Lot
+from seizures.scoping import ScopedQuerySet, scope_of
 
 
 class Verdict(models.TextChoices):
@@ -16,7 +17,15 @@ class Verdict(models.TextChoices):
     NON_COMPLIANT = contract.Verdict.NON_COMPLIANT, "Non-compliant"
 
 
-class ComplianceCheckQuerySet(models.QuerySet):
+class ComplianceCheckQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> "ComplianceCheckQuerySet":
+        """Checks of the user's offices' orders, or of their lots (storage placements)."""
+        scope = scope_of(user)
+        return self.filter(
+            scope.condition(office="order__office", right_holder=None)
+            | scope.condition(office="lot__office", right_holder=None)
+        )
+
     def for_list(self) -> "ComplianceCheckQuerySet":
         """Stored checks with what a list shows, in one query."""
         return self.select_related("order", "lot", "checked_by").order_by("-checked_at", "-id")
@@ -75,6 +84,10 @@ class ComplianceCheck(models.Model):
         ]
 
 
+class CertificateReviewQuerySet(ScopedQuerySet):
+    office_lookup = "certificate__office"
+
+
 class CertificateReview(models.Model):
     """An auditor's decision on an issued certificate (digest C8 X-CE-*). One per certificate,
     unless its lots are amended after the review: then it is reviewed again (the latest
@@ -94,6 +107,8 @@ class CertificateReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificateReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at", "-id"]

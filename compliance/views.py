@@ -128,10 +128,11 @@ class CheckListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filterset = ComplianceCheckFilterSet(
-            self.request.GET or None, queryset=ComplianceCheck.objects.for_list()
+            self.request.GET or None,
+            queryset=ComplianceCheck.objects.visible_to(self.request.user).for_list(),
         )
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return ComplianceCheck.objects.for_list().none()
+            return ComplianceCheck.objects.none()
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -154,7 +155,7 @@ class CheckDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     context_object_name = "check"
 
     def get_queryset(self):
-        return ComplianceCheck.objects.for_list()
+        return ComplianceCheck.objects.visible_to(self.request.user).for_list()
 
     def get_context_data(self, **kwargs):
         check = self.object

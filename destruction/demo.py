@@ -178,6 +178,7 @@ def load(*, users: dict, stdout) -> None:
         if not orders:
             cancelled_first(lots, key, warehouse)
         orders.append(walk(status, lots, key, warehouse=warehouse, admin=admin, number=index))
+    link_demo_operator(users, orders, facilities, admin)
     counts = defaultdict(int, {OrderStatus.CANCELLED: 1} if orders else {})
     for order in orders:
         counts[order.status] += 1
@@ -192,6 +193,17 @@ def load(*, users: dict, stdout) -> None:
             f"  only {available} lots were eligible for destruction; orders left out: "
             f"{', '.join(missing)}"
         )
+
+
+def link_demo_operator(users: dict, orders: list, facilities: dict, admin) -> None:
+    """The demo user `facility` acts for the facility the dispatched order goes to, so it has
+    a receipt to confirm."""
+    operator = users.get("facility")
+    if operator is None:
+        return
+    dispatched = [order for order in orders if order.status == OrderStatus.DISPATCHED]
+    facility = dispatched[0].facility if dispatched else next(iter(facilities.values()))
+    services.link_facility_operator(user=operator, facility=facility, actor=admin)
 
 
 def next_bucket(buckets: dict, keys: list, start: int):

@@ -16,6 +16,7 @@ from destruction.models import (
     Facility,
     OutputRoute,
     Payer,
+    ReceiptDiscrepancy,
     Witness,
 )
 from seizures.forms import is_id
@@ -487,3 +488,40 @@ def apply_service_error(error: ValidationError, form: forms.Form) -> None:
     for key, messages in error.message_dict.items():
         for message in messages:
             form.add_error(key if key in form.fields else None, message)
+
+
+class ReceiptForm(forms.Form):
+    """The receipt at the facility's gate (the page takes the total weight and one
+    discrepancy; the API also takes weights per lot and several discrepancies)."""
+
+    gate_at = forms.DateTimeField(
+        label="Gate time", widget=DateTimeInput(), input_formats=[DATETIME_FORMAT]
+    )
+    weighbridge_ticket = forms.CharField(max_length=services.MAX_TICKET, required=False)
+    total_weight_kg = forms.DecimalField(
+        label="Gate weight (kg)", max_digits=12, decimal_places=3, min_value=0
+    )
+    seals_intact = forms.BooleanField(label="All seals intact", required=False, initial=True)
+    broken_seals = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="The broken seals, one number per line.",
+    )
+    discrepancy = forms.ChoiceField(
+        choices=[("", "None"), *ReceiptDiscrepancy.choices], required=False
+    )
+    discrepancy_lot = forms.CharField(label="Lot concerned", max_length=50, required=False)
+    discrepancy_note = forms.CharField(label="What did not match", max_length=2000, required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["broken_seals"] = lines_of(data["broken_seals"])
+        kind = data.pop("discrepancy")
+        lot, note = data.pop("discrepancy_lot"), data.pop("discrepancy_note")
+        data["discrepancies"] = (
+            [services.ReceiptDiscrepancyInput(kind=kind, note=note, lot_reference=lot)]
+            if kind
+            else []
+        )
+        return data

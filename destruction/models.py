@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 from django_countries.fields import CountryField
@@ -15,6 +15,7 @@ from django_countries.fields import CountryField
 from destruction.costs.models import Payer
 from destruction.methods import OPERATION_CODES, Method
 from seizures.models import CustodyEvent, CustomsOffice, Lot
+from seizures.scoping import ScopedQuerySet
 from seizures.waste_codes import canonical_code, code_errors
 
 
@@ -174,7 +175,31 @@ class LegalBasis(models.TextChoices):
     FORFEITURE = "forfeiture", "Criminal or administrative forfeiture"
 
 
-class DestructionOrderQuerySet(models.QuerySet):
+def lines_of_right_holder(right_holder_id: int, *, order: str = "pk") -> Q:
+    """An order (reached by `order` from the outer row) holding a lot of this right holder's."""
+    return Q(
+        Exists(
+            OrderLine.objects.filter(
+                order=OuterRef(order), lot__seizure__right_holder_id=right_holder_id
+            )
+        )
+    )
+
+
+class DestructionOrderQuerySet(ScopedQuerySet):
+    office_lookup = "office"
+
+    def right_holder_condition(self, right_holder_id: int) -> Q:
+        return lines_of_right_holder(right_holder_id)
+
+    def visible_to(self, user) -> "DestructionOrderQuerySet":
+        """A facility operator sees only the orders dispatched to their facility (any other is
+        a 404 to them); everyone else the orders of their offices (seizures.scoping)."""
+        facility_id = operated_facility_id(user)
+        if facility_id is not None:
+            return self.filter(facility_id=facility_id, status__in=FACILITY_VISIBLE_STATUSES)
+        return super().visible_to(user)
+
     def for_list(self) -> "DestructionOrderQuerySet":
         """Orders with everything a list row shows, in one query."""
         active = Q(lines__active=True)
@@ -411,6 +436,13 @@ class DestructionRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # A record submitted by the facility's own operator is countersigned by the warehouse or an
+    # administrator before the certificate.
+    recorded_by_facility = models.BooleanField(default=False, editable=False)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -418,9 +450,124 @@ class DestructionRecord(models.Model):
                 condition=Q(ended_at__gte=models.F("started_at")), name="record_times_ordered"
             )
         ]
+        permissions = [("countersign_record", "Can countersign a facility's execution record")]
 
     def __str__(self) -> str:
         return f"Record of {self.order}"
+
+    @property
+    def awaits_countersignature(self) -> bool:
+        return self.recorded_by_facility and self.countersigned_at is None
+
+
+class FacilityOperator(models.Model):
+    """A user who works for one facility (group Facility operator): they see only the orders
+    dispatched to it, confirm their receipt and submit the execution record. Their API tokens
+    act for the same facility."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facility_operator"
+    )
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="operators")
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.facility}"
+
+
+# What a facility operator sees: orders on their way to the facility or done there.
+FACILITY_VISIBLE_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.EXECUTED, OrderStatus.CERTIFIED)
+
+
+def operated_facility_id(user) -> int | None:
+    """The facility a user operates for (group Facility operator), or None; read once per
+    request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_operated_facility_id"):
+        user._operated_facility_id = (
+            FacilityOperator.objects.filter(user_id=user.pk)
+            .values_list("facility_id", flat=True)
+            .first()
+        )
+    return user._operated_facility_id
+
+
+class ReceiptDiscrepancy(models.TextChoices):
+    MISSING = "missing", "Missing goods"
+    EXTRA = "extra", "Extra goods"
+    WRONG_GOODS = "wrong_goods", "Wrong goods"
+
+
+class Receipt(models.Model):
+    """The facility's confirmation that a dispatched order arrived: gate time, weighbridge
+    ticket and weight (per lot or in total), the seals, and what did not match. A weight outside
+    the mass-balance tolerance (X-QM-02), a broken seal (X-CC-07) or a discrepancy raises a
+    blocking finding that an administrator resolves with a reason before the certificate."""
+
+    order = models.OneToOneField(DestructionOrder, on_delete=models.PROTECT, related_name="receipt")
+    gate_at = models.DateTimeField(help_text="When the vehicle passed the facility's gate.")
+    weighbridge_ticket = models.CharField(max_length=80)
+    total_weight_kg = models.DecimalField(
+        max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
+    )
+    weighed_per_lot = models.BooleanField(default=False)
+    seals_intact = models.BooleanField()
+    broken_seals = models.JSONField(default=list, blank=True)
+    discrepancies = models.JSONField(
+        default=list, blank=True, help_text="[{kind, lot, note}] of what did not match."
+    )
+    note = models.TextField(blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    findings = models.JSONField(default=list, blank=True)
+    blocking = models.BooleanField(default=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_weight_kg__gte=0), name="receipt_weight_not_negative"
+            )
+        ]
+        permissions = [
+            ("receive_order", "Can confirm receipt of an order at the facility"),
+            ("resolve_receipt", "Can resolve the blocking findings of a receipt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Receipt of {self.order}"
+
+    @property
+    def blocks_certificate(self) -> bool:
+        return self.blocking and self.resolved_at is None
+
+
+class ReceiptLine(models.Model):
+    """The weight of one lot at the facility's weighbridge."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    weight_kg = models.DecimalField(
+        max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["lot__reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["receipt", "lot"], name="receipt_line_unique"),
+            models.CheckConstraint(
+                condition=Q(weight_kg__gte=0), name="receipt_line_weight_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id}:{self.lot_id}"
 
 
 class OutputRoute(models.TextChoices):
@@ -500,6 +647,10 @@ def evidence_path(instance: "EvidenceFile", filename: str) -> str:
     return f"evidence/{instance.record.order.reference}/{instance.sha256[:16]}-{filename}"
 
 
+class EvidenceFileQuerySet(ScopedQuerySet):
+    office_lookup = "record__order__office"
+
+
 class EvidenceFile(models.Model):
     """A photo, video, weighbridge ticket or minutes, kept with its SHA-256 (digest X-WE-03)."""
 
@@ -521,6 +672,8 @@ class EvidenceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["record", "id"]
@@ -544,7 +697,12 @@ CERTIFICATE_TRANSITIONS: dict[CertificateStatus, frozenset[CertificateStatus]] =
 }
 
 
-class CertificateQuerySet(models.QuerySet):
+class CertificateQuerySet(ScopedQuerySet):
+    office_lookup = "office"
+
+    def right_holder_condition(self, right_holder_id: int) -> Q:
+        return lines_of_right_holder(right_holder_id, order="order")
+
     def with_related(self) -> "CertificateQuerySet":
         return self.select_related("order", "order__facility", "office", "issued_by")
 

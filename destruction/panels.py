@@ -10,7 +10,7 @@ from destruction.models import DestructionOrder, OrderStatus
 
 def orders_summary(request) -> dict:
     """Orders by step, in one query, and the lots ready to be planned."""
-    counts = DestructionOrder.objects.aggregate(
+    counts = DestructionOrder.objects.visible_to(request.user).aggregate(
         **{
             status: Count("id", filter=Q(status=status))
             for status in (
@@ -22,18 +22,23 @@ def orders_summary(request) -> dict:
             )
         }
     )
-    return {**counts, "eligible": eligible_lots().count()}
+    return {**counts, "eligible": eligible_lots().visible_to(request.user).count()}
 
 
 def costs_summary(request) -> dict:
     """Statements open and overdue (one query), and the costs not yet billed to anyone."""
     today = timezone.localdate()
     unpaid = ~Q(status=StatementStatus.PAID)
-    counts = Statement.objects.aggregate(
+    counts = Statement.objects.visible_to(request.user).aggregate(
         open=Count("id", filter=unpaid),
         overdue=Count("id", filter=unpaid & Q(due_on__lt=today)),
     )
-    return {
-        **counts,
-        "unbilled": CostEntry.objects.unbilled().aggregate(total=Sum("amount"))["total"],
-    }
+    # One row per currency, as the panel lists them (amounts of two currencies never add up).
+    unbilled = (
+        CostEntry.objects.visible_to(request.user)
+        .unbilled()
+        .values("currency")
+        .annotate(total=Sum("amount"))
+        .order_by("currency")
+    )
+    return {**counts, "unbilled": list(unbilled)}

@@ -10,6 +10,13 @@ urlpatterns = [
     path("orders/approvals/", views.ApprovalQueueView.as_view(), name="approval-queue"),
     path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<int:pk>/submit/", views.SubmitOrderView.as_view(), name="order-submit"),
+    path("orders/<int:pk>/receipt/", views.ReceiptView.as_view(), name="order-receipt"),
+    path(
+        "orders/<int:pk>/resolve-receipt/",
+        views.ResolveReceiptView.as_view(),
+        name="order-resolve-receipt",
+    ),
+    path("orders/<int:pk>/countersign/", views.CountersignView.as_view(), name="order-countersign"),
     path("orders/<int:pk>/approve/", views.ApproveOrderView.as_view(), name="order-approve"),
     path("orders/<int:pk>/edit/", views.EditDraftView.as_view(), name="order-edit"),
     path("orders/<int:pk>/return/", views.ReturnToDraftView.as_view(), name="order-return"),

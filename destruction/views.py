@@ -30,6 +30,7 @@ from destruction.forms import (
     OrderLotForm,
     OutputFormSet,
     ReasonForm,
+    ReceiptForm,
     RecordForm,
     ScanLotsForm,
     WitnessFormSet,
@@ -37,15 +38,17 @@ from destruction.forms import (
     posted_references,
     record_arguments,
 )
-from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus
+from destruction.models import DestructionOrder, EvidenceFile, Facility, OrderStatus, Receipt
 from destruction.proposals import propose
 from destruction.record_check import record_check
 from destruction.timeline import order_timeline
+from destruction.transport import documents as transport
 from project.compliance import PlanChoice
 from project.errors import TransitionNotAllowed
 from project.views import FilteredListView, Protected
 from seizures.filtersets import LotFilterSet
 from seizures.models import Lot
+from seizures.scoping import refuse_invisible
 
 # --- orders --------------------------------------------------------------------------------
 
@@ -56,7 +59,7 @@ class OrderListView(FilteredListView):
     template_name = "destruction/order_list.html"
 
     def base_queryset(self):
-        return DestructionOrder.objects.for_list()
+        return DestructionOrder.objects.visible_to(self.request.user).for_list()
 
 
 class ApprovalQueueView(Protected, ListView):
@@ -68,7 +71,8 @@ class ApprovalQueueView(Protected, ListView):
 
     def get_queryset(self):
         return (
-            DestructionOrder.objects.for_list()
+            DestructionOrder.objects.visible_to(self.request.user)
+            .for_list()
             .filter(status=OrderStatus.SUBMITTED)
             .order_by("planned_date", "id")
         )
@@ -88,7 +92,7 @@ class PlannerView(Protected, TemplateView):
         context = super().get_context_data(**kwargs)
         proposals = kwargs.get("proposals") or []
         planned = {row["lot"].pk for row in proposals}
-        eligible = eligible_lots().exclude(pk__in=planned)
+        eligible = eligible_lots().visible_to(self.request.user).exclude(pk__in=planned)
         filterset = LotFilterSet(self.request.GET, queryset=eligible, request=self.request)
         lots = filterset.qs if filterset.is_valid() else eligible.none()
         page = self.paginate(lots)
@@ -122,6 +126,7 @@ class PlannerView(Protected, TemplateView):
                 form.add_error(None, "Tick or scan at least one lot.")
             else:
                 try:
+                    refuse_invisible(request.user, lots, field="scanned")
                     proposals = self.proposals(form, lots, keep_choices=step != "propose")
                 except ValidationError as error:
                     apply_service_error(planner_error(error), form)
@@ -138,7 +143,9 @@ class PlannerView(Protected, TemplateView):
 
     def chosen_lots(self, form) -> list[Lot]:
         ticked = form.cleaned_data["lots"]
-        lots = {lot.pk: lot for lot in Lot.objects.filter(pk__in=ticked)}
+        lots = {
+            lot.pk: lot for lot in Lot.objects.visible_to(self.request.user).filter(pk__in=ticked)
+        }
         chosen = [lots[pk] for pk in ticked if pk in lots]
         return chosen + [lot for lot in form.cleaned_data["scanned"] if lot.pk not in lots]
 
@@ -260,7 +267,7 @@ class OrderDetailView(Protected, DetailView):
     context_object_name = "order"
 
     def get_queryset(self):
-        return DestructionOrder.objects.for_detail()
+        return DestructionOrder.objects.visible_to(self.request.user).for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -289,6 +296,20 @@ class OrderDetailView(Protected, DetailView):
         context.setdefault("approval_form", ApprovalForm(warnings=warnings_of(check)))
         context.setdefault("edit_form", DraftOrderForm(initial=DraftOrderForm.initial_for(order)))
         context.setdefault("return_form", ReasonForm())
+        context["receipt"] = (
+            Receipt.objects.select_related("received_by", "resolved_by")
+            .prefetch_related("lines__lot")
+            .filter(order=order)
+            .first()
+        )
+        context.setdefault(
+            "receipt_form",
+            ReceiptForm(initial={"total_weight_kg": order.dispatch_weight_kg}),
+        )
+        context.setdefault("resolve_receipt_form", ReasonForm())
+        context["transport_documents"] = [
+            (kind, transport.DOCUMENTS[kind]) for kind in transport.available(order)
+        ]
         context.setdefault("cancel_form", ReasonForm())
         context.setdefault("scan_form", ScanLotsForm())
         context.setdefault("evidence_form", EvidenceForm())
@@ -315,7 +336,9 @@ class OrderActionView(Protected, View):
     files = False
 
     def post(self, request, pk):
-        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=pk)
+        self.order = get_object_or_404(
+            DestructionOrder.objects.visible_to(request.user).for_detail(), pk=pk
+        )
         form = self.make_form()
         if form is not None and not form.is_valid():
             return self.again(form)
@@ -437,6 +460,43 @@ class DispatchOrderView(OrderActionView):
         return f"Order {self.order.reference} dispatched; its lots are in transit."
 
 
+class ReceiptView(OrderActionView):
+    permission_required = "destruction.receive_order"
+    form_class = ReceiptForm
+    form_name = "receipt_form"
+
+    def act(self, form):
+        receipt = services.confirm_receipt(
+            order=self.order, actor=self.request.user, **form.service_arguments()
+        )
+        if receipt.blocking:
+            return (
+                f"Receipt of {self.order.reference} recorded with blocking findings: an "
+                "administrator resolves them before the certificate."
+            )
+        return f"Receipt of {self.order.reference} recorded."
+
+
+class ResolveReceiptView(OrderActionView):
+    permission_required = "destruction.resolve_receipt"
+    form_class = ReasonForm
+    form_name = "resolve_receipt_form"
+
+    def act(self, form):
+        services.resolve_receipt(
+            order=self.order, reason=form.cleaned_data["reason"], actor=self.request.user
+        )
+        return f"The receipt's findings on {self.order.reference} are resolved."
+
+
+class CountersignView(OrderActionView):
+    permission_required = "destruction.countersign_record"
+
+    def act(self, form):
+        services.countersign_record(order=self.order, actor=self.request.user)
+        return f"Record of {self.order.reference} countersigned."
+
+
 class CancelOrderView(OrderActionView):
     permission_required = "destruction.cancel_order"
     form_class = ReasonForm
@@ -458,6 +518,7 @@ class AddLotsView(OrderActionView):
         lots = form.cleaned_data["scanned"]
         if not lots:
             raise ValidationError({"scanned": ["Scan at least one lot label."]})
+        refuse_invisible(self.request.user, lots, field="scanned")
         method = form.cleaned_data["method"]
         services.add_lots(
             order=self.order,
@@ -497,7 +558,9 @@ class RecordView(Protected, TemplateView):
     template_name = "destruction/record_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.order = get_object_or_404(DestructionOrder.objects.for_detail(), pk=kwargs["pk"])
+        self.order = get_object_or_404(
+            DestructionOrder.objects.visible_to(request.user).for_detail(), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -571,7 +634,9 @@ class EvidenceDownloadView(Protected, View):
     permission_required = "destruction.view_evidencefile"
 
     def get(self, request, pk):
-        return file_response(get_object_or_404(EvidenceFile, pk=pk))
+        return file_response(
+            get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+        )
 
 
 # --- facilities ----------------------------------------------------------------------------
@@ -599,7 +664,9 @@ class FacilityDetailView(Protected, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            orders=DestructionOrder.objects.for_list().filter(facility=self.object)[:20],
+            orders=DestructionOrder.objects.visible_to(self.request.user)
+            .for_list()
+            .filter(facility=self.object)[:20],
             today=timezone.localdate(),
             **kwargs,
         )

@@ -1,4 +1,4 @@
-"""The three roles and what each may do. Groups are created by a data migration; their
+"""The four roles and what each may do. Groups are created by a data migration; their
 permissions are re-synced after every migrate, so a permission added by a feature lands in its
 roles without another migration."""
 
@@ -8,7 +8,12 @@ from django.db.models import Q
 WAREHOUSE_STAFF = "Warehouse staff"
 ENVIRONMENTAL_AUDITOR = "Environmental auditor"
 ADMINISTRATOR = "Administrator"
-ROLES = (WAREHOUSE_STAFF, ENVIRONMENTAL_AUDITOR, ADMINISTRATOR)
+# A disposal facility's own staff, each linked to one facility (destruction.FacilityOperator).
+FACILITY_OPERATOR = "Facility operator"
+# A right holder's staff or representative, linked to it by seizures.UserAccess: reads its own
+# cases and answers on them (agreement to destruction, samples, extension), nothing else.
+RIGHT_HOLDER = "Right holder"
+ROLES = (WAREHOUSE_STAFF, ENVIRONMENTAL_AUDITOR, ADMINISTRATOR, FACILITY_OPERATOR, RIGHT_HOLDER)
 
 # "app.codename" grants one permission; "app.view_*" every view permission of the app;
 # "app.*" all of them.
@@ -23,6 +28,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "seizures.sample_lot",
         "seizures.print_labels",
         "seizures.import_seizures",
+        "seizures.count_stock",
         "destruction.view_*",
         "destruction.add_destructionorder",
         "destruction.change_destructionorder",
@@ -30,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "destruction.dispatch_order",
         "destruction.record_destruction",
         "destruction.cancel_order",
+        "destruction.countersign_record",
         "compliance.view_compliancecheck",
         "project.view_notification",
     ),
@@ -55,6 +62,21 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "otp_totp.*",
         "project.view_auditevent",
         "project.view_notification",
+    ),
+    # Only the orders dispatched to their facility (DestructionOrderQuerySet.visible_to).
+    FACILITY_OPERATOR: (
+        "destruction.view_destructionorder",
+        "destruction.receive_order",
+        "destruction.record_destruction",
+    ),
+    RIGHT_HOLDER: (
+        "seizures.view_seizure",
+        "seizures.view_lot",
+        "seizures.view_rightholderact",
+        "seizures.act_for_right_holder",
+        "destruction.view_destructionorder",
+        "destruction.view_certificate",
+        "destruction.view_statement",
     ),
 }
 

@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "UploadMatchEnum": "destruction.certificates.services.UploadMatch",
         "VerdictEnum": "compliance.models.Verdict",
         "StatementStatusEnum": "destruction.costs.models.StatementStatus",
+        "OperationCodeEnum": "destruction.methods.OPERATION_CODES",
     },
 }
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView
@@ -10,12 +10,15 @@ from project.api import error_body
 from project.dashboard import panels_for
 from project.filtersets import AuditEventFilterSet
 from project.models import AuditEvent
-from project.roles import ROLES
+from project.roles import RIGHT_HOLDER, ROLES
 
 
 @login_required
 def dashboard(request):
     roles = [g.name for g in request.user.groups.all() if g.name in ROLES]
+    if roles == [RIGHT_HOLDER]:
+        # A right holder's user has its own pages (destruction.portal): its cases.
+        return redirect("right-holder:home")
     return render(request, "dashboard.html", {"roles": roles, "panels": panels_for(request)})
 
 

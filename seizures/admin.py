@@ -16,6 +16,7 @@ from seizures.models import (
     RightHolder,
     Seizure,
     StorageLocation,
+    UserAccess,
     Warehouse,
 )
 
@@ -127,3 +128,28 @@ class CustodyEventAdmin(ReadOnlyAdmin):
 
     def get_actions(self, request):
         return {}
+
+
+@admin.register(UserAccess)
+class UserAccessAdmin(admin.ModelAdmin):
+    """Which customs offices a user works for (warehouse staff see only these; auditors and
+    administrators are national unless offices are listed), or which right holder a right
+    holder's user answers for (seizures.scoping)."""
+
+    list_display = ("user", "national", "office_codes", "right_holder")
+    list_filter = ("national", "offices", "right_holder")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    filter_horizontal = ("offices",)
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user", "right_holder")
+            .prefetch_related("offices")
+        )
+
+    @admin.display(description="Offices")
+    def office_codes(self, access: UserAccess) -> str:
+        return ", ".join(office.code for office in access.offices.all()) or "—"

@@ -84,6 +84,7 @@ class LotStatus(models.TextChoices):
     IN_TRANSIT = "in_transit", "In transit"
     DESTROYED = "destroyed", "Destroyed"
     RELEASED = "released", "Released"
+    LOST = "lost", "Lost"
 
 
 class SamplePurpose(models.TextChoices):

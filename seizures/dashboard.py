@@ -9,7 +9,7 @@ from seizures.querysets import long_stay_query, past_deadline_query
 
 def storage_summary(request) -> dict:
     """Counts for the storage panel, in one query."""
-    return Lot.objects.aggregate(
+    return Lot.objects.visible_to(request.user).aggregate(
         in_storage=Count("id", filter=Q(status=LotStatus.IN_STORAGE)),
         on_hold=Count("id", filter=Q(status=LotStatus.ON_HOLD)),
         past_deadline=Count("id", filter=past_deadline_query()),

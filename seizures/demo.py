@@ -23,6 +23,7 @@ from seizures.models import (
     Lot,
     RightHolder,
     StorageLocation,
+    UserAccess,
     Warehouse,
     ZoneType,
 )
@@ -234,6 +235,7 @@ def load(*, users: dict, stdout) -> None:
     warehouse_user, admin = users["warehouse"], users["admin"]
     with on_day("2026-01-02"):
         offices = reference_data(admin)
+    grant_access(users, offices)
     seizures = {}
     for office, detained, mode, traffic, country, holder, route, extra, lots in SEIZURES:
         # Logged the day after detention, when the declarant and right holder are notified.
@@ -262,6 +264,23 @@ def load(*, users: dict, stdout) -> None:
         f"  {len(seizures) + imported} seizures ({imported} by CSV intake), "
         f"{Lot.objects.count()} lots, {StorageLocation.objects.count()} storage locations"
     )
+
+
+# The offices the demo warehouse user works for (Liège's hub is another team's): the auditor
+# and the administrator are national. The demo right holder's user answers for this one.
+DEMO_STAFF_OFFICES = ("BRU", "ANR")
+DEMO_RIGHT_HOLDER = "Stride Athletics AG"
+
+
+def grant_access(users: dict, offices: dict[str, CustomsOffice]) -> None:
+    access, _ = UserAccess.objects.get_or_create(user=users["warehouse"])
+    access.offices.set([offices[code] for code in DEMO_STAFF_OFFICES])
+    # seed_demo creates the right holder's user; a test loading the demo may leave it out.
+    if "rightholder" in users:
+        UserAccess.objects.update_or_create(
+            user=users["rightholder"],
+            defaults={"right_holder": RightHolder.objects.get(name=DEMO_RIGHT_HOLDER)},
+        )
 
 
 def reference_data(admin) -> dict[str, CustomsOffice]:

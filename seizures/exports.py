@@ -145,6 +145,17 @@ RIGHT_HOLDER_COLUMNS: list[Column] = [
     ("small_consignment_opt_in", lambda r: r.small_consignment_opt_in),
 ]
 
+RIGHT_HOLDER_ACT_COLUMNS: list[Column] = [
+    ("seizure", lambda a: a.seizure.reference),
+    ("kind", lambda a: a.kind),
+    ("effective_on", lambda a: a.effective_on),
+    ("reason", lambda a: a.reason),
+    ("articles_requested", lambda a: a.articles_requested),
+    ("extension_days_requested", lambda a: a.extension_days_requested),
+    ("actor", lambda a: a.actor_name),
+    ("recorded_at", lambda a: a.recorded_at),
+]
+
 OFFICE_COLUMNS: list[Column] = [
     ("code", lambda o: o.code),
     ("name", lambda o: o.name),

@@ -20,6 +20,7 @@ from seizures.models import (
     Lot,
     LotStatus,
     RightHolder,
+    RightHolderAct,
     Seizure,
     StorageLocation,
     TrafficType,
@@ -28,6 +29,7 @@ from seizures.models import (
     ZoneType,
 )
 from seizures.querysets import hazardous_waste_query
+from seizures.scoping import visible
 from seizures.waste_codes import chapters
 
 
@@ -69,7 +71,7 @@ class SeizureFilterSet(filters.FilterSet):
     provenance_country = filters.ChoiceFilter(label="Provenance", choices=list(countries))
     ipr_type = filters.ChoiceFilter(label="IP right", choices=IPRType.choices)
     action_type = filters.ChoiceFilter(choices=ActionType.choices)
-    right_holder = filters.ModelChoiceFilter(queryset=RightHolder.objects.all())
+    right_holder = filters.ModelChoiceFilter(queryset=visible(RightHolder))
     perishable = BooleanFilter()
     category = filters.ChoiceFilter(
         field_name="lots__category", choices=ProductCategory.choices, distinct=True
@@ -106,9 +108,9 @@ class LotFilterSet(filters.FilterSet):
         field_name="seizure__office", queryset=CustomsOffice.objects.all()
     )
     warehouse = filters.ModelChoiceFilter(
-        field_name="location__warehouse", queryset=Warehouse.objects.all()
+        field_name="location__warehouse", queryset=visible(Warehouse)
     )
-    location = filters.ModelChoiceFilter(queryset=StorageLocation.objects.all())
+    location = filters.ModelChoiceFilter(queryset=visible(StorageLocation))
     placed = BooleanFilter(
         label="Placed", field_name="location", lookup_expr="isnull", exclude=True
     )
@@ -124,7 +126,7 @@ class LotFilterSet(filters.FilterSet):
     )
     hazardous_waste = BooleanFilter(label="Hazardous waste", method="filter_hazardous_waste")
     right_holder = filters.ModelChoiceFilter(
-        field_name="seizure__right_holder", queryset=RightHolder.objects.all()
+        field_name="seizure__right_holder", queryset=visible(RightHolder)
     )
     provenance_country = filters.ChoiceFilter(
         label="Provenance", field_name="seizure__provenance_country", choices=list(countries)
@@ -197,7 +199,7 @@ class LotFilterSet(filters.FilterSet):
 
 class StorageLocationFilterSet(filters.FilterSet):
     q = filters.CharFilter(label="Search", method=text_search(("code", "name")))
-    warehouse = filters.ModelChoiceFilter(queryset=Warehouse.objects.all())
+    warehouse = filters.ModelChoiceFilter(queryset=visible(Warehouse))
     zone_type = filters.ChoiceFilter(choices=ZoneType.choices)
     kind = filters.ChoiceFilter(choices=StorageLocation.Kind.choices)
     hazard_class = filters.ChoiceFilter(
@@ -287,7 +289,7 @@ class CustodyEventFilterSet(filters.FilterSet):
     )
     kind = filters.MultipleChoiceFilter(choices=CustodyEvent.Kind.choices)
     location = filters.ModelChoiceFilter(
-        field_name="to_location", queryset=StorageLocation.objects.all(), method="filter_location"
+        field_name="to_location", queryset=visible(StorageLocation), method="filter_location"
     )
     occurred_at = filters.DateFromToRangeFilter(label="Between", field_name="occurred_at__date")
     ordering = OrderingFilter(fields=(("occurred_at", "occurred_at"), ("lot__reference", "lot")))
@@ -298,3 +300,13 @@ class CustodyEventFilterSet(filters.FilterSet):
 
     def filter_location(self, queryset, name, value):
         return queryset.filter(Q(from_location=value) | Q(to_location=value)) if value else queryset
+
+
+class RightHolderActFilterSet(filters.FilterSet):
+    seizure = filters.ModelChoiceFilter(queryset=Seizure.objects.all(), widget=forms.HiddenInput)
+    kind = filters.MultipleChoiceFilter(choices=RightHolderAct.Kind.choices)
+    recorded_at = filters.DateFromToRangeFilter(label="Between", field_name="recorded_at__date")
+
+    class Meta:
+        model = RightHolderAct
+        fields: list[str] = []

@@ -100,12 +100,13 @@ class LocationChoiceField(IdChoiceField):
         return f"{obj.code} · {obj.get_zone_type_display()} · UN {classes}"
 
 
-def active_locations():
-    return StorageLocation.objects.filter(active=True).order_by("code")
+def active_locations(user):
+    """The active locations of the user's offices (seizures.scoping)."""
+    return StorageLocation.objects.visible_to(user).filter(active=True).order_by("code")
 
 
 class SeizureForm(forms.Form):
-    office = IdChoiceField(queryset=CustomsOffice.objects.all())
+    office = IdChoiceField(queryset=CustomsOffice.objects.none())
     detained_on = forms.DateField(label="Detained on", widget=DATE)
     place_of_detention = forms.CharField(max_length=200, required=False)
     transport_mode = forms.ChoiceField(choices=TransportMode.choices)
@@ -135,6 +136,11 @@ class SeizureForm(forms.Form):
         required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A seizure is logged for one of the user's offices.
+        self.fields["office"].queryset = CustomsOffice.objects.visible_to(user)
+
 
 class SeizureEditForm(SeizureForm):
     """Correct or complete the case: the office (part of the reference) stays."""
@@ -146,7 +152,7 @@ class SeizureEditForm(SeizureForm):
     )
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=None, **kwargs)
         del self.fields["office"]
 
     @classmethod
@@ -328,7 +334,7 @@ class LotForm(forms.Form):
     )
     hazard_classes = hazard_classes_field()
     location = LocationChoiceField(
-        queryset=active_locations(),
+        queryset=StorageLocation.objects.none(),
         required=False,
         help_text="Place the lot at intake (optional).",
     )
@@ -355,9 +361,9 @@ class LotForm(forms.Form):
     )
     hp_properties = hp_properties_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = active_locations()
+        self.fields["location"].queryset = active_locations(user)
 
     @property
     def intake_flags(self) -> list[forms.BoundField]:
@@ -441,12 +447,12 @@ class MoveForm(forms.Form):
     warehouse, its own first), the choice lists only those; any active location is still
     accepted, so a refusal names its rule. A move to another warehouse needs `confirm_transfer`."""
 
-    location = LocationChoiceField(queryset=active_locations(), label="Move to")
+    location = LocationChoiceField(queryset=StorageLocation.objects.none(), label="Move to")
     confirm_transfer = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, options=None, **kwargs):
+    def __init__(self, *args, user, options=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = active_locations()
+        self.fields["location"].queryset = active_locations(user)
         if options is not None:
             field = self.fields["location"]
             field.widget.choices = [

@@ -18,6 +18,7 @@ SECTIONS: tuple = (
         "Storage",
         (
             NavEntry("Scan and move", "seizures:scan-move", "seizures.move_lot"),
+            NavEntry("Stocktakes", "stocktakes:list", "seizures.view_stocktake"),
             NavEntry("Warehouses", "seizures:warehouse-list", "seizures.view_warehouse"),
             NavEntry("Locations", "seizures:location-list", "seizures.view_storagelocation"),
             NavEntry("Ageing lots", "seizures:ageing", "seizures.view_lot"),

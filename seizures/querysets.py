@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from seizures.choices import LotStatus
+from seizures.scoping import ScopedQuerySet, scope_of
 from seizures.storage import OCCUPYING_STATUSES
 
 
@@ -43,7 +44,28 @@ def hazardous_waste_query(prefix: str = "") -> Q:
     return Q(**{f"{prefix}ewc_code__endswith": "*"}) | ~Q(**{f"{prefix}hp_properties": []})
 
 
-class StorageLocationQuerySet(models.QuerySet):
+class CustomsOfficeQuerySet(ScopedQuerySet):
+    """Reference data every user reads; `visible_to` gives the offices a user works for (a
+    seizure is logged for one of them)."""
+
+    office_lookup = "pk"
+
+
+class WarehouseQuerySet(ScopedQuerySet):
+    office_lookup = "office"
+
+
+class RightHolderQuerySet(ScopedQuerySet):
+    """Reference data every office shares; a right holder's user sees its own record only."""
+
+    def visible_to(self, user):
+        right_holder_id = scope_of(user).right_holder_id
+        return self if right_holder_id is None else self.filter(pk=right_holder_id)
+
+
+class StorageLocationQuerySet(ScopedQuerySet):
+    office_lookup = "warehouse__office"
+
     def with_occupancy(self) -> "StorageLocationQuerySet":
         """Annotate used_kg, lot_count and oldest_stored_since over the lots occupying each
         location (in storage, on hold or allocated), in the same query."""
@@ -63,7 +85,10 @@ class StorageLocationQuerySet(models.QuerySet):
         )
 
 
-class SeizureQuerySet(models.QuerySet):
+class SeizureQuerySet(ScopedQuerySet):
+    office_lookup = "office"
+    right_holder_lookup = "right_holder"
+
     def with_related(self) -> "SeizureQuerySet":
         # Aggregating queries drop Meta.ordering: keep it explicitly (stable pagination).
         return (
@@ -73,7 +98,11 @@ class SeizureQuerySet(models.QuerySet):
         )
 
 
-class LotQuerySet(models.QuerySet):
+class LotQuerySet(ScopedQuerySet):
+    # A lot belongs to its seizure's office (copied on the lot), wherever it is stored.
+    office_lookup = "office"
+    right_holder_lookup = "seizure__right_holder"
+
     def with_related(self) -> "LotQuerySet":
         return self.select_related("seizure", "seizure__office", "location", "parent")
 
@@ -107,8 +136,11 @@ class LotQuerySet(models.QuerySet):
         return self.filter(query) if matching else self.exclude(query)
 
 
-class CustodyEventQuerySet(models.QuerySet):
+class CustodyEventQuerySet(ScopedQuerySet):
     """Append-only: bulk updates and deletes are refused (and by a trigger on PostgreSQL)."""
+
+    office_lookup = "lot__office"
+    right_holder_lookup = "lot__seizure__right_holder"
 
     def update(self, **kwargs):
         raise PermissionError("Custody events are append-only.")

@@ -92,7 +92,7 @@ class SeizureListView(FilteredListView):
     template_name = "seizures/seizure_list.html"
 
     def base_queryset(self):
-        return Seizure.objects.with_related()
+        return Seizure.objects.visible_to(self.request.user).with_related()
 
 
 class SeizureCreateView(Protected, TemplateView):
@@ -105,15 +105,23 @@ class SeizureCreateView(Protected, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", SeizureForm(initial={"detained_on": timezone.localdate()}))
-        context.setdefault("formset", lot_formset(self.extra_lines() - 1)(prefix="lots"))
+        context.setdefault(
+            "form",
+            SeizureForm(initial={"detained_on": timezone.localdate()}, user=self.request.user),
+        )
+        context.setdefault(
+            "formset",
+            lot_formset(self.extra_lines() - 1)(
+                prefix="lots", form_kwargs={"user": self.request.user}
+            ),
+        )
         context["more_lines"] = self.extra_lines() + 3
         context["proposed_waste_codes"] = proposed_waste_codes()
         return context
 
     def post(self, request, *args, **kwargs):
-        form = SeizureForm(request.POST)
-        formset = lot_formset(0)(request.POST, prefix="lots")
+        form = SeizureForm(request.POST, user=request.user)
+        formset = lot_formset(0)(request.POST, prefix="lots", form_kwargs={"user": request.user})
         if form.is_valid() and formset.is_valid():
             try:
                 seizure = services.create_seizure(
@@ -135,8 +143,12 @@ class SeizureDetailView(Protected, DetailView):
     context_object_name = "seizure"
 
     def get_queryset(self):
-        return Seizure.objects.with_related().prefetch_related(
-            Prefetch("lots", queryset=Lot.objects.with_related().order_by("reference"))
+        return (
+            Seizure.objects.visible_to(self.request.user)
+            .with_related()
+            .prefetch_related(
+                Prefetch("lots", queryset=Lot.objects.with_related().order_by("reference"))
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -151,6 +163,8 @@ class SeizureDetailView(Protected, DetailView):
             today=timezone.localdate(),
         )
         context["amendments"] = seizure.amendments.select_related("lot")
+        # What the right holder answered online: samples and extensions wait for customs.
+        context["right_holder_acts"] = seizure.right_holder_acts.all()
         if settings.SEIZURE_COSTS:
             context["costs"] = import_string(settings.SEIZURE_COSTS)(seizure.pk)
         return context
@@ -163,7 +177,7 @@ class SeizureFormView(Protected, FormView):
     success_message: str
 
     def dispatch(self, request, *args, **kwargs):
-        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        self.seizure = get_object_or_404(Seizure.objects.visible_to(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -226,17 +240,19 @@ class AddLotsView(Protected, TemplateView):
     template_name = "seizures/lots_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.seizure = get_object_or_404(Seizure, pk=kwargs["pk"])
+        self.seizure = get_object_or_404(Seizure.objects.visible_to(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(seizure=self.seizure, **kwargs)
-        context.setdefault("formset", lot_formset(2)(prefix="lots"))
+        context.setdefault(
+            "formset", lot_formset(2)(prefix="lots", form_kwargs={"user": self.request.user})
+        )
         context["proposed_waste_codes"] = proposed_waste_codes()
         return context
 
     def post(self, request, *args, **kwargs):
-        formset = lot_formset(0)(request.POST, prefix="lots")
+        formset = lot_formset(0)(request.POST, prefix="lots", form_kwargs={"user": request.user})
         if formset.is_valid():
             try:
                 lots = services.add_lots(
@@ -259,12 +275,15 @@ class ServiceActionView(Protected, View):
     def get_object(self):
         raise NotImplementedError
 
+    def get_form(self):
+        return self.form_class(self.request.POST)
+
     def perform(self, obj, data) -> str:
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
-        form = self.form_class(request.POST)
+        form = self.get_form()
         if form.is_valid():
             try:
                 messages.success(request, self.perform(obj, form.cleaned_data))
@@ -288,7 +307,9 @@ class HoldView(ServiceActionView):
     permission_required = "seizures.hold_seizure"
 
     def get_object(self):
-        return get_object_or_404(Seizure, pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Seizure.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
 
     def perform(self, seizure, data) -> str:
         services.place_hold(seizure=seizure, reason=data["reason"], actor=self.request.user)
@@ -317,7 +338,7 @@ class LotListView(FilteredListView):
     template_name = "seizures/lot_list.html"
 
     def base_queryset(self):
-        return Lot.objects.with_related()
+        return Lot.objects.visible_to(self.request.user).with_related()
 
 
 class AgeingView(LotListView):
@@ -328,7 +349,12 @@ class AgeingView(LotListView):
     export_name = "ageing-lots"
 
     def base_queryset(self):
-        return Lot.objects.with_related().ageing().order_by("stored_since", "reference")
+        return (
+            Lot.objects.visible_to(self.request.user)
+            .with_related()
+            .ageing()
+            .order_by("stored_since", "reference")
+        )
 
     def get_context_data(self, **kwargs):
         from django.conf import settings
@@ -350,14 +376,18 @@ class LotDetailView(Protected, DetailView):
     context_object_name = "lot"
 
     def get_queryset(self):
-        return Lot.objects.with_related().prefetch_related(
-            Prefetch("samples", queryset=Lot.objects.with_related().order_by("reference")),
-            Prefetch(
-                "custody_events",
-                queryset=CustodyEvent.objects.select_related(
-                    "from_location", "to_location"
-                ).order_by("sequence"),
-            ),
+        return (
+            Lot.objects.visible_to(self.request.user)
+            .with_related()
+            .prefetch_related(
+                Prefetch("samples", queryset=Lot.objects.with_related().order_by("reference")),
+                Prefetch(
+                    "custody_events",
+                    queryset=CustodyEvent.objects.select_related(
+                        "from_location", "to_location"
+                    ).order_by("sequence"),
+                ),
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -365,7 +395,13 @@ class LotDetailView(Protected, DetailView):
         lot = self.object
         samples = list(lot.samples.all())
         can_move = lot.status in MOVABLE_STATUSES
-        options = services.placement_options(lot) if can_move else []
+        options = (
+            services.placement_options(
+                lot, among=StorageLocation.objects.visible_to(self.request.user)
+            )
+            if can_move
+            else []
+        )
         context.update(
             can_move=can_move,
             can_sample=lot.status in SAMPLEABLE_STATUSES and not lot.parent_id,
@@ -373,9 +409,13 @@ class LotDetailView(Protected, DetailView):
             can_reclassify=lot.status in RECLASSIFIABLE_STATUSES,
             can_record_condition=lot.status in CONDITION_STATUSES,
             can_amend=lot.status in LEFT_STORAGE,
-            move_form=MoveForm(options=options, initial=kept_location(self.request)),
+            move_form=MoveForm(
+                user=self.request.user, options=options, initial=kept_location(self.request)
+            ),
             placement_options=options,
-            transfer_target=transfer_target(lot, self.request.GET.get("move_to")),
+            transfer_target=transfer_target(
+                lot, self.request.GET.get("move_to"), self.request.user
+            ),
             sample_form=SampleForm(),
             release_form=ReasonForm(),
             samples=samples,
@@ -473,7 +513,7 @@ class LotAmendView(LotDetailView):
 
 class LotActionView(ServiceActionView):
     def get_object(self):
-        return get_object_or_404(Lot, pk=self.kwargs["pk"])
+        return get_object_or_404(Lot.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
 
     def success_url(self, obj) -> str:
         return reverse("seizures:lot-detail", args=[obj.pk])
@@ -488,11 +528,17 @@ def kept_location(request) -> dict:
     return {}
 
 
-def transfer_target(lot: Lot, location_id: str | None) -> StorageLocation | None:
-    """The location of another warehouse a move to which waits for the user's confirmation."""
+def transfer_target(lot: Lot, location_id: str | None, user) -> StorageLocation | None:
+    """The location of another warehouse a move to which waits for the user's confirmation
+    (one of the user's offices' locations)."""
     if not location_id or not is_id(location_id):
         return None
-    target = StorageLocation.objects.select_related("warehouse").filter(pk=location_id).first()
+    target = (
+        StorageLocation.objects.visible_to(user)
+        .select_related("warehouse")
+        .filter(pk=location_id)
+        .first()
+    )
     if target is None or services.is_own_warehouse(lot, target.warehouse):
         return None
     return target
@@ -505,13 +551,16 @@ class LotMoveView(LotActionView):
     permission_required = "seizures.move_lot"
     form_class = MoveForm
 
+    def get_form(self):
+        return MoveForm(self.request.POST, user=self.request.user)
+
     def post(self, request, *args, **kwargs):
         lot = self.get_object()
-        form = MoveForm(request.POST)
+        form = MoveForm(request.POST, user=request.user)
         if (
             form.is_valid()
             and not form.cleaned_data["confirm_transfer"]
-            and transfer_target(lot, str(form.cleaned_data["location"].pk))
+            and transfer_target(lot, str(form.cleaned_data["location"].pk), request.user)
         ):
             url = reverse("seizures:lot-detail", args=[lot.pk])
             return redirect(f"{url}?move_to={form.cleaned_data['location'].pk}#move-heading")
@@ -562,7 +611,11 @@ class LotLabelsView(Protected, View):
         form = LotLabelsForm(request.GET)
         lots = Lot.objects.none()
         if form.is_valid():
-            lots = Lot.objects.with_related().filter(pk__in=form.cleaned_data["lot"])
+            lots = (
+                Lot.objects.visible_to(request.user)
+                .with_related()
+                .filter(pk__in=form.cleaned_data["lot"])
+            )
         if not lots:
             messages.error(
                 request, first_error(form, "Select at least one lot to print labels for.")
@@ -592,7 +645,7 @@ class RightHolderListView(FilteredListView):
     template_name = "seizures/rightholder_list.html"
 
     def base_queryset(self):
-        return RightHolder.objects.all()
+        return RightHolder.objects.visible_to(self.request.user)
 
 
 class CustodyEventListView(FilteredListView):
@@ -603,6 +656,8 @@ class CustodyEventListView(FilteredListView):
     template_name = "seizures/custody_list.html"
 
     def base_queryset(self):
-        return CustodyEvent.objects.select_related("lot", "from_location", "to_location").order_by(
-            "-occurred_at", "-id"
+        return (
+            CustodyEvent.objects.visible_to(self.request.user)
+            .select_related("lot", "from_location", "to_location")
+            .order_by("-occurred_at", "-id")
         )

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from destruction.certificates.seal import make_seal_bundle
 from project.roles import ADMINISTRATOR, ENVIRONMENTAL_AUDITOR, WAREHOUSE_STAFF
+from seizures.models import UserAccess
 from tests.environment import require_postgresql
 from tests.factories import UserFactory
 
@@ -62,14 +63,22 @@ def user_in_role(role: str, **kwargs):
     return user
 
 
+def national(user):
+    """Warehouse staff see their offices' records only (seizures.scoping); the tests of the
+    warehouse's work make their objects in any office, so these users work for all of them.
+    The scoping itself is tested with staff of one office (tests/seizures/test_scoping.py)."""
+    UserAccess.objects.create(user=user, national=True)
+    return user
+
+
 @pytest.fixture
 def warehouse_user(db):
-    return user_in_role(WAREHOUSE_STAFF, username="warehouse", first_name="Wanda")
+    return national(user_in_role(WAREHOUSE_STAFF, username="warehouse", first_name="Wanda"))
 
 
 @pytest.fixture
 def second_warehouse_user(db):
-    return user_in_role(WAREHOUSE_STAFF, username="warehouse2", first_name="Walter")
+    return national(user_in_role(WAREHOUSE_STAFF, username="warehouse2", first_name="Walter"))
 
 
 @pytest.fixture

@@ -121,4 +121,4 @@ class ComplianceCheckViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ComplianceCheckFilterSet
 
     def get_queryset(self):
-        return ComplianceCheck.objects.for_list()
+        return ComplianceCheck.objects.visible_to(self.request.user).for_list()

@@ -21,9 +21,10 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filterset = ReviewQueueFilterSet(self.request.GET or None, queryset=review_queue())
+        queue = review_queue().visible_to(self.request.user)
+        self.filterset = ReviewQueueFilterSet(self.request.GET or None, queryset=queue)
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return review_queue().none()
+            return queue.none()
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -36,9 +37,11 @@ class ReviewListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def base(self):
-        return CertificateReview.objects.select_related(
-            "certificate", "certificate__office", "reviewer"
-        ).defer("certificate__pdf", "certificate__snapshot")
+        return (
+            CertificateReview.objects.visible_to(self.request.user)
+            .select_related("certificate", "certificate__office", "reviewer")
+            .defer("certificate__pdf", "certificate__snapshot")
+        )
 
     def get_queryset(self):
         self.filterset = ReviewFilterSet(self.request.GET or None, queryset=self.base())
@@ -59,7 +62,8 @@ class ReviewDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
 
     def dispatch(self, request, *args, **kwargs):
         self.certificate = get_object_or_404(
-            Certificate.objects.for_list().defer(None), number=kwargs["number"]
+            Certificate.objects.visible_to(request.user).for_list().defer(None),
+            number=kwargs["number"],
         )
         return super().dispatch(request, *args, **kwargs)
 

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from compliance.statistics.dictionary import BREAKDOWNS, TOTALS, Section
 from compliance.statistics.figures import (
@@ -203,15 +204,15 @@ class AnnualStatistics:
         return f"statistics-{self.year}{where}.{extension}"
 
 
-def find_office(value: str) -> CustomsOffice:
-    """An office by its code or its id (API `office=`, page downloads): a ValidationError
-    names the field."""
+def find_office(value: str, offices: QuerySet[CustomsOffice]) -> CustomsOffice:
+    """An office among `offices` (the user's) by its code or its id (API `office=`, page
+    downloads): a ValidationError names the field."""
     value = (value or "").strip()
     # PostgreSQL refuses a NUL in a string with an error of its own: no code holds one anyway.
-    office = None if "\x00" in value else CustomsOffice.objects.filter(code=value).first()
+    office = None if "\x00" in value else offices.filter(code=value).first()
     # ASCII digits only (str.isdigit() takes '²' and '١'); 18 digits stay within a bigint.
     if office is None and OFFICE_ID.fullmatch(value):
-        office = CustomsOffice.objects.filter(pk=int(value)).first()
+        office = offices.filter(pk=int(value)).first()
     if office is None:
         raise ValidationError({"office": [f"No customs office has the code or id {value!r}."]})
     return office

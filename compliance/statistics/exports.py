@@ -32,6 +32,8 @@ from compliance.statistics.dictionary import (
     data_dictionary,
 )
 from compliance.statistics.frozen import FrozenStatistics, statistics_for
+from seizures.models import CustomsOffice
+from seizures.scoping import scope_of
 
 CSV_HEADER = (
     "year",
@@ -262,10 +264,13 @@ def check_format(file_format: str) -> str:
 T = TypeVar("T")
 
 
-def requested_statistics(year: int, file_format: str | None, office: str) -> AnnualStatistics:
+def requested_statistics(
+    year: int, file_format: str | None, office: str, *, user
+) -> AnnualStatistics:
     """The statistics a download asks for (API and page): format (None: not asked), year and
-    office by code or id ("": all offices), each checked, so one ValidationError names every
-    bad field. A closed year's are its frozen edition's."""
+    office by code or id ("": all offices, for national users only), each checked, so one
+    ValidationError names every bad field. An office outside the user's is unknown. A closed
+    year's are its frozen edition's."""
     errors: dict[str, list[str]] = {}
 
     def collect(check: Callable[[], T]) -> T | None:
@@ -278,7 +283,11 @@ def requested_statistics(year: int, file_format: str | None, office: str) -> Ann
     if file_format is not None:
         collect(lambda: check_format(file_format))
     collect(lambda: check_year(year))
-    found = collect(lambda: find_office(office)) if office else None
+    offices = CustomsOffice.objects.visible_to(user)
+    found = collect(lambda: find_office(office, offices)) if office else None
+    if not office and not scope_of(user).national:
+        codes = ", ".join(offices.values_list("code", flat=True)) or "none"
+        errors["office"] = [f"Choose one of your offices ({codes})."]
     if errors:
         raise ValidationError(errors)
     return statistics_for(year, found)

@@ -5,6 +5,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from seizures.models import CustomsOffice, Seizure
+from seizures.scoping import scope_of
 
 
 def year_choices() -> tuple[list[int], int]:
@@ -29,9 +30,20 @@ class StatisticsForm(forms.Form):
         empty_label="All offices",
     )
 
-    def __init__(self, *args, years: list[int], **kwargs) -> None:
+    def __init__(self, *args, years: list[int], user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, str(year)) for year in years]
+        # The user's offices; "All offices" for national users only (seizures.scoping).
+        office = self.fields["office"]
+        office.queryset = office.queryset.visible_to(user)
+        if not scope_of(user).national:
+            office.required = True
+            office.empty_label = None
+
+    def default_office(self) -> CustomsOffice | None:
+        """The office the page opens on: all offices for national users, else the first."""
+        office = self.fields["office"]
+        return None if office.empty_label is not None else office.queryset.first()
 
 
 class CloseYearForm(forms.Form):

@@ -77,12 +77,14 @@ class StatisticsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         years, default = year_choices()
-        form = StatisticsForm(self.request.GET or None, years=years, initial={"year": default})
+        form = StatisticsForm(
+            self.request.GET or None, years=years, user=self.request.user, initial={"year": default}
+        )
         context = super().get_context_data(form=form, **kwargs)
         if form.is_bound and not form.is_valid():
             return context
         year = form.cleaned_data["year"] if form.is_bound else default
-        office = form.cleaned_data["office"] if form.is_bound else None
+        office = form.cleaned_data["office"] if form.is_bound else form.default_office()
         stats = statistics_for(year, office)
         totals, breakdowns = page_tables(stats)
         context.update(
@@ -116,7 +118,9 @@ class StatisticsExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request, year: int, file_format: str):
         try:
-            stats = requested_statistics(year, file_format, request.GET.get("office", "").strip())
+            stats = requested_statistics(
+                year, file_format, request.GET.get("office", "").strip(), user=request.user
+            )
         except ValidationError as error:
             return bad_request(error)
         return export_response(stats, file_format)
@@ -129,7 +133,9 @@ class StatisticsReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request, year: int):
         try:
-            stats = requested_statistics(year, None, request.GET.get("office", "").strip())
+            stats = requested_statistics(
+                year, None, request.GET.get("office", "").strip(), user=request.user
+            )
         except ValidationError as error:
             return bad_request(error)
         try:

@@ -27,7 +27,7 @@ from destruction.record_check import record_check
 from project.api import MAX_JSON_DEPTH, json_depth
 from project.compliance import Verdict
 from project.users import display_name
-from seizures.api.serializers import WasteCodeField
+from seizures.api.serializers import VisibleRelatedField, WasteCodeField
 from seizures.models import Lot
 
 MAX_LINES = 500
@@ -132,7 +132,7 @@ def reference_field(paper: str, **options) -> serializers.CharField:
 
 
 class LineInputSerializer(serializers.Serializer):
-    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    lot = VisibleRelatedField(queryset=Lot.objects.all())
     method = serializers.ChoiceField(choices=Method.choices)
     justification = serializers.CharField(
         max_length=2000,
@@ -151,7 +151,7 @@ class LineReferencesSerializer(serializers.Serializer):
     """The references of one line of a draft order; a field left out stays as it is, a blank
     one is cleared."""
 
-    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    lot = VisibleRelatedField(queryset=Lot.objects.all())
     right_holder_consent_reference = reference_field(CONSENT_PAPER)
     customs_decision_reference = reference_field(DECISION_PAPER)
     lab_analysis_reference = reference_field(LAB_PAPER)
@@ -212,14 +212,12 @@ class OrderAddLotsSerializer(serializers.Serializer):
 
 
 class OrderRemoveLotsSerializer(serializers.Serializer):
-    lots = serializers.PrimaryKeyRelatedField(
-        queryset=Lot.objects.all(), many=True, allow_empty=False
-    )
+    lots = VisibleRelatedField(queryset=Lot.objects.all(), many=True, allow_empty=False)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class LineWeightSerializer(serializers.Serializer):
-    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    lot = VisibleRelatedField(queryset=Lot.objects.all())
     weight_kg = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
 
 
@@ -289,7 +287,7 @@ class WitnessInputSerializer(serializers.Serializer):
 
 
 class ActualMethodSerializer(serializers.Serializer):
-    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    lot = VisibleRelatedField(queryset=Lot.objects.all())
     method = serializers.ChoiceField(choices=Method.choices)
 
 

@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from destruction import services
+from destruction.api import receipts as r
 from destruction.api import serializers as s
 from destruction.evidence import file_response
 from destruction.filtersets import (
@@ -23,12 +24,14 @@ from destruction.filtersets import (
     FacilityFilterSet,
     eligible_lots,
 )
-from destruction.models import DestructionOrder, EvidenceFile, Facility
+from destruction.models import DestructionOrder, EvidenceFile, Facility, Receipt
 from destruction.proposals import propose
+from destruction.transport.views import document_response
 from project.api import ERROR, BoundedJSONParser, FileNegotiation
 from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
 from seizures.models import Lot
+from seizures.scoping import refuse_invisible
 
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 ORDER_RESPONSES = {200: s.DestructionOrderDetailSerializer, **WRITE_ERRORS}
@@ -186,14 +189,23 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         "cancel": "destruction.cancel_order",
         "upload_evidence": "destruction.record_destruction",
         "download_evidence": "destruction.view_evidencefile",
+        "receipt": "destruction.receive_order",
+        "resolve_receipt": "destruction.resolve_receipt",
+        "countersign": "destruction.countersign_record",
+        "transport_document": "destruction.view_destructionorder",
     }
 
     def get_queryset(self):
+        user = self.request.user
         if self.action == "list":
-            return DestructionOrder.objects.for_list()
+            return DestructionOrder.objects.visible_to(user).for_list()
         if self.action == "eligible_lots":
-            return eligible_lots()
-        return DestructionOrder.objects.for_detail()
+            return eligible_lots().visible_to(user)
+        return DestructionOrder.objects.visible_to(user).for_detail()
+
+    def _valid(self, serializer_class, data):
+        """Validated input; lots named by id are looked up among those the user may see."""
+        return valid(serializer_class, data, context=self.get_serializer_context())
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -210,7 +222,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def create(self, request):
         """Plan an order from eligible lots; they are allocated to it."""
-        data = valid(s.OrderCreateSerializer, request.data).to_service_arguments()
+        data = self._valid(s.OrderCreateSerializer, request.data).to_service_arguments()
         with errors_under_lines():
             order = services.create_order(actor=request.user, **data)
         return self._order(order, status.HTTP_201_CREATED)
@@ -242,6 +254,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         the rulebook's verdict and findings and the other options it meets. Nothing is stored;
         plan the order(s) with POST /api/v1/destruction-orders/, one per facility."""
         data = valid(s.ProposeSerializer, request.data).validated_data
+        refuse_invisible(request.user, Lot.objects.filter(pk__in=data["lots"]), field="lots")
         with errors_under_lines(to="lots"):
             proposals = propose(data["lots"], planned_on=data["planned_on"])
         return Response(s.ProposalsSerializer({"lines": proposal_rows(proposals)}).data)
@@ -267,7 +280,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def add_lots(self, request, pk=None):
         """Add eligible lots to a draft order."""
         order = self.get_object()
-        data = valid(s.OrderAddLotsSerializer, request.data).to_service_arguments()
+        data = self._valid(s.OrderAddLotsSerializer, request.data).to_service_arguments()
         with errors_under_lines():
             services.add_lots(order=order, actor=request.user, **data)
         return self._order(order)
@@ -277,7 +290,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def remove_lots(self, request, pk=None):
         """Take lots out of a draft order; they return to storage."""
         order = self.get_object()
-        data = valid(s.OrderRemoveLotsSerializer, request.data).validated_data
+        data = self._valid(s.OrderRemoveLotsSerializer, request.data).validated_data
         services.remove_lots(
             order=order, lots=data["lots"], reason=data.get("reason", ""), actor=request.user
         )
@@ -289,7 +302,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         """Record or correct the references (consent, customs decision, lab report) of one
         line of a draft order; the compliance check at submission reads them."""
         order = self.get_object()
-        data = dict(valid(s.LineReferencesSerializer, request.data).validated_data)
+        data = dict(self._valid(s.LineReferencesSerializer, request.data).validated_data)
         services.update_line_references(
             order=order, lot=data.pop("lot"), actor=request.user, **data
         )
@@ -336,7 +349,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def dispatch_order(self, request, pk=None):
         """The lots leave under seal: dispatch weight (total or per lot); lots in transit."""
         order = self.get_object()
-        data = valid(s.DispatchSerializer, request.data).to_service_arguments()
+        data = self._valid(s.DispatchSerializer, request.data).to_service_arguments()
         services.dispatch_order(order=order, actor=request.user, **data)
         return self._order(order)
 
@@ -360,10 +373,49 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         added later with POST .../evidence/ runs it again."""
         order = self.get_object()
         if request.content_type.startswith("multipart/"):
-            data = valid(s.RecordWithEvidenceSerializer, request.data).to_service_arguments()
+            data = self._valid(s.RecordWithEvidenceSerializer, request.data).to_service_arguments()
         else:
-            data = valid(s.RecordSerializer, request.data).to_service_arguments()
+            data = self._valid(s.RecordSerializer, request.data).to_service_arguments()
         services.record_destruction(order=order, actor=request.user, **data)
+        return self._order(order)
+
+    def _receipt(self, order, code=status.HTTP_200_OK) -> Response:
+        receipt = Receipt.objects.select_related(
+            "order", "received_by", "resolved_by"
+        ).prefetch_related("lines__lot")
+        return Response(r.ReceiptSerializer(receipt.get(order=order)).data, status=code)
+
+    @extend_schema(
+        request=r.ReceiptInputSerializer, responses={201: r.ReceiptSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def receipt(self, request, pk=None):
+        """The facility confirms receipt of a dispatched order: gate time, weighbridge ticket,
+        weight in total or per lot, seals, discrepancies. A weight outside the mass-balance
+        tolerance (X-QM-02), a broken seal (X-CC-07) or a discrepancy gives a blocking finding
+        that an administrator resolves before the certificate."""
+        order = self.get_object()
+        data = valid(r.ReceiptInputSerializer, request.data).to_service_arguments()
+        services.confirm_receipt(order=order, actor=request.user, **data)
+        return self._receipt(order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=r.ResolveReceiptSerializer, responses={200: r.ReceiptSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="resolve-receipt")
+    def resolve_receipt(self, request, pk=None):
+        """An administrator settles the receipt's blocking findings with a reason."""
+        order = self.get_object()
+        data = valid(r.ResolveReceiptSerializer, request.data).validated_data
+        services.resolve_receipt(order=order, reason=data["reason"], actor=request.user)
+        return self._receipt(order)
+
+    @extend_schema(request=None, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def countersign(self, request, pk=None):
+        """The warehouse or an administrator countersigns the record the facility submitted."""
+        order = self.get_object()
+        services.countersign_record(order=order, actor=request.user)
         return self._order(order)
 
     @extend_schema(request=s.CancelSerializer, responses=ORDER_RESPONSES)
@@ -371,7 +423,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def cancel(self, request, pk=None):
         """Cancel before execution; the lots return to storage."""
         order = self.get_object()
-        data = valid(s.CancelSerializer, request.data).validated_data
+        data = self._valid(s.CancelSerializer, request.data).validated_data
         services.cancel_order(order=order, reason=data["reason"], actor=request.user)
         return self._order(order)
 
@@ -390,9 +442,32 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         an executed order; type checked by content, size limited, SHA-256 stored. The record
         check runs again: the answer's `record_check` shows the new verdict."""
         order = self.get_object()
-        data = valid(s.EvidenceUploadSerializer, request.data).validated_data
+        data = self._valid(s.EvidenceUploadSerializer, request.data).validated_data
         services.add_evidence(order=order, kind=data["kind"], file=data["file"], actor=request.user)
         return self._order(order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The transport document as PDF."
+            ),
+            403: ERROR,
+            404: ERROR,
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"transport-documents/(?P<kind>adr|consignment-note|annex-vii)",
+        filter_backends=(),
+        content_negotiation_class=FileNegotiation,
+    )
+    def transport_document(self, request, pk=None, kind=None):
+        """The ADR transport document (lots with UN classes), the waste consignment note, or the
+        Annex VII information (facility in another country), as PDF; 404 when the order does
+        not travel under it."""
+        order = self.get_object()
+        return document_response(order, kind)
 
     @extend_schema(responses=FILE_RESPONSE)
     @action(
@@ -405,6 +480,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def download_evidence(self, request, pk=None, evidence_pk=None):
         """Download an evidence file (never served under a public URL)."""
         evidence = get_object_or_404(
-            EvidenceFile.objects.select_related("record"), pk=evidence_pk, record__order_id=pk
+            EvidenceFile.objects.visible_to(request.user).select_related("record"),
+            pk=evidence_pk,
+            record__order_id=pk,
         )
         return file_response(evidence)

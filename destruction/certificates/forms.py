@@ -17,6 +17,11 @@ class IssueCertificateForm(forms.Form):
         help_text="Only executed orders without a certificate are listed.",
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["order"]
+        field.queryset = field.queryset.visible_to(user)
+
 
 class RevokeCertificateForm(forms.Form):
     reason = forms.CharField(

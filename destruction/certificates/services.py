@@ -33,7 +33,9 @@ from destruction.models import (
     Certificate,
     CertificateStatus,
     DestructionOrder,
+    DestructionRecord,
     OrderStatus,
+    Receipt,
 )
 from destruction.reminders import notify_certificate_issued
 from project import audit
@@ -90,6 +92,20 @@ def require_certifiable(order: DestructionOrder, lots: list[Lot]) -> None:
     pending = [lot.reference for lot in lots if lot.status != LotStatus.DESTROYED]
     if pending:
         raise TransitionNotAllowed(f"Lots not recorded as destroyed: {', '.join(pending[:10])}.")
+    receipt = Receipt.objects.filter(order=order).only("blocking", "resolved_at", "findings")
+    receipt = receipt.first()
+    if receipt is not None and receipt.blocks_certificate:
+        rules = sorted({finding["rule"] for finding in receipt.findings})
+        raise TransitionNotAllowed(
+            f"The facility's receipt of {order.reference} has blocking findings "
+            f"({', '.join(rules)}); an administrator resolves them before the certificate."
+        )
+    record = DestructionRecord.objects.filter(order=order).first()
+    if record is not None and record.awaits_countersignature:
+        raise TransitionNotAllowed(
+            f"The facility submitted the record of {order.reference}; the warehouse or an "
+            "administrator countersigns it before the certificate."
+        )
     rules = blocking_rules(latest_record_check(order))
     if rules:
         raise TransitionNotAllowed(

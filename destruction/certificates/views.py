@@ -49,10 +49,11 @@ class CertificateListView(LoginRequiredMixin, PermissionRequiredMixin, ListView)
 
     def get_queryset(self):
         self.filterset = CertificateFilterSet(
-            self.request.GET or None, queryset=Certificate.objects.for_list()
+            self.request.GET or None,
+            queryset=Certificate.objects.visible_to(self.request.user).for_list(),
         )
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return Certificate.objects.for_list().none()
+            return Certificate.objects.none()
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -63,7 +64,8 @@ class CertificateMixin(LoginRequiredMixin, PermissionRequiredMixin):
     def certificate(self) -> Certificate:
         if not hasattr(self, "_certificate"):
             self._certificate = get_object_or_404(
-                Certificate.objects.for_list().defer(None), number=self.kwargs["number"]
+                Certificate.objects.visible_to(self.request.user).for_list().defer(None),
+                number=self.kwargs["number"],
             )
         return self._certificate
 
@@ -97,7 +99,9 @@ class CertificatePdfView(CertificateMixin, View):
     permission_required = "destruction.view_certificate"
 
     def get(self, request, number: str) -> HttpResponse:
-        return pdf_response(get_object_or_404(Certificate, number=number))
+        return pdf_response(
+            get_object_or_404(Certificate.objects.visible_to(request.user), number=number)
+        )
 
 
 class ServiceFormView(FormView):
@@ -123,6 +127,9 @@ class IssueCertificateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceF
 
     def get_initial(self):
         return {"order": self.request.GET.get("order", "")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def call_service(self, data) -> Certificate:
         return issue_certificate(order=data["order"], actor=self.request.user)

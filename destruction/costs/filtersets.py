@@ -7,12 +7,13 @@ from django.utils import timezone
 from destruction.costs.models import Statement, StatementStatus
 from project.filters import BooleanFilter
 from seizures.models import RightHolder
+from seizures.scoping import visible
 
 
 class StatementFilterSet(django_filters.FilterSet):
     number = django_filters.CharFilter(lookup_expr="icontains", label="Number")
     right_holder = django_filters.ModelChoiceFilter(
-        queryset=RightHolder.objects.all(), label="Right holder"
+        queryset=visible(RightHolder), label="Right holder"
     )
     status = django_filters.ChoiceFilter(choices=StatementStatus.choices)
     overdue = BooleanFilter(method="filter_overdue", label="Overdue")

@@ -21,8 +21,10 @@ class IssueStatementForm(forms.Form):
         help_text="Optional: one seizure's costs only (its reference).",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # A seizure of the user's offices (seizures.scoping).
+        self.fields["seizure"].queryset = self.fields["seizure"].queryset.visible_to(user)
         today = timezone.localdate()
         self.fields["period_from"].initial = datetime.date(today.year, 1, 1)
         self.fields["period_to"].initial = today

@@ -8,13 +8,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from destruction.methods import Method
 from seizures.choices import ZoneType
 from seizures.models import Lot, RightHolder, Seizure
+from seizures.scoping import ScopedQuerySet
 
 
 class Payer(models.TextChoices):
@@ -123,7 +124,17 @@ STATEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class StatementQuerySet(models.QuerySet):
+class StatementQuerySet(ScopedQuerySet):
+    """A statement bills one right holder, across offices: customs staff see those billing a
+    lot of one of their offices; the right holder's users see its own."""
+
+    right_holder_lookup = "right_holder"
+
+    def office_condition(self, office_ids: list[int]) -> Q:
+        return Q(
+            Exists(CostEntry.objects.filter(statement=OuterRef("pk"), lot__office__in=office_ids))
+        )
+
     def overdue(self, today: datetime.date | None = None) -> "StatementQuerySet":
         return self.exclude(status=StatementStatus.PAID).filter(
             due_on__lt=today or timezone.localdate()
@@ -187,7 +198,10 @@ class Statement(models.Model):
         return self.status != StatementStatus.PAID and self.due_on < (today or timezone.localdate())
 
 
-class CostEntryQuerySet(models.QuerySet):
+class CostEntryQuerySet(ScopedQuerySet):
+    office_lookup = "lot__office"
+    right_holder_lookup = "lot__seizure__right_holder"
+
     def unbilled(self) -> "CostEntryQuerySet":
         return self.filter(statement__isnull=True)
 

@@ -39,12 +39,14 @@ class StatementListView(FilteredListView):
     template_name = "destruction/costs/statement_list.html"
 
     def base_queryset(self):
-        return Statement.objects.for_list()
+        return Statement.objects.visible_to(self.request.user).for_list()
 
 
 class StatementMixin(Protected):
     def statement(self) -> Statement:
-        return get_object_or_404(Statement.objects.for_list(), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Statement.objects.visible_to(self.request.user).for_list(), pk=self.kwargs["pk"]
+        )
 
 
 class StatementDetailView(StatementMixin, DetailView):
@@ -71,6 +73,9 @@ class StatementIssueView(Protected, FormView):
 
     def get_initial(self):
         return {"right_holder": self.request.GET.get("right_holder")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -14,6 +14,7 @@ from destruction.services.facilities import (
     FACILITY_FIELDS,
     PermitInput,
     delete_facility,
+    link_facility_operator,
     save_facility,
 )
 from destruction.services.orders import (
@@ -26,6 +27,12 @@ from destruction.services.orders import (
     remove_lots,
     submit_order,
     update_line_references,
+)
+from destruction.services.receipts import (
+    ReceiptDiscrepancyInput,
+    confirm_receipt,
+    countersign_record,
+    resolve_receipt,
 )
 from destruction.services.records import (
     MAX_ABSENCE_REASON,
@@ -45,6 +52,11 @@ from destruction.services.records import (
 
 __all__ = [
     "Acknowledgement",
+    "ReceiptDiscrepancyInput",
+    "link_facility_operator",
+    "confirm_receipt",
+    "countersign_record",
+    "resolve_receipt",
     "FACILITY_FIELDS",
     "LINE_REFERENCES",
     "MAX_ABSENCE_REASON",

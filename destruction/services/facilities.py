@@ -1,5 +1,5 @@
-"""Services of facilities: create or change a facility with its permit list, and delete one
-no order names. Each is one durable transaction."""
+"""Services of facilities: create or change a facility with its permit list, delete one
+no order names, link a facility operator to their facility. Each is one durable transaction."""
 
 import datetime
 from collections.abc import Sequence
@@ -11,7 +11,15 @@ from django.db import transaction
 from django.db.models.deletion import ProtectedError
 
 from destruction.methods import OPERATION_CODES
-from destruction.models import DestructionOrder, Facility, FacilityPermit, certification_errors
+from destruction.models import (
+    DestructionOrder,
+    Facility,
+    FacilityOperator,
+    FacilityPermit,
+    certification_errors,
+)
+from project import audit
+from project.roles import FACILITY_OPERATOR
 from seizures.waste_codes import canonical_code, code_errors
 
 
@@ -123,3 +131,17 @@ def _permit_errors(permits: Sequence[PermitInput]) -> list[str]:
             errors.append(f"Permit {label}: list the authorised R/D operation codes.")
         errors.extend(f"Permit {label}: {problem}" for problem in code_errors(p.waste_codes))
     return errors
+
+
+def link_facility_operator(*, user: User, facility: Facility, actor: User) -> FacilityOperator:
+    """Make `user` (group Facility operator) act for `facility`: they, and their API tokens,
+    see only the orders dispatched to it."""
+    if not user.groups.filter(name=FACILITY_OPERATOR).exists():
+        raise ValidationError({"user": [f"{user} is not in the group {FACILITY_OPERATOR}."]})
+    with transaction.atomic(durable=True):
+        link, created = FacilityOperator.objects.update_or_create(
+            user=user, defaults={"facility": facility}
+        )
+        if created:
+            audit.record_created([link], actor=actor)
+    return link

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -29,7 +29,9 @@ from destruction.models import (
     OrderStatus,
     OutputFraction,
     OutputRoute,
+    Receipt,
     Witness,
+    operated_facility_id,
 )
 from destruction.services._shared import (
     MAX_WITNESSES,
@@ -142,6 +144,7 @@ def record_destruction(
         with transaction.atomic(durable=True):
             _transition(order, OrderStatus.DISPATCHED, OrderStatus.EXECUTED)
             order = _fresh(order)
+            by_facility = _facility_submission(order, actor)
             lines = _locked_active_lines(order)
             # A legal hold placed after dispatch stops the record as it stopped the dispatch.
             _refuse(hold_refusals(LotFacts.of(line.lot) for line in lines))
@@ -183,6 +186,7 @@ def record_destruction(
                     mass_balance_deviation=bool(balance.breaches),
                     deviation_justification=justification if balance.breaches else "",
                     recorded_by=actor,
+                    recorded_by_facility=by_facility,
                 )
                 fractions = OutputFraction.objects.bulk_create(
                     OutputFraction(
@@ -249,6 +253,21 @@ def record_destruction(
         _discard_files(saved_files)
         raise
     return record
+
+
+def _facility_submission(order: DestructionOrder, actor: User) -> bool:
+    """A facility operator records only orders of their facility, after confirming receipt;
+    their record then awaits a countersignature (services.countersign_record)."""
+    facility_id = operated_facility_id(actor)
+    if facility_id is None:
+        return False
+    if facility_id != order.facility_id:
+        raise PermissionDenied("The order goes to another facility.")
+    if not Receipt.objects.filter(order=order).exists():
+        raise ValidationError(
+            {"receipt": [f"Confirm the receipt of {order.reference} before recording it."]}
+        )
+    return True
 
 
 def add_evidence(

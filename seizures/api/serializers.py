@@ -25,6 +25,7 @@ from seizures.models import (
     LegalRoute,
     Lot,
     RightHolder,
+    RightHolderAct,
     SamplePurpose,
     Seizure,
     StorageLocation,
@@ -34,8 +35,29 @@ from seizures.models import (
 )
 from seizures.seals import message_of
 from seizures.services.amendments import LEGAL_FACTS
+from seizures.services.right_holders import MAX_SAMPLE_ARTICLES
 from seizures.validation import MAX_TEXT, LotInput
 from seizures.waste_codes import HP_PROPERTIES, lookup
+
+
+class VisibleQuerysetMixin:
+    """A related record looked up among those the requesting user may see (seizures.scoping):
+    one of another office "does not exist", as its detail answers 404. The serializer needs
+    the view's context (its request)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            raise RuntimeError(f"{type(self.root).__name__} needs the request in its context.")
+        return super().get_queryset().visible_to(request.user)
+
+
+class VisibleRelatedField(VisibleQuerysetMixin, serializers.PrimaryKeyRelatedField):
+    """A record by id, among those the user may see."""
+
+
+class VisibleSlugRelatedField(VisibleQuerysetMixin, serializers.SlugRelatedField):
+    """A record by a unique field (a reference), among those the user may see."""
 
 
 class WasteCodeField(serializers.CharField):
@@ -365,7 +387,7 @@ class LotInputSerializer(serializers.Serializer):
         required=False,
         help_text="UN classes; omit for the waste class defaults (digest B18).",
     )
-    location = serializers.PrimaryKeyRelatedField(
+    location = VisibleRelatedField(
         queryset=StorageLocation.objects.all(), required=False, allow_null=True
     )
     controlled_substances = serializers.BooleanField(
@@ -447,7 +469,7 @@ class SeizureCaseFieldsSerializer(serializers.Serializer):
 
 
 class SeizureCreateSerializer(SeizureCaseFieldsSerializer):
-    office = serializers.PrimaryKeyRelatedField(queryset=CustomsOffice.objects.all())
+    office = VisibleRelatedField(queryset=CustomsOffice.objects.all())
     lots = LotInputSerializer(many=True, allow_empty=False)
 
 
@@ -480,7 +502,7 @@ class AddLotsSerializer(serializers.Serializer):
 
 
 class MoveSerializer(serializers.Serializer):
-    location = serializers.PrimaryKeyRelatedField(queryset=StorageLocation.objects.all())
+    location = VisibleRelatedField(queryset=StorageLocation.objects.all())
 
 
 class ReclassifySerializer(serializers.Serializer):
@@ -569,6 +591,52 @@ class AmendmentSerializer(serializers.ModelSerializer):
         fields = ["id", "seizure", "lot", "occurred_at", "actor_name", "reason", "before", "after"]
 
 
+class RightHolderActSerializer(serializers.ModelSerializer):
+    seizure_reference = serializers.CharField(source="seizure.reference", read_only=True)
+
+    class Meta:
+        model = RightHolderAct
+        fields = [
+            "id",
+            "seizure",
+            "seizure_reference",
+            "right_holder",
+            "kind",
+            "effective_on",
+            "reason",
+            "articles_requested",
+            "extension_days_requested",
+            "actor_name",
+            "recorded_at",
+        ]
+
+
+class ConfirmInfringementSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+
+
+class AgreementSerializer(serializers.Serializer):
+    agreed_on = serializers.DateField(help_text="Date of the right holder's agreement.")
+
+
+class RefusalSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=MAX_TEXT)
+
+
+class SampleRequestSerializer(serializers.Serializer):
+    articles = serializers.IntegerField(min_value=1, max_value=MAX_SAMPLE_ARTICLES)
+    reason = serializers.CharField(max_length=MAX_TEXT, help_text="What the samples are for.")
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_PROCEEDINGS_EXTENSION_DAYS,
+        help_text="Working days asked for (Art. 23(4)).",
+    )
+    reason = serializers.CharField(max_length=MAX_TEXT)
+
+
 class SampleSerializer(serializers.Serializer):
     articles = serializers.IntegerField(min_value=1)
     purpose = serializers.ChoiceField(choices=SamplePurpose.choices)
@@ -587,9 +655,7 @@ class OptionalReasonSerializer(serializers.Serializer):
 
 
 class LotLabelsSerializer(serializers.Serializer):
-    lots = serializers.PrimaryKeyRelatedField(
-        queryset=Lot.objects.all(), many=True, allow_empty=False
-    )
+    lots = VisibleRelatedField(queryset=Lot.objects.all(), many=True, allow_empty=False)
 
     def validate_lots(self, value):
         if len(value) > 500:
@@ -598,7 +664,7 @@ class LotLabelsSerializer(serializers.Serializer):
 
 
 class LocationLabelsSerializer(serializers.Serializer):
-    locations = serializers.PrimaryKeyRelatedField(
+    locations = VisibleRelatedField(
         queryset=StorageLocation.objects.all(), many=True, allow_empty=False
     )
 

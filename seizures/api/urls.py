@@ -12,5 +12,6 @@ router.register("warehouses", views.WarehouseViewSet, basename="warehouse")
 router.register("locations", views.StorageLocationViewSet, basename="location")
 router.register("right-holders", views.RightHolderViewSet, basename="right-holder")
 router.register("holidays", views.HolidayViewSet, basename="holiday")
+router.register("right-holder-acts", views.RightHolderActViewSet, basename="right-holder-act")
 
 urlpatterns = router.urls

@@ -26,6 +26,7 @@ from seizures.filtersets import (
     CustomsOfficeFilterSet,
     HolidayFilterSet,
     LotFilterSet,
+    RightHolderActFilterSet,
     RightHolderFilterSet,
     SeizureFilterSet,
     StorageLocationFilterSet,
@@ -41,6 +42,7 @@ from seizures.models import (
     IntakeBatch,
     Lot,
     RightHolder,
+    RightHolderAct,
     Seizure,
     StorageLocation,
     Warehouse,
@@ -87,6 +89,12 @@ class FilteredViewSetMixin:
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=1000)
         return exports.csv_response(rows, self.export_columns, self.export_name)
 
+    def _valid(self, serializer_class, data) -> dict:
+        """Validated input; records named by id are looked up among those the user may see."""
+        serializer = serializer_class(data=data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
 
 class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = SeizureFilterSet
@@ -101,10 +109,15 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "import_csv": "seizures.import_seizures",
         "amend": "seizures.amend_seizure",
         "export": "seizures.view_seizure",
+        "confirm_infringement": "seizures.act_for_right_holder",
+        "agree_to_destruction": "seizures.act_for_right_holder",
+        "refuse_destruction": "seizures.act_for_right_holder",
+        "request_samples": "seizures.act_for_right_holder",
+        "request_extension": "seizures.act_for_right_holder",
     }
 
     def get_queryset(self):
-        queryset = Seizure.objects.with_related()
+        queryset = Seizure.objects.visible_to(self.request.user).with_related()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("lots", queryset=Lot.objects.with_related().order_by("reference"))
@@ -143,7 +156,9 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def partial_update(self, request, pk=None):
         """Complete or correct the case data; the deadline is recomputed."""
         seizure = self.get_object()
-        serializer = s.SeizureUpdateSerializer(data=request.data, partial=True)
+        serializer = s.SeizureUpdateSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         services.update_seizure(seizure=seizure, actor=request.user, **serializer.validated_data)
         return self._detail(seizure)
@@ -273,11 +288,72 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         }
         return Response(result, status=status.HTTP_201_CREATED)
 
-    @staticmethod
-    def _valid(serializer_class, data) -> dict:
-        serializer = serializer_class(data=data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+    # --- the right holder's answers (its users only; the service checks who answers) ------
+
+    def _act(self, request, service, serializer_class) -> Response:
+        seizure = self.get_object()
+        data = self._valid(serializer_class, request.data)
+        act = service(seizure=seizure, actor=request.user, **data)
+        return Response(s.RightHolderActSerializer(act).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ConfirmInfringementSerializer,
+        responses={201: s.RightHolderActSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-infringement")
+    def confirm_infringement(self, request, pk=None):
+        """The right holder confirms that the goods infringe its right."""
+        return self._act(request, services.confirm_infringement, s.ConfirmInfringementSerializer)
+
+    @extend_schema(
+        request=s.AgreementSerializer, responses={201: s.RightHolderActSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="agree-to-destruction")
+    def agree_to_destruction(self, request, pk=None):
+        """The right holder agrees to destruction, with the date (Art. 23(1)(a)); recorded as
+        customs record it, so the goods become eligible alike."""
+        return self._act(request, services.agree_to_destruction, s.AgreementSerializer)
+
+    @extend_schema(
+        request=s.RefusalSerializer, responses={201: s.RightHolderActSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="refuse-destruction")
+    def refuse_destruction(self, request, pk=None):
+        """The right holder does not agree to destruction, with the reason; 409 once an
+        agreement is recorded."""
+        return self._act(request, services.refuse_destruction, s.RefusalSerializer)
+
+    @extend_schema(
+        request=s.SampleRequestSerializer,
+        responses={201: s.RightHolderActSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="request-samples")
+    def request_samples(self, request, pk=None):
+        """The right holder asks for samples (Art. 19)."""
+        return self._act(request, services.request_samples, s.SampleRequestSerializer)
+
+    @extend_schema(
+        request=s.ExtensionRequestSerializer,
+        responses={201: s.RightHolderActSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, pk=None):
+        """The right holder asks for more time to start proceedings, with the reason
+        (Art. 23(4)); 409 off the court route."""
+        return self._act(request, services.request_extension, s.ExtensionRequestSerializer)
+
+
+class RightHolderActViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """What right holders answered on the cases the user may see (newest first)."""
+
+    serializer_class = s.RightHolderActSerializer
+    filterset_class = RightHolderActFilterSet
+    export_columns = exports.RIGHT_HOLDER_ACT_COLUMNS
+    export_name = "right-holder-acts"
+    permission_map = {"export": "seizures.view_rightholderact"}
+
+    def get_queryset(self):
+        return RightHolderAct.objects.visible_to(self.request.user).select_related("seizure")
 
 
 class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
@@ -291,12 +367,21 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        return IntakeBatch.objects.select_related("created_by").prefetch_related(
-            Prefetch(
-                "seizures",
-                queryset=Seizure.objects.order_by("reference").prefetch_related(
-                    Prefetch("lots", queryset=Lot.objects.order_by("reference"))
-                ),
+        user = self.request.user
+        return (
+            IntakeBatch.objects.visible_to(user)
+            .select_related("created_by")
+            .prefetch_related(
+                Prefetch(
+                    "seizures",
+                    queryset=Seizure.objects.visible_to(user)
+                    .order_by("reference")
+                    .prefetch_related(
+                        Prefetch(
+                            "lots", queryset=Lot.objects.visible_to(user).order_by("reference")
+                        )
+                    ),
+                )
             )
         )
 
@@ -305,7 +390,8 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
     def labels(self, request, pk=None):
         """One PDF sheet with the labels of every lot the file created."""
         batch = self.get_object()
-        lots = Lot.objects.with_related().filter(seizure__intake_batches=batch)
+        lots = Lot.objects.visible_to(request.user).with_related()
+        lots = lots.filter(seizure__intake_batches=batch)
         return pdf_response(
             labels.lot_labels_pdf(lots.order_by("reference")), f"intake-{batch.pk}-labels.pdf"
         )
@@ -328,7 +414,8 @@ class IntakeBatchViewSet(viewsets.ReadOnlyModelViewSet):
         the location it went to, or with the reasons it stayed unplaced."""
         batch = self.get_object()
         results = services.place_lots_by_proposal(
-            lots=Lot.objects.filter(seizure__intake_batches=batch), actor=request.user
+            lots=Lot.objects.visible_to(request.user).filter(seizure__intake_batches=batch),
+            actor=request.user,
         )
         return Response(s.ProposedPlacementSerializer(results, many=True).data)
 
@@ -352,7 +439,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        return Lot.objects.with_related()
+        return Lot.objects.visible_to(self.request.user).with_related()
 
     def _lot(self, lot: Lot, code=status.HTTP_200_OK) -> Response:
         return Response(s.LotSerializer(self.get_queryset().get(pk=lot.pk)).data, status=code)
@@ -363,7 +450,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """Place or move the lot; refused with the rule named (X-CC-04, BAT-S1, FOOD-S2,
         ST-CAP) when the storage rules forbid it."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.MoveSerializer, request.data)
+        data = self._valid(s.MoveSerializer, request.data)
         services.move_lot(lot=lot, location=data["location"], actor=request.user)
         return self._lot(lot)
 
@@ -380,7 +467,10 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         classes accepted, segregation, capacity), grouped by warehouse, the lot's own first;
         its current location left out. Empty for a lot that cannot be moved."""
         lot = self.get_object()
-        options = services.placement_options(lot) if lot.status in MOVABLE_STATUSES else []
+        among = StorageLocation.objects.visible_to(request.user)
+        options = (
+            services.placement_options(lot, among=among) if lot.status in MOVABLE_STATUSES else []
+        )
         return Response(s.PlacementOptionSerializer(options, many=True).data)
 
     @extend_schema(request=s.SampleSerializer, responses={201: s.LotSerializer, **WRITE_ERRORS})
@@ -388,7 +478,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def sample(self, request, pk=None):
         """Take a sample: a child lot with its own custody chain; answers the sample."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.SampleSerializer, request.data)
+        data = self._valid(s.SampleSerializer, request.data)
         sample = services.take_sample(lot=lot, actor=request.user, **data)
         return self._lot(sample, status.HTTP_201_CREATED)
 
@@ -397,7 +487,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def release(self, request, pk=None):
         """Release the lot from customs control (refused under a legal hold)."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.ReasonSerializer, request.data)
+        data = self._valid(s.ReasonSerializer, request.data)
         services.release_lot(lot=lot, reason=data["reason"], actor=request.user)
         return self._lot(lot)
 
@@ -407,7 +497,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """Record that the lot is found damaged, swollen or leaking, or no longer so (X-CC-04,
         BAT-S2): a custody event; 409 once the lot is destroyed or released."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.ConditionSerializer, request.data)
+        data = self._valid(s.ConditionSerializer, request.data)
         services.record_lot_condition(lot=lot, actor=request.user, **data)
         return self._lot(lot)
 
@@ -418,7 +508,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         hold; refused with the rule named (X-CC-04, BAT-S1, FOOD-S2) when its location cannot
         hold it so classified, 409 when the lot is allocated, in transit or gone."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.ReclassifySerializer, request.data)
+        data = self._valid(s.ReclassifySerializer, request.data)
         services.reclassify_lot(
             lot=lot,
             actor=request.user,
@@ -439,7 +529,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         """Amend the classification of a lot that has left storage (administrators), with a
         reason; a lot in storage is reclassified instead."""
         lot = self.get_object()
-        data = SeizureViewSet._valid(s.LotAmendSerializer, request.data)
+        data = self._valid(s.LotAmendSerializer, request.data)
         amendment = services.amend_lot(lot=lot, actor=request.user, **data)
         return Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
@@ -459,8 +549,8 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of labels (Code 128 + QR + text) for the given lots."""
-        data = SeizureViewSet._valid(s.LotLabelsSerializer, request.data)
-        lots = Lot.objects.with_related().filter(pk__in=[lot.pk for lot in data["lots"]])
+        data = self._valid(s.LotLabelsSerializer, request.data)
+        lots = self.get_queryset().filter(pk__in=[lot.pk for lot in data["lots"]])
         return pdf_response(labels.lot_labels_pdf(lots), "lot-labels.pdf")
 
 
@@ -474,8 +564,10 @@ class CustodyEventViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     permission_map = {"export": "seizures.view_custodyevent"}
 
     def get_queryset(self):
-        return CustodyEvent.objects.select_related("lot", "from_location", "to_location").order_by(
-            "-occurred_at", "-id"
+        return (
+            CustodyEvent.objects.visible_to(self.request.user)
+            .select_related("lot", "from_location", "to_location")
+            .order_by("-occurred_at", "-id")
         )
 
 
@@ -540,7 +632,8 @@ class WarehouseViewSet(ReferenceViewSet):
 
     def get_queryset(self):
         return (
-            Warehouse.objects.select_related("office")
+            Warehouse.objects.visible_to(self.request.user)
+            .select_related("office")
             .annotate(location_count=Count("locations"))
             .order_by("code")
         )
@@ -557,7 +650,7 @@ class StorageLocationViewSet(ReferenceViewSet):
     }
 
     def get_queryset(self):
-        return StorageLocation.objects.with_occupancy()
+        return StorageLocation.objects.visible_to(self.request.user).with_occupancy()
 
     @extend_schema(
         request=s.LocationLabelsSerializer, responses={**PDF_RESPONSE, 400: ERROR, 403: ERROR}
@@ -565,9 +658,11 @@ class StorageLocationViewSet(ReferenceViewSet):
     @action(detail=False, methods=["post"], content_negotiation_class=FileNegotiation)
     def labels(self, request):
         """A PDF sheet of location labels (Code 128 + QR + text)."""
-        data = SeizureViewSet._valid(s.LocationLabelsSerializer, request.data)
-        locations = StorageLocation.objects.select_related("warehouse").filter(
-            pk__in=[location.pk for location in data["locations"]]
+        data = self._valid(s.LocationLabelsSerializer, request.data)
+        locations = (
+            StorageLocation.objects.visible_to(request.user)
+            .select_related("warehouse")
+            .filter(pk__in=[location.pk for location in data["locations"]])
         )
         return pdf_response(labels.location_labels_pdf(locations), "location-labels.pdf")
 
@@ -578,7 +673,9 @@ class RightHolderViewSet(ReferenceViewSet):
     export_columns = exports.RIGHT_HOLDER_COLUMNS
     export_name = "right-holders"
     permission_map = ReferenceViewSet.write_permissions(RightHolder)
-    queryset = RightHolder.objects.all()
+
+    def get_queryset(self):
+        return RightHolder.objects.visible_to(self.request.user)
 
 
 class HolidayViewSet(ReferenceViewSet):

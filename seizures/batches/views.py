@@ -102,15 +102,22 @@ class IntakeBatchView(Protected, DetailView):
     context_object_name = "batch"
 
     def get_queryset(self):
-        return IntakeBatch.objects.select_related("created_by").prefetch_related(
-            Prefetch(
-                "seizures",
-                queryset=Seizure.objects.select_related("office").order_by("reference"),
+        user = self.request.user
+        return (
+            IntakeBatch.objects.visible_to(user)
+            .select_related("created_by")
+            .prefetch_related(
+                Prefetch(
+                    "seizures",
+                    queryset=Seizure.objects.visible_to(user)
+                    .select_related("office")
+                    .order_by("reference"),
+                )
             )
         )
 
     def get_context_data(self, **kwargs):
-        lots = list(batch_lots(self.object))
+        lots = list(batch_lots(self.object, self.request.user))
         return super().get_context_data(
             lots=lots,
             unplaced=sum(1 for lot in lots if lot.location_id is None),
@@ -118,8 +125,14 @@ class IntakeBatchView(Protected, DetailView):
         )
 
 
-def batch_lots(batch: IntakeBatch):
-    return Lot.objects.with_related().filter(seizure__intake_batches=batch).order_by("reference")
+def batch_lots(batch: IntakeBatch, user):
+    """The lots the file created, of the user's offices."""
+    return (
+        Lot.objects.visible_to(user)
+        .with_related()
+        .filter(seizure__intake_batches=batch)
+        .order_by("reference")
+    )
 
 
 class IntakeBatchLabelsView(Protected, View):
@@ -128,9 +141,10 @@ class IntakeBatchLabelsView(Protected, View):
     permission_required = "seizures.print_labels"
 
     def get(self, request, pk):
-        batch = get_object_or_404(IntakeBatch, pk=pk)
+        batch = get_object_or_404(IntakeBatch.objects.visible_to(request.user), pk=pk)
         return pdf_download(
-            labels.lot_labels_pdf(batch_lots(batch)), f"intake-{batch.pk}-labels.pdf"
+            labels.lot_labels_pdf(batch_lots(batch, request.user)),
+            f"intake-{batch.pk}-labels.pdf",
         )
 
 
@@ -141,9 +155,11 @@ class IntakeBatchPlaceView(Protected, View):
     permission_required = "seizures.move_lot"
 
     def post(self, request, pk):
-        batch = get_object_or_404(IntakeBatch, pk=pk)
+        batch = get_object_or_404(IntakeBatch.objects.visible_to(request.user), pk=pk)
         try:
-            results = services.place_lots_by_proposal(lots=batch_lots(batch), actor=request.user)
+            results = services.place_lots_by_proposal(
+                lots=batch_lots(batch, request.user), actor=request.user
+            )
         except TransitionNotAllowed as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(batch.get_absolute_url())

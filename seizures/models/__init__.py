@@ -1,8 +1,10 @@
 """Seizures, their lots, the storage where lots wait, and the append-only custody chain.
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
-locations, seizures, lots), `custody` (the append-only record), `batches` (CSV files imported).
-Everything is importable from `seizures.models`, as migrations and the other apps expect."""
+locations, seizures, lots), `custody` (the append-only record), `batches` (CSV files imported),
+`stocktakes` (counts of the stock), `access` (which offices or right holder a user sees),
+`right_holder_acts` (what right holders answered on a case). Everything is importable from
+`seizures.models`, as migrations and the other apps expect."""
 
 from seizures.choices import (
     ActionType,
@@ -16,6 +18,7 @@ from seizures.choices import (
     TransportMode,
     ZoneType,
 )
+from seizures.models.access import UserAccess
 from seizures.models.batches import IntakeBatch
 from seizures.models.custody import Amendment, CustodyEvent, CustodySeal
 from seizures.models.inventory import (
@@ -30,6 +33,8 @@ from seizures.models.inventory import (
     Warehouse,
 )
 from seizures.models.reference import CertificateLanguage, CustomsOffice, Holiday, RightHolder
+from seizures.models.right_holder_acts import RightHolderAct
+from seizures.models.stocktakes import Stocktake, StocktakeLine, StocktakeLocation
 
 __all__ = [
     "CLASSIFICATION_FIELDS",
@@ -52,11 +57,16 @@ __all__ = [
     "Lot",
     "LotStatus",
     "RightHolder",
+    "RightHolderAct",
     "SamplePurpose",
     "Seizure",
+    "Stocktake",
+    "StocktakeLine",
+    "StocktakeLocation",
     "StorageLocation",
     "TrafficType",
     "TransportMode",
+    "UserAccess",
     "Warehouse",
     "ZoneType",
 ]

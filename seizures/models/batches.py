@@ -7,6 +7,19 @@ from django.db.models import Q
 from django.urls import reverse
 
 from seizures.models.inventory import Seizure
+from seizures.scoping import ScopedQuerySet
+
+
+class IntakeBatchQuerySet(ScopedQuerySet):
+    """A file may hold seizures of several offices: visible to the staff of any of them (who
+    then see their own offices' seizures and lots of it only)."""
+
+    def office_condition(self, office_ids: list[int]) -> Q:
+        return Q(seizures__office__in=office_ids)
+
+    def visible_to(self, user):
+        return super().visible_to(user).distinct()
+
 
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
@@ -31,6 +44,8 @@ class IntakeBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IntakeBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

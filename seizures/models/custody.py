@@ -50,12 +50,15 @@ class CustodyEvent(AppendOnly):
         ORDER_RETURNED = "order_returned", "Destruction order returned to draft"
         ORDER_APPROVED = "order_approved", "Destruction order approved"
         DISPATCHED = "dispatched", "Dispatched to facility"
+        RECEIVED = "received", "Received at facility"
         DESTROYED = "destroyed", "Destroyed"
         CERTIFIED = "certified", "Certificate issued"
         CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
         RECLASSIFIED = "reclassified", "Reclassified"
         CONDITION_RECORDED = "condition_recorded", "Condition recorded"
         AMENDED = "amended", "Amended after disposal"
+        LOST = "lost", "Declared lost"
+        RIGHT_HOLDER_ACT = "right_holder_act", "Right holder's answer recorded"
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="custody_events")
     sequence = models.PositiveIntegerField()

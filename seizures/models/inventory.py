@@ -29,6 +29,7 @@ from seizures.querysets import (
     LotQuerySet,
     SeizureQuerySet,
     StorageLocationQuerySet,
+    WarehouseQuerySet,
 )
 from seizures.storage import OCCUPYING_STATUSES
 from seizures.waste_codes import WasteCode, default_code, is_hazardous_waste, lookup
@@ -41,6 +42,8 @@ class Warehouse(models.Model):
     name = models.CharField(max_length=200)
     office = models.ForeignKey(CustomsOffice, on_delete=models.PROTECT, related_name="warehouses")
     address = models.TextField(blank=True)
+
+    objects = WarehouseQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -327,12 +330,16 @@ class Seizure(models.Model):
 # A lot on hold only returns to storage when the hold is lifted: the legal hold blocks every
 # disposal, release included (release_lot refuses while the seizure is held).
 LOT_TRANSITIONS: dict[LotStatus, frozenset[LotStatus]] = {
-    LotStatus.IN_STORAGE: frozenset({LotStatus.ON_HOLD, LotStatus.ALLOCATED, LotStatus.RELEASED}),
-    LotStatus.ON_HOLD: frozenset({LotStatus.IN_STORAGE}),
+    LotStatus.IN_STORAGE: frozenset(
+        {LotStatus.ON_HOLD, LotStatus.ALLOCATED, LotStatus.RELEASED, LotStatus.LOST}
+    ),
+    # A lot missing at a stocktake is declared lost by an administrator (X-CC-06).
+    LotStatus.ON_HOLD: frozenset({LotStatus.IN_STORAGE, LotStatus.LOST}),
     LotStatus.ALLOCATED: frozenset({LotStatus.IN_STORAGE, LotStatus.IN_TRANSIT}),
     LotStatus.IN_TRANSIT: frozenset({LotStatus.DESTROYED, LotStatus.IN_STORAGE}),
     LotStatus.DESTROYED: frozenset(),
     LotStatus.RELEASED: frozenset(),
+    LotStatus.LOST: frozenset(),
 }
 
 
@@ -359,6 +366,11 @@ class Lot(models.Model):
     """A goods line of a seizure; a sample taken from a lot is a child lot with its own chain."""
 
     seizure = models.ForeignKey(Seizure, on_delete=models.PROTECT, related_name="lots")
+    # The seizure's office, copied when the lot is created (a case's office never changes): the
+    # office scoping (seizures.scoping) filters a million lots without joining their seizures.
+    office = models.ForeignKey(
+        CustomsOffice, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     reference = models.CharField(max_length=50, unique=True, editable=False)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="samples"
@@ -480,6 +492,7 @@ class Lot(models.Model):
             models.Index(fields=["category"]),
             models.Index(fields=["waste_class"]),
             models.Index(fields=["ewc_code"]),
+            models.Index(fields=["office", "reference"]),
         ]
         permissions = [
             ("move_lot", "Can place and move lots"),
@@ -490,6 +503,11 @@ class Lot(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self.office_id is None and self.seizure_id is not None:
+            self.office_id = self.seizure.office_id
+        super().save(*args, **kwargs)
 
     @property
     def is_sample(self) -> bool:

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django_countries.fields import CountryField
 
+from seizures.querysets import CustomsOfficeQuerySet, RightHolderQuerySet
+
 
 class CertificateLanguage(models.TextChoices):
     """The second language of an office's certificates, printed beside English (a `.po` file
@@ -27,6 +29,8 @@ class CustomsOffice(models.Model):
         default=CertificateLanguage.FRENCH,
         help_text="Certificates are printed in English and this language.",
     )
+
+    objects = CustomsOfficeQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -64,6 +68,8 @@ class RightHolder(models.Model):
     small_consignment_opt_in = models.BooleanField(
         default=False, help_text="Opted in to the small-consignment procedure (Art. 26)."
     )
+
+    objects = RightHolderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -8,7 +8,8 @@ Bad input raises ``ValidationError({field: [messages]})``; a state conflict rais
 By what they do: ``intake`` (seizures and lots coming in), ``storage`` (placing and moving lots),
 ``lots`` (reclassify, record the condition, sample, release), ``holds`` (legal holds),
 ``amendments`` (legal facts and classification corrected after the goods left storage) and
-``reference`` (reference data and the deadlines it moves).
+``reference`` (reference data and the deadlines it moves), ``right_holders`` (what a
+right holder answers on its cases).
 """
 
 from seizures.services.amendments import amend_lot, amend_seizure
@@ -22,6 +23,13 @@ from seizures.services.lots import (
     take_sample,
 )
 from seizures.services.reference import delete_reference_record, save_reference_record
+from seizures.services.right_holders import (
+    agree_to_destruction,
+    confirm_infringement,
+    refuse_destruction,
+    request_extension,
+    request_samples,
+)
 from seizures.services.storage import (
     classification_of,
     is_own_warehouse,
@@ -32,9 +40,11 @@ from seizures.services.storage import (
 
 __all__ = [
     "add_lots",
+    "agree_to_destruction",
     "amend_lot",
     "amend_seizure",
     "classification_of",
+    "confirm_infringement",
     "create_seizure",
     "delete_reference_record",
     "import_seizures",
@@ -45,9 +55,12 @@ __all__ = [
     "place_lots_by_proposal",
     "placement_options",
     "reclassify_lot",
+    "refuse_destruction",
     "record_lot_condition",
     "release_lot",
     "release_overdue_court_cases",
+    "request_extension",
+    "request_samples",
     "save_reference_record",
     "take_sample",
     "update_seizure",

@@ -168,6 +168,14 @@ def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
     """Correct or complete the case data (notification, agreements, the court proceedings and
     judgment...); the statutory deadline and the last day to start proceedings are recomputed
     from the notification date."""
+    check_seizure_changes(changes)
+    with transaction.atomic(durable=True):
+        seizure = apply_seizure_changes(seizure, changes)
+    return seizure
+
+
+def check_seizure_changes(changes: dict) -> None:
+    """The checks of an edit that need no database: editable fields, plausible dates."""
     unknown = set(changes) - EDITABLE_SEIZURE_FIELDS
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
@@ -180,15 +188,20 @@ def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
     }
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(durable=True):
-        seizure = Seizure.objects.select_for_update().get(pk=seizure.pk)
-        refuse_legal_fact_edit(seizure, changes)
-        for name, value in changes.items():
-            setattr(seizure, name, value)
-        raise_case_errors(seizure)
-        set_deadlines(seizure, holiday_dates())
-        with rollup_change(seizures=[seizure.pk]):
-            seizure.save()
+
+
+def apply_seizure_changes(seizure: Seizure, changes: dict) -> Seizure:
+    """Save checked changes inside the caller's transaction: the seizure row locked, the case
+    rules applied and the deadlines recomputed. update_seizure and the right holder's answers
+    (services.right_holders) share it, so an agreement is recorded alike by either."""
+    seizure = Seizure.objects.select_for_update().get(pk=seizure.pk)
+    refuse_legal_fact_edit(seizure, changes)
+    for name, value in changes.items():
+        setattr(seizure, name, value)
+    raise_case_errors(seizure)
+    set_deadlines(seizure, holiday_dates())
+    with rollup_change(seizures=[seizure.pk]):
+        seizure.save()
     return seizure
 
 
@@ -490,6 +503,7 @@ def build_lot(
 ) -> Lot:
     return Lot(
         seizure=seizure,
+        office_id=seizure.office_id,
         reference=lot_reference(seizure.reference, line),
         category=data.category,
         waste_class=data.waste_class,

@@ -268,6 +268,7 @@ def take_sample(
             number = Lot.objects.filter(parent=parent).count() + 1
             sample = Lot.objects.create(
                 seizure_id=parent.seizure_id,
+                office_id=parent.office_id,
                 reference=f"{parent.reference}-S{number}",
                 parent=parent,
                 sample_purpose=purpose,

@@ -200,12 +200,14 @@ class PlacementOption:
     locations: list[StorageLocation]
 
 
-def placement_options(lot: Lot) -> list[PlacementOption]:
-    """The active locations that would accept `lot` now by the storage rules (zone,
-    segregation, capacity), grouped by warehouse: the lot's own warehouse first (where it is
-    stored, or its office's when unplaced), then the others; its current location left out."""
+def placement_options(lot: Lot, *, among=None) -> list[PlacementOption]:
+    """The active locations (of `among`, a location QuerySet: the user's offices') that would
+    accept `lot` now by the storage rules (zone, segregation, capacity), grouped by warehouse:
+    the lot's own warehouse first (where it is stored, or its office's when unplaced), then the
+    others; its current location left out."""
     locations = list(
-        StorageLocation.objects.filter(active=True)
+        (StorageLocation.objects.all() if among is None else among)
+        .filter(active=True)
         .exclude(pk=lot.location_id)
         .select_related("warehouse")
         .order_by("warehouse__code", "code")

@@ -32,7 +32,12 @@ class ScanMoveView(Protected, TemplateView):
     def target(self):
         value = self.request.GET.get("target") or self.request.POST.get("target") or ""
         if is_id(value):
-            return StorageLocation.objects.select_related("warehouse").filter(pk=value).first()
+            return (
+                StorageLocation.objects.visible_to(self.request.user)
+                .select_related("warehouse")
+                .filter(pk=value)
+                .first()
+            )
         return None
 
     def get_context_data(self, **kwargs):
@@ -58,11 +63,13 @@ class ScanMoveView(Protected, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         code = form.cleaned_data["code"].strip()
-        location = StorageLocation.objects.filter(code__iexact=code).first()
+        location = (
+            StorageLocation.objects.visible_to(request.user).filter(code__iexact=code).first()
+        )
         if location is not None:
             messages.info(request, f"Location {location.code} selected: now scan the lots.")
             return self._back(location)
-        lot = Lot.objects.filter(reference__iexact=code).first()
+        lot = Lot.objects.visible_to(request.user).filter(reference__iexact=code).first()
         if lot is None:
             messages.error(request, f"Unknown code {code!r}: not a location or lot label.")
         elif target is None:
@@ -94,7 +101,7 @@ class LocationListView(FilteredListView):
     paginate_by = 100
 
     def base_queryset(self):
-        return StorageLocation.objects.with_occupancy()
+        return StorageLocation.objects.visible_to(self.request.user).with_occupancy()
 
 
 class LocationLabelsView(Protected, View):
@@ -104,8 +111,10 @@ class LocationLabelsView(Protected, View):
         form = LocationLabelsForm(request.GET)
         locations = StorageLocation.objects.none()
         if form.is_valid():
-            locations = StorageLocation.objects.select_related("warehouse").filter(
-                pk__in=form.cleaned_data["location"]
+            locations = (
+                StorageLocation.objects.visible_to(request.user)
+                .select_related("warehouse")
+                .filter(pk__in=form.cleaned_data["location"])
             )
         if not locations:
             messages.error(
@@ -124,7 +133,8 @@ class WarehouseListView(FilteredListView):
 
     def base_queryset(self):
         return (
-            Warehouse.objects.select_related("office")
+            Warehouse.objects.visible_to(self.request.user)
+            .select_related("office")
             .annotate(
                 location_count=Count("locations", distinct=True),
                 lot_count=Count(
@@ -142,7 +152,9 @@ class WarehouseOccupancyView(Protected, DetailView):
     permission_required = "seizures.view_warehouse"
     template_name = "seizures/warehouse_detail.html"
     context_object_name = "warehouse"
-    queryset = Warehouse.objects.select_related("office")
+
+    def get_queryset(self):
+        return Warehouse.objects.visible_to(self.request.user).select_related("office")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -160,7 +172,8 @@ class WarehouseOccupancyView(Protected, DetailView):
                 else None
             )
         lots = (
-            Lot.objects.with_related()
+            Lot.objects.visible_to(self.request.user)
+            .with_related()
             .occupying()
             .filter(location__warehouse=self.object)
             .order_by("location__code", "stored_since")

@@ -70,3 +70,19 @@ def test_the_demo_certificates_rest_on_compliant_records(monkeypatch):
     checks = ComplianceCheck.objects.filter(order__in=certified, stage="record")
     assert checks.count() == certified.count() == 3
     assert set(checks.values_list("verdict", flat=True)) == {"compliant"}
+
+
+def test_the_demo_facility_user_sees_the_dispatched_order_of_its_facility(client, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password")
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+
+    dispatched = DestructionOrder.objects.get(status=OrderStatus.DISPATCHED)
+    operator = dispatched.facility.operators.get().user
+    assert operator.username == "facility"
+    assert operator.check_password("demo-password")
+    client.force_login(operator)
+    page = client.get(f"/orders/{dispatched.pk}/").content.decode()
+    assert "Confirm receipt" in page
+    others = DestructionOrder.objects.exclude(facility=dispatched.facility).first()
+    if others is not None:
+        assert client.get(f"/orders/{others.pk}/").status_code == 404

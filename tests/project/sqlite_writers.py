@@ -29,7 +29,7 @@ def main(database: str) -> dict:
 
     from project.roles import WAREHOUSE_STAFF
     from seizures.custody import verify_chains
-    from seizures.models import CustodyEvent, Lot, Seizure
+    from seizures.models import CustodyEvent, Lot, Seizure, UserAccess
     from tests.factories import UserFactory
     from tests.seizures.factories import CustomsOfficeFactory
 
@@ -37,6 +37,7 @@ def main(database: str) -> dict:
     user = UserFactory(username="writer")
     user.groups.add(Group.objects.get(name=WAREHOUSE_STAFF))
     office = CustomsOfficeFactory(code="BRU")
+    UserAccess.objects.create(user=user).offices.add(office)
     with connection.cursor() as cursor:
         journal_mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
     connection.close()

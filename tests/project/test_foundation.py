@@ -12,9 +12,15 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_the_three_roles_exist_with_permissions():
+def test_the_four_roles_exist_with_permissions():
     groups = {g.name: g.permissions.count() for g in Group.objects.filter(name__in=ROLES)}
-    assert set(groups) == {"Warehouse staff", "Environmental auditor", "Administrator"}
+    assert set(groups) == {
+        "Warehouse staff",
+        "Environmental auditor",
+        "Administrator",
+        "Facility operator",
+        "Right holder",
+    }
     assert all(count > 0 for count in groups.values())
 
 
@@ -70,12 +76,12 @@ def test_api_docs_are_served_without_a_cdn(client, warehouse_user):
     assert "cdn." not in html and "unpkg" not in html
 
 
-def test_seed_demo_creates_the_three_logins(monkeypatch, capsys, client, settings):
+def test_seed_demo_creates_the_four_logins(monkeypatch, capsys, client, settings):
     settings.DEBUG = True
     monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-123")
     call_command("seed_demo")
     out = capsys.readouterr().out
-    for username in ("warehouse", "auditor", "admin"):
+    for username in ("warehouse", "auditor", "admin", "rightholder"):
         assert username in out
         response = client.post(
             reverse("login"), {"username": username, "password": "demo-pass-123"}

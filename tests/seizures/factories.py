@@ -98,6 +98,7 @@ class LotFactory(factory.django.DjangoModelFactory):
         model = models.Lot
 
     seizure = factory.SubFactory(SeizureFactory)
+    office = factory.LazyAttribute(lambda o: o.seizure.office)
     reference = factory.Sequence(lambda n: f"LOT-{n:05d}")
     category = "3a"
     waste_class = factory.LazyAttribute(lambda o: DEFAULT_WASTE_CLASS[o.category])

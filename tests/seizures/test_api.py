@@ -262,7 +262,7 @@ def test_lot_list_filters_by_hazard_class_status_and_location(
     assert client.get("/api/v1/lots/?status=in_storage&waste_class=APP").json()["count"] == 1
     assert client.get("/api/v1/lots/?ageing=true").json()["count"] == 2  # deadline 17 March
     assert client.get("/api/v1/lots/?hazard_class=99").status_code == 400
-    assert client.get("/api/v1/lots/?status=lost").status_code == 400
+    assert client.get("/api/v1/lots/?status=vanished").status_code == 400
 
 
 def test_move_endpoint_moves_and_refuses_with_the_rule(

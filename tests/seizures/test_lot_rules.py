@@ -27,6 +27,9 @@ ALLOWED = {
     (LotStatus.ALLOCATED, LotStatus.IN_TRANSIT),
     (LotStatus.IN_TRANSIT, LotStatus.DESTROYED),
     (LotStatus.IN_TRANSIT, LotStatus.IN_STORAGE),
+    # Missing at a stocktake, declared lost by an administrator (X-CC-06).
+    (LotStatus.IN_STORAGE, LotStatus.LOST),
+    (LotStatus.ON_HOLD, LotStatus.LOST),
 }
 
 

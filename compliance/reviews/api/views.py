@@ -30,7 +30,9 @@ class ReviewCertificateView(APIView):
     def post(self, request, number: str):
         """An environmental auditor approves or flags a valid certificate, with findings and a
         comment; one review per certificate, never by whoever issued it or prepared the order."""
-        certificate = get_object_or_404(Certificate.objects.defer("pdf", "snapshot"), number=number)
+        certificate = get_object_or_404(
+            Certificate.objects.visible_to(request.user).defer("pdf", "snapshot"), number=number
+        )
         data = ReviewCertificateInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -54,7 +54,9 @@ class StatisticsView(APIView):
         """A year's statistics with the previous year's figure beside each; `format` chooses
         JSON (with its data dictionary), CSV or XLSX; errors answer in JSON."""
         file_format = request.query_params.get("format", "json")
-        stats = requested_statistics(year, file_format, request.query_params.get("office") or "")
+        stats = requested_statistics(
+            year, file_format, request.query_params.get("office") or "", user=request.user
+        )
         return export_response(stats, file_format)
 
 

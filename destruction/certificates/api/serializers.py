@@ -6,6 +6,7 @@ from rest_framework import serializers
 from destruction.certificates.services import MAX_UPLOAD_BYTES, UploadMatch
 from destruction.models import Certificate, DestructionOrder
 from project.users import display_name
+from seizures.api.serializers import VisibleSlugRelatedField
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -104,7 +105,7 @@ class CertificateDetailSerializer(CertificateListSerializer):
 
 
 class IssueCertificateInput(serializers.Serializer):
-    order = serializers.SlugRelatedField(
+    order = VisibleSlugRelatedField(
         slug_field="reference",
         queryset=DestructionOrder.objects.all(),
         help_text="Reference of an executed destruction order.",

@@ -85,7 +85,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     }
 
     def get_queryset(self):
-        queryset = Certificate.objects.for_list()
+        queryset = Certificate.objects.visible_to(self.request.user).for_list()
         if self.action == "retrieve":
             queryset = queryset.defer(None)
         return queryset
@@ -107,7 +107,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request):
         """Certify an executed order whose latest record check has no blocking finding: a new
         valid certificate (number, snapshot, PDF, SHA-256); the lots become certified."""
-        data = IssueCertificateInput(data=request.data)
+        data = IssueCertificateInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         certificate = issue_certificate(order=data.validated_data["order"], actor=request.user)
         return Response(self.detail_of(certificate), status=status.HTTP_201_CREATED)

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from destruction.costs.models import CostEntry, Payment, Statement
+from seizures.api.serializers import VisibleRelatedField, VisibleSlugRelatedField
 from seizures.models import RightHolder, Seizure
 
 
@@ -67,10 +68,10 @@ class StatementDetailSerializer(StatementSerializer):
 
 
 class IssueStatementInput(serializers.Serializer):
-    right_holder = serializers.PrimaryKeyRelatedField(queryset=RightHolder.objects.all())
+    right_holder = VisibleRelatedField(queryset=RightHolder.objects.all())
     period_from = serializers.DateField()
     period_to = serializers.DateField()
-    seizure = serializers.SlugRelatedField(
+    seizure = VisibleSlugRelatedField(
         slug_field="reference",
         queryset=Seizure.objects.all(),
         required=False,

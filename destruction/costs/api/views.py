@@ -59,7 +59,7 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     }
 
     def get_queryset(self):
-        queryset = Statement.objects.for_list()
+        queryset = Statement.objects.visible_to(self.request.user).for_list()
         return _with_lines(queryset) if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):
@@ -77,7 +77,7 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request):
         """Bills the right holder's unbilled costs incurred in the period (one seizure's if
         given); 400 when there is nothing to bill."""
-        data = IssueStatementInput(data=request.data)
+        data = IssueStatementInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = data.validated_data
         statement = issue_statement(

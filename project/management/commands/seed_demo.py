@@ -9,12 +9,22 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from project.roles import ADMINISTRATOR, ENVIRONMENTAL_AUDITOR, WAREHOUSE_STAFF
+from project.roles import (
+    ADMINISTRATOR,
+    ENVIRONMENTAL_AUDITOR,
+    FACILITY_OPERATOR,
+    RIGHT_HOLDER,
+    WAREHOUSE_STAFF,
+)
 
+# Which offices or right holder each demo user sees is set by the seizures demo loader.
 DEMO_USERS = (
     ("warehouse", "Wanda", "Warehouse", WAREHOUSE_STAFF),
     ("auditor", "Arno", "Auditor", ENVIRONMENTAL_AUDITOR),
     ("admin", "Ada", "Administrator", ADMINISTRATOR),
+    # Linked by destruction.demo to the facility the demo's dispatched order goes to.
+    ("facility", "Fatima", "Facility", FACILITY_OPERATOR),
+    ("rightholder", "Rita", "Rightholder", RIGHT_HOLDER),
 )
 
 # Each app's demo loader, lowest app first; each takes the demo users by username.
@@ -34,8 +44,9 @@ DEMO_SEAL_KEY = "seizures.seals.ensure_demo_key"
 
 class Command(BaseCommand):
     help = (
-        "Create the demo users warehouse, auditor and admin (password from DEMO_PASSWORD, else a "
-        "random one, printed) and load demo data when the database holds no seizures yet."
+        "Create the demo users warehouse, auditor, admin, facility and rightholder (password "
+        "from DEMO_PASSWORD, else a random one, printed) and load demo data when the database "
+        "holds no seizures yet."
     )
 
     def add_arguments(self, parser):
@@ -54,7 +65,7 @@ class Command(BaseCommand):
         self.load_data(users)
         self.stdout.write("Demo logins (username / password):")
         for username, _, _, role in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {password}   ({role})")
+            self.stdout.write(f"  {username:<12} {password}   ({role})")
 
     def create_users(self, password: str) -> dict:
         users = {}
