@@ -267,7 +267,7 @@ def order_facts(
     facility = Facility.objects.get(pk=order.facility_id)
     permits = stored_permits(facility)
     holidays = frozenset(Holiday.objects.values_list("date", flat=True))
-    consignments = _consignments({line.lot.seizure_id for line in lines})
+    consignments = consignments_of({line.lot.seizure_id for line in lines})
     record = _record(order) if stage == "record" else None
     record_facts = _record_facts(order, record, lines) if stage == "record" else {}
     broken = (
@@ -278,31 +278,31 @@ def order_facts(
     on_date = timezone.localdate(record.ended_at) if record is not None else order.planned_date
     methods = {line.pk: _method(line, stage) for line in lines}
     mixed = _mixed_batches(lines, methods)
+    context = PlanContext(
+        rulebook=rulebook,
+        permits=permits,
+        facility_evaluated=bool(facility.certifications),
+        consignments=consignments,
+        holidays=holidays,
+        today=today,
+    )
     result = []
     for line in lines:
-        lot, seizure, method = line.lot, line.lot.seizure, methods[line.pk]
-        goods = _goods_facts(lot, seizure)
-        papers = line_reference_facts(line)
-        facts: dict[str, object] = {
-            **goods,
-            **_legal_facts(seizure, consignments, holidays, today=today),
-            "method": method,
-            "on_date": on_date,
-            "justification": line.justification,
-            "legal_basis": line.legal_basis,
-            **papers,
-            "samples_retained": line.sample_count > 0,
-            "mixed_hazard_batch": mixed[method],
-            "carrier_registration": order.carrier_registration,
-            "consignment_note_number": order.consignment_note_number,
-            "seal_numbers": tuple(order.seal_numbers or ()),
-            **method_facts(lot.waste_class, method, rulebook, goods_flags({**goods, **papers})),
-            **permit_facts(permits, method, on_date, lot.ewc_code),
-        }
-        if facility.certifications:
-            facts["facility_evaluated"] = True
+        lot, method = line.lot, methods[line.pk]
+        plan = PlannedLine(
+            method=method,
+            on_date=on_date,
+            justification=line.justification,
+            legal_basis=line.legal_basis,
+            papers=line_reference_facts(line),
+            samples_retained=line.sample_count > 0,
+            mixed_hazard_batch=mixed[method],
+            carrier_registration=order.carrier_registration,
+            consignment_note_number=order.consignment_note_number,
+            seal_numbers=tuple(order.seal_numbers or ()),
+        )
+        facts = planned_lot_facts(lot, plan, context)
         untracked = dict(UNTRACKED)
-        legal_completion_facts(facts, seizure, today=today)
         if stage == "record":
             facts.update(record_facts)
             facts.update(
@@ -313,6 +313,66 @@ def order_facts(
             )
         result.append(LotFacts(lot.pk, lot.reference, facts, untracked))
     return result
+
+
+@dataclass(frozen=True)
+class PlannedLine:
+    """What an order line (stored, or only planned in the planner) says of one lot: the method,
+    the day, the papers and what the order adds (carrier, seals)."""
+
+    method: str
+    on_date: datetime.date
+    legal_basis: str
+    justification: str = ""
+    papers: Mapping[str, bool] = dataclasses.field(default_factory=dict)
+    samples_retained: bool = False
+    mixed_hazard_batch: bool = False
+    carrier_registration: str = ""
+    consignment_note_number: str = ""
+    seal_numbers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What the facts of the lots of one plan share: the rulebook, the facility's permits, and
+    the consignments and holidays read once for all lots."""
+
+    rulebook: Rulebook
+    permits: Sequence[Permit]
+    facility_evaluated: bool
+    consignments: Mapping[int, tuple[int, Decimal]]
+    holidays: Collection[datetime.date]
+    today: datetime.date
+
+
+def planned_lot_facts(lot: Lot, plan: PlannedLine, context: PlanContext) -> dict[str, object]:
+    """The order-stage facts of one lot with its planned method at a facility: the same facts
+    whether the line is stored (`order_facts`) or only proposed (compliance.proposals)."""
+    seizure = lot.seizure
+    goods = _goods_facts(lot, seizure)
+    papers = {**NO_PAPERS, **plan.papers}
+    facts: dict[str, object] = {
+        **goods,
+        **_legal_facts(seizure, context.consignments, context.holidays, today=context.today),
+        "method": plan.method,
+        "on_date": plan.on_date,
+        "justification": plan.justification,
+        "legal_basis": plan.legal_basis,
+        **papers,
+        "samples_retained": plan.samples_retained,
+        "mixed_hazard_batch": plan.mixed_hazard_batch,
+        "carrier_registration": plan.carrier_registration,
+        "consignment_note_number": plan.consignment_note_number,
+        "seal_numbers": plan.seal_numbers,
+        **method_facts(
+            lot.waste_class, plan.method, context.rulebook, goods_flags({**goods, **papers})
+        ),
+        **permit_facts(context.permits, plan.method, plan.on_date, lot.ewc_code),
+    }
+    if context.facility_evaluated:
+        facts["facility_evaluated"] = True
+    legal_completion_facts(facts, seizure, today=context.today)
+    return facts
 
 
 def stored_permits(facility: Facility) -> list[Permit]:
@@ -328,6 +388,15 @@ def stored_permits(facility: Facility) -> list[Permit]:
         )
         for permit in facility.permits.all()
     ]
+
+
+# No paper recorded: the facts of a line whose references are all blank.
+NO_PAPERS: Final[dict[str, bool]] = {
+    "right_holder_consent": False,
+    "customs_decision_recorded": False,
+    "lab_analysis_done": False,
+    "excise_authority_informed": False,
+}
 
 
 def line_reference_facts(line: OrderLine) -> dict[str, bool]:
@@ -406,7 +475,7 @@ def _legal_facts(
     return facts
 
 
-def _consignments(seizure_ids: Iterable[int]) -> dict[int, tuple[int, Decimal]]:
+def consignments_of(seizure_ids: Iterable[int]) -> dict[int, tuple[int, Decimal]]:
     """Units and gross mass of each seizure's consignment (its lots, samples excluded)."""
     rows = (
         Lot.objects.filter(seizure_id__in=list(seizure_ids), parent__isnull=True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from reportlab.pdfgen import canvas
 
 from destruction import services
+from destruction.approval import latest_submit_check, needs_justification, warnings_of
 from destruction.filtersets import eligible_lots
 from destruction.models import Facility, OrderStatus
 from seizures.demo import on_day
@@ -334,7 +335,9 @@ def walk(status, lots, key, *, warehouse, admin, number):
             order = services.submit_order(order=order, actor=warehouse)
     if approved:
         with on_day(approved):
-            order = services.approve_order(order=order, actor=admin)
+            order = services.approve_order(
+                order=order, actor=admin, acknowledgements=acknowledge_every_warning(order)
+            )
     if dispatched:
         weight = sum((lot.gross_weight_kg for lot in lots), Decimal("0"))
         with on_day(dispatched):
@@ -344,6 +347,22 @@ def walk(status, lots, key, *, warehouse, admin, number):
             record(order, warehouse, number)
         order.refresh_from_db()
     return order
+
+
+DEMO_JUSTIFICATION = "No facility of the higher rank had capacity before the storage deadline."
+
+
+def acknowledge_every_warning(order) -> list[services.Acknowledgement]:
+    """The demo administrator reads the submit check and acknowledges each warning, giving the
+    X-MF-02 justification the planner would have written."""
+    return [
+        services.Acknowledgement(
+            rule=warning["rule"],
+            lot=warning.get("lot", ""),
+            justification=DEMO_JUSTIFICATION if needs_justification(warning["rule"]) else "",
+        )
+        for warning in warnings_of(latest_submit_check(order))
+    ]
 
 
 def record(order, actor, number) -> None:

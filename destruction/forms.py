@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from destruction import services
+from destruction.approval import JUSTIFIED_RULES, needs_justification
 from destruction.methods import METHODS, OPERATION_CODES, Method
 from destruction.models import (
     DecompositionState,
@@ -73,11 +74,18 @@ class OrderForm(forms.Form):
     """The order part of the planner; the lots come from the ticked rows and the scans."""
 
     lots = LotIdsField(required=False)
-    facility = forms.ModelChoiceField(queryset=Facility.objects.filter(active=True))
+    facility = forms.ModelChoiceField(
+        label="Same facility for every lot",
+        queryset=Facility.objects.filter(active=True),
+        required=False,
+        empty_label="No: as proposed or chosen per lot",
+        help_text="Used for every lot whose own facility is left empty.",
+    )
     planned_date = forms.DateField(widget=DateInput())
     method = forms.ChoiceField(
-        label="Method for the lots",
-        choices=ALLOWED_METHODS,
+        label="Same method for every lot",
+        choices=[("", "No: as proposed or chosen per lot"), *ALLOWED_METHODS],
+        required=False,
         help_text="Used for every lot whose own method is left empty.",
     )
     scanned = forms.CharField(
@@ -136,8 +144,9 @@ class OrderForm(forms.Form):
         return witnesses
 
     def service_arguments(self) -> dict:
+        """The arguments `create_orders` takes besides the lines and their facilities."""
         data = dict(self.cleaned_data)
-        for name in ("lots", "scanned", "method"):
+        for name in ("lots", "scanned", "method", "facility"):
             data.pop(name)
         data["seal_numbers"] = lines_of(data["seal_numbers"])
         data["payer"] = data["payer"] or None
@@ -146,11 +155,110 @@ class OrderForm(forms.Form):
         return data
 
 
+def witness_lines(witnesses) -> str:
+    """Planned witnesses as the witness textarea shows them (name; organisation; role)."""
+    return "\n".join(
+        f"{w.get('name', '')}; {w.get('organisation', '')}; {w.get('role', '')}"
+        for w in witnesses or []
+    )
+
+
+class DraftOrderForm(forms.Form):
+    """Change a draft order: its facility, day, transport and witnesses; the method and
+    justification of each lot come from the inputs method_<lot id> and justification_<lot id>."""
+
+    facility = forms.ModelChoiceField(queryset=Facility.objects.filter(active=True))
+    planned_date = forms.DateField(widget=DateInput())
+    carrier_name = OrderForm.base_fields["carrier_name"]
+    carrier_registration = OrderForm.base_fields["carrier_registration"]
+    vehicle = OrderForm.base_fields["vehicle"]
+    seal_numbers = OrderForm.base_fields["seal_numbers"]
+    planned_witnesses = OrderForm.base_fields["planned_witnesses"]
+
+    clean_planned_witnesses = OrderForm.clean_planned_witnesses
+
+    @classmethod
+    def initial_for(cls, order) -> dict:
+        return {
+            "facility": order.facility_id,
+            "planned_date": order.planned_date,
+            "carrier_name": order.carrier_name,
+            "carrier_registration": order.carrier_registration,
+            "vehicle": order.vehicle,
+            "seal_numbers": "\n".join(order.seal_numbers or []),
+            "planned_witnesses": witness_lines(order.planned_witnesses),
+        }
+
+    def service_arguments(self, data, lines) -> dict:
+        """The order's fields, and the methods and justifications posted for its lines."""
+        arguments = dict(self.cleaned_data)
+        arguments["seal_numbers"] = lines_of(arguments["seal_numbers"])
+        allowed = dict(ALLOWED_METHODS)
+        arguments["methods"] = {
+            line.lot_id: method
+            for line in lines
+            if (method := data.get(f"method_{line.lot_id}", "")) in allowed
+        }
+        arguments["justifications"] = {
+            line.lot_id: data[f"justification_{line.lot_id}"]
+            for line in lines
+            if f"justification_{line.lot_id}" in data
+        }
+        return arguments
+
+
+class ApprovalForm(forms.Form):
+    """The approval: one acknowledgement box per warning of the submit check (acknowledge_<n>),
+    with a justification (justification_<n>) where the rule asks for one (X-MF-02)."""
+
+    def __init__(self, *args, warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = list(warnings)
+        for number, warning in enumerate(self.warnings):
+            rule, lot = warning.get("rule", ""), warning.get("lot", "")
+            named = f"{rule} (lot {lot})" if lot else rule
+            self.fields[f"acknowledge_{number}"] = forms.BooleanField(
+                label=f"I acknowledge {named}: {warning.get('message', '')}", required=False
+            )
+            if needs_justification(rule):
+                self.fields[f"justification_{number}"] = forms.CharField(
+                    label=f"Justification for {named}",
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=JUSTIFIED_RULES[rule].capitalize() + ".",
+                )
+
+    def rows(self):
+        """Each warning with its bound fields, for the template."""
+        return [
+            {
+                "warning": warning,
+                "acknowledge": self[f"acknowledge_{number}"],
+                "justification": self[f"justification_{number}"]
+                if f"justification_{number}" in self.fields
+                else None,
+            }
+            for number, warning in enumerate(self.warnings)
+        ]
+
+    def acknowledgements(self) -> list[services.Acknowledgement]:
+        return [
+            services.Acknowledgement(
+                rule=warning.get("rule", ""),
+                lot=warning.get("lot", ""),
+                justification=self.cleaned_data.get(f"justification_{number}", ""),
+            )
+            for number, warning in enumerate(self.warnings)
+            if self.cleaned_data.get(f"acknowledge_{number}")
+        ]
+
+
 class ScanLotsForm(forms.Form):
     """Add lots to a draft order by scanning their labels."""
 
     scanned = OrderForm.base_fields["scanned"]
-    method = OrderForm.base_fields["method"]
+    method = forms.ChoiceField(label="Method for the lots", choices=ALLOWED_METHODS)
 
     clean_scanned = OrderForm.clean_scanned
 

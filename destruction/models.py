@@ -152,7 +152,10 @@ class OrderStatus(models.TextChoices):
 
 ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.DRAFT: frozenset({OrderStatus.SUBMITTED, OrderStatus.CANCELLED}),
-    OrderStatus.SUBMITTED: frozenset({OrderStatus.APPROVED, OrderStatus.CANCELLED}),
+    # Back to draft: the preparer takes a submitted order back to change it (issue 14, item 2).
+    OrderStatus.SUBMITTED: frozenset(
+        {OrderStatus.APPROVED, OrderStatus.DRAFT, OrderStatus.CANCELLED}
+    ),
     OrderStatus.APPROVED: frozenset({OrderStatus.DISPATCHED, OrderStatus.CANCELLED}),
     OrderStatus.DISPATCHED: frozenset({OrderStatus.EXECUTED, OrderStatus.CANCELLED}),
     OrderStatus.EXECUTED: frozenset({OrderStatus.CERTIFIED}),
@@ -215,7 +218,9 @@ class DestructionOrderQuerySet(ScopedQuerySet):
         evidence."""
         return (
             self.for_list()
-            .select_related("dispatched_by", "cancelled_by", "record", "record__recorded_by")
+            .select_related(
+                "dispatched_by", "cancelled_by", "returned_by", "record", "record__recorded_by"
+            )
             .prefetch_related(
                 models.Prefetch(
                     "lines",
@@ -274,6 +279,19 @@ class DestructionOrder(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.TextField(blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(
+        blank=True, help_text="Why the preparer last took the submitted order back to draft."
+    )
+    approval_acknowledgements = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The warnings of the submit check the approver acknowledged, each with its "
+        "rule, lot, message and (X-MF-02) justification, as approved.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

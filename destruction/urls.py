@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("orders/<int:pk>/countersign/", views.CountersignView.as_view(), name="order-countersign"),
     path("orders/<int:pk>/approve/", views.ApproveOrderView.as_view(), name="order-approve"),
+    path("orders/<int:pk>/edit/", views.EditDraftView.as_view(), name="order-edit"),
+    path("orders/<int:pk>/return/", views.ReturnToDraftView.as_view(), name="order-return"),
     path("orders/<int:pk>/dispatch/", views.DispatchOrderView.as_view(), name="order-dispatch"),
     path("orders/<int:pk>/record/", views.RecordView.as_view(), name="order-record"),
     path("orders/<int:pk>/cancel/", views.CancelOrderView.as_view(), name="order-cancel"),

@@ -1,11 +1,13 @@
 """The typed contract of the compliance hooks (settings.STORAGE_PLACEMENT_CHECK,
-STORAGE_RULE_SEVERITIES, DESTRUCTION_COMPLIANCE_CHECK, MASS_BALANCE_TOLERANCE).
+STORAGE_RULE_SEVERITIES, DESTRUCTION_COMPLIANCE_CHECK, MASS_BALANCE_TOLERANCE,
+DESTRUCTION_PROPOSALS).
 
 The compliance app produces these values and the seizures and destruction services consume
 them; both import this module, so neither imports the other upward. Plain data only: no ORM.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
@@ -84,3 +86,36 @@ class MassTolerance:
 # Without the rulebook (MASS_BALANCE_TOLERANCE unset) nothing is tolerated: every deviation
 # needs a written justification, the strict reading of X-QM-02.
 NO_TOLERANCE = MassTolerance(Decimal("0"), Decimal("0"))
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """A person's choice for one lot in the planner (what DESTRUCTION_PROPOSALS evaluates
+    instead of its own proposal): a method, a facility id (None: the nearest that covers the
+    method), the X-MF-02 justification and the papers' references by name (LINE_REFERENCES)."""
+
+    method: str
+    facility: int | None = None
+    justification: str = ""
+    references: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanOption:
+    """A method at a facility for one lot on the planned date, with the rulebook's verdict and
+    findings. `facility` is None when no active facility exists."""
+
+    method: str
+    facility: int | None
+    verdict: Verdict
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineProposal:
+    """What DESTRUCTION_PROPOSALS returns for each lot: the option proposed (or the person's
+    choice, evaluated) and the other options whose conditions the lot meets, best first."""
+
+    lot: int
+    option: PlanOption
+    alternatives: tuple[PlanOption, ...] = ()

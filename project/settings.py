@@ -417,6 +417,11 @@ STORAGE_RULE_SEVERITIES = "compliance.services.storage_rule_severities"
 # DESTRUCTION_COMPLIANCE_CHECK(order, *, stage, actor) -> an OrderCheck (.verdict,
 #   .blocking_findings()); stage is "submit", "approve" or "record".
 DESTRUCTION_COMPLIANCE_CHECK = "compliance.services.check_order"
+# DESTRUCTION_PROPOSALS(lots, *, planned_on, choices) -> a LineProposal per lot: the best-ranked
+#   permitted method the lot meets the conditions of, at the nearest covering facility, with its
+#   verdict, findings and alternatives (or the person's PlanChoice, evaluated). Empty: the
+#   planner proposes nothing and shows no preview.
+DESTRUCTION_PROPOSALS = "compliance.proposals.propose_lines"
 # MASS_BALANCE_TOLERANCE() -> MassTolerance of X-QM-02 from the rulebook (mass_tolerance_pct,
 #   mass_tolerance_kg): gate vs dispatch weight and outputs vs gate weight may differ by the
 #   larger of the two; beyond it a deviation needs a written justification. Empty: no tolerance.

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from destruction import services
+from destruction.approval import latest_submit_check, needs_justification, warnings_of
 from destruction.methods import OPERATION_CODES, Method
 from destruction.models import (
     DecompositionState,
@@ -24,11 +25,18 @@ from destruction.models import (
 )
 from destruction.record_check import record_check
 from project.api import MAX_JSON_DEPTH, json_depth
+from project.compliance import Verdict
 from project.users import display_name
 from seizures.api.serializers import VisibleRelatedField, WasteCodeField
 from seizures.models import Lot
 
 MAX_LINES = 500
+# The verdicts with compliance.models.Verdict's labels, so the schema has one VerdictEnum.
+VERDICT_CHOICES = (
+    (Verdict.COMPLIANT.value, "Compliant"),
+    (Verdict.NEEDS_REVIEW.value, "Needs review"),
+    (Verdict.NON_COMPLIANT.value, "Non-compliant"),
+)
 
 
 # --- facilities ----------------------------------------------------------------------------
@@ -148,6 +156,17 @@ class LineReferencesSerializer(serializers.Serializer):
     customs_decision_reference = reference_field(DECISION_PAPER)
     lab_analysis_reference = reference_field(LAB_PAPER)
     excise_notification_reference = reference_field(EXCISE_PAPER)
+
+
+class LineChangeSerializer(serializers.Serializer):
+    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.all())
+    method = serializers.ChoiceField(choices=Method.choices, required=False)
+    justification = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Why a lower waste-hierarchy method than possible (X-MF-02).",
+    )
 
 
 class PlannedWitnessSerializer(serializers.Serializer):
@@ -390,6 +409,121 @@ class RecordWithEvidenceSerializer(serializers.Serializer):
         return data
 
 
+class ProposeSerializer(serializers.Serializer):
+    """The lots to plan and the day: the answer proposes a method and a facility for each."""
+
+    lots = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        max_length=MAX_LINES,
+        help_text="Ids of eligible lots (GET /api/v1/destruction-orders/eligible-lots/).",
+    )
+    planned_on = serializers.DateField(help_text="The planned destruction day (today or later).")
+
+
+class PlanFindingSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="Rule id, e.g. X-MF-02.")
+    severity = serializers.ChoiceField(choices=("blocking", "warning", "info"))
+    message = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+    lot = serializers.CharField(allow_blank=True, help_text="Reference of the lot concerned.")
+
+
+class PlanOptionSerializer(serializers.Serializer):
+    method = serializers.CharField(help_text="Method code, e.g. RECYCLE_SHRED.")
+    facility = serializers.IntegerField(
+        allow_null=True, help_text="Facility id; null when no facility is in use."
+    )
+    facility_name = serializers.CharField(allow_null=True)
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES)
+    findings = PlanFindingSerializer(many=True)
+
+
+class ProposalLineSerializer(PlanOptionSerializer):
+    lot = serializers.IntegerField(help_text="The lot's id.")
+    lot_reference = serializers.CharField()
+    alternatives = PlanOptionSerializer(
+        many=True,
+        help_text="Other methods and facilities whose conditions the lot meets, best first.",
+    )
+
+
+class ProposalsSerializer(serializers.Serializer):
+    lines = ProposalLineSerializer(many=True)
+
+
+class OrderUpdateSerializer(serializers.Serializer):
+    """Change a draft order; a field left out stays as it is."""
+
+    facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all(), required=False)
+    planned_date = serializers.DateField(required=False)
+    carrier_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    carrier_registration = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    vehicle = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    seal_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=50
+    )
+    planned_witnesses = PlannedWitnessSerializer(many=True, required=False, max_length=20)
+    lines = LineChangeSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_LINES,
+        help_text="Lots of the order whose method or justification changes.",
+    )
+
+    def to_service_arguments(self) -> dict:
+        data = dict(self.validated_data)
+        lines = data.pop("lines", [])
+        methods = {line["lot"].pk: line["method"] for line in lines if "method" in line}
+        justifications = {
+            line["lot"].pk: line["justification"] for line in lines if "justification" in line
+        }
+        if methods:
+            data["methods"] = methods
+        if justifications:
+            data["justifications"] = justifications
+        return data
+
+
+class ReturnToDraftSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the order is taken back.")
+
+
+class AcknowledgementSerializer(serializers.Serializer):
+    rule = serializers.CharField(max_length=20, help_text="The warning's rule id.")
+    lot = serializers.CharField(
+        max_length=50,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The lot reference the warning names (blank for an order-wide warning).",
+    )
+    justification = serializers.CharField(
+        max_length=2000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Required for X-MF-02: why the lower waste-hierarchy rank.",
+    )
+
+
+class ApproveSerializer(serializers.Serializer):
+    acknowledgements = AcknowledgementSerializer(
+        many=True,
+        required=False,
+        default=list,
+        max_length=MAX_LINES * 10,
+        help_text="One per warning of the submit check (see the order's `submit_check`).",
+    )
+
+    def to_service_arguments(self) -> dict:
+        return {
+            "acknowledgements": [
+                services.Acknowledgement(**row) for row in self.validated_data["acknowledgements"]
+            ]
+        }
+
+
 class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
@@ -584,7 +718,7 @@ class RecordCheckSerializer(serializers.Serializer):
     """The latest compliance check of the record; it runs when the destruction is recorded and
     again whenever evidence is added. A blocking finding stops the certificate until fixed."""
 
-    verdict = serializers.ChoiceField(choices=("compliant", "needs_review", "non_compliant"))
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES)
     rulebook_version = serializers.CharField()
     checked_at = serializers.DateTimeField()
     findings = RecordFindingSerializer(many=True)
@@ -592,6 +726,34 @@ class RecordCheckSerializer(serializers.Serializer):
         child=serializers.CharField(),
         help_text="What to add or resolve for each blocking finding; empty when nothing blocks.",
     )
+
+
+class WarningToAcknowledgeSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    lot = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+    justification_required = serializers.BooleanField(
+        help_text="The acknowledgement must give a justification (X-MF-02)."
+    )
+
+
+class SubmitCheckSerializer(serializers.Serializer):
+    """The latest compliance check of the submission: the approver sees every finding and
+    acknowledges each warning in the approval (`acknowledgements` of POST .../approve/)."""
+
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES)
+    rulebook_version = serializers.CharField()
+    checked_at = serializers.DateTimeField()
+    findings = RecordFindingSerializer(many=True)
+    to_acknowledge = WarningToAcknowledgeSerializer(many=True)
+
+
+class ApprovalAcknowledgementSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    lot = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+    justification = serializers.CharField(allow_blank=True)
 
 
 class DestructionOrderDetailSerializer(DestructionOrderSerializer):
@@ -602,6 +764,13 @@ class DestructionOrderDetailSerializer(DestructionOrderSerializer):
     )
     dispatched_by = serializers.SerializerMethodField()
     cancelled_by = serializers.SerializerMethodField()
+    returned_by = serializers.SerializerMethodField()
+    submit_check = serializers.SerializerMethodField(
+        help_text="The latest submit check (null before submission or without the rulebook)."
+    )
+    approval_acknowledgements = ApprovalAcknowledgementSerializer(
+        many=True, help_text="The warnings the approver acknowledged, as approved."
+    )
 
     class Meta(DestructionOrderSerializer.Meta):
         fields = (
@@ -616,11 +785,42 @@ class DestructionOrderDetailSerializer(DestructionOrderSerializer):
             "dispatched_by",
             "cancelled_by",
             "cancellation_reason",
+            "returned_by",
+            "returned_at",
+            "return_reason",
             "lines",
+            "submit_check",
+            "approval_acknowledgements",
             "record",
             "record_check",
         )
         read_only_fields = fields
+
+    @extend_schema_field(SubmitCheckSerializer(allow_null=True))
+    def get_submit_check(self, order) -> dict | None:
+        check = latest_submit_check(order)
+        if check is None:
+            return None
+        return SubmitCheckSerializer(
+            {
+                "verdict": check.verdict,
+                "rulebook_version": check.rulebook_version,
+                "checked_at": check.checked_at,
+                "findings": check.findings,
+                "to_acknowledge": [
+                    {
+                        "rule": warning.get("rule", ""),
+                        "lot": warning.get("lot", ""),
+                        "message": warning.get("message", ""),
+                        "justification_required": needs_justification(warning.get("rule", "")),
+                    }
+                    for warning in warnings_of(check)
+                ],
+            }
+        ).data
+
+    def get_returned_by(self, order) -> str | None:
+        return display_name(order.returned_by) or None
 
     @extend_schema_field(RecordCheckSerializer(allow_null=True))
     def get_record_check(self, order) -> dict | None:

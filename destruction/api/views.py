@@ -25,10 +25,13 @@ from destruction.filtersets import (
     eligible_lots,
 )
 from destruction.models import DestructionOrder, EvidenceFile, Facility, Receipt
+from destruction.proposals import propose
 from destruction.transport.views import document_response
 from project.api import ERROR, BoundedJSONParser, FileNegotiation
 from project.routers import ID_PATTERN
 from seizures.filtersets import LotFilterSet
+from seizures.models import Lot
+from seizures.scoping import refuse_invisible
 
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 ORDER_RESPONSES = {200: s.DestructionOrderDetailSerializer, **WRITE_ERRORS}
@@ -42,18 +45,61 @@ FILE_RESPONSE = {
 
 
 @contextmanager
-def errors_under_lines():
+def errors_under_lines(to: str = "lines"):
     """The order services name the lots of a plan `lots` in their errors (the planner page's
-    field); the API's create and add-lots requests name them `lines`, so their errors come
-    back under `lines` too (one name per concept)."""
+    field); the API's create, add-lots and change requests name them `lines`, so their errors
+    come back under `lines` too (one name per concept). The proposals request names them
+    `lots`, as the service does."""
     try:
         yield
     except DjangoValidationError as error:
-        if not hasattr(error, "error_dict") or "lots" not in error.error_dict:
+        if to == "lots" or not hasattr(error, "error_dict") or "lots" not in error.error_dict:
             raise
         errors = dict(error.error_dict)
-        errors["lines"] = [*errors.get("lines", []), *errors.pop("lots")]
+        errors[to] = [*errors.get(to, []), *errors.pop("lots")]
         raise DjangoValidationError(errors) from error
+
+
+def option_row(option, facilities) -> dict:
+    return {
+        "method": option.method,
+        "facility": option.facility,
+        "facility_name": facilities.get(option.facility),
+        "verdict": str(option.verdict),
+        "findings": [
+            {
+                "rule": finding.rule,
+                "severity": str(finding.severity),
+                "message": finding.message,
+                "detail": finding.detail,
+                "lot": finding.lot,
+            }
+            for finding in option.findings
+        ],
+    }
+
+
+def proposal_rows(proposals) -> list[dict]:
+    """Proposals as the API answers them, with the names of facilities and lots (two
+    queries)."""
+    used = {
+        option.facility
+        for proposal in proposals
+        for option in (proposal.option, *proposal.alternatives)
+    }
+    facilities = dict(Facility.objects.filter(pk__in=used).values_list("pk", "name"))
+    lots = dict(
+        Lot.objects.filter(pk__in=[p.lot for p in proposals]).values_list("pk", "reference")
+    )
+    return [
+        {
+            "lot": proposal.lot,
+            "lot_reference": lots[proposal.lot],
+            **option_row(proposal.option, facilities),
+            "alternatives": [option_row(option, facilities) for option in proposal.alternatives],
+        }
+        for proposal in proposals
+    ]
 
 
 def valid(serializer_class, data, **kwargs):
@@ -130,6 +176,9 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     permission_map = {
         "create": "destruction.add_destructionorder",
         "eligible_lots": "destruction.add_destructionorder",
+        "propose": "destruction.add_destructionorder",
+        "partial_update": "destruction.change_destructionorder",
+        "return_to_draft": "destruction.submit_order",
         "add_lots": "destruction.change_destructionorder",
         "remove_lots": "destruction.change_destructionorder",
         "line_references": "destruction.change_destructionorder",
@@ -177,6 +226,38 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         with errors_under_lines():
             order = services.create_order(actor=request.user, **data)
         return self._order(order, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.OrderUpdateSerializer,
+        responses=ORDER_RESPONSES,
+        description="Change a draft order: facility, planned date, carrier, seals, planned "
+        "witnesses and the method (or X-MF-02 justification) of its lots. A field left out stays "
+        "as it is; the lots are checked again against the new plan, and each lot a change "
+        "concerns gets a custody event `order_changed`. 409 unless the order is a draft.",
+    )
+    def partial_update(self, request, pk=None):
+        order = self.get_object()
+        data = valid(s.OrderUpdateSerializer, request.data).to_service_arguments()
+        with errors_under_lines():
+            services.update_draft(order=order, actor=request.user, **data)
+        return self._order(order)
+
+    @extend_schema(
+        request=s.ProposeSerializer,
+        responses={200: s.ProposalsSerializer, 400: ERROR, 403: ERROR},
+    )
+    @action(detail=False, methods=["post"])
+    def propose(self, request):
+        """Propose, for each lot, the best-ranked method the rulebook permits for it whose
+        conditions it meets, at the nearest facility whose permits cover it on the planned day
+        (same country as the lot's office first, then the facilities the office uses most), with
+        the rulebook's verdict and findings and the other options it meets. Nothing is stored;
+        plan the order(s) with POST /api/v1/destruction-orders/, one per facility."""
+        data = valid(s.ProposeSerializer, request.data).validated_data
+        refuse_invisible(request.user, Lot.objects.filter(pk__in=data["lots"]), field="lots")
+        with errors_under_lines(to="lots"):
+            proposals = propose(data["lots"], planned_on=data["planned_on"])
+        return Response(s.ProposalsSerializer({"lines": proposal_rows(proposals)}).data)
 
     @extend_schema(
         responses={200: s.EligibleLotSerializer(many=True), 400: ERROR, 403: ERROR},
@@ -235,13 +316,30 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         services.submit_order(order=order, actor=request.user)
         return self._order(order)
 
-    @extend_schema(request=None, responses=ORDER_RESPONSES)
+    @extend_schema(request=s.ReturnToDraftSerializer, responses=ORDER_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_draft(self, request, pk=None):
+        """Take a submitted order back to draft, with a reason: only its preparer may (403
+        otherwise); it can then be changed and is submitted again."""
+        order = self.get_object()
+        reason = valid(s.ReturnToDraftSerializer, request.data).validated_data["reason"]
+        try:
+            services.return_to_draft(order=order, actor=request.user, reason=reason)
+        except DjangoPermissionDenied as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        return self._order(order)
+
+    @extend_schema(request=s.ApproveSerializer, responses=ORDER_RESPONSES)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        """Approve a submitted order; refused to whoever prepared or submitted it."""
+        """Approve a submitted order; refused to whoever prepared or submitted it. Every
+        warning of the submit check (the order's `submit_check.to_acknowledge`) is acknowledged
+        in `acknowledgements`, X-MF-02 with its justification; they are stored with the
+        approval and printed on the certificate. 400 names each warning left out."""
         order = self.get_object()
+        data = valid(s.ApproveSerializer, request.data).to_service_arguments()
         try:
-            services.approve_order(order=order, actor=request.user)
+            services.approve_order(order=order, actor=request.user, **data)
         except DjangoPermissionDenied as refusal:
             raise PermissionDenied(str(refusal)) from refusal
         return self._order(order)

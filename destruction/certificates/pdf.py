@@ -581,6 +581,7 @@ def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
                 [20 * mm, 20 * mm, 80 * mm, CONTENT_WIDTH - 120 * mm],
             ),
         ]
+    flowables += approval_section(snapshot, s)
     if snapshot["justifications"]:
         flowables += [
             Paragraph(esc(_("Deviations and justifications")), s["h2"]),
@@ -597,6 +598,37 @@ def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
             ),
         ]
     return flowables
+
+
+def approval_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    """The warnings the approver acknowledged in the approval, with their justification (none
+    in snapshots from before issue 14)."""
+    _ = labels(snapshot)
+    approval = snapshot.get("approval")
+    if not approval or not approval["acknowledgements"]:
+        return []
+    return [
+        Paragraph(esc(_("Warnings acknowledged at approval")), s["h2"]),
+        facts_table(
+            [(_("Approved by"), f"{approval['approved_by']}, {approval['approved_at']}")], s
+        ),
+        Spacer(1, 2 * mm),
+        data_table(
+            [_.stacked("Rule"), _.stacked("Finding"), _.stacked("Justification")],
+            [
+                [
+                    a["rule"],
+                    Paragraph(
+                        esc(f"{a['lot']}: {a['message']}" if a["lot"] else a["message"]),
+                        s["cell"],
+                    ),
+                    Paragraph(esc(a["justification"] or "-"), s["cell"]),
+                ]
+                for a in approval["acknowledgements"]
+            ],
+            [20 * mm, 90 * mm, CONTENT_WIDTH - 110 * mm],
+        ),
+    ]
 
 
 # The subjects of record-wide justifications (snapshot.build_snapshot); the others are lot

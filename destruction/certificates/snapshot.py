@@ -28,6 +28,7 @@ from destruction.models import (
     Witness,
 )
 from project.compliance import Severity, Verdict
+from project.users import display_name
 from seizures.categories import HazardClass, ProductCategory, WasteClass
 from seizures.custody import last_events_by_lot
 from seizures.models import Lot, SamplePurpose, Seizure
@@ -282,6 +283,24 @@ def compliance_summary(order: DestructionOrder, justifications: dict[str, str]) 
     }
 
 
+def approval_summary(order: DestructionOrder) -> dict[str, Any]:
+    """Who approved the order and when, and each warning of the submit check the approver
+    acknowledged, with its justification (issue 14, item 3)."""
+    return {
+        "approved_by": display_name(order.approved_by),
+        "approved_at": local(order.approved_at),
+        "acknowledgements": [
+            {
+                "rule": str(entry.get("rule", "")),
+                "lot": str(entry.get("lot", "")),
+                "message": str(entry.get("message", "")),
+                "justification": str(entry.get("justification", "")),
+            }
+            for entry in order.approval_acknowledgements or []
+        ],
+    }
+
+
 def build_snapshot(
     order: DestructionOrder,
     *,
@@ -294,7 +313,7 @@ def build_snapshot(
     """Everything the certificate states, as plain JSON data, read in a fixed number of queries
     whatever the number of lots."""
     order = (
-        DestructionOrder.objects.select_related("office", "facility")
+        DestructionOrder.objects.select_related("office", "facility", "approved_by")
         .prefetch_related("facility__permits")
         .get(pk=order.pk)
     )
@@ -503,6 +522,7 @@ def build_snapshot(
             for e in record.evidence.all()
         ],
         "compliance": compliance_summary(order, {j["subject"]: j["text"] for j in justifications}),
+        "approval": approval_summary(order),
         "justifications": justifications,
         "code_names": code_names(lots, outputs, permit),
         "quantity_totals": quantity_totals(lots),

@@ -7,7 +7,9 @@ Bad input raises ``ValidationError({field: [messages]})``; a state conflict rais
 ``TransitionNotAllowed``; the four-eyes rule raises ``PermissionDenied``.
 """
 
+from destruction.approval import Acknowledgement
 from destruction.services._allocation import LINE_REFERENCES, MAX_REFERENCE, LineInput
+from destruction.services.drafts import return_to_draft, update_draft
 from destruction.services.facilities import (
     FACILITY_FIELDS,
     PermitInput,
@@ -20,6 +22,7 @@ from destruction.services.orders import (
     approve_order,
     cancel_order,
     create_order,
+    create_orders,
     dispatch_order,
     remove_lots,
     submit_order,
@@ -48,6 +51,7 @@ from destruction.services.records import (
 )
 
 __all__ = [
+    "Acknowledgement",
     "ReceiptDiscrepancyInput",
     "link_facility_operator",
     "confirm_receipt",
@@ -73,12 +77,15 @@ __all__ = [
     "approve_order",
     "cancel_order",
     "create_order",
+    "create_orders",
     "delete_facility",
     "dispatch_order",
     "mass_balance",
     "record_destruction",
     "remove_lots",
+    "return_to_draft",
     "save_facility",
     "submit_order",
+    "update_draft",
     "update_line_references",
 ]

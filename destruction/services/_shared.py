@@ -23,6 +23,8 @@ from seizures.models import CustodyEvent, Lot, Seizure
 Kind = CustodyEvent.Kind
 STATUS_LABELS = dict(OrderStatus.choices)
 MAX_WITNESSES = 20
+# A line's justification of a lower waste-hierarchy rank (X-MF-02).
+MAX_LINE_JUSTIFICATION = 2000
 
 
 def compliance_check(order: DestructionOrder, *, stage: str, actor: User) -> OrderCheck | None:

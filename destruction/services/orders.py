@@ -19,6 +19,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from destruction.approval import (
+    JUSTIFIED_RULES,
+    Acknowledgement,
+    latest_submit_check,
+    needs_justification,
+    warnings_of,
+)
 from destruction.models import DestructionOrder, Facility, OrderLine, OrderStatus, Payer, Witness
 from destruction.services._allocation import (
     LineInput,
@@ -31,6 +38,7 @@ from destruction.services._allocation import (
     _reference_errors,
 )
 from destruction.services._shared import (
+    MAX_LINE_JUSTIFICATION,
     MAX_WITNESSES,
     Kind,
     _active_lines,
@@ -38,8 +46,10 @@ from destruction.services._shared import (
     _locked_active_lines,
     _refuse,
     _refuse_non_compliant,
+    _too_long,
     _transition,
 )
+from project import audit
 from project.errors import TransitionNotAllowed
 from seizures import custody
 from seizures.models import CustomsOffice, Lot, LotStatus
@@ -54,74 +64,138 @@ def create_order(
     lines: Sequence[LineInput],
     facility: Facility,
     planned_date: datetime.date,
-    cost_estimate: Decimal = Decimal("0"),
-    cost_currency: str = "EUR",
-    payer: str | None = None,
-    carrier_name: str = "",
-    carrier_registration: str = "",
-    vehicle: str = "",
-    seal_numbers: Sequence[str] = (),
-    consignment_note_number: str = "",
-    planned_witnesses: Sequence[Mapping[str, str]] = (),
-    notes: str = "",
+    **details: Any,
 ) -> DestructionOrder:
     """Plan a destruction run: eligible lots, a method each, one facility, a date. The lots are
     allocated (custody event `allocated`); the legal basis of each line follows its seizure's
-    legal route (X-LB-01); the payer defaults to the right holder (X-CO-01)."""
+    legal route (X-LB-01); the payer defaults to the right holder (X-CO-01). `details` are the
+    order's other fields (ORDER_DETAILS)."""
+    cleaned = _clean_plan(lines, planned_date, details)
+    with transaction.atomic(durable=True):
+        return _plan_order(
+            actor=actor, lines=lines, facility=facility, planned_date=planned_date, **cleaned
+        )
+
+
+def create_orders(
+    *,
+    actor: User,
+    lines: Sequence[LineInput],
+    facilities: Mapping[int, Facility],
+    planned_date: datetime.date,
+    **details: Any,
+) -> list[DestructionOrder]:
+    """Plan the lots in one step as one order per customs office and facility (`facilities`:
+    lot id -> the facility chosen for it), each as `create_order` plans it and with the same
+    `details`; all of them or none. The orders come back in the order of their first lot."""
+    missing = [line.lot.reference for line in lines if line.lot.pk not in facilities]
+    if missing:
+        raise ValidationError({"facility": [f"Choose a facility for lot {', '.join(missing)}."]})
+    cleaned = _clean_plan(lines, planned_date, details)
+    offices = dict(
+        Lot.objects.filter(pk__in=[line.lot.pk for line in lines]).values_list(
+            "pk", "seizure__office_id"
+        )
+    )
+    groups: dict[tuple[int | None, int], list[LineInput]] = {}
+    for line in lines:
+        key = (offices.get(line.lot.pk), facilities[line.lot.pk].pk)
+        groups.setdefault(key, []).append(line)
+    with transaction.atomic(durable=True):
+        return [
+            _plan_order(
+                actor=actor,
+                lines=group,
+                facility=facilities[group[0].lot.pk],
+                planned_date=planned_date,
+                **cleaned,
+            )
+            for group in groups.values()
+        ]
+
+
+# The fields of an order besides its lines, facility and date, with their defaults.
+ORDER_DETAILS: dict[str, Any] = {
+    "cost_estimate": Decimal("0"),
+    "cost_currency": "EUR",
+    "payer": None,
+    "carrier_name": "",
+    "carrier_registration": "",
+    "vehicle": "",
+    "seal_numbers": (),
+    "consignment_note_number": "",
+    "planned_witnesses": (),
+    "notes": "",
+}
+
+
+def _clean_plan(
+    lines: Sequence[LineInput], planned_date: datetime.date | None, details: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The order's details checked and cleaned (ValidationError with field keys)."""
+    unknown = set(details) - set(ORDER_DETAILS)
+    if unknown:
+        raise TypeError(f"unknown order field {', '.join(sorted(unknown))}")
+    data = {**ORDER_DETAILS, **details}
     errors: dict[str, list[str]] = {}
-    today = timezone.localdate()
-    if planned_date is None or planned_date < today:
+    if planned_date is None or planned_date < timezone.localdate():
         errors["planned_date"] = ["Plan the destruction for today or a later day."]
-    if cost_estimate is None or cost_estimate < 0:
+    if data["cost_estimate"] is None or data["cost_estimate"] < 0:
         errors["cost_estimate"] = ["The cost estimate cannot be negative."]
-    if not CURRENCY.match(cost_currency or ""):
+    if not CURRENCY.match(data["cost_currency"] or ""):
         errors["cost_currency"] = ["Give a three-letter currency code, e.g. EUR."]
-    if payer is not None and payer not in Payer.values:
+    if data["payer"] is not None and data["payer"] not in Payer.values:
         errors["payer"] = [f"Choose one of: {', '.join(Payer.values)}."]
-    seals, seal_errors = clean_seals(seal_numbers)
+    data["seal_numbers"], seal_errors = clean_seals(data["seal_numbers"])
     if seal_errors:
         errors["seal_numbers"] = seal_errors
-    witnesses, witness_errors = clean_planned_witnesses(planned_witnesses)
+    data["planned_witnesses"], witness_errors = clean_planned_witnesses(data["planned_witnesses"])
     if witness_errors:
         errors["planned_witnesses"] = witness_errors
     _check_line_inputs(lines, errors)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(durable=True):
-        lots = _lock_lots_and_seizures([line.lot.pk for line in lines])
-        offices = {lot.seizure.office_id for lot in lots.values()}
-        if len(offices) > 1:
-            raise ValidationError(
-                {"lots": ["The lots of one order come from seizures of one customs office."]}
-            )
-        facility = Facility.objects.prefetch_related("permits").get(pk=facility.pk)
-        _refuse(
-            _line_refusals(lines, lots, facility=facility, planned_date=planned_date, today=today)
+    for name in ("carrier_name", "carrier_registration", "vehicle", "consignment_note_number"):
+        data[name] = data[name].strip()
+    data["notes"] = data["notes"].strip()
+    return data
+
+
+def _plan_order(
+    *,
+    actor: User,
+    lines: Sequence[LineInput],
+    facility: Facility,
+    planned_date: datetime.date,
+    payer: str | None,
+    **fields: Any,
+) -> DestructionOrder:
+    """One order of cleaned input, inside the caller's transaction."""
+    today = timezone.localdate()
+    lots = _lock_lots_and_seizures([line.lot.pk for line in lines])
+    offices = {lot.seizure.office_id for lot in lots.values()}
+    if len(offices) > 1:
+        raise ValidationError(
+            {"lots": ["The lots of one order come from seizures of one customs office."]}
         )
-        office = CustomsOffice.objects.select_for_update().get(pk=offices.pop())
-        if payer is None:
-            # Digest X-CO-01: the decision holder pays by default; goods without a right holder
-            # (ex officio, abandoned) fall to the administration.
-            every_has_holder = all(lot.seizure.right_holder_id for lot in lots.values())
-            payer = Payer.RIGHT_HOLDER if every_has_holder else Payer.ADMINISTRATION
-        order = DestructionOrder.objects.create(
-            reference=next_order_reference(office, planned_date.year),
-            office=office,
-            facility=facility,
-            planned_date=planned_date,
-            cost_estimate=cost_estimate,
-            cost_currency=cost_currency,
-            payer=payer,
-            carrier_name=carrier_name.strip(),
-            carrier_registration=carrier_registration.strip(),
-            vehicle=vehicle.strip(),
-            seal_numbers=seals,
-            consignment_note_number=consignment_note_number.strip(),
-            planned_witnesses=witnesses,
-            notes=notes.strip(),
-            prepared_by=actor,
-        )
-        _allocate(order, lines, lots, actor=actor)
+    facility = Facility.objects.prefetch_related("permits").get(pk=facility.pk)
+    _refuse(_line_refusals(lines, lots, facility=facility, planned_date=planned_date, today=today))
+    office = CustomsOffice.objects.select_for_update().get(pk=offices.pop())
+    if payer is None:
+        # Digest X-CO-01: the decision holder pays by default; goods without a right holder
+        # (ex officio, abandoned) fall to the administration.
+        every_has_holder = all(lot.seizure.right_holder_id for lot in lots.values())
+        payer = Payer.RIGHT_HOLDER if every_has_holder else Payer.ADMINISTRATION
+    order = DestructionOrder.objects.create(
+        reference=next_order_reference(office, planned_date.year),
+        office=office,
+        facility=facility,
+        planned_date=planned_date,
+        payer=payer,
+        prepared_by=actor,
+        **fields,
+    )
+    _allocate(order, lines, lots, actor=actor)
     return order
 
 
@@ -227,14 +301,23 @@ def submit_order(*, order: DestructionOrder, actor: User) -> DestructionOrder:
     return order
 
 
-def approve_order(*, order: DestructionOrder, actor: User) -> DestructionOrder:
-    """Submitted -> approved, by someone who neither prepared nor submitted it (four eyes)."""
+def approve_order(
+    *,
+    order: DestructionOrder,
+    actor: User,
+    acknowledgements: Sequence[Acknowledgement] = (),
+) -> DestructionOrder:
+    """Submitted -> approved, by someone who neither prepared nor submitted it (four eyes),
+    informed: every warning of the latest submit check is acknowledged in the approval (X-MF-02
+    with its justification, which becomes the line's justification where it had none). The
+    acknowledgements are stored with the approval and printed on the certificate."""
     current = DestructionOrder.objects.get(pk=order.pk)
     if actor.pk in (current.prepared_by_id, current.submitted_by_id):
         raise PermissionDenied(
             f"Four eyes: you prepared or submitted order {current.reference}; another person "
             "must approve it."
         )
+    acknowledged = _acknowledged_warnings(current, acknowledgements)
     with transaction.atomic(durable=True):
         _transition(
             order,
@@ -242,6 +325,7 @@ def approve_order(*, order: DestructionOrder, actor: User) -> DestructionOrder:
             OrderStatus.APPROVED,
             approved_by=actor,
             approved_at=timezone.now(),
+            approval_acknowledgements=acknowledged,
             # Re-checked in the guard: the order is unchanged since it was read above.
             guard={"prepared_by": current.prepared_by_id, "submitted_by": current.submitted_by_id},
         )
@@ -249,6 +333,7 @@ def approve_order(*, order: DestructionOrder, actor: User) -> DestructionOrder:
         _refuse_past_planned_date(order)
         lines = _locked_active_lines(order)
         _refuse(_order_refusals(order, lines, expected_status=LotStatus.ALLOCATED))
+        _record_justifications(order, lines, acknowledged)
         _refuse_non_compliant(order, stage="approve", actor=actor)
         custody.append_events(
             [line.lot for line in lines],
@@ -257,6 +342,68 @@ def approve_order(*, order: DestructionOrder, actor: User) -> DestructionOrder:
             details={"order": order.reference},
         )
     return order
+
+
+def _acknowledged_warnings(
+    order: DestructionOrder, acknowledgements: Sequence[Acknowledgement]
+) -> list[dict[str, str]]:
+    """Every warning of the submit check with its acknowledgement, as stored with the
+    approval; ValidationError (key `acknowledgements`) naming each warning left
+    unacknowledged, each justification missing, and each acknowledgement of no warning."""
+    warnings = warnings_of(latest_submit_check(order))
+    given = {(a.rule, a.lot): a for a in acknowledgements}
+    errors, stored = [], []
+    for warning in warnings:
+        rule, lot = str(warning.get("rule", "")), str(warning.get("lot", ""))
+        named = f"{rule} (lot {lot})" if lot else rule
+        acknowledgement = given.pop((rule, lot), None)
+        justification = (acknowledgement.justification if acknowledgement else "").strip()
+        if acknowledgement is None:
+            errors.append(f"Acknowledge the warning {named}: {warning.get('message', '')}")
+        elif needs_justification(rule) and not justification:
+            errors.append(f"{named}: give the justification ({JUSTIFIED_RULES[rule]}).")
+        elif len(justification) > MAX_LINE_JUSTIFICATION:
+            errors.append(f"{named}: {_too_long(MAX_LINE_JUSTIFICATION, justification)}")
+        stored.append(
+            {
+                "rule": rule,
+                "lot": lot,
+                "message": str(warning.get("message", "")),
+                "detail": str(warning.get("detail", "")),
+                "justification": justification,
+            }
+        )
+    errors += [
+        f"{rule}{f' (lot {lot})' if lot else ''} is not a warning of the submit check."
+        for rule, lot in given
+    ]
+    if errors:
+        raise ValidationError({"acknowledgements": errors})
+    return stored
+
+
+def _record_justifications(
+    order: DestructionOrder, lines: Sequence[OrderLine], acknowledged: Sequence[dict[str, str]]
+) -> None:
+    """An X-MF-02 justification given in the approval is the line's justification where the
+    line had none, so the approval's check and the record's check read it."""
+    texts = {
+        entry["lot"]: entry["justification"]
+        for entry in acknowledged
+        if needs_justification(entry["rule"]) and entry["justification"]
+    }
+    changed = []
+    for line in lines:
+        if line.lot.reference in texts and not line.justification:
+            line.justification = texts[line.lot.reference]
+            changed.append(line)
+            audit.record_changed(
+                OrderLine,
+                line.pk,
+                {"justification": ("", line.justification)},
+                object_repr=f"{order.reference} / {line.lot.reference}",
+            )
+    OrderLine.objects.bulk_update(changed, ["justification"])
 
 
 def dispatch_order(

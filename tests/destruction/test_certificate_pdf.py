@@ -13,6 +13,7 @@ from destruction.certificates.services import (
     revoke_certificate,
 )
 from destruction.models import DestructionRecord, Facility, FacilityPermit, OrderLine
+from project.users import display_name
 from seizures.models import CustodyEvent, Lot
 from tests.destruction.certificate_factories import (
     executed_order,
@@ -337,3 +338,41 @@ def test_the_witnesses_heading_stays_on_the_page_of_its_table(certificate):
         pages = page_streams(render_pdf({**snapshot, "lots": [lot] * lots}))
         [page] = [page for page in pages if b"(Witnesses / T\\351moins) Tj" in page]
         assert b"(Olga Officer) Tj" in page, f"{lots} lots: the heading and its table parted"
+
+
+def test_the_warnings_acknowledged_at_approval_are_printed_with_their_justification(
+    admin_user,
+):
+    order = executed_order(approved_by=admin_user)
+    lot = order.lines.get().lot
+    type(order).objects.filter(pk=order.pk).update(
+        approval_acknowledgements=[
+            {
+                "rule": "X-MF-02",
+                "lot": lot.reference,
+                "message": "Use the highest feasible rank of the waste hierarchy.",
+                "detail": "",
+                "justification": "The shredder is booked out until next year",
+            },
+            {"rule": "PHA-S3", "lot": "", "message": "Retain samples.", "justification": ""},
+        ]
+    )
+
+    certificate = issue_certificate(order=order, actor=admin_user)
+
+    approval = certificate.snapshot["approval"]
+    assert approval["approved_by"] == display_name(admin_user)
+    assert [a["rule"] for a in approval["acknowledgements"]] == ["X-MF-02", "PHA-S3"]
+    text = flat(pdf_text(certificate.pdf)[1])
+    assert "Warnings acknowledged at approval / Avertissements reconnus à l'approbation" in text
+    assert f"Approved by / Approuvé par {display_name(admin_user)}" in text
+    assert (
+        f"X-MF-02 {lot.reference}: Use the highest feasible rank of the waste hierarchy. "
+        "The shredder is booked out until next year" in text
+    )
+    assert "PHA-S3 Retain samples. -" in text
+
+
+def test_a_certificate_without_acknowledged_warnings_prints_no_approval_section(certificate):
+    text = flat(pdf_text(certificate.pdf)[1])
+    assert "Warnings acknowledged at approval" not in text

@@ -33,6 +33,7 @@ ORDER_ALLOWED = {
     (OrderStatus.DRAFT, OrderStatus.SUBMITTED),
     (OrderStatus.DRAFT, OrderStatus.CANCELLED),
     (OrderStatus.SUBMITTED, OrderStatus.APPROVED),
+    (OrderStatus.SUBMITTED, OrderStatus.DRAFT),
     (OrderStatus.SUBMITTED, OrderStatus.CANCELLED),
     (OrderStatus.APPROVED, OrderStatus.DISPATCHED),
     (OrderStatus.APPROVED, OrderStatus.CANCELLED),
