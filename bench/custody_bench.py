@@ -42,7 +42,7 @@ SEIZURE_COLUMNS = (
     "created_by", "created_at",
 )  # fmt: skip
 LOT_COLUMNS = (
-    "id", "seizure", "reference", "category", "waste_class", "description", "brand",
+    "id", "seizure", "office", "reference", "category", "waste_class", "description", "brand",
     "seized_articles", "articles", "gross_weight_kg", "retail_value", "currency",
     "hazard_classes", "status", "created_at", "updated_at", "custody_length", "custody_head",
 )  # fmt: skip
@@ -128,7 +128,7 @@ def generate(events: int, per_lot: int) -> int:
                     event_rows.append(event_row(event, event_id))
                     event_id += 1
                 lot_rows.append((
-                    lot_id, seizure_id, f"CB{lot_id}", "3a", "TEX", "Bench goods", "", 10, 10,
+                    lot_id, seizure_id, office.id, f"CB{lot_id}", "3a", "TEX", "Bench goods", "", 10, 10,
                     Decimal("1.000"), Decimal("10.00"), "EUR", "[]", "in_storage", now, now,
                     per_lot, built[-1].hash,
                 ))  # fmt: skip

@@ -59,7 +59,7 @@ def generate(code: str, lots: int, first_id: int, actor, office) -> tuple[object
                 "", "", False, actor.id, now,
             ))  # fmt: skip
         lot_rows.append((
-            lot_id, seizure_id, f"SB{lot_id}", "3a", "TEX", "Bench goods", "", 10, 10,
+            lot_id, seizure_id, office.id, f"SB{lot_id}", "3a", "TEX", "Bench goods", "", 10, 10,
             Decimal("1.000"), Decimal("10.00"), "EUR", "[]", "in_storage", now, now, 0, "",
             bay_ids[n // LOTS_PER_BAY], now, "20 01 11",
         ))  # fmt: skip
