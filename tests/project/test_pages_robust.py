@@ -75,12 +75,14 @@ def urls_to_try() -> list[str]:
     known = {
         "int": "1",
         "str": "nope",
+        "slug": "adr",
         "number": certificate.number,
         "code": certificate.verification_code,
     }
     unknown = {
         "int": "99999999999999999999",
         "str": "nope",
+        "slug": "nope",
         "number": "CD-1999-99999",
         "code": "x" * 43,
     }
