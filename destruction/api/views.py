@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from destruction import services
+from destruction.api import inputs
 from destruction.api import receipts as r
 from destruction.api import serializers as s
 from destruction.evidence import file_response
@@ -217,18 +218,18 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.DestructionOrderDetailSerializer(order).data, status=code)
 
     @extend_schema(
-        request=s.OrderCreateSerializer,
+        request=inputs.OrderCreateSerializer,
         responses={201: s.DestructionOrderDetailSerializer, **WRITE_ERRORS},
     )
     def create(self, request):
         """Plan an order from eligible lots; they are allocated to it."""
-        data = self._valid(s.OrderCreateSerializer, request.data).to_service_arguments()
+        data = self._valid(inputs.OrderCreateSerializer, request.data).to_service_arguments()
         with errors_under_lines():
             order = services.create_order(actor=request.user, **data)
         return self._order(order, status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.OrderUpdateSerializer,
+        request=inputs.OrderUpdateSerializer,
         responses=ORDER_RESPONSES,
         description="Change a draft order: facility, planned date, carrier, seals, planned "
         "witnesses and the method (or X-MF-02 justification) of its lots. A field left out stays "
@@ -237,14 +238,14 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def partial_update(self, request, pk=None):
         order = self.get_object()
-        data = valid(s.OrderUpdateSerializer, request.data).to_service_arguments()
+        data = valid(inputs.OrderUpdateSerializer, request.data).to_service_arguments()
         with errors_under_lines():
             services.update_draft(order=order, actor=request.user, **data)
         return self._order(order)
 
     @extend_schema(
-        request=s.ProposeSerializer,
-        responses={200: s.ProposalsSerializer, 400: ERROR, 403: ERROR},
+        request=inputs.ProposeSerializer,
+        responses={200: inputs.ProposalsSerializer, 400: ERROR, 403: ERROR},
     )
     @action(detail=False, methods=["post"])
     def propose(self, request):
@@ -253,11 +254,11 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         (same country as the lot's office first, then the facilities the office uses most), with
         the rulebook's verdict and findings and the other options it meets. Nothing is stored;
         plan the order(s) with POST /api/v1/destruction-orders/, one per facility."""
-        data = valid(s.ProposeSerializer, request.data).validated_data
+        data = valid(inputs.ProposeSerializer, request.data).validated_data
         refuse_invisible(request.user, Lot.objects.filter(pk__in=data["lots"]), field="lots")
         with errors_under_lines(to="lots"):
             proposals = propose(data["lots"], planned_on=data["planned_on"])
-        return Response(s.ProposalsSerializer({"lines": proposal_rows(proposals)}).data)
+        return Response(inputs.ProposalsSerializer({"lines": proposal_rows(proposals)}).data)
 
     @extend_schema(
         responses={200: s.EligibleLotSerializer(many=True), 400: ERROR, 403: ERROR},
@@ -275,34 +276,34 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(s.EligibleLotSerializer(page, many=True).data)
 
-    @extend_schema(request=s.OrderAddLotsSerializer, responses=ORDER_RESPONSES)
+    @extend_schema(request=inputs.OrderAddLotsSerializer, responses=ORDER_RESPONSES)
     @action(detail=True, methods=["post"], url_path="add-lots")
     def add_lots(self, request, pk=None):
         """Add eligible lots to a draft order."""
         order = self.get_object()
-        data = self._valid(s.OrderAddLotsSerializer, request.data).to_service_arguments()
+        data = self._valid(inputs.OrderAddLotsSerializer, request.data).to_service_arguments()
         with errors_under_lines():
             services.add_lots(order=order, actor=request.user, **data)
         return self._order(order)
 
-    @extend_schema(request=s.OrderRemoveLotsSerializer, responses=ORDER_RESPONSES)
+    @extend_schema(request=inputs.OrderRemoveLotsSerializer, responses=ORDER_RESPONSES)
     @action(detail=True, methods=["post"], url_path="remove-lots")
     def remove_lots(self, request, pk=None):
         """Take lots out of a draft order; they return to storage."""
         order = self.get_object()
-        data = self._valid(s.OrderRemoveLotsSerializer, request.data).validated_data
+        data = self._valid(inputs.OrderRemoveLotsSerializer, request.data).validated_data
         services.remove_lots(
             order=order, lots=data["lots"], reason=data.get("reason", ""), actor=request.user
         )
         return self._order(order)
 
-    @extend_schema(request=s.LineReferencesSerializer, responses=ORDER_RESPONSES)
+    @extend_schema(request=inputs.LineReferencesSerializer, responses=ORDER_RESPONSES)
     @action(detail=True, methods=["post"], url_path="line-references")
     def line_references(self, request, pk=None):
         """Record or correct the references (consent, customs decision, lab report) of one
         line of a draft order; the compliance check at submission reads them."""
         order = self.get_object()
-        data = dict(self._valid(s.LineReferencesSerializer, request.data).validated_data)
+        data = dict(self._valid(inputs.LineReferencesSerializer, request.data).validated_data)
         services.update_line_references(
             order=order, lot=data.pop("lot"), actor=request.user, **data
         )
@@ -316,20 +317,20 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         services.submit_order(order=order, actor=request.user)
         return self._order(order)
 
-    @extend_schema(request=s.ReturnToDraftSerializer, responses=ORDER_RESPONSES)
+    @extend_schema(request=inputs.ReturnToDraftSerializer, responses=ORDER_RESPONSES)
     @action(detail=True, methods=["post"], url_path="return")
     def return_to_draft(self, request, pk=None):
         """Take a submitted order back to draft, with a reason: only its preparer may (403
         otherwise); it can then be changed and is submitted again."""
         order = self.get_object()
-        reason = valid(s.ReturnToDraftSerializer, request.data).validated_data["reason"]
+        reason = valid(inputs.ReturnToDraftSerializer, request.data).validated_data["reason"]
         try:
             services.return_to_draft(order=order, actor=request.user, reason=reason)
         except DjangoPermissionDenied as refusal:
             raise PermissionDenied(str(refusal)) from refusal
         return self._order(order)
 
-    @extend_schema(request=s.ApproveSerializer, responses=ORDER_RESPONSES)
+    @extend_schema(request=inputs.ApproveSerializer, responses=ORDER_RESPONSES)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve a submitted order; refused to whoever prepared or submitted it. Every
@@ -337,26 +338,26 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         in `acknowledgements`, X-MF-02 with its justification; they are stored with the
         approval and printed on the certificate. 400 names each warning left out."""
         order = self.get_object()
-        data = valid(s.ApproveSerializer, request.data).to_service_arguments()
+        data = valid(inputs.ApproveSerializer, request.data).to_service_arguments()
         try:
             services.approve_order(order=order, actor=request.user, **data)
         except DjangoPermissionDenied as refusal:
             raise PermissionDenied(str(refusal)) from refusal
         return self._order(order)
 
-    @extend_schema(request=s.DispatchSerializer, responses=ORDER_RESPONSES)
+    @extend_schema(request=inputs.DispatchSerializer, responses=ORDER_RESPONSES)
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_order(self, request, pk=None):
         """The lots leave under seal: dispatch weight (total or per lot); lots in transit."""
         order = self.get_object()
-        data = self._valid(s.DispatchSerializer, request.data).to_service_arguments()
+        data = self._valid(inputs.DispatchSerializer, request.data).to_service_arguments()
         services.dispatch_order(order=order, actor=request.user, **data)
         return self._order(order)
 
     @extend_schema(
         request={
-            "application/json": s.RecordSerializer,
-            "multipart/form-data": s.RecordWithEvidenceSerializer,
+            "application/json": inputs.RecordSerializer,
+            "multipart/form-data": inputs.RecordWithEvidenceSerializer,
         },
         responses=ORDER_RESPONSES,
     )
@@ -373,9 +374,11 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         added later with POST .../evidence/ runs it again."""
         order = self.get_object()
         if request.content_type.startswith("multipart/"):
-            data = self._valid(s.RecordWithEvidenceSerializer, request.data).to_service_arguments()
+            data = self._valid(
+                inputs.RecordWithEvidenceSerializer, request.data
+            ).to_service_arguments()
         else:
-            data = self._valid(s.RecordSerializer, request.data).to_service_arguments()
+            data = self._valid(inputs.RecordSerializer, request.data).to_service_arguments()
         services.record_destruction(order=order, actor=request.user, **data)
         return self._order(order)
 
@@ -418,17 +421,17 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         services.countersign_record(order=order, actor=request.user)
         return self._order(order)
 
-    @extend_schema(request=s.CancelSerializer, responses=ORDER_RESPONSES)
+    @extend_schema(request=inputs.CancelSerializer, responses=ORDER_RESPONSES)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel before execution; the lots return to storage."""
         order = self.get_object()
-        data = self._valid(s.CancelSerializer, request.data).validated_data
+        data = self._valid(inputs.CancelSerializer, request.data).validated_data
         services.cancel_order(order=order, reason=data["reason"], actor=request.user)
         return self._order(order)
 
     @extend_schema(
-        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        request={"multipart/form-data": inputs.EvidenceUploadSerializer},
         responses={201: s.DestructionOrderDetailSerializer, **WRITE_ERRORS},
     )
     @action(
@@ -442,7 +445,7 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         an executed order; type checked by content, size limited, SHA-256 stored. The record
         check runs again: the answer's `record_check` shows the new verdict."""
         order = self.get_object()
-        data = self._valid(s.EvidenceUploadSerializer, request.data).validated_data
+        data = self._valid(inputs.EvidenceUploadSerializer, request.data).validated_data
         services.add_evidence(order=order, kind=data["kind"], file=data["file"], actor=request.user)
         return self._order(order, status.HTTP_201_CREATED)
 
