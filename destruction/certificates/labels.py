@@ -8,6 +8,8 @@ compile_translations`), so adding a language is adding a `.po` file and a choice
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
@@ -46,6 +48,12 @@ class Bilingual:
         with translation.override(self.language):
             other = ngettext(singular, plural, number) % {"count": number}
         return english if other == english else f"{english}{SEPARATOR}{other}"
+
+
+def labels_of(snapshot: dict[str, Any]) -> Bilingual:
+    """English and the office's language of a certificate (none in snapshots from before
+    schema 2)."""
+    return Bilingual(snapshot.get("language", ""))
 
 
 def lot_count(_: Bilingual, number: int) -> str:

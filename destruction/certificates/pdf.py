@@ -13,12 +13,19 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from destruction.certificates.labels import Bilingual, article_count, lot_count, yes_no
+from destruction.certificates.goods_tables import (
+    EWC_LEGEND,
+    lot_legend,
+    lot_table,
+    quantity_table,
+    waste_code_table,
+)
+from destruction.certificates.labels import Bilingual, labels_of, lot_count, yes_no
+from destruction.certificates.legal_sections import header_block, legal_section
 from destruction.certificates.seal import SealBox, SealPlace
 from project.pdf import (
     CONTENT_WIDTH,
@@ -27,23 +34,9 @@ from project.pdf import (
     data_table,
     esc,
     facts_table,
-    qr_code,
     styles,
-    wrapped,
 )
 
-# Category over waste class, and method over R/D codes, share a column: rows are two lines high
-# for the description anyway, and the description keeps the width it needs.
-# Sentences too long for a line of code, marked for makemessages and translated where printed.
-EWC_LEGEND = gettext_noop(
-    "the lot's code in the European List of Waste (Decision 2000/532/EC); an asterisk marks "
-    "hazardous waste."
-)
-RD_LEGEND = gettext_noop(
-    "recovery or disposal operations (Directive 2008/98/EC, Annexes I and II) of the facility "
-    "permit."
-)
-WEIGHT_LEGEND = gettext_noop("weighed at dispatch, else the gross weight at seizure.")
 PERMIT_NOT_VALID = gettext_noop(
     "this permit was not valid on the destruction date; no permit of the facility on record "
     "covered that date."
@@ -51,264 +44,10 @@ PERMIT_NOT_VALID = gettext_noop(
 VALID_ONLY_WHILE = gettext_noop(
     "This certificate is valid only while the verification page shows it as valid."
 )
-LOT_WIDTHS = (27 * mm, 12 * mm, 13 * mm, 44 * mm, 23 * mm, 14 * mm, 16 * mm, 31 * mm)
-
-
-def lot_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
-    widths = LOT_WIDTHS
-    rows = [
-        [
-            lot["reference"],
-            f"{lot['category']}\n{lot['waste_class']}",
-            wrapped(", ".join(lot["hazard_classes"]) or "-", widths[2]),
-            wrapped(lot["description"], widths[3]),
-            wrapped(lot["brand"], widths[4]),
-            str(lot["articles"]),
-            lot["weight_kg"],
-            f"{lot['method']}\n{'/'.join(lot['operations'])}",
-        ]
-        for lot in lots
-    ]
-    header = [
-        _.stacked("Lot reference"),
-        f"{_.stacked('Cat.')}\n{_.stacked('Waste')}",
-        _.stacked("UN class"),
-        _.stacked("Description"),
-        _.stacked("Brand"),
-        _.stacked("Articles"),
-        _.stacked("Weight kg"),
-        f"{_('Method')}\n{_('R/D code')}",
-    ]
-    return data_table(header, rows, list(widths), right=(5, 6))
-
-
-def lot_legend(snapshot: dict[str, Any], s: dict[str, ParagraphStyle], _: Bilingual) -> Paragraph:
-    """The names of the codes in the table, once below it rather than in each row."""
-    lots = snapshot["lots"]
-    classes = sorted({(lot["waste_class"], lot["waste_class_label"]) for lot in lots})
-    categories = sorted({(lot["category"], lot["category_label"]) for lot in lots})
-    names = "; ".join(f"{esc(code)} {esc(_(label))}" for code, label in classes) or "-"
-    cats = "; ".join(f"{esc(_(label))}" for _code, label in categories) or "-"
-    return Paragraph(
-        f"{esc(_('Cat.'))}: {cats}. {esc(_('Waste'))}: {names}. "
-        f"{esc(_('UN class'))}: {esc(_('UN dangerous-goods classes, - for none.'))}"
-        f"{code_names(snapshot, 'hazard_classes', _)} "
-        f"{esc(_('R/D code'))}: {esc(_(RD_LEGEND))}{code_names(snapshot, 'operations', _)} "
-        f"{esc(_('Weight kg'))}: {esc(_(WEIGHT_LEGEND))}",
-        s["small"],
-    )
-
-
-def code_names(snapshot: dict[str, Any], kind: str, _: Bilingual) -> str:
-    """ " 9 Miscellaneous (lithium batteries); 3 Flammable liquids." for the UN classes, the same
-    for the R/D codes: each code the certificate prints with its name (none before schema 3)."""
-    if kind == "hazard_classes":
-        names = [_(entry["label"]) for entry in snapshot.get("code_names", {}).get(kind, [])]
-    else:
-        names = [
-            f"{entry['code']} {_(entry['name'])}" if entry["name"] else entry["code"]
-            for entry in snapshot.get("code_names", {}).get(kind, [])
-        ]
-    return f" {esc('; '.join(names))}." if names else ""
-
-
-def waste_code_table(lots: list[dict[str, Any]], _: Bilingual) -> Table:
-    """Per lot: its code in the List of Waste, hazardous or not, and the entry's description."""
-    rows = [
-        [
-            lot["reference"],
-            lot["ewc_code"] or "-",
-            yes_no(_, lot["hazardous_waste"]),
-            wrapped(lot["ewc_description"], 110 * mm),
-        ]
-        for lot in lots
-    ]
-    return data_table(
-        [_.stacked("Lot"), _.stacked("EWC code"), _.stacked("Hazardous waste"), _("Description")],
-        rows,
-        [30 * mm, 22 * mm, 28 * mm, 100 * mm],
-    )
-
-
-def quantity_row(label: str, r: dict[str, Any], measures: dict[str, Any], _: Bilingual) -> list:
-    """Articles seized = destroyed + sampled + released (X-QM-01), then each measure in its unit
-    ("-" where not measured; snapshots before schema 3 hold no net weight or volume)."""
-    return [
-        label,
-        str(r["seized"]),
-        str(r["destroyed"]),
-        str(r["sampled"]),
-        str(r["released"]),
-        yes_no(_, r["balanced"]),
-        measures["gross_weight_kg"] or "-",
-        measures.get("net_weight_kg") or "-",
-        measures.get("volume_l") or "-",
-        measures["weighed_kg"] or "-",
-    ]
-
-
-def quantity_table(snapshot: dict[str, Any], _: Bilingual) -> Table:
-    """Per lot, and summed over the certificate: the reconciliation and every measure."""
-    lots = snapshot["lots"]
-    rows = [quantity_row(lot["reference"], lot["reconciliation"], lot, _) for lot in lots]
-    totals = snapshot.get("quantity_totals")
-    if totals:
-        rows.append(quantity_row(_("Total"), totals, totals, _))
-    table = data_table(
-        [
-            _.stacked("Lot"),
-            _.stacked("Articles seized"),
-            _.stacked("Destroyed"),
-            _.stacked("Sampled"),
-            _.stacked("Released"),
-            _.stacked("Balanced"),
-            _.stacked("Gross kg at seizure"),
-            _.stacked("Net kg"),
-            _.stacked("Litres"),
-            _.stacked("Kg weighed at dispatch"),
-        ],
-        rows,
-        [28 * mm, 17 * mm, 17 * mm, 17 * mm, 17 * mm, 16 * mm, 20 * mm, 16 * mm, 16 * mm, 16 * mm],
-        right=(1, 2, 3, 4, 6, 7, 8, 9),
-    )
-    if totals:
-        table.setStyle(TableStyle([("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7.5)]))
-    return table
-
-
-def header_block(snapshot: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    _ = labels(snapshot)
-    office = snapshot["office"]
-    totals = snapshot["totals"]
-    left = [
-        Paragraph(esc(_("Certificate of destruction")), s["title"]),
-        Paragraph(f"<b>{esc(_('Number'))}:</b> {esc(snapshot['number'])}", s["body"]),
-        Paragraph(f"<b>{esc(_('Issue date'))}:</b> {esc(snapshot['issue_date'])}", s["body"]),
-        Paragraph(
-            f"<b>{esc(_('Issuing office'))}:</b> {esc(office['code'])} {esc(office['name'])} "
-            f"({esc(office['country'])})",
-            s["body"],
-        ),
-        Paragraph(
-            f"<b>{esc(_('Destruction order'))}:</b> {esc(snapshot['order']['reference'])}",
-            s["body"],
-        ),
-        Paragraph(
-            f"<b>{esc(_('Totals'))}:</b> {esc(lot_count(_, totals['lots']))}, "
-            f"{esc(article_count(_, totals['articles']))}, {esc(totals['weight_kg'])} kg",
-            s["body"],
-        ),
-    ]
-    table = Table([[left, qr_code(snapshot["verification_url"])]], colWidths=[145 * mm, 35 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [
-        table,
-        *supersedes_note(snapshot, s),
-        Spacer(1, 2 * mm),
-        Paragraph(esc(_("Check that this certificate is genuine and still valid at")), s["small"]),
-        Paragraph(esc(snapshot["verification_url"]), s["mono"]),
-    ]
-
-
-def supersedes_note(snapshot: dict[str, Any], s) -> list[Flowable]:
-    """The certificate this one replaces, with the revocation reason and correction note: free
-    texts of any length, so a paragraph of its own (it may run over pages), not a cell of the
-    header table beside the QR code (which cannot split)."""
-    _ = labels(snapshot)
-    old = snapshot.get("supersedes")
-    if not old:
-        return []
-    text = (
-        f"<b>{esc(_('Replaces certificate'))} {esc(old['number'])}</b>. "
-        f"{esc(_('Revoked'))}: {esc(old['reason'])}"
-    )
-    if old.get("note"):
-        text += f". {esc(_('Correction'))}: {esc(old['note'])}"
-    return [Paragraph(text, s["body"])]
-
-
-def legal_dates(z: dict[str, Any], _: Bilingual) -> str:
-    """The decisions that made destruction lawful, each with its date."""
-    parts = [
-        z["right_holder_agreement_on"]
-        and f"{_('right holder agreed')} {z['right_holder_agreement_on']}",
-        z["declarant_agreement_on"] and f"{_('declarant agreed')} {z['declarant_agreement_on']}",
-        z.get("deemed_consent_on")
-        and f"{_('declarant consent deemed (no objection by the deadline)')} "
-        f"{z['deemed_consent_on']}",
-        z["court_reference"] and f"{_('court decision')} {z['court_reference']}",
-        *judgment_dates(z, _),
-    ]
-    return "; ".join(part for part in parts if part) or "-"
-
-
-def judgment_dates(z: dict[str, Any], _: Bilingual) -> list[str]:
-    """The court route's dates (snapshot schema 3): court, proceedings, judgment and outcome,
-    final since."""
-    judgment = z.get("judgment_on") and " ".join(
-        part
-        for part in (
-            _("judgment"),
-            z["judgment_on"],
-            z.get("judgment_outcome") and f"({_(z['judgment_outcome'])})",
-        )
-        if part
-    )
-    return [
-        z.get("court_name") and f"{_('court')} {z['court_name']}",
-        z.get("proceedings_started_on")
-        and f"{_('proceedings started')} {z['proceedings_started_on']}",
-        judgment,
-        z.get("judgment_final_since") and f"{_('final since')} {z['judgment_final_since']}",
-    ]
-
-
-def legal_section(snapshot: dict[str, Any], s) -> list[Flowable]:
-    _ = labels(snapshot)
-    bases = ", ".join(_(b["label"]) for b in snapshot["legal_bases"]) or "-"
-    holders = (
-        "; ".join(
-            f"{h['name']} ({_('application')} {h['application_reference'] or _('none')})"
-            for h in snapshot["right_holders"]
-        )
-        or "-"
-    )
-    seizure_rows = [
-        [
-            z["reference"],
-            Paragraph(esc(z["office"]), s["cell"]),
-            Paragraph(esc(z["consignment_number"]), s["cell"]),
-            z["detained_on"],
-            z["notified_on"] or "-",
-            Paragraph(esc(_(z["ipr_type"])), s["cell"]),
-            Paragraph(esc(_(z["legal_route"])), s["cell"]),
-            Paragraph(esc(legal_dates(z, _)), s["cell"]),
-        ]
-        for z in snapshot["seizures"]
-    ]
-    return [
-        Paragraph(esc(_("Legal basis and right holder")), s["h2"]),
-        facts_table([(_("Legal basis"), bases), (_("Right holder"), holders)], s),
-        Paragraph(esc(_("Seizures")), s["h2"]),
-        data_table(
-            [
-                _.stacked("Seizure"),
-                _.stacked("Office"),
-                _.stacked("Consignment"),
-                _.stacked("Detained"),
-                _.stacked("Notified"),
-                _.stacked("IPR type"),
-                _.stacked("Legal route"),
-                _.stacked("Decisions"),
-            ],
-            seizure_rows,
-            [25 * mm, 22 * mm, 20 * mm, 16 * mm, 16 * mm, 20 * mm, 23 * mm, 38 * mm],
-        ),
-    ]
 
 
 def method_section(snapshot: dict[str, Any], s) -> list[Flowable]:
-    _ = labels(snapshot)
+    _ = labels_of(snapshot)
     rows = [
         [
             m["code"],
@@ -350,7 +89,7 @@ def parameter_value(parameter: dict[str, Any], _: Bilingual) -> str:
 
 
 def facility_section(snapshot: dict[str, Any], s) -> list[Flowable]:
-    _ = labels(snapshot)
+    _ = labels_of(snapshot)
     facility, transport, execution = (
         snapshot["facility"],
         snapshot["transport"],
@@ -412,7 +151,7 @@ def permit_warning(permit: dict[str, Any] | None, s, _: Bilingual) -> list[Flowa
 
 
 def mass_section(snapshot: dict[str, Any], s) -> list[Flowable]:
-    _ = labels(snapshot)
+    _ = labels_of(snapshot)
     mass = snapshot["mass_balance"]
     rows = [output_row(o, s, _) for o in mass["outputs"]]
     rows.append([Paragraph(esc(_("Total output")), s["cell"]), mass["output_total_kg"], *[""] * 5])
@@ -466,7 +205,7 @@ def output_row(output: dict[str, Any], s, _: Bilingual) -> list[Any]:
 
 
 def people_section(snapshot: dict[str, Any], s) -> list[Flowable]:
-    _ = labels(snapshot)
+    _ = labels_of(snapshot)
     none = _("none recorded")
     witnesses = [
         [
@@ -545,7 +284,7 @@ def evidence_table(rows: list[list[Any]], _: Bilingual) -> Table:
 
 
 def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
-    _ = labels(snapshot)
+    _ = labels_of(snapshot)
     check = snapshot["compliance"]
     if check["recorded"]:
         words = check.get("verdict_label") or check["verdict"]
@@ -603,7 +342,7 @@ def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
 def approval_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     """The warnings the approver acknowledged in the approval, with their justification (none
     in snapshots from before issue 14)."""
-    _ = labels(snapshot)
+    _ = labels_of(snapshot)
     approval = snapshot.get("approval")
     if not approval or not approval["acknowledgements"]:
         return []
@@ -643,7 +382,7 @@ def subject_label(subject: str, _: Bilingual) -> str:
 
 
 def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
-    _ = labels(snapshot)
+    _ = labels_of(snapshot)
     # "Lot", not "Lot reference": the lot table's header stays recognisable on each page it spans.
     table = data_table(
         [_.stacked("Lot"), _.stacked("Event"), _("Last custody hash (SHA-256)")],
@@ -676,11 +415,6 @@ def custody_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     ]
 
 
-def labels(snapshot: dict[str, Any]) -> Bilingual:
-    """English and the office's language (none in snapshots from before schema 2)."""
-    return Bilingual(snapshot.get("language", ""))
-
-
 def render_pdf(snapshot: dict[str, Any]) -> bytes:
     """The certificate as PDF bytes, from the snapshot alone (unsealed)."""
     return render(snapshot)[0]
@@ -690,7 +424,7 @@ def render(snapshot: dict[str, Any]) -> tuple[bytes, SealBox]:
     """The certificate as PDF bytes and the box kept for its seal. `invariant` drops the
     creation time and random document id, so one snapshot always renders to the same bytes."""
     s = styles()
-    _ = labels(snapshot)
+    _ = labels_of(snapshot)
     seal_place = SealPlace()
     lots = snapshot["lots"]
     story: list[Flowable] = [
