@@ -1,12 +1,13 @@
 from django.urls import path
 
 from destruction import views
+from destruction.planning import views as planning_views
 
 app_name = "destruction"
 
 urlpatterns = [
     path("orders/", views.OrderListView.as_view(), name="order-list"),
-    path("orders/plan/", views.PlannerView.as_view(), name="planner"),
+    path("orders/plan/", planning_views.PlannerView.as_view(), name="planner"),
     path("orders/approvals/", views.ApprovalQueueView.as_view(), name="approval-queue"),
     path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<int:pk>/submit/", views.SubmitOrderView.as_view(), name="order-submit"),

@@ -1,0 +1,1 @@
+"""Planning destruction orders: the planner page, from the proposals to the orders."""
