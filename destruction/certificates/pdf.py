@@ -339,6 +339,34 @@ def compliance_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     return flowables
 
 
+def costs_section(snapshot: dict[str, Any], s) -> list[Flowable]:
+    """The costs the lots accrued, by kind and payer (none in snapshots from before issue 17, or
+    where no tariff applied)."""
+    _ = labels_of(snapshot)
+    costs = snapshot.get("costs")
+    if not costs:
+        return []
+    return [
+        Paragraph(esc(_("Costs")), s["h2"]),
+        Paragraph(esc(_(COSTS_LEGEND)), s["small"]),
+        data_table(
+            [_.stacked("Cost"), _.stacked("Payer"), _.stacked("Lots"), _.stacked("Amount")],
+            [
+                [_(c["kind"]), _(c["payer"]), str(c["lots"]), f"{c['amount']} {c['currency']}"]
+                for c in costs
+            ],
+            [40 * mm, 70 * mm, 20 * mm, CONTENT_WIDTH - 130 * mm],
+            right=(2, 3),
+        ),
+    ]
+
+
+COSTS_LEGEND = gettext_noop(
+    "Storage, handling, transport and destruction charged for these lots "
+    "(Reg. (EU) No 608/2013, Art. 29)."
+)
+
+
 def approval_section(snapshot: dict[str, Any], s) -> list[Flowable]:
     """The warnings the approver acknowledged in the approval, with their justification (none
     in snapshots from before issue 14)."""
@@ -439,6 +467,7 @@ def render(snapshot: dict[str, Any]) -> tuple[bytes, SealBox]:
         *method_section(snapshot, s),
         *facility_section(snapshot, s),
         *mass_section(snapshot, s),
+        *costs_section(snapshot, s),
     ]
     if lots and "reconciliation" in lots[0]:
         story += [

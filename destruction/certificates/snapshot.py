@@ -13,9 +13,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
+from destruction.costs.models import CostEntry, CostKind, Payer
 from destruction.methods import METHODS, OPERATION_NAMES, Method
 from destruction.models import (
     DestructionOrder,
@@ -301,6 +302,28 @@ def approval_summary(order: DestructionOrder) -> dict[str, Any]:
     }
 
 
+def cost_summary(order: DestructionOrder) -> list[dict[str, str]]:
+    """The costs the order's lots accrued (storage, handling, transport, destruction), summed by
+    kind, payer and currency (Reg. 608/2013 Art. 29; digest X-CO-01)."""
+    rows = (
+        CostEntry.objects.filter(lot__order_lines__order=order, lot__order_lines__active=True)
+        .values("kind", "payer", "currency")
+        .annotate(amount=Sum("amount"), lots=Count("lot", distinct=True))
+        .order_by("kind", "payer", "currency")
+    )
+    kinds, payers = dict(CostKind.choices), dict(Payer.choices)
+    return [
+        {
+            "kind": kinds.get(row["kind"], row["kind"]),
+            "payer": payers.get(row["payer"], row["payer"]),
+            "lots": row["lots"],
+            "amount": f"{row['amount']:.2f}",
+            "currency": row["currency"],
+        }
+        for row in rows
+    ]
+
+
 def build_snapshot(
     order: DestructionOrder,
     *,
@@ -523,6 +546,7 @@ def build_snapshot(
         ],
         "compliance": compliance_summary(order, {j["subject"]: j["text"] for j in justifications}),
         "approval": approval_summary(order),
+        "costs": cost_summary(order),
         "justifications": justifications,
         "code_names": code_names(lots, outputs, permit),
         "quantity_totals": quantity_totals(lots),

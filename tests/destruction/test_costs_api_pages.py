@@ -248,3 +248,23 @@ def test_the_seizure_page_costs_the_same_queries_for_1_and_200_stored_lots(clien
             eligible_lot(seizure=seizure)
 
     assert_same_queries(lambda: client.get(f"/seizures/{seizure.pk}/"), make)
+
+
+def test_the_certificate_states_the_costs_by_kind_and_payer(destroyed, admin_user):  # noqa: F811
+    from destruction.certificates.services import issue_certificate
+
+    order, *_ = destroyed
+    certificate = issue_certificate(order=order, actor=admin_user)
+    assert certificate.snapshot["costs"] == [
+        {"kind": "Destruction", "payer": "Right holder (decision holder)", "lots": 2,
+         "amount": "120.00", "currency": "EUR"},
+        {"kind": "Handling", "payer": "Right holder (decision holder)", "lots": 1,
+         "amount": "12.00", "currency": "EUR"},
+        {"kind": "Storage", "payer": "Right holder (decision holder)", "lots": 2,
+         "amount": "30.00", "currency": "EUR"},
+        {"kind": "Transport", "payer": "Right holder (decision holder)", "lots": 2,
+         "amount": "300.00", "currency": "EUR"},
+    ]  # fmt: skip
+    text = pdf_text(bytes(certificate.pdf))
+    assert "Costs / " in text
+    assert "300.00 EUR" in text and "120.00 EUR" in text
