@@ -102,6 +102,9 @@ class FilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for declared in self.filters.values():
+            # A form field built on the class's filter before it knew its model (the OpenAPI
+            # schema reads them) has no label; this copy builds its own, with the widget below.
+            vars(declared).pop("_field", None)
             if isinstance(declared, django_filters.OrderingFilter):
                 # Other choices read "Any" when empty (FILTERS_EMPTY_CHOICE_LABEL).
                 declared.extra["empty_label"] = "Default order"
