@@ -77,6 +77,9 @@ def test_a_new_case_notifies_the_right_holder_by_mail_and_the_declarant_by_lette
     assert f"{reference}-01" in mail.outbox[0].body
 
 
+# The worker closes its database connection between tasks, as in production: the test's data
+# must be committed, not held in a test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_request_never_sends_mail_the_worker_does(
     client, admin_user, settings, django_capture_on_commit_callbacks, new_case
 ):
