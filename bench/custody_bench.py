@@ -128,8 +128,8 @@ def generate(events: int, per_lot: int) -> int:
                     event_rows.append(event_row(event, event_id))
                     event_id += 1
                 lot_rows.append((
-                    lot_id, seizure_id, office.id, f"CB{lot_id}", "3a", "TEX", "Bench goods", "", 10, 10,
-                    Decimal("1.000"), Decimal("10.00"), "EUR", "[]", "in_storage", now, now,
+                    lot_id, seizure_id, office.id, f"CB{lot_id}", "3a", "TEX", "Bench goods", "",
+                    10, 10, Decimal("1.000"), Decimal("10.00"), "EUR", "[]", "in_storage", now, now,
                     per_lot, built[-1].hash,
                 ))  # fmt: skip
             writer.write(Seizure, SEIZURE_COLUMNS, seizures)
