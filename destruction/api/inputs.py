@@ -332,7 +332,8 @@ class ProposeSerializer(serializers.Serializer):
     """The lots to plan and the day: the answer proposes a method and a facility for each."""
 
     lots = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        # No id passes a 64-bit integer: larger numbers are refused here, not by the database.
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         allow_empty=False,
         max_length=MAX_LINES,
         help_text="Ids of eligible lots (GET /api/v1/destruction-orders/eligible-lots/).",

@@ -704,3 +704,13 @@ def test_the_schema_documents_the_references_and_treatments(api, warehouse_user)
     for name in ("denatured", "pyrotechnics_neutralised"):
         assert schemas["RecordRequest"]["properties"][name]["type"] == "boolean"
         assert name in schemas["DestructionRecord"]["properties"]
+
+
+def test_proposing_a_lot_id_beyond_any_database_id_is_a_400(api, admin_user):
+    response = api(admin_user).post(
+        "/api/v1/destruction-orders/propose/",
+        {"lots": [2**63], "planned_on": "2099-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "lots" in response.json()["errors"]
