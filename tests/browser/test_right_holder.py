@@ -1,10 +1,14 @@
+import datetime
 import io
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from destruction.certificates.services import issue_certificate
+from destruction.costs.models import Statement
 from project.roles import RIGHT_HOLDER
 from seizures.models import Lot, Seizure
 from tests.destruction.certificate_factories import executed_order
@@ -26,6 +30,17 @@ def test_rightholder_sees_its_case_agrees_to_destruction_and_downloads_the_certi
     seizure = SeizureFactory(right_holder=holder, right_holder_agreement_on=None)
     waiting = LotFactory(seizure=seizure, reference="LOT-WAITING", description="Running shoes")
     user_in(RIGHT_HOLDER, "rightholder", right_holder=holder)
+    statement = Statement.objects.create(
+        number="CS-2026-0001-001",
+        right_holder=holder,
+        period_from=datetime.date(2026, 1, 1),
+        period_to=datetime.date(2026, 11, 30),
+        currency="EUR",
+        total=Decimal("462.00"),
+        issued_at=timezone.now(),
+        issued_by=admin_user,
+        due_on=datetime.date(2026, 12, 31),
+    )
 
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Username").fill("rightholder")
@@ -56,3 +71,9 @@ def test_rightholder_sees_its_case_agrees_to_destruction_and_downloads_the_certi
     content = download_info.value.path().read_bytes()
     assert certificate.number in PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert Lot.objects.get(pk=waiting.pk).status == "in_storage"
+
+    page.get_by_role("link", name="All cases of Stride Athletics AG").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=f"Download statement {statement.number} (PDF)").click()
+    text = PdfReader(io.BytesIO(download_info.value.path().read_bytes())).pages[0].extract_text()
+    assert statement.number in text and "Stride Athletics AG" in text and "462.00" in text
