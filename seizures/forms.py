@@ -417,8 +417,29 @@ def apply_service_error(error: ValidationError, form: forms.Form, formset=None) 
             target.add_error(name if name in target.fields else None, message)
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """One or more photos; the service checks each by its content (JPEG, PNG or WebP)."""
+
+    def __init__(self, **kwargs):
+        attrs = {"accept": "image/jpeg,image/png,image/webp"}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "JPEG, PNG or WebP; several may be chosen.")
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        clean_one = super().clean
+        return [clean_one(file, initial) for file in files if file]
+
+
 class ConditionForm(forms.Form):
-    """The lot's condition as found (X-CC-04, BAT-S2); calls services.record_lot_condition."""
+    """The lot's condition as found (X-CC-04, BAT-S2), with photos as evidence; calls
+    services.record_lot_condition."""
 
     damaged = forms.TypedChoiceField(
         label="Condition",
@@ -430,6 +451,7 @@ class ConditionForm(forms.Form):
         max_length=2000,
         help_text="What was found, e.g. swollen cells, leaking drums.",
     )
+    photos = PhotosField()
 
 
 class ReasonForm(forms.Form):

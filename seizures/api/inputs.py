@@ -231,6 +231,11 @@ class ConditionSerializer(serializers.Serializer):
 
     damaged = serializers.BooleanField(help_text="Damaged, swollen or leaking.")
     note = serializers.CharField(max_length=2000, help_text="What was found.")
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="JPEG, PNG or WebP photos as evidence (multipart/form-data, one part each).",
+    )
 
 
 class AmendSerializer(serializers.Serializer):
