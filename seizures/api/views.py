@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.datastructures import MultiValueDict
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -142,15 +143,31 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(s.SeizureDetailSerializer(seizure).data, status=code)
 
+    def _intake_parts(self, request) -> tuple[dict, MultiValueDict]:
+        """The seizure's JSON body and the files sent with it (none in a JSON request)."""
+        if not request.content_type.startswith("multipart/"):
+            return request.data, MultiValueDict()
+        outer = self._valid(inputs.SeizureWithPhotosSerializer, request.data)
+        return outer["seizure"], request.FILES
+
     @extend_schema(
-        request=inputs.SeizureCreateSerializer,
+        request={
+            "application/json": inputs.SeizureCreateSerializer,
+            "multipart/form-data": inputs.SeizureWithPhotosSerializer,
+        },
         responses={201: s.SeizureDetailSerializer, **WRITE_ERRORS},
     )
     def create(self, request):
-        """Log a seizure with its lots (nested); lots naming a location are placed at intake."""
-        data = self._valid(inputs.SeizureCreateSerializer, request.data)
+        """Log a seizure with its lots (nested); lots naming a location are placed at intake.
+        JSON, or multipart/form-data with photos of the goods as found: the JSON body in the
+        part `seizure`, each lot's photos in parts `lots[N].photos` (N from 0), their SHA-256
+        in the lot's first custody event; the notice of detention encloses them."""
+        body, files = self._intake_parts(request)
+        data = self._valid(inputs.SeizureCreateSerializer, body)
         lot_serializer = inputs.LotInputSerializer()
         lots = [lot_serializer.to_lot_input(lot) for lot in data.pop("lots")]
+        for lot, photos in zip(lots, inputs.lot_photos(files, len(lots)), strict=True):
+            lot.photos = photos
         seizure = services.create_seizure(actor=request.user, lots=lots, **data)
         return self._detail(seizure, status.HTTP_201_CREATED)
 
