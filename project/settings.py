@@ -279,6 +279,7 @@ SPECTACULAR_SETTINGS = {
         "SamplePurposeEnum": "seizures.models.SamplePurpose",
         "DestructionMethodEnum": "destruction.methods.Method",
         "OrderStatusEnum": "destruction.models.OrderStatus",
+        "LotStatusEnum": "seizures.models.LotStatus",
         "EvidenceKindEnum": "destruction.models.EvidenceFile.Kind",
         "RuleAspectEnum": "compliance.rulebook.changes.ASPECTS",
         "UploadMatchEnum": "destruction.certificates.services.UploadMatch",
