@@ -7,6 +7,7 @@ import json
 from django.conf import settings
 from django.db import models
 
+from project.models import StoredUpload
 from seizures.models.inventory import CLASSIFICATION_FIELDS, Lot, Seizure, StorageLocation
 from seizures.querysets import CustodyEventQuerySet, CustodySealQuerySet, LotPhotoQuerySet
 
@@ -214,7 +215,7 @@ def lot_photo_path(instance: "LotPhoto", filename: str) -> str:
     return f"lot-photos/{reference}/{reference}-{instance.sha256[:12]}-{filename}"
 
 
-class LotPhoto(AppendOnly):
+class LotPhoto(AppendOnly, StoredUpload):
     """A photo of a lot's condition (damaged, leaking), kept with its SHA-256. The custody event
     it was taken with names that hash, so the chain covers the photo: a file replaced on disk no
     longer matches the chain."""
@@ -224,14 +225,6 @@ class LotPhoto(AppendOnly):
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="photos")
     event = models.ForeignKey(CustodyEvent, on_delete=models.PROTECT, related_name="photos")
     file = models.FileField(upload_to=lot_photo_path, max_length=300)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = LotPhotoQuerySet.as_manager()
 
@@ -239,4 +232,5 @@ class LotPhoto(AppendOnly):
         ordering = ["lot", "id"]
 
     def __str__(self) -> str:
-        return self.original_name
+        # The audit trail names a photo by it; the lot id tells whose photo it is.
+        return f"{self.original_name} (lot {self.lot_id})"

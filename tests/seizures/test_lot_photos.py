@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from project.models import AuditEvent, Notification, NotificationKind
@@ -143,6 +143,22 @@ def test_photos_are_append_only(photographed):
         stored.save()
     with pytest.raises(PermissionError):
         stored.delete()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_trigger_refuses_raw_update_and_delete_of_photos(postgresql, photographed):
+    for sql in (
+        "UPDATE seizures_lotphoto SET sha256 = 'rewritten'",
+        "DELETE FROM seizures_lotphoto",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert LotPhoto.objects.count() == 2
 
 
 # --- the API ---------------------------------------------------------------------------------
