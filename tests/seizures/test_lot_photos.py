@@ -311,7 +311,8 @@ def test_lot_page_records_photos_and_shows_them(client, warehouse_user, shirts):
     stored = shirts.photos.get()
     page = client.get(f"/lots/{shirts.pk}/").text
     assert f'<img src="/lots/{shirts.pk}/photos/{stored.pk}/"' in page
-    assert stored.sha256 in page
+    # The custody history names the photo by its hash.
+    assert f"photos: wet.png (SHA-256 {stored.sha256})" in page
     shown = client.get(f"/lots/{shirts.pk}/photos/{stored.pk}/")
     assert shown["Content-Disposition"].startswith("inline")
     assert b"".join(shown.streaming_content) == PNG
