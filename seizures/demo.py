@@ -257,9 +257,11 @@ def load(*, users: dict, stdout) -> None:
             )
         seizures[(office, detained)] = seizure
     record_right_holder_agreements(users, seizures)
-    with on_day("2026-03-05"):  # the postal hub's daily CSV of small consignments
+    # The postal hub's daily CSV of small consignments, imported by the (national) administrator:
+    # Liège is not one of the demo warehouse user's offices.
+    with on_day("2026-03-05"):
         imported = services.import_seizures(
-            content=EXAMPLE_CSV.read_bytes(), actor=warehouse_user, file_name=EXAMPLE_CSV.name
+            content=EXAMPLE_CSV.read_bytes(), actor=admin, file_name=EXAMPLE_CSV.name
         ).seizures.count()
     storage_history(warehouse_user, admin, seizures)
     record_court_cases(admin, seizures)
