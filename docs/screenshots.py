@@ -101,7 +101,7 @@ def planner_proposals(page: Page) -> None:
     """The first three lots to plan, a week ahead, with the proposals for them."""
     for box in page.get_by_label(re.compile(r"^Plan lot ")).all()[:3]:
         box.check()
-    week_ahead = datetime.date.today() + datetime.timedelta(days=7)
+    week_ahead = datetime.datetime.now(tz=datetime.UTC).date() + datetime.timedelta(days=7)
     page.get_by_label("Planned date").fill(week_ahead.isoformat())
     page.get_by_role("button", name="Propose methods and facilities").click()
     page.get_by_test_id("proposals").scroll_into_view_if_needed()
