@@ -1,7 +1,8 @@
 """Wave-2 pages of the README tour that did not fit: the right holder's pages scrolled sideways
 on a phone (their tables had no scrolling frame) and showed the browser's small default
 buttons; the rulebook changes pushed their tables past a tablet's width (long source URLs); an
-order's long label squeezed its values into a narrow column of the half-width card."""
+order's long label squeezed its values into a narrow column of the half-width card; the
+planner's choices were cut ("RECYCLE_SHR") on a tablet."""
 
 import pytest
 from playwright.sync_api import expect
@@ -10,7 +11,9 @@ from destruction.models import DestructionOrder
 from project.roles import RIGHT_HOLDER
 from seizures.services.right_holders import confirm_infringement
 from tests.browser.test_floor import horizontal_overflow
-from tests.destruction.conftest import build_order
+from tests.destruction.conftest import build_order, planned_day
+from tests.destruction.factories import FacilityFactory
+from tests.destruction.test_planning_api import mixed_lots
 from tests.factories import PASSWORD
 from tests.scoping_world import user_in
 from tests.seizures.factories import LotFactory, RightHolderFactory, SeizureFactory
@@ -96,3 +99,37 @@ def test_an_order_s_long_label_leaves_its_values_most_of_the_card_on_a_tablet(
         "dd => dd.getBoundingClientRect().width / dd.parentElement.getBoundingClientRect().width"
     )
     assert share >= 0.55
+
+
+def cut_choices(page) -> list[str]:
+    """The chosen values of the table's drop-downs that do not fit their box (text, padding and
+    arrow), measured in the drop-down's own font."""
+    return page.evaluate(
+        """() => {
+            const context = document.createElement('canvas').getContext('2d');
+            return [...document.querySelectorAll('td select')].filter(select => {
+                context.font = getComputedStyle(select).font;
+                const text = select.options[select.selectedIndex].text;
+                return context.measureText(text).width + 40 > select.clientWidth;
+            }).map(select => select.options[select.selectedIndex].text);
+        }"""
+    )
+
+
+def test_the_planner_s_proposals_show_their_whole_choice_on_a_tablet(
+    login, page, live_server, warehouse_user
+):
+    lots = mixed_lots()
+    FacilityFactory(name="EcoTreat Antwerp")
+    page.set_viewport_size(TABLET)
+    login(warehouse_user)
+    page.goto(f"{live_server.url}/orders/plan/")
+    for lot in lots:
+        page.get_by_label(f"Plan lot {lot.reference}").check()
+    page.get_by_label("Planned date").fill(planned_day().isoformat())
+    page.get_by_role("button", name="Propose methods and facilities").click()
+    expect(page.get_by_test_id("proposals")).to_be_visible()
+
+    assert cut_choices(page) == []
+    assert horizontal_overflow(page) == 0
+    assert clipped_tables(page) == 0
