@@ -115,8 +115,9 @@ class OrderDetailView(Protected, DetailView):
             ReceiptForm(initial={"total_weight_kg": order.dispatch_weight_kg}),
         )
         context.setdefault("resolve_receipt_form", ReasonForm())
+        context["transport"] = transport.overview(order)
         context["transport_documents"] = [
-            (kind, transport.DOCUMENTS[kind]) for kind in transport.available(order)
+            (kind, transport.DOCUMENTS[kind]) for kind in context["transport"].documents
         ]
         context.setdefault("cancel_form", ReasonForm())
         context.setdefault("scan_form", ScanLotsForm())

@@ -104,6 +104,7 @@ class SmallLoad:
     exempt: bool
     reason: str
     meaning: str
+    limit: int = EXEMPTION_LIMIT
 
 
 def small_load(items: Iterable[tuple[AdrEntry, Decimal]]) -> SmallLoad:

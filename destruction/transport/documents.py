@@ -78,6 +78,28 @@ def available(order: DestructionOrder) -> list[str]:
     return kinds
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What an order travels under, for its transport page and the API: the documents, the ADR
+    1.1.3.6 calculation (None without dangerous goods), and for a cross-border order what the
+    Annex VII record still misses ({} when complete; None for a domestic order)."""
+
+    documents: list[str]
+    exemption: SmallLoad | None
+    annex_vii_missing: dict[str, list[str]] | None
+
+
+def overview(order: DestructionOrder) -> Overview:
+    kinds = available(order)
+    return Overview(
+        documents=kinds,
+        exemption=load_exemption(order) if ADR in kinds else None,
+        annex_vii_missing=(
+            annex_vii.missing_fields(order, lines_of(order)) if ANNEX_VII in kinds else None
+        ),
+    )
+
+
 def render(order: DestructionOrder, kind: str) -> bytes:
     return {ADR: adr_pdf, CONSIGNMENT_NOTE: consignment_note_pdf, ANNEX_VII: annex_vii_pdf}[kind](
         order
