@@ -106,28 +106,37 @@ def order_of_batteries(order_in, kg: str):
 
 
 @pytest.mark.django_db
-def test_the_adr_document_shows_an_exempt_load(order_in, without_compliance_hook):
-    # UN 3480 is transport category 2: 333 kg x 3 = 999 points.
-    order = order_of_batteries(order_in, "333")
+@pytest.mark.parametrize(
+    ("kg", "expected"),
+    [
+        # UN 3480 is transport category 2: 333 kg x 3 = 999 points.
+        (
+            "333",
+            [
+                "Small-load exemption (ADR 1.1.3.6)",
+                "2 UN 3480 333 x 3 999",
+                "Total: 999 points (EXEMPT under 1.1.3.6)",
+                "no orange-coloured plates",
+                "one 2 kg portable fire extinguisher",
+            ],
+        ),
+        (
+            "334",
+            [
+                "Total: 1002 points (NOT EXEMPT: full ADR)",
+                "1002 points exceed the limit of 1000.",
+                "Full ADR applies: orange-coloured plates front and rear",
+            ],
+        ),
+    ],
+)
+def test_the_adr_document_prints_the_calculation(order_in, without_compliance_hook, kg, expected):
+    order = order_of_batteries(order_in, kg)
 
     text = text_of(documents.render(order, documents.ADR))
 
-    assert "Small-load exemption (ADR 1.1.3.6)" in text
-    assert "2 UN 3480 333 x 3 999" in text
-    assert "Total: 999 points (EXEMPT under 1.1.3.6)" in text
-    assert "no orange-coloured plates" in text
-    assert "one 2 kg portable fire extinguisher" in text
-
-
-@pytest.mark.django_db
-def test_the_adr_document_shows_a_load_under_full_adr(order_in, without_compliance_hook):
-    order = order_of_batteries(order_in, "334")
-
-    text = text_of(documents.render(order, documents.ADR))
-
-    assert "Total: 1002 points (NOT EXEMPT: full ADR)" in text
-    assert "1002 points exceed the limit of 1000." in text
-    assert "Full ADR applies: orange-coloured plates front and rear" in text
+    for passage in expected:
+        assert passage in text
 
 
 @pytest.mark.django_db
