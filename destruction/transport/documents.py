@@ -61,10 +61,6 @@ class DangerousLine:
         mass it counts for solids, so the points are never understated)."""
         return self.lot.volume_l if self.lot.volume_l is not None else self.lot.gross_weight_kg
 
-    @property
-    def unit(self) -> str:
-        return "l" if self.lot.volume_l is not None else "kg"
-
 
 def available(order: DestructionOrder) -> list[str]:
     """The documents this order travels under (keys of DOCUMENTS)."""
