@@ -29,6 +29,29 @@ class SmallLoadSerializer(serializers.Serializer):
     meaning = serializers.CharField(help_text="What the verdict means for vehicle and driver.")
 
 
+class DangerousGoodsSerializer(serializers.Serializer):
+    """One lot under one UN entry, as the ADR transport document describes it."""
+
+    lot = serializers.CharField(source="lot.reference")
+    un_number = serializers.CharField(source="entry.un_number")
+    proper_shipping_name = serializers.CharField(
+        source="entry.proper_shipping_name",
+        help_text="With DAMAGED/DEFECTIVE after it for a damaged battery lot (ADR SP 376).",
+    )
+    description = serializers.CharField(
+        source="entry.description", help_text="The dangerous goods description (ADR 5.4.1.1.1)."
+    )
+    transport_category = serializers.IntegerField(source="entry.transport_category")
+    quantity = serializers.DecimalField(
+        max_digits=14, decimal_places=3, help_text="kg, or litres for liquids (ADR 1.1.3.6.3)."
+    )
+    packing_note = serializers.CharField(
+        source="entry.packing_note",
+        help_text="The packing instruction of the special provision the goods are carried "
+        "under (SP 376 for damaged or defective lithium batteries); empty otherwise.",
+    )
+
+
 class TransportDocumentSerializer(serializers.Serializer):
     kind = serializers.CharField()
     title = serializers.CharField()
@@ -48,6 +71,7 @@ class TransportSerializer(serializers.Serializer):
     """Built from a `documents.Overview` and its order (in the context)."""
 
     documents = serializers.SerializerMethodField()
+    dangerous_goods = DangerousGoodsSerializer(source="goods", many=True)
     adr_exemption = SmallLoadSerializer(
         source="exemption", allow_null=True, help_text="Null without dangerous goods."
     )

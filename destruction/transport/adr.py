@@ -3,18 +3,23 @@ category) that a lot's waste class and UN hazard classes stand for, read from de
 adr-dangerous-goods.csv (each row names its source: ADR 2025, Table A of Chapter 3.2, columns 1-4
 and 15). A row for the lot's waste class wins over the row for any waste class (`*`).
 
+Damaged or defective lithium batteries (ADR 3.3.1 special provision 376) are described by the
+row of their UN number in destruction/data/adr-damaged-batteries.csv: the marking after the
+proper shipping name, their packing instruction and the transport category they count under.
+
 Also the small-load exemption of ADR 1.1.3.6: the points of a load from its quantities per
 transport category."""
 
 import csv
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "adr-dangerous-goods.csv"
+DAMAGED_DATA = DATA.with_name("adr-damaged-batteries.csv")
 ANY_WASTE_CLASS = "*"
 # ADR 1.1.3.6.4: points per unit of quantity for each transport category; category 4 counts
 # nothing (unlimited), category 0 is never exempt (no multiplier).
@@ -49,6 +54,8 @@ class AdrEntry:
     transport_category: int
     note: str
     source: str
+    # The packing instruction of a special provision the goods are carried under (SP 376).
+    packing_note: str = ""
 
     def description(self, *, waste: bool = True) -> str:
         """The dangerous goods description of ADR 5.4.1.1.1 (a)-(d) and (k): "WASTE UN 3480
@@ -78,9 +85,45 @@ def _entry(row: dict[str, str]) -> AdrEntry:
     return AdrEntry(**row, transport_category=category)
 
 
-def entry_for(waste_class: str, hazard_class: str) -> AdrEntry | None:
+@dataclass(frozen=True)
+class DamagedRule:
+    """How damaged or defective goods of one UN number are carried (SP 376)."""
+
+    un_number: str
+    marking: str
+    transport_category: int
+    packing_note: str
+    source: str
+
+
+@cache
+def damaged_rules() -> dict[str, DamagedRule]:
+    with DAMAGED_DATA.open(newline="", encoding="utf-8") as handle:
+        rules = [_damaged_rule(row) for row in csv.DictReader(handle)]
+    return {rule.un_number: rule for rule in rules}
+
+
+def _damaged_rule(row: dict[str, str]) -> DamagedRule:
+    category = int(row.pop("transport_category"))
+    if category not in TRANSPORT_CATEGORIES:
+        raise ValueError(f"{DAMAGED_DATA.name}: UN {row['un_number']} has category {category}.")
+    return DamagedRule(**row, transport_category=category)
+
+
+def entry_for(waste_class: str, hazard_class: str, *, damaged: bool = False) -> AdrEntry | None:
+    """The entry of a lot's waste class and UN class; for a damaged lot, as its UN number's
+    damaged rule describes it (a UN number without one is carried as it is)."""
     table = entries()
-    return table.get((waste_class, hazard_class)) or table.get((ANY_WASTE_CLASS, hazard_class))
+    entry = table.get((waste_class, hazard_class)) or table.get((ANY_WASTE_CLASS, hazard_class))
+    rule = damaged_rules().get(entry.un_number) if entry and damaged else None
+    if rule is None:
+        return entry
+    return replace(
+        entry,
+        proper_shipping_name=f"{entry.proper_shipping_name} {rule.marking}",
+        transport_category=rule.transport_category,
+        packing_note=rule.packing_note,
+    )
 
 
 @dataclass(frozen=True)

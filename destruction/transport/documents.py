@@ -76,20 +76,24 @@ def available(order: DestructionOrder) -> list[str]:
 
 @dataclass(frozen=True)
 class Overview:
-    """What an order travels under, for its transport page and the API: the documents, the ADR
-    1.1.3.6 calculation (None without dangerous goods), and for a cross-border order what the
+    """What an order travels under, for its transport page and the API: the documents, the dangerous
+    goods (as the ADR document describes them), the ADR 1.1.3.6 calculation (None without
+    dangerous goods), and for a cross-border order what the
     Annex VII record still misses ({} when complete; None for a domestic order)."""
 
     documents: list[str]
+    goods: list[DangerousLine]
     exemption: SmallLoad | None
     annex_vii_missing: dict[str, list[str]] | None
 
 
 def overview(order: DestructionOrder) -> Overview:
     kinds = available(order)
+    goods = dangerous_lines(order) if ADR in kinds else []
     return Overview(
         documents=kinds,
-        exemption=load_exemption(order) if ADR in kinds else None,
+        goods=goods,
+        exemption=load_exemption(goods),
         annex_vii_missing=(
             annex_vii.missing_fields(order, lines_of(order)) if ANNEX_VII in kinds else None
         ),
@@ -114,20 +118,20 @@ def lines_of(order: DestructionOrder) -> list[OrderLine]:
 
 
 def dangerous_lines(order: DestructionOrder) -> list[DangerousLine]:
-    """One line per (lot, UN entry): a lot of several UN classes is described under each."""
+    """One line per (lot, UN entry): a lot of several UN classes is described under each, a
+    damaged lot as damaged or defective goods (SP 376)."""
     found = []
     for line in lines_of(order):
         for hazard_class in line.lot.hazard_classes or []:
-            entry = entry_for(line.lot.waste_class, hazard_class)
+            entry = entry_for(line.lot.waste_class, hazard_class, damaged=line.lot.damaged)
             if entry is not None:
                 found.append(DangerousLine(line.lot, entry))
     return found
 
 
-def load_exemption(order: DestructionOrder) -> SmallLoad | None:
-    """The ADR 1.1.3.6 calculation of the order's load (one transport unit); None without
-    dangerous goods."""
-    goods = dangerous_lines(order)
+def load_exemption(goods: list[DangerousLine]) -> SmallLoad | None:
+    """The ADR 1.1.3.6 calculation of an order's load (one transport unit) from its dangerous
+    lines; None without dangerous goods."""
     if not goods:
         return None
     return small_load((item.entry, item.quantity) for item in goods)
@@ -175,9 +179,10 @@ def adr_pdf(order: DestructionOrder) -> bytes:
             + "; ".join(f"UN {un} {decimal_text(kg)} kg" for un, kg in sorted(totals.items()))
         )
     )
+    story += [_cell(note) for note in _packing_notes(goods)]
     story.append(_paragraph(f"Source of the entries: {goods[0].entry.source.split(' UN')[0]}."))
     story.append(Spacer(1, 4 * mm))
-    story += _exemption_section(load_exemption(order))
+    story += _exemption_section(load_exemption(goods))
     story.append(Spacer(1, 4 * mm))
     story.append(_paragraph("<b>Consignor's declaration</b>"))
     story.append(_paragraph(CONSIGNOR_DECLARATION))
@@ -277,6 +282,18 @@ def _where(name: str, place) -> str:
 def _party_text(party: dict) -> str:
     """A party of the Annex VII record, as _where writes it."""
     return f"{party['name']}, {party['address']}, {party['country_name']}"
+
+
+def _packing_notes(goods: list[DangerousLine]) -> list[str]:
+    """Each special provision's packing instruction once, naming its UN numbers."""
+    un_numbers: dict[str, set[str]] = defaultdict(set)
+    for item in goods:
+        if item.entry.packing_note:
+            un_numbers[item.entry.packing_note].add(item.entry.un_number)
+    return [
+        f"{', '.join(f'UN {un}' for un in sorted(numbers))}: {note}"
+        for note, numbers in un_numbers.items()
+    ]
 
 
 def _exemption_section(load: SmallLoad) -> list:

@@ -1,6 +1,7 @@
 """ADR 1.1.3.6, the small-load exemption: points per transport category (Table A col. 15, from
-the UN table), the boundary at 1000 points, category 0 never exempt; on the ADR document (read
-back), the transport page and the API."""
+the UN table), the boundary at 1000 points, category 0 never exempt; damaged lithium batteries
+under SP 376 (the damaged-batteries table); on the ADR document (read back), the transport page
+and the API."""
 
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ import pytest
 
 from destruction.models import OrderStatus
 from destruction.transport import adr, documents
+from seizures.services import record_lot_condition
 from tests.destruction.conftest import eligible_lot
 from tests.destruction.test_transport_documents import table_rows, text_of
 
@@ -149,7 +151,7 @@ def test_a_liquid_lot_counts_its_litres(order_in, without_compliance_hook):
     )
     order = order_in(OrderStatus.DISPATCHED, lots=[perfume])
 
-    load = documents.load_exemption(order)
+    load = documents.overview(order).exemption
 
     assert [(t.category, t.un_numbers, t.quantity) for t in load.categories] == [
         (2, ("1266",), Decimal("80.000"))
@@ -202,3 +204,75 @@ def test_no_calculation_without_dangerous_goods(api, warehouse_user, order_in):
 
     assert body["adr_exemption"] is None
     assert [d["kind"] for d in body["documents"]] == ["consignment-note"]
+
+
+DAMAGED_RULES = {row["un_number"]: row for row in table_rows(adr.DAMAGED_DATA)}
+
+
+def test_the_damaged_rule_covers_the_four_lithium_battery_entries_with_its_source():
+    assert sorted(DAMAGED_RULES) == ["3090", "3091", "3480", "3481"]
+    for rule in DAMAGED_RULES.values():
+        assert rule["marking"] == "DAMAGED/DEFECTIVE"
+        assert rule["transport_category"] == "0"
+        assert "P908" in rule["packing_note"] and "P911" in rule["packing_note"]
+        assert rule["source"].startswith("ADR 2025 3.3.1 SP 376")
+
+
+def test_a_damaged_battery_entry_is_damaged_defective_of_category_0():
+    intact = adr.entry_for("BAT", "9")
+    damaged = adr.entry_for("BAT", "9", damaged=True)
+
+    assert damaged.description() == "WASTE UN 3480 LITHIUM ION BATTERIES DAMAGED/DEFECTIVE, 9, (E)"
+    assert damaged.transport_category == 0
+    assert damaged.packing_note.startswith("Special provision 376: packing instruction P908")
+    assert (intact.transport_category, intact.packing_note) == (2, "")
+    assert adr.entry_for("ELE", "9", damaged=True).proper_shipping_name == (
+        "LITHIUM ION BATTERIES CONTAINED IN EQUIPMENT DAMAGED/DEFECTIVE"
+    )
+
+
+def test_damaged_goods_without_a_damaged_rule_are_carried_as_they_are():
+    assert adr.entry_for("COS", "2.1", damaged=True) == adr.entry_for("COS", "2.1")
+
+
+@pytest.mark.django_db
+def test_marking_the_battery_lot_damaged_ends_the_exemption(
+    client, api, warehouse_user, order_in, without_compliance_hook
+):
+    # 300 kg of UN 3480, transport category 2: 900 points, exempt while the lot is intact.
+    order = order_of_batteries(order_in, "300")
+    lot = order.lines.get().lot
+    intact = text_of(documents.render(order, documents.ADR))
+    assert "WASTE UN 3480 LITHIUM ION BATTERIES, 9, (E)" in intact
+    assert "Total: 900 points (EXEMPT under 1.1.3.6)" in intact
+    assert "Special provision 376" not in intact
+
+    record_lot_condition(lot=lot, damaged=True, note="Swollen cells", actor=warehouse_user)
+    order.refresh_from_db()
+
+    damaged = text_of(documents.render(order, documents.ADR))
+    assert "WASTE UN 3480 LITHIUM ION BATTERIES DAMAGED/DEFECTIVE, 9, (E)" in damaged
+    assert "UN 3480: Special provision 376: packing instruction P908 (4.1.4.1) or LP904" in damaged
+    assert "0 UN 3480 300 never exempt —" in damaged
+    assert "Total: 0 points (NOT EXEMPT: full ADR)" in damaged
+    assert "Goods of transport category 0 are on board: 1.1.3.6 never exempts them." in damaged
+
+    client.force_login(warehouse_user)
+    page = client.get(f"/orders/{order.pk}/transport/").content.decode()
+    assert "WASTE UN 3480 LITHIUM ION BATTERIES DAMAGED/DEFECTIVE, 9, (E)" in page
+    assert "packing instruction P908 (4.1.4.1) or LP904 (4.1.4.3); P911 or LP906" in page
+    assert "Full ADR" in page
+    body = api(warehouse_user).get(f"/api/v1/destruction-orders/{order.pk}/transport/").json()
+    assert body["dangerous_goods"] == [
+        {
+            "lot": lot.reference,
+            "un_number": "3480",
+            "proper_shipping_name": "LITHIUM ION BATTERIES DAMAGED/DEFECTIVE",
+            "description": "WASTE UN 3480 LITHIUM ION BATTERIES DAMAGED/DEFECTIVE, 9, (E)",
+            "transport_category": 0,
+            "quantity": "300.000",
+            "packing_note": adr.damaged_rules()["3480"].packing_note,
+        }
+    ]
+    assert body["adr_exemption"]["exempt"] is False
+    assert body["adr_exemption"]["categories"][0]["multiplier"] is None
