@@ -479,11 +479,12 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: t.TransportSerializer, 403: ERROR, 404: ERROR})
     @action(detail=True, methods=["get"], filter_backends=())
     def transport(self, request, pk=None):
-        """What the order travels under: its transport documents (from the dispatch on), the
-        small-load calculation of ADR 1.1.3.6 (points per transport category, exempt or full
-        ADR, and what that means for vehicle and driver; null without dangerous goods), and
-        for a facility in another country whether the Annex VII record is complete (null for
-        a domestic shipment)."""
+        """What the order travels under: its transport documents (from the dispatch on), its
+        dangerous goods as the ADR document describes them (damaged lithium batteries under
+        SP 376), the small-load calculation of ADR 1.1.3.6 (points per transport category,
+        exempt or full ADR, and what that means for vehicle and driver; null without dangerous
+        goods), and for a facility in another country whether the Annex VII record is complete
+        (null for a domestic shipment)."""
         order = self.get_object()
         overview = transport.overview(order)
         return Response(t.TransportSerializer(overview, context={"order": order}).data)

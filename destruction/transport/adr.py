@@ -79,10 +79,16 @@ def entries() -> dict[tuple[str, str], AdrEntry]:
 
 
 def _entry(row: dict[str, str]) -> AdrEntry:
+    category = _transport_category(row, DATA)
+    return AdrEntry(**row, transport_category=category)
+
+
+def _transport_category(row: dict[str, str], data: Path) -> int:
+    """The row's transport category, taken out of the row; a table naming another is wrong."""
     category = int(row.pop("transport_category"))
     if category not in TRANSPORT_CATEGORIES:
-        raise ValueError(f"{DATA.name}: UN {row['un_number']} has transport category {category}.")
-    return AdrEntry(**row, transport_category=category)
+        raise ValueError(f"{data.name}: UN {row['un_number']} has transport category {category}.")
+    return category
 
 
 @dataclass(frozen=True)
@@ -104,9 +110,7 @@ def damaged_rules() -> dict[str, DamagedRule]:
 
 
 def _damaged_rule(row: dict[str, str]) -> DamagedRule:
-    category = int(row.pop("transport_category"))
-    if category not in TRANSPORT_CATEGORIES:
-        raise ValueError(f"{DAMAGED_DATA.name}: UN {row['un_number']} has category {category}.")
+    category = _transport_category(row, DAMAGED_DATA)
     return DamagedRule(**row, transport_category=category)
 
 

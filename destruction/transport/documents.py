@@ -2,7 +2,8 @@
 
 - the ADR transport document (ADR 5.4.1) for the lots with UN classes: UN number, proper shipping
   name, class, packing group and tunnel code from destruction/data/adr-dangerous-goods.csv, the
-  quantities, consignor and consignee, and the consignor's declaration;
+  quantities, consignor and consignee, and the consignor's declaration; a damaged lithium
+  battery lot as DAMAGED/DEFECTIVE with its packing instruction (SP 376, adr-damaged-batteries.csv);
 - the waste consignment note (WFD Art. 35, hazardous waste: Art. 17-19): EWC codes, quantities,
   the planned R/D operation, the carrier and its registration, the facility's permits;
 - the Annex VII information (Reg. (EU) 2024/1157, Art. 18 and Annex VII; submitted through
