@@ -12,13 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from compliance.models import ComplianceCheck
+from compliance.proposals import propose_lines
 from compliance.services import check_order, run_what_if
 from destruction import services
 from destruction.costs.models import Basis, CostKind, Payer, StatementStatus
 from tests.compliance.test_services_checks import apparel_lot, found, order_with
 from tests.destruction.certificate_factories import executed_order
 from tests.destruction.conftest import build_order, eligible_lot
-from tests.destruction.factories import CostEntryFactory, StatementFactory, TariffFactory
+from tests.destruction.factories import (
+    CostEntryFactory,
+    FacilityFactory,
+    StatementFactory,
+    TariffFactory,
+)
 from tests.seizures.factories import RightHolderFactory, SeizureFactory
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +271,17 @@ def test_the_what_if_has_no_payer_and_no_cost_finding():
     )
 
     assert not {finding.rule for finding in result.findings} & {"X-CO-01", "X-CO-03"}
+
+
+def test_the_planners_proposals_rank_methods_without_the_payers_statements():
+    """Who pays is chosen with the order, not with the method: X-CO-03 waits for submission."""
+    holder = RightHolderFactory()
+    StatementFactory(right_holder=holder, due_on=days_from_today(-1))
+    FacilityFactory()
+    lot = eligible_lot(seizure=SeizureFactory(right_holder=holder))
+
+    [proposal] = propose_lines([lot], planned_on=days_from_today(7))
+
+    assert proposal.option.facility is not None  # evaluated at a facility, findings and all
+    options = (proposal.option, *proposal.alternatives)
+    assert "X-CO-03" not in {finding.rule for option in options for finding in option.findings}
