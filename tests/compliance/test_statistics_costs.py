@@ -6,6 +6,7 @@ rate). The rollups-equal-recount tests cover the costs the services accrue
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 import re
@@ -17,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from compliance.models import EditionDocument, StatisticsEdition
 from compliance.statistics import AnnualStatistics, rollups
 from compliance.statistics.verification import differences
 from destruction.costs.models import CostEntry, CostKind, Payer, Tariff
@@ -219,3 +221,68 @@ def more_costs(data) -> None:
                 incurred_on=datetime.date(2025, 10, 1),
             )
     rollups.rebuild()
+
+
+def close_2025(api, user, **fields):
+    response = api(user).post(
+        "/api/v1/statistics/2025/editions/",
+        {"accept_quality_issues": True, **fields},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_a_closed_year_freezes_its_costs_and_a_revision_lists_their_changes(data, api, admin_user):
+    close_2025(api, admin_user)
+    more_costs(data)  # nine entries of 2025, found later
+    document = json.loads(body(api(admin_user).get(URL.format(2025), {"format": "json"})))
+    assert document["totals"]["costs"]["costs"]["figure"] == 218.8  # the edition's
+    table = csv.DictReader(
+        io.StringIO(body(api(admin_user).get(URL.format(2025), {"format": "csv"})).decode())
+    )
+    costs = {(r["dimension"], r["value"]): r["figure"] for r in table if r["measure"] == "costs"}
+    assert costs[("payer", "right_holder")] == "158.80"
+
+    revised = close_2025(api, admin_user, reason="Costs of L4, L1-S1 and L8 found")
+    changes = {
+        (change["office"], change["figure"]): (change["before"], change["after"])
+        for change in revised["changes"]
+    }
+    # EUR 3 x 12.50 and USD 3 x 12.50 x 0.9: 71.25 more; CHF has no rate.
+    assert changes[(None, "totals.costs.costs.figure")] == (218.8, 290.05)
+    assert changes[(None, "breakdowns.payer.declarant.cost_entries.figure")] == (None, 3)
+    assert changes[("BRU", "totals.costs.cost_entries.figure")] == (5, 14)
+    assert not any(office == "ANR" for office, _ in changes)
+    edition = StatisticsEdition.objects.get(number=2)
+    frozen = edition.documents.get(office=None)
+    assert json.loads(frozen.content)["totals"]["costs"]["costs"]["figure"] == 290.05
+    assert frozen.sha256 == hashlib.sha256(frozen.content.encode()).hexdigest()
+
+
+def test_an_edition_closed_before_the_costs_still_serves_every_format(
+    data, api, client, admin_user
+):
+    close_2025(api, admin_user)
+    for document in EditionDocument.objects.all():
+        content = json.loads(document.content)
+        del content["totals"]["costs"]
+        for key in ("cost_method", "cost_office", "payer", "cost_kind", "cost_currency"):
+            del content["breakdowns"][key]
+        EditionDocument.objects.filter(pk=document.pk).update(content=json.dumps(content))
+
+    client.force_login(admin_user)
+    page = client.get("/statistics/", {"year": 2025})
+    assert page.status_code == 200
+    assert 'data-testid="statistics-edition"' in page.content.decode()
+    table = csv.DictReader(
+        io.StringIO(body(client.get("/statistics/2025/statistics.csv")).decode())
+    )
+    assert not [r for r in table if r["dimension"] == "payer"]
+    workbook = load_workbook(io.BytesIO(body(client.get("/statistics/2025/statistics.xlsx"))))
+    assert [row[0] for row in workbook["Costs by payer"].iter_rows(values_only=True)] == [
+        "Value",
+        "Total",
+    ]
+    report = client.get("/statistics/2025/report.pdf")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
