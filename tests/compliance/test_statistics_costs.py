@@ -286,3 +286,11 @@ def test_an_edition_closed_before_the_costs_still_serves_every_format(
     ]
     report = client.get("/statistics/2025/report.pdf")
     assert report.status_code == 200 and report.content.startswith(b"%PDF")
+
+
+def test_the_quality_gate_lists_cost_currencies_without_a_rate(data, api, admin_user):
+    more_costs(data)  # CHF costs: no lot of 2025 has a value in CHF
+    response = api(admin_user).get("/api/v1/statistics/2025/quality/")
+    issue = {issue["key"]: issue for issue in response.json()}["currencies_without_rate"]
+    assert (issue["count"], [item["text"] for item in issue["items"]]) == (2, ["CHF", "GBP"])
+    assert "costs" in issue["fix"]
