@@ -1,13 +1,13 @@
 """The statistics rollups (compliance.models.*Rollup) and how they are kept up to date.
 
 A seizure and its lots contribute to the enforcement, retail-value and stock rollups, and the
-cost entries of its lots to the cost rollup; an order
-with its record, output fractions, certificates and their reviews contributes to the
-destruction, output, delay and event rollups. A service that changes any of them runs inside
-`track_change(...)` (settings.STATISTICS_ROLLUP_CHANGE, through project.statistics): the
-contribution of the seizures and orders it names is read before the change and again after it,
-and the difference is added to the rollups by `INSERT ... ON CONFLICT DO UPDATE SET x = x + ...`
-in the service's own transaction. Rows are added in key order, so two writers never wait on
+cost entries of its lots to the cost rollup; an order with its record, output fractions,
+certificates and their reviews contributes to the destruction, output, delay and event
+rollups. A service that changes any of them runs inside `track_change(...)`
+(settings.STATISTICS_ROLLUP_CHANGE, through project.statistics): the contribution of the
+seizures and orders it names is read before the change and again after it, and the difference
+is added to the rollups by `INSERT ... ON CONFLICT DO UPDATE SET x = x + ...` in the service's
+own transaction. Rows are added in key order, so two writers never wait on
 each other's rows in opposite orders.
 
 `rebuild()` computes the same contributions for everything (the `rebuild_statistics` command);
