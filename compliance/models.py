@@ -295,25 +295,25 @@ class EventRollup(Rollup):
 
 
 class CostRollup(Rollup):
-    """Cost entries per month they were incurred x office of the lot x destruction method (the
-    method that destroyed the lot, "" for a lot released) x payer x kind x currency, in the
-    entries' own currency: converted when read, with the rates of the year."""
+    """Cost entries per month they were incurred x office of the lot x breakdown value x
+    currency, in the entries' own currency (converted when read, with the rates of the year).
+    Every entry counts once under each dimension: "method" (the method that destroyed its lot,
+    "" for a lot released), "payer" and "kind"."""
 
     month = models.DateField()
     office = models.ForeignKey(CustomsOffice, on_delete=models.CASCADE, related_name="+")
-    method = models.CharField(max_length=30, blank=True)
-    payer = models.CharField(max_length=20)
-    kind = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=30, blank=True)
     currency = models.CharField(max_length=3)
     entries = models.IntegerField(default=0)
     amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
 
-    KEY = ("month", "office", "method", "payer", "kind", "currency")
+    KEY = ("month", "office", "dimension", "value", "currency")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "office", "method", "payer", "kind", "currency"],
+                fields=["month", "office", "dimension", "value", "currency"],
                 name="cost_rollup_key",
             )
         ]

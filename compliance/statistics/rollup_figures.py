@@ -199,9 +199,12 @@ class RollupFigures:
         return self._read("events", read)
 
     def costs(self) -> list[dict]:
+        """The cost rollup of the year by office, dimension, value and currency: a few hundred
+        rows, each breakdown adds up its own."""
+
         def read():
             rows = self._in_year(CostRollup.objects).values(
-                "office", "method", "payer", "kind", "currency"
+                "office", "dimension", "value", "currency"
             )
             rows = rows.annotate(entries=Sum("entries"), amount=Sum("amount"))
             return [row for row in rows if row["entries"]]
@@ -273,23 +276,31 @@ class RollupFigures:
         return result
 
     def cost_totals(self) -> dict[str, Figure]:
-        unconverted = [
-            row["entries"] for row in self.costs() if row["currency"] not in self.scope.rates
-        ]
-        totals = self._cost_sums(lambda row: "").get("", {"costs": None, "cost_entries": None})
+        by_currency = self._cost_sums(lambda row: row["currency"]).items()
+        converted = [sums["costs"] for _, sums in by_currency if sums["costs"] is not None]
         return cleaned(
             {
-                "costs": totals["costs"],
-                "cost_entries": totals["cost_entries"],
-                "unconverted_cost_entries": sum(unconverted),
+                "costs": sum(converted, Decimal("0")),
+                "cost_entries": sum(sums["cost_entries"] for _, sums in by_currency),
+                "unconverted_cost_entries": sum(
+                    sums["cost_entries"]
+                    for currency, sums in by_currency
+                    if currency not in self.scope.rates
+                ),
             }
         )
 
-    def _cost_sums(self, group: Callable[[dict], str]) -> dict[str, dict[str, Any]]:
-        """{group: {costs, cost_entries, costs_original}}: costs converted at the year's rates
-        (None while no entry of the group has a rate), amounts as recorded."""
-        sums: dict[str, dict[str, Any]] = {}
+    def _cost_sums(
+        self, group: Callable[[dict], Any], dimension: str = "kind"
+    ) -> dict[Any, dict[str, Any]]:
+        """{group: {costs, cost_entries, costs_original}} over the rows of one dimension (each
+        entry is in one row of each: "kind" when grouping by office or currency): costs
+        converted at the year's rates (None while no entry of the group has a rate), amounts as
+        recorded."""
+        sums: dict[Any, dict[str, Any]] = {}
         for row in self.costs():
+            if row["dimension"] != dimension:
+                continue
             target = sums.setdefault(
                 group(row), {"costs": None, "cost_entries": 0, "costs_original": 0}
             )
@@ -301,10 +312,10 @@ class RollupFigures:
                 target["costs"] = (target["costs"] or 0) + amount * rate
         return sums
 
-    def cost_rows(self, group: Callable[[dict], str], labels: Labels) -> list[Row]:
+    def cost_rows(self, dimension: str, labels: Labels) -> list[Row]:
         rows = [
             {"value": value, "costs": sums["costs"], "cost_entries": sums["cost_entries"]}
-            for value, sums in self._cost_sums(group).items()
+            for value, sums in self._cost_sums(lambda row: row["value"], dimension).items()
         ]
         return labelled(rows, labels)
 
@@ -442,10 +453,10 @@ BREAKDOWNS: dict[str, Callable[[RollupFigures], list[Row]]] = {
     "hazardous_waste": RollupFigures.hazardous_waste_rows,
     "output_route": RollupFigures.route_rows,
     "month": RollupFigures.month_rows,
-    "cost_method": lambda figures: figures.cost_rows(lambda row: row["method"], COST_METHOD_LABELS),
+    "cost_method": lambda figures: figures.cost_rows("method", COST_METHOD_LABELS),
     "cost_office": RollupFigures.cost_office_rows,
-    "payer": lambda figures: figures.cost_rows(lambda row: row["payer"], choices(Payer)),
-    "cost_kind": lambda figures: figures.cost_rows(lambda row: row["kind"], choices(CostKind)),
+    "payer": lambda figures: figures.cost_rows("payer", choices(Payer)),
+    "cost_kind": lambda figures: figures.cost_rows("kind", choices(CostKind)),
     "cost_currency": RollupFigures.cost_currency_rows,
 }
 

@@ -279,19 +279,18 @@ def cost_rows(seizure_ids: Iterable[int] | None) -> Iterator[dict]:
     return costs.iterator(chunk_size=CHUNK)
 
 
+# The breakdowns of the costs; the office and currency come with every row.
+COST_DIMENSIONS = ("method", "payer", "kind")
+
+
 def add_costs(contribution: Contribution, seizure_ids: Iterable[int] | None) -> None:
     """A cost entry never changes once written: its seizure's contribution gains it when it is
     accrued (record of the destruction, accrual of a released lot), in that transaction."""
     for cost in cost_rows(seizure_ids):
-        key = (
-            month_of(cost["incurred_on"]),
-            cost["lot__office_id"],
-            cost["method"] or "",
-            cost["payer"],
-            cost["kind"],
-            cost["currency"],
-        )
-        contribution.add(CostRollup, key, 1, cost["amount"])
+        month, office = month_of(cost["incurred_on"]), cost["lot__office_id"]
+        for dimension in COST_DIMENSIONS:
+            key = (month, office, dimension, cost[dimension] or "", cost["currency"])
+            contribution.add(CostRollup, key, 1, cost["amount"])
 
 
 def add_orders(contribution: Contribution, order_ids: Iterable[int] | None) -> None:
