@@ -133,3 +133,14 @@ def test_the_planner_s_proposals_show_their_whole_choice_on_a_tablet(
     assert cut_choices(page) == []
     assert horizontal_overflow(page) == 0
     assert clipped_tables(page) == 0
+
+
+def test_the_statistics_totals_fit_beside_each_other_on_a_desktop(
+    login, page, live_server, admin_user
+):
+    page.set_viewport_size({"width": 1280, "height": 860})
+    login(admin_user)
+    page.goto(f"{live_server.url}/statistics/?year=2026")
+    expect(page.get_by_test_id("totals-enforcement")).to_be_visible()
+
+    assert clipped_tables(page) == 0
