@@ -484,7 +484,7 @@ SEIZURE_COSTS = "destruction.costs.services.seizure_costs"
 
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong
-# type, stops start-up (compliance.apps). Keys and defaults of rulebook 2026.3:
+# type, stops start-up (compliance.apps). Keys and defaults of rulebook 2026.4:
 #   min_witnesses_high_risk 2       witnesses: tobacco, controlled drugs, high-risk lots (X-WE-02)
 #   mass_tolerance_pct 2.0          gate vs dispatch mass deviation accepted, % (X-QM-02)
 #   mass_tolerance_kg 5.0           the same in kg; the larger of the two applies (X-QM-02)
