@@ -12,8 +12,6 @@ everything is dated today. With few eligible lots, the statuses that matter most
 
 import datetime
 import hashlib
-import struct
-import zlib
 from collections import defaultdict
 from decimal import Decimal
 from io import BytesIO
@@ -26,7 +24,7 @@ from destruction import services
 from destruction.approval import latest_submit_check, needs_justification, warnings_of
 from destruction.filtersets import eligible_lots
 from destruction.models import Facility, OrderStatus
-from seizures.demo import on_day
+from seizures.demo import on_day, png
 
 # name, operator, address, country, certifications, max temperature, permits:
 # (number, authority, valid from, valid until, operations, waste codes, hazardous allowed)
@@ -436,20 +434,9 @@ def record(order, actor, number) -> None:
 
 
 def demo_png(seed: int) -> bytes:
-    """A small, valid PNG (a coloured square) standing in for a site photo."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
+    """A coloured square standing in for a site photo."""
     colour = hashlib.sha256(str(seed).encode()).digest()[:3]
-    raw = b"".join(b"\x00" + colour * 16 for _ in range(16))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    return png(16, 16, lambda x, y: colour)
 
 
 def demo_pdf(reference: str) -> bytes:

@@ -1,7 +1,7 @@
 """Demo data of the seizures app, written through the services: three Belgian customs offices,
 warehouses with zone > bay trees covering every zone type, right holders, about twenty seizures
 over every transport mode (postal ones through the CSV bulk intake), lots placed and moved, a
-sample, a legal hold and a release.
+sample, a legal hold, a release and a lot found damaged, with a photo.
 
 When time-machine is installed (development), each step runs on its own date, so detention
 dates, custody events and days in storage tell a consistent story; without it, everything is
@@ -10,11 +10,15 @@ dated today.
 
 import contextlib
 import datetime
+import struct
+import zlib
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seizures import services
 from seizures.models import (
@@ -432,7 +436,8 @@ def record_court_cases(actor, seizures) -> None:
 
 
 def storage_history(warehouse_user, admin, seizures) -> None:
-    """Moves, a late placement, samples, a legal hold and a release, each on its own day."""
+    """Moves, a late placement, samples, a legal hold, a release and a damaged lot, each on its
+    own day."""
     location = {loc.code: loc for loc in StorageLocation.objects.all()}
 
     def first_lot(office, detained, line=1):
@@ -492,6 +497,44 @@ def storage_history(warehouse_user, admin, seizures) -> None:
             location=location["ANR-W1-GEN-B04"],
             actor=warehouse_user,
         )
+    with on_day("2026-10-08"):  # the e-cigarettes, already in quarantine, checked at intake
+        services.record_lot_condition(
+            lot=first_lot("BRU", "2026-10-06"),
+            damaged=True,
+            note="Swollen cells in 9 of the 120 devices; kept in quarantine (BAT-S2).",
+            actor=warehouse_user,
+            photos=[SimpleUploadedFile("swollen-cells.png", swollen_cell_png())],
+        )
+
+
+def png(width: int, height: int, pixel: Callable[[int, int], bytes]) -> bytes:
+    """A small, valid PNG standing in for a photo: `pixel(x, y)` gives each pixel's RGB bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = (b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def swollen_cell_png() -> bytes:
+    """The demo's photo of a damaged lot (4:3, as the lot page shows it): a bulging grey pouch
+    cell on a light bench, its swelling drawn as a lighter core. Under 300 bytes."""
+
+    def pixel(x: int, y: int) -> bytes:
+        # Distance from the centre of an ellipse filling most of the 48 x 36 frame.
+        reach = ((x - 24) / 18) ** 2 + ((y - 18) / 12) ** 2
+        if reach > 1:
+            return b"\xe8\xe4\xda"
+        return b"\x9a\xa3\xad" if reach < 0.3 else b"\x4a\x55\x60"
+
+    return png(48, 36, pixel)
 
 
 @contextlib.contextmanager

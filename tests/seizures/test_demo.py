@@ -1,6 +1,8 @@
+import hashlib
 import io
 
 import pytest
+from PIL import Image
 
 from seizures import demo
 from seizures.custody import verify_chains
@@ -48,6 +50,7 @@ def test_demo_data_covers_storage_intake_and_custody(
     assert Seizure.objects.filter(legal_route="small_consignment").count() >= 4
     kinds = set(CustodyEvent.objects.values_list("kind", flat=True))
     assert {"created", "placed", "moved", "sampled", "sample_created", "held", "released"} <= kinds
+    assert_one_damaged_lot_with_its_photo(client, warehouse_user)
     assert verify_chains() == []
     client.force_login(admin_user)
     for url in (
@@ -61,3 +64,27 @@ def test_demo_data_covers_storage_intake_and_custody(
         assert client.get(url).status_code == 200, url
     warehouse = StorageLocation.objects.get(code="BRU-W1-GEN-B01").warehouse
     assert client.get(f"/storage/warehouses/{warehouse.pk}/").status_code == 200
+
+
+def assert_one_damaged_lot_with_its_photo(client, warehouse_user):
+    """The swollen e-cigarettes, in quarantine as the zone rule asks, photographed: the
+    photo is a real PNG, named by its SHA-256 in the custody event and shown on the lot page."""
+    damaged = Lot.objects.get(damaged=True)
+    assert damaged.location.zone_type == ZoneType.QUARANTINE
+    photo = damaged.photos.get()
+    with photo.file.open("rb") as stored:
+        content = stored.read()
+    with Image.open(io.BytesIO(content)) as image:
+        assert (image.format, image.size) == ("PNG", (48, 36))
+    event = damaged.custody_events.get(kind=CustodyEvent.Kind.CONDITION_RECORDED)
+    assert event.details["photos"] == [
+        {
+            "name": "swollen-cells.png",
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+        }
+    ]
+    assert event.details["storage_breaches"] == []
+    client.force_login(warehouse_user)
+    page = client.get(f"/lots/{damaged.pk}/").text
+    assert f'<img src="/lots/{damaged.pk}/photos/{photo.pk}/"' in page
