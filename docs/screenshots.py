@@ -88,6 +88,7 @@ def warehouse_pages(page: Page, url: str, password: str) -> None:
     page.goto(f"{url}/lots/")
     page.goto(first_link(page, r"/lots/\d+/$"))
     shoot(page, "lot-custody-chain")
+    lot_photos(page, url)
     page.goto(f"{url}/orders/plan/")
     shoot(page, "destruction-planner")
     planner_proposals(page)
@@ -95,6 +96,18 @@ def warehouse_pages(page: Page, url: str, password: str) -> None:
     page.goto(f"{url}/orders/?status=dispatched")
     page.goto(first_link(page, r"/orders/\d+/$"))
     shoot_pdf(page, first_link(page, r"/transport/adr\.pdf"), "transport-adr")
+
+
+def lot_photos(page: Page, url: str) -> None:
+    """The demo's damaged lot (the swollen e-cigarettes): its photo, and the custody event that
+    names the photo's SHA-256."""
+    page.goto(f"{url}/lots/?q=swollen")
+    page.goto(first_link(page, r"/lots/\d+/$"))
+    photos = page.get_by_test_id("lot-photos")
+    photos.evaluate("list => list.closest('section').scrollIntoView()")
+    # The photo loads lazily, once scrolled into view.
+    photos.locator("img").first.evaluate("img => img.decode()")
+    shoot(page, "lot-photos")
 
 
 def planner_proposals(page: Page) -> None:

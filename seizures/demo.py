@@ -525,16 +525,16 @@ def png(width: int, height: int, pixel: Callable[[int, int], bytes]) -> bytes:
 
 def swollen_cell_png() -> bytes:
     """The demo's photo of a damaged lot (4:3, as the lot page shows it): a bulging grey pouch
-    cell on a light bench, its swelling drawn as a lighter core. Under 300 bytes."""
+    cell on a light bench, its swelling drawn as a lighter core. Under 1 KB."""
 
     def pixel(x: int, y: int) -> bytes:
-        # Distance from the centre of an ellipse filling most of the 48 x 36 frame.
-        reach = ((x - 24) / 18) ** 2 + ((y - 18) / 12) ** 2
-        if reach > 1:
+        # Distance from the centre of an ellipse filling most of the 96 x 72 frame.
+        reach = ((x - 48) / 36) ** 2 + ((y - 36) / 24) ** 2
+        if reach >= 1:
             return b"\xe8\xe4\xda"
         return b"\x9a\xa3\xad" if reach < 0.3 else b"\x4a\x55\x60"
 
-    return png(48, 36, pixel)
+    return png(96, 72, pixel)
 
 
 @contextlib.contextmanager

@@ -75,7 +75,7 @@ def assert_one_damaged_lot_with_its_photo(client, warehouse_user):
     with photo.file.open("rb") as stored:
         content = stored.read()
     with Image.open(io.BytesIO(content)) as image:
-        assert (image.format, image.size) == ("PNG", (48, 36))
+        assert (image.format, image.size) == ("PNG", (96, 72))
     event = damaged.custody_events.get(kind=CustodyEvent.Kind.CONDITION_RECORDED)
     assert event.details["photos"] == [
         {
