@@ -6,23 +6,28 @@ from django.utils import timezone
 from destruction.costs.models import CostEntry, Statement, StatementStatus
 from destruction.filtersets import eligible_lots
 from destruction.models import DestructionOrder, OrderStatus
+from project.pagination import capped_counts
 
 
 def orders_summary(request) -> dict:
-    """Orders by step, in one query, and the lots ready to be planned."""
-    counts = DestructionOrder.objects.visible_to(request.user).aggregate(
-        **{
-            status: Count("id", filter=Q(status=status))
-            for status in (
-                OrderStatus.DRAFT,
-                OrderStatus.SUBMITTED,
-                OrderStatus.APPROVED,
-                OrderStatus.DISPATCHED,
-                OrderStatus.EXECUTED,
-            )
+    """Orders by step and the lots ready to be planned, in one query, each up to the lists' cap
+    ("10,000+"): orders and eligible lots accumulate with the history."""
+    orders = DestructionOrder.objects.visible_to(request.user)
+    return capped_counts(
+        {
+            **{
+                status: orders.filter(status=status)
+                for status in (
+                    OrderStatus.DRAFT,
+                    OrderStatus.SUBMITTED,
+                    OrderStatus.APPROVED,
+                    OrderStatus.DISPATCHED,
+                    OrderStatus.EXECUTED,
+                )
+            },
+            "eligible": eligible_lots().visible_to(request.user),
         }
     )
-    return {**counts, "eligible": eligible_lots().visible_to(request.user).count()}
 
 
 def costs_summary(request) -> dict:

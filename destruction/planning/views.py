@@ -21,7 +21,8 @@ from destruction.models import Facility
 from destruction.proposals import propose
 from project.compliance import PlanChoice
 from project.errors import TransitionNotAllowed
-from project.views import CappedPaginator, Protected
+from project.pagination import CappedPaginator
+from project.views import Protected
 from seizures.filtersets import LotFilterSet
 from seizures.models import Lot
 from seizures.scoping import refuse_invisible
