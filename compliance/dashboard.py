@@ -2,9 +2,10 @@
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from compliance.models import ComplianceCheck
+from compliance.models import CertificateReview, ComplianceCheck
 from compliance.reviews.services import review_queue
 from destruction.models import Certificate
 from project.compliance import Verdict
@@ -20,10 +21,15 @@ def review_queue_panel(request) -> dict:
     to the lists' cap ("10,000+")."""
     queue = review_queue().visible_to(request.user)
     # The latest review counts: a certificate re-reviewed after an amendment may be cleared.
+    # Only certificates ever flagged can be (a semi-join): their latest review is read, not
+    # that of every valid certificate.
+    ever_flagged = CertificateReview.objects.filter(
+        certificate=OuterRef("pk"), decision=CertificateReview.Decision.FLAGGED
+    )
     flagged = (
         Certificate.objects.visible_to(request.user)
         .for_list()
-        .filter(status="valid", review_decision="flagged")
+        .filter(Exists(ever_flagged), status="valid", review_decision="flagged")
     )
     return {
         **capped_counts({"review_count": queue, "flagged_count": flagged}),

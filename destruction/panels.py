@@ -4,30 +4,31 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from destruction.costs.models import CostEntry, Statement, StatementStatus
-from destruction.filtersets import eligible_lots
+from destruction.filtersets import ELIGIBLE_COUNT_CAP, eligible_lots
 from destruction.models import DestructionOrder, OrderStatus
 from project.pagination import capped_counts
 
 
 def orders_summary(request) -> dict:
-    """Orders by step and the lots ready to be planned, in one query, each up to the lists' cap
-    ("10,000+"): orders and eligible lots accumulate with the history."""
+    """Orders by step (one query) and the lots ready to be planned (one query), each counted up
+    to a cap ("10,000+", "1,000+"): orders and eligible lots accumulate with the history."""
     orders = DestructionOrder.objects.visible_to(request.user)
-    return capped_counts(
+    counts = capped_counts(
         {
-            **{
-                status: orders.filter(status=status)
-                for status in (
-                    OrderStatus.DRAFT,
-                    OrderStatus.SUBMITTED,
-                    OrderStatus.APPROVED,
-                    OrderStatus.DISPATCHED,
-                    OrderStatus.EXECUTED,
-                )
-            },
-            "eligible": eligible_lots().visible_to(request.user),
+            status: orders.filter(status=status)
+            for status in (
+                OrderStatus.DRAFT,
+                OrderStatus.SUBMITTED,
+                OrderStatus.APPROVED,
+                OrderStatus.DISPATCHED,
+                OrderStatus.EXECUTED,
+            )
         }
     )
+    eligible = capped_counts(
+        {"eligible": eligible_lots().visible_to(request.user)}, ELIGIBLE_COUNT_CAP
+    )
+    return {**counts, **eligible}
 
 
 def costs_summary(request) -> dict:

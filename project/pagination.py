@@ -21,7 +21,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        # Without ORDER BY: a sliced count keeps it, and a sort would read every matching row.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -51,10 +52,12 @@ class CappedCount:
         return f"{self.cap:,}+" if self.capped else f"{self.counted:,}"
 
 
-def capped_counts(querysets: dict[str, models.QuerySet]) -> dict[str, CappedCount]:
-    """How many rows each queryset has, up to the lists' cap (+1 to tell "more"), in one query:
-    one `SELECT COUNT(*) FROM (... LIMIT cap + 1)` subquery per figure."""
-    cap = CappedPaginator.cap
+def capped_counts(
+    querysets: dict[str, models.QuerySet], cap: int | None = None
+) -> dict[str, CappedCount]:
+    """How many rows each queryset has, up to `cap` (the lists' cap unless given; +1 to tell
+    "more"), in one query: one `SELECT COUNT(*) FROM (... LIMIT cap + 1)` subquery per figure."""
+    cap = CappedPaginator.cap if cap is None else cap
     selects, params = [], []
     for queryset in querysets.values():
         # A constant, not the id: an index holding the filtered columns answers alone.
