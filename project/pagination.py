@@ -21,8 +21,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        # Without ORDER BY: a sliced count keeps it, and a sort would read every matching row.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        if isinstance(self.object_list, models.QuerySet):
+            # Without ORDER BY: a sliced count keeps it, and a sort reads every matching row.
+            return self.object_list.order_by()[: self.cap + 1].count()
+        return len(self.object_list[: self.cap + 1])  # a list (the rulebook's rules)
 
     @cached_property
     def count(self) -> int:
