@@ -522,6 +522,13 @@ class Lot(models.Model):
                 condition=Q(status=LotStatus.IN_STORAGE, location__isnull=True),
                 name="lot_unplaced_office",
             ),
+            # Occupying lots by seizure: the dashboard's "past deadline" and "ready to plan"
+            # join them to their seizures without reading the lots destroyed long ago.
+            models.Index(
+                fields=["seizure", "status"],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+                name="lot_occupying_seizure",
+            ),
         ]
         permissions = [
             ("move_lot", "Can place and move lots"),
