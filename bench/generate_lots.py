@@ -1,6 +1,6 @@
 """Bulk generator for the statistics benchmark: N lots over two detention years (2024, 2025) with
 their seizures, destruction orders, records, output fractions, certificates, reviews, release
-events and the yearly exchange rates.
+events, cost entries and the yearly exchange rates.
 
     DATABASE_URL=... .venv/bin/python bench/generate_lots.py --lots 100000 [--fresh]
 
@@ -14,6 +14,10 @@ Shape (seeded, so a size gives the same data every time): about 4 lots per seizu
 statuses 60 % destroyed (5-300 days after detention), 25 % in storage, 5 % released (a custody
 event 10-60 days after detention), 10 % on hold / allocated / in transit; 0.5 % of lots have a
 sample; currencies EUR 70 %, USD 20 %, GBP 5 %, CNY 5 % (CNY has no rate: unconverted).
+Costs (drawn from the lot id, so the rest of the data stays as it was): a destroyed lot's
+destruction per kg on the day of its record, a released lot's storage per day to its release;
+tariffs in EUR, USD (1 in 4) and CNY (1 in 20, unconverted); payers in turn right holder,
+declarant, administration.
 
 Storage: one warehouse per office with LOCATIONS_PER_WAREHOUSE bays; lots in storage, on hold or
 allocated sit in a bay of their office's warehouse since 1-10 days after detention, and every
@@ -49,6 +53,45 @@ RATES = {2024: {"USD": Decimal("0.924"), "GBP": Decimal("1.181")},
 TIME_ZONE = ZoneInfo("Europe/Brussels")
 LOCATIONS_PER_WAREHOUSE = 40
 OCCUPYING = ("in_storage", "on_hold", "allocated")
+# kind -> currency -> (basis, amount per kg or day)
+TARIFFS = {
+    "destruction": {"EUR": ("per_kg", "0.60"), "USD": ("per_kg", "0.70"), "CNY": ("per_kg", "5")},
+    "storage": {"EUR": ("per_day", "0.90"), "USD": ("per_day", "1.00"), "CNY": ("per_day", "7")},
+}
+PAYERS = ("right_holder", "declarant", "administration")
+
+
+def cost_terms(lot_id: int) -> tuple[str, str]:
+    """(currency, payer) of a lot's cost, from its id."""
+    currency = "CNY" if lot_id % 20 == 0 else "USD" if lot_id % 4 == 0 else "EUR"
+    return currency, PAYERS[lot_id % 3]
+
+
+def bench_tariffs(tariff_model) -> dict[tuple[str, str], object]:
+    """(kind, currency) -> tariff, created once per database."""
+    return {
+        (kind, currency): tariff_model.objects.get_or_create(
+            kind=kind,
+            currency=currency,
+            note="Bench tariff",
+            defaults={
+                "basis": basis,
+                "amount": Decimal(amount),
+                "valid_from": datetime.date(YEARS[0], 1, 1),
+            },
+        )[0]
+        for kind, by_currency in TARIFFS.items()
+        for currency, (basis, amount) in by_currency.items()
+    }
+
+
+def cost_row(cost_id: int, lot_id: int, order_id, kind: str, quantity, day, tariffs) -> tuple:
+    currency, payer = cost_terms(lot_id)
+    tariff = tariffs[(kind, currency)]
+    amount = (quantity * tariff.amount).quantize(Decimal("0.01"))
+    unit = "kg" if kind == "destruction" else "days"
+    return (cost_id, lot_id, order_id, kind, quantity, unit, tariff.id, amount, currency, payer,
+            "Bench cost", day)  # fmt: skip
 
 
 def setup_django() -> None:
@@ -181,6 +224,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
 
     from compliance.models import CertificateReview, ExchangeRate
     from compliance.statistics import rollups
+    from destruction.costs.models import CostEntry, Tariff
     from destruction.methods import METHODS
     from destruction.models import (
         Certificate,
@@ -211,7 +255,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
     rng = random.Random(seed)
     writer = Writer()
     started = time.perf_counter()
-    counts = dict.fromkeys(("seizures", "lots", "lines", "orders", "events"), 0)
+    counts = dict.fromkeys(("seizures", "lots", "lines", "orders", "events", "costs"), 0)
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(
         username="bench", defaults={"is_superuser": True, "is_staff": True}
@@ -226,6 +270,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
         name="Bench Treatment Plant",
         defaults={"operator": "Bench", "address": "-", "country": "BE"},
     )
+    tariffs = bench_tariffs(Tariff)
     for year, rates in RATES.items():
         for currency, rate in rates.items():
             ExchangeRate.objects.update_or_create(
@@ -256,6 +301,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
     lot_id = (Lot.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     line_id = (OrderLine.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     event_id = (CustodyEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    cost_id = (CostEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
 
     seizure_columns = (
         "id", "reference", "office", "year", "sequence", "detained_on", "place_of_detention",
@@ -274,6 +320,8 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                     "justification", "active")  # fmt: skip
     event_columns = ("id", "lot", "sequence", "kind", "occurred_at", "actor", "actor_name",
                      "quantity", "details", "previous_hash", "hash")  # fmt: skip
+    cost_columns = ("id", "lot", "order", "kind", "quantity", "unit", "tariff", "amount",
+                    "currency", "payer", "rule", "incurred_on")  # fmt: skip
     now = datetime.datetime.now(datetime.UTC)
     statuses = ["destroyed"] * 12 + ["in_storage"] * 5 + ["released", "on_hold", "allocated"]
 
@@ -281,7 +329,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
         made = 0
         while made < lots:
             size = min(CHUNK, lots - made)
-            seizures, lot_rows, lines, events = [], [], [], []
+            seizures, lot_rows, lines, events, costs = [], [], [], [], []
             while len(lot_rows) < size:
                 office = rng.choice(offices)
                 detained = first_day + datetime.timedelta(days=rng.randrange(days))
@@ -328,6 +376,10 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                         actual = rng.choice(methods) if rng.random() < 0.2 else ""
                         lines.append((line_id, order_id, lot_id, method, actual, "art23", "", True))
                         line_id += 1
+                        costs.append(
+                            cost_row(cost_id, lot_id, order_id, "destruction", kg, ended, tariffs)
+                        )
+                        cost_id += 1
                     elif status == "released":
                         when = local(detained + datetime.timedelta(days=rng.randint(10, 60)), 11)
                         events.append((
@@ -335,6 +387,12 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
                             "{}", "", "0" * 64,
                         ))  # fmt: skip
                         event_id += 1
+                        stored_days = Decimal((when.date() - detained).days)
+                        costs.append(
+                            cost_row(cost_id, lot_id, None, "storage", stored_days, when.date(),
+                                     tariffs)
+                        )  # fmt: skip
+                        cost_id += 1
                     parent = lot_id
                     lot_id += 1
                     if rng.random() < 0.005 and len(lot_rows) < size:
@@ -352,6 +410,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
             counts["lots"] += writer.write(Lot, lot_columns, lot_rows)
             counts["lines"] += writer.write(OrderLine, line_columns, lines)
             counts["events"] += writer.write(CustodyEvent, event_columns, events)
+            counts["costs"] += writer.write(CostEntry, cost_columns, costs)
             made += size
             stdout.write(f"  {made:,} lots written ({time.perf_counter() - started:.0f} s)\n")
 
@@ -418,7 +477,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
         )
         writer.reset_sequences(
             (Seizure, Lot, OrderLine, CustodyEvent, DestructionOrder, DestructionRecord,
-             OutputFraction, Certificate, CertificateReview)
+             OutputFraction, Certificate, CertificateReview, CostEntry)
         )  # fmt: skip
     # The rows above bypass the services: the statistics rollups are recounted from them, as
     # `rebuild_statistics` does after a bulk load.

@@ -38,6 +38,7 @@ from compliance.facts import (
     what_if_facts,
 )
 from compliance.rulebook import Rule, Rulebook, load_rulebook
+from destruction.costs.models import CostEntry, Statement
 from destruction.eligibility import LegalFacts, legal_route_completion
 from destruction.methods import METHODS
 from destruction.models import DestructionOrder, DestructionRecord, Facility, OrderLine
@@ -261,8 +262,10 @@ def order_lines(order: DestructionOrder):
 def order_facts(
     order: DestructionOrder, *, stage: str, rulebook: Rulebook, today: datetime.date
 ) -> list[LotFacts]:
-    """Facts for every active lot of the order at the "order" or "record" stage. A constant
-    number of queries, whatever the number of lots."""
+    """Facts for every active lot of the order at the "order" or "record" stage, with the cost
+    ledger's (C7): who pays and the right holder's overdue statements when ordering, the costs
+    accrued for the lot at the record. A constant number of queries, whatever the number of
+    lots."""
     lines = list(order_lines(order))
     facility = Facility.objects.get(pk=order.facility_id)
     permits = stored_permits(facility)
@@ -274,6 +277,12 @@ def order_facts(
         {link.lot_reference for link in verify_chains([line.lot_id for line in lines])}
         if stage == "record"
         else set()
+    )
+    cost_kinds = recorded_cost_kinds(line.lot_id for line in lines) if stage == "record" else {}
+    overdue = (
+        overdue_statements((line.lot.seizure.right_holder_id for line in lines), today=today)
+        if stage == "order"
+        else {}
     )
     on_date = timezone.localdate(record.ended_at) if record is not None else order.planned_date
     methods = {line.pk: _method(line, stage) for line in lines}
@@ -310,7 +319,11 @@ def order_facts(
                 articles_seized=lot.seized_articles,
                 articles_accounted=lot.articles + (line.sampled_articles or 0),
                 undocumented_samples=line.undocumented_samples,
+                cost_kinds=cost_kinds.get(lot.pk, ()),
             )
+        else:
+            holder_id = lot.seizure.right_holder_id
+            facts.update(cost_payer=order.payer, **overdue.get(holder_id, NOTHING_OVERDUE))
         result.append(LotFacts(lot.pk, lot.reference, facts, untracked))
     return result
 
@@ -559,6 +572,51 @@ def dispatch_weight(order: DestructionOrder, lines: Sequence[OrderLine]) -> Deci
     if weights and all(weight is not None for weight in weights):
         return sum(weights, Decimal("0"))
     return sum((line.lot.gross_weight_kg for line in lines), Decimal("0"))
+
+
+# --- costs (C7) ---------------------------------------------------------------------------------
+
+
+def recorded_cost_kinds(lot_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """X-CO-01: lot id -> the kinds of cost the ledger holds for it (none: absent), in one
+    query. The record service accrues them before it runs the record check."""
+    kinds: dict[int, set[str]] = defaultdict(set)
+    entries = CostEntry.objects.filter(lot_id__in=set(lot_ids)).values_list("lot_id", "kind")
+    for lot_id, kind in entries:
+        kinds[lot_id].add(kind)
+    return {lot_id: tuple(sorted(found)) for lot_id, found in kinds.items()}
+
+
+# The facts of a right holder with no overdue statement, or of a seizure without a right holder.
+NOTHING_OVERDUE: Final[dict[str, object]] = {"right_holder_overdue_statements": ()}
+
+
+def overdue_statements(
+    holder_ids: Iterable[int | None], *, today: datetime.date
+) -> dict[int, dict[str, object]]:
+    """X-CO-03: right holder id -> its statements past their due date and not paid in full (the
+    numbers) and what it still owes on them per currency ("120.50 EUR"), in one query; right
+    holders owing nothing are absent."""
+    rows = (
+        Statement.objects.overdue(today)
+        .filter(right_holder_id__in={pk for pk in holder_ids if pk is not None})
+        .order_by("right_holder_id", "number")
+        .values_list("right_holder_id", "number", "currency", "total", "paid_amount")
+    )
+    numbers: dict[int, list[str]] = defaultdict(list)
+    owed: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for holder_id, number, currency, total, paid in rows:
+        numbers[holder_id].append(number)
+        owed[holder_id][currency] += total - paid
+    return {
+        holder_id: {
+            "right_holder_overdue_statements": tuple(found),
+            "right_holder_overdue_amount": ", ".join(
+                f"{amount:.2f} {currency}" for currency, amount in sorted(owed[holder_id].items())
+            ),
+        }
+        for holder_id, found in numbers.items()
+    }
 
 
 # --- what-if ----------------------------------------------------------------------------------

@@ -36,6 +36,11 @@ ZONE_TYPES: Final[frozenset[str]] = frozenset(
     | {"quarantine"}
 )
 
+# Who pays an order's costs and the kinds of cost: the values of destruction.costs.models.Payer
+# and CostKind, which cannot be imported before the app registry is ready either.
+PAYERS: Final[frozenset[str]] = frozenset({"right_holder", "declarant", "administration"})
+COST_KINDS: Final[frozenset[str]] = frozenset({"storage", "handling", "transport", "destruction"})
+
 NO_DEFAULT: Final = object()
 
 
@@ -230,6 +235,17 @@ _VOCABULARY: tuple[Fact, ...] = (
          "Liquid volume destroyed, recorded with the mass."),
     Fact("decomposition_state", "str", "record", "Decomposition state",
          "Recorded decomposition state of food goods."),
+    # --- costs (C7) -------------------------------------------------------------------------
+    Fact("cost_kinds", "strings", "record", "Costs recorded",
+         "Kinds of cost (storage, handling, transport, destruction) the cost ledger holds for "
+         "the lot; each entry names its payer and the rule that set it."),
+    Fact("cost_payer", "str", "order", "Cost payer",
+         "Who pays the order's costs: right_holder (the decision holder, Art. 29), declarant or "
+         "administration."),
+    Fact("right_holder_overdue_statements", "strings", "order", "Overdue statements",
+         "Cost statements of the lot's right holder past their due date and not paid in full."),
+    Fact("right_holder_overdue_amount", "str", "order", "Overdue amount",
+         "What the right holder still owes on its overdue statements, per currency."),
     # --- the certificate ---------------------------------------------------------------------
     Fact("record_has_blocking_findings", "bool", "certificate", "Record blocking findings",
          "The record's compliance check has blocking findings."),

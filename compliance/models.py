@@ -294,6 +294,31 @@ class EventRollup(Rollup):
         ]
 
 
+class CostRollup(Rollup):
+    """Cost entries per month they were incurred x office of the lot x breakdown value x
+    currency, in the entries' own currency (converted when read, with the rates of the year).
+    Every entry counts once under each dimension: "method" (the method that destroyed its lot,
+    "" for a lot released), "payer" and "kind"."""
+
+    month = models.DateField()
+    office = models.ForeignKey(CustomsOffice, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=30, blank=True)
+    currency = models.CharField(max_length=3)
+    entries = models.IntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    KEY = ("month", "office", "dimension", "value", "currency")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "office", "dimension", "value", "currency"],
+                name="cost_rollup_key",
+            )
+        ]
+
+
 class StatisticsEdition(models.Model):
     """A year's statistics closed by an administrator: the JSON export of the year (all offices
     and each office) frozen byte for byte, served for that year from then on. A later correction

@@ -103,7 +103,7 @@ class OrderDetailView(Protected, DetailView):
         )
         context.setdefault("approval_form", ApprovalForm(warnings=warnings_of(check)))
         context.setdefault("edit_form", DraftOrderForm(initial=DraftOrderForm.initial_for(order)))
-        context.setdefault("return_form", ReasonForm())
+        context.setdefault("return_form", ReasonForm(auto_id=ReturnToDraftView.auto_id))
         context["receipt"] = (
             Receipt.objects.select_related("received_by", "resolved_by")
             .prefetch_related("lines__lot")
@@ -114,11 +114,12 @@ class OrderDetailView(Protected, DetailView):
             "receipt_form",
             ReceiptForm(initial={"total_weight_kg": order.dispatch_weight_kg}),
         )
-        context.setdefault("resolve_receipt_form", ReasonForm())
+        context.setdefault("resolve_receipt_form", ReasonForm(auto_id=ResolveReceiptView.auto_id))
+        context["transport"] = transport.overview(order)
         context["transport_documents"] = [
-            (kind, transport.DOCUMENTS[kind]) for kind in transport.available(order)
+            (kind, transport.DOCUMENTS[kind]) for kind in context["transport"].documents
         ]
-        context.setdefault("cancel_form", ReasonForm())
+        context.setdefault("cancel_form", ReasonForm(auto_id=CancelOrderView.auto_id))
         context.setdefault("scan_form", ScanLotsForm())
         context.setdefault("evidence_form", EvidenceForm())
         context.setdefault(
@@ -141,6 +142,9 @@ class OrderActionView(Protected, View):
 
     form_class = None
     form_name = ""
+    # The page draws several forms with the same fields (three ask a reason): each its own ids,
+    # or a label would name another form's field.
+    auto_id = "id_%s"
     files = False
 
     def post(self, request, pk):
@@ -172,7 +176,9 @@ class OrderActionView(Protected, View):
     def make_form(self):
         if self.form_class is None:
             return None
-        return self.form_class(self.request.POST, self.request.FILES if self.files else None)
+        return self.form_class(
+            self.request.POST, self.request.FILES if self.files else None, auto_id=self.auto_id
+        )
 
     def again(self, form):
         view = OrderDetailView(request=self.request, kwargs={"pk": self.order.pk})
@@ -248,6 +254,7 @@ class ReturnToDraftView(OrderActionView):
     permission_required = "destruction.submit_order"
     form_class = ReasonForm
     form_name = "return_form"
+    auto_id = "return-%s"
 
     def act(self, form):
         services.return_to_draft(
@@ -289,6 +296,7 @@ class ResolveReceiptView(OrderActionView):
     permission_required = "destruction.resolve_receipt"
     form_class = ReasonForm
     form_name = "resolve_receipt_form"
+    auto_id = "resolve-%s"
 
     def act(self, form):
         services.resolve_receipt(
@@ -309,6 +317,7 @@ class CancelOrderView(OrderActionView):
     permission_required = "destruction.cancel_order"
     form_class = ReasonForm
     form_name = "cancel_form"
+    auto_id = "cancel-%s"
 
     def act(self, form):
         services.cancel_order(

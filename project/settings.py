@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "SamplePurposeEnum": "seizures.models.SamplePurpose",
         "DestructionMethodEnum": "destruction.methods.Method",
         "OrderStatusEnum": "destruction.models.OrderStatus",
+        "LotStatusEnum": "seizures.models.LotStatus",
         "EvidenceKindEnum": "destruction.models.EvidenceFile.Kind",
         "RuleAspectEnum": "compliance.rulebook.changes.ASPECTS",
         "UploadMatchEnum": "destruction.certificates.services.UploadMatch",
@@ -447,6 +448,7 @@ AUDITED_MODELS = [
     "seizures.StorageLocation",
     "seizures.RightHolder",
     "seizures.Holiday",
+    "seizures.LotPhoto",
     "destruction.Facility",
     "destruction.FacilityPermit",
     "destruction.DestructionOrder",
@@ -487,7 +489,7 @@ SEIZURE_COSTS = "destruction.costs.services.seizure_costs"
 
 # Compliance parameters the digest marks as inferred; the rulebook's defaults apply where unset
 # (compliance/rulebook/<version>.toml [parameters]). An unknown key, or a value of the wrong
-# type, stops start-up (compliance.apps). Keys and defaults of rulebook 2026.3:
+# type, stops start-up (compliance.apps). Keys and defaults of rulebook 2026.4:
 #   min_witnesses_high_risk 2       witnesses: tobacco, controlled drugs, high-risk lots (X-WE-02)
 #   mass_tolerance_pct 2.0          gate vs dispatch mass deviation accepted, % (X-QM-02)
 #   mass_tolerance_kg 5.0           the same in kg; the larger of the two applies (X-QM-02)
@@ -511,3 +513,9 @@ COMPLIANCE_PARAMETERS: dict[str, object] = {
 REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR")
 
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
+# The lot photos an e-mailed notification carries, in total: 10 MB, about 13.5 MB once base64
+# encoded, under the 20-25 MB most mail servers accept. Photos past it are left out and the
+# message says how many are kept in the case instead.
+NOTIFICATION_ATTACHMENTS_MAX_BYTES = int(
+    os.environ.get("NOTIFICATION_ATTACHMENTS_MAX_BYTES", str(10 * 1024 * 1024))
+)

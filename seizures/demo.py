@@ -28,6 +28,9 @@ from seizures.models import (
     ZoneType,
 )
 from seizures.seals import seal_custody
+from seizures.services import right_holders
+from seizures.stocktakes.services import open_stocktake, record_scans
+from seizures.storage import OCCUPYING_STATUSES
 from seizures.validation import LotInput
 
 EXAMPLE_CSV = Path(__file__).resolve().parent / "examples" / "small_consignments.csv"
@@ -253,10 +256,12 @@ def load(*, users: dict, stdout) -> None:
                 lots,
             )
         seizures[(office, detained)] = seizure
-    record_right_holder_agreements(warehouse_user, seizures)
-    with on_day("2026-03-05"):  # the postal hub's daily CSV of small consignments
+    record_right_holder_agreements(users, seizures)
+    # The postal hub's daily CSV of small consignments, imported by the (national) administrator:
+    # Liège is not one of the demo warehouse user's offices.
+    with on_day("2026-03-05"):
         imported = services.import_seizures(
-            content=EXAMPLE_CSV.read_bytes(), actor=warehouse_user, file_name=EXAMPLE_CSV.name
+            content=EXAMPLE_CSV.read_bytes(), actor=admin, file_name=EXAMPLE_CSV.name
         ).seizures.count()
     storage_history(warehouse_user, admin, seizures)
     record_court_cases(admin, seizures)
@@ -382,15 +387,41 @@ AGREED_BY_RIGHT_HOLDER = (
     ("BRU", "2026-05-19"),
     ("ANR", "2026-01-20"),
 )
+# The case whose right holder asks for samples through the portal before it is released.
+SAMPLES_ASKED = ("BRU", "2026-08-11")
 
 
-def record_right_holder_agreements(actor, seizures) -> None:
+def record_right_holder_agreements(users: dict, seizures) -> None:
+    """Customs enter the agreements they receive by post; the demo right holder's user answers
+    online instead (confirms the infringement, then agrees), through the same services."""
+    portal_user = users.get("rightholder")  # a test loading the demo may leave it out
     for key in AGREED_BY_RIGHT_HOLDER:
         seizure = seizures[key]
         agreed_on = seizure.notified_on + datetime.timedelta(days=7)
+        if portal_user is not None and seizure.right_holder.name == DEMO_RIGHT_HOLDER:
+            with on_day(agreed_on.isoformat(), days_later=-2):
+                right_holders.confirm_infringement(
+                    seizure=seizure,
+                    actor=portal_user,
+                    note="Compared with our reference samples: not made under our licence.",
+                )
+            with on_day(agreed_on.isoformat()):
+                right_holders.agree_to_destruction(
+                    seizure=seizure, actor=portal_user, agreed_on=agreed_on
+                )
+            continue
         with on_day(agreed_on.isoformat()):
             services.update_seizure(
-                seizure=seizure, actor=actor, right_holder_agreement_on=agreed_on
+                seizure=seizure, actor=users["warehouse"], right_holder_agreement_on=agreed_on
+            )
+    if portal_user is not None:
+        # Art. 19: the sunglasses looked genuine; samples first, then the release.
+        with on_day("2026-08-13"):
+            right_holders.request_samples(
+                seizure=seizures[SAMPLES_ASKED],
+                actor=portal_user,
+                articles=3,
+                reason="Laboratory comparison with our genuine frames before we answer.",
             )
 
 
@@ -479,6 +510,37 @@ def on_day(day: str, *, days_later: int = 0):
         return
     with time_machine.travel(moment, tick=True):
         yield
+
+
+# The zone counted in the demo's open stocktake.
+COUNTED_ZONE = "ANR-W1-GEN"
+
+
+def count_stock(*, users: dict, stdout) -> None:
+    """An open stocktake of one zone, half done: the lots of the zone's third bay turn up in its
+    second, the last lot of its last bay is not found. seed_demo runs it after the destruction
+    demo, so the count expects the lots still stored when the demo ends."""
+    zone = StorageLocation.objects.get(code=COUNTED_ZONE)
+    bays = list(zone.children.order_by("code"))
+    found = {bay: list(bay.lots.filter(status__in=OCCUPYING_STATUSES)) for bay in bays}
+    found[bays[1]] += found[bays[2]]
+    found[bays[2]] = []
+    found[bays[-1]] = found[bays[-1]][:-1]
+    with on_day("2026-12-01"):
+        stocktake = open_stocktake(
+            warehouse=zone.warehouse,
+            zone=zone,
+            actor=users["admin"],
+            note="Year-end count of the general zone.",
+        )
+        for bay, lots in found.items():
+            record_scans(
+                stocktake=stocktake,
+                location=bay,
+                lot_references=[lot.reference for lot in lots],
+                actor=users["warehouse"],
+            )
+    stdout.write(f"  stocktake {stocktake.pk} of {COUNTED_ZONE} open, every bay counted")
 
 
 def seal(*, users: dict, stdout) -> None:

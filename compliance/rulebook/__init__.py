@@ -46,13 +46,13 @@ from compliance.conditions import (
     Condition,
     Leaf,
 )
-from compliance.facts import FACTS, STAGES, ZONE_TYPES, Fact
+from compliance.facts import COST_KINDS, FACTS, PAYERS, STAGES, ZONE_TYPES, Fact
 from compliance.rulebook.rules import Parameter, Rule, Rulebook, RulebookError, Scope, Source
 from destruction.methods import METHODS
 from project.compliance import Severity
 from seizures.categories import HazardClass, WasteClass
 
-DEFAULT_VERSION: Final = "2026.3"
+DEFAULT_VERSION: Final = "2026.4"
 RULEBOOK_DIR: Final = Path(__file__).resolve().parent
 MARKS: Final[tuple[str, ...]] = ("read", "known", "inferred")
 KINDS: Final[tuple[str, ...]] = ("check", "note")
@@ -87,6 +87,8 @@ _CODES: Final[dict[str, frozenset[str]]] = {
     "hazard_classes": frozenset(HazardClass.values),
     "location_hazard_classes": frozenset(HazardClass.values),
     "zone_type": ZONE_TYPES,
+    "cost_payer": PAYERS,
+    "cost_kinds": COST_KINDS,
 }
 
 

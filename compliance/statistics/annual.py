@@ -146,10 +146,12 @@ class AnnualStatistics:
         now = {
             **self.figures.enforcement_totals(),
             **self.figures.environment_totals(),
+            **self.figures.cost_totals(),
         }
         before = {
             **self.previous_figures.enforcement_totals(),
             **self.previous_figures.environment_totals(),
+            **self.previous_figures.cost_totals(),
         }
         return {
             section: {m: Comparison(now[m], before[m]) for m in measures}

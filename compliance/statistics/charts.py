@@ -219,6 +219,23 @@ def recovery_rate_by_month(stats: AnnualStatistics) -> Chart:
     return Chart("chart-recovery", title, drawing)
 
 
+def costs_by(stats: AnnualStatistics, key: str, title: str) -> Chart:
+    """Converted costs per value of a cost breakdown, the year beside the previous one."""
+    rows = [
+        r for r in stats.breakdown(key) if r.figures["costs"].figure or r.figures["costs"].previous
+    ]
+    drawing = horizontal_bars(
+        [r.label for r in rows],
+        [
+            [_number(r.figures["costs"].figure) for r in rows],
+            [_number(r.figures["costs"].previous) for r in rows],
+        ],
+        [str(stats.year), str(stats.previous_year)],
+        unit=stats.reporting_currency,
+    )
+    return Chart(f"chart-{key}", f"{title} ({stats.reporting_currency}), {stats.year}", drawing)
+
+
 def all_charts(stats: AnnualStatistics) -> list[Chart]:
     return [
         articles_by_category(stats),
@@ -226,4 +243,6 @@ def all_charts(stats: AnnualStatistics) -> list[Chart]:
         kg_by_method(stats),
         kg_by_rank(stats),
         recovery_rate_by_month(stats),
+        costs_by(stats, "cost_method", "Costs by destruction method"),
+        costs_by(stats, "payer", "Costs by payer"),
     ]

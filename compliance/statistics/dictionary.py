@@ -10,6 +10,7 @@ from django.db import models
 class Section(models.TextChoices):
     ENFORCEMENT = "enforcement", "Enforcement (by detention date)"
     ENVIRONMENT = "environment", "Environment (by execution date)"
+    COSTS = "costs", "Costs (by date incurred)"
 
 
 class Outcome(models.TextChoices):
@@ -229,6 +230,36 @@ MEASURES: dict[str, Measure] = {
             "samples (on the same terms) still in storage: a sample's kg were taken off its "
             "parent lot, so they count on their own.",
         ),
+        Measure(
+            "costs",
+            "Costs (reporting currency)",
+            "reporting currency",
+            "Storage, handling, transport and destruction costs accrued in the year (the cost "
+            "ledger's entries), converted to the reporting currency with the rate table of the "
+            "year. Entries in a currency without a rate for the year are left out of this figure "
+            "and counted as unconverted cost entries.",
+        ),
+        Measure(
+            "cost_entries",
+            "Cost entries",
+            "count",
+            "Entries of the cost ledger accrued in the year: one per lot and kind of cost.",
+        ),
+        Measure(
+            "unconverted_cost_entries",
+            "Cost entries with unconverted amount",
+            "count",
+            "Cost entries whose currency has no rate for the year: their amount is not in the "
+            "converted costs (see the breakdown of costs by currency).",
+        ),
+        Measure(
+            "costs_original",
+            "Costs (original currency)",
+            "the row's currency",
+            "Costs in the currency of their tariff (breakdown of costs by currency). Amounts in "
+            "different currencies do not add up.",
+            summable=False,
+        ),
     )
 }
 
@@ -236,6 +267,7 @@ ENFORCEMENT_MEASURES = ("cases", "lots", "articles", "retail_value")
 METHOD_MEASURES = ("lots_destroyed", "articles_destroyed", "kg_destroyed")
 OUTPUT_MEASURES = ("output_kg",)
 MONTH_MEASURES = ("output_kg", "recovered_kg", "recovery_rate")
+COST_MEASURES = ("costs", "cost_entries")
 
 TOTALS: dict[str, tuple[str, ...]] = {
     Section.ENFORCEMENT: (*ENFORCEMENT_MEASURES, "unconverted_lots"),
@@ -259,6 +291,7 @@ TOTALS: dict[str, tuple[str, ...]] = {
         "lots_in_storage_at_year_end",
         "kg_in_storage_at_year_end",
     ),
+    Section.COSTS: (*COST_MEASURES, "unconverted_cost_entries"),
 }
 
 
@@ -423,6 +456,46 @@ BREAKDOWNS: dict[str, BreakdownInfo] = {
             MONTH_MEASURES,
             "Month (1-12) in which the destruction ended; recovery rate per month.",
         ),
+        BreakdownInfo(
+            "cost_method",
+            "Costs by destruction method",
+            Section.COSTS,
+            COST_MEASURES,
+            "Every cost of a destroyed lot (its storage, handling, transport and destruction) "
+            "under the method that destroyed it: the actual method recorded, else the planned "
+            "one. The costs of released lots have no method.",
+        ),
+        BreakdownInfo(
+            "cost_office",
+            "Costs by customs office",
+            Section.COSTS,
+            COST_MEASURES,
+            "Office of the lot that accrued the cost (the office that detained it).",
+        ),
+        BreakdownInfo(
+            "payer",
+            "Costs by payer",
+            Section.COSTS,
+            COST_MEASURES,
+            "Who pays (Reg. 608/2013 Art. 29): the right holder, the declarant or owner, or the "
+            "customs administration.",
+        ),
+        BreakdownInfo(
+            "cost_kind",
+            "Costs by kind",
+            Section.COSTS,
+            COST_MEASURES,
+            "Storage (per day by zone type), handling (per event), transport and destruction "
+            "(per kg or flat per order).",
+        ),
+        BreakdownInfo(
+            "cost_currency",
+            "Costs by currency",
+            Section.COSTS,
+            (*COST_MEASURES, "costs_original", "rate"),
+            "Costs per currency of their tariff, the rate used and the converted costs. A row "
+            "with an empty rate is unconverted.",
+        ),
     )
 }
 
@@ -440,6 +513,11 @@ DEFINITIONS: dict[str, str] = {
     "samples": (
         "A sample is a lot taken out of a parent lot. It is not counted as a lot or in articles "
         "detained (its parent counts them) but its value and mass are its own."
+    ),
+    "cost_scope": (
+        "Cost figures count the cost ledger's entries incurred in the year: a lot's costs are "
+        "accrued on the day it leaves storage (the dispatch day of the order that destroys it, "
+        "or the day it is released). With an office, only that office's lots."
     ),
     "currency_conversion": (
         "Values are converted with the rate table of the year (reporting-currency units per "

@@ -22,6 +22,7 @@ from compliance.checks import current_rulebook
 from compliance.models import ComplianceCheck, EditionDocument, ExchangeRate, StatisticsEdition
 from compliance.statistics.annual import AnnualStatistics, check_year
 from compliance.statistics.exports import json_chunks
+from destruction.costs.models import CostEntry
 from destruction.models import DestructionOrder, OrderStatus
 from project.users import display_name
 from seizures.models import CustomsOffice, Lot
@@ -89,11 +90,19 @@ def quality_gate(year: int) -> list[QualityIssue]:
         .order_by("reference")
     )
     rated = ExchangeRate.objects.filter(year=year).values("currency")
+    costs = CostEntry.objects.filter(incurred_on__gte=first, incurred_on__lte=last)
+    # Retail values and costs of the year: a union of distinct codes, one query.
     unrated = (
         detained.exclude(currency=settings.REPORTING_CURRENCY)
         .exclude(currency__in=rated)
+        .order_by()
         .values_list("currency", flat=True)
-        .distinct()
+        .union(
+            costs.exclude(currency=settings.REPORTING_CURRENCY)
+            .exclude(currency__in=rated)
+            .order_by()
+            .values_list("currency", flat=True)
+        )
         .order_by("currency")
     )
     long_stay = (
@@ -127,7 +136,8 @@ def quality_gate(year: int) -> list[QualityIssue]:
         _issue(
             "currencies_without_rate",
             "Currencies without an exchange rate for the year",
-            f"Add the {year} rate: their retail values are left out of the converted total.",
+            f"Add the {year} rate: their retail values and costs are left out of the converted "
+            "totals.",
             unrated,
             lambda code: QualityItem(code, f"{rates_url}?year={year}&currency={code}"),
         ),

@@ -12,7 +12,9 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -20,6 +22,7 @@ from django.db.models.functions import Coalesce, NullIf
 
 from compliance.statistics.dictionary import Outcome
 from destruction.methods import METHODS
+from destruction.models import OrderLine
 from seizures.categories import ProductCategory, main_category
 from seizures.models import (
     LegalRoute,
@@ -114,6 +117,14 @@ def outcome_expression() -> Case:
 
 def method_expression() -> Coalesce:
     return Coalesce(NullIf("actual_method", Value("")), "method", output_field=CharField())
+
+
+def cost_method_expression() -> Coalesce:
+    """The method that destroyed a cost entry's lot (its line on the entry's order), "" for the
+    costs of a lot released (no order)."""
+    line = OrderLine.objects.filter(order=OuterRef("order"), lot=OuterRef("lot"), active=True)
+    used = line.annotate(used=method_expression()).values("used")[:1]
+    return Coalesce(Subquery(used), Value(""), output_field=CharField())
 
 
 def rank_expression() -> Case:

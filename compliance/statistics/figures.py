@@ -36,6 +36,7 @@ from compliance.statistics.dictionary import Outcome
 from compliance.statistics.expressions import (
     DaysBetween,
     PercentileCont,
+    cost_method_expression,
     decimal_field,
     line_weight,
     main_category_expression,
@@ -45,6 +46,7 @@ from compliance.statistics.expressions import (
     rate_expression,
     root_status_expression,
 )
+from destruction.costs.models import CostEntry, CostKind, Payer
 from destruction.methods import HierarchyRank, Method
 from destruction.models import (
     Certificate,
@@ -153,6 +155,16 @@ def output_fractions(scope: Scope) -> QuerySet[OutputFraction]:
     return outputs.order_by()
 
 
+def cost_entries(scope: Scope) -> QuerySet[CostEntry]:
+    """The cost entries incurred in the year (of the office's lots)."""
+    costs = CostEntry.objects.filter(
+        incurred_on__gte=scope.first_day, incurred_on__lte=scope.last_day
+    )
+    if scope.office is not None:
+        costs = costs.filter(lot__office=scope.office)
+    return costs.order_by()
+
+
 def enforcement_aggregates(scope: Scope) -> dict[str, Aggregate]:
     root = Q(parent__isnull=True)
     return {
@@ -162,6 +174,13 @@ def enforcement_aggregates(scope: Scope) -> dict[str, Aggregate]:
         "retail_value": Sum(
             F("retail_value") * rate_expression(scope.rates), output_field=decimal_field(2)
         ),
+    }
+
+
+def cost_aggregates(scope: Scope) -> dict[str, Aggregate]:
+    return {
+        "costs": Sum(F("amount") * rate_expression(scope.rates), output_field=decimal_field(2)),
+        "cost_entries": Count("pk"),
     }
 
 
@@ -209,6 +228,10 @@ UNITS: dict[str, Decimal | None] = {
     "hazardous_residue_share": RATIO,
     "days_to_destruction_mean": DAYS,
     "days_to_destruction_p90": DAYS,
+    "costs": MONEY,
+    "costs_original": MONEY,
+    "cost_entries": None,
+    "unconverted_cost_entries": None,
 }
 # Counts and sums over no rows are 0, not unknown; rates, averages and ratios stay empty.
 ZERO_WHEN_EMPTY = frozenset(
@@ -248,6 +271,14 @@ def enforcement_totals(scope: Scope) -> dict[str, Figure]:
         unconverted_lots=Count(
             "pk", filter=Q(parent__isnull=True) & ~Q(currency__in=list(scope.rates))
         ),
+    )
+    return cleaned(values)
+
+
+def cost_totals(scope: Scope) -> dict[str, Figure]:
+    values = cost_entries(scope).aggregate(
+        **cost_aggregates(scope),
+        unconverted_cost_entries=Count("pk", filter=~Q(currency__in=list(scope.rates))),
     )
     return cleaned(values)
 
@@ -404,11 +435,7 @@ def currency_rows(scope: Scope) -> list[Row]:
     )
     for row in rows:
         row["rate"] = scope.rates.get(row["value"])
-    result = labelled(rows, lambda code: code)
-    for row in result:
-        if row.figures["rate"] is None:
-            row.figures["retail_value"] = None  # not converted: listed, never guessed
-    return result
+    return unrated_left_out(labelled(rows, lambda code: code), "retail_value")
 
 
 def method_rows(scope: Scope) -> list[Row]:
@@ -462,6 +489,38 @@ def month_rows(scope: Scope) -> list[Row]:
     return rows
 
 
+def cost_rows(scope: Scope, value: Any, labels: dict[str, str], **annotations) -> list[Row]:
+    costs = cost_entries(scope)
+    if annotations:
+        costs = costs.annotate(**annotations)
+    return labelled(grouped(costs.values(value=value), cost_aggregates(scope)), labels)
+
+
+def cost_office_rows(scope: Scope) -> list[Row]:
+    costs = cost_entries(scope).values(value=F("lot__office__code"), label=F("lot__office__name"))
+    return labelled(grouped(costs, cost_aggregates(scope)), {})
+
+
+def cost_currency_rows(scope: Scope) -> list[Row]:
+    costs = cost_entries(scope).values(value=F("currency"))
+    rows = grouped(costs, {"costs_original": Sum("amount"), **cost_aggregates(scope)})
+    for row in rows:
+        row["rate"] = scope.rates.get(row["value"])
+    return unrated_left_out(labelled(rows, lambda code: code), "costs")
+
+
+def unrated_left_out(rows: list[Row], converted: str) -> list[Row]:
+    """A currency without a rate keeps its converted figure empty: listed, never guessed."""
+    for row in rows:
+        if row.figures["rate"] is None:
+            row.figures[converted] = None
+    return rows
+
+
+# The costs of a released lot have no destruction method.
+COST_METHOD_LABELS = {**dict(Method.choices), "": "No destruction (lot released)"}
+
+
 MONTH_NAMES = {n: datetime.date(2000, n, 1).strftime("%B") for n in range(1, 13)}
 
 
@@ -501,6 +560,13 @@ BREAKDOWN_QUERIES: dict[str, Callable[[Scope], list[Row]]] = {
     "hazardous_waste": hazardous_waste_rows,
     "output_route": route_rows,
     "month": month_rows,
+    "cost_method": lambda scope: cost_rows(
+        scope, F("used_method"), COST_METHOD_LABELS, used_method=cost_method_expression()
+    ),
+    "cost_office": cost_office_rows,
+    "payer": lambda scope: cost_rows(scope, F("payer"), choices(Payer)),
+    "cost_kind": lambda scope: cost_rows(scope, F("kind"), choices(CostKind)),
+    "cost_currency": cost_currency_rows,
 }
 
 # Row order: a fixed vocabulary keeps its own order (reports compare year to year); open lists
@@ -521,6 +587,9 @@ VOCABULARY_ORDER: dict[str, list[str]] = {
     "hazardous_waste": list(WASTE_HAZARD_LABELS),
     "output_route": list(OutputRoute.values),
     "month": [str(n) for n in range(1, 13)],
+    "cost_method": list(Method.values),
+    "payer": list(Payer.values),
+    "cost_kind": list(CostKind.values),
 }
 
 

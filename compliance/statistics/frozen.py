@@ -64,7 +64,8 @@ class FrozenStatistics(AnnualStatistics):
                     if isinstance(c, dict)
                 },
             )
-            for row in self.content["breakdowns"][key]
+            # An edition closed before a breakdown existed (costs) has no rows for it.
+            for row in self.content["breakdowns"].get(key, [])
         ]
 
     def exchange_rates(self) -> list[dict]:

@@ -67,7 +67,8 @@ class NumberedCanvas(pdf_canvas.Canvas):
 
 def totals_table(stats: AnnualStatistics, section: str) -> Table:
     rows = [["Measure", "Unit", str(stats.year), str(stats.previous_year), "Change"]]
-    for measure, comparison in stats.totals()[section].items():
+    # An edition closed before a section existed (costs) has none.
+    for measure, comparison in stats.totals().get(section, {}).items():
         info = MEASURES[measure]
         rows.append(
             [

@@ -13,6 +13,7 @@ from django.db.models import QuerySet, Sum
 from django_countries import countries
 
 from compliance.models import (
+    CostRollup,
     DestructionDelayRollup,
     DestructionRollup,
     EnforcementRollup,
@@ -24,6 +25,7 @@ from compliance.models import (
 from compliance.statistics import figures
 from compliance.statistics.dictionary import Outcome
 from compliance.statistics.figures import (
+    COST_METHOD_LABELS,
     HAZARDOUS,
     MONTH_NAMES,
     NON_HAZARDOUS,
@@ -37,8 +39,10 @@ from compliance.statistics.figures import (
     cleaned,
     labelled,
     ratio,
+    unrated_left_out,
 )
 from compliance.statistics.rollups import FLAGGED, ISSUED, ORDERS, REVOKED
+from destruction.costs.models import CostKind, Payer
 from destruction.methods import METHODS, HierarchyRank, Method
 from destruction.models import OutputRoute
 from seizures.categories import MAIN_CATEGORY_NAMES, ProductCategory
@@ -194,6 +198,19 @@ class RollupFigures:
 
         return self._read("events", read)
 
+    def costs(self) -> list[dict]:
+        """The cost rollup of the year by office, dimension, value and currency: a few hundred
+        rows, each breakdown adds up its own."""
+
+        def read():
+            rows = self._in_year(CostRollup.objects).values(
+                "office", "dimension", "value", "currency"
+            )
+            rows = rows.annotate(entries=Sum("entries"), amount=Sum("amount"))
+            return [row for row in rows if row["entries"]]
+
+        return self._read("costs", read)
+
     def stock_at_year_end(self) -> dict[str, Any]:
         stock = StockRollup.objects.filter(day__lte=self.scope.last_day)
         if self.scope.office is not None:
@@ -257,6 +274,71 @@ class RollupFigures:
             result["hazardous_residue_kg"], result["output_kg"]
         )
         return result
+
+    def cost_totals(self) -> dict[str, Figure]:
+        by_currency = self._cost_sums(lambda row: row["currency"]).items()
+        converted = [sums["costs"] for _, sums in by_currency if sums["costs"] is not None]
+        return cleaned(
+            {
+                "costs": sum(converted, Decimal("0")),
+                "cost_entries": sum(sums["cost_entries"] for _, sums in by_currency),
+                "unconverted_cost_entries": sum(
+                    sums["cost_entries"]
+                    for currency, sums in by_currency
+                    if currency not in self.scope.rates
+                ),
+            }
+        )
+
+    def _cost_sums(
+        self, group: Callable[[dict], Any], dimension: str = "kind"
+    ) -> dict[Any, dict[str, Any]]:
+        """{group: {costs, cost_entries, costs_original}} over the rows of one dimension (each
+        entry is in one row of each: "kind" when grouping by office or currency): costs
+        converted at the year's rates (None while no entry of the group has a rate), amounts as
+        recorded."""
+        sums: dict[Any, dict[str, Any]] = {}
+        for row in self.costs():
+            if row["dimension"] != dimension:
+                continue
+            target = sums.setdefault(
+                group(row), {"costs": None, "cost_entries": 0, "costs_original": 0}
+            )
+            amount = Decimal(row["amount"] or 0)
+            target["cost_entries"] += row["entries"]
+            target["costs_original"] += amount
+            rate = self.scope.rates.get(row["currency"])
+            if rate is not None:
+                target["costs"] = (target["costs"] or 0) + amount * rate
+        return sums
+
+    def cost_rows(self, dimension: str, labels: Labels) -> list[Row]:
+        rows = [
+            {"value": value, "costs": sums["costs"], "cost_entries": sums["cost_entries"]}
+            for value, sums in self._cost_sums(lambda row: row["value"], dimension).items()
+        ]
+        return labelled(rows, labels)
+
+    def cost_office_rows(self) -> list[Row]:
+        sums = self._cost_sums(lambda row: row["office"])
+        offices = CustomsOffice.objects.filter(pk__in=list(sums)).values("pk", "code", "name")
+        rows = [
+            {
+                "value": office["code"],
+                "label": office["name"],
+                "costs": sums[office["pk"]]["costs"],
+                "cost_entries": sums[office["pk"]]["cost_entries"],
+            }
+            for office in offices
+        ]
+        return labelled(rows, {})
+
+    def cost_currency_rows(self) -> list[Row]:
+        rows = [
+            {**sums, "value": currency, "rate": self.scope.rates.get(currency)}
+            for currency, sums in self._cost_sums(lambda row: row["currency"]).items()
+        ]
+        return unrated_left_out(labelled(rows, lambda code: code), "costs")
 
     def breakdown_rows(self, key: str) -> list[Row]:
         if key in ENFORCEMENT_LABELS:
@@ -371,6 +453,11 @@ BREAKDOWNS: dict[str, Callable[[RollupFigures], list[Row]]] = {
     "hazardous_waste": RollupFigures.hazardous_waste_rows,
     "output_route": RollupFigures.route_rows,
     "month": RollupFigures.month_rows,
+    "cost_method": lambda figures: figures.cost_rows("method", COST_METHOD_LABELS),
+    "cost_office": RollupFigures.cost_office_rows,
+    "payer": lambda figures: figures.cost_rows("payer", choices(Payer)),
+    "cost_kind": lambda figures: figures.cost_rows("kind", choices(CostKind)),
+    "cost_currency": RollupFigures.cost_currency_rows,
 }
 
 
@@ -386,6 +473,9 @@ class RecountFigures:
 
     def environment_totals(self) -> dict[str, Figure]:
         return figures.environment_totals(self.scope)
+
+    def cost_totals(self) -> dict[str, Figure]:
+        return figures.cost_totals(self.scope)
 
     def breakdown_rows(self, key: str) -> list[Row]:
         return figures.breakdown_rows(key, self.scope)

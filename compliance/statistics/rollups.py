@@ -1,12 +1,13 @@
 """The statistics rollups (compliance.models.*Rollup) and how they are kept up to date.
 
-A seizure and its lots contribute to the enforcement, retail-value and stock rollups; an order
-with its record, output fractions, certificates and their reviews contributes to the
-destruction, output, delay and event rollups. A service that changes any of them runs inside
-`track_change(...)` (settings.STATISTICS_ROLLUP_CHANGE, through project.statistics): the
-contribution of the seizures and orders it names is read before the change and again after it,
-and the difference is added to the rollups by `INSERT ... ON CONFLICT DO UPDATE SET x = x + ...`
-in the service's own transaction. Rows are added in key order, so two writers never wait on
+A seizure and its lots contribute to the enforcement, retail-value and stock rollups, and the
+cost entries of its lots to the cost rollup; an order with its record, output fractions,
+certificates and their reviews contributes to the destruction, output, delay and event
+rollups. A service that changes any of them runs inside `track_change(...)`
+(settings.STATISTICS_ROLLUP_CHANGE, through project.statistics): the contribution of the
+seizures and orders it names is read before the change and again after it, and the difference
+is added to the rollups by `INSERT ... ON CONFLICT DO UPDATE SET x = x + ...` in the service's
+own transaction. Rows are added in key order, so two writers never wait on
 each other's rows in opposite orders.
 
 `rebuild()` computes the same contributions for everything (the `rebuild_statistics` command);
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from compliance.models import (
     CertificateReview,
+    CostRollup,
     DestructionDelayRollup,
     DestructionRollup,
     EnforcementRollup,
@@ -35,6 +37,8 @@ from compliance.models import (
     StockRollup,
 )
 from compliance.statistics.dictionary import Outcome
+from compliance.statistics.expressions import cost_method_expression
+from destruction.costs.models import CostEntry
 from destruction.models import Certificate, OrderLine, OutputFraction
 from seizures.categories import ProductCategory, main_category
 from seizures.models import CustodyEvent, LegalRoute, Lot, LotStatus
@@ -47,6 +51,7 @@ ROLLUPS: tuple[type[Model], ...] = (
     OutputRollup,
     DestructionDelayRollup,
     EventRollup,
+    CostRollup,
 )
 # The measures of each rollup, in the order a contribution lists them.
 MEASURES: dict[type[Model], tuple[str, ...]] = {
@@ -57,6 +62,7 @@ MEASURES: dict[type[Model], tuple[str, ...]] = {
     OutputRollup: ("fractions", "kg"),
     DestructionDelayRollup: ("lots",),
     EventRollup: ("count",),
+    CostRollup: ("entries", "amount"),
 }
 # Lots under customs control: not (yet) destroyed or released (as figures.OPEN_STATUSES).
 OPEN_STATUSES = frozenset(
@@ -262,6 +268,31 @@ def add_stock(contribution: Contribution, lot: dict) -> None:
         contribution.add(StockRollup, (left_on, office), -root, -kg)
 
 
+def cost_rows(seizure_ids: Iterable[int] | None) -> Iterator[dict]:
+    """The cost entries of the seizures' lots, each with the method that destroyed its lot."""
+    costs = CostEntry.objects.order_by()
+    if seizure_ids is not None:
+        costs = costs.filter(lot__seizure_id__in=list(seizure_ids))
+    costs = costs.annotate(method=cost_method_expression()).values(
+        "incurred_on", "lot__office_id", "method", "payer", "kind", "currency", "amount"
+    )
+    return costs.iterator(chunk_size=CHUNK)
+
+
+# The breakdowns of the costs; the office and currency come with every row.
+COST_DIMENSIONS = ("method", "payer", "kind")
+
+
+def add_costs(contribution: Contribution, seizure_ids: Iterable[int] | None) -> None:
+    """A cost entry never changes once written: its seizure's contribution gains it when it is
+    accrued (record of the destruction, accrual of a released lot), in that transaction."""
+    for cost in cost_rows(seizure_ids):
+        month, office = month_of(cost["incurred_on"]), cost["lot__office_id"]
+        for dimension in COST_DIMENSIONS:
+            key = (month, office, dimension, cost[dimension] or "", cost["currency"])
+            contribution.add(CostRollup, key, 1, cost["amount"])
+
+
 def add_orders(contribution: Contribution, order_ids: Iterable[int] | None) -> None:
     ids = None if order_ids is None else list(order_ids)
 
@@ -337,6 +368,7 @@ def contribution_of(
     contribution = Contribution()
     if seizure_ids is None or seizure_ids:
         add_seizures(contribution, seizure_ids)
+        add_costs(contribution, seizure_ids)
     if order_ids is None or order_ids:
         add_orders(contribution, order_ids)
     return contribution.sums

@@ -9,15 +9,19 @@ from django.utils import timezone
 from compliance.statistics.dictionary import BREAKDOWNS
 from compliance.statistics.figures import Row, Scope
 from compliance.statistics.rollup_figures import RecountFigures, RollupFigures
+from destruction.costs.models import CostEntry
 from destruction.models import DestructionRecord
 from seizures.models import CustomsOffice, Seizure
 
 
 def years_with_data() -> list[int]:
-    """From the first detention or destruction to this year (a stock carries over years)."""
+    """From the first detention, destruction or cost to this year (a stock carries over
+    years)."""
     detained = Seizure.objects.aggregate(first=Min("detained_on"), last=Max("detained_on"))
     ended = DestructionRecord.objects.aggregate(first=Min("ended_at"), last=Max("ended_at"))
-    years = [day.year for day in (*detained.values(), *ended.values()) if day is not None]
+    incurred = CostEntry.objects.aggregate(first=Min("incurred_on"), last=Max("incurred_on"))
+    days = (*detained.values(), *ended.values(), *incurred.values())
+    years = [day.year for day in days if day is not None]
     if not years:
         return []
     return list(range(min(years), max(*years, timezone.localdate().year) + 1))
@@ -27,7 +31,7 @@ def scope_differences(scope: Scope) -> list[str]:
     where = f"{scope.year} {scope.office.code if scope.office else 'all offices'}"
     rolled, recounted = RollupFigures(scope), RecountFigures(scope)
     problems = []
-    for totals in ("enforcement_totals", "environment_totals"):
+    for totals in ("enforcement_totals", "environment_totals", "cost_totals"):
         now, expected = getattr(rolled, totals)(), getattr(recounted, totals)()
         for measure, figure in expected.items():
             if now.get(measure) != figure:

@@ -43,7 +43,8 @@ def page_tables(stats: AnnualStatistics) -> tuple[list[dict], list[dict]]:
             "label": label,
             "rows": [
                 {"measure": MEASURES[m], **cell(m, comparison)}
-                for m, comparison in stats.totals()[section].items()
+                # An edition closed before a section existed (costs) has none.
+                for m, comparison in stats.totals().get(section, {}).items()
             ],
         }
         for section, label in Section.choices

@@ -19,6 +19,7 @@ from destruction import services
 from destruction.api import inputs
 from destruction.api import receipts as r
 from destruction.api import serializers as s
+from destruction.api import transport as t
 from destruction.evidence import file_response
 from destruction.filtersets import (
     DestructionOrderFilterSet,
@@ -27,6 +28,7 @@ from destruction.filtersets import (
 )
 from destruction.models import DestructionOrder, EvidenceFile, Facility, Receipt
 from destruction.proposals import propose
+from destruction.transport import documents as transport
 from destruction.transport.views import document_response
 from project.api import ERROR, BoundedJSONParser, FileNegotiation
 from project.routers import ID_PATTERN
@@ -194,6 +196,8 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         "resolve_receipt": "destruction.resolve_receipt",
         "countersign": "destruction.countersign_record",
         "transport_document": "destruction.view_destructionorder",
+        "transport": "destruction.view_destructionorder",
+        "transport_annex_vii": "destruction.view_destructionorder",
     }
 
     def get_queryset(self):
@@ -471,6 +475,31 @@ class DestructionOrderViewSet(viewsets.ReadOnlyModelViewSet):
         not travel under it."""
         order = self.get_object()
         return document_response(order, kind)
+
+    @extend_schema(responses={200: t.TransportSerializer, 403: ERROR, 404: ERROR})
+    @action(detail=True, methods=["get"], filter_backends=())
+    def transport(self, request, pk=None):
+        """What the order travels under: its transport documents (from the dispatch on), its
+        dangerous goods as the ADR document describes them (damaged lithium batteries under
+        SP 376), the small-load calculation of ADR 1.1.3.6 (points per transport category,
+        exempt or full ADR, and what that means for vehicle and driver; null without dangerous
+        goods), and for a facility in another country whether the Annex VII record is complete
+        (null for a domestic shipment)."""
+        order = self.get_object()
+        overview = transport.overview(order)
+        return Response(t.TransportSerializer(overview, context={"order": order}).data)
+
+    @extend_schema(
+        responses={200: t.AnnexViiSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+    )
+    @action(detail=True, methods=["get"], url_path="transport/annex-vii", filter_backends=())
+    def transport_annex_vii(self, request, pk=None):
+        """The Annex VII information (Reg. (EU) 2024/1157) of a dispatched cross-border order as
+        JSON, the record a DIWASS integration would submit. 400 naming each missing mandatory
+        field (e.g. `carriers.0.registration`) instead of an incomplete record; 409 for a
+        domestic shipment or an order not dispatched yet."""
+        order = self.get_object()
+        return Response(t.AnnexViiSerializer(transport.annex_vii_export(order)).data)
 
     @extend_schema(responses=FILE_RESPONSE)
     @action(

@@ -29,6 +29,7 @@ from destruction.costs.models import (
 from destruction.models import DestructionOrder, OrderLine
 from project.costs import CostLine
 from project.errors import TransitionNotAllowed
+from project.statistics import rollup_change
 from project.transitions import change_status
 from seizures.models import CustodyEvent, Lot, LotStatus, RightHolder, StorageLocation
 
@@ -165,7 +166,8 @@ def accrue_order_costs(
     """The costs of the lots an order destroyed (inside the record's transaction, before the
     lots leave their locations): storage to the dispatch day, handling events, the order's
     transport and destruction by the method used (`methods`: lot id -> method); the order's
-    payer pays them all."""
+    payer pays them all. The record's statistics change names the lots' seizures, so the cost
+    statistics gain these entries with it."""
     day = timezone.localdate(order.dispatched_at)
     book = TariffBook(day)
     lots = [line.lot for line in lines]
@@ -207,22 +209,26 @@ def accrue_released_costs(lots: Sequence[Lot] | None = None) -> list[CostEntry]:
         released = released.filter(pk__in=[lot.pk for lot in lots])
     with transaction.atomic():
         lots = list(released.select_for_update(of=("self",)).order_by("pk"))
-        left = _left_storage(lots)
-        events = _handling_events(lots)
-        books: dict[datetime.date, TariffBook] = {}
-        costs: dict[int, list[_LotCost]] = {}
-        for lot in lots:
-            day, zone_type = left[lot.pk]
-            book = books.setdefault(day, TariffBook(day))
-            found = [_storage_cost(lot, zone_type, book), _handling_cost(events[lot.pk], book)]
-            costs[lot.pk] = [cost for cost in found if cost]
-        return [
-            entry
-            for lot in lots
-            for entry in _write(
-                {lot.pk: costs[lot.pk]}, payer=Payer.RIGHT_HOLDER, day=left[lot.pk][0]
-            )
-        ]
+        with rollup_change(seizures={lot.seizure_id for lot in lots}):
+            return _accrue_released(lots)
+
+
+def _accrue_released(lots: list[Lot]) -> list[CostEntry]:
+    """Storage to the day each lot was released, at that day's tariffs, and its handling."""
+    left = _left_storage(lots)
+    events = _handling_events(lots)
+    books: dict[datetime.date, TariffBook] = {}
+    costs: dict[int, list[_LotCost]] = {}
+    for lot in lots:
+        day, zone_type = left[lot.pk]
+        book = books.setdefault(day, TariffBook(day))
+        found = [_storage_cost(lot, zone_type, book), _handling_cost(events[lot.pk], book)]
+        costs[lot.pk] = [cost for cost in found if cost]
+    return [
+        entry
+        for lot in lots
+        for entry in _write({lot.pk: costs[lot.pk]}, payer=Payer.RIGHT_HOLDER, day=left[lot.pk][0])
+    ]
 
 
 def _write(

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('destruction', '0008_order_return_and_approval_acknowledgements'),
-        ('seizures', '0022_page_indexes_at_scale'),
+        ('seizures', '0023_page_indexes_at_scale'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

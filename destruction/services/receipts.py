@@ -229,8 +229,8 @@ def _findings(
             findings.append(
                 _finding(
                     "X-QM-02",
-                    f"Gate weight {total} kg differs from the dispatch weight {dispatched} kg by "
-                    f"{abs(total - dispatched)} kg (tolerance {tolerance:.3f} kg).",
+                    f"Gate weight {total:.3f} kg differs from the dispatch weight {dispatched} kg "
+                    f"by {abs(total - dispatched):.3f} kg (tolerance {tolerance:.3f} kg).",
                 )
             )
     if broken:

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_administrator_changes_the_year_and_downloads_the_xlsx(login, live_server, admin_user):
-    statistics_data.build()
+    statistics_data.add_costs(statistics_data.build())
     page = login(admin_user)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Annual statistics"
@@ -25,7 +25,9 @@ def test_administrator_changes_the_year_and_downloads_the_xlsx(login, live_serve
     )
     articles = page.get_by_test_id("totals-enforcement").locator('tr[data-measure="articles"]')
     expect(articles.locator("td").first).to_have_text("75")
-    expect(page.locator("figure.chart svg")).to_have_count(5)
+    costs = page.get_by_test_id("totals-costs").locator('tr[data-measure="costs"]')
+    expect(costs.locator("td").first).to_have_text("14.30")  # 6.30 EUR + 10 USD x 0.8
+    expect(page.locator("figure.chart svg")).to_have_count(7)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download XLSX").click()
@@ -35,3 +37,4 @@ def test_administrator_changes_the_year_and_downloads_the_xlsx(login, live_serve
     totals = {row[1]: row for row in workbook["Totals"].iter_rows(min_row=5, values_only=True)}
     assert totals["articles"][4:6] == (75, 0)
     assert totals["kg_destroyed"][4] == 3
+    assert totals["costs"][4] == pytest.approx(14.3)

@@ -26,6 +26,17 @@ Orders (all BRU):
   O3 ended 2024-09-10: L7 INCIN_HAZ_HT 3 kg; outputs incinerated 2, hazardous residue 1
 Certificates (BRU): O1's issued 2025-04-20 (flagged by an auditor 2025-05-02); O2's issued
 2025-01-20 and revoked 2025-02-01, re-issued 2025-02-02.
+
+Costs (add_costs; entry: lot, order, kind, amount currency, payer, day incurred):
+  2025  L1 O1 destruction 10.80 EUR right holder 2025-04-08 (method RECYCLE_SHRED)
+        L1 O1 storage    100.00 EUR right holder 2025-04-08
+        L2 O1 destruction 50.00 USD administration 2025-04-08 (RECYCLE_WEEE; 45.00 EUR)
+        L6 O2 transport   20.00 USD right holder 2025-01-14 (RECOVER_WTE; 18.00 EUR)
+        L5 -  storage     30.00 EUR right holder 2025-05-01 (released: no method)
+        L3 -  handling    15.00 EUR administration 2025-06-30 (ANR)
+        L3 -  storage     40.00 GBP administration 2025-06-30 (ANR; no GBP rate: unconverted)
+  2024  L7 O3 destruction  6.30 EUR administration 2024-09-09 (INCIN_HAZ_HT)
+        L7 O3 transport   10.00 USD right holder 2024-09-09 (8.00 EUR at 0.8)
 """
 
 import datetime
@@ -35,6 +46,7 @@ from decimal import Decimal
 
 from compliance.models import CertificateReview, ExchangeRate
 from compliance.statistics import rollups
+from destruction.costs.models import Basis, CostEntry, CostKind, Payer, Tariff
 from destruction.models import Certificate, CertificateStatus, OrderStatus
 from seizures.models import (
     ActionType,
@@ -243,3 +255,45 @@ def build() -> DataSet:
     # here, as `rebuild_statistics` does after a bulk load.
     rollups.rebuild()
     return DataSet(bru=bru, anr=anr, lots=lots)
+
+
+COSTS = (
+    ("L1", CostKind.DESTRUCTION, "10.80", "EUR", Payer.RIGHT_HOLDER, (2025, 4, 8)),
+    ("L1", CostKind.STORAGE, "100.00", "EUR", Payer.RIGHT_HOLDER, (2025, 4, 8)),
+    ("L2", CostKind.DESTRUCTION, "50.00", "USD", Payer.ADMINISTRATION, (2025, 4, 8)),
+    ("L6", CostKind.TRANSPORT, "20.00", "USD", Payer.RIGHT_HOLDER, (2025, 1, 14)),
+    ("L5", CostKind.STORAGE, "30.00", "EUR", Payer.RIGHT_HOLDER, (2025, 5, 1)),
+    ("L3", CostKind.HANDLING, "15.00", "EUR", Payer.ADMINISTRATION, (2025, 6, 30)),
+    ("L3", CostKind.STORAGE, "40.00", "GBP", Payer.ADMINISTRATION, (2025, 6, 30)),
+    ("L7", CostKind.DESTRUCTION, "6.30", "EUR", Payer.ADMINISTRATION, (2024, 9, 9)),
+    ("L7", CostKind.TRANSPORT, "10.00", "USD", Payer.RIGHT_HOLDER, (2024, 9, 9)),
+)
+
+
+def add_costs(data: DataSet) -> None:
+    """The cost entries above, written directly (the services accrue them from tariffs and
+    orders: tests/destruction/test_costs.py), then the rollups recounted."""
+    for reference, kind, amount, currency, payer, day in COSTS:
+        lot_ = data.lots[reference]
+        line = lot_.order_lines.filter(active=True).first()
+        tariff = Tariff.objects.create(
+            kind=kind,
+            basis=Basis.PER_DAY if kind == CostKind.STORAGE else Basis.FLAT,
+            amount=Decimal(amount),
+            currency=currency,
+            valid_from=datetime.date(2024, 1, 1),
+        )
+        CostEntry.objects.create(
+            lot=lot_,
+            order=line.order if line else None,
+            kind=kind,
+            quantity=Decimal("1"),
+            unit="share",
+            tariff=tariff,
+            amount=Decimal(amount),
+            currency=currency,
+            payer=payer,
+            rule="statistics test data",
+            incurred_on=datetime.date(*day),
+        )
+    rollups.rebuild()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from compliance.checks import current_rulebook, order_facts
 from compliance.engine import evaluate
 from compliance.models import ComplianceCheck
+from compliance.rulebook import DEFAULT_VERSION
 from destruction import services
 from destruction.filtersets import eligible_lots
 from destruction.models import OrderStatus
@@ -128,7 +129,7 @@ def test_a_final_judgment_ordering_destruction_makes_the_lot_eligible_and_planna
     assert order.status == OrderStatus.SUBMITTED
     assert order.lines.get().legal_basis == "court"
     check = ComplianceCheck.objects.get(order=order, stage="submit")
-    assert check.rulebook_version == "2026.3"
+    assert check.rulebook_version == DEFAULT_VERSION
     assert not {f["rule"] for f in check.findings} & {"X-LB-01", "X-LB-04", "X-LB-05"}
     # X-LB-04 reads the day the judgment became final.
     (facts,) = order_facts(order, stage="order", rulebook=current_rulebook(), today=D(2026, 12, 1))

@@ -92,6 +92,8 @@ def order_facts(rulebook: Rulebook, waste_class: str, method: str, **overrides: 
         "denatured": True,
         "customs_officer_present": True,
         "witnesses": 2,
+        "cost_payer": "right_holder",
+        "right_holder_overdue_statements": [],
         **permit_facts([permit], method, ON_DATE, ewc_code),
         **method_facts(waste_class, method, rulebook),
     }
@@ -115,6 +117,7 @@ def record_facts(rulebook: Rulebook, waste_class: str, method: str, **overrides:
             "output_destinations_recorded": True,
             "liquid_volume_l": 12.5,
             "decomposition_state": "intact",
+            "cost_kinds": ["destruction", "storage", "transport"],
             **mass_facts(dispatch_weight_kg=1000, gate_weight_kg=1010, output_weight_kg=990),
         }
     )
@@ -902,6 +905,16 @@ FIRING_CASES = [
         WARNING,
         "S38 Chain of custody",
     ),
+    ("X-CO-01", "record", "APP", "RECYCLE_SHRED", {"cost_kinds": ["storage"]}, WARNING, "S17"),
+    (
+        "X-CO-03",
+        "order",
+        "APP",
+        "RECYCLE_SHRED",
+        {"right_holder_overdue_statements": ["CS-2026-0001-001"]},
+        WARNING,
+        "S17 Regulation (EU) No 608/2013 on customs enforcement of IPR, Arts. 16(2)(c), 29(1)",
+    ),
     (
         "X-CE-04",
         "certificate",
@@ -936,6 +949,38 @@ def test_rule_fires_with_its_severity_and_source(
     assert finding.severity == severity
     assert finding.source.startswith(source)
     assert finding.missing == ()  # breached by the facts given, not undecided
+
+
+@pytest.mark.parametrize(
+    ("payer", "fires"), [("right_holder", True), ("declarant", False), ("administration", False)]
+)
+def test_overdue_statements_warn_only_when_the_right_holder_pays(rulebook, payer, fires):
+    facts = order_facts(
+        rulebook,
+        "APP",
+        "RECYCLE_SHRED",
+        cost_payer=payer,
+        right_holder_overdue_statements=["CS-2026-0001-002", "CS-2026-0001-001"],
+        right_holder_overdue_amount="120.50 EUR",
+    )
+    found = [f for f in evaluate(facts, rulebook, applies_to="order") if f.rule == "X-CO-03"]
+    assert bool(found) is fires
+    if fires:
+        assert found[0].detail == (
+            "the right holder who pays owes 120.50 EUR on overdue statements "
+            "CS-2026-0001-001, CS-2026-0001-002"
+        )
+        assert "suspension of its application" in found[0].message
+
+
+def test_a_lot_without_costs_names_what_the_ledger_holds(rulebook):
+    for kinds, shown in (([], "none"), (["storage", "handling"], "handling, storage")):
+        facts = record_facts(rulebook, "APP", "RECYCLE_SHRED", cost_kinds=kinds)
+        findings = evaluate(facts, rulebook, applies_to="record")
+        [finding] = [f for f in findings if f.rule == "X-CO-01"]
+        assert finding.detail.startswith(
+            f"no destruction cost is recorded for the lot (costs recorded: {shown})"
+        )
 
 
 # --- the what-if request and the public shapes --------------------------------------------------

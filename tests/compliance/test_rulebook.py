@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.facts import FACTS, ZONE_TYPES
+from compliance.facts import COST_KINDS, FACTS, PAYERS, ZONE_TYPES
 from compliance.rulebook import (
     DEFAULT_VERSION,
     RULEBOOK_DIR,
@@ -72,7 +72,7 @@ def assert_rejected(text: str, pattern: str, **kwargs: object) -> None:
 
 def test_default_rulebook_loads_with_its_version():
     rulebook = load_rulebook()
-    assert rulebook.version == DEFAULT_VERSION == "2026.3"
+    assert rulebook.version == DEFAULT_VERSION
     assert len(rulebook.rules) > 150
 
 
@@ -161,6 +161,19 @@ def test_zone_types_match_the_storage_location_choices():
     from seizures.models import ZoneType
 
     assert frozenset(ZoneType.values) == ZONE_TYPES
+
+
+def test_payers_and_cost_kinds_match_the_cost_ledger_choices():
+    from destruction.costs.models import CostKind, Payer
+
+    assert (frozenset(Payer.values), frozenset(CostKind.values)) == (PAYERS, COST_KINDS)
+
+
+def test_a_cost_rule_naming_an_unknown_payer_or_kind_is_rejected():
+    payer = rule('require = [{ fact = "cost_payer", op = "eq", value = "rightholder" }]')
+    assert_rejected(payer, r"rule T-X1: cost_payer: unknown code 'rightholder'")
+    kind = rule('require = [{ fact = "cost_kinds", op = "intersects", value = ["disposal"] }]')
+    assert_rejected(kind, r"rule T-X1: cost_kinds: unknown code 'disposal'")
 
 
 def test_fact_vocabulary_documents_every_fact():

@@ -1,10 +1,10 @@
 """What changed between two rulebook versions: the pure diff on small synthetic rulebooks, then
-the page and the API over the kept versions 2026.2 and 2026.3."""
+the page and the API over the kept versions 2026.2, 2026.3 and 2026.4."""
 
 import pytest
 from django.urls import reverse
 
-from compliance.rulebook import kept_versions, parse_rulebook
+from compliance.rulebook import DEFAULT_VERSION, kept_versions, parse_rulebook
 from compliance.rulebook.changes import diff_rulebooks
 
 BASE = """
@@ -109,7 +109,7 @@ def test_several_aspects_changed_at_once_are_all_named():
 
 def test_kept_versions_list_the_rulebook_files_oldest_first():
     versions = kept_versions()
-    assert versions[-2:] == ("2026.2", "2026.3")
+    assert versions[-3:] == ("2026.2", "2026.3", "2026.4")
 
 
 # --- page and API over the kept versions ---------------------------------------------------------
@@ -143,9 +143,10 @@ def test_the_changes_page_opens_on_the_version_in_force(client, auditor_user):
     client.force_login(auditor_user)
     response = client.get(reverse("compliance:rule-changes"))
     assert response.status_code == 200
+    versions = kept_versions()
     assert (response.context["changes"]["from"], response.context["changes"]["to"]) == (
-        "2026.2",
-        "2026.3",
+        versions[versions.index(DEFAULT_VERSION) - 1],
+        DEFAULT_VERSION,
     )
 
 
@@ -180,3 +181,42 @@ def test_the_changes_api_answers_the_same_data_and_400_on_unknown_versions(
     bad = api(auditor_user).get(url, {"from": "2026.2", "to": "../settings"})
     assert bad.status_code == 400 and set(bad.json()["errors"]) == {"to"}
     assert api(roleless_user).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_changes_to_2026_4_list_the_cost_rules_that_became_checks(client, auditor_user):
+    client.force_login(auditor_user)
+
+    response = client.get(reverse("compliance:rule-changes"), {"from": "2026.3", "to": "2026.4"})
+
+    assert response.status_code == 200
+    changes = response.context["changes"]
+    assert [rule["id"] for rule in changes["added"]] == ["X-CO-04"]
+    assert "note (never checked)" in changes["added"][0]["scope"]
+    assert changes["removed"] == []
+    changed = {rule["id"]: rule for rule in changes["changed"]}
+    assert set(changed) == {"X-CO-01", "X-CO-03"}
+    assert changed["X-CO-01"]["aspects"] == ["condition", "scope"]
+    assert changed["X-CO-03"]["aspects"] == ["message", "condition", "source", "scope"]
+    x_co_03 = {row["aspect"]: row for row in changed["X-CO-03"]["comparison"]}
+    assert "note (never checked)" in x_co_03["scope"]["before"]
+    assert "note" not in x_co_03["scope"]["after"]
+    assert x_co_03["condition"]["after"] == (
+        "When: Cost payer = right_holder; Requires: Overdue statements: none"
+    )
+    assert "S17 Regulation (EU) No 608/2013" in x_co_03["source"]["after"]
+    page = response.content.decode()
+    assert all(f'data-rule="{rule}"' in page for rule in ("X-CO-01", "X-CO-03", "X-CO-04"))
+    assert 'data-rule="X-CO-02"' not in page  # a note still: it cannot fail
+
+
+@pytest.mark.django_db
+def test_the_changes_api_to_2026_4_names_the_cost_rules(api, auditor_user):
+    url = "/api/v1/compliance/rulebook/changes/"
+    data = api(auditor_user).get(url, {"from": "2026.3", "to": "2026.4"}).json()
+
+    assert [rule["id"] for rule in data["added"]] == ["X-CO-04"]
+    assert {rule["id"]: rule["aspects"] for rule in data["changed"]} == {
+        "X-CO-01": ["condition", "scope"],
+        "X-CO-03": ["message", "condition", "source", "scope"],
+    }

@@ -10,11 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.models import ComplianceCheck
+from compliance.rulebook import DEFAULT_VERSION
 from compliance.services import check_order, check_placement, check_placements
 from destruction.models import EvidenceFile
 from seizures.models import LotStatus, ZoneType
 from tests.destruction.certificate_factories import executed_order
 from tests.destruction.factories import (
+    CostEntryFactory,
     DestructionOrderFactory,
     FacilityFactory,
     FacilityPermitFactory,
@@ -73,7 +75,7 @@ def test_a_good_apparel_shredding_order_has_no_blocking_finding(warehouse_user):
     assert check.pk is not None
     assert check.stage == "submit"
     assert check.order == order
-    assert check.rulebook_version == "2026.3"
+    assert check.rulebook_version == DEFAULT_VERSION
     assert "blocking" not in found(check).values()
     # Donation ranks higher, but without the right holder's consent this lot could not have it
     # (X-MF-02 compares only with methods whose conditions the lot meets).
@@ -293,7 +295,7 @@ def test_recording_without_signed_minutes_is_non_compliant(warehouse_user):
     check = check_order(order, stage="record", actor=warehouse_user)
 
     assert check.stage == "record"
-    assert check.rulebook_version == "2026.3"
+    assert check.rulebook_version == DEFAULT_VERSION
     assert check.verdict == "non_compliant"
     minutes = [f for f in check.findings if f["rule"] == "X-WE-04"]
     assert {f["lot"] for f in minutes} == {line.lot.reference for line in order.lines.all()}
@@ -303,6 +305,7 @@ def test_recording_without_signed_minutes_is_non_compliant(warehouse_user):
 def test_a_complete_record_passes_the_record_rules(warehouse_user):
     order = executed_order(lots=1)
     minutes_for(order)
+    CostEntryFactory(lot=order.lines.get().lot, order=order)  # X-CO-01: its destruction cost
 
     check = check_order(order, stage="record", actor=warehouse_user)
 
@@ -429,7 +432,7 @@ def test_a_placement_with_a_warning_is_stored_with_the_rulebook_version(warehous
     assert [f.rule for f in findings if f.severity == "warning"] == ["APP-S1"]
     check = ComplianceCheck.objects.get()
     assert check.verdict == "needs_review"
-    assert check.rulebook_version == "2026.3"
+    assert check.rulebook_version == DEFAULT_VERSION
     assert check.findings[0]["lot"] == lot.reference
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from compliance.models import ComplianceCheck
+from compliance.rulebook import DEFAULT_VERSION
 from destruction import services
 from destruction.models import OrderLine, OrderStatus
 from seizures.models import ZoneType
@@ -105,7 +106,7 @@ def test_submission_and_approval_store_a_check_each(warehouse_user, admin_user):
     assert [check.stage for check in checks] == ["submit", "approve"]
     assert [check.checked_by for check in checks] == [warehouse_user, admin_user]
     assert {check.verdict for check in checks} == {"compliant"}  # no consent: shredding is best
-    assert {check.rulebook_version for check in checks} == {"2026.3"}
+    assert {check.rulebook_version for check in checks} == {DEFAULT_VERSION}
     lot = order.lines.get().lot
     assert {finding["lot"] for finding in checks[0].findings} == {lot.reference}
 
@@ -118,7 +119,7 @@ def test_recording_the_destruction_stores_the_record_check_with_its_version(
     record(order, warehouse_user)
 
     check = ComplianceCheck.objects.get(order=order, stage="record")
-    assert check.rulebook_version == "2026.3"
+    assert check.rulebook_version == DEFAULT_VERSION
     assert check.checked_by == warehouse_user
     # No signed minutes were uploaded: the record is kept but not compliant (X-WE-04).
     assert check.verdict == "non_compliant"

@@ -221,7 +221,9 @@ def test_the_data_dictionary_says_where_rows_do_not_add_up(data):
         "outcome": ["cases"],
         "currency": ["cases", "retail_value_original", "rate"],
         "month": ["recovery_rate"],
+        "cost_currency": ["costs_original", "rate"],
     }
+    assert measures["costs"]["additive"] is True
     assert set(dictionary["breakdowns"]["office"]["additive"]) == set(ENFORCEMENT_MEASURES)
     # Why: S1 has lots in categories 3 (L1, its sample) and 5 (L2), so it counts in both rows.
     stats = AnnualStatistics(2025)

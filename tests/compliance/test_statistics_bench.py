@@ -35,4 +35,7 @@ def test_generated_data_gives_the_same_figures_through_the_export_and_raw_sql(cl
     assert counts["lots"] == Lot.objects.count() == 600
     assert document["totals"]["enforcement"]["lots"]["figure"] > 0
     assert raw["total"]["kg_destroyed"] > 0
+    assert raw["total"]["cost_entries"] > 0 and raw["total"]["unconverted_cost_entries"] > 0
+    assert set(raw["payer"]) == {"right_holder", "declarant", "administration"}
+    assert set(raw["cost_kind"]) == {"destruction", "storage"}
     assert statistics_bench.compare(document, raw) == []

@@ -39,7 +39,7 @@ def test_statistics_page_shows_totals_charts_and_breakdowns_with_the_previous_ye
     assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["510", "75", "+435 (+580.0%)"]
     row = re.search(r'<tr data-measure="recovery_rate">(.*?)</tr>', html, re.S).group(1)
     assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["82.4 %", "0.0 %", "+82.4 pts"]
-    assert html.count('<svg role="img"') == 5
+    assert html.count('<svg role="img"') == 7
     assert "Articles by product category, 2025" in html
     assert "Not converted to EUR" in html and "GBP 500.00" in html
     assert 'href="/statistics/2025/statistics.xlsx"' in html

@@ -4,6 +4,7 @@ adds its change in its own transaction). `verify_statistics` finds any differenc
 
 import datetime
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,8 @@ from compliance.models import EnforcementRollup, StockRollup
 from compliance.statistics import AnnualStatistics, rollups
 from compliance.statistics.verification import differences
 from destruction.certificates.services import revoke_certificate
+from destruction.costs.models import Basis, CostEntry, CostKind, Tariff
+from destruction.costs.services import accrue_released_costs
 from destruction.models import OrderStatus
 from seizures import services
 from seizures.models import Lot
@@ -34,6 +37,18 @@ def test_rollups_of_a_generated_data_set_equal_a_full_recount_figure_by_figure()
 def test_the_services_keep_the_rollups_equal_to_a_recount(warehouse_user, admin_user):
     data = statistics_data.build()
     to_destroy = [eligible_lot(office=data.bru), eligible_lot(office=data.bru)]
+    # Tariffs, so that the record and the release accrue costs (storage in EUR, destruction
+    # in USD without a rate this year).
+    Tariff.objects.create(
+        kind=CostKind.STORAGE, basis=Basis.PER_DAY, amount="1.50", valid_from=date(2024, 1, 1)
+    )
+    Tariff.objects.create(
+        kind=CostKind.DESTRUCTION,
+        basis=Basis.PER_KG,
+        amount="0.80",
+        currency="USD",
+        valid_from=date(2024, 1, 1),
+    )
     rollups.rebuild()  # the factories above bypass the services; from here on, services only
     lots_2025 = AnnualStatistics(2025).total("lots").figure
 
@@ -45,6 +60,7 @@ def test_the_services_keep_the_rollups_equal_to_a_recount(warehouse_user, admin_
         lot=data.lots["L4"], articles=10, purpose="analysis", holder="Lab", actor=warehouse_user
     )
     services.release_lot(lot=data.lots["L3"], reason="Found genuine", actor=warehouse_user)
+    accrue_released_costs()  # L3's storage, to the day of its release
     # An order through the services up to its record (executed today), then a revocation.
     build_order(
         preparer=warehouse_user,
@@ -63,6 +79,21 @@ def test_the_services_keep_the_rollups_equal_to_a_recount(warehouse_user, admin_
     assert stats.total("certificates_revoked").figure == 1
     released = {row.value: row.figures["lots"].previous for row in stats.breakdown("outcome")}
     assert released["released"] == 2  # L5 and, now, L3 (detained in 2025)
+    # Costs of this year: L3's storage (ANR, released: no method) and the two lots' storage
+    # and destruction (BRU, shredded); the USD destruction has no rate this year. L5 and L8,
+    # released in 2025, accrued their storage with L3's, on the days they were released.
+    assert CostEntry.objects.count() == 7
+    assert stats.total("cost_entries").figure == 5
+    assert stats.total("cost_entries").previous == 2
+    assert stats.total("unconverted_cost_entries").figure == 2
+    by_method = {
+        row.value: row.figures["cost_entries"].figure for row in stats.breakdown("cost_method")
+    }
+    assert by_method == {"RECYCLE_SHRED": 4, "": 1}
+    offices = {
+        row.value: row.figures["cost_entries"].figure for row in stats.breakdown("cost_office")
+    }
+    assert offices == {"BRU": 4, "ANR": 1}
 
 
 def test_a_change_without_the_hook_is_found_and_a_rebuild_repairs_it(settings, warehouse_user):

@@ -2,11 +2,13 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from destruction import models
+from destruction.costs.models import Basis, CostEntry, CostKind, Payer, Statement, Tariff
 from seizures.waste_codes import DEFAULT_CODES
 from tests.factories import UserFactory
-from tests.seizures.factories import CustomsOfficeFactory, LotFactory
+from tests.seizures.factories import CustomsOfficeFactory, LotFactory, RightHolderFactory
 
 
 class FacilityFactory(factory.django.DjangoModelFactory):
@@ -97,3 +99,48 @@ class WitnessFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     organisation = "Customs"
     role = models.Witness.Role.CUSTOMS_OFFICER
+
+
+class TariffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tariff
+
+    kind = CostKind.DESTRUCTION
+    basis = Basis.PER_KG
+    amount = Decimal("0.8000")
+    valid_from = datetime.date(2026, 1, 1)
+
+
+class CostEntryFactory(factory.django.DjangoModelFactory):
+    """A destruction cost of a lot at 0.80 per kg, paid by the right holder."""
+
+    class Meta:
+        model = CostEntry
+
+    lot = factory.SubFactory(LotFactory)
+    kind = CostKind.DESTRUCTION
+    quantity = Decimal("12.500")
+    unit = "kg"
+    tariff = factory.SubFactory(TariffFactory, kind=factory.SelfAttribute("..kind"))
+    amount = Decimal("10.00")
+    currency = "EUR"
+    payer = Payer.RIGHT_HOLDER
+    rule = "12.5 kg x 0.80 EUR per kg"
+    incurred_on = datetime.date(2026, 4, 15)
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    """An open statement of 100.00 EUR due in 30 days."""
+
+    class Meta:
+        model = Statement
+
+    number = factory.Sequence(lambda n: f"CS-2026-0001-{n + 1:03d}")
+    right_holder = factory.SubFactory(RightHolderFactory)
+    period_from = datetime.date(2026, 1, 1)
+    period_to = datetime.date(2026, 3, 31)
+    currency = "EUR"
+    total = Decimal("100.00")
+    issued_at = factory.LazyFunction(timezone.now)
+    issued_by = factory.SubFactory(UserFactory, password=None)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

@@ -7,8 +7,10 @@ from django.core.management import call_command
 from compliance.models import ComplianceCheck
 from destruction.certificates.seal import DEMO_CA_FILE, validate_seal
 from destruction.models import Certificate, DestructionOrder, EvidenceFile, Facility, OrderStatus
+from project.models import Notification
 from seizures.custody import verify_chains
-from seizures.models import LotStatus
+from seizures.models import IntakeBatch, LotStatus, RightHolderAct
+from seizures.models.stocktakes import Discrepancy, Stocktake, StocktakeStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,25 @@ def test_the_demo_facility_user_sees_the_dispatched_order_of_its_facility(client
     others = DestructionOrder.objects.exclude(facility=dispatched.facility).first()
     if others is not None:
         assert client.get(f"/orders/{others.pk}/").status_code == 404
+
+
+def test_the_demo_gives_the_right_holder_the_count_and_the_reminders_something_real(monkeypatch):
+    """The README tour shows these pages from the demo: none may be empty."""
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password")
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+
+    acts = RightHolderAct.objects.filter(actor__username="rightholder")
+    assert Counter(acts.values_list("kind", flat=True)) == {
+        RightHolderAct.Kind.CONFIRMED_INFRINGEMENT: 2,
+        RightHolderAct.Kind.AGREED_TO_DESTRUCTION: 2,
+        RightHolderAct.Kind.REQUESTED_SAMPLES: 1,
+    }
+    count = Stocktake.objects.get(status=StocktakeStatus.OPEN)
+    assert sorted(count.lines.discrepancies().values_list("discrepancy", flat=True)) == [
+        Discrepancy.MISPLACED,
+        Discrepancy.MISSING,
+    ]
+    reminded = set(Notification.objects.values_list("user__username", flat=True))
+    assert {"warehouse", "auditor", "admin"} <= reminded
+    # The postal CSV is the administrator's: the warehouse user does not work for Liège.
+    assert IntakeBatch.objects.get().created_by.username == "admin"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from compliance.models import ComplianceCheck
 from destruction.models import Certificate, OrderStatus
 from tests.destruction.conftest import eligible_lot, planned_day
+from tests.destruction.factories import TariffFactory
 from tests.destruction.test_evidence import PNG
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,7 @@ def test_the_record_takes_its_evidence_files_in_one_multipart_request(
 ):
     staff = api(warehouse_user)
     order = dispatched_through_the_api(staff, api(admin_user), facility)
+    TariffFactory()  # the destruction cost the record accrues (X-CO-01)
 
     recorded = staff.post(
         f"{ORDERS}{order}/record/",
@@ -125,8 +127,9 @@ def test_the_record_takes_its_evidence_files_in_one_multipart_request(
         ("photo", "a.png"),
         ("photo", "b.png"),
     ]
-    # Minutes and photos with the record: nothing is missing, and since rulebook 2026.3 the
-    # hierarchy check (X-MF-02) compares only with methods this lot could have had.
+    # Minutes and photos with the record and its destruction cost accrued: nothing is missing,
+    # and since rulebook 2026.3 the hierarchy check (X-MF-02) compares only with methods this
+    # lot could have had.
     assert body["record_check"]["verdict"] == "compliant"
     assert body["record_check"]["next_steps"] == []
     assert ComplianceCheck.objects.get(order_id=order, stage="record").verdict == "compliant"

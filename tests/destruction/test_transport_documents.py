@@ -5,6 +5,7 @@ Annex VII information for a facility abroad; the UN table's rows, each one."""
 import csv
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -150,8 +151,8 @@ def test_a_facility_operator_gets_the_documents_of_its_orders_only(api, dispatch
     assert reader.get(foreign).status_code == 404
 
 
-def table_rows() -> list[dict]:
-    with adr.DATA.open(newline="", encoding="utf-8") as handle:
+def table_rows(path: Path = adr.DATA) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

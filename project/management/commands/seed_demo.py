@@ -35,6 +35,8 @@ DEMO_LOADERS = (
     "destruction.costs.demo.load_statement",
     "compliance.demo.load",
     "compliance.statistics.demo.load",
+    # After the orders: the count expects the lots still stored.
+    "seizures.demo.count_stock",
     # Last: the first custody seal covers all the demo chains.
     "seizures.demo.seal",
 )
@@ -89,4 +91,6 @@ class Command(BaseCommand):
             loader = import_string(dotted)
             # Loaders call services, each its own durable transaction: no outer atomic here.
             loader(users=users, stdout=self.stdout)
+        # Today's reminders, so each demo user finds something under "My notifications".
+        call_command("send_reminders", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('seizures', '0021_custody_order_changed_and_returned'),
+        ('seizures', '0022_lot_photo'),
     ]
 
     operations = [
