@@ -2,29 +2,38 @@
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from compliance.models import ComplianceCheck
+from compliance.models import CertificateReview, ComplianceCheck
 from compliance.reviews.services import review_queue
 from destruction.models import Certificate
 from project.compliance import Verdict
 from project.dashboard import Panel
+from project.pagination import capped_counts
 
 RECENT_CHECKS_DAYS = 30
 
 
 def review_queue_panel(request) -> dict:
     """Auditors: how many certificates wait for a review, the oldest first; and how many flagged
-    certificates are still valid (waiting for the administrator's revocation)."""
+    certificates are still valid (waiting for the administrator's revocation). Both counted up
+    to the lists' cap ("10,000+")."""
     queue = review_queue().visible_to(request.user)
-    return {
-        "review_count": queue.count(),
-        "oldest": list(queue[:3]),
-        # The latest review counts: a certificate re-reviewed after an amendment may be cleared.
-        "flagged_count": Certificate.objects.visible_to(request.user)
+    # The latest review counts: a certificate re-reviewed after an amendment may be cleared.
+    # Only certificates ever flagged can be (a semi-join): their latest review is read, not
+    # that of every valid certificate.
+    ever_flagged = CertificateReview.objects.filter(
+        certificate=OuterRef("pk"), decision=CertificateReview.Decision.FLAGGED
+    )
+    flagged = (
+        Certificate.objects.visible_to(request.user)
         .for_list()
-        .filter(status="valid", review_decision="flagged")
-        .count(),
+        .filter(Exists(ever_flagged), status="valid", review_decision="flagged")
+    )
+    return {
+        **capped_counts({"review_count": queue, "flagged_count": flagged}),
+        "oldest": list(queue[:3]),
     }
 
 

@@ -21,15 +21,21 @@ from project.filters import BooleanFilter, FilterSet, OrderingFilter
 from seizures.filtersets import json_list_contains, text_search
 from seizures.models import CustomsOffice, Lot
 
+# The planner and the dashboard count eligible lots up to this many: finding them walks the lots
+# in storage (most of which wait for their legal route), about 20 for each eligible one.
+ELIGIBLE_COUNT_CAP = 1_000
+
 
 def eligible_lots() -> QuerySet[Lot]:
     """Lots that may be planned for destruction today (status, hold, legal route; C1/C2);
-    filtered with the lot list's own FilterSet (seizures.filtersets.LotFilterSet)."""
+    filtered with the lot list's own FilterSet (seizures.filtersets.LotFilterSet). Grouped by
+    office, then by reference: the order of the index of lots in storage, so a page stops after
+    its rows instead of sorting every eligible lot."""
     return (
         Lot.objects.with_related()
         .select_related("seizure__right_holder")
         .filter(eligible_query(today=timezone.localdate()))
-        .order_by("seizure__office__code", "reference")
+        .order_by("office_id", "reference")
     )
 
 

@@ -4,15 +4,18 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from destruction.costs.models import CostEntry, Statement, StatementStatus
-from destruction.filtersets import eligible_lots
+from destruction.filtersets import ELIGIBLE_COUNT_CAP, eligible_lots
 from destruction.models import DestructionOrder, OrderStatus
+from project.pagination import capped_counts
 
 
 def orders_summary(request) -> dict:
-    """Orders by step, in one query, and the lots ready to be planned."""
-    counts = DestructionOrder.objects.visible_to(request.user).aggregate(
-        **{
-            status: Count("id", filter=Q(status=status))
+    """Orders by step (one query) and the lots ready to be planned (one query), each counted up
+    to a cap ("10,000+", "1,000+"): orders and eligible lots accumulate with the history."""
+    orders = DestructionOrder.objects.visible_to(request.user)
+    counts = capped_counts(
+        {
+            status: orders.filter(status=status)
             for status in (
                 OrderStatus.DRAFT,
                 OrderStatus.SUBMITTED,
@@ -22,7 +25,10 @@ def orders_summary(request) -> dict:
             )
         }
     )
-    return {**counts, "eligible": eligible_lots().visible_to(request.user).count()}
+    eligible = capped_counts(
+        {"eligible": eligible_lots().visible_to(request.user)}, ELIGIBLE_COUNT_CAP
+    )
+    return {**counts, **eligible}
 
 
 def costs_summary(request) -> dict:

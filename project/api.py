@@ -13,6 +13,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from project.errors import TransitionNotAllowed
+from project.pagination import COUNT_CAP, CappedPaginator
 
 READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
 
@@ -90,8 +91,46 @@ class FileNegotiation(DefaultContentNegotiation):
 
 
 class Pagination(pagination.PageNumberPagination):
+    """Pages of a list with its count, capped like the list pages: past COUNT_CAP matching rows
+    `count` is COUNT_CAP, `count_capped` is true and the pages reach the first COUNT_CAP rows
+    (filter to narrow), so a list of a million lots answers as fast as one of ten thousand."""
+
+    django_paginator_class = CappedPaginator
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_capped": self.page.paginator.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["required"] = ["count", "count_capped", "results"]
+        properties = response["properties"]
+        properties["count"]["description"] = (
+            f"Rows matching the filters, counted up to {COUNT_CAP:,}: a lower bound when "
+            "`count_capped` is true."
+        )
+        response["properties"] = {
+            "count": properties.pop("count"),
+            "count_capped": {
+                "type": "boolean",
+                "description": (
+                    f"True when more than {COUNT_CAP:,} rows match: `count` is then "
+                    f"{COUNT_CAP:,} and the pages reach the first {COUNT_CAP:,} rows; filter to "
+                    "narrow the list."
+                ),
+            },
+            **properties,
+        }
+        return response
 
 
 class NewestFirstPagination(pagination.CursorPagination):

@@ -1,9 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import cached_property
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView
@@ -12,6 +10,7 @@ from project.api import error_body
 from project.dashboard import panels_for
 from project.filtersets import AuditEventFilterSet
 from project.models import AuditEvent
+from project.pagination import CappedPaginator
 from project.roles import RIGHT_HOLDER, ROLES
 
 
@@ -39,26 +38,6 @@ def api_not_found(request, exception=None):
 
 class Protected(LoginRequiredMixin, PermissionRequiredMixin):
     """Anonymous users go to the login page; logged-in users without the permission get 403."""
-
-
-class CappedPaginator(Paginator):
-    """Counts at most `cap` rows: a list of a million lots pages like one of ten thousand (the
-    count reads at most cap + 1 rows, the deepest page skips at most cap rows). Past the cap the
-    page says "more than" and asks for a filter (`capped`)."""
-
-    cap = 10_000
-
-    @cached_property
-    def counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self.counted, self.cap)
-
-    @property
-    def capped(self) -> bool:
-        return self.counted > self.cap
 
 
 class FilteredListView(Protected, ListView):

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from compliance.models import CertificateReview, ComplianceCheck
 from destruction.models import Certificate, CertificateStatus, DestructionRecord, EvidenceFile
@@ -27,10 +27,13 @@ MAX_COMMENT = 4000
 def review_queue() -> QuerySet[Certificate]:
     """Valid certificates that no auditor has reviewed yet, or whose lots were amended after
     issue and after the latest review (`amended_at`, `amendment_reason` say why), oldest first."""
+    # "Never reviewed" as NOT EXISTS: the database hashes the reviewed certificates once instead
+    # of looking up each certificate's latest review (the queue's count reads every row of it).
+    reviewed = CertificateReview.objects.filter(certificate=OuterRef("pk"))
     return (
         Certificate.objects.for_list()
         .filter(status=CertificateStatus.VALID)
-        .filter(Q(review_decision__isnull=True) | Q(amended_at__gt=F("reviewed_at")))
+        .filter(~Exists(reviewed) | Q(amended_at__gt=F("reviewed_at")))
         .order_by("issued_at", "id")
     )
 

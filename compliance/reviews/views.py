@@ -13,12 +13,14 @@ from compliance.reviews.forms import FindingFormSet, ReviewForm, findings_from
 from compliance.reviews.services import conflict_of_duties, review_certificate, review_queue
 from destruction.models import Certificate, DestructionRecord
 from project.errors import TransitionNotAllowed
+from project.pagination import CappedPaginator
 
 
 class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     permission_required = "compliance.review_certificate"
     template_name = "compliance/reviews/review_queue.html"
     paginate_by = 50
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         queue = review_queue().visible_to(self.request.user)

@@ -116,6 +116,14 @@ class Certificate(models.Model):
                 name="one_valid_certificate_per_order",
             ),
         ]
+        # The review queue (valid certificates, oldest first) reads its page from this index.
+        indexes = [
+            models.Index(
+                fields=["issued_at", "id"],
+                condition=Q(status="valid"),
+                name="certificate_valid_issued",
+            )
+        ]
         permissions = [
             ("issue_certificate", "Can issue certificates of destruction"),
             ("revoke_certificate", "Can revoke and re-issue certificates"),

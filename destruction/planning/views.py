@@ -8,9 +8,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from destruction import services
-from destruction.filtersets import (
-    eligible_lots,
-)
+from destruction.filtersets import ELIGIBLE_COUNT_CAP, eligible_lots
 from destruction.forms import (
     ALLOWED_METHODS,
     OrderForm,
@@ -21,10 +19,18 @@ from destruction.models import Facility
 from destruction.proposals import propose
 from project.compliance import PlanChoice
 from project.errors import TransitionNotAllowed
-from project.views import CappedPaginator, Protected
+from project.pagination import CappedPaginator
+from project.views import Protected
 from seizures.filtersets import LotFilterSet
 from seizures.models import Lot
 from seizures.scoping import refuse_invisible
+
+
+class EligiblePaginator(CappedPaginator):
+    """Counts and pages the first ELIGIBLE_COUNT_CAP eligible lots ("more than 1,000"): an
+    order is planned from a few hundred lots at most, filtered by office or category."""
+
+    cap = ELIGIBLE_COUNT_CAP
 
 
 class PlannerView(Protected, TemplateView):
@@ -63,7 +69,7 @@ class PlannerView(Protected, TemplateView):
         return context
 
     def paginate(self, queryset):
-        return CappedPaginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        return EligiblePaginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
 
     def post(self, request, *args, **kwargs):
         form = OrderForm(request.POST)

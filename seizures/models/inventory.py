@@ -510,6 +510,25 @@ class Lot(models.Model):
                 condition=Q(status__in=OCCUPYING_STATUSES),
                 name="lot_occupying_stored_since",
             ),
+            # The planner's page (office, then reference) and its count walk the lots in storage
+            # only; the dashboard counts the unplaced ones from a tiny index of their own.
+            models.Index(
+                fields=["office", "reference"],
+                condition=Q(status=LotStatus.IN_STORAGE),
+                name="lot_in_storage_office",
+            ),
+            models.Index(
+                fields=["office", "reference"],
+                condition=Q(status=LotStatus.IN_STORAGE, location__isnull=True),
+                name="lot_unplaced_office",
+            ),
+            # Occupying lots by seizure: the dashboard's "past deadline" and "ready to plan"
+            # join them to their seizures without reading the lots destroyed long ago.
+            models.Index(
+                fields=["seizure", "status"],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+                name="lot_occupying_seizure",
+            ),
         ]
         permissions = [
             ("move_lot", "Can place and move lots"),

@@ -210,3 +210,22 @@ def test_the_dashboard_shows_the_review_queue_to_auditors(client, auditor_user, 
     assert "Certificates to review" in body
     assert 'data-testid="review-queue-count">1<' in body
     assert certificate.number in body
+
+
+def test_the_dashboard_counts_flagged_certificates_by_their_latest_review(
+    client, admin_user, auditor_user, certificate
+):
+    approved = issue_certificate(order=executed_order(), actor=admin_user)
+    review_certificate(
+        certificate=certificate,
+        decision="flagged",
+        findings=[{"rule": "X-CE-02", "severity": "warning"}],
+        actor=auditor_user,
+    )
+    review_certificate(certificate=approved, decision="approved", findings=[], actor=auditor_user)
+    body = as_user(client, auditor_user).get("/").content.decode()
+
+    assert 'data-testid="review-queue-count">0<' in body
+    assert "0 certificates to review; 1 flagged and still valid." in body.replace(
+        '<span class="stat" data-testid="review-queue-count">0</span>', "0"
+    )

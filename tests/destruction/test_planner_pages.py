@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from destruction import services
+from destruction import panels, services
 from destruction.models import DestructionOrder, OrderLine, OrderStatus
+from destruction.planning.views import EligiblePaginator
 from seizures.models import CustodyEvent
 from tests.destruction.conftest import build_order, eligible_lot, planned_day
 from tests.destruction.factories import FacilityFactory
@@ -195,3 +196,23 @@ def test_the_preparer_takes_the_order_back_on_the_page(as_user, warehouse_user, 
     assert response.status_code == 302
     order.refresh_from_db()
     assert (order.status, order.return_reason) == (OrderStatus.DRAFT, "Wrong facility")
+
+
+@pytest.mark.parametrize(
+    ("lots", "figure", "heading"),
+    [(1, "1", "(1)"), (2, "2", "(2)"), (3, "2+", "(more than 2)")],  # cap - 1, cap, cap + 1
+)
+def test_the_planner_and_the_dashboard_count_eligible_lots_up_to_their_cap(
+    as_user, warehouse_user, monkeypatch, lots, figure, heading
+):
+    monkeypatch.setattr(panels, "ELIGIBLE_COUNT_CAP", 2)
+    monkeypatch.setattr(EligiblePaginator, "cap", 2)
+    for _ in range(lots):
+        eligible_lot()
+    client = as_user(warehouse_user)
+
+    dashboard = client.get("/").text
+    assert f'Lots ready to plan</dt><dd><a href="/orders/plan/">{figure}</a>' in dashboard
+    planner = client.get(PLANNER)
+    assert f'Eligible lots <span class="muted">{heading}</span>' in planner.text
+    assert len(planner.context["rows"]) == min(lots, 2)  # past the cap, its first rows only

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from project.views import CappedPaginator
+from project.pagination import CappedCount, CappedPaginator
 from seizures import custody
 from seizures.models import CustodyEvent, Lot, Seizure
 from tests.seizures.conftest import log_seizure, lot_input
@@ -129,3 +129,55 @@ def test_a_list_past_the_count_cap_says_more_than_and_asks_for_a_filter(
 
     narrowed = client.get(f"/lots/?q={Lot.objects.order_by('pk').first().reference}")
     assert "1 lot</p>" in narrowed.text
+
+
+CAP_BOUNDARY = [(2, "2", False), (3, "3", False), (4, "3+", True)]  # cap - 1, cap, cap + 1
+
+
+@pytest.mark.parametrize(("lots", "shown", "capped"), CAP_BOUNDARY)
+def test_the_api_count_stops_at_the_cap_says_so_and_pages_on(
+    api, admin_user, monkeypatch, lots, shown, capped
+):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    LotFactory.create_batch(lots)
+    client = api(admin_user)
+
+    first = client.get("/api/v1/lots/?page_size=2").json()
+    assert (first["count"], first["count_capped"]) == (min(lots, 3), capped)
+    seen, url = [], "/api/v1/lots/?page_size=2"
+    while url:
+        page = client.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    # `next` walks the counted rows: all of them below the cap, the first `cap` past it.
+    assert len(seen) == len(set(seen)) == min(lots, 3)
+
+
+def test_the_schema_documents_the_capped_count(api, admin_user):
+    schema = api(admin_user).get("/api/schema/?format=json").json()
+    page = schema["components"]["schemas"]["PaginatedLotList"]
+    assert page["required"] == ["count", "count_capped", "results"]
+    assert "more than 10,000 rows match" in page["properties"]["count_capped"]["description"]
+    assert "lower bound" in page["properties"]["count"]["description"]
+
+
+@pytest.mark.parametrize(("lots", "shown", "capped"), CAP_BOUNDARY)
+def test_dashboard_figures_stop_at_the_cap_and_link_to_the_list(
+    client, admin_user, monkeypatch, lots, shown, capped
+):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    LotFactory.create_batch(lots)
+    LotFactory(status="destroyed")  # never counted
+    client.force_login(admin_user)
+
+    page = client.get("/")
+    storage = next(panel for panel in page.context["panels"] if panel["title"] == "Storage")
+    assert (storage["in_storage"].value, storage["in_storage"].capped) == (min(lots, 3), capped)
+    assert f'<a href="/lots/?status=in_storage">{shown}</a>' in page.text
+    assert '?status=on_hold">0</a>' in page.text
+
+
+def test_a_capped_count_reads_as_a_lower_bound():
+    assert str(CappedCount(10_001, 10_000)) == "10,000+"
+    assert str(CappedCount(10_000, 10_000)) == "10,000"
+    assert CappedCount(10_001, 10_000).value == 10_000
