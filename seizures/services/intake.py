@@ -35,6 +35,7 @@ from seizures.models import (
     LotStatus,
     RightHolder,
     Seizure,
+    StorageLocation,
     TrafficType,
 )
 from seizures.reminders import notify_detentions
@@ -229,6 +230,7 @@ def import_seizures(
     if replayed is not None:
         return replayed
     reading = read_intake(content)
+    _refuse_out_of_scope(reading, actor)
     try:
         with transaction.atomic(durable=True):
             # Inserted first: a concurrent submission with the same key waits here on the
@@ -248,6 +250,37 @@ def import_seizures(
             raise
         return replayed
     return batch
+
+
+def _refuse_out_of_scope(reading: IntakeReading, actor: User) -> None:
+    """Rows naming an office the importer does not work for, or a location they cannot see
+    (seizures.scoping), are errors, as the single intake offers only those. Such a seizure is
+    not numbered and such a lot not placed: numbering would lock the other office's row and the
+    storage checks would report on its location."""
+    offices = set(CustomsOffice.objects.visible_to(actor).values_list("pk", flat=True))
+    locations = set(StorageLocation.objects.visible_to(actor).values_list("pk", flat=True))
+    for plan in reading.plans:
+        office = plan.fields["office"]
+        if office is not None and office.pk not in offices:
+            reading.errors.append(
+                RowError(
+                    plan.line,
+                    "office",
+                    f"Customs office {office.code} is not one of your offices: you cannot "
+                    "log its seizures.",
+                )
+            )
+            plan.fields["office"] = None
+        kept = []
+        for lot in plan.lots:
+            location = lot.data.location
+            if location is None or location.pk in locations:
+                kept.append(lot)
+            else:
+                reading.errors.append(
+                    RowError(lot.line, "location", f"Unknown location {location.code!r}.")
+                )
+        plan.lots = kept
 
 
 def _import_reading(
