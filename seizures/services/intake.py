@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -301,7 +301,7 @@ def _import_reading(
         for plan, seizure in zip(plans, seizures, strict=True)
         if failed.isdisjoint(plan.lines)
     ]
-    duplicates = _duplicate_errors(reading.plans, batch) if not errors else []
+    duplicates = _duplicate_errors(reading.plans, batch, actor=actor) if not errors else []
     if duplicates and not confirm:
         raise IntakeDuplicates(sorted_errors(duplicates))
     lots, lines = _save_intake(clean)
@@ -346,31 +346,43 @@ def _replayed_batch(actor: User, idempotency_key: str, checksum: str) -> IntakeB
     return batch
 
 
-def _duplicate_errors(plans: Sequence[SeizurePlan], batch: IntakeBatch) -> list[RowError]:
+def _duplicate_errors(
+    plans: Sequence[SeizurePlan], batch: IntakeBatch, *, actor: User
+) -> list[RowError]:
     """What makes the file look imported already: an earlier batch with the same checksum, and
-    consignment numbers already recorded or given to two seizures of the file."""
+    consignment numbers already recorded or given to two seizures of the file. Duplicates in
+    offices the importer does not see are flagged too, without naming their batch or case."""
+    visible_batches = IntakeBatch.objects.visible_to(actor).values("pk")
     errors = [
         RowError(
             1,
             "file",
             f"This file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} by "
-            f"{earlier.created_by} (intake batch {earlier.pk}).",
+            + (
+                f"{earlier.created_by} (intake batch {earlier.pk})."
+                if earlier.visible
+                else "another office."
+            ),
         )
         for earlier in IntakeBatch.objects.filter(checksum=batch.checksum)
         .exclude(pk=batch.pk)
+        .annotate(visible=Q(pk__in=visible_batches))
         .select_related("created_by")
         .order_by("created_at")[:1]
     ]
     numbered = [plan for plan in plans if plan.fields["consignment_number"]]
     recorded: dict[str, list[str]] = defaultdict(list)
-    for number, reference in (
+    for number, reference, visible in (
         Seizure.objects.filter(
             consignment_number__in={plan.fields["consignment_number"] for plan in numbered}
         )
+        .annotate(visible=Q(pk__in=Seizure.objects.visible_to(actor).values("pk")))
         .order_by("reference")
-        .values_list("consignment_number", "reference")
+        .values_list("consignment_number", "reference", "visible")
     ):
-        recorded[number].append(reference)
+        recorded[number].append(
+            f"seizure {reference}" if visible else "a seizure of another office"
+        )
     first_line: dict[str, int] = {}
     for plan in numbered:
         number = plan.fields["consignment_number"]
@@ -379,8 +391,8 @@ def _duplicate_errors(plans: Sequence[SeizurePlan], batch: IntakeBatch) -> list[
                 RowError(
                     plan.line,
                     "consignment_number",
-                    f"Consignment number {number} is already recorded: seizure "
-                    f"{', '.join(recorded[number])}.",
+                    f"Consignment number {number} is already recorded: "
+                    f"{', '.join(dict.fromkeys(recorded[number]))}.",
                 )
             )
         if number in first_line:

@@ -4,6 +4,7 @@ of each file with its batch actions."""
 
 import codecs
 import csv
+import hashlib
 import io
 
 import pytest
@@ -476,3 +477,30 @@ def test_the_import_page_lists_only_batches_the_user_sees(client, example_refere
     page = client.get("/seizures/import/")
     assert list(page.context["recent_batches"]) == [own]
     assert client.get(foreign.get_absolute_url()).status_code == 404
+
+
+def test_duplicates_in_another_office_are_flagged_without_naming_its_records(
+    example_reference_data, brussels
+):
+    bru_case = SeizureFactory(
+        office=CustomsOffice.objects.get(code="BRU"),
+        consignment_number="EX55012934HK",
+        reference="BRU-SECRET",
+    )
+    earlier = IntakeBatch.objects.create(
+        checksum=hashlib.sha256(EXAMPLE.read_bytes()).hexdigest(),
+        encoding="utf-8",
+        delimiter=",",
+        created_by=brussels,
+    )
+    earlier.seizures.add(bru_case)
+    staff = user_in(WAREHOUSE_STAFF, "staff-lgg", offices=[example_reference_data])
+    with pytest.raises(IntakeDuplicates) as flagged:
+        imported_example(staff)
+    messages = [error.message for error in flagged.value.rows]
+    assert messages[0].startswith("This file was already imported on ")
+    assert messages[0].endswith(" by another office.")
+    assert messages[1:] == [
+        "Consignment number EX55012934HK is already recorded: a seizure of another office."
+    ]
+    assert "staff-bru" not in messages[0]
