@@ -9,14 +9,13 @@ from django.utils import timezone
 
 from compliance.reminders import reviews_waiting
 from destruction.certificates.services import issue_certificate
-from destruction.costs.models import Basis, CostEntry, CostKind, Payer, Statement, Tariff
 from destruction.reminders import permits_expiring, statements_overdue
 from project.models import Notification, NotificationKind
 from project.roles import ADMINISTRATOR, ENVIRONMENTAL_AUDITOR, WAREHOUSE_STAFF
 from seizures.models import Seizure
 from seizures.reminders import deadlines_due, long_stay
 from tests.destruction.certificate_factories import executed_order
-from tests.destruction.factories import FacilityPermitFactory
+from tests.destruction.factories import CostEntryFactory, FacilityPermitFactory, StatementFactory
 from tests.scoping_world import user_in
 from tests.seizures.factories import (
     CustomsOfficeFactory,
@@ -83,34 +82,12 @@ def test_a_deadline_goes_to_the_staff_of_the_cases_office(offices):
 
 def test_an_overdue_statement_goes_to_the_administrators_who_see_it(offices, admin_user):
     _, lot = case_of(offices[1])
-    today = timezone.localdate()
-    statement = Statement.objects.create(
-        number="CS-2026-0001-001",
+    statement = StatementFactory(
         right_holder=lot.seizure.right_holder,
-        period_from=today,
-        period_to=today,
-        currency="EUR",
-        total="10.00",
-        issued_at=timezone.now(),
-        issued_by=admin_user,
-        due_on=today - datetime.timedelta(days=1),
+        due_on=timezone.localdate() - datetime.timedelta(days=1),
     )
-    CostEntry.objects.create(
-        lot=lot,
-        statement=statement,
-        kind=CostKind.STORAGE,
-        tariff=Tariff.objects.create(
-            kind=CostKind.STORAGE, basis=Basis.PER_DAY, amount="10.00", valid_from=today
-        ),
-        quantity=1,
-        unit="day",
-        amount="10.00",
-        currency="EUR",
-        payer=Payer.RIGHT_HOLDER,
-        rule="manual",
-        incurred_on=today,
-    )
-    statements_overdue(today=today)
+    CostEntryFactory(lot=lot, statement=statement)
+    statements_overdue(today=timezone.localdate())
     # admin_user: an administrator with no office listed, so national.
     assert told(NotificationKind.STATEMENT_OVERDUE) == {
         "admin-b",
