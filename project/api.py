@@ -1,6 +1,7 @@
 """API plumbing shared by every app: one error shape, pagination, action permissions and the
 JSON parser."""
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -50,6 +51,19 @@ class BoundedJSONParser(parsers.JSONParser):
                 f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels."
             )
         return data
+
+
+def json_object_part(value: str, *, what: str) -> dict:
+    """A JSON object sent as text in one part of a multipart request (the body a JSON request
+    would carry, beside files), read as the JSON parser reads a body: deep nesting is refused
+    with a field error, never a 500."""
+    try:
+        data = json.loads(value)
+    except (ValueError, RecursionError):
+        raise serializers.ValidationError("Not valid JSON.") from None
+    if not isinstance(data, dict) or json_depth(data) > MAX_JSON_DEPTH:
+        raise serializers.ValidationError(f"Give {what} as a JSON object.")
+    return data
 
 
 def json_depth(data: Any) -> int:

@@ -1,6 +1,6 @@
-"""Project-wide records: named API tokens, and the audit trail (one append-only table for every
+"""Project-wide records: named API tokens, the audit trail (one append-only table for every
 create, change and delete of business and reference data, and for sign-ins, tokens and downloads,
-written by project.audit)."""
+written by project.audit), notifications, and the fields every stored upload keeps."""
 
 from datetime import timedelta
 
@@ -185,3 +185,24 @@ class NotificationOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} opted out of {self.kind}"
+
+
+class StoredUpload(models.Model):
+    """What is kept of an uploaded file besides the file itself (project.uploads): the name it
+    came with, the type recognised from its content, its size and SHA-256, who sent it and when.
+    Each concrete model declares its `file` with the folder it is stored in."""
+
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name

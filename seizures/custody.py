@@ -111,16 +111,22 @@ def append_events(
 
 
 def start_chains(
-    lots: Iterable[Lot], *, actor: User, details: dict | None = None
+    lots: Iterable[Lot],
+    *,
+    actor: User,
+    details: dict | None = None,
+    lot_details: Sequence[dict] = (),
 ) -> list[CustodyEvent]:
     """The first event ("created") of newly created lots, in one bulk insert: a new lot has no
     chain yet, so no chain head is read. A lot stored at intake names its location as
-    `to_location`, so intake and placement are one link."""
+    `to_location`, so intake and placement are one link. `lot_details`, one per lot if given,
+    adds to the shared details what concerns that lot alone (its photos). Answers the events in
+    the order of the lots."""
     require_transaction()
     now = timezone.now()
     actor_name = display_name(actor)
     events = []
-    for lot in lots:
+    for index, lot in enumerate(lots):
         event = CustodyEvent(
             lot=lot,
             sequence=1,
@@ -130,7 +136,7 @@ def start_chains(
             actor_name=actor_name,
             to_location_id=lot.location_id,
             quantity=lot.articles,
-            details=details or {},
+            details={**(details or {}), **(lot_details[index] if lot_details else {})},
             previous_hash="",
         )
         event.hash = event.compute_hash()

@@ -288,6 +288,30 @@ def proposed_waste_codes() -> list[WasteCode]:
     return [lookup(code) for code in dict.fromkeys(row.code for row in DEFAULT_CODES)]
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """One or more photos; the service checks each by its content (JPEG, PNG or WebP)."""
+
+    def __init__(self, **kwargs):
+        attrs = {"accept": "image/jpeg,image/png,image/webp"}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "JPEG, PNG or WebP; several may be chosen.")
+        super().__init__(**kwargs)
+
+    def has_changed(self, initial, data) -> bool:
+        # No file chosen comes as an empty list, which is no change (an empty lot line).
+        return bool(data)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        clean_one = super().clean
+        return [clean_one(file, initial) for file in files if file]
+
+
 class LotForm(forms.Form):
     category = forms.ChoiceField(
         label="EU product category", choices=[("", "---------"), *ProductCategory.choices]
@@ -349,6 +373,9 @@ class LotForm(forms.Form):
     damaged = forms.BooleanField(
         label="Damaged or leaking", required=False, help_text="X-CC-04: place it in quarantine"
     )
+    photos = PhotosField(
+        help_text="Of the goods as found, e.g. damage or leaks: JPEG, PNG or WebP."
+    )
     ewc_code = ewc_code_field(
         "European List of Waste, e.g. 16 03 05*. Empty: the default of the category, waste class "
         "and hazards (e.g. 20 01 11 textiles, 16 06 05 batteries)."
@@ -388,6 +415,7 @@ class LotForm(forms.Form):
             ewc_code=data.get("ewc_code") or None,
             ewc_reason=data.get("ewc_reason") or "",
             hp_properties=data.get("hp_properties") or (),
+            photos=data.get("photos") or (),
             **{name: data.get(name, False) for name in LOT_INTAKE_FLAGS},
         )
 
@@ -418,7 +446,8 @@ def apply_service_error(error: ValidationError, form: forms.Form, formset=None) 
 
 
 class ConditionForm(forms.Form):
-    """The lot's condition as found (X-CC-04, BAT-S2); calls services.record_lot_condition."""
+    """The lot's condition as found (X-CC-04, BAT-S2), with photos as evidence; calls
+    services.record_lot_condition."""
 
     damaged = forms.TypedChoiceField(
         label="Condition",
@@ -430,6 +459,7 @@ class ConditionForm(forms.Form):
         max_length=2000,
         help_text="What was found, e.g. swollen cells, leaking drums.",
     )
+    photos = PhotosField()
 
 
 class ReasonForm(forms.Form):

@@ -134,6 +134,13 @@ class LotQuerySet(ScopedQuerySet):
         return self.filter(query) if matching else self.exclude(query)
 
 
+class LotPhotoQuerySet(ScopedQuerySet):
+    """Append-only (seizures.models.LotPhoto), scoped as their lot is."""
+
+    office_lookup = "lot__office"
+    right_holder_lookup = "lot__seizure__right_holder"
+
+
 class CustodyEventQuerySet(ScopedQuerySet):
     """Append-only: bulk updates and deletes are refused (and by a trigger on PostgreSQL)."""
 

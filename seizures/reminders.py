@@ -3,16 +3,19 @@ statutory deadlines due within REMINDER_WORKING_DAYS working days, and cases who
 the long-stay alarm. Each fires once per case (dedupe keys), on working days only."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from project.models import NotificationKind
 from project.notifications.services import Message, Recipient, notify, notify_many, users_in
 from project.roles import ADMINISTRATOR, WAREHOUSE_STAFF
 from seizures.deadlines import add_working_days, is_working_day
-from seizures.models import Lot, LotStatus, Seizure
+from seizures.models import Lot, LotPhoto, LotStatus, Seizure
 from seizures.querysets import long_stay_query
 from seizures.scoping import readers
 from seizures.services.reference import holiday_dates
@@ -106,8 +109,9 @@ def long_stay(*, today: datetime.date) -> int:
 
 def notify_detentions(seizures: Sequence[Seizure]) -> None:
     """The notification of detention (Art. 17) of each new case: to the right holder by
-    e-mail (a letter when no address is known) and a letter to the declarant. In bulk, so a
-    CSV intake of thousands of cases costs a few queries."""
+    e-mail (a letter when no address is known) and a letter to the declarant, with the lots'
+    photos taken at intake. In bulk, so a CSV intake of thousands of cases costs a few
+    queries."""
     cases = Seizure.objects.filter(pk__in=[s.pk for s in seizures]).select_related("right_holder")
     lots: dict[int, list[str]] = {}
     for seizure_id, reference in (
@@ -116,8 +120,10 @@ def notify_detentions(seizures: Sequence[Seizure]) -> None:
         .order_by("reference")
     ):
         lots.setdefault(seizure_id, []).append(reference)
+    photos = detention_photos(cases)
     messages = []
     for seizure in cases.order_by("pk"):
+        enclosed = photos[seizure.pk]
         recipients = []
         if seizure.right_holder_id:
             holder = seizure.right_holder
@@ -127,11 +133,46 @@ def notify_detentions(seizures: Sequence[Seizure]) -> None:
         messages.append(
             Message(
                 recipients,
-                {"seizure": seizure, "lots": lots.get(seizure.pk, [])},
+                {
+                    "seizure": seizure,
+                    "lots": lots.get(seizure.pk, []),
+                    "photos": len(enclosed.names),
+                    "photos_left_out": enclosed.left_out,
+                },
                 dedupe=str(seizure.pk),
                 link=reverse("seizures:seizure-detail", args=[seizure.pk]),
+                attachments=enclosed.names,
             )
         )
     notify_many(
         NotificationKind.DETENTION_NOTICE, messages, template="notifications/detention_notice.txt"
     )
+
+
+@dataclass
+class Enclosures:
+    """The photos sent with one case's notice, and how many were left out to stay in size."""
+
+    names: list[str] = field(default_factory=list)
+    size: int = 0
+    left_out: int = 0
+
+    def add(self, name: str, size: int) -> None:
+        if self.size + size > settings.NOTIFICATION_ATTACHMENTS_MAX_BYTES:
+            self.left_out += 1
+            return
+        self.names.append(name)
+        self.size += size
+
+
+def detention_photos(cases: QuerySet[Seizure]) -> dict[int, Enclosures]:
+    """Per case, its lots' photos (lot by lot, in the order taken) while their total stays within
+    settings.NOTIFICATION_ATTACHMENTS_MAX_BYTES, so that the e-mail gets through mail servers."""
+    enclosures: dict[int, Enclosures] = defaultdict(Enclosures)
+    for seizure_id, name, size in (
+        LotPhoto.objects.filter(lot__seizure__in=cases)
+        .order_by("lot__reference", "pk")
+        .values_list("lot__seizure_id", "file", "size")
+    ):
+        enclosures[seizure_id].add(name, size)
+    return enclosures

@@ -37,6 +37,9 @@ urlpatterns = [
     path("lots/<int:pk>/release/", lot_views.LotReleaseView.as_view(), name="lot-release"),
     path("lots/<int:pk>/reclassify/", lot_views.LotReclassifyView.as_view(), name="lot-reclassify"),
     path("lots/<int:pk>/condition/", lot_views.LotConditionView.as_view(), name="lot-condition"),
+    path(
+        "lots/<int:pk>/photos/<int:photo_pk>/", lot_views.LotPhotoView.as_view(), name="lot-photo"
+    ),
     path("lots/<int:pk>/amend/", lot_views.LotAmendView.as_view(), name="lot-amend"),
     path("custody/", views.CustodyEventListView.as_view(), name="custody-list"),
     path("storage/move/", warehouse_views.ScanMoveView.as_view(), name="scan-move"),

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.uploadedfile import UploadedFile
 from django_countries import countries
 
 from seizures.categories import (
@@ -139,6 +140,8 @@ class LotInput:
     ewc_code: str | None = None
     ewc_reason: str = ""
     hp_properties: Sequence[str] = ()
+    # Photos of the goods as found (checked and stored by the intake service).
+    photos: Sequence[UploadedFile] = ()
     resolved_hazard_classes: list[str] = field(default_factory=list, init=False)
     default_ewc_code: str = field(default="", init=False)
     resolved_ewc_code: str = field(default="", init=False)

@@ -109,7 +109,9 @@ class SeizureCreateView(Protected, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = SeizureForm(request.POST, user=request.user)
-        formset = lot_formset(0)(request.POST, prefix="lots", form_kwargs={"user": request.user})
+        formset = lot_formset(0)(
+            request.POST, request.FILES, prefix="lots", form_kwargs={"user": request.user}
+        )
         if form.is_valid() and formset.is_valid():
             try:
                 seizure = services.create_seizure(
@@ -240,7 +242,9 @@ class AddLotsView(Protected, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        formset = lot_formset(0)(request.POST, prefix="lots", form_kwargs={"user": request.user})
+        formset = lot_formset(0)(
+            request.POST, request.FILES, prefix="lots", form_kwargs={"user": request.user}
+        )
         if formset.is_valid():
             try:
                 lots = services.add_lots(

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from compliance.models import CertificateReview, ComplianceCheck
@@ -20,6 +21,7 @@ from seizures.models import (
     CustomsOffice,
     IntakeBatch,
     Lot,
+    LotPhoto,
     RightHolder,
     RightHolderAct,
     Seizure,
@@ -30,6 +32,7 @@ from seizures.models import (
 from seizures.models.stocktakes import Stocktake
 from seizures.stocktakes.services import open_stocktake
 from tests.destruction.certificate_factories import executed_order
+from tests.destruction.test_evidence import PNG
 from tests.factories import UserFactory
 from tests.seizures.factories import (
     CustomsOfficeFactory,
@@ -55,6 +58,7 @@ class OfficeWorld:
     destroyed_lot: Lot
     certificate: Certificate
     evidence: EvidenceFile
+    photo: LotPhoto
     check: ComplianceCheck
     review: CertificateReview
     act: RightHolderAct
@@ -136,6 +140,13 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         checksum=code * 16, encoding="utf-8", delimiter=",", created_by=issuer
     )
     batch.seizures.add(seizure)
+    services.record_lot_condition(
+        lot=lot,
+        damaged=True,
+        note="Torn boxes.",
+        actor=issuer,
+        photos=[SimpleUploadedFile(f"box-{code}.png", PNG)],
+    )
     stocktake = open_stocktake(actor=issuer, warehouse=warehouse)
     statement = issue_statement(
         right_holder=right_holder,
@@ -154,6 +165,7 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         destroyed_lot=destroyed_lot,
         certificate=certificate,
         evidence=EvidenceFile.objects.get(record__order=order),
+        photo=LotPhoto.objects.get(lot=lot),
         check=check,
         review=review,
         act=act,

@@ -1,8 +1,6 @@
 """Input serializers of the order endpoints (plain Serializers: HTTP -> service arguments), with
 the proposals the planner answers."""
 
-import json
-
 from rest_framework import serializers
 
 from destruction import services
@@ -15,7 +13,7 @@ from destruction.models import (
     Payer,
     Witness,
 )
-from project.api import MAX_JSON_DEPTH, json_depth
+from project.api import json_object_part
 from project.compliance import Verdict
 from seizures.api.serializers import VisibleRelatedField, WasteCodeField
 from seizures.models import Lot
@@ -305,14 +303,7 @@ class RecordWithEvidenceSerializer(serializers.Serializer):
     other = serializers.ListField(child=serializers.FileField(), required=False)
 
     def validate_record(self, value: str) -> dict:
-        # Read as the JSON parser reads a body: deep nesting is refused, never a 500.
-        try:
-            record = json.loads(value)
-        except (ValueError, RecursionError):
-            raise serializers.ValidationError("Not valid JSON.") from None
-        if not isinstance(record, dict) or json_depth(record) > MAX_JSON_DEPTH:
-            raise serializers.ValidationError("Give the record as a JSON object.")
-        return record
+        return json_object_part(value, what="the record")
 
     def to_service_arguments(self) -> dict:
         """The record's arguments, validated as a JSON record is (errors under the same field

@@ -30,7 +30,9 @@ class SmallLoadSerializer(serializers.Serializer):
 
 
 class DangerousGoodsSerializer(serializers.Serializer):
-    """One lot under one UN entry, as the ADR transport document describes it."""
+    """One lot under the one UN entry it is carried under, as the ADR transport document
+    describes it: a lot of several UN classes under the entry of the lowest transport category,
+    its other classes as subsidiary hazards, its quantity counted once."""
 
     lot = serializers.CharField(source="lot.reference")
     un_number = serializers.CharField(source="entry.un_number")
@@ -39,7 +41,13 @@ class DangerousGoodsSerializer(serializers.Serializer):
         help_text="With DAMAGED/DEFECTIVE after it for a damaged battery lot (ADR SP 376).",
     )
     description = serializers.CharField(
-        source="entry.description", help_text="The dangerous goods description (ADR 5.4.1.1.1)."
+        help_text="The dangerous goods description (ADR 5.4.1.1.1), subsidiary hazards in "
+        "brackets after the class."
+    )
+    subsidiary_hazards = serializers.ListField(
+        source="subsidiary",
+        child=serializers.CharField(),
+        help_text="The lot's other UN classes, which its quantity is not counted under again.",
     )
     transport_category = serializers.IntegerField(source="entry.transport_category")
     quantity = serializers.DecimalField(

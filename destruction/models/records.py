@@ -9,6 +9,7 @@ from destruction.methods import OPERATION_CODES
 
 # Importing the cost ledger's module registers its models with this app.
 from destruction.models.orders import DestructionOrder, WitnessRole
+from project.models import StoredUpload
 from seizures.scoping import ScopedQuerySet
 
 
@@ -167,7 +168,7 @@ class EvidenceFileQuerySet(ScopedQuerySet):
     office_lookup = "record__order__office"
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(StoredUpload):
     """A photo, video, weighbridge ticket or minutes, kept with its SHA-256 (digest X-WE-03)."""
 
     class Kind(models.TextChoices):
@@ -180,19 +181,8 @@ class EvidenceFile(models.Model):
     record = models.ForeignKey(DestructionRecord, on_delete=models.PROTECT, related_name="evidence")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     file = models.FileField(upload_to=evidence_path, max_length=300)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["record", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name

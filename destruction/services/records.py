@@ -4,7 +4,6 @@ dispatched -> executed), evidence files added before certification, and the mass
 written by a transaction that rolls back are removed from disk."""
 
 import datetime
-import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from destruction.costs.services import accrue_order_costs
 from destruction.eligibility import LotFacts, PermitFacts, facility_refusal, hold_refusals
-from destruction.evidence import CheckedUpload, check_upload
+from destruction.evidence import CheckedEvidence, check_upload
 from destruction.methods import OPERATION_CODES
 from destruction.models import (
     DecompositionState,
@@ -44,14 +43,12 @@ from destruction.services._shared import (
     compliance_check,
     mass_tolerance,
 )
-from project import audit
+from project import audit, uploads
 from project.errors import TransitionNotAllowed
 from project.statistics import rollup_change
 from seizures import custody
 from seizures.models import Lot, LotStatus
 from seizures.waste_codes import canonical_code, code_errors
-
-logger = logging.getLogger(__name__)
 
 MAX_OUTPUTS = 20
 # Free-text limits of the execution record; the record form and the API take them from here.
@@ -139,119 +136,114 @@ def record_destruction(
         errors["evidence"] = evidence_errors
     if errors:
         raise ValidationError(errors)
-    saved_files: list[EvidenceFile] = []
-    try:
-        with transaction.atomic(durable=True):
-            _transition(order, OrderStatus.DISPATCHED, OrderStatus.EXECUTED)
-            order = _fresh(order)
-            by_facility = _facility_submission(order, actor)
-            lines = _locked_active_lines(order)
-            # A legal hold placed after dispatch stops the record as it stopped the dispatch.
-            _refuse(hold_refusals(LotFacts.of(line.lot) for line in lines))
-            if started_at < order.dispatched_at.replace(second=0, microsecond=0):
-                raise ValidationError(
-                    {"started_at": ["The destruction cannot start before the goods left."]}
-                )
-            methods = _actual_methods(order, lines, actual_methods or {}, started_at)
-            balance = mass_balance(
-                dispatch_kg=order.dispatch_weight_kg,
-                gate_kg=gate_weight_kg,
-                output_kg=sum((o.weight_kg for o in outputs), Decimal("0")),
+    with uploads.discarded_on_failure() as stored, transaction.atomic(durable=True):
+        _transition(order, OrderStatus.DISPATCHED, OrderStatus.EXECUTED)
+        order = _fresh(order)
+        by_facility = _facility_submission(order, actor)
+        lines = _locked_active_lines(order)
+        # A legal hold placed after dispatch stops the record as it stopped the dispatch.
+        _refuse(hold_refusals(LotFacts.of(line.lot) for line in lines))
+        if started_at < order.dispatched_at.replace(second=0, microsecond=0):
+            raise ValidationError(
+                {"started_at": ["The destruction cannot start before the goods left."]}
             )
-            justification = (deviation_justification or "").strip()
-            if balance.breaches and not justification:
-                raise ValidationError(
-                    {"deviation_justification": [*balance.breaches, MASS_BALANCE_JUSTIFY]}
+        methods = _actual_methods(order, lines, actual_methods or {}, started_at)
+        balance = mass_balance(
+            dispatch_kg=order.dispatch_weight_kg,
+            gate_kg=gate_weight_kg,
+            output_kg=sum((o.weight_kg for o in outputs), Decimal("0")),
+        )
+        justification = (deviation_justification or "").strip()
+        if balance.breaches and not justification:
+            raise ValidationError(
+                {"deviation_justification": [*balance.breaches, MASS_BALANCE_JUSTIFY]}
+            )
+        with rollup_change(seizures={line.lot.seizure_id for line in lines}, orders=[order.pk]):
+            record = DestructionRecord.objects.create(
+                order=order,
+                started_at=started_at,
+                ended_at=ended_at,
+                temperature_c=temperature_c,
+                residence_time_s=residence_time_s,
+                halogenated_over_1pct=halogenated_over_1pct,
+                particle_size_mm=particle_size_mm,
+                debranded=debranded,
+                batteries_removed=batteries_removed,
+                aerosols_degassed=aerosols_degassed,
+                denatured=denatured,
+                pyrotechnics_neutralised=pyrotechnics_neutralised,
+                liquid_volume_l=liquid_volume_l,
+                decomposition_state=decomposition_state,
+                gate_weight_kg=gate_weight_kg,
+                weighbridge_ticket=weighbridge_ticket.strip(),
+                customs_officer_present=customs_officer_present,
+                officer_absence_reason=officer_absence_reason.strip(),
+                mass_balance_deviation=bool(balance.breaches),
+                deviation_justification=justification if balance.breaches else "",
+                recorded_by=actor,
+                recorded_by_facility=by_facility,
+            )
+            fractions = OutputFraction.objects.bulk_create(
+                OutputFraction(
+                    record=record,
+                    route=o.route,
+                    weight_kg=o.weight_kg,
+                    destination=o.destination.strip(),
+                    operation_code=o.operation_code,
+                    # Validated above: the list's own spelling ("191208" -> "19 12 08").
+                    ewc_code=canonical_code(o.ewc_code) if o.ewc_code.strip() else "",
+                    destination_permit=o.destination_permit.strip(),
+                    shipment_reference=o.shipment_reference.strip(),
                 )
-            with rollup_change(seizures={line.lot.seizure_id for line in lines}, orders=[order.pk]):
-                record = DestructionRecord.objects.create(
-                    order=order,
-                    started_at=started_at,
-                    ended_at=ended_at,
-                    temperature_c=temperature_c,
-                    residence_time_s=residence_time_s,
-                    halogenated_over_1pct=halogenated_over_1pct,
-                    particle_size_mm=particle_size_mm,
-                    debranded=debranded,
-                    batteries_removed=batteries_removed,
-                    aerosols_degassed=aerosols_degassed,
-                    denatured=denatured,
-                    pyrotechnics_neutralised=pyrotechnics_neutralised,
-                    liquid_volume_l=liquid_volume_l,
-                    decomposition_state=decomposition_state,
-                    gate_weight_kg=gate_weight_kg,
-                    weighbridge_ticket=weighbridge_ticket.strip(),
-                    customs_officer_present=customs_officer_present,
-                    officer_absence_reason=officer_absence_reason.strip(),
-                    mass_balance_deviation=bool(balance.breaches),
-                    deviation_justification=justification if balance.breaches else "",
-                    recorded_by=actor,
-                    recorded_by_facility=by_facility,
+                for o in outputs
+            )
+            present = Witness.objects.bulk_create(
+                Witness(
+                    record=record,
+                    name=w.name.strip(),
+                    organisation=w.organisation.strip(),
+                    role=w.role,
                 )
-                fractions = OutputFraction.objects.bulk_create(
-                    OutputFraction(
-                        record=record,
-                        route=o.route,
-                        weight_kg=o.weight_kg,
-                        destination=o.destination.strip(),
-                        operation_code=o.operation_code,
-                        # Validated above: the list's own spelling ("191208" -> "19 12 08").
-                        ewc_code=canonical_code(o.ewc_code) if o.ewc_code.strip() else "",
-                        destination_permit=o.destination_permit.strip(),
-                        shipment_reference=o.shipment_reference.strip(),
-                    )
-                    for o in outputs
+                for w in witnesses
+            )
+            audit.record_created([*fractions, *present], actor=actor)
+            by_method: dict[str, list[Lot]] = defaultdict(list)
+            for line in lines:
+                by_method[methods[line.lot_id]].append(line.lot)
+            for method, lots in by_method.items():
+                OrderLine.objects.filter(
+                    order=order, active=True, lot_id__in=[lot.pk for lot in lots]
+                ).update(actual_method=method)
+            _refuse_unreconciled([line.lot_id for line in lines])
+            # Costs accrue while the lots still stand where they were stored (zone tariffs).
+            accrue_order_costs(order, lines, methods=methods)
+            custody.change_lot_status(
+                [line.lot_id for line in lines],
+                expected=LotStatus.IN_TRANSIT,
+                new=LotStatus.DESTROYED,
+                location=None,
+            )
+            for method, lots in sorted(by_method.items()):
+                custody.append_events(
+                    lots,
+                    Kind.DESTROYED,
+                    actor=actor,
+                    details={
+                        "order": order.reference,
+                        "facility": order.facility.name,
+                        "method": method,
+                        "started_at": started_at.isoformat(),
+                        "ended_at": ended_at.isoformat(),
+                        "gate_weight_kg": str(gate_weight_kg),
+                        "weighbridge_ticket": record.weighbridge_ticket,
+                        "mass_balance_deviation": bool(balance.breaches),
+                    },
                 )
-                present = Witness.objects.bulk_create(
-                    Witness(
-                        record=record,
-                        name=w.name.strip(),
-                        organisation=w.organisation.strip(),
-                        role=w.role,
-                    )
-                    for w in witnesses
-                )
-                audit.record_created([*fractions, *present], actor=actor)
-                by_method: dict[str, list[Lot]] = defaultdict(list)
-                for line in lines:
-                    by_method[methods[line.lot_id]].append(line.lot)
-                for method, lots in by_method.items():
-                    OrderLine.objects.filter(
-                        order=order, active=True, lot_id__in=[lot.pk for lot in lots]
-                    ).update(actual_method=method)
-                _refuse_unreconciled([line.lot_id for line in lines])
-                # Costs accrue while the lots still stand where they were stored (zone tariffs).
-                accrue_order_costs(order, lines, methods=methods)
-                custody.change_lot_status(
-                    [line.lot_id for line in lines],
-                    expected=LotStatus.IN_TRANSIT,
-                    new=LotStatus.DESTROYED,
-                    location=None,
-                )
-                for method, lots in sorted(by_method.items()):
-                    custody.append_events(
-                        lots,
-                        Kind.DESTROYED,
-                        actor=actor,
-                        details={
-                            "order": order.reference,
-                            "facility": order.facility.name,
-                            "method": method,
-                            "started_at": started_at.isoformat(),
-                            "ended_at": ended_at.isoformat(),
-                            "gate_weight_kg": str(gate_weight_kg),
-                            "weighbridge_ticket": record.weighbridge_ticket,
-                            "mass_balance_deviation": bool(balance.breaches),
-                        },
-                    )
-            for item in checked:
-                saved_files.append(_store_evidence(record, item, actor=actor))
-            # The compliance check of the record is stored by the hook (compliance app); the
-            # certificate reads it. A non-compliant record is still recorded: it happened.
-            compliance_check(order, stage="record", actor=actor)
-    except BaseException:
-        _discard_files(saved_files)
-        raise
+        for item in checked:
+            _store_evidence(record, item, actor=actor, stored=stored)
+        # The compliance check of the record is stored by the hook (compliance app); the
+        # certificate reads it. A non-compliant record is still recorded: it happened.
+        compliance_check(order, stage="record", actor=actor)
     return record
 
 
@@ -276,28 +268,23 @@ def add_evidence(
     """Attach one more evidence file to an executed order's record (before certification) and
     run the record check again (a stored check each time)."""
     item = check_upload(file, kind, field="file")
-    saved: list[EvidenceFile] = []
-    try:
-        with transaction.atomic(durable=True):
-            # Locks the order: a certificate cannot be issued while the evidence is being added.
-            updated = DestructionOrder.objects.filter(
-                pk=order.pk, status=OrderStatus.EXECUTED
-            ).update(updated_at=timezone.now())
-            if updated != 1:
-                current = DestructionOrder.objects.get(pk=order.pk)
-                raise TransitionNotAllowed(
-                    f"Order {current.reference} is {current.get_status_display().lower()}; "
-                    "evidence is added to executed orders before certification."
-                )
-            record = DestructionRecord.objects.select_related("order").get(order_id=order.pk)
-            saved.append(_store_evidence(record, item, actor=actor))
-            # The evidence may satisfy a blocking record rule (X-WE-04: signed minutes): the
-            # record check runs again and is stored, so the certificate reads the new verdict.
-            compliance_check(record.order, stage="record", actor=actor)
-    except BaseException:
-        _discard_files(saved)
-        raise
-    return saved[0]
+    with uploads.discarded_on_failure() as stored, transaction.atomic(durable=True):
+        # Locks the order: a certificate cannot be issued while the evidence is being added.
+        updated = DestructionOrder.objects.filter(pk=order.pk, status=OrderStatus.EXECUTED).update(
+            updated_at=timezone.now()
+        )
+        if updated != 1:
+            current = DestructionOrder.objects.get(pk=order.pk)
+            raise TransitionNotAllowed(
+                f"Order {current.reference} is {current.get_status_display().lower()}; "
+                "evidence is added to executed orders before certification."
+            )
+        record = DestructionRecord.objects.select_related("order").get(order_id=order.pk)
+        evidence = _store_evidence(record, item, actor=actor, stored=stored)
+        # The evidence may satisfy a blocking record rule (X-WE-04: signed minutes): the
+        # record check runs again and is stored, so the certificate reads the new verdict.
+        compliance_check(record.order, stage="record", actor=actor)
+    return evidence
 
 
 @dataclass(frozen=True)
@@ -514,7 +501,7 @@ def _witness_errors(
     return []
 
 
-def _check_evidence(evidence: Sequence[EvidenceInput]) -> tuple[list[CheckedUpload], list[str]]:
+def _check_evidence(evidence: Sequence[EvidenceInput]) -> tuple[list[CheckedEvidence], list[str]]:
     checked, errors = [], []
     for item in evidence:
         try:
@@ -524,37 +511,18 @@ def _check_evidence(evidence: Sequence[EvidenceInput]) -> tuple[list[CheckedUplo
     return checked, errors
 
 
-def _store_evidence(record: DestructionRecord, item: CheckedUpload, *, actor: User) -> EvidenceFile:
+def _store_evidence(
+    record: DestructionRecord, item: CheckedEvidence, *, actor: User, stored: list
+) -> EvidenceFile:
     evidence = EvidenceFile(
         record=record,
         kind=item.kind,
-        original_name=item.original_name,
-        content_type=item.file_type.content_type,
-        size=item.size,
-        sha256=item.sha256,
+        original_name=item.file.original_name,
+        content_type=item.file.file_type.content_type,
+        size=item.file.size,
+        sha256=item.file.sha256,
         uploaded_by=actor,
     )
-    item.upload.seek(0)
-    try:
-        evidence.file.save(item.stored_name, item.upload, save=False)
-    except OSError as error:
-        # A full disk or a folder the server may not write to: the transaction rolls back and
-        # the user keeps what they typed, with a message instead of a server error.
-        logger.error("Evidence storage failed for order %s: %s", record.order.reference, error)
-        raise ValidationError(
-            {
-                "evidence": [
-                    f"{item.original_name}: the evidence store cannot be written to right now; "
-                    "nothing was saved. Try again later or ask an administrator to check the "
-                    "evidence folder."
-                ]
-            }
-        ) from error
+    uploads.store(evidence.file, item.file, field="evidence", stored=stored)
     evidence.save()
     return evidence
-
-
-def _discard_files(saved: Sequence[EvidenceFile]) -> None:
-    """Files written by a transaction that rolled back are removed from disk."""
-    for evidence in saved:
-        evidence.file.delete(save=False)

@@ -7,6 +7,8 @@ Damaged or defective lithium batteries (ADR 3.3.1 special provision 376) are des
 row of their UN number in destruction/data/adr-damaged-batteries.csv: the marking after the
 proper shipping name, their packing instruction and the transport category they count under.
 
+A lot of several UN classes is carried under one entry, its quantity counted once (`lot_entry`).
+
 Also the small-load exemption of ADR 1.1.3.6: the points of a load from its quantities per
 transport category."""
 
@@ -57,10 +59,12 @@ class AdrEntry:
     # The packing instruction of a special provision the goods are carried under (SP 376).
     packing_note: str = ""
 
-    def description(self, *, waste: bool = True) -> str:
+    def description(self, *, waste: bool = True, subsidiary: tuple[str, ...] = ()) -> str:
         """The dangerous goods description of ADR 5.4.1.1.1 (a)-(d) and (k): "WASTE UN 3480
-        LITHIUM ION BATTERIES, 9, (E)"; WASTE first for waste (5.4.1.1.3)."""
-        parts = [f"UN {self.un_number} {self.proper_shipping_name}", self.adr_class]
+        LITHIUM ION BATTERIES, 9 (8), (E)"; WASTE first for waste (5.4.1.1.3), the subsidiary
+        hazards in brackets after the class (5.4.1.1.1 (c))."""
+        label = self.adr_class + (f" ({', '.join(subsidiary)})" if subsidiary else "")
+        parts = [f"UN {self.un_number} {self.proper_shipping_name}", label]
         if self.packing_group:
             parts.append(f"PG {self.packing_group}")
         if self.tunnel_code and self.tunnel_code != "-":
@@ -128,6 +132,49 @@ def entry_for(waste_class: str, hazard_class: str, *, damaged: bool = False) -> 
         transport_category=rule.transport_category,
         packing_note=rule.packing_note,
     )
+
+
+@dataclass(frozen=True)
+class LotEntry:
+    """The entry a lot is carried under, and its other UN classes as subsidiary hazards."""
+
+    entry: AdrEntry
+    subsidiary: tuple[str, ...]
+
+
+def lot_entry(
+    waste_class: str, hazard_classes: Iterable[str], *, damaged: bool = False
+) -> LotEntry | None:
+    """One entry for the whole lot, so that its quantity is described and counted once.
+
+    A lot records its UN classes, not how much of it falls under each, so its whole quantity is
+    counted under the strictest of their entries: the lowest transport category (0, never
+    exempt, then the highest multiplier of 1.1.3.6.4), which never understates the points. On
+    equal categories the lower class wins: classes 1 and 2 take precedence over any other
+    hazard (ADR 2.1.3.5.3), and the precedence table of 2.1.3.10 for the others needs the
+    packing group each hazard would have in the actual goods, which a lot does not record. The
+    other classes are printed as subsidiary hazards, so the packages' labels still show them."""
+    found = {
+        hazard_class: entry
+        for hazard_class in hazard_classes
+        if (entry := entry_for(waste_class, hazard_class, damaged=damaged)) is not None
+    }
+    if not found:
+        return None
+    main = min(
+        found,
+        key=lambda hazard_class: (
+            found[hazard_class].transport_category,
+            _class_order(hazard_class),
+        ),
+    )
+    others = sorted(set(found) - {main}, key=_class_order)
+    return LotEntry(found[main], tuple(others))
+
+
+def _class_order(hazard_class: str) -> tuple[int, ...]:
+    """ "1.4" before "2.1" before "3" before "9", as numbers rather than as text."""
+    return tuple(int(part) for part in hazard_class.split("."))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 from destruction.methods import METHODS
 from destruction.models import DestructionOrder, OrderLine, OrderStatus
 from destruction.transport import annex_vii
-from destruction.transport.adr import AdrEntry, SmallLoad, decimal_text, entry_for, small_load
+from destruction.transport.adr import AdrEntry, SmallLoad, decimal_text, lot_entry, small_load
 from destruction.transport.annex_vii import cross_border
 from project import pdf
 from project.errors import TransitionNotAllowed
@@ -52,8 +52,15 @@ CONSIGNOR_DECLARATION = (
 
 @dataclass(frozen=True)
 class DangerousLine:
+    """A lot under the one entry it is carried under (adr.lot_entry), with its other UN classes
+    as subsidiary hazards."""
+
     lot: Lot
     entry: AdrEntry
+    subsidiary: tuple[str, ...] = ()
+
+    def description(self) -> str:
+        return self.entry.description(subsidiary=self.subsidiary)
 
     @property
     def quantity(self) -> Decimal:
@@ -119,14 +126,15 @@ def lines_of(order: DestructionOrder) -> list[OrderLine]:
 
 
 def dangerous_lines(order: DestructionOrder) -> list[DangerousLine]:
-    """One line per (lot, UN entry): a lot of several UN classes is described under each, a
-    damaged lot as damaged or defective goods (SP 376)."""
+    """One line per lot with UN classes: a lot of several is carried under its strictest entry
+    with the others as subsidiary hazards, its quantity once (adr.lot_entry); a damaged lot as
+    damaged or defective goods (SP 376)."""
     found = []
     for line in lines_of(order):
-        for hazard_class in line.lot.hazard_classes or []:
-            entry = entry_for(line.lot.waste_class, hazard_class, damaged=line.lot.damaged)
-            if entry is not None:
-                found.append(DangerousLine(line.lot, entry))
+        lot = line.lot
+        carried = lot_entry(lot.waste_class, lot.hazard_classes or [], damaged=lot.damaged)
+        if carried is not None:
+            found.append(DangerousLine(lot, carried.entry, carried.subsidiary))
     return found
 
 
@@ -166,7 +174,7 @@ def adr_pdf(order: DestructionOrder) -> bytes:
         rows.append(
             [
                 item.lot.reference,
-                _cell(item.entry.description()),
+                _cell(item.description()),
                 f"{item.lot.articles} articles",
                 f"{decimal_text(item.lot.gross_weight_kg)} kg",
             ]

@@ -1,12 +1,16 @@
 """Input serializers (plain Serializers: HTTP -> service arguments), with the outputs of the
 actions that take them (amendments, right holders' answers, intake batches, placement options)."""
 
+import re
 from decimal import Decimal
 
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from project.api import json_object_part
 from seizures.api.serializers import (
     VisibleRelatedField,
     WasteCodeField,
@@ -164,6 +168,38 @@ class SeizureCreateSerializer(SeizureCaseFieldsSerializer):
     lots = LotInputSerializer(many=True, allow_empty=False)
 
 
+LOT_PHOTOS_PART = re.compile(r"^lots\[(\d{1,3})\]\.photos$")
+
+
+class SeizureWithPhotosSerializer(serializers.Serializer):
+    """The seizure as multipart/form-data: the body of a JSON request in the part `seizure`,
+    and each lot's photos in parts named `lots[N].photos` (N counts the lots from 0, as their
+    error keys do; JPEG, PNG or WebP, any number of parts each)."""
+
+    seizure = serializers.CharField(
+        help_text="The seizure as in a JSON request (office, detained_on, ..., lots), as JSON."
+    )
+
+    def validate_seizure(self, value: str) -> dict:
+        return json_object_part(value, what="the seizure")
+
+
+def lot_photos(files: MultiValueDict, lot_count: int) -> list[list[UploadedFile]]:
+    """The photos of each lot from the parts `lots[N].photos`; a file in any other part, or
+    for a lot not sent, is refused rather than silently dropped."""
+    photos: list[list[UploadedFile]] = [[] for _ in range(lot_count)]
+    errors = {}
+    for part in files:
+        match = LOT_PHOTOS_PART.match(part)
+        if match and int(match.group(1)) < lot_count:
+            photos[int(match.group(1))] = files.getlist(part)
+        else:
+            errors[part] = [f"Name photo parts lots[N].photos, N from 0 to {lot_count - 1}."]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return photos
+
+
 class SeizureUpdateSerializer(SeizureCaseFieldsSerializer):
     """PATCH: any subset of the case fields, plus what completes the legal route: the dates of
     the agreements, and on the court route the proceedings and the judgment (Art. 23(3)-(5))."""
@@ -231,6 +267,11 @@ class ConditionSerializer(serializers.Serializer):
 
     damaged = serializers.BooleanField(help_text="Damaged, swollen or leaking.")
     note = serializers.CharField(max_length=2000, help_text="What was found.")
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="JPEG, PNG or WebP photos as evidence (multipart/form-data, one part each).",
+    )
 
 
 class AmendSerializer(serializers.Serializer):

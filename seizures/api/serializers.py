@@ -14,6 +14,7 @@ from seizures.models import (
     CustomsOffice,
     Holiday,
     Lot,
+    LotPhoto,
     RightHolder,
     Seizure,
     StorageLocation,
@@ -129,6 +130,37 @@ class LotSerializer(serializers.ModelSerializer):
             "days_in_storage",
             "deadline",
         )
+        read_only_fields = fields
+
+
+class LotPhotoSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="Permission-checked download URL.")
+
+    class Meta:
+        model = LotPhoto
+        fields = (
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "event",
+            "uploaded_at",
+            "download",
+        )
+        read_only_fields = fields
+
+    def get_download(self, photo) -> str:
+        return f"/api/v1/lots/{photo.lot_id}/photos/{photo.pk}/"
+
+
+class LotDetailSerializer(LotSerializer):
+    """A lot with the photos of its condition (the list leaves them out)."""
+
+    photos = LotPhotoSerializer(many=True, read_only=True)
+
+    class Meta(LotSerializer.Meta):
+        fields = (*LotSerializer.Meta.fields, "photos")
         read_only_fields = fields
 
 

@@ -4,6 +4,8 @@ service -> output serializer). Permissions per action in `permission_map`."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.datastructures import MultiValueDict
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -19,6 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from project.api import ERROR, FileNegotiation, NewestFirstPagination, error_body
+from project.routers import ID_PATTERN
 from seizures import exports, labels, services
 from seizures.api import inputs
 from seizures.api import serializers as s
@@ -29,12 +32,14 @@ from seizures.filtersets import (
     SeizureFilterSet,
 )
 from seizures.intake import IntakeDuplicates, IntakeRejected
+from seizures.lots.photos import photo_response
 from seizures.models import (
     INTAKE_FLAGS,
     CustodyEvent,
     CustodySeal,
     IntakeBatch,
     Lot,
+    LotPhoto,
     RightHolderAct,
     Seizure,
     StorageLocation,
@@ -45,7 +50,16 @@ CSV_RESPONSE = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description
 PDF_RESPONSE = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF labels")
 }
+PHOTO_RESPONSE = {
+    (200, "application/octet-stream"): OpenApiResponse(
+        OpenApiTypes.BINARY, description="The photo as uploaded (JPEG, PNG or WebP)."
+    ),
+    403: ERROR,
+    404: ERROR,
+}
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+# Lot actions answering the lot with its photos.
+DETAIL_ACTIONS = frozenset({"retrieve", "condition"})
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY = 100
 IMPORT_ROWS_ERROR = inline_serializer(
@@ -129,15 +143,31 @@ class SeizureViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(s.SeizureDetailSerializer(seizure).data, status=code)
 
+    def _intake_parts(self, request) -> tuple[dict, MultiValueDict]:
+        """The seizure's JSON body and the files sent with it (none in a JSON request)."""
+        if not request.content_type.startswith("multipart/"):
+            return request.data, MultiValueDict()
+        outer = self._valid(inputs.SeizureWithPhotosSerializer, request.data)
+        return outer["seizure"], request.FILES
+
     @extend_schema(
-        request=inputs.SeizureCreateSerializer,
+        request={
+            "application/json": inputs.SeizureCreateSerializer,
+            "multipart/form-data": inputs.SeizureWithPhotosSerializer,
+        },
         responses={201: s.SeizureDetailSerializer, **WRITE_ERRORS},
     )
     def create(self, request):
-        """Log a seizure with its lots (nested); lots naming a location are placed at intake."""
-        data = self._valid(inputs.SeizureCreateSerializer, request.data)
+        """Log a seizure with its lots (nested); lots naming a location are placed at intake.
+        JSON, or multipart/form-data with photos of the goods as found: the JSON body in the
+        part `seizure`, each lot's photos in parts `lots[N].photos` (N from 0), their SHA-256
+        in the lot's first custody event; the notice of detention encloses them."""
+        body, files = self._intake_parts(request)
+        data = self._valid(inputs.SeizureCreateSerializer, body)
         lot_serializer = inputs.LotInputSerializer()
         lots = [lot_serializer.to_lot_input(lot) for lot in data.pop("lots")]
+        for lot, photos in zip(lots, inputs.lot_photos(files, len(lots)), strict=True):
+            lot.photos = photos
         seizure = services.create_seizure(actor=request.user, lots=lots, **data)
         return self._detail(seizure, status.HTTP_201_CREATED)
 
@@ -430,6 +460,7 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "release": "seizures.release_lot",
         "reclassify": "seizures.change_lot",
         "condition": "seizures.move_lot",
+        "photo": "seizures.view_lot",
         "amend": "seizures.amend_seizure",
         "custody": "seizures.view_custodyevent",
         "labels": "seizures.print_labels",
@@ -437,10 +468,16 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        return Lot.objects.visible_to(self.request.user).with_related()
+        queryset = Lot.objects.visible_to(self.request.user).with_related()
+        if self.action in DETAIL_ACTIONS:
+            queryset = queryset.prefetch_related("photos")
+        return queryset
 
-    def _lot(self, lot: Lot, code=status.HTTP_200_OK) -> Response:
-        return Response(s.LotSerializer(self.get_queryset().get(pk=lot.pk)).data, status=code)
+    def get_serializer_class(self):
+        return s.LotDetailSerializer if self.action == "retrieve" else s.LotSerializer
+
+    def _lot(self, lot: Lot, code=status.HTTP_200_OK, serializer=s.LotSerializer) -> Response:
+        return Response(serializer(self.get_queryset().get(pk=lot.pk)).data, status=code)
 
     @extend_schema(request=inputs.MoveSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
@@ -496,16 +533,35 @@ class LotViewSet(FilteredViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return self._lot(lot)
 
     @extend_schema(
-        request=inputs.ConditionSerializer, responses={200: s.LotSerializer, **WRITE_ERRORS}
+        request={
+            "application/json": inputs.ConditionSerializer,
+            "multipart/form-data": inputs.ConditionSerializer,
+        },
+        responses={200: s.LotDetailSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def condition(self, request, pk=None):
         """Record that the lot is found damaged, swollen or leaking, or no longer so (X-CC-04,
-        BAT-S2): a custody event; 409 once the lot is destroyed or released."""
+        BAT-S2): a custody event naming the SHA-256 of each photo sent with it (multipart, parts
+        named `photos`; JPEG, PNG or WebP by content); 409 once the lot is destroyed or
+        released. Answers the lot with its photos."""
         lot = self.get_object()
         data = self._valid(inputs.ConditionSerializer, request.data)
         services.record_lot_condition(lot=lot, actor=request.user, **data)
-        return self._lot(lot)
+        return self._lot(lot, serializer=s.LotDetailSerializer)
+
+    @extend_schema(responses=PHOTO_RESPONSE)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=rf"photos/(?P<photo_pk>{ID_PATTERN})",
+        filter_backends=(),
+        content_negotiation_class=FileNegotiation,
+    )
+    def photo(self, request, pk=None, photo_pk=None):
+        """Download a photo of the lot (never served under a public URL; audited)."""
+        photo = get_object_or_404(LotPhoto.objects.visible_to(request.user), pk=photo_pk, lot_id=pk)
+        return photo_response(photo)
 
     @extend_schema(
         request=inputs.ReclassifySerializer, responses={200: s.LotSerializer, **WRITE_ERRORS}

@@ -27,9 +27,11 @@ from seizures.forms import (
     is_id,
     proposed_waste_codes,
 )
+from seizures.lots.photos import photo_response
 from seizures.models import (
     CustodyEvent,
     Lot,
+    LotPhoto,
     LotStatus,
     StorageLocation,
 )
@@ -94,6 +96,7 @@ class LotDetailView(Protected, DetailView):
             .with_related()
             .prefetch_related(
                 Prefetch("samples", queryset=Lot.objects.with_related().order_by("reference")),
+                Prefetch("photos", queryset=LotPhoto.objects.select_related("event")),
                 Prefetch(
                     "custody_events",
                     queryset=CustodyEvent.objects.select_related(
@@ -146,6 +149,17 @@ class LotDetailView(Protected, DetailView):
         return context
 
 
+class LotPhotoView(Protected, View):
+    """A photo of a lot the user may see: shown in the lot page (inline), or downloaded with
+    `?download=1`. Another office's photo answers 404 like an unknown one."""
+
+    permission_required = "seizures.view_lot"
+
+    def get(self, request, pk, photo_pk):
+        photo = get_object_or_404(LotPhoto.objects.visible_to(request.user), pk=photo_pk, lot_id=pk)
+        return photo_response(photo, inline="download" not in request.GET)
+
+
 class LotConditionView(LotDetailView):
     """POST only: record the lot found damaged or no longer so, or show the lot page again with
     the refusal on the condition form."""
@@ -155,7 +169,7 @@ class LotConditionView(LotDetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = ConditionForm(request.POST)
+        form = ConditionForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 lot = services.record_lot_condition(

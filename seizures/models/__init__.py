@@ -1,8 +1,8 @@
 """Seizures, their lots, the storage where lots wait, and the append-only custody chain.
 
 One module per part: `reference` (offices, holidays, right holders), `inventory` (warehouses,
-locations, seizures, lots), `custody` (the append-only record), `batches` (CSV files imported),
-`stocktakes` (counts of the stock), `access` (which offices or right holder a user sees),
+locations, seizures, lots), `custody` (the append-only record, lot photos), `batches` (CSV files
+imported), `stocktakes` (counts of the stock), `access` (which offices or right holder a user sees),
 `right_holder_acts` (what right holders answered on a case). Everything is importable from
 `seizures.models`, as migrations and the other apps expect."""
 
@@ -20,7 +20,7 @@ from seizures.choices import (
 )
 from seizures.models.access import UserAccess
 from seizures.models.batches import IntakeBatch
-from seizures.models.custody import Amendment, CustodyEvent, CustodySeal
+from seizures.models.custody import Amendment, CustodyEvent, CustodySeal, LotPhoto
 from seizures.models.inventory import (
     CLASSIFICATION_FIELDS,
     COUNTERFEIT_OR_PIRATED,
@@ -55,6 +55,7 @@ __all__ = [
     "JudgmentOutcome",
     "LegalRoute",
     "Lot",
+    "LotPhoto",
     "LotStatus",
     "RightHolder",
     "RightHolderAct",

@@ -1,5 +1,5 @@
 """The append-only record: custody events (hash-chained per lot), the signed seals over every
-chain head, and amendments made after goods left storage."""
+chain head, amendments made after goods left storage, and the photos of lots' condition."""
 
 import hashlib
 import json
@@ -7,8 +7,9 @@ import json
 from django.conf import settings
 from django.db import models
 
+from project.models import StoredUpload
 from seizures.models.inventory import CLASSIFICATION_FIELDS, Lot, Seizure, StorageLocation
-from seizures.querysets import CustodyEventQuerySet, CustodySealQuerySet
+from seizures.querysets import CustodyEventQuerySet, CustodySealQuerySet, LotPhotoQuerySet
 
 
 class AppendOnly(models.Model):
@@ -206,3 +207,30 @@ class Amendment(AppendOnly):
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) of every changed value, in the order given."""
         return [(name, self.before.get(name), value) for name, value in self.after.items()]
+
+
+def lot_photo_path(instance: "LotPhoto", filename: str) -> str:
+    """Under the lot's reference, which also names the file, so an e-mailed photo says its lot."""
+    reference = instance.lot.reference
+    return f"lot-photos/{reference}/{reference}-{instance.sha256[:12]}-{filename}"
+
+
+class LotPhoto(AppendOnly, StoredUpload):
+    """A photo of a lot's condition (damaged, leaking), kept with its SHA-256. The custody event
+    it was taken with names that hash, so the chain covers the photo: a file replaced on disk no
+    longer matches the chain."""
+
+    append_only_name = "Lot photos"
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="photos")
+    event = models.ForeignKey(CustodyEvent, on_delete=models.PROTECT, related_name="photos")
+    file = models.FileField(upload_to=lot_photo_path, max_length=300)
+
+    objects = LotPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lot", "id"]
+
+    def __str__(self) -> str:
+        # The audit trail names a photo by it; the lot id tells whose photo it is.
+        return f"{self.original_name} (lot {self.lot_id})"

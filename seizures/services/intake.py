@@ -11,11 +11,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from project import audit
+from project import audit, uploads
 from project.statistics import rollup_change
+from project.uploads import CheckedUpload
 from seizures import custody
 from seizures.intake import (
     CASE_FIELDS,
@@ -44,6 +46,7 @@ from seizures.services.amendments import (
     raise_case_errors,
     refuse_legal_fact_edit,
 )
+from seizures.services.photos import check_photos, photo_details, store_photos
 from seizures.services.reference import holiday_dates, set_deadlines
 from seizures.services.storage import (
     blocking_placement_findings,
@@ -119,12 +122,12 @@ def create_seizure(
         "perishable": perishable,
         "notes": notes,
     }
-    _raise_lot_errors(lots, first_line=1)
+    photos = _raise_lot_errors(lots, first_line=1)
     notes_errors = text_length_errors({"notes": notes})
     if notes_errors:
         raise ValidationError(notes_errors)
     _raise_case_errors(fields, lots)
-    with transaction.atomic(durable=True):
+    with uploads.discarded_on_failure() as stored, transaction.atomic(durable=True):
         holidays = holiday_dates()
         sequence = next_sequences({(office.pk, detained_on.year): 1})[(office.pk, detained_on.year)]
         seizure = Seizure(office=office, year=detained_on.year, sequence=sequence, **fields)
@@ -132,7 +135,7 @@ def create_seizure(
         seizure.created_by = actor
         set_deadlines(seizure, holidays)
         seizure.save()
-        _create_lots(seizure, lots, actor=actor, first_line=1)
+        _create_lots(seizure, lots, photos, actor=actor, first_line=1, stored=stored)
         with rollup_change() as change:
             change.add(seizures=[seizure.pk])
         notify_detentions([seizure])
@@ -143,7 +146,7 @@ def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor: User) -> list
     """Add goods lines to an existing seizure (found later, counted after unpacking)."""
     if not lots:
         raise ValidationError({"lots": ["Add at least one lot."]})
-    with transaction.atomic(durable=True):
+    with uploads.discarded_on_failure() as stored, transaction.atomic(durable=True):
         # The row lock numbers lines one writer at a time.
         seizure = (
             Seizure.objects.select_for_update(of=("self",))
@@ -156,13 +159,15 @@ def add_lots(*, seizure: Seizure, lots: Sequence[LotInput], actor: User) -> list
             kg=Coalesce(models.Sum("gross_weight_kg"), Decimal("0"), output_field=_decimal()),
         )
         first_line = existing["count"] + 1
-        _raise_lot_errors(lots, first_line=first_line)
+        photos = _raise_lot_errors(lots, first_line=first_line)
         fields = {name: getattr(seizure, name) for name in EDITABLE_SEIZURE_FIELDS}
         _raise_case_errors(
             fields, lots, extra_articles=existing["articles"], extra_kg=existing["kg"]
         )
         with rollup_change(seizures=[seizure.pk]):
-            return _create_lots(seizure, lots, actor=actor, first_line=first_line)
+            return _create_lots(
+                seizure, lots, photos, actor=actor, first_line=first_line, stored=stored
+            )
 
 
 def update_seizure(*, seizure: Seizure, actor: User, **changes) -> Seizure:
@@ -504,8 +509,16 @@ def next_sequences(counts: dict[tuple[int, int], int]) -> dict[tuple[int, int], 
 
 
 def _create_lots(
-    seizure: Seizure, inputs: Sequence[LotInput], *, actor: User, first_line: int
+    seizure: Seizure,
+    inputs: Sequence[LotInput],
+    photos: Sequence[Sequence[CheckedUpload]],
+    *,
+    actor: User,
+    first_line: int,
+    stored: list[FieldFile],
 ) -> list[Lot]:
+    """The lots with their first custody event, naming the photos taken of each (one list per
+    lot in `photos`), which are stored with it."""
     placements = [(index, lot) for index, lot in enumerate(inputs) if lot.location is not None]
     if placements:
         refusals = placement_refusals_for_batch(
@@ -538,7 +551,14 @@ def _create_lots(
         ]
     )
     run_placement_checks(placed(lots), actor=actor)
-    custody.start_chains(lots, actor=actor, details={"seizure": seizure.reference})
+    events = custody.start_chains(
+        lots,
+        actor=actor,
+        details={"seizure": seizure.reference},
+        lot_details=[photo_details(taken) for taken in photos],
+    )
+    for lot, event, taken in zip(lots, events, photos, strict=True):
+        store_photos(lot, event, taken, actor=actor, stored=stored)
     audit.record_created(lots, actor=actor)
     return lots
 
@@ -576,14 +596,22 @@ def lot_reference(seizure_reference: str, line: int) -> str:
     return f"{seizure_reference}-{line:02d}"
 
 
-def _raise_lot_errors(lots: Sequence[LotInput], *, first_line: int) -> None:
+def _raise_lot_errors(lots: Sequence[LotInput], *, first_line: int) -> list[list[CheckedUpload]]:
+    """Refuse the lines with every error at once, or answer each line's checked photos."""
     errors: dict[str, list[str]] = {}
+    photos = []
     for index, lot in enumerate(lots):
         lot.resolve()
+        prefix = f"lots[{first_line + index - 1}]."
         for name, messages in lot_errors(lot).items():
-            errors[f"lots[{first_line + index - 1}].{name}"] = messages
+            errors[prefix + name] = messages
+        try:
+            photos.append(check_photos(lot.photos, field="photos"))
+        except ValidationError as error:
+            errors[prefix + "photos"] = error.message_dict["photos"]
     if errors:
         raise ValidationError(errors)
+    return photos
 
 
 def _raise_case_errors(

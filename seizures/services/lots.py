@@ -7,10 +7,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from project import uploads
 from project.errors import TransitionNotAllowed
 from project.statistics import rollup_change
 from seizures import custody
@@ -25,6 +27,7 @@ from seizures.models import (
     StorageLocation,
 )
 from seizures.services.amendments import lot_amendment_url
+from seizures.services.photos import check_photos, photo_details, store_photos
 from seizures.services.storage import (
     blocking_placement_findings,
     classification_of,
@@ -381,17 +384,26 @@ def release_lot(*, lot: Lot, reason: str, actor: User) -> Lot:
     return current
 
 
-def record_lot_condition(*, lot: Lot, damaged: bool, note: str, actor: User) -> Lot:
-    """Record that a lot is found damaged, swollen or leaking, or no longer so (X-CC-04, BAT-S2).
-    What was found is recorded, not refused: where the lot stands it may now breach the storage
-    rules (a damaged lot belongs in quarantine), so the placement hook runs and its blocking
-    findings go into the `condition_recorded` event, telling where the lot must go."""
+def record_lot_condition(
+    *,
+    lot: Lot,
+    damaged: bool,
+    note: str,
+    actor: User,
+    photos: Sequence[UploadedFile] = (),
+) -> Lot:
+    """Record that a lot is found damaged, swollen or leaking, or no longer so (X-CC-04, BAT-S2),
+    with photos as evidence if given (their hashes in the event). What was found is recorded,
+    not refused: where the lot stands it may now breach the storage rules (a damaged lot belongs
+    in quarantine), so the placement hook runs and its blocking findings go into the
+    `condition_recorded` event, telling where the lot must go."""
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": ["Say what was found (e.g. swollen cells, leaking drums)."]})
     if not isinstance(damaged, bool):
         raise ValidationError({"damaged": ["Give true or false."]})
-    with transaction.atomic(durable=True):
+    checked = check_photos(photos, field="photos")
+    with uploads.discarded_on_failure() as stored, transaction.atomic(durable=True):
         current = _lock_lot(lot)
         if current.status not in CONDITION_STATUSES:
             raise TransitionNotAllowed(
@@ -408,12 +420,18 @@ def record_lot_condition(*, lot: Lot, damaged: bool, note: str, actor: User) -> 
             for _, findings in blocking_placement_findings(placed([current]), actor=actor)
             for finding in findings
         ]
-        custody.record_in_place(
+        event = custody.record_in_place(
             current,
             Kind.CONDITION_RECORDED,
             actor=actor,
-            details={"damaged": damaged, "note": note, "storage_breaches": breaches},
+            details={
+                "damaged": damaged,
+                "note": note,
+                "storage_breaches": breaches,
+                **photo_details(checked),
+            },
         )
+        store_photos(current, event, checked, actor=actor, stored=stored)
     current.refresh_from_db()
     return current
 

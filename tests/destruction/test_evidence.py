@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from destruction import services
-from destruction.evidence import sniff
 from destruction.models import EvidenceFile, OrderStatus
 from project.errors import TransitionNotAllowed
+from project.uploads import sniff
 from tests.destruction.conftest import record
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_compliance_hook")]

@@ -1,7 +1,7 @@
 """ADR 1.1.3.6, the small-load exemption: points per transport category (Table A col. 15, from
 the UN table), the boundary at 1000 points, category 0 never exempt; damaged lithium batteries
-under SP 376 (the damaged-batteries table); on the ADR document (read back), the transport page
-and the API."""
+under SP 376 (the damaged-batteries table); a lot of two UN classes counted once, under the
+stricter entry; on the ADR document (read back), the transport page and the API."""
 
 from decimal import Decimal
 
@@ -100,9 +100,12 @@ def test_the_table_gives_each_entry_its_transport_category():
     assert all(int(category) in adr.TRANSPORT_CATEGORIES for category in CATEGORY_OF.values())
 
 
-def order_of_batteries(order_in, kg: str):
+def order_of_batteries(order_in, kg: str, hazard_classes=("9",)):
     lot = eligible_lot(
-        category="6b", waste_class="BAT", hazard_classes=["9"], gross_weight_kg=Decimal(kg)
+        category="6b",
+        waste_class="BAT",
+        hazard_classes=list(hazard_classes),
+        gross_weight_kg=Decimal(kg),
     )
     return order_in(OrderStatus.DISPATCHED, lots=[lot])
 
@@ -269,6 +272,7 @@ def test_marking_the_battery_lot_damaged_ends_the_exemption(
             "un_number": "3480",
             "proper_shipping_name": "LITHIUM ION BATTERIES DAMAGED/DEFECTIVE",
             "description": "WASTE UN 3480 LITHIUM ION BATTERIES DAMAGED/DEFECTIVE, 9, (E)",
+            "subsidiary_hazards": [],
             "transport_category": 0,
             "quantity": "300.000",
             "packing_note": adr.damaged_rules()["3480"].packing_note,
@@ -276,3 +280,67 @@ def test_marking_the_battery_lot_damaged_ends_the_exemption(
     ]
     assert body["adr_exemption"]["exempt"] is False
     assert body["adr_exemption"]["categories"][0]["multiplier"] is None
+
+
+@pytest.mark.parametrize("hazard_classes", [["8", "9"], ["9", "8"]])
+def test_a_lot_of_two_classes_is_carried_under_the_lower_transport_category(hazard_classes):
+    # UN 3480 (class 9) is transport category 2, UN 2794 (class 8) category 3.
+    carried = adr.lot_entry("BAT", hazard_classes)
+
+    assert carried.entry == adr.entry_for("BAT", "9")
+    assert carried.subsidiary == ("8",)
+    assert carried.entry.description(subsidiary=carried.subsidiary) == (
+        "WASTE UN 3480 LITHIUM ION BATTERIES, 9 (8), (E)"
+    )
+
+
+def test_on_equal_categories_the_lower_class_is_carried_and_damage_is_the_strictest():
+    # UN 1950 (2.1) and UN 1266 (3) are both category 2: gases precede (ADR 2.1.3.5.3).
+    perfume = adr.lot_entry("COS", ["3", "2.1", "3"])
+    assert (perfume.entry.un_number, perfume.subsidiary) == ("1950", ("3",))
+    damaged = adr.lot_entry("BAT", ["8", "9"], damaged=True)
+    assert (damaged.entry.un_number, damaged.entry.transport_category) == ("3480", 0)
+    assert adr.lot_entry("APP", []) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kg", "points", "verdict"),
+    [
+        # Counted once under category 2: 333 kg x 3 = 999 points (twice, or 333 more under UN
+        # 2794's category 3, would be over 1000).
+        ("333", "999", "EXEMPT under 1.1.3.6"),
+        ("334", "1002", "NOT EXEMPT: full ADR"),
+    ],
+)
+def test_a_lot_of_two_classes_counts_its_quantity_once(
+    client, api, warehouse_user, order_in, without_compliance_hook, kg, points, verdict
+):
+    order = order_of_batteries(order_in, kg, hazard_classes=["8", "9"])
+    lot = order.lines.get().lot
+
+    load = documents.overview(order).exemption
+    assert [(t.category, t.un_numbers, t.quantity) for t in load.categories] == [
+        (2, ("3480",), Decimal(kg))
+    ]
+    assert load.points == Decimal(points)
+
+    text = text_of(documents.render(order, documents.ADR))
+    assert text.count(lot.reference) == 1
+    description = "WASTE UN 3480 LITHIUM ION BATTERIES, 9 (8), (E)"
+    assert f"{description} {lot.articles} articles {kg} kg" in text
+    assert f"Total quantity per UN number: UN 3480 {kg} kg " in text
+    assert f"2 UN 3480 {kg} x 3 {points}" in text
+    assert f"Total: {points} points ({verdict})" in text
+    assert "2794" not in text
+
+    client.force_login(warehouse_user)
+    page = client.get(f"/orders/{order.pk}/transport/").content.decode()
+    assert page.count(f"<td>{lot.reference}</td>") == 1
+    assert description in page
+    body = api(warehouse_user).get(f"/api/v1/destruction-orders/{order.pk}/transport/").json()
+    assert [
+        (g["un_number"], g["subsidiary_hazards"], g["transport_category"], g["quantity"])
+        for g in body["dangerous_goods"]
+    ] == [("3480", ["8"], 2, f"{kg}.000")]
+    assert body["adr_exemption"]["points"] == f"{points}.000"

@@ -27,7 +27,7 @@ EXEMPT = {
     r"^api/v1/(customs-offices|holidays|right-holders)/": "reference data (tested on its own)",
     r"^statistics/|^api/v1/statistics/": "statistics take an office (tested on their own)",
 }
-# Route prefix -> the kind of record its id names (evidence_pk: the order's evidence).
+# Route prefix -> the kind of record its id names (CHILD_IDS: records inside it).
 KINDS = {
     r"^stocktakes/|^api/v1/stocktakes/": "stocktake",
     r"^seizures/imports/|^api/v1/intake-batches/": "batch",
@@ -44,6 +44,8 @@ KINDS = {
     r"^statements/|^api/v1/statements/": "statement",
 }
 ID_OF = {"certificate": lambda world: world.certificate.number}
+# A record inside another one, by its parameter: the order's evidence, the lot's photo.
+CHILD_IDS = {"evidence_pk": "evidence", "photo_pk": "photo"}
 UNKNOWN = {"certificate": "CD-1999-99999"}
 GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>")
 
@@ -81,8 +83,8 @@ def url_for(route: str, world, *, unknown: bool = False) -> str:
 
     def value(match: re.Match) -> str:
         name = match.group(1) or match.group(2)
-        if name == "evidence_pk":
-            return "99999999" if unknown else str(world.evidence.pk)
+        if name in CHILD_IDS:
+            return "99999999" if unknown else str(getattr(world, CHILD_IDS[name]).pk)
         if unknown:
             return UNKNOWN.get(kind, "99999999")
         return str(ID_OF.get(kind, lambda w: getattr(w, kind).pk)(world))
