@@ -1,5 +1,5 @@
 """Reminders of the compliance app (settings.REMINDERS): certificates waiting for an auditor's
-review, each once, to the environmental auditors."""
+review, each once, to the environmental auditors who see it (of its office, or national)."""
 
 import datetime
 
@@ -9,21 +9,22 @@ from destruction.models import Certificate, CertificateStatus
 from project.models import NotificationKind
 from project.notifications.services import Message, notify_many, users_in
 from project.roles import ENVIRONMENTAL_AUDITOR
+from seizures.scoping import readers
 
 
 def reviews_waiting(*, today: datetime.date) -> int:
     waiting = Certificate.objects.filter(
         status=CertificateStatus.VALID, reviews__isnull=True
     ).order_by("pk")
-    auditors = users_in(ENVIRONMENTAL_AUDITOR)
+    auditors = readers(waiting, users_in(ENVIRONMENTAL_AUDITOR))
     messages = [
         Message(
-            auditors,
+            auditors.get(pk, []),
             {"certificate": number},
             dedupe=number,
             link=reverse("reviews:detail", args=[number]),
         )
-        for number in waiting.values_list("number", flat=True)
+        for pk, number in waiting.values_list("pk", "number")
     ]
     return len(
         notify_many(

@@ -13,6 +13,7 @@ from project.models import NotificationKind
 from project.notifications.services import Message, Recipient, notify, notify_many, users_in
 from project.roles import ADMINISTRATOR
 from seizures.models import RightHolder
+from seizures.scoping import readers
 
 
 def notify_certificate_issued(certificate: Certificate, *, verification_url: str) -> None:
@@ -34,6 +35,8 @@ def notify_certificate_issued(certificate: Certificate, *, verification_url: str
 
 
 def permits_expiring(*, today: datetime.date) -> int:
+    """Each permit once, to every administrator: a disposal facility serves every office (it
+    has none), so its permit concerns administrators of all offices."""
     horizon = today + datetime.timedelta(days=settings.PERMIT_EXPIRY_WARNING_DAYS)
     permits = FacilityPermit.objects.filter(
         valid_until__gte=today, valid_until__lte=horizon, facility__active=True
@@ -57,16 +60,20 @@ def permits_expiring(*, today: datetime.date) -> int:
 
 def statements_overdue(*, today: datetime.date) -> int:
     """Each overdue statement once: to the right holder (a letter without e-mail) and the
-    administrators (unpaid costs may suspend the application, X-CO-03)."""
-    admins = users_in(ADMINISTRATOR)
+    administrators who see it (unpaid costs may suspend the application, X-CO-03)."""
+    statements = Statement.objects.overdue(today)
+    admins = readers(statements, users_in(ADMINISTRATOR))
     messages = [
         Message(
-            [*admins, Recipient(name=s.right_holder.name, email=s.right_holder.email)],
+            [
+                *admins.get(s.pk, []),
+                Recipient(name=s.right_holder.name, email=s.right_holder.email),
+            ],
             {"statement": s},
             dedupe=str(s.pk),
             link=reverse("costs:statement-detail", args=[s.pk]),
         )
-        for s in Statement.objects.overdue(today).select_related("right_holder").order_by("pk")
+        for s in statements.select_related("right_holder").order_by("pk")
     ]
     return len(
         notify_many(

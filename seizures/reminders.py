@@ -17,6 +17,7 @@ from project.roles import ADMINISTRATOR, WAREHOUSE_STAFF
 from seizures.deadlines import add_working_days, is_working_day
 from seizures.models import Lot, LotPhoto, LotStatus, Seizure
 from seizures.querysets import long_stay_query
+from seizures.scoping import readers
 from seizures.services.reference import holiday_dates
 
 OPEN_STATUSES = (LotStatus.IN_STORAGE, LotStatus.ON_HOLD)
@@ -39,13 +40,13 @@ def deadlines_due(*, today: datetime.date) -> int:
         .select_related("right_holder")
         .order_by("deadline", "pk")
     )
-    staff = users_in(WAREHOUSE_STAFF)
+    staff = readers(cases, users_in(WAREHOUSE_STAFF))
     sent = 0
     for seizure in cases:
         context = {"seizure": seizure}
         dedupe = f"{seizure.pk}:{seizure.deadline}"
         link = reverse("seizures:seizure-detail", args=[seizure.pk])
-        recipients = list(staff)
+        recipients = list(staff.get(seizure.pk, []))
         holder = seizure.right_holder
         if holder and seizure.right_holder_agreement_on is None:
             recipients.append(Recipient(name=holder.name, email=holder.email))
@@ -76,21 +77,22 @@ def deadlines_due(*, today: datetime.date) -> int:
 
 
 def long_stay(*, today: datetime.date) -> int:
-    """Cases with lots past the long-stay alarm: once per case, to warehouse staff and
-    administrators."""
+    """Cases with lots past the long-stay alarm: once per case, to the warehouse staff and
+    administrators who see the case."""
     if not is_working_day(today, holiday_dates()):
         return 0
     lots = Lot.objects.filter(long_stay_query()).values_list("seizure_id", "reference")
     by_case: dict[int, list[str]] = {}
     for seizure_id, reference in lots.order_by("seizure_id", "reference"):
         by_case.setdefault(seizure_id, []).append(reference)
-    recipients = users_in(WAREHOUSE_STAFF, ADMINISTRATOR)
-    references = dict(Seizure.objects.filter(pk__in=by_case).values_list("pk", "reference"))
+    cases = Seizure.objects.filter(pk__in=by_case)
+    recipients = readers(cases, users_in(WAREHOUSE_STAFF, ADMINISTRATOR))
+    references = dict(cases.values_list("pk", "reference"))
     return sum(
         len(
             notify(
                 NotificationKind.LONG_STAY,
-                recipients,
+                recipients.get(pk, []),
                 template="notifications/long_stay.txt",
                 context={
                     "seizure": references[pk],

@@ -8,13 +8,14 @@ API viewset, export, label sheet and statistic reads its records through a Query
 - Everyone else (warehouse staff) sees the records of their offices; with no office, nothing.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from project.notifications.services import Recipient
 from project.roles import ADMINISTRATOR, ENVIRONMENTAL_AUDITOR
 
 # Roles that are national unless offices are listed for the user ("limited").
@@ -142,3 +143,23 @@ def refuse_invisible(user, records, *, field: str) -> None:
         raise ValidationError(
             {field: [f"Unknown {model._meta.verbose_name}: {', '.join(unknown)}."]}
         )
+
+
+def readers(
+    records: models.QuerySet, recipients: Sequence[Recipient]
+) -> dict[int, list[Recipient]]:
+    """Record id -> the users among `recipients` who may see that record, in their order: a
+    reminder about a record goes to them only. One query per distinct scope (users of the same
+    offices share one), however many records and users."""
+    by_scope: dict[Scope, list[Recipient]] = {}
+    for recipient in recipients:
+        by_scope.setdefault(scope_of(recipient.user), []).append(recipient)
+    seen_by = {
+        scope: set(records.visible_to(members[0].user).values_list("pk", flat=True))
+        for scope, members in by_scope.items()
+    }
+    found: dict[int, list[Recipient]] = {}
+    for recipient in recipients:
+        for pk in seen_by[scope_of(recipient.user)]:
+            found.setdefault(pk, []).append(recipient)
+    return found

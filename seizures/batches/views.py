@@ -35,7 +35,8 @@ class ImportView(Protected, FormView):
 
     def get_context_data(self, **kwargs):
         recent = (
-            IntakeBatch.objects.filter(created_by=self.request.user)
+            IntakeBatch.objects.visible_to(self.request.user)
+            .filter(created_by=self.request.user)
             .annotate(seizure_count=Count("seizures"))
             .order_by("-created_at", "-id")[:5]
         )

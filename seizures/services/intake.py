@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -37,6 +37,7 @@ from seizures.models import (
     LotStatus,
     RightHolder,
     Seizure,
+    StorageLocation,
     TrafficType,
 )
 from seizures.reminders import notify_detentions
@@ -234,6 +235,7 @@ def import_seizures(
     if replayed is not None:
         return replayed
     reading = read_intake(content)
+    _refuse_out_of_scope(reading, actor)
     try:
         with transaction.atomic(durable=True):
             # Inserted first: a concurrent submission with the same key waits here on the
@@ -255,6 +257,37 @@ def import_seizures(
     return batch
 
 
+def _refuse_out_of_scope(reading: IntakeReading, actor: User) -> None:
+    """Rows naming an office the importer does not work for, or a location they cannot see
+    (seizures.scoping), are errors, as the single intake offers only those. Such a seizure is
+    not numbered and such a lot not placed: numbering would lock the other office's row and the
+    storage checks would report on its location."""
+    offices = set(CustomsOffice.objects.visible_to(actor).values_list("pk", flat=True))
+    locations = set(StorageLocation.objects.visible_to(actor).values_list("pk", flat=True))
+    for plan in reading.plans:
+        office = plan.fields["office"]
+        if office is not None and office.pk not in offices:
+            reading.errors.append(
+                RowError(
+                    plan.line,
+                    "office",
+                    f"Customs office {office.code} is not one of your offices: you cannot "
+                    "log its seizures.",
+                )
+            )
+            plan.fields["office"] = None
+        kept = []
+        for lot in plan.lots:
+            location = lot.data.location
+            if location is None or location.pk in locations:
+                kept.append(lot)
+            else:
+                reading.errors.append(
+                    RowError(lot.line, "location", f"Unknown location {location.code!r}.")
+                )
+        plan.lots = kept
+
+
 def _import_reading(
     reading: IntakeReading, batch: IntakeBatch, *, actor: User, confirm: bool
 ) -> None:
@@ -273,7 +306,7 @@ def _import_reading(
         for plan, seizure in zip(plans, seizures, strict=True)
         if failed.isdisjoint(plan.lines)
     ]
-    duplicates = _duplicate_errors(reading.plans, batch) if not errors else []
+    duplicates = _duplicate_errors(reading.plans, batch, actor=actor) if not errors else []
     if duplicates and not confirm:
         raise IntakeDuplicates(sorted_errors(duplicates))
     lots, lines = _save_intake(clean)
@@ -318,31 +351,43 @@ def _replayed_batch(actor: User, idempotency_key: str, checksum: str) -> IntakeB
     return batch
 
 
-def _duplicate_errors(plans: Sequence[SeizurePlan], batch: IntakeBatch) -> list[RowError]:
+def _duplicate_errors(
+    plans: Sequence[SeizurePlan], batch: IntakeBatch, *, actor: User
+) -> list[RowError]:
     """What makes the file look imported already: an earlier batch with the same checksum, and
-    consignment numbers already recorded or given to two seizures of the file."""
+    consignment numbers already recorded or given to two seizures of the file. Duplicates in
+    offices the importer does not see are flagged too, without naming their batch or case."""
+    visible_batches = IntakeBatch.objects.visible_to(actor).values("pk")
     errors = [
         RowError(
             1,
             "file",
             f"This file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} by "
-            f"{earlier.created_by} (intake batch {earlier.pk}).",
+            + (
+                f"{earlier.created_by} (intake batch {earlier.pk})."
+                if earlier.visible
+                else "another office."
+            ),
         )
         for earlier in IntakeBatch.objects.filter(checksum=batch.checksum)
         .exclude(pk=batch.pk)
+        .annotate(visible=Q(pk__in=visible_batches))
         .select_related("created_by")
         .order_by("created_at")[:1]
     ]
     numbered = [plan for plan in plans if plan.fields["consignment_number"]]
     recorded: dict[str, list[str]] = defaultdict(list)
-    for number, reference in (
+    for number, reference, visible in (
         Seizure.objects.filter(
             consignment_number__in={plan.fields["consignment_number"] for plan in numbered}
         )
+        .annotate(visible=Q(pk__in=Seizure.objects.visible_to(actor).values("pk")))
         .order_by("reference")
-        .values_list("consignment_number", "reference")
+        .values_list("consignment_number", "reference", "visible")
     ):
-        recorded[number].append(reference)
+        recorded[number].append(
+            f"seizure {reference}" if visible else "a seizure of another office"
+        )
     first_line: dict[str, int] = {}
     for plan in numbered:
         number = plan.fields["consignment_number"]
@@ -351,8 +396,8 @@ def _duplicate_errors(plans: Sequence[SeizurePlan], batch: IntakeBatch) -> list[
                 RowError(
                     plan.line,
                     "consignment_number",
-                    f"Consignment number {number} is already recorded: seizure "
-                    f"{', '.join(recorded[number])}.",
+                    f"Consignment number {number} is already recorded: "
+                    f"{', '.join(dict.fromkeys(recorded[number]))}.",
                 )
             )
         if number in first_line:

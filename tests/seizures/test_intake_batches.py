@@ -4,6 +4,7 @@ of each file with its batch actions."""
 
 import codecs
 import csv
+import hashlib
 import io
 
 import pytest
@@ -12,10 +13,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from project.roles import WAREHOUSE_STAFF
 from seizures import services
-from seizures.intake import IntakeDuplicates
-from seizures.models import CustodyEvent, IntakeBatch, Lot, Seizure
-from tests.seizures.factories import SeizureFactory
+from seizures.intake import IntakeDuplicates, IntakeRejected
+from seizures.models import CustodyEvent, CustomsOffice, IntakeBatch, Lot, Seizure
+from tests.scoping_world import user_in
+from tests.seizures.factories import (
+    CustomsOfficeFactory,
+    SeizureFactory,
+    StorageLocationFactory,
+    WarehouseFactory,
+)
 from tests.seizures.test_intake import EXAMPLE, rows_of_example
 
 pytestmark = pytest.mark.django_db
@@ -388,3 +396,111 @@ def test_the_batch_endpoints_run_the_same_queries_for_one_seizure_and_for_many(
     listed = count("/api/v1/intake-batches/")
     services.import_seizures(content=as_excel(rows), actor=warehouse_user, confirm_duplicates=True)
     assert count("/api/v1/intake-batches/") == listed
+
+
+# --- offices (seizures.scoping) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def brussels():
+    """A second office with its own location, and a member of its staff only."""
+    office = CustomsOfficeFactory(code="BRU")
+    StorageLocationFactory(code="BRU-W1-GEN-B01", warehouse=WarehouseFactory(office=office))
+    return user_in(WAREHOUSE_STAFF, "staff-bru", offices=[office])
+
+
+def nothing_imported() -> bool:
+    return not (Seizure.objects.exists() or Lot.objects.exists() or IntakeBatch.objects.exists())
+
+
+def test_the_api_refuses_a_file_for_an_office_the_importer_does_not_work_for(
+    api, example_reference_data, brussels
+):
+    refused = post_import(api(brussels), EXAMPLE.read_bytes())
+    assert refused.status_code == 400
+    rows = refused.json()["errors"]["rows"]
+    office_errors = {(row["line"], row["message"]) for row in rows if row["field"] == "office"}
+    message = "Customs office LGG is not one of your offices: you cannot log its seizures."
+    # The first line of each of the five seizures.
+    assert office_errors == {(line, message) for line in (2, 4, 5, 6, 7)}
+    # Its locations are LGG's: unknown to a Brussels user, as in the single intake.
+    assert {row["message"] for row in rows if row["field"] == "location"} == {
+        "Unknown location 'LGG-W1-GEN-B01'.",
+        "Unknown location 'LGG-W1-HZ-FL01'.",
+        "Unknown location 'LGG-W1-HZ-TX01'.",
+        "Unknown location 'LGG-W1-FS-B01'.",
+    }
+    assert nothing_imported()
+
+
+def test_one_row_of_another_office_refuses_the_whole_file(example_reference_data, brussels):
+    staff = user_in(WAREHOUSE_STAFF, "staff-lgg", offices=[example_reference_data])
+    rows = rows_of_example()
+    for row in rows[:2]:  # seizure P1, two lines
+        row["office"] = "BRU"
+    rows[2]["location"] = "BRU-W1-GEN-B01"
+    with pytest.raises(IntakeRejected) as refused:
+        services.import_seizures(content=as_excel(rows), actor=staff)
+    assert [(e.line, e.field, e.message) for e in refused.value.rows] == [
+        (
+            2,
+            "office",
+            "Customs office BRU is not one of your offices: you cannot log its seizures.",
+        ),
+        (4, "location", "Unknown location 'BRU-W1-GEN-B01'."),
+    ]
+    assert nothing_imported()
+
+
+def test_the_import_page_refuses_another_office(client, example_reference_data, brussels):
+    client.force_login(brussels)
+    refused = client.post(
+        "/seizures/import/", {"file": upload(EXAMPLE.read_bytes()), "idempotency_key": "t-1"}
+    )
+    assert refused.status_code == 200
+    assert "Customs office LGG is not one of your offices" in refused.text
+    assert nothing_imported()
+
+
+def test_the_import_page_lists_only_batches_the_user_sees(client, example_reference_data, brussels):
+    client.force_login(brussels)
+    # A batch of theirs holding only another office's cases (their offices changed since) is
+    # not listed: its page would answer 404.
+    own, foreign = (
+        IntakeBatch.objects.create(
+            checksum=c * 64, encoding="utf-8", delimiter=",", created_by=brussels
+        )
+        for c in "ab"
+    )
+    own.seizures.add(SeizureFactory(office=CustomsOffice.objects.get(code="BRU")))
+    foreign.seizures.add(SeizureFactory(office=example_reference_data))
+    page = client.get("/seizures/import/")
+    assert list(page.context["recent_batches"]) == [own]
+    assert client.get(foreign.get_absolute_url()).status_code == 404
+
+
+def test_duplicates_in_another_office_are_flagged_without_naming_its_records(
+    example_reference_data, brussels
+):
+    bru_case = SeizureFactory(
+        office=CustomsOffice.objects.get(code="BRU"),
+        consignment_number="EX55012934HK",
+        reference="BRU-SECRET",
+    )
+    earlier = IntakeBatch.objects.create(
+        checksum=hashlib.sha256(EXAMPLE.read_bytes()).hexdigest(),
+        encoding="utf-8",
+        delimiter=",",
+        created_by=brussels,
+    )
+    earlier.seizures.add(bru_case)
+    staff = user_in(WAREHOUSE_STAFF, "staff-lgg", offices=[example_reference_data])
+    with pytest.raises(IntakeDuplicates) as flagged:
+        imported_example(staff)
+    messages = [error.message for error in flagged.value.rows]
+    assert messages[0].startswith("This file was already imported on ")
+    assert messages[0].endswith(" by another office.")
+    assert messages[1:] == [
+        "Consignment number EX55012934HK is already recorded: a seizure of another office."
+    ]
+    assert "staff-bru" not in messages[0]

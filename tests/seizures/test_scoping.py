@@ -19,6 +19,8 @@ from tests.seizures.factories import (
     StorageLocationFactory,
     WarehouseFactory,
 )
+from tests.seizures.test_api import seizure_payload
+from tests.seizures.test_pages import seizure_form
 
 pytestmark = pytest.mark.django_db
 
@@ -111,12 +113,24 @@ def test_labels_of_another_offices_lots_are_refused(api, client, two_offices):
     assert page.status_code == 302  # back, with "select at least one lot": nothing printed
 
 
-def test_a_seizure_is_logged_for_one_of_the_users_offices(api, two_offices):
+def test_a_seizure_is_logged_for_one_of_the_users_offices(api, client, two_offices):
     aaa, bbb = two_offices
     staff = user_in(WAREHOUSE_STAFF, "staff", offices=[aaa])
-    response = api(staff).post("/api/v1/seizures/", {"office": bbb.pk}, format="json")
+    before = Seizure.objects.count()
+    response = api(staff).post("/api/v1/seizures/", seizure_payload(bbb), format="json")
     assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["office"]
     assert "does not exist" in response.json()["errors"]["office"][0]
+    client.force_login(staff)
+    page = client.post("/seizures/new/", seizure_form(bbb))
+    assert page.status_code == 200
+    assert list(page.context["form"].errors) == ["office"]
+    assert Seizure.objects.count() == before
+    # The same case for their own office goes through both ways.
+    assert (
+        api(staff).post("/api/v1/seizures/", seizure_payload(aaa), format="json").status_code == 201
+    )
+    assert client.post("/seizures/new/", seizure_form(aaa)).status_code == 302
 
 
 def test_limited_users_get_statistics_of_their_offices_only(api, two_offices):
