@@ -234,6 +234,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
         OrderLine,
         OutputFraction,
     )
+    from seizures import occupancy
     from seizures.categories import DEFAULT_HAZARD_CLASSES, DEFAULT_WASTE_CLASS, ProductCategory
     from seizures.models import (
         ActionType,
@@ -479,10 +480,12 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
             (Seizure, Lot, OrderLine, CustodyEvent, DestructionOrder, DestructionRecord,
              OutputFraction, Certificate, CertificateReview, CostEntry)
         )  # fmt: skip
-    # The rows above bypass the services: the statistics rollups are recounted from them, as
-    # `rebuild_statistics` does after a bulk load.
+    # The rows above bypass the services: the statistics rollups and the locations' stock
+    # counters are recounted from them, as `rebuild_statistics` and `rebuild_location_stock` do
+    # after a bulk load.
     rebuild_started = time.perf_counter()
     rollups.rebuild()
+    occupancy.rebuild()
     counts["rollup_rebuild_seconds"] = round(time.perf_counter() - rebuild_started)
     if writer.postgresql:
         with writer.connection.cursor() as cursor:

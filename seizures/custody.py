@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from project.transitions import change_status
 from project.users import display_name
+from seizures import occupancy
 from seizures.models import LOT_TRANSITIONS, CustodyEvent, Lot, LotStatus, StorageLocation
 
 # Lots per chain-head UPDATE (bound parameters stay far below every backend's limit).
@@ -175,19 +176,21 @@ def change_lot_status(
     nothing changes and TransitionNotAllowed is raised."""
     require_transaction()
     allowed = {expected} if isinstance(expected, str) else set(expected)
-    change_status(
-        Lot.objects.filter(pk__in=lot_ids),
-        table=LOT_TRANSITIONS,
-        sources=allowed,
-        target=new,
-        count=len(set(lot_ids)),
-        conflict=lambda: (
-            f"Some lots are no longer {' or '.join(sorted(allowed))}; nothing was changed."
-        ),
-        not_allowed=lambda status: f"A lot cannot go from {status} to {new}.",
-        updated_at=timezone.now(),
-        **changes,
-    )
+    lots = Lot.objects.filter(pk__in=lot_ids)
+    with occupancy.tracking(lots):
+        change_status(
+            lots,
+            table=LOT_TRANSITIONS,
+            sources=allowed,
+            target=new,
+            count=len(set(lot_ids)),
+            conflict=lambda: (
+                f"Some lots are no longer {' or '.join(sorted(allowed))}; nothing was changed."
+            ),
+            not_allowed=lambda status: f"A lot cannot go from {status} to {new}.",
+            updated_at=timezone.now(),
+            **changes,
+        )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from project.subqueries import count_of, earliest_of, sum_of
+from project.subqueries import count_of, earliest_of
 from seizures.choices import LotStatus
 from seizures.scoping import ScopedQuerySet, scope_of
 from seizures.storage import OCCUPYING_STATUSES
@@ -66,17 +66,17 @@ class StorageLocationQuerySet(ScopedQuerySet):
     office_lookup = "warehouse__office"
 
     def with_occupancy(self) -> "StorageLocationQuerySet":
-        """Annotate used_kg, lot_count and oldest_stored_since over the lots occupying each
-        location (in storage, on hold or allocated), in the same query: one subquery per row,
-        so a page of locations reads only its own lots."""
+        """Annotate used_kg, lot_count (the location's stock counters, seizures.occupancy) and
+        oldest_stored_since over the lots occupying each location (in storage, on hold or
+        allocated): one index seek per row, so a page of locations reads only its own."""
         lots = self.model._meta.get_field("lots").related_model.objects.filter(
             location=models.OuterRef("pk"), status__in=OCCUPYING_STATUSES
         )
         return (
             self.select_related("warehouse", "parent")
             .annotate(
-                used_kg=sum_of(lots, "gross_weight_kg"),
-                lot_count=count_of(lots),
+                used_kg=models.F("stored_kg"),
+                lot_count=models.F("stored_lots"),
                 oldest_stored_since=earliest_of(lots, "stored_since"),
             )
             .order_by("code")

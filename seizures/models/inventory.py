@@ -92,6 +92,12 @@ class StorageLocation(models.Model):
         blank=True,
         help_text="Day the location was last counted, discrepancies logged (X-CC-06).",
     )
+    # The lots occupying this location and their gross kg, kept by seizures.occupancy in the
+    # transaction of every write that changes them: pages read these instead of summing lots.
+    stored_lots = models.IntegerField(default=0, editable=False)
+    stored_kg = models.DecimalField(
+        max_digits=14, decimal_places=3, default=Decimal("0"), editable=False
+    )
 
     objects = StorageLocationQuerySet.as_manager()
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from project import audit, uploads
 from project.statistics import rollup_change
 from project.uploads import CheckedUpload
-from seizures import custody
+from seizures import custody, occupancy
 from seizures.intake import (
     CASE_FIELDS,
     IntakeDuplicates,
@@ -471,6 +471,7 @@ def _save_intake(clean: Sequence[tuple[SeizurePlan, Seizure]]) -> tuple[list[Lot
         for number, lot in enumerate(plan.lots, start=1)
     ]
     lots = Lot.objects.bulk_create([lot for lot, _ in rows], batch_size=1000)
+    occupancy.count_in(lots)
     return lots, [line for _, line in rows]
 
 
@@ -550,6 +551,7 @@ def _create_lots(
             for index, data in enumerate(inputs)
         ]
     )
+    occupancy.count_in(lots)
     run_placement_checks(placed(lots), actor=actor)
     events = custody.start_chains(
         lots,

@@ -9,13 +9,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from project import uploads
 from project.errors import TransitionNotAllowed
 from project.statistics import rollup_change
-from seizures import custody
+from seizures import custody, occupancy
 from seizures.categories import default_hazard_classes
 from seizures.models import (
     INTAKE_FLAGS,
@@ -250,7 +250,8 @@ def take_sample(
         value = _share(parent.retail_value, articles, parent.articles)
         net_weight = _measure_share(parent.net_weight_kg, articles, parent.articles)
         volume = _measure_share(parent.volume_l, articles, parent.articles)
-        with rollup_change(seizures=[parent.seizure_id]):
+        family = Lot.objects.filter(Q(pk=parent.pk) | Q(parent_id=parent.pk))
+        with rollup_change(seizures=[parent.seizure_id]), occupancy.tracking(family):
             updated = Lot.objects.filter(
                 pk=parent.pk,
                 status=parent.status,

@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 
 from project.compliance import Finding
 from project.errors import TransitionNotAllowed
-from seizures import custody
+from seizures import custody, occupancy
 from seizures.models import CLASSIFICATION_FIELDS, CustodyEvent, Lot, StorageLocation, Warehouse
 from seizures.storage import (
     MOVABLE_STATUSES,
@@ -72,12 +72,13 @@ def _place(lot: Lot, target: StorageLocation, *, actor: User, now: datetime.date
     # Guarded update: the lot must still be where (and in the state, and of the
     # classification) we read and checked it, so two concurrent moves of one lot give one
     # move and one conflict, and a reclassification meanwhile is not moved past the rules.
-    updated = Lot.objects.filter(
-        pk=lot.pk,
-        status__in=MOVABLE_STATUSES,
-        location_id=lot.location_id,
-        **classification_of(lot),
-    ).update(location=target, stored_since=Coalesce(F("stored_since"), now), updated_at=now)
+    with occupancy.tracking(Lot.objects.filter(pk=lot.pk)):
+        updated = Lot.objects.filter(
+            pk=lot.pk,
+            status__in=MOVABLE_STATUSES,
+            location_id=lot.location_id,
+            **classification_of(lot),
+        ).update(location=target, stored_since=Coalesce(F("stored_since"), now), updated_at=now)
     if updated != 1:
         raise TransitionNotAllowed(
             f"Lot {lot.reference} was moved or changed meanwhile; reload and try again."

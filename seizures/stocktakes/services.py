@@ -18,7 +18,7 @@ from project import audit
 from project.compliance import Severity
 from project.errors import TransitionNotAllowed
 from project.transitions import change_status
-from seizures import custody
+from seizures import custody, occupancy
 from seizures.models import CustodyEvent, Lot, LotStatus, StorageLocation, Warehouse
 from seizures.models.stocktakes import (
     RESOLUTIONS,
@@ -379,9 +379,10 @@ def _follow_goods(lot: Lot, target: StorageLocation, *, details: dict, actor: Us
             f"Lot {lot.reference} is {lot.get_status_display().lower()}; it cannot be moved."
         )
     now = timezone.now()
-    updated = Lot.objects.filter(
-        pk=lot.pk, status__in=MOVABLE_STATUSES, location_id=lot.location_id
-    ).update(location=target, updated_at=now)
+    with occupancy.tracking(Lot.objects.filter(pk=lot.pk)):
+        updated = Lot.objects.filter(
+            pk=lot.pk, status__in=MOVABLE_STATUSES, location_id=lot.location_id
+        ).update(location=target, updated_at=now)
     if updated != 1:
         raise TransitionNotAllowed(f"Lot {lot.reference} changed meanwhile; reload and try again.")
     from_location = lot.location

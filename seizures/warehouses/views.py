@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef
+from django.db.models import IntegerField, OuterRef
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,14 +17,13 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from project.errors import TransitionNotAllowed
-from project.subqueries import count_of
+from project.subqueries import aggregate_of, count_of
 from project.views import Protected
 from seizures import exports, labels, services
 from seizures.filtersets import StorageLocationFilterSet, WarehouseFilterSet
 from seizures.forms import LocationLabelsForm, ScanForm, is_id
 from seizures.models import CustodyEvent, Lot, StorageLocation, Warehouse
 from seizures.scoping import scope_of
-from seizures.storage import OCCUPYING_STATUSES
 from seizures.views import FilteredListView, first_error, pdf_download
 
 KG = Decimal("0.001")
@@ -144,10 +144,15 @@ class WarehouseListView(FilteredListView):
             .select_related("office")
             .annotate(
                 location_count=count_of(StorageLocation.objects.filter(warehouse=OuterRef("pk"))),
-                lot_count=count_of(
-                    Lot.objects.filter(
-                        location__warehouse=OuterRef("pk"), status__in=OCCUPYING_STATUSES
-                    )
+                # The locations' stock counters (seizures.occupancy), not a count of the lots.
+                lot_count=Coalesce(
+                    aggregate_of(
+                        StorageLocation.objects.filter(warehouse=OuterRef("pk")),
+                        "SUM",
+                        "stored_lots",
+                        IntegerField(),
+                    ),
+                    0,
                 ),
             )
             .order_by("code")

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import factory
 
-from seizures import models
+from seizures import models, occupancy
 from seizures.categories import DEFAULT_WASTE_CLASS, default_hazard_classes
 from seizures.waste_codes import default_code
 from tests.factories import UserFactory
@@ -126,3 +126,10 @@ class LotFactory(factory.django.DjangoModelFactory):
     stored_since = factory.LazyFunction(
         lambda: datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
     )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Saved past the services, so the lot is counted in its location as intake would.
+        lot = super()._create(model_class, *args, **kwargs)
+        occupancy.count_in([lot])
+        return lot
