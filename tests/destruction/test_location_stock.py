@@ -34,9 +34,7 @@ def test_the_counters_follow_intake_moves_samples_orders_releases_and_losses(
     bays, warehouse_user, admin_user, order_in
 ):
     bay_a, bay_b = bays
-    seizure = log_seizure(
-        warehouse_user, bay_a.warehouse.office, lots=[lot_input(location=bay_a)]
-    )
+    seizure = log_seizure(warehouse_user, bay_a.warehouse.office, lots=[lot_input(location=bay_a)])
     taken = Lot.objects.get(seizure=seizure)
     destroyed, returned = (
         eligible_lot(location=bay_a, gross_weight_kg=Decimal("10.5")) for _ in range(2)

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from project.errors import TransitionNotAllowed
-from seizures import services
+from seizures import occupancy, services
 from seizures.custody import verify_chains
 from seizures.intake import IntakeDuplicates
 from seizures.models import CustodyEvent, IntakeBatch, Lot, Seizure
@@ -93,6 +93,29 @@ def test_two_threads_taking_the_last_free_capacity_never_exceed_it(
     placed = CustodyEvent.objects.filter(to_location=bay, kind=CustodyEvent.Kind.PLACED)
     assert placed.count() == 1
     assert verify_chains() == []
+
+
+def test_two_threads_moving_lots_into_one_bay_both_count_in_its_stock_counters(
+    postgresql, settings, warehouse_user, second_warehouse_user, office, warehouse
+):
+    bay, *sources = (
+        StorageLocationFactory(warehouse=warehouse, code=f"RACE-STOCK-{n}") for n in range(3)
+    )
+    lots = [
+        log_seizure(warehouse_user, office, lots=[lot_input(location=source)]).lots.get()
+        for source in sources
+    ]
+    settings.STORAGE_PLACEMENT_CHECK = "tests.seizures.test_concurrency.hold_the_lock_a_moment"
+
+    results, errors = run_together(
+        lambda: services.move_lot(lot=lots[0], location=bay, actor=warehouse_user),
+        lambda: services.move_lot(lot=lots[1], location=bay, actor=second_warehouse_user),
+    )
+
+    assert errors == [None, None]
+    bay.refresh_from_db()
+    assert (bay.stored_lots, bay.stored_kg) == (2, Decimal("50.000"))
+    assert occupancy.mismatches() == []
 
 
 def test_two_threads_logging_seizures_at_one_office_draw_different_numbers(
