@@ -4,11 +4,15 @@ in the request), reminders on the right working day, opt-outs, and the pages."""
 import datetime
 import io
 import threading
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -266,3 +270,32 @@ def test_a_letter_of_no_office_is_for_national_users_only(client, admin_user):
     assert "Declarant Old BV" not in client.get("/notifications/letters/").content.decode()
     client.force_login(admin_user)
     assert "Declarant Old BV" in client.get("/notifications/letters/").content.decode()
+
+
+def test_the_letters_list_runs_constant_queries(client):
+    office = CustomsOfficeFactory()
+    client.force_login(user_in(WAREHOUSE_STAFF, "staff-a", offices=[office]))
+
+    def queries_listing(cases: int) -> int:
+        notify_detentions([SeizureFactory(office=office, declarant_name="D") for _ in range(cases)])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/notifications/letters/").status_code == 200
+        return len(captured)
+
+    assert queries_listing(1) == queries_listing(5)
+
+
+def test_the_migration_gives_existing_letters_the_office_of_their_case():
+    derive_scope = import_module("project.migrations.0007_notification_scope").derive_scope
+    seizure = SeizureFactory(right_holder=RightHolderFactory(), declarant_name="Declarant BV")
+    notify_detentions([seizure])
+    Notification.objects.update(office_id=None, right_holder_id=None)
+    unrelated = Notification.objects.create(
+        kind=NotificationKind.PERMIT_EXPIRING, subject="s", body="b", dedupe_key="k", link="/x/"
+    )
+    derive_scope(django_apps, None)
+    letter = Notification.objects.get(addressee="Declarant BV")
+    assert letter.office_id == seizure.office_id
+    assert letter.right_holder_id == seizure.right_holder_id
+    unrelated.refresh_from_db()
+    assert unrelated.office_id is None
