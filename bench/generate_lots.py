@@ -225,6 +225,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
     from compliance.models import CertificateReview, ExchangeRate
     from compliance.statistics import rollups
     from destruction.costs.models import CostEntry, Tariff
+    from destruction.costs.services import rebuild_unbilled_costs
     from destruction.methods import METHODS
     from destruction.models import (
         Certificate,
@@ -480,9 +481,11 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
              OutputFraction, Certificate, CertificateReview, CostEntry)
         )  # fmt: skip
     # The rows above bypass the services: the statistics rollups are recounted from them, as
-    # `rebuild_statistics` does after a bulk load.
+    # `rebuild_statistics` does after a bulk load, and so are the running totals of unbilled
+    # costs (`rebuild_unbilled_costs`).
     rebuild_started = time.perf_counter()
     rollups.rebuild()
+    rebuild_unbilled_costs()
     counts["rollup_rebuild_seconds"] = round(time.perf_counter() - rebuild_started)
     if writer.postgresql:
         with writer.connection.cursor() as cursor:
