@@ -53,8 +53,8 @@ def _unbilled_by_currency(user) -> list[dict]:
     a right holder's users sum their own unbilled entries (the totals are kept per office)."""
     if scope_of(user).right_holder_id is not None:
         rows = CostEntry.objects.visible_to(user).unbilled().values("currency")
-        return list(rows.annotate(total=Sum("amount")).order_by("currency"))
-    rows = UnbilledCost.objects.visible_to(user).filter(entries__gt=0).values("currency")
+    else:
+        rows = UnbilledCost.objects.visible_to(user).filter(entries__gt=0).values("currency")
     # In cents on every database (SQLite hands a sum of decimals back unscaled: 462, not 462.00).
     return [
         {**row, "total": row["total"].quantize(CENT)}
