@@ -23,8 +23,9 @@ def reviews_waiting(*, today: datetime.date) -> int:
             {"certificate": number},
             dedupe=number,
             link=reverse("reviews:detail", args=[number]),
+            office_id=office_id,
         )
-        for pk, number in waiting.values_list("pk", "number")
+        for pk, number, office_id in waiting.values_list("pk", "number", "office_id")
     ]
     return len(
         notify_many(

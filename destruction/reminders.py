@@ -10,7 +10,7 @@ from django.urls import reverse
 from destruction.costs.models import Statement
 from destruction.models import Certificate, FacilityPermit
 from project.models import NotificationKind
-from project.notifications.services import Message, Recipient, notify, notify_many, users_in
+from project.notifications.services import Message, Recipient, notify_many, users_in
 from project.roles import ADMINISTRATOR
 from seizures.models import RightHolder
 from seizures.scoping import readers
@@ -23,14 +23,22 @@ def notify_certificate_issued(certificate: Certificate, *, verification_url: str
         seizures__lots__order_lines__order=certificate.order_id,
         seizures__lots__order_lines__active=True,
     ).distinct()
-    recipients = [Recipient(name=holder.name, email=holder.email) for holder in holders]
-    notify(
+    # One message per right holder: each letter concerns its addressee's goods only.
+    messages = [
+        Message(
+            [Recipient(name=holder.name, email=holder.email)],
+            {"certificate": certificate, "verification_url": verification_url},
+            dedupe=certificate.number,
+            link=reverse("certificates:detail", args=[certificate.number]),
+            office_id=certificate.office_id,
+            right_holder_id=holder.pk,
+        )
+        for holder in holders.order_by("pk")
+    ]
+    notify_many(
         NotificationKind.CERTIFICATE_ISSUED,
-        recipients,
+        messages,
         template="notifications/certificate_issued.txt",
-        context={"certificate": certificate, "verification_url": verification_url},
-        dedupe=certificate.number,
-        link=reverse("certificates:detail", args=[certificate.number]),
     )
 
 
@@ -72,6 +80,9 @@ def statements_overdue(*, today: datetime.date) -> int:
             {"statement": s},
             dedupe=str(s.pk),
             link=reverse("costs:statement-detail", args=[s.pk]),
+            # A statement bills across offices: no office, so national users and the right
+            # holder see its letter.
+            right_holder_id=s.right_holder_id,
         )
         for s in statements.select_related("right_holder").order_by("pk")
     ]

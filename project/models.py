@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -134,10 +135,23 @@ class NotificationStatus(models.TextChoices):
     LETTER = "letter", "Letter to print and post"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The notifications about records this user may see: through the record-scope hook
+        (settings.RECORD_SCOPE_CONDITION), as project cannot import the scoping of seizures.
+        Without the hook only superusers see them (need-to-know fails closed)."""
+        if not settings.RECORD_SCOPE_CONDITION:
+            return self.all() if user.is_superuser else self.none()
+        condition = import_string(settings.RECORD_SCOPE_CONDITION)
+        return self.filter(condition(user, office="office_id", right_holder="right_holder_id"))
+
+
 class Notification(models.Model):
     """One message to one recipient: a user (listed in the app, e-mailed if they have an
     address), an outside party's e-mail address, or a letter to print when there is none. The
-    dedupe key makes a reminder fire once per recipient whatever runs it again."""
+    dedupe key makes a reminder fire once per recipient whatever runs it again. The office and
+    right holder of the record it concerns are kept as plain ids (project sits below the app
+    that defines them); none: it concerns every office, seen by national users only."""
 
     kind = models.CharField(max_length=40, choices=NotificationKind.choices)
     user = models.ForeignKey(
@@ -161,10 +175,21 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    office_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Customs office of the record concerned."
+    )
+    right_holder_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Right holder of the record concerned."
+    )
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["status", "office_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.user or self.email or self.addressee}"

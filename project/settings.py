@@ -437,6 +437,10 @@ MASS_BALANCE_TOLERANCE = "compliance.services.mass_balance_tolerance"
 #   statistics rollups get the change's difference. Empty: no rollups kept (then run
 #   `rebuild_statistics` before reading statistics).
 STATISTICS_ROLLUP_CHANGE = "compliance.statistics.rollups.track_change"
+# RECORD_SCOPE_CONDITION(user, *, office, right_holder) -> the Q limiting a project model (the
+#   letters to print) to the user's offices or right holder, by the lookups `office` and
+#   `right_holder`. Empty: superusers only.
+RECORD_SCOPE_CONDITION = "seizures.scoping.record_condition"
 
 # The audit trail (project.audit): every save and delete of these models is recorded with its
 # actor, time, values before and after and the request's origin.

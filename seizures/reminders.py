@@ -46,6 +46,7 @@ def deadlines_due(*, today: datetime.date) -> int:
         context = {"seizure": seizure}
         dedupe = f"{seizure.pk}:{seizure.deadline}"
         link = reverse("seizures:seizure-detail", args=[seizure.pk])
+        case = {"office_id": seizure.office_id, "right_holder_id": seizure.right_holder_id}
         recipients = list(staff.get(seizure.pk, []))
         holder = seizure.right_holder
         if holder and seizure.right_holder_agreement_on is None:
@@ -58,6 +59,7 @@ def deadlines_due(*, today: datetime.date) -> int:
                 context=context,
                 dedupe=dedupe,
                 link=link,
+                **case,
             )
         )
         if seizure.declarant_name and not (
@@ -71,6 +73,7 @@ def deadlines_due(*, today: datetime.date) -> int:
                     context=context,
                     dedupe=dedupe,
                     link=link,
+                    **case,
                 )
             )
     return sent
@@ -87,7 +90,8 @@ def long_stay(*, today: datetime.date) -> int:
         by_case.setdefault(seizure_id, []).append(reference)
     cases = Seizure.objects.filter(pk__in=by_case)
     recipients = readers(cases, users_in(WAREHOUSE_STAFF, ADMINISTRATOR))
-    references = dict(cases.values_list("pk", "reference"))
+    rows = cases.values_list("pk", "reference", "office_id")
+    cases_by_pk = {pk: (reference, office_id) for pk, reference, office_id in rows}
     return sum(
         len(
             notify(
@@ -95,12 +99,13 @@ def long_stay(*, today: datetime.date) -> int:
                 recipients.get(pk, []),
                 template="notifications/long_stay.txt",
                 context={
-                    "seizure": references[pk],
+                    "seizure": cases_by_pk[pk][0],
                     "lots": refs,
                     "days": settings.LONG_STAY_ALARM_DAYS,
                 },
                 dedupe=str(pk),
                 link=reverse("seizures:seizure-detail", args=[pk]),
+                office_id=cases_by_pk[pk][1],
             )
         )
         for pk, refs in by_case.items()
@@ -142,6 +147,8 @@ def notify_detentions(seizures: Sequence[Seizure]) -> None:
                 dedupe=str(seizure.pk),
                 link=reverse("seizures:seizure-detail", args=[seizure.pk]),
                 attachments=enclosed.names,
+                office_id=seizure.office_id,
+                right_holder_id=seizure.right_holder_id,
             )
         )
     notify_many(

@@ -88,6 +88,12 @@ def _read_scope(user) -> Scope:
     return Scope(office_ids=office_ids)
 
 
+def record_condition(user, *, office: str | None, right_holder: str | None) -> Q:
+    """The user's filter on a model below this app (settings.RECORD_SCOPE_CONDITION), which
+    names its office and right holder by these lookups."""
+    return scope_of(user).condition(office=office, right_holder=right_holder)
+
+
 def forget_scope(user) -> None:
     """Drop the cached scope (after the user's access changed)."""
     user.__dict__.pop("_record_scope", None)

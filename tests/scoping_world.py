@@ -14,6 +14,7 @@ from destruction.certificates.services import issue_certificate
 from destruction.costs.models import Basis, CostEntry, CostKind, Payer, Statement, Tariff
 from destruction.costs.services import issue_statement
 from destruction.models import Certificate, DestructionOrder, EvidenceFile
+from project.models import Notification
 from project.roles import RIGHT_HOLDER, WAREHOUSE_STAFF
 from seizures import services
 from seizures.models import (
@@ -30,6 +31,7 @@ from seizures.models import (
     Warehouse,
 )
 from seizures.models.stocktakes import Stocktake
+from seizures.reminders import notify_detentions
 from seizures.stocktakes.services import open_stocktake
 from tests.destruction.certificate_factories import executed_order
 from tests.destruction.test_evidence import PNG
@@ -66,6 +68,7 @@ class OfficeWorld:
     batch: IntakeBatch
     stocktake: Stocktake
     custody_event: CustodyEvent
+    letter: Notification
     staff: object
     right_holder_user: object
 
@@ -81,6 +84,7 @@ class OfficeWorld:
             self.location.code,
             self.warehouse.code,
             self.statement.number,
+            self.letter.addressee,
         ]
 
 
@@ -97,7 +101,9 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
     right_holder = RightHolderFactory(name=f"Holder {code} SA")
     warehouse = WarehouseFactory(code=f"WH-{code}", office=office)
     location = StorageLocationFactory(code=f"LOC-{code}", warehouse=warehouse)
-    seizure = SeizureFactory(office=office, right_holder=right_holder)
+    seizure = SeizureFactory(
+        office=office, right_holder=right_holder, declarant_name=f"Declarant {code} BV"
+    )
     lot = LotFactory(seizure=seizure, location=location, reference=f"LOT-{code}-1")
     order = executed_order(office=office, reference=f"DO-{code}-0001")
     destroyed_lot = Lot.objects.get(order_lines__order=order)
@@ -154,6 +160,7 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         period_to=timezone.localdate(),
         actor=issuer,
     )
+    notify_detentions([seizure])
     return OfficeWorld(
         office=office,
         right_holder=right_holder,
@@ -173,6 +180,7 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         batch=batch,
         stocktake=stocktake,
         custody_event=CustodyEvent.objects.filter(lot=lot).last(),
+        letter=Notification.objects.get(addressee=f"Declarant {code} BV"),
         staff=staff,
         right_holder_user=holder_user,
     )

@@ -41,6 +41,9 @@ class Message:
     dedupe: str
     link: str = ""
     attachments: Sequence[str] = ()
+    # The record's office and right holder: who may see the letters (need-to-know).
+    office_id: int | None = None
+    right_holder_id: int | None = None
 
 
 def notify(
@@ -52,9 +55,13 @@ def notify(
     dedupe: str,
     link: str = "",
     attachments: Sequence[str] = (),
+    office_id: int | None = None,
+    right_holder_id: int | None = None,
 ) -> list[Notification]:
     """One message of this kind to these recipients (see notify_many)."""
-    message = Message(list(recipients), context, dedupe, link, tuple(attachments))
+    message = Message(
+        list(recipients), context, dedupe, link, tuple(attachments), office_id, right_holder_id
+    )
     return notify_many(kind, [message], template=template)
 
 
@@ -114,6 +121,8 @@ def _notification(
         attachments=[] if recipient.user else list(message.attachments),
         dedupe_key=key,
         status=_status(recipient, email),
+        office_id=message.office_id,
+        right_holder_id=message.right_holder_id,
     )
 
 

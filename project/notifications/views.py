@@ -1,12 +1,13 @@
 """Notification pages: my notifications (newest first, marked read when listed), my opt-outs per
-kind, and the letters to print for parties without an e-mail address."""
+kind, and the letters to print for parties without an e-mail address (of the records the user
+may see)."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.generic import FormView, ListView
+from django.views.generic import DetailView, FormView, ListView
 
 from project.models import Notification, NotificationKind, NotificationOptOut, NotificationStatus
 from project.views import Protected
@@ -27,15 +28,28 @@ class NotificationListView(LoginRequiredMixin, ListView):
         return context
 
 
-class LetterListView(Protected, ListView):
-    """Letters to parties without an e-mail address (declarants, right holders), to print."""
+class LettersOfMyRecords(Protected):
+    """Letters to parties without an e-mail address (declarants, right holders), of the records
+    the user may see."""
 
     permission_required = "project.view_notification"
+
+    def get_queryset(self):
+        return Notification.objects.filter(status=NotificationStatus.LETTER).visible_to(
+            self.request.user
+        )
+
+
+class LetterListView(LettersOfMyRecords, ListView):
     template_name = "notifications/letter_list.html"
     paginate_by = 20
 
-    def get_queryset(self):
-        return Notification.objects.filter(status=NotificationStatus.LETTER)
+
+class LetterDetailView(LettersOfMyRecords, DetailView):
+    """One letter, to print on its own; another office's letter answers 404."""
+
+    template_name = "notifications/letter_detail.html"
+    context_object_name = "letter"
 
 
 class PreferencesForm(forms.Form):

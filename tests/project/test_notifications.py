@@ -4,22 +4,33 @@ in the request), reminders on the right working day, opt-outs, and the pages."""
 import datetime
 import io
 import threading
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from destruction.certificates.services import issue_certificate
 from destruction.costs.models import Statement
 from project.models import Notification, NotificationKind, NotificationOptOut
+from project.roles import WAREHOUSE_STAFF
 from seizures.models import Holiday, Seizure
-from seizures.reminders import deadlines_due
+from seizures.reminders import deadlines_due, notify_detentions
 from tests.destruction.certificate_factories import executed_order
 from tests.destruction.factories import FacilityPermitFactory
-from tests.seizures.factories import LotFactory, RightHolderFactory, SeizureFactory
+from tests.scoping_world import user_in
+from tests.seizures.factories import (
+    CustomsOfficeFactory,
+    LotFactory,
+    RightHolderFactory,
+    SeizureFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +230,72 @@ def test_the_pages_list_mark_read_and_save_opt_outs(client, warehouse_user, new_
     assert list(warehouse_user.notification_opt_outs.values_list("kind", flat=True)) == [
         NotificationKind.LONG_STAY
     ]
+
+
+def test_letters_are_listed_and_opened_by_the_offices_of_their_case(client, admin_user):
+    """Need-to-know: staff of office A see A's letters only (another's opens as 404); a national
+    administrator sees both."""
+    office_a, office_b = CustomsOfficeFactory(code="AAA"), CustomsOfficeFactory(code="BBB")
+    notify_detentions(
+        [
+            SeizureFactory(office=office, declarant_name=f"Declarant {office.code} BV")
+            for office in (office_a, office_b)
+        ]
+    )
+    letter_a, letter_b = (
+        Notification.objects.get(addressee=f"Declarant {code} BV") for code in ("AAA", "BBB")
+    )
+    assert (letter_a.office_id, letter_b.office_id) == (office_a.pk, office_b.pk)
+    staff = user_in(WAREHOUSE_STAFF, "staff-a", offices=[office_a])
+
+    client.force_login(staff)
+    listed = client.get("/notifications/letters/").content.decode()
+    assert "Declarant AAA BV" in listed and "Declarant BBB BV" not in listed
+    assert client.get(f"/notifications/letters/{letter_a.pk}/").status_code == 200
+    assert client.get(f"/notifications/letters/{letter_b.pk}/").status_code == 404
+
+    client.force_login(admin_user)
+    listed = client.get("/notifications/letters/").content.decode()
+    assert "Declarant AAA BV" in listed and "Declarant BBB BV" in listed
+    printed = client.get(f"/notifications/letters/{letter_b.pk}/").content.decode()
+    assert "Declarant BBB BV" in printed and letter_b.subject in printed
+
+
+def test_a_letter_of_no_office_is_for_national_users_only(client, admin_user):
+    """Letters stored before offices were recorded (and statements', billed across offices)."""
+    notify_detentions([SeizureFactory(declarant_name="Declarant Old BV")])
+    Notification.objects.update(office_id=None, right_holder_id=None)
+    staff = user_in(WAREHOUSE_STAFF, "staff-a", offices=[CustomsOfficeFactory()])
+    client.force_login(staff)
+    assert "Declarant Old BV" not in client.get("/notifications/letters/").content.decode()
+    client.force_login(admin_user)
+    assert "Declarant Old BV" in client.get("/notifications/letters/").content.decode()
+
+
+def test_the_letters_list_runs_constant_queries(client):
+    office = CustomsOfficeFactory()
+    client.force_login(user_in(WAREHOUSE_STAFF, "staff-a", offices=[office]))
+
+    def queries_listing(cases: int) -> int:
+        notify_detentions([SeizureFactory(office=office, declarant_name="D") for _ in range(cases)])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/notifications/letters/").status_code == 200
+        return len(captured)
+
+    assert queries_listing(1) == queries_listing(5)
+
+
+def test_the_migration_gives_existing_letters_the_office_of_their_case():
+    derive_scope = import_module("project.migrations.0007_notification_scope").derive_scope
+    seizure = SeizureFactory(right_holder=RightHolderFactory(), declarant_name="Declarant BV")
+    notify_detentions([seizure])
+    Notification.objects.update(office_id=None, right_holder_id=None)
+    unrelated = Notification.objects.create(
+        kind=NotificationKind.PERMIT_EXPIRING, subject="s", body="b", dedupe_key="k", link="/x/"
+    )
+    derive_scope(django_apps, None)
+    letter = Notification.objects.get(addressee="Declarant BV")
+    assert letter.office_id == seizure.office_id
+    assert letter.right_holder_id == seizure.right_holder_id
+    unrelated.refresh_from_db()
+    assert unrelated.office_id is None

@@ -42,6 +42,7 @@ KINDS = {
     r"^certificates/|^reviews/|^api/v1/certificates/": "certificate",
     r"^api/v1/right-holder-acts/": "act",
     r"^statements/|^api/v1/statements/": "statement",
+    r"^notifications/letters/": "letter",
 }
 ID_OF = {"certificate": lambda world: world.certificate.number}
 # A record inside another one, by its parameter: the order's evidence, the lot's photo.
@@ -173,6 +174,7 @@ def test_lists_exports_and_forms_never_name_another_sides_records(worlds, who):
         ("staff", "/orders/"),
         ("staff", "/certificates/"),
         ("staff", "/statements/"),
+        ("staff", "/notifications/letters/"),
         ("staff", "/api/v1/lots/"),
         ("staff", "/api/v1/destruction-orders/"),
         ("right_holder_user", "/right-holder/"),
@@ -194,6 +196,7 @@ def test_own_details_open(worlds):
     assert staff.get(f"/seizures/{mine.seizure.pk}/").status_code == 200
     assert staff.get(f"/api/v1/lots/{mine.lot.pk}/").status_code == 200
     assert staff.get(f"/orders/{mine.order.pk}/").status_code == 200
+    assert staff.get(f"/notifications/letters/{mine.letter.pk}/").status_code == 200
     assert holder.get(f"/right-holder/cases/{mine.seizure.pk}/").status_code == 200
     assert holder.get(f"/certificates/{mine.certificate.number}/pdf/").status_code == 200
     assert holder.get(f"/api/v1/seizures/{mine.seizure.pk}/").status_code == 200
