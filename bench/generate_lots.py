@@ -225,6 +225,7 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
     from compliance.models import CertificateReview, ExchangeRate
     from compliance.statistics import rollups
     from destruction.costs.models import CostEntry, Tariff
+    from destruction.costs.services import rebuild_unbilled_costs
     from destruction.methods import METHODS
     from destruction.models import (
         Certificate,
@@ -480,12 +481,13 @@ def generate(lots: int, *, seed: int = 7, stdout=sys.stdout) -> dict[str, int]:
             (Seizure, Lot, OrderLine, CustodyEvent, DestructionOrder, DestructionRecord,
              OutputFraction, Certificate, CertificateReview, CostEntry)
         )  # fmt: skip
-    # The rows above bypass the services: the statistics rollups and the locations' stock
-    # counters are recounted from them, as `rebuild_statistics` and `rebuild_location_stock` do
-    # after a bulk load.
+    # The rows above bypass the services: the statistics rollups, the locations' stock counters
+    # and the running totals of unbilled costs are recounted from them, as `rebuild_statistics`,
+    # `rebuild_location_stock` and `rebuild_unbilled_costs` do after a bulk load.
     rebuild_started = time.perf_counter()
     rollups.rebuild()
     occupancy.rebuild()
+    rebuild_unbilled_costs()
     counts["rollup_rebuild_seconds"] = round(time.perf_counter() - rebuild_started)
     if writer.postgresql:
         with writer.connection.cursor() as cursor:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from destruction.methods import Method
 from seizures.choices import ZoneType
-from seizures.models import Lot, RightHolder, Seizure
+from seizures.models import CustomsOffice, Lot, RightHolder, Seizure
 from seizures.scoping import ScopedQuerySet
 
 
@@ -254,6 +254,35 @@ class CostEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot_id} {self.kind} {self.amount} {self.currency}"
+
+
+class UnbilledCostQuerySet(ScopedQuerySet):
+    # Right holders' users have no rows here: the counter is kept per office (a lot's office
+    # never changes, its seizure's right holder may be amended), so they sum their own entries.
+    office_lookup = "office"
+
+
+class UnbilledCost(models.Model):
+    """The running total of an office's unbilled cost entries in one currency (issue 16: the
+    dashboard reads it instead of summing every unbilled entry). Kept by
+    destruction.costs.services.count_unbilled in the transaction that writes or bills the
+    entries; `rebuild_unbilled_costs` recounts it."""
+
+    office = models.ForeignKey(CustomsOffice, on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    entries = models.PositiveIntegerField(default=0)
+
+    objects = UnbilledCostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office_id", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "currency"], name="unbilled_cost_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.amount} {self.currency} ({self.entries} entries)"
 
 
 class Payment(models.Model):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from destruction.costs.models import (
@@ -25,6 +25,7 @@ from destruction.costs.models import (
     Statement,
     StatementStatus,
     Tariff,
+    UnbilledCost,
 )
 from destruction.models import DestructionOrder, OrderLine
 from project.costs import CostLine
@@ -238,7 +239,7 @@ def _write(
     day: datetime.date,
     order: DestructionOrder | None = None,
 ) -> list[CostEntry]:
-    return CostEntry.objects.bulk_create(
+    entries = CostEntry.objects.bulk_create(
         CostEntry(
             lot_id=lot_id,
             order=order,
@@ -255,6 +256,42 @@ def _write(
         for lot_id, lot_costs in costs.items()
         for cost in lot_costs
     )
+    count_unbilled(CostEntry.objects.filter(pk__in=[entry.pk for entry in entries]), sign=1)
+    return entries
+
+
+def count_unbilled(entries: QuerySet[CostEntry], *, sign: int) -> None:
+    """Add (sign 1: written) or take (sign -1: billed) these unbilled entries to the offices'
+    running totals, with F() so concurrent writers add up; call it inside the transaction that
+    writes or bills them, before billing them. Every write of a cost entry goes through here."""
+    for office_id, currency, amount, count in _unbilled_by_office(entries):
+        # In office order, so two writers lock the counter rows in the same order.
+        UnbilledCost.objects.get_or_create(office_id=office_id, currency=currency)
+        UnbilledCost.objects.filter(office_id=office_id, currency=currency).update(
+            amount=F("amount") + sign * amount, entries=F("entries") + sign * count
+        )
+
+
+def _unbilled_by_office(entries: QuerySet[CostEntry]) -> list[tuple[int, str, Decimal, int]]:
+    return list(
+        entries.unbilled()
+        .order_by("lot__office_id", "currency")
+        .values("lot__office_id", "currency")
+        .annotate(amount=Sum("amount"), count=Count("id"))
+        .values_list("lot__office_id", "currency", "amount", "count")
+    )
+
+
+def rebuild_unbilled_costs() -> int:
+    """Recount every office's running total from the unbilled entries (after a bulk load, or to
+    repair it); the number of counter rows written."""
+    with transaction.atomic():
+        UnbilledCost.objects.all().delete()
+        rows = UnbilledCost.objects.bulk_create(
+            UnbilledCost(office_id=office_id, currency=currency, amount=amount, entries=count)
+            for office_id, currency, amount, count in _unbilled_by_office(CostEntry.objects.all())
+        )
+    return len(rows)
 
 
 def _zone_types(lots: Sequence[Lot]) -> dict[int, str]:
@@ -378,6 +415,7 @@ def issue_statement(
             due_on=timezone.localdate(now)
             + datetime.timedelta(days=settings.STATEMENT_PAYMENT_DAYS),
         )
+        count_unbilled(entries, sign=-1)
         entries.update(statement=statement)
     return statement
 

@@ -2,16 +2,28 @@
 payments. The figures are written out here, so a changed rule fails a test."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db.models import Count, Sum
 from django.utils import timezone
 
-from destruction.costs.models import Basis, CostEntry, CostKind, Payer, StatementStatus, Tariff
+from destruction.costs.models import (
+    Basis,
+    CostEntry,
+    CostKind,
+    Payer,
+    StatementStatus,
+    Tariff,
+    UnbilledCost,
+)
 from destruction.costs.services import (
     accrue_released_costs,
     issue_statement,
+    rebuild_unbilled_costs,
     record_payment,
     tariff_for,
 )
@@ -19,7 +31,12 @@ from project.errors import TransitionNotAllowed
 from seizures import services as seizure_services
 from tests.destruction.conftest import build_order, eligible_lot
 from tests.destruction.factories import FacilityFactory
-from tests.seizures.factories import RightHolderFactory, SeizureFactory, StorageLocationFactory
+from tests.seizures.factories import (
+    CustomsOfficeFactory,
+    RightHolderFactory,
+    SeizureFactory,
+    StorageLocationFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_compliance_hook")]
 
@@ -230,3 +247,81 @@ def test_a_released_lot_accrues_its_storage_once(warehouse_user, admin_user):
         ("storage", Decimal("6.00"), Payer.RIGHT_HOLDER)
     ]
     assert accrue_released_costs() == []
+
+
+def unbilled_counters() -> dict[tuple[str, str], tuple[Decimal, int]]:
+    rows = UnbilledCost.objects.values_list("office__code", "currency", "amount", "entries")
+    return {(office, currency): (amount, entries) for office, currency, amount, entries in rows}
+
+
+def recounted() -> dict[tuple[str, str], tuple[Decimal, int]]:
+    """What `rebuild_unbilled_costs` would write, read without writing it (offices with no
+    unbilled entry keep a zero counter row)."""
+    zero = {key: (Decimal("0.00"), 0) for key in unbilled_counters()}
+    rows = (
+        CostEntry.objects.unbilled()
+        .values("lot__office__code", "currency")
+        .annotate(amount=Sum("amount"), entries=Count("id"))
+        .values_list("lot__office__code", "currency", "amount", "entries")
+    )
+    return {**zero, **{(office, currency): (amount, n) for office, currency, amount, n in rows}}
+
+
+def test_the_unbilled_totals_follow_accrual_and_billing_and_match_a_recount(
+    destroyed, warehouse_user, admin_user
+):
+    """The record (its office: 462.00 in 7 entries), a released lot of another office accrued by
+    `accrue_costs`, another accrued by its statement, then the statements: each step keeps the
+    counters equal to a recount."""
+    _, holder, heavy, _ = destroyed
+    first = heavy.office.code
+    assert unbilled_counters() == {(first, "EUR"): (Decimal("462.00"), 7)}
+    office = CustomsOfficeFactory(code="ANR")
+    stored = timezone.now() - datetime.timedelta(days=4)
+    released = eligible_lot(
+        seizure=SeizureFactory(office=office, right_holder=RightHolderFactory()),
+        stored_since=stored,
+    )
+    seizure_services.release_lot(lot=released, reason="Found genuine", actor=warehouse_user)
+    call_command("accrue_costs", stdout=io.StringIO())
+    assert unbilled_counters() == {
+        (first, "EUR"): (Decimal("462.00"), 7),
+        ("ANR", "EUR"): (Decimal("6.00"), 1),
+    }
+    also = eligible_lot(
+        seizure=SeizureFactory(office=office, right_holder=holder), stored_since=stored
+    )
+    seizure_services.release_lot(lot=also, reason="Found genuine", actor=warehouse_user)
+    today = timezone.localdate()
+    issue_statement(right_holder=holder, period_from=YEAR_START, period_to=today, actor=admin_user)
+    assert unbilled_counters() == {
+        (first, "EUR"): (Decimal("0.00"), 0),
+        ("ANR", "EUR"): (Decimal("6.00"), 1),
+    }
+    assert unbilled_counters() == recounted()
+    issue_statement(
+        right_holder=released.seizure.right_holder,
+        period_from=YEAR_START,
+        period_to=today,
+        actor=admin_user,
+    )
+    assert unbilled_counters() == {
+        (first, "EUR"): (Decimal("0.00"), 0),
+        ("ANR", "EUR"): (Decimal("0.00"), 0),
+    }
+    UnbilledCost.objects.update(amount=Decimal("99"))
+    assert rebuild_unbilled_costs() == 0  # nothing is unbilled: no counter rows
+    call_command("rebuild_unbilled_costs", stdout=io.StringIO())
+    assert unbilled_counters() == {}
+
+
+def test_the_dashboard_shows_the_unbilled_totals_of_the_users_offices(
+    destroyed, client, admin_user
+):
+    _, _, heavy, _ = destroyed
+    client.force_login(admin_user)
+    panel = client.get("/").text
+    assert "Costs not yet billed</dt><dd>462.00 EUR</dd>" in panel
+    UnbilledCost.objects.all().delete()
+    call_command("rebuild_unbilled_costs", stdout=io.StringIO())
+    assert unbilled_counters() == {(heavy.office.code, "EUR"): (Decimal("462.00"), 7)}
