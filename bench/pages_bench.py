@@ -2,15 +2,18 @@
 endpoints, timed at a small and a large number of lots in one run (issue 16).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/igt_bench \\
-        .venv/bin/python bench/pages_bench.py --small 10000 --large 1000000 [--fresh] [--repeat 5]
+        .venv/bin/python bench/pages_bench.py --small 10000 --large 1000000 [--fresh] \\
+        [--rounds 3] [--repeat 3]
 
 Each size has a database of its own, named after DATABASE_URL's with the size appended
 (igt_bench_10000, igt_bench_1000000); `--fresh` regenerates them with bench/generate_lots.py
-(without it, a database that holds lots is reused). Each size is measured in a subprocess of
-its own: one warm-up request per URL, then `--repeat` rounds over all URLs (median kept) through
-Django's test client, logged in as the generator's superuser (who sees every dashboard panel),
-with the queries of each request counted. The table gives the time at the large size over the
-time at the small one (target <= 2x) and both query counts (target: equal).
+(without it, a database that holds lots is reused). The two sizes are measured side by side:
+`--rounds` times, alternately (small then large, then large then small, ...), a subprocess per
+size makes one warm-up request per URL, then `--repeat` requests per URL through Django's test
+client, logged in as the generator's superuser (who sees every dashboard panel), with the
+queries of each request counted. Alternating keeps a change in the shared machine's load from
+landing on one size only. The table gives the median time at the large size over the median at
+the small one (target <= 2x) and both query counts (target: equal).
 """
 
 import argparse
@@ -104,8 +107,8 @@ def count_lots() -> None:
     print(Lot.objects.count())
 
 
-def measure(repeat: int) -> None:
-    """In the child: time every URL, print {url: [median seconds, queries, status]} as JSON."""
+def measure(repeat: int, vacuum: bool) -> None:
+    """In the child: time every URL, print {url: [[seconds, ...], queries, status]} as JSON."""
     import django
 
     django.setup()
@@ -115,7 +118,7 @@ def measure(repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
+    if vacuum and connection.vendor == "postgresql":
         # As autovacuum does on a live database after a bulk load: the visibility map lets
         # the capped counts read their indexes alone.
         with connection.cursor() as cursor:
@@ -145,24 +148,46 @@ def measure(repeat: int) -> None:
             queries[url] = min(queries.get(url, len(captured)), len(captured))
             if round_number:  # the first round warms caches and connections
                 timings[url].append(elapsed)
-    print(
-        json.dumps(
-            {url: [statistics.median(timings[url]), queries[url], statuses[url]] for url in urls}
-        )
-    )
+    print(json.dumps({url: [timings[url], queries[url], statuses[url]] for url in urls}))
+
+
+def measure_alternately(
+    base: str, sizes: tuple[int, int], rounds: int, repeat: int
+) -> list[dict[str, list]]:
+    """Measure both sizes `rounds` times, alternating which goes first; per URL, the median of
+    every timed request, the fewest queries and the last status."""
+    pooled: dict[int, dict[str, list]] = {lots: {} for lots in sizes}
+    for round_number in range(rounds):
+        order = sizes if round_number % 2 == 0 else sizes[::-1]
+        for lots in order:
+            arguments = [__file__, "--measure", "--repeat", str(repeat)]
+            if round_number:  # vacuumed in the first round already
+                arguments.append("--no-vacuum")
+            result = json.loads(run_child(arguments, database_url(base, lots)))
+            for url, (timings, queries, status) in result.items():
+                held = pooled[lots].setdefault(url, [[], queries, status])
+                held[0].extend(timings)
+                held[1] = min(held[1], queries)
+                held[2] = status
+    return [
+        {url: [statistics.median(t), q, s] for url, (t, q, s) in pooled[lots].items()}
+        for lots in sizes
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="alternations of the two sizes")
+    parser.add_argument("--repeat", type=int, default=3, help="requests per URL in a round")
     parser.add_argument("--fresh", action="store_true", help="regenerate both databases")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-vacuum", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:
-        measure(options.repeat)
+        measure(options.repeat, vacuum=not options.no_vacuum)
         return
     if options.count:
         count_lots()
@@ -173,15 +198,7 @@ def main() -> None:
     sizes = (options.small, options.large)
     for lots in sizes:
         prepare(database_url(base, lots), lots, options.fresh)
-    results = {
-        lots: json.loads(
-            run_child(
-                [__file__, "--measure", "--repeat", str(options.repeat)], database_url(base, lots)
-            )
-        )
-        for lots in sizes
-    }
-    small, large = (results[lots] for lots in sizes)
+    small, large = measure_alternately(base, sizes, options.rounds, options.repeat)
     print(
         f"\n| URL | {options.small:,} lots | {options.large:,} lots | ratio | queries "
         "(small / large) |\n|---|---:|---:|---:|---|"
