@@ -117,7 +117,9 @@ def notify_detentions(seizures: Sequence[Seizure]) -> None:
     e-mail (a letter when no address is known) and a letter to the declarant, with the lots'
     photos taken at intake. In bulk, so a CSV intake of thousands of cases costs a few
     queries."""
-    cases = Seizure.objects.filter(pk__in=[s.pk for s in seizures]).select_related("right_holder")
+    cases = Seizure.objects.filter(pk__in=[s.pk for s in seizures]).select_related(
+        "right_holder", "office"
+    )
     lots: dict[int, list[str]] = {}
     for seizure_id, reference in (
         Lot.objects.filter(seizure__in=cases)

@@ -284,7 +284,14 @@ def test_the_notice_leaves_out_photos_past_the_size_cap(warehouse_user, office, 
 def test_notices_read_the_photos_of_any_number_of_cases_in_constant_queries(warehouse_user, office):
     def cases(count: int) -> list:
         return [
-            log_seizure(warehouse_user, office, lots=[lot_input(photos=[photo(), photo()])])
+            # Addressees on both sides, so every notice is rendered (office, right holder).
+            log_seizure(
+                warehouse_user,
+                office,
+                lots=[lot_input(photos=[photo(), photo()])],
+                right_holder=RightHolderFactory(email="legal@brand.example"),
+                declarant_name="Declarant BV",
+            )
             for _ in range(count)
         ]
 
