@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.backends.django import Template
+from django.template.loader import get_template
 
 from project.models import Notification, NotificationKind, NotificationOptOut, NotificationStatus
 from project.notifications.tasks import send_notification
@@ -89,11 +90,13 @@ def notify_many(
         )
     )
     created = []
+    # Loaded once: without the cached loader (DEBUG) each render would read and parse it again.
+    loaded = get_template(template)
     for message, recipient, key in planned:
         if key in done or (recipient.user and recipient.user.pk in opted_out):
             continue
         done.add(key)
-        created.append(_notification(kind, message, recipient, key, template))
+        created.append(_notification(kind, message, recipient, key, loaded))
     Notification.objects.bulk_create(created)
     queued = [n.pk for n in created if n.status == NotificationStatus.QUEUED]
     if queued:
@@ -102,11 +105,11 @@ def notify_many(
 
 
 def _notification(
-    kind: str, message: Message, recipient: Recipient, key: str, template: str
+    kind: str, message: Message, recipient: Recipient, key: str, template: Template
 ) -> Notification:
     name = display_name(recipient.user) if recipient.user else recipient.name
-    subject, _, body = render_to_string(
-        template, {**message.context, "addressee": name, "recipient": recipient}
+    subject, _, body = template.render(
+        {**message.context, "addressee": name, "recipient": recipient}
     ).partition("\n")
     email = recipient.user.email if recipient.user else recipient.email
     return Notification(
