@@ -5,6 +5,7 @@ link or a hint to filter."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection, models
 from django.utils.functional import cached_property
@@ -64,7 +65,11 @@ def capped_counts(
     for queryset in querysets.values():
         # A constant, not the id: an index holding the filtered columns answers alone.
         rows = queryset.order_by().annotate(one=models.Value(1)).values("one")[: cap + 1]
-        sql, row_params = rows.query.sql_with_params()
+        try:
+            sql, row_params = rows.query.sql_with_params()
+        except EmptyResultSet:  # `.none()`, e.g. a user who may see no record of this kind
+            selects.append("0")
+            continue
         # The ORM's own SQL with its values as parameters.
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_rows)")  # noqa: S608
         params.extend(row_params)

@@ -71,7 +71,7 @@ def count_in(created: Iterable[Lot]) -> None:
     for lot in created:
         if lot.status in OCCUPYING_STATUSES and lot.location_id is not None:
             count, kg = deltas.get(lot.location_id, (0, Decimal("0")))
-            deltas[lot.location_id] = (count + 1, kg + lot.gross_weight_kg)
+            deltas[lot.location_id] = (count + 1, kg + Decimal(lot.gross_weight_kg))
     shift(deltas)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from compliance.models import CertificateReview, ComplianceCheck
 from destruction.certificates.services import issue_certificate
 from destruction.costs.models import Basis, CostEntry, CostKind, Payer, Statement, Tariff
-from destruction.costs.services import issue_statement
+from destruction.costs.services import count_unbilled, issue_statement
 from destruction.models import Certificate, DestructionOrder, EvidenceFile
 from project.models import Notification
 from project.roles import RIGHT_HOLDER, WAREHOUSE_STAFF
@@ -129,7 +129,7 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
     tariff, _ = Tariff.objects.get_or_create(
         kind=CostKind.STORAGE, basis=Basis.PER_DAY, amount="1.50", valid_from=YEAR_START
     )
-    CostEntry.objects.create(
+    entry = CostEntry.objects.create(
         lot=destroyed_lot,
         order=order,
         kind=CostKind.STORAGE,
@@ -142,6 +142,8 @@ def office_world(code: str, *, issuer, auditor) -> OfficeWorld:
         rule="10 days x 1.50",
         incurred_on=datetime.date(2026, 4, 15),
     )
+    # Written past the services, so counted into the office's unbilled total as they would.
+    count_unbilled(CostEntry.objects.filter(pk=entry.pk), sign=1)
     batch = IntakeBatch.objects.create(
         checksum=code * 16, encoding="utf-8", delimiter=",", created_by=issuer
     )
