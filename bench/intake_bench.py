@@ -10,6 +10,9 @@ Each round also imports the file with the statistics rollup hook off
 (settings.STATISTICS_ROLLUP_CHANGE = ""): the import with rollups stays within 3x of
 bulk_create, and the rollups' own share is the ratio with / without.
 
+A first round on each side is run and not counted (imports, caches and the rulebook loaded
+once), as timeit would.
+
 Run:  .venv/bin/python bench/intake_bench.py [--lots 10000] [--rounds 3]
 A fresh SQLite file is used unless DATABASE_URL is set (then that database's tables are used:
 point it at a scratch database).
@@ -237,6 +240,8 @@ def main() -> None:
         f"{'round':>5}  {'bulk_create (s)':>15}  {'import (s)':>10}  {'no rollups (s)':>14}  "
         f"{'ratio':>6}  {'rollups':>7}"
     )
+    plain_bulk_create(content, user)  # warm-up, not counted
+    service_import(content, user)
     ratios, shares = [], []
     for round_number in range(1, args.rounds + 1):
         baseline = plain_bulk_create(content, user)

@@ -27,8 +27,6 @@ def reviews_waiting(*, today: datetime.date) -> int:
         )
         for pk, number, office_id in waiting.values_list("pk", "number", "office_id")
     ]
-    return len(
-        notify_many(
-            NotificationKind.REVIEW_WAITING, messages, template="notifications/review_waiting.txt"
-        )
+    return notify_many(
+        NotificationKind.REVIEW_WAITING, messages, template="notifications/review_waiting.txt"
     )

@@ -59,10 +59,8 @@ def permits_expiring(*, today: datetime.date) -> int:
         )
         for permit in permits.order_by("valid_until", "pk")
     ]
-    return len(
-        notify_many(
-            NotificationKind.PERMIT_EXPIRING, messages, template="notifications/permit_expiring.txt"
-        )
+    return notify_many(
+        NotificationKind.PERMIT_EXPIRING, messages, template="notifications/permit_expiring.txt"
     )
 
 
@@ -86,10 +84,8 @@ def statements_overdue(*, today: datetime.date) -> int:
         )
         for s in statements.select_related("right_holder").order_by("pk")
     ]
-    return len(
-        notify_many(
-            NotificationKind.STATEMENT_OVERDUE,
-            messages,
-            template="notifications/statement_overdue.txt",
-        )
+    return notify_many(
+        NotificationKind.STATEMENT_OVERDUE,
+        messages,
+        template="notifications/statement_overdue.txt",
     )

@@ -17,6 +17,7 @@ a request (commands, the demo loader) the actor is whoever the caller names, or 
 import contextvars
 import datetime
 import decimal
+import functools
 import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
@@ -30,6 +31,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.http import HttpRequest
 from django.utils import timezone
 
+from project.bulk import append_rows
 from project.models import AuditEvent
 
 Action = AuditEvent.Action
@@ -106,23 +108,25 @@ def record(
 
 
 def record_created(objects: Sequence[models.Model], *, actor: Any = None) -> None:
-    """The creation of bulk-inserted records (bulk_create sends no signals), in bulk too."""
+    """The creation of bulk-inserted records (bulk_create sends no signals), in bulk too: an
+    intake of thousands of lots writes their trail with one executemany (project.bulk)."""
     fields = origin(actor)
     now = timezone.now()
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                occurred_at=now,
-                action=Action.CREATED,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                changes={name: [None, value] for name, value in snapshot(obj).items()},
+    append_rows(
+        AuditEvent,
+        (
+            {
+                "occurred_at": now,
+                "action": Action.CREATED,
+                "object_type": obj._meta.label_lower,
+                "object_id": str(obj.pk),
+                "object_repr": str(obj)[:200],
+                # As a single save's creation: a field left empty (None) is not listed.
+                "changes": diff({}, snapshot(obj)),
                 **fields,
-            )
+            }
             for obj in objects
-        ],
-        batch_size=1000,
+        ),
     )
 
 
@@ -144,9 +148,14 @@ def record_download(instance: models.Model, *, what: str) -> AuditEvent:
     return record(Action.DOWNLOADED, instance=instance, changes={"file": [None, what]})
 
 
+JSON_NATIVE = frozenset({type(None), bool, int, float, str})
+
+
 def jsonable(value: Any) -> Any:
     """A field value as the trail keeps it (JSON)."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if type(value) in JSON_NATIVE:
+        return value
+    if isinstance(value, bool | int | float | str):  # their subclasses: choices, enums
         return value
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
@@ -165,15 +174,21 @@ def jsonable(value: Any) -> Any:
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The record's stored values by field (foreign keys by id), without binary content."""
-    values = {}
-    for field in instance._meta.concrete_fields:
-        if isinstance(field, models.BinaryField) or field.name in SKIPPED_FIELDS:
-            continue
-        value = field.value_from_object(instance)
-        values[field.attname] = (
-            _fingerprint(value) if field.name in SECRET_FIELDS else jsonable(value)
-        )
-    return values
+    return {
+        attname: _fingerprint(value) if secret else jsonable(value)
+        for attname, secret in _snapshot_fields(type(instance))
+        for value in (getattr(instance, attname),)
+    }
+
+
+@functools.cache
+def _snapshot_fields(model: type[models.Model]) -> tuple[tuple[str, bool], ...]:
+    """(attname, is a secret) of each field a snapshot keeps, once per model."""
+    return tuple(
+        (field.attname, field.name in SECRET_FIELDS)
+        for field in model._meta.concrete_fields
+        if not isinstance(field, models.BinaryField) and field.name not in SKIPPED_FIELDS
+    )
 
 
 def _fingerprint(secret: str) -> str:

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from project.bulk import append_objects
 from project.transitions import change_status
 from project.users import display_name
 from seizures import occupancy
@@ -117,12 +118,13 @@ def start_chains(
     actor: User,
     details: dict | None = None,
     lot_details: Sequence[dict] = (),
-) -> list[CustodyEvent]:
-    """The first event ("created") of newly created lots, in one bulk insert: a new lot has no
-    chain yet, so no chain head is read. A lot stored at intake names its location as
-    `to_location`, so intake and placement are one link. `lot_details`, one per lot if given,
-    adds to the shared details what concerns that lot alone (its photos). Answers the events in
-    the order of the lots."""
+) -> None:
+    """The first event ("created") of newly created lots, in one insert: a new lot has no chain
+    yet, so no chain head is read. A lot stored at intake names its location as `to_location`,
+    so intake and placement are one link. `lot_details`, one per lot if given, adds to the
+    shared details what concerns that lot alone (its photos). The events are appended without
+    building them back from the database (project.bulk): `first_events` reads them when a
+    caller needs their ids."""
     require_transaction()
     now = timezone.now()
     actor_name = display_name(actor)
@@ -142,9 +144,16 @@ def start_chains(
         )
         event.hash = event.compute_hash()
         events.append(event)
-    created = CustodyEvent.objects.bulk_create(events, batch_size=2000)
-    record_heads(created)
-    return created
+    append_objects(events)
+    record_heads(events)
+
+
+def first_events(lots: Sequence[Lot]) -> list[CustodyEvent]:
+    """The "created" event of each lot, in the order of the lots."""
+    by_lot = {
+        event.lot_id: event for event in CustodyEvent.objects.filter(lot__in=lots, sequence=1)
+    }
+    return [by_lot[lot.pk] for lot in lots]
 
 
 def record_heads(events: Sequence[CustodyEvent]) -> None:

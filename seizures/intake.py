@@ -311,9 +311,10 @@ def _case_errors(plans: Iterable[SeizurePlan]) -> list[RowError]:
 
 
 class _Lookups:
-    """Reference data read once per file, not once per row."""
+    """Reference data read once per file, not once per row, and the day it is read."""
 
     def __init__(self) -> None:
+        self.today = timezone.localdate()
         self.offices = {o.code: o for o in CustomsOffice.objects.all()}
         self.right_holders = {r.name.casefold(): r for r in RightHolder.objects.all()}
         self.locations = {loc.code: loc for loc in StorageLocation.objects.all()}
@@ -332,7 +333,7 @@ def _seizure_fields(row: dict, line: int, lookups: _Lookups, errors: list[RowErr
             )
     return {
         "office": office,
-        "detained_on": _date(row, "detained_on", line, errors, required=True),
+        "detained_on": _date(row, "detained_on", line, errors, required=True, today=lookups.today),
         "place_of_detention": _text(row, "place_of_detention", line, errors),
         "transport_mode": row.get("transport_mode", ""),
         "traffic_type": row.get("traffic_type") or "freight",
@@ -343,7 +344,7 @@ def _seizure_fields(row: dict, line: int, lookups: _Lookups, errors: list[RowErr
         "right_holder": right_holder,
         "declarant_name": _text(row, "declarant_name", line, errors),
         "consignment_number": _text(row, "consignment_number", line, errors),
-        "notified_on": _date(row, "notified_on", line, errors, required=False),
+        "notified_on": _date(row, "notified_on", line, errors, required=False, today=lookups.today),
         "legal_route": row.get("legal_route", ""),
         "perishable": _flag(row, "perishable", line, errors),
     }
@@ -399,7 +400,7 @@ def _lot_input(row: dict, line: int, lookups: _Lookups, errors: list[RowError]) 
     return lot if len(errors) == before else None
 
 
-def _date(row, name, line, errors, *, required: bool) -> datetime.date | None:
+def _date(row, name, line, errors, *, required: bool, today: datetime.date) -> datetime.date | None:
     text = row.get(name, "")
     if not text:
         if required:
@@ -412,7 +413,7 @@ def _date(row, name, line, errors, *, required: bool) -> datetime.date | None:
         return None
     # Refused here, not only by the case rules: the deadlines are computed from these dates
     # before those rules run, and 9999-12-31 overflows them.
-    message = implausible_date(value, today=timezone.localdate())
+    message = implausible_date(value, today=today)
     if message:
         errors.append(RowError(line, name, message))
         return None

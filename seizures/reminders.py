@@ -6,9 +6,9 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.urls import reverse
 
 from project.models import NotificationKind
@@ -51,30 +51,26 @@ def deadlines_due(*, today: datetime.date) -> int:
         holder = seizure.right_holder
         if holder and seizure.right_holder_agreement_on is None:
             recipients.append(Recipient(name=holder.name, email=holder.email))
-        sent += len(
-            notify(
-                NotificationKind.DEADLINE_DUE,
-                recipients,
-                template="notifications/deadline_due.txt",
-                context=context,
-                dedupe=dedupe,
-                link=link,
-                **case,
-            )
+        sent += notify(
+            NotificationKind.DEADLINE_DUE,
+            recipients,
+            template="notifications/deadline_due.txt",
+            context=context,
+            dedupe=dedupe,
+            link=link,
+            **case,
         )
         if seizure.declarant_name and not (
             seizure.declarant_agreement_on or seizure.declarant_objected
         ):
-            sent += len(
-                notify(
-                    NotificationKind.DEEMED_CONSENT_REMINDER,
-                    [Recipient(name=seizure.declarant_name)],
-                    template="notifications/deemed_consent_reminder.txt",
-                    context=context,
-                    dedupe=dedupe,
-                    link=link,
-                    **case,
-                )
+            sent += notify(
+                NotificationKind.DEEMED_CONSENT_REMINDER,
+                [Recipient(name=seizure.declarant_name)],
+                template="notifications/deemed_consent_reminder.txt",
+                context=context,
+                dedupe=dedupe,
+                link=link,
+                **case,
             )
     return sent
 
@@ -93,20 +89,18 @@ def long_stay(*, today: datetime.date) -> int:
     rows = cases.values_list("pk", "reference", "office_id")
     cases_by_pk = {pk: (reference, office_id) for pk, reference, office_id in rows}
     return sum(
-        len(
-            notify(
-                NotificationKind.LONG_STAY,
-                recipients.get(pk, []),
-                template="notifications/long_stay.txt",
-                context={
-                    "seizure": cases_by_pk[pk][0],
-                    "lots": refs,
-                    "days": settings.LONG_STAY_ALARM_DAYS,
-                },
-                dedupe=str(pk),
-                link=reverse("seizures:seizure-detail", args=[pk]),
-                office_id=cases_by_pk[pk][1],
-            )
+        notify(
+            NotificationKind.LONG_STAY,
+            recipients.get(pk, []),
+            template="notifications/long_stay.txt",
+            context={
+                "seizure": cases_by_pk[pk][0],
+                "lots": refs,
+                "days": settings.LONG_STAY_ALARM_DAYS,
+            },
+            dedupe=str(pk),
+            link=reverse("seizures:seizure-detail", args=[pk]),
+            office_id=cases_by_pk[pk][1],
         )
         for pk, refs in by_case.items()
     )
@@ -116,20 +110,19 @@ def notify_detentions(seizures: Sequence[Seizure]) -> None:
     """The notification of detention (Art. 17) of each new case: to the right holder by
     e-mail (a letter when no address is known) and a letter to the declarant, with the lots'
     photos taken at intake. In bulk, so a CSV intake of thousands of cases costs a few
-    queries."""
-    cases = Seizure.objects.filter(pk__in=[s.pk for s in seizures]).select_related(
-        "right_holder", "office"
-    )
+    queries: `seizures` as just saved, with their office and right holder (not read again)."""
+    cases = sorted(seizures, key=attrgetter("pk"))
+    case_ids = [seizure.pk for seizure in cases]
     lots: dict[int, list[str]] = {}
     for seizure_id, reference in (
-        Lot.objects.filter(seizure__in=cases)
+        Lot.objects.filter(seizure_id__in=case_ids)
         .values_list("seizure_id", "reference")
         .order_by("reference")
     ):
         lots.setdefault(seizure_id, []).append(reference)
-    photos = detention_photos(cases)
+    photos = detention_photos(case_ids)
     messages = []
-    for seizure in cases.order_by("pk"):
+    for seizure in cases:
         enclosed = photos[seizure.pk]
         recipients = []
         if seizure.right_holder_id:
@@ -174,12 +167,12 @@ class Enclosures:
         self.size += size
 
 
-def detention_photos(cases: QuerySet[Seizure]) -> dict[int, Enclosures]:
+def detention_photos(case_ids: Sequence[int]) -> dict[int, Enclosures]:
     """Per case, its lots' photos (lot by lot, in the order taken) while their total stays within
     settings.NOTIFICATION_ATTACHMENTS_MAX_BYTES, so that the e-mail gets through mail servers."""
     enclosures: dict[int, Enclosures] = defaultdict(Enclosures)
     for seizure_id, name, size in (
-        LotPhoto.objects.filter(lot__seizure__in=cases)
+        LotPhoto.objects.filter(lot__seizure_id__in=case_ids)
         .order_by("lot__reference", "pk")
         .values_list("lot__seizure_id", "file", "size")
     ):

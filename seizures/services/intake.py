@@ -553,14 +553,16 @@ def _create_lots(
     )
     occupancy.count_in(lots)
     run_placement_checks(placed(lots), actor=actor)
-    events = custody.start_chains(
+    custody.start_chains(
         lots,
         actor=actor,
         details={"seizure": seizure.reference},
         lot_details=[photo_details(taken) for taken in photos],
     )
-    for lot, event, taken in zip(lots, events, photos, strict=True):
-        store_photos(lot, event, taken, actor=actor, stored=stored)
+    if any(photos):
+        events = custody.first_events(lots)
+        for lot, event, taken in zip(lots, events, photos, strict=True):
+            store_photos(lot, event, taken, actor=actor, stored=stored)
     audit.record_created(lots, actor=actor)
     return lots
 
