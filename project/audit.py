@@ -109,7 +109,7 @@ def record(
 
 def record_created(objects: Sequence[models.Model], *, actor: Any = None) -> None:
     """The creation of bulk-inserted records (bulk_create sends no signals), in bulk too: an
-    intake of thousands of lots writes their trail with one executemany (project.bulk)."""
+    intake of thousands of lots appends their trail at once (project.bulk)."""
     fields = origin(actor)
     now = timezone.now()
     append_rows(
@@ -121,8 +121,7 @@ def record_created(objects: Sequence[models.Model], *, actor: Any = None) -> Non
                 "object_type": obj._meta.label_lower,
                 "object_id": str(obj.pk),
                 "object_repr": str(obj)[:200],
-                # As a single save's creation: a field left empty (None) is not listed.
-                "changes": diff({}, snapshot(obj)),
+                "changes": creation(snapshot(obj)),
                 **fields,
             }
             for obj in objects
@@ -196,6 +195,11 @@ def _fingerprint(secret: str) -> str:
     return "sha256:" + hashlib.sha256((secret or "").encode()).hexdigest()[:12]
 
 
+def creation(after: dict[str, Any]) -> dict[str, list]:
+    """A creation's changes: each field given a value, from nothing (a None is no change)."""
+    return {name: [None, value] for name, value in after.items() if value is not None}
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
     return {
         name: [before.get(name), value]
@@ -222,7 +226,7 @@ def _saved(sender, instance, created, raw=False, **kwargs) -> None:
     after = snapshot(instance)
     before = None if created else getattr(instance, "_audit_before", None)
     if before is None:
-        record(Action.CREATED, instance=instance, changes=diff({}, after))
+        record(Action.CREATED, instance=instance, changes=creation(after))
         return
     changes = diff(before, after)
     if changes:

@@ -15,7 +15,7 @@ from project.models import NotificationKind
 from project.notifications.services import Message, Recipient, notify, notify_many, users_in
 from project.roles import ADMINISTRATOR, WAREHOUSE_STAFF
 from seizures.deadlines import add_working_days, is_working_day
-from seizures.models import Lot, LotPhoto, LotStatus, Seizure
+from seizures.models import LegalRoute, Lot, LotPhoto, LotStatus, Seizure
 from seizures.querysets import long_stay_query
 from seizures.scoping import readers
 from seizures.services.reference import holiday_dates
@@ -109,8 +109,9 @@ def long_stay(*, today: datetime.date) -> int:
 def notify_detentions(seizures: Sequence[Seizure]) -> None:
     """The notification of detention (Art. 17) of each new case: to the right holder by
     e-mail (a letter when no address is known) and a letter to the declarant, with the lots'
-    photos taken at intake. In bulk, so a CSV intake of thousands of cases costs a few
-    queries: `seizures` as just saved, with their office and right holder (not read again)."""
+    photos taken at intake; in the small consignments procedure to the declarant alone. In
+    bulk, so a CSV intake of thousands of cases costs a few queries: `seizures` as just saved,
+    with their office and right holder (not read again)."""
     cases = sorted(seizures, key=attrgetter("pk"))
     case_ids = [seizure.pk for seizure in cases]
     lots: dict[int, list[str]] = {}
@@ -125,7 +126,7 @@ def notify_detentions(seizures: Sequence[Seizure]) -> None:
     for seizure in cases:
         enclosed = photos[seizure.pk]
         recipients = []
-        if seizure.right_holder_id:
+        if seizure.right_holder_id and takes_part_in_case(seizure):
             holder = seizure.right_holder
             recipients.append(Recipient(name=holder.name, email=holder.email))
         if seizure.declarant_name:
@@ -149,6 +150,13 @@ def notify_detentions(seizures: Sequence[Seizure]) -> None:
     notify_many(
         NotificationKind.DETENTION_NOTICE, messages, template="notifications/detention_notice.txt"
     )
+
+
+def takes_part_in_case(seizure: Seizure) -> bool:
+    """Whether the right holder is notified of the case. Not in the small consignments
+    procedure: Art. 26 notifies the declarant alone, Art. 17(3) does not apply there (digest
+    S17), and the right holder is not asked to confirm or agree case by case."""
+    return seizure.legal_route != LegalRoute.SMALL_CONSIGNMENT
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from project import audit, uploads
+from project.bulk import insert_new
 from project.statistics import rollup_change
 from project.uploads import CheckedUpload
 from seizures import custody, occupancy
@@ -463,14 +464,15 @@ def _intake_placement_errors(
 
 def _save_intake(clean: Sequence[tuple[SeizurePlan, Seizure]]) -> tuple[list[Lot], list[int]]:
     """Insert the seizures and their lots; the lots with the file line of each."""
-    Seizure.objects.bulk_create([seizure for _, seizure in clean], batch_size=1000)
+    insert_new([seizure for _, seizure in clean])
     now = timezone.now()
     rows = [
         (build_lot(seizure, lot.data, line=number, status=LotStatus.IN_STORAGE, now=now), lot.line)
         for plan, seizure in clean
         for number, lot in enumerate(plan.lots, start=1)
     ]
-    lots = Lot.objects.bulk_create([lot for lot, _ in rows], batch_size=1000)
+    lots = [lot for lot, _ in rows]
+    insert_new(lots)
     occupancy.count_in(lots)
     return lots, [line for _, line in rows]
 

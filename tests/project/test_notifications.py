@@ -20,7 +20,7 @@ from destruction.certificates.services import issue_certificate
 from destruction.costs.models import Statement
 from project.models import Notification, NotificationKind, NotificationOptOut
 from project.roles import WAREHOUSE_STAFF
-from seizures.models import Holiday, Seizure
+from seizures.models import Holiday, LegalRoute, Seizure
 from seizures.reminders import deadlines_due, notify_detentions
 from tests.destruction.certificate_factories import executed_order
 from tests.destruction.factories import FacilityPermitFactory
@@ -299,3 +299,24 @@ def test_the_migration_gives_existing_letters_the_office_of_their_case():
     assert letter.right_holder_id == seizure.right_holder_id
     unrelated.refresh_from_db()
     assert unrelated.office_id is None
+
+
+@pytest.mark.parametrize(
+    ("route", "addressees"),
+    [
+        (LegalRoute.STANDARD, ["Brand Owner SA", "Parcel Importer BV"]),
+        (LegalRoute.COURT, ["Brand Owner SA", "Parcel Importer BV"]),
+        (LegalRoute.ABANDONMENT, ["Brand Owner SA", "Parcel Importer BV"]),
+        # Art. 26: the declarant alone; Art. 17(3) does not apply to small consignments.
+        (LegalRoute.SMALL_CONSIGNMENT, ["Parcel Importer BV"]),
+    ],
+)
+def test_the_detention_notice_goes_to_the_right_holder_except_for_small_consignments(
+    new_case, route, addressees
+):
+    notify_detentions([new_case(legal_route=route)])
+    notices = Notification.objects.filter(kind=NotificationKind.DETENTION_NOTICE)
+    assert sorted(notices.values_list("addressee", flat=True)) == addressees
+    letter = notices.get(addressee="Parcel Importer BV")
+    article = "Article 26" if route == LegalRoute.SMALL_CONSIGNMENT else "Article 23(1)(c)"
+    assert f"deemed to agree ({article}" in letter.body
