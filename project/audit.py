@@ -173,11 +173,15 @@ def jsonable(value: Any) -> Any:
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The record's stored values by field (foreign keys by id), without binary content."""
-    return {
-        attname: _fingerprint(value) if secret else jsonable(value)
-        for attname, secret in _snapshot_fields(type(instance))
-        for value in (getattr(instance, attname),)
-    }
+    values = {}
+    for attname, secret in _snapshot_fields(type(instance)):
+        value = getattr(instance, attname)
+        if secret:
+            value = _fingerprint(value)
+        elif type(value) not in JSON_NATIVE:  # most values are: no call for them
+            value = jsonable(value)
+        values[attname] = value
+    return values
 
 
 @functools.cache
