@@ -152,9 +152,7 @@ JSON_NATIVE = frozenset({type(None), bool, int, float, str})
 
 def jsonable(value: Any) -> Any:
     """A field value as the trail keeps it (JSON)."""
-    if type(value) in JSON_NATIVE:
-        return value
-    if isinstance(value, bool | int | float | str):  # their subclasses: choices, enums
+    if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()

@@ -51,8 +51,10 @@ def append_objects(objects: Sequence[models.Model]) -> int:
     if not objects:
         return 0
     model = type(objects[0])
-    attnames = [field.attname for field in model._meta.concrete_fields if not field.primary_key]
-    return append_rows(model, ({name: getattr(obj, name) for name in attnames} for obj in objects))
+    db = connections[router.db_for_write(model)]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    _write(db, model, fields, _instance_params(objects, fields, db))
+    return len(objects)
 
 
 def insert_new(objects: Sequence[models.Model]) -> None:
@@ -76,16 +78,24 @@ def insert_new(objects: Sequence[models.Model]) -> None:
         for obj, (new_id,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = new_id
     fields = model._meta.concrete_fields
-    columns = [(field, _preparer(field, db)) for field in fields]
-    # pre_save: what a save would store (auto_now dates set on the instance too).
-    params = [[prepare(field.pre_save(obj, True)) for field, prepare in columns] for obj in objects]
-    _write(db, model, fields, params)
+    _write(db, model, fields, _instance_params(objects, fields, db))
     for obj in objects:
         obj._state.adding = False
         obj._state.db = db.alias
 
 
-def _write(db: BaseDatabaseWrapper, model: type[models.Model], fields: list, params: list) -> None:
+def _instance_params(
+    objects: Sequence[models.Model], fields: Sequence[models.Field], db: BaseDatabaseWrapper
+) -> list[list]:
+    """Each instance's values as a save would store them (pre_save: auto_now dates set on the
+    instance too)."""
+    columns = [(field, _preparer(field, db)) for field in fields]
+    return [[prepare(field.pre_save(obj, True)) for field, prepare in columns] for obj in objects]
+
+
+def _write(
+    db: BaseDatabaseWrapper, model: type[models.Model], fields: Sequence, params: list
+) -> None:
     if not params:
         return
     quote = db.ops.quote_name

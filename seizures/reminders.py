@@ -139,6 +139,7 @@ def notify_detentions(seizures: Sequence[Seizure]) -> None:
                     "lots": lots.get(seizure.pk, []),
                     "photos": len(enclosed.names),
                     "photos_left_out": enclosed.left_out,
+                    "deemed_consent_article": deemed_consent_article(seizure),
                 },
                 dedupe=str(seizure.pk),
                 link=reverse("seizures:seizure-detail", args=[seizure.pk]),
@@ -157,6 +158,13 @@ def takes_part_in_case(seizure: Seizure) -> bool:
     procedure: Art. 26 notifies the declarant alone, Art. 17(3) does not apply there (digest
     S17), and the right holder is not asked to confirm or agree case by case."""
     return seizure.legal_route != LegalRoute.SMALL_CONSIGNMENT
+
+
+def deemed_consent_article(seizure: Seizure) -> str:
+    """The provision under which the declarant's silence counts as agreement to destruction."""
+    if seizure.legal_route == LegalRoute.SMALL_CONSIGNMENT:
+        return "Article 26, small consignments procedure"
+    return "Article 23(1)(c)"
 
 
 @dataclass
